@@ -1,0 +1,177 @@
+"""Shared machinery of action functions: refusals, serialisation and the change log.
+
+Every action runs in one transaction, takes a keyword-only `acting_user`, checks its
+preconditions (scope included) and writes a ChangeLog row. Views, API, commands and tests
+call actions; they never save models directly.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from zhifa.common.models import ChangeLog
+from zhifa.common.scope import can, can_on_entity
+
+
+class ActionRefused(Exception):
+    """A precondition failed. `rule` is the rule's stable name; `message` is Chinese."""
+
+    def __init__(self, rule: str, message: str, field: str | None = None):
+        super().__init__(f"[{rule}] {message}")
+        self.rule, self.message, self.field = rule, str(message), field
+
+
+class OutOfScope(ActionRefused):
+    def __init__(self, message="无权操作该记录（超出您的数据范围）"):
+        super().__init__("scope", message)
+
+
+def _jsonable(value):
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(obj) -> dict:
+    """Plain-JSON picture of a row's concrete fields (FKs as ids, M2M as id lists)."""
+    data = {}
+    for f in obj._meta.concrete_fields:
+        if f.name in getattr(obj, "changelog_exclude", ()):
+            continue
+        data[f.name] = _jsonable(getattr(obj, f.attname))
+    for f in obj._meta.many_to_many:
+        if obj.pk:
+            data[f.name] = sorted(obj.__dict__.get("_prefetched_objects_cache", {}).get(
+                f.name, getattr(obj, f.name).all()).values_list("pk", flat=True))
+    return data
+
+
+def log_change(obj, action: str, *, acting_user, before=None, after=None, reason="") -> ChangeLog:
+    return ChangeLog.objects.create(**_log_kwargs(obj, action, acting_user, before, after, reason))
+
+
+def _log_kwargs(obj, action, acting_user, before, after, reason):
+    return dict(
+        user=acting_user if acting_user and acting_user.pk else None,
+        user_name=(getattr(acting_user, "display_name", "") or getattr(acting_user, "username", ""))
+        if acting_user else "系统",
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        before=before,
+        after=after,
+        reason=reason[:500],
+    )
+
+
+def bulk_log_created(objs, *, acting_user, action=ChangeLog.Action.CREATE, reason=""):
+    """Change-log rows for many freshly created rows in one INSERT (imports, seeding)."""
+    ChangeLog.objects.bulk_create(
+        [ChangeLog(**_log_kwargs(o, action, acting_user, None, snapshot(o), reason)) for o in objs],
+        batch_size=2000,
+    )
+
+
+def validate(obj, exclude=None):
+    """full_clean, re-raised as ActionRefused naming the (Chinese) field label."""
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as e:
+        raise as_refusal(obj, e) from e
+
+
+def as_refusal(obj, e: ValidationError) -> ActionRefused:
+    errors = getattr(e, "message_dict", None) or {"__all__": e.messages}
+    field, msgs = next(iter(errors.items()))
+    label = field
+    try:
+        label = str(obj._meta.get_field(field).verbose_name)
+    except Exception:  # noqa: BLE001 - non-field errors have no label
+        label = ""
+    text = f"{label}：{msgs[0]}" if label else msgs[0]
+    r = ActionRefused("validation", text, field=None if field == "__all__" else field)
+    r.errors = errors
+    return r
+
+
+def check_scope_new(user, model, entity, unit=None, action="change"):
+    if not can_on_entity(user, action, model, entity, unit):
+        raise OutOfScope()
+
+
+def check_scope(user, obj, action="change"):
+    if not can(user, action, obj):
+        raise OutOfScope()
+
+
+def apply_fields(obj, data: dict, allowed: set[str] | None = None):
+    for key, value in data.items():
+        if allowed is not None and key not in allowed:
+            raise ActionRefused("validation", f"不允许修改字段“{key}”", field=key)
+        setattr(obj, key, value)
+
+
+def create_row(model, data: dict, *, acting_user, entity, unit=None, reason="", action="change"):
+    """Scope-check, validate, save and log a new row (callers wrap in a transaction)."""
+    check_scope_new(acting_user, model, entity, unit, action)
+    obj = model(**data)
+    validate(obj)
+    obj.save()
+    log_change(obj, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(obj), reason=reason)
+    return obj
+
+
+def update_row(obj, data: dict, *, acting_user, allowed: set[str] | None = None, reason="",
+               action="change", rescope=True):
+    """Scope-check before and after (a row may not be moved out of one's scope), validate, log."""
+    check_scope(acting_user, obj, action)
+    before = snapshot(obj)
+    apply_fields(obj, data, allowed)
+    if rescope:
+        entity, unit = owner_of(obj)
+        check_scope_new(acting_user, type(obj), entity, unit, action)
+    validate(obj)
+    obj.save()
+    after = snapshot(obj)
+    if after != before:
+        log_change(obj, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=after,
+                   reason=reason)
+    return obj
+
+
+def delete_row(obj, *, acting_user, reason=""):
+    check_scope(acting_user, obj, "change")
+    before = snapshot(obj)
+    pk = obj.pk
+    try:
+        obj.delete()
+    except models.ProtectedError as e:
+        raise ActionRefused("protected", "该记录已被其他记录引用，不能删除") from e
+    obj.pk = pk
+    log_change(obj, ChangeLog.Action.DELETE, acting_user=acting_user, before=before, reason=reason)
+
+
+def owner_of(obj):
+    """(entity, unit) that own a row, following the model's scope paths."""
+    def follow(path):
+        if path is None:
+            return None
+        cur = obj
+        for part in [p for p in path.split("__") if p]:
+            cur = getattr(cur, part, None)
+            if cur is None:
+                return None
+        return cur
+
+    entity = obj if getattr(type(obj), "scope_entity_path", None) == "" else follow(type(obj).scope_entity_path)
+    return entity, follow(getattr(type(obj), "scope_unit_path", None))

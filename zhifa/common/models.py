@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChangeLog(models.Model):
+    """Who changed what, when, with the row before and after (issue: change log)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("新建")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+        SUBMIT = "submit", _("提交确认")
+        CONFIRM = "confirm", _("确认发布")
+        REJECT = "reject", _("退回")
+        IMPORT = "import", _("导入")
+
+    time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user_name = models.CharField(_("操作人姓名"), max_length=100, blank=True)
+    action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=300)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    reason = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+        verbose_name = _("变更记录")
+        verbose_name_plural = _("变更记录")
+
+    def __str__(self):
+        return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.get_action_display()} {self.object_repr}"
+
+    def diff(self):
+        """[(field label, before, after)] for the fields that differ."""
+        before, after = self.before or {}, self.after or {}
+        labels = {}
+        model = self.content_type.model_class()
+        if model is not None:
+            labels = {f.name: str(f.verbose_name) for f in model._meta.fields}
+        keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+        return [(labels.get(k, k), before.get(k), after.get(k)) for k in keys]

@@ -1,0 +1,135 @@
+"""Actions on organisations and people. One transaction each; scope and rules checked here."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from zhifa.common.actions import ActionRefused, create_row, delete_row, update_row
+from zhifa.common.roles import Role
+from zhifa.orgs.models import Certificate, Entity, LegalAdviser, Officer, Training, Unit, User
+
+ENTITY_FIELDS = {f.name for f in Entity._meta.fields} - {"id"}
+OFFICER_FIELDS = {"entity", "unit", "name", "id_number", "gender", "phone", "title", "status",
+                  "legal_qualification", "legal_qualification_no", "is_legal_reviewer", "user"}
+
+
+def check_entrusting(data_entity: Entity):
+    """Rule orgs.entrusted_by_statutory: only a statutory agency may entrust (行政处罚法 Art. 20)."""
+    if data_entity.kind == Entity.Kind.ENTRUSTED and data_entity.entrusted_by_id:
+        if data_entity.entrusted_by.kind != Entity.Kind.STATUTORY:
+            raise ActionRefused("orgs.entrusted_by_statutory", "委托机关必须是法定行政机关", field="entrusted_by")
+
+
+@transaction.atomic
+def do_create_entity(data: dict, *, acting_user) -> Entity:
+    entity = Entity(**data)
+    check_entrusting(entity)
+    # Only administrators create entities: scope for a not-yet-saved entity is ALL only.
+    return create_row(Entity, data, acting_user=acting_user, entity=None)
+
+
+@transaction.atomic
+def do_update_entity(entity: Entity, data: dict, *, acting_user, reason="") -> Entity:
+    locked = {"name", "credit_code", "region", "kind", "entrusted_by", "is_justice_bureau"}
+    if acting_user.role != Role.ADMIN and not acting_user.is_superuser and locked & set(data):
+        changed = [k for k in locked & set(data) if getattr(entity, k) != data[k]]
+        if changed:
+            raise ActionRefused("orgs.entity_identity_admin_only",
+                                "主体名称、信用代码、区划、类别只能由系统管理员修改", field=changed[0])
+    update_row(entity, data, acting_user=acting_user, allowed=ENTITY_FIELDS, reason=reason, rescope=False)
+    check_entrusting(entity)
+    return entity
+
+
+@transaction.atomic
+def do_create_unit(data: dict, *, acting_user) -> Unit:
+    return create_row(Unit, data, acting_user=acting_user, entity=data.get("entity"))
+
+
+@transaction.atomic
+def do_update_unit(unit: Unit, data: dict, *, acting_user) -> Unit:
+    return update_row(unit, data, acting_user=acting_user, allowed={"name", "is_legal_unit", "phone"})
+
+
+def _check_reviewer(officer: Officer):
+    """Rule review.reviewer_qualified: a legal reviewer holds 法律职业资格 (行政处罚法 Art. 58 ¶2)."""
+    if officer.is_legal_reviewer and not officer.legal_qualification:
+        raise ActionRefused("review.reviewer_qualified",
+                            "法制审核人员应当取得法律职业资格（《行政处罚法》第五十八条）",
+                            field="is_legal_reviewer")
+
+
+@transaction.atomic
+def do_create_officer(data: dict, *, acting_user) -> Officer:
+    _check_reviewer(Officer(**data))
+    return create_row(Officer, data, acting_user=acting_user, entity=data.get("entity"), unit=data.get("unit"))
+
+
+@transaction.atomic
+def do_update_officer(officer: Officer, data: dict, *, acting_user, reason="") -> Officer:
+    update_row(officer, data, acting_user=acting_user, allowed=OFFICER_FIELDS, reason=reason)
+    _check_reviewer(officer)
+    return officer
+
+
+@transaction.atomic
+def do_delete_officer(officer: Officer, *, acting_user, reason=""):
+    if officer.certificates.exists():
+        raise ActionRefused("orgs.officer_has_certificates",
+                            "该人员已有执法证记录，不能删除；请将状态改为“调离/退休”")
+    delete_row(officer, acting_user=acting_user, reason=reason)
+
+
+@transaction.atomic
+def do_issue_certificate(data: dict, *, acting_user) -> Certificate:
+    officer = data["officer"]
+    return create_row(Certificate, data, acting_user=acting_user, entity=officer.entity, unit=officer.unit)
+
+
+@transaction.atomic
+def do_update_certificate(cert: Certificate, data: dict, *, acting_user, reason="") -> Certificate:
+    if cert.status == Certificate.Status.REVOKED and data.get("status", cert.status) != cert.status:
+        raise ActionRefused("orgs.certificate_revoked_final", "已注销/吊销的执法证不能恢复，请重新发证",
+                            field="status")
+    allowed = {"fields", "issuing_authority", "issued_on", "expires_on", "status",
+               "annual_check_year", "annual_check_result"}
+    return update_row(cert, data, acting_user=acting_user, allowed=allowed, reason=reason)
+
+
+@transaction.atomic
+def do_record_training(data: dict, *, acting_user) -> Training:
+    officer = data["officer"]
+    return create_row(Training, data, acting_user=acting_user, entity=officer.entity, unit=officer.unit)
+
+
+@transaction.atomic
+def do_create_adviser(data: dict, *, acting_user) -> LegalAdviser:
+    return create_row(LegalAdviser, data, acting_user=acting_user, entity=data.get("entity"))
+
+
+@transaction.atomic
+def do_update_adviser(adviser: LegalAdviser, data: dict, *, acting_user) -> LegalAdviser:
+    allowed = {"kind", "name", "licence_no", "firm", "phone", "engaged_from", "engaged_to"}
+    return update_row(adviser, data, acting_user=acting_user, allowed=allowed)
+
+
+def _check_user_binding(role, entity):
+    """Rule orgs.user_acts_for_entity: every non-admin account acts for exactly one entity."""
+    if role != Role.ADMIN and entity is None:
+        raise ActionRefused("orgs.user_acts_for_entity", "除系统管理员外，账号必须归属一个执法主体", field="entity")
+    if role == Role.SUPERVISOR and not entity.is_justice_bureau:
+        raise ActionRefused("orgs.supervisor_in_justice_bureau", "执法监督人员必须归属司法行政机关", field="role")
+
+
+@transaction.atomic
+def do_create_user(*, username: str, password: str, role: str, entity=None, unit=None,
+                   display_name="", acting_user) -> User:
+    _check_user_binding(role, entity)
+    if User.objects.filter(username=username).exists():
+        raise ActionRefused("validation", f"用户名：“{username}”已存在", field="username")
+    user = create_row(User, {"username": username, "role": role, "entity": entity, "unit": unit,
+                             "display_name": display_name, "is_staff": role == Role.ADMIN,
+                             "password": "!"},
+                      acting_user=acting_user, entity=entity, unit=unit)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user

@@ -1,0 +1,346 @@
+"""Regions, enforcement entities (执法主体), units, staff accounts, officers and certificates."""
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.common.identifiers import (
+    validate_credit_code, validate_id_number, validate_phone, validate_region_code,
+)
+from zhifa.common.roles import Role
+from zhifa.common.scope import RestrictedManager, RestrictedQuerySet
+
+
+class Region(models.Model):
+    """GB/T 2260 region (省/市/县) or GB/T 10114 town (乡镇); `path` makes subtree queries one LIKE."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("省")
+        CITY = 2, _("市")
+        COUNTY = 3, _("县")
+        TOWN = 4, _("乡镇")
+
+    code = models.CharField(_("行政区划代码"), max_length=9, unique=True, validators=[validate_region_code])
+    name = models.CharField(_("名称"), max_length=60)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
+    parent = models.ForeignKey("self", verbose_name=_("上级"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    path = models.CharField(max_length=60, db_index=True, editable=False)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.path = (self.parent.path if self.parent else "/") + self.code + "/"
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self):
+        names, r = [], self
+        while r:
+            names.append(r.name)
+            r = r.parent
+        return "".join(reversed(names))
+
+
+class Entity(models.Model):
+    """执法主体: a legally competent agency, an authorised organisation or an entrusted one."""
+
+    class Kind(models.TextChoices):
+        STATUTORY = "statutory", _("法定行政机关")
+        AUTHORISED = "authorised", _("法律法规授权组织")
+        ENTRUSTED = "entrusted", _("受委托组织")
+
+    name = models.CharField(_("主体全称"), max_length=120, unique=True)
+    short_code = models.CharField(_("机关代字"), max_length=20,
+                                  help_text=_("用于文书编号，如“黔毕市监”"))
+    kind = models.CharField(_("主体类别"), max_length=16, choices=Kind.choices, default=Kind.STATUTORY)
+    entrusted_by = models.ForeignKey("self", verbose_name=_("委托机关"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="entrusted")
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True,
+                                   validators=[validate_credit_code])
+    region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT,
+                               related_name="entities")
+    is_justice_bureau = models.BooleanField(_("司法行政机关（执法监督机构）"), default=False)
+    fields = models.CharField(_("执法领域"), max_length=300, blank=True,
+                              help_text=_("多个领域以顿号分隔，如“市场监管、食品安全”"))
+    legal_basis = models.TextField(_("设立及执法依据"), blank=True)
+    address = models.CharField(_("办公地址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True, validators=[validate_phone])
+    supervision_channel = models.CharField(_("监督渠道"), max_length=300, blank=True)
+    remedy_channel = models.CharField(_("救济渠道"), max_length=300, blank=True)
+    hearing_threshold_citizen = models.DecimalField(
+        _("较大数额罚款（公民，元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    hearing_threshold_org = models.DecimalField(
+        _("较大数额罚款（法人或其他组织，元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    objects = RestrictedManager()
+    scope_entity_path = ""  # the row is the entity itself
+    scope_rules = {"change": {Role.UNIT_HEAD: None}}
+
+    class Meta:
+        ordering = ["region__code", "name"]
+        verbose_name = _("执法主体")
+        verbose_name_plural = _("执法主体")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.kind == self.Kind.ENTRUSTED and not self.entrusted_by_id:
+            raise ValidationError({"entrusted_by": _("受委托组织必须填写委托机关")})
+        if self.kind != self.Kind.ENTRUSTED and self.entrusted_by_id:
+            raise ValidationError({"entrusted_by": _("只有受委托组织才有委托机关")})
+        if self.entrusted_by_id and self.entrusted_by_id == self.pk:
+            raise ValidationError({"entrusted_by": _("委托机关不能是本主体")})
+
+    @property
+    def field_list(self):
+        return [f for f in self.fields.replace("，", "、").replace(",", "、").split("、") if f]
+
+
+class Unit(models.Model):
+    """Internal unit (内设机构) of an entity, e.g. 法规科, 稽查大队."""
+
+    entity = models.ForeignKey(Entity, verbose_name=_("执法主体"), on_delete=models.PROTECT,
+                               related_name="units")
+    name = models.CharField(_("机构名称"), max_length=100)
+    is_legal_unit = models.BooleanField(_("法制审核机构"), default=False)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True, validators=[validate_phone])
+
+    objects = RestrictedManager()
+    scope_entity_path = "entity"
+    scope_rules = {"change": {Role.UNIT_HEAD: None}}
+
+    class Meta:
+        ordering = ["entity_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["entity", "name"], name="unit_unique_name")]
+        verbose_name = _("内设机构")
+        verbose_name_plural = _("内设机构")
+
+    def __str__(self):
+        return f"{self.entity.name}·{self.name}"
+
+
+class UserQuerySet(RestrictedQuerySet):
+    pass
+
+
+class ZhifaUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A staff account. It acts for exactly one entity, in one role."""
+
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.OFFICER)
+    entity = models.ForeignKey(Entity, verbose_name=_("所属主体"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="users")
+    unit = models.ForeignKey(Unit, verbose_name=_("内设机构"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="users")
+
+    objects = ZhifaUserManager()
+    scope_entity_path = "entity"
+    scope_unit_path = "unit"
+    scope_rules = {"change": {Role.UNIT_HEAD: None, Role.AGENCY_HEAD: None}}
+    changelog_exclude = ("password", "last_login")
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+
+class OfficerQuerySet(RestrictedQuerySet):
+    def with_cert_status(self, on: dt.date | None = None):
+        on = on or dt.date.today()
+        valid = Certificate.objects.filter(
+            officer=models.OuterRef("pk"), status=Certificate.Status.VALID, expires_on__gte=on)
+        return self.annotate(has_valid_cert=models.Exists(valid))
+
+
+class Officer(models.Model):
+    """执法人员 (person on the personnel list); may or may not have a login (`user`)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("在岗")
+        SUSPENDED = "suspended", _("暂停执法")
+        LEFT = "left", _("调离/退休")
+
+    entity = models.ForeignKey(Entity, verbose_name=_("执法主体"), on_delete=models.PROTECT,
+                               related_name="officers")
+    unit = models.ForeignKey(Unit, verbose_name=_("内设机构"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="officers")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True,
+                                blank=True, on_delete=models.SET_NULL, related_name="officer")
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True, validators=[validate_id_number])
+    gender = models.CharField(_("性别"), max_length=1, choices=[("M", _("男")), ("F", _("女"))], blank=True)
+    phone = models.CharField(_("手机号"), max_length=30, blank=True, validators=[validate_phone])
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    legal_qualification = models.BooleanField(_("具有法律职业资格"), default=False)
+    legal_qualification_no = models.CharField(_("法律职业资格证书编号"), max_length=40, blank=True)
+    is_legal_reviewer = models.BooleanField(_("法制审核人员"), default=False)
+
+    objects = RestrictedManager.from_queryset(OfficerQuerySet)()
+    scope_entity_path = "entity"
+    scope_unit_path = "unit"
+    changelog_exclude = ()
+
+    class Meta:
+        ordering = ["entity_id", "name", "id"]
+        indexes = [models.Index(fields=["entity", "status"])]
+        verbose_name = _("执法人员")
+        verbose_name_plural = _("执法人员")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.unit_id and self.entity_id and self.unit.entity_id != self.entity_id:
+            raise ValidationError({"unit": _("内设机构不属于该执法主体")})
+        if self.legal_qualification and not self.legal_qualification_no:
+            raise ValidationError({"legal_qualification_no": _("具有法律职业资格的须填写证书编号")})
+
+    def training_hours(self, year: int):
+        return self.trainings.filter(year=year).aggregate(h=Sum("hours"))["h"] or 0
+
+    def training_ok(self, year: int) -> bool:
+        return self.training_hours(year) >= settings.ZHIFA_TRAINING_MIN_HOURS
+
+    def valid_certificates(self, on: dt.date | None = None, field: str | None = None):
+        on = on or dt.date.today()
+        qs = self.certificates.filter(status=Certificate.Status.VALID, issued_on__lte=on, expires_on__gte=on)
+        if field:
+            qs = qs.filter(fields__contains=field)
+        return qs
+
+
+class Certificate(models.Model):
+    """执法证."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("有效")
+        SUSPENDED = "suspended", _("暂扣")
+        REVOKED = "revoked", _("注销/吊销")
+
+    class Check(models.TextChoices):
+        NONE = "", _("未审验")
+        PASSED = "passed", _("合格")
+        FAILED = "failed", _("不合格")
+
+    officer = models.ForeignKey(Officer, verbose_name=_("执法人员"), on_delete=models.PROTECT,
+                                related_name="certificates")
+    number = models.CharField(_("执法证号"), max_length=40, unique=True)
+    fields = models.CharField(_("执法领域"), max_length=200)
+    issuing_authority = models.CharField(_("发证机关"), max_length=100)
+    issued_on = models.DateField(_("发证日期"))
+    expires_on = models.DateField(_("有效期至"))
+    status = models.CharField(_("证件状态"), max_length=16, choices=Status.choices, default=Status.VALID)
+    annual_check_year = models.PositiveSmallIntegerField(_("年审年度"), null=True, blank=True)
+    annual_check_result = models.CharField(_("年审结果"), max_length=10, choices=Check.choices,
+                                           blank=True, default="")
+
+    objects = RestrictedManager()
+    scope_entity_path = "officer__entity"
+    scope_unit_path = "officer__unit"
+
+    class Meta:
+        ordering = ["-expires_on"]
+        verbose_name = _("执法证")
+        verbose_name_plural = _("执法证")
+
+    def __str__(self):
+        return f"{self.number}（{self.officer.name}）"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
+            raise ValidationError({"expires_on": _("有效期至必须晚于发证日期")})
+
+    def is_valid_on(self, on: dt.date | None = None) -> bool:
+        on = on or dt.date.today()
+        return self.status == self.Status.VALID and self.issued_on <= on <= self.expires_on
+
+
+class Training(models.Model):
+    officer = models.ForeignKey(Officer, verbose_name=_("执法人员"), on_delete=models.PROTECT,
+                                related_name="trainings")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    course = models.CharField(_("培训内容"), max_length=200)
+    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
+    finished_on = models.DateField(_("完成日期"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope_entity_path = "officer__entity"
+    scope_unit_path = "officer__unit"
+
+    class Meta:
+        ordering = ["-year", "-finished_on"]
+        verbose_name = _("培训记录")
+        verbose_name_plural = _("培训记录")
+
+    def __str__(self):
+        return f"{self.officer.name} {self.year} {self.course}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.hours is not None and self.hours <= 0:
+            raise ValidationError({"hours": _("学时必须大于0")})
+        if self.finished_on and self.year and self.finished_on.year != self.year:
+            raise ValidationError({"finished_on": _("完成日期须在培训年度内")})
+
+
+class LegalAdviser(models.Model):
+    """法律顾问 / 公职律师 consulted on difficult cases."""
+
+    class Kind(models.TextChoices):
+        ADVISER = "adviser", _("法律顾问")
+        PUBLIC_LAWYER = "public_lawyer", _("公职律师")
+
+    entity = models.ForeignKey(Entity, verbose_name=_("执法主体"), on_delete=models.PROTECT,
+                               related_name="advisers")
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("姓名"), max_length=50)
+    licence_no = models.CharField(_("执业证号"), max_length=40)
+    firm = models.CharField(_("执业机构"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True, validators=[validate_phone])
+    engaged_from = models.DateField(_("聘任起始"), null=True, blank=True)
+    engaged_to = models.DateField(_("聘任截止"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope_entity_path = "entity"
+    scope_rules = {"change": {Role.UNIT_HEAD: None}}
+
+    class Meta:
+        ordering = ["entity_id", "name"]
+        verbose_name = _("法律顾问/公职律师")
+        verbose_name_plural = _("法律顾问/公职律师")
+
+    def __str__(self):
+        return f"{self.name}（{self.get_kind_display()}）"
+
+
+def active_officers_q():
+    return Q(status=Officer.Status.ACTIVE)

@@ -1,0 +1,3 @@
+from zhifa.orgs.views import CRUDS
+
+urlpatterns = [u for c in CRUDS for u in c.urls()]

@@ -1,0 +1,80 @@
+import datetime as dt
+
+from django.conf import settings
+
+from zhifa.common.crud import Crud, Filter
+from zhifa.orgs import actions, forms
+from zhifa.orgs.models import Certificate, Entity, LegalAdviser, Officer, Region, Training, Unit
+
+
+def entity_choices(user):
+    return [(e.pk, e.name) for e in Entity.objects.restrict(user).only("pk", "name")[:500]]
+
+
+def region_choices(user):
+    ids = Entity.objects.restrict(user).values("region_id")
+    return [(r.pk, r.name) for r in Region.objects.filter(pk__in=ids)]
+
+
+def _officer_context(request, officer):
+    year = dt.date.today().year
+    return {
+        "certificates": officer.certificates.all(),
+        "trainings": officer.trainings.all()[:20],
+        "training_year": year,
+        "training_hours": officer.training_hours(year),
+        "training_min": settings.ZHIFA_TRAINING_MIN_HOURS,
+    }
+
+
+def _entity_context(request, entity):
+    return {"units": entity.units.all(), "advisers": entity.advisers.all()}
+
+
+entities = Crud(
+    Entity, "entities", ["name", "short_code", "kind", "region", "fields", "phone"],
+    search=["name", "short_code", "credit_code", "fields"],
+    filters=[Filter("kind", "主体类别", "kind", Entity.Kind.choices),
+             Filter("region", "区划", "region_id", region_choices)],
+    form=forms.EntityForm, create=lambda d, acting_user: actions.do_create_entity(d, acting_user=acting_user),
+    update=actions.do_update_entity, base_qs=lambda qs: qs.select_related("region"),
+    detail_template="orgs/entity_detail.html", extra_context=_entity_context,
+)
+units = Crud(
+    Unit, "units", ["name", "entity", "is_legal_unit", "phone"], search=["name"],
+    filters=[Filter("entity", "执法主体", "entity_id", entity_choices)],
+    form=forms.UnitForm, create=actions.do_create_unit, update=actions.do_update_unit,
+    base_qs=lambda qs: qs.select_related("entity"),
+)
+officers = Crud(
+    Officer, "officers", ["name", "entity", "unit", "title", "status", "has_valid_cert", "is_legal_reviewer"],
+    search=["name", "id_number", "phone", "certificates__number"],
+    filters=[Filter("entity", "执法主体", "entity_id", entity_choices),
+             Filter("status", "状态", "status", Officer.Status.choices),
+             Filter("cert", "持有效执法证", "has_valid_cert", [("1", "是"), ("0", "否")], boolean=True),
+             Filter("reviewer", "法制审核人员", "is_legal_reviewer", [("1", "是"), ("0", "否")], boolean=True)],
+    form=forms.OfficerForm, create=actions.do_create_officer, update=actions.do_update_officer,
+    base_qs=lambda qs: qs.with_cert_status().select_related("entity", "unit"),
+    detail_template="orgs/officer_detail.html", extra_context=_officer_context,
+    labels={"has_valid_cert": "持有效执法证"},
+)
+certificates = Crud(
+    Certificate, "certificates", ["number", "officer", "fields", "status", "expires_on", "annual_check_result"],
+    search=["number", "officer__name"],
+    filters=[Filter("status", "证件状态", "status", Certificate.Status.choices)],
+    form=forms.CertificateForm, create=actions.do_issue_certificate, update=actions.do_update_certificate,
+    base_qs=lambda qs: qs.select_related("officer"),
+)
+trainings = Crud(
+    Training, "trainings", ["officer", "year", "course", "hours", "finished_on"],
+    search=["officer__name", "course"], filters=[Filter("year", "年度", "year")],
+    form=forms.TrainingForm, create=actions.do_record_training, base_qs=lambda qs: qs.select_related("officer"),
+)
+advisers = Crud(
+    LegalAdviser, "advisers", ["name", "kind", "entity", "firm", "phone"], search=["name", "firm"],
+    filters=[Filter("kind", "类别", "kind", LegalAdviser.Kind.choices)],
+    form=forms.AdviserForm, create=actions.do_create_adviser, update=actions.do_update_adviser,
+    base_qs=lambda qs: qs.select_related("entity"),
+)
+
+CRUDS = [entities, units, officers, certificates, trainings, advisers]

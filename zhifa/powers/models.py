@@ -1,0 +1,230 @@
+"""权责清单, 随机抽查事项清单, 服务指南, 流程图 — all versioned.
+
+Every record belongs to a lineage (one logical item); each change makes a new version that
+is a draft until the same-level justice bureau confirms it. Only confirmed versions are
+published; confirming one supersedes the lineage's previous published version.
+"""
+import datetime as dt
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.common.scope import RestrictedManager, RestrictedQuerySet
+from zhifa.orgs.models import Entity, Unit
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PENDING = "pending", _("待司法局确认")
+    PUBLISHED = "published", _("已发布")
+    REJECTED = "rejected", _("已退回")
+    SUPERSEDED = "superseded", _("已被新版本替代")
+
+
+class VersionedQuerySet(RestrictedQuerySet):
+    def published(self, on: dt.date | None = None):
+        on = on or dt.date.today()
+        return self.filter(status=VersionStatus.PUBLISHED, effective_from__lte=on).filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gt=on))
+
+    def current(self):
+        """The newest version of each lineage (what staff edit)."""
+        return self.filter(is_head=True)
+
+
+class Versioned(models.Model):
+    lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    is_head = models.BooleanField(default=True, editable=False, db_index=True)
+    status = models.CharField(_("状态"), max_length=16, choices=VersionStatus.choices,
+                              default=VersionStatus.DRAFT, editable=False)
+    effective_from = models.DateField(_("生效日期"), default=dt.date.today)
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True, editable=False)
+    confirmed_by = models.ForeignKey("orgs.User", verbose_name=_("确认人"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+", editable=False)
+    review_note = models.CharField(_("确认/退回意见"), max_length=500, blank=True, editable=False)
+
+    objects = RestrictedManager.from_queryset(VersionedQuerySet)()
+    # Fields copied into a new version; subclasses list their content fields.
+    content_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_editable(self):
+        return self.status in (VersionStatus.DRAFT, VersionStatus.REJECTED)
+
+
+class PowerItem(Versioned):
+    class Category(models.TextChoices):
+        LICENSING = "licensing", _("行政许可")
+        PENALTY = "penalty", _("行政处罚")
+        COERCION = "coercion", _("行政强制")
+        INSPECTION = "inspection", _("行政检查")
+        LEVY = "levy", _("行政征收")
+        PAYMENT = "payment", _("行政给付")
+        CONFIRMATION = "confirmation", _("行政确认")
+        REWARD = "reward", _("行政奖励")
+        ADJUDICATION = "adjudication", _("行政裁决")
+        OTHER = "other", _("其他行政权力")
+
+    entity = models.ForeignKey(Entity, verbose_name=_("实施主体"), on_delete=models.PROTECT,
+                               related_name="power_items")
+    unit = models.ForeignKey(Unit, verbose_name=_("承办机构"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="power_items")
+    code = models.CharField(_("事项编码"), max_length=40)
+    name = models.CharField(_("事项名称"), max_length=300)
+    category = models.CharField(_("权力类别"), max_length=16, choices=Category.choices)
+    law = models.CharField(_("依据法律法规"), max_length=200)
+    article = models.CharField(_("条款"), max_length=100, blank=True, help_text=_("如“第四十二条第一款”"))
+    basis_text = models.TextField(_("依据条文内容"), blank=True)
+    duties = models.TextField(_("责任事项"), blank=True)
+    accountability = models.TextField(_("追责情形"), blank=True)
+
+    content_fields = ("entity", "unit", "code", "name", "category", "law", "article",
+                      "basis_text", "duties", "accountability")
+    scope_entity_path = "entity"
+    scope_unit_path = "unit"
+
+    class Meta:
+        ordering = ["entity_id", "code", "-version"]
+        indexes = [models.Index(fields=["entity", "code"]), models.Index(fields=["lineage", "-version"])]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "code"], condition=Q(is_head=True),
+                                    name="power_item_head_code_unique"),
+            models.UniqueConstraint(fields=["lineage", "version"], name="power_item_lineage_version"),
+        ]
+        verbose_name = _("权责清单事项")
+        verbose_name_plural = _("权责清单")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def basis(self):
+        return f"《{self.law}》{self.article}" if self.law else ""
+
+
+class InspectionItem(Versioned):
+    """随机抽查事项: key items (重点) have no ratio cap, general items have a ratio."""
+
+    class Kind(models.TextChoices):
+        KEY = "key", _("重点检查事项")
+        GENERAL = "general", _("一般检查事项")
+
+    entity = models.ForeignKey(Entity, verbose_name=_("实施主体"), on_delete=models.PROTECT,
+                               related_name="inspection_items")
+    power_item_code = models.CharField(_("对应权责事项编码"), max_length=40, blank=True)
+    code = models.CharField(_("抽查事项编码"), max_length=40)
+    name = models.CharField(_("抽查事项名称"), max_length=300)
+    kind = models.CharField(_("事项类别"), max_length=10, choices=Kind.choices)
+    ratio = models.DecimalField(_("抽查比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True)
+    frequency = models.CharField(_("抽查频次"), max_length=50, blank=True)
+    targets = models.CharField(_("检查对象"), max_length=200, blank=True)
+    method = models.CharField(_("检查方式"), max_length=200, blank=True)
+    law = models.CharField(_("检查依据"), max_length=300, blank=True)
+
+    content_fields = ("entity", "power_item_code", "code", "name", "kind", "ratio", "frequency",
+                      "targets", "method", "law")
+    scope_entity_path = "entity"
+
+    class Meta:
+        ordering = ["entity_id", "code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "code"], condition=Q(is_head=True),
+                                    name="inspection_item_head_code_unique"),
+        ]
+        verbose_name = _("随机抽查事项")
+        verbose_name_plural = _("随机抽查事项清单")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.kind == self.Kind.GENERAL and self.ratio is None:
+            raise ValidationError({"ratio": _("一般检查事项须设定抽查比例")})
+        if self.ratio is not None and not (0 < self.ratio <= 100):
+            raise ValidationError({"ratio": _("抽查比例须在0到100之间")})
+
+
+class ServiceGuide(Versioned):
+    """服务指南 for one power item."""
+
+    entity = models.ForeignKey(Entity, verbose_name=_("实施主体"), on_delete=models.PROTECT,
+                               related_name="service_guides")
+    power_item_code = models.CharField(_("事项编码"), max_length=40)
+    title = models.CharField(_("事项名称"), max_length=300)
+    basis = models.TextField(_("设定依据"))
+    accepting_unit = models.CharField(_("受理机构"), max_length=100)
+    approving_unit = models.CharField(_("决定机构"), max_length=100)
+    materials = models.TextField(_("申请材料"), help_text=_("每行一项"))
+    steps = models.TextField(_("办理流程"), help_text=_("每行一步"))
+    time_limit = models.CharField(_("办理时限"), max_length=100)
+    office_hours = models.CharField(_("办公时间"), max_length=100)
+    address = models.CharField(_("办理地点"), max_length=200)
+    phone = models.CharField(_("咨询电话"), max_length=30)
+    fee = models.CharField(_("收费标准"), max_length=200, blank=True, default="不收费")
+
+    content_fields = ("entity", "power_item_code", "title", "basis", "accepting_unit",
+                      "approving_unit", "materials", "steps", "time_limit", "office_hours",
+                      "address", "phone", "fee")
+    scope_entity_path = "entity"
+
+    class Meta:
+        ordering = ["entity_id", "power_item_code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "power_item_code"], condition=Q(is_head=True),
+                                    name="service_guide_head_unique"),
+        ]
+        verbose_name = _("服务指南")
+        verbose_name_plural = _("服务指南")
+
+    def __str__(self):
+        return self.title
+
+    def material_list(self):
+        return [m.strip() for m in self.materials.splitlines() if m.strip()]
+
+    def step_list(self):
+        return [s.strip() for s in self.steps.splitlines() if s.strip()]
+
+
+class Flowchart(Versioned):
+    """流程图: structured steps [{"key","label","kind":"start|task|decision|end","next":[keys]}]."""
+
+    entity = models.ForeignKey(Entity, verbose_name=_("实施主体"), on_delete=models.PROTECT,
+                               related_name="flowcharts")
+    title = models.CharField(_("流程名称"), max_length=200)
+    power_category = models.CharField(_("适用权力类别"), max_length=16, choices=PowerItem.Category.choices)
+    steps = models.JSONField(_("流程步骤"), default=list)
+
+    content_fields = ("entity", "title", "power_category", "steps")
+    scope_entity_path = "entity"
+
+    class Meta:
+        ordering = ["entity_id", "title", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "title"], condition=Q(is_head=True),
+                                    name="flowchart_head_unique"),
+        ]
+        verbose_name = _("流程图")
+        verbose_name_plural = _("流程图")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from zhifa.powers.flow import check_steps
+
+        problem = check_steps(self.steps)
+        if problem:
+            raise ValidationError({"steps": problem})

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from zhifa.common import views as common_views
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", common_views.healthz, name="healthz"),
+    path("changelog/<int:ct>/<str:pk>/", common_views.changelog, name="changelog"),
+    path("orgs/", include("zhifa.orgs.urls")),
+    path("powers/", include("zhifa.powers.urls")),
+    path("api/", include("zhifa.api_urls")),
+    path("admin/", admin.site.urls),
+]
