@@ -107,3 +107,18 @@ validate_credit_code = _validator(check_credit_code)
 validate_id_number = _validator(check_id_number)
 validate_region_code = _validator(check_region_code)
 validate_phone = _validator(check_phone)
+
+
+def make_credit_code(region_code: str, org_code8: str, *, authority="1", kind="1") -> str:
+    """A valid 统一社会信用代码 (for demo data and tests): authority, kind, region, 9-char org code, check."""
+    body = f"{authority}{kind}{region_code[:6]}{org_code8[:8]}"
+    # The organisation code (GB 11714) carries its own check char; any alphabet char is accepted here.
+    body += USCC_ALPHABET[sum(USCC_ALPHABET.index(c) for c in body) % 10]
+    return body + uscc_check_char(body)
+
+
+def make_id_number(region_code: str, born: dt.date, seq: int, gender: str = "M") -> str:
+    """A valid 居民身份证号: region, birth date, sequence (odd = male), check digit."""
+    seq = seq % 500 * 2 + (1 if gender == "M" else 0)
+    body = f"{region_code[:6]}{born:%Y%m%d}{seq:03d}"
+    return body + id_check_char(body)

@@ -1,0 +1,95 @@
+"""Test factories built on the actions (never hand-kept dumps)."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from zhifa.common.identifiers import make_credit_code, make_id_number
+from zhifa.common.roles import Role
+from zhifa.orgs import actions as org_actions
+from zhifa.orgs.models import Region, User
+
+_seq = itertools.count(1)
+
+
+def system_admin() -> User:
+    user = User.objects.filter(username="sysadmin").first()
+    if user is None:
+        user = User.objects.create_superuser("sysadmin", password="x", role=Role.ADMIN, display_name="系统管理员")
+    return user
+
+
+def region(code: str, name: str, level: int, parent: Region | None = None) -> Region:
+    obj, _ = Region.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})
+    return obj
+
+
+def region_tree():
+    """贵州省 › 毕节市 › 七星关区 / 大方县, and 遵义市 as an outside city."""
+    gz = region("520000", "贵州省", 1)
+    bj = region("520500", "毕节市", 2, gz)
+    qxg = region("520502", "七星关区", 3, bj)
+    df = region("520521", "大方县", 3, bj)
+    zy = region("520300", "遵义市", 2, gz)
+    return {"province": gz, "city": bj, "county": qxg, "county2": df, "other_city": zy}
+
+
+def entity(region: Region, name: str | None = None, *, justice=False, short_code="测", **extra):
+    n = next(_seq)
+    data = {
+        "name": name or f"测试执法局{n}", "short_code": short_code, "region": region,
+        "credit_code": make_credit_code(region.code, f"{n:08d}"), "is_justice_bureau": justice,
+        "fields": "市场监管", "phone": "0857-8221234", **extra,
+    }
+    return org_actions.do_create_entity(data, acting_user=system_admin())
+
+
+def unit(entity, name="执法大队", **extra):
+    return org_actions.do_create_unit({"entity": entity, "name": name, **extra}, acting_user=system_admin())
+
+
+def user(role: str, entity=None, unit=None, username: str | None = None, password="pass12345"):
+    username = username or f"{role}{next(_seq)}"
+    return org_actions.do_create_user(username=username, password=password, role=role, entity=entity,
+                                      unit=unit, display_name=username, acting_user=system_admin())
+
+
+def officer(entity, unit=None, name=None, *, cert=True, fields="市场监管", **extra):
+    n = next(_seq)
+    data = {"entity": entity, "unit": unit, "name": name or f"张{n}",
+            "id_number": make_id_number(entity.region.code, dt.date(1985, 1, 1) + dt.timedelta(days=n), n),
+            "gender": "M", **extra}
+    o = org_actions.do_create_officer(data, acting_user=system_admin())
+    if cert:
+        org_actions.do_issue_certificate({
+            "officer": o, "number": f"52{n:010d}", "fields": fields, "issuing_authority": "贵州省人民政府",
+            "issued_on": dt.date.today() - dt.timedelta(days=365),
+            "expires_on": dt.date.today() + dt.timedelta(days=365 * 4)}, acting_user=system_admin())
+    return o
+
+
+def world():
+    """Two entities in one county, one in another county, one in another city; justice bureaus."""
+    r = region_tree()
+    w = {"regions": r}
+    w["smj"] = entity(r["county"], "七星关区市场监督管理局", short_code="七市监")
+    w["smj_unit"] = unit(w["smj"], "执法稽查大队")
+    w["smj_unit2"] = unit(w["smj"], "法规科", is_legal_unit=True)
+    w["hbj"] = entity(r["county"], "七星关区生态环境局", short_code="七环")
+    w["df"] = entity(r["county2"], "大方县市场监督管理局", short_code="大市监")
+    w["zy"] = entity(r["other_city"], "遵义市市场监督管理局", short_code="遵市监")
+    w["sfj_county"] = entity(r["county"], "七星关区司法局", justice=True, short_code="七司")
+    w["sfj_city"] = entity(r["city"], "毕节市司法局", justice=True, short_code="毕司")
+    w["officer"] = user(Role.OFFICER, w["smj"], w["smj_unit"], "officer")
+    w["unit_head"] = user(Role.UNIT_HEAD, w["smj"], w["smj_unit"], "unithead")
+    w["head"] = user(Role.AGENCY_HEAD, w["smj"], None, "head")
+    w["reviewer"] = user(Role.LEGAL_REVIEWER, w["smj"], w["smj_unit2"], "reviewer")
+    w["sup_county"] = user(Role.SUPERVISOR, w["sfj_county"], None, "supcounty")
+    w["sup_city"] = user(Role.SUPERVISOR, w["sfj_city"], None, "supcity")
+    w["admin"] = system_admin()
+    w["o1"] = officer(w["smj"], w["smj_unit"], "李明")
+    w["o2"] = officer(w["smj"], w["smj_unit2"], "王芳")
+    w["o_hbj"] = officer(w["hbj"], None, "赵强")
+    w["o_df"] = officer(w["df"], None, "钱红")
+    w["o_zy"] = officer(w["zy"], None, "孙伟")
+    return w
