@@ -1,8 +1,9 @@
-import os
-
 import pytest
 
-os.environ.setdefault("ZHIFA_FAST_PASSWORDS", "1")
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
