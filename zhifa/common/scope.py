@@ -36,11 +36,15 @@ RULES: dict[str, dict[str, str]] = {
 }
 
 
+# Statutory acts that belong to a role, not to whoever administers the system.
+NO_SUPERUSER_BYPASS = {"confirm"}
+
+
 def rule_for(model, user, action: str) -> str | None:
     if not (user and user.is_authenticated and user.is_active):
         return None
     rules = {**RULES.get(action, {}), **getattr(model, "scope_rules", {}).get(action, {})}
-    if user.is_superuser:
+    if user.is_superuser and action not in NO_SUPERUSER_BYPASS:
         return ALL
     return rules.get(user.role)
 

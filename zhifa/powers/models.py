@@ -96,8 +96,10 @@ class PowerItem(Versioned):
         indexes = [models.Index(fields=["entity", "code"]), models.Index(fields=["lineage", "-version"])]
         constraints = [
             models.UniqueConstraint(fields=["entity", "code"], condition=Q(is_head=True),
-                                    name="power_item_head_code_unique"),
-            models.UniqueConstraint(fields=["lineage", "version"], name="power_item_lineage_version"),
+                                    name="power_item_head_code_unique",
+                                    violation_error_message="事项编码：该主体下已存在相同编码的事项"),
+            models.UniqueConstraint(fields=["lineage", "version"], name="power_item_lineage_version",
+                                    violation_error_message="版本号重复"),
         ]
         verbose_name = _("权责清单事项")
         verbose_name_plural = _("权责清单")
@@ -137,7 +139,8 @@ class InspectionItem(Versioned):
         ordering = ["entity_id", "code", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["entity", "code"], condition=Q(is_head=True),
-                                    name="inspection_item_head_code_unique"),
+                                    name="inspection_item_head_code_unique",
+                                    violation_error_message="抽查事项编码：该主体下已存在相同编码的抽查事项"),
         ]
         verbose_name = _("随机抽查事项")
         verbose_name_plural = _("随机抽查事项清单")
@@ -181,7 +184,8 @@ class ServiceGuide(Versioned):
         ordering = ["entity_id", "power_item_code", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["entity", "power_item_code"], condition=Q(is_head=True),
-                                    name="service_guide_head_unique"),
+                                    name="service_guide_head_unique",
+                                    violation_error_message="事项编码：该事项已有服务指南"),
         ]
         verbose_name = _("服务指南")
         verbose_name_plural = _("服务指南")
@@ -212,7 +216,8 @@ class Flowchart(Versioned):
         ordering = ["entity_id", "title", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["entity", "title"], condition=Q(is_head=True),
-                                    name="flowchart_head_unique"),
+                                    name="flowchart_head_unique",
+                                    violation_error_message="流程名称：该主体下已存在同名流程图"),
         ]
         verbose_name = _("流程图")
         verbose_name_plural = _("流程图")

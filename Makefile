@@ -1,0 +1,46 @@
+# Two commands on a fresh machine with only Python: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+export ZHIFA_DATA_DIR ?= $(CURDIR)/var
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install system-deps demo serve test test-fast test-pg bench clean
+
+# Virtualenv + the package with its test extras; re-run when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian packages: Chromium for the browser tests, CJK fonts for documents and screenshots.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then \
+	  echo "Installing Debian packages: chromium fonts-noto-cjk"; \
+	  $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; \
+	fi
+
+demo: install
+	$(BIN)/zhifa migrate --noinput
+	$(BIN)/zhifa seed --scale county
+	$(BIN)/zhifa collectstatic --noinput -v0
+	@echo "打开 http://127.0.0.1:8000 （演示账号见上表）"
+	$(BIN)/zhifa runserver 127.0.0.1:8000
+
+test: install system-deps
+	$(BIN)/pytest
+
+test-fast: install
+	$(BIN)/pytest -m "not browser and not slow"
+
+test-pg: install system-deps
+	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/zhifa} $(BIN)/pytest
+
+bench: install
+	$(BIN)/zhifa bench foundation
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
