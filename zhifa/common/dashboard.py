@@ -4,7 +4,7 @@ import datetime as dt
 from django.conf import settings
 from decimal import Decimal
 
-from django.db.models import Q, Sum, Value
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -44,5 +44,21 @@ def dashboard(user):
     if short:
         alerts.append({"text": f"{short} 名在岗人员{year}年培训未满{settings.ZHIFA_TRAINING_MIN_HOURS}学时",
                        "url": reverse("officers-list")})
+    if user.role in (Role.AGENCY_HEAD, Role.SUPERVISOR) or user.is_superuser:
+        for e in _reviewer_shortfall(user)[:10]:
+            alerts.append({"text": f"{e.name}：法制审核人员{e.reviewers}名，不足执法人员的"
+                                   f"{settings.ZHIFA_REVIEWER_MIN_RATIO:.0%}（{e.n}名）",
+                           "url": reverse("entities-detail", args=[e.pk])})
     heading = f"{user.entity or '全部区域'} · {user.get_role_display()}"
     return {"cards": cards, "alerts": alerts, "heading": heading}
+
+
+def _reviewer_shortfall(user):
+    """Entities whose legal reviewers are below the configured share of officers (118号 (十一))."""
+    active = Q(officers__status=Officer.Status.ACTIVE)
+    qs = Entity.objects.restrict(user).annotate(
+        n=Count("officers", filter=active),
+        reviewers=Count("officers", filter=active & Q(officers__is_legal_reviewer=True)),
+    ).filter(n__gt=0)
+    ratio = settings.ZHIFA_REVIEWER_MIN_RATIO
+    return [e for e in qs.order_by("name") if e.reviewers < e.n * ratio]
