@@ -1,5 +1,36 @@
-"""REST API (django-ninja); OpenAPI schema at /api/openapi.json, docs at /api/docs."""
-from ninja import NinjaAPI
-from ninja.security import django_auth
+"""REST API (django-ninja); OpenAPI schema at /api/openapi.json, docs at /api/docs.
 
-api = NinjaAPI(title="zhifa API", version="1", auth=django_auth)
+Every endpoint accepts a Django session (with CSRF on unsafe methods) or a personal Bearer
+token from POST /api/v1/auth/token. See zhifa/apiv1/ for the routers.
+"""
+from zhifa.apiv1 import auth, changelog, orgs, people, powers
+from zhifa.apiv1.errors import ZhifaAPI, install
+
+api = ZhifaAPI(
+    title="行政执法三项制度与协调监督平台 API",
+    version="1",
+    description=(
+        "认证：浏览器会话（修改类请求须带 X-CSRFToken 请求头）或个人 API 令牌"
+        "（POST /api/v1/auth/token 换取，请求头 Authorization: Bearer <令牌>，30天有效，修改密码后失效）。\n\n"
+        "数据范围：只能看到本人数据范围内的记录；范围外的记录按不存在处理（404），"
+        "可见但无权修改的记录返回 403。业务规则拒绝返回 409，数据校验失败返回 422，"
+        "错误体为 {\"rule\", \"message\", \"field\"}，message 为中文说明。"
+    ),
+    auth=auth.AUTH,
+    urls_namespace="api",
+)
+install(api)
+
+api.add_router("/v1/auth", auth.router)
+api.add_router("/v1/regions", orgs.regions)
+api.add_router("/v1/entities", orgs.entities)
+api.add_router("/v1/units", orgs.units)
+api.add_router("/v1/advisers", orgs.advisers)
+api.add_router("/v1/officers", people.officers)
+api.add_router("/v1/certificates", people.certificates)
+api.add_router("/v1/trainings", people.trainings)
+api.add_router("/v1/power-items", powers.power_items)
+api.add_router("/v1/inspection-items", powers.inspection_items)
+api.add_router("/v1/service-guides", powers.service_guides)
+api.add_router("/v1/flowcharts", powers.flowcharts)
+api.add_router("/v1/changelog", changelog.router)

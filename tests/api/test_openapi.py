@@ -1,0 +1,36 @@
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+PATHS = [
+    "/api/v1/auth/token", "/api/v1/auth/me", "/api/v1/regions", "/api/v1/regions/{region_id}",
+    "/api/v1/entities", "/api/v1/entities/{entity_id}", "/api/v1/units", "/api/v1/units/{unit_id}",
+    "/api/v1/officers", "/api/v1/officers/{officer_id}", "/api/v1/certificates", "/api/v1/certificates/{cert_id}",
+    "/api/v1/trainings", "/api/v1/advisers", "/api/v1/changelog/{label}/{pk}",
+    *[f"/api/v1/{slug}{suffix}" for slug in ("power-items", "inspection-items", "service-guides", "flowcharts")
+      for suffix in ("", "/{pk}", "/{pk}/submit", "/{pk}/confirm", "/{pk}/reject")],
+]
+
+
+def test_openapi_schema_builds_with_all_paths():
+    r = Client().get("/api/openapi.json")
+    assert r.status_code == 200
+    schema = r.json()
+    assert set(PATHS) <= set(schema["paths"])
+    officers = schema["paths"]["/api/v1/officers/{officer_id}"]
+    assert set(officers) == {"get", "patch", "delete"}
+    assert set(schema["paths"]["/api/v1/power-items/{pk}"]) == {"get", "patch", "delete"}
+    op_ids = [op["operationId"] for item in schema["paths"].values() for op in item.values()]
+    assert len(op_ids) == len(set(op_ids))
+    schemes = schema["components"]["securitySchemes"]
+    assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
+    officer_in = schema["components"]["schemas"]["OfficerIn"]["properties"]
+    assert officer_in["id_number"]["title"] == "身份证号"
+    params = {p["name"]: p for p in schema["paths"]["/api/v1/officers"]["get"]["parameters"]}
+    assert {"q", "entity", "status", "cert", "page", "page_size"} <= set(params)
+    assert params["cert"]["description"].startswith("valid/1")
+
+
+def test_docs_page():
+    assert Client().get("/api/docs").status_code == 200
