@@ -120,3 +120,11 @@ def test_flowchart_structure_checked_and_rendered(world):
     fc = actions.do_create_versioned(Flowchart, {**bad, "steps": steps}, acting_user=world["head"])
     svg = render_svg(fc.steps)
     assert svg.startswith("<svg") and "调查取证" in svg and "&lt;决定&gt;" in svg
+
+
+def test_unit_must_belong_to_entity(world):
+    data = {"entity": world["hbj"], "unit": world["smj_unit"], "code": "HB-1", "name": "x",
+            "category": "penalty", "law": "中华人民共和国环境保护法"}
+    with pytest.raises(ActionRefused) as e:
+        actions.do_create_versioned(PowerItem, data, acting_user=world["admin"])
+    assert e.value.field == "unit" and "承办机构" in e.value.message

@@ -107,6 +107,12 @@ class PowerItem(Versioned):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.unit_id and self.entity_id and self.unit.entity_id != self.entity_id:
+            raise ValidationError({"unit": _("承办机构不属于该实施主体")})
+
     @property
     def basis(self):
         return f"《{self.law}》{self.article}" if self.law else ""
