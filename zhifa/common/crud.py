@@ -49,6 +49,7 @@ class Crud:
     ordering: list[str] | None = None
     page_size: int = 50
     labels: dict = field(default_factory=dict)  # headers of computed columns
+    list_actions_template: str | None = None    # extra buttons on the list page (e.g. Excel)
 
     @property
     def verbose_name(self):
@@ -67,8 +68,12 @@ class Crud:
             qs = self.base_qs(qs)
         return qs
 
-    # ---- views -------------------------------------------------------------
-    def list_view(self, request):
+    def active_filters(self, request) -> dict:
+        """{filter name: value} of the list filters set in the query string."""
+        return {f.name: request.GET[f.name] for f in self.filters if request.GET.get(f.name, "") != ""}
+
+    def filtered(self, request):
+        """The list page's rows (scope, search, filters, ordering) — also what exports use."""
         qs = self.queryset(request.user)
         if self.list_qs:
             qs = self.list_qs(qs)
@@ -78,14 +83,20 @@ class Crud:
             for s in self.search:
                 cond |= Q(**{f"{s}__icontains": q})
             qs = qs.filter(cond)
-        active = {}
+        active = self.active_filters(request)
         for f in self.filters:
-            value = request.GET.get(f.name, "")
-            if value != "":
-                active[f.name] = value
+            if f.name in active:
+                value = active[f.name]
                 qs = qs.filter(**{f.lookup: value == "1" if f.boolean else value})
         if self.ordering:
             qs = qs.order_by(*self.ordering)
+        return qs
+
+    # ---- views -------------------------------------------------------------
+    def list_view(self, request):
+        qs = self.filtered(request)
+        q = request.GET.get("q", "").strip()
+        active = self.active_filters(request)
         page = Paginator(qs, self.page_size).get_page(request.GET.get("page"))
         ctx = {
             "crud": self, "page": page, "q": q, "active": active,
@@ -94,6 +105,7 @@ class Crud:
             "filters": [(f, f.choices(request.user) if callable(f.choices) else f.choices or [])
                         for f in self.filters],
             "can_create": self.create is not None and rule_for(self.model, request.user, "change") is not None,
+            "can_change": rule_for(self.model, request.user, "change") is not None,
         }
         template = "crud/_table.html" if getattr(request, "htmx", False) else "crud/list.html"
         return render(request, template, ctx)

@@ -1,3 +1,5 @@
-from zhifa.orgs.views import CRUDS
+from zhifa.common.excel_views import excel_urls
+from zhifa.orgs.excel import OFFICER_EXCEL
+from zhifa.orgs.views import CRUDS, officers
 
-urlpatterns = [u for c in CRUDS for u in c.urls()]
+urlpatterns = [*excel_urls(officers, OFFICER_EXCEL), *(u for c in CRUDS for u in c.urls())]
