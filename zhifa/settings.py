@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "zhifa.common",
     "zhifa.orgs",
     "zhifa.powers",
+    "zhifa.legalcal",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,7 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "zhifa" / "locale"]
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "zhifa" / "static"]  # zhifa.css, vendor/htmx.min.js (not in an app)
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
