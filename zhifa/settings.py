@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "zhifa.orgs",
     "zhifa.powers",
     "zhifa.legalcal",
+    "zhifa.cases",
 ]
 
 MIDDLEWARE = [
