@@ -12,6 +12,7 @@ urlpatterns = [
     path("changelog/<int:ct>/<str:pk>/", common_views.changelog, name="changelog"),
     path("orgs/", include("zhifa.orgs.urls")),
     path("powers/", include("zhifa.powers.urls")),
+    path("calendar/", include("zhifa.legalcal.urls")),
     path("api/", include("zhifa.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@ from django import forms
 
 from zhifa.common.crud import ScopedModelForm
 from zhifa.powers.flow import check_steps, parse_lines, to_lines
-from zhifa.powers.models import Flowchart, InspectionItem, PowerItem, ServiceGuide
+from zhifa.powers.models import DiscretionBenchmark, Flowchart, InspectionItem, PowerItem, ServiceGuide
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -61,3 +61,54 @@ class FlowchartForm(ScopedModelForm):
             if self.instance.pk is None or data["steps"] != self.instance.steps:
                 self.changed_data.append("steps")
         return data
+
+
+class DiscretionBenchmarkForm(ScopedModelForm):
+    """裁量基准: the levels are edited as text, one level per line (see discretion.LINE_HELP)."""
+
+    levels_text = forms.CharField(label="裁量档位", widget=forms.Textarea(attrs={"rows": 8}))
+
+    class Meta:
+        model = DiscretionBenchmark
+        fields = ["entity", "power_item_code", "violation", "basis", "effective_from"]
+        widgets = {"effective_from": DATE, "basis": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        from zhifa.powers.discretion import LINE_HELP, to_lines
+
+        super().__init__(*args, **kwargs)
+        self.fields["levels_text"].help_text = LINE_HELP
+        if self.instance and self.instance.pk:
+            self.initial["levels_text"] = to_lines(self.instance.levels)
+
+    def clean_levels_text(self):
+        from zhifa.powers.discretion import clean_levels, parse_lines
+
+        try:
+            levels = parse_lines(self.cleaned_data["levels_text"])
+        except ValueError as e:
+            raise forms.ValidationError(str(e)) from None
+        levels, problems = clean_levels(levels)
+        if problems:
+            raise forms.ValidationError(problems)
+        return levels
+
+    def clean(self):
+        data = super().clean()
+        if "levels_text" in data:
+            data["levels"] = data.pop("levels_text")
+            if self.instance.pk is None or data["levels"] != self.instance.levels:
+                self.changed_data.append("levels")
+            self.instance.levels = data["levels"]  # validated with the instance in _post_clean
+        return data
+
+    def _update_errors(self, errors):
+        # The model reports its levels under "levels"; on this form they belong to the text field
+        # (and are dropped when the text itself was already refused).
+        if hasattr(errors, "error_dict") and "levels" in errors.error_dict:
+            problems = errors.error_dict.pop("levels")
+            if "levels_text" not in self._errors:
+                errors.error_dict["levels_text"] = problems
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)

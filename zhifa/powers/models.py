@@ -7,6 +7,7 @@ published; confirming one supersedes the lineage's previous published version.
 import datetime as dt
 import uuid
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -239,3 +240,71 @@ class Flowchart(Versioned):
         problem = check_steps(self.steps)
         if problem:
             raise ValidationError({"steps": problem})
+
+
+class DiscretionBenchmark(Versioned):
+    """行政处罚裁量基准 (行政处罚法 Art. 34) for one penalty item of the 权责清单.
+
+    `levels` holds the circumstance levels (档位), each
+    {"level": "不予处罚|减轻|从轻|一般|从重", "circumstances": "...", "sanctions": ["warning", "fine", …],
+     "fine_basis": "fixed|multiple_of_illegal_gains|multiple_of_goods_value",
+     "fine_min", "fine_max" (元, fixed basis), "multiple_min", "multiple_max" (倍数 bases), "other": "..."};
+    amounts are stored as decimal strings. See zhifa.powers.discretion for the vocabulary, the
+    validation and the checker used by case handling.
+    """
+
+    entity = models.ForeignKey(Entity, verbose_name=_("实施主体"), on_delete=models.PROTECT,
+                               related_name="discretion_benchmarks")
+    power_item_code = models.CharField(_("权责事项编码"), max_length=40,
+                                       help_text=_("本主体权责清单中行政处罚事项的编码"))
+    violation = models.CharField(_("违法行为"), max_length=300)
+    basis = models.TextField(_("处罚依据"), help_text=_("法律法规名称及条款，如《中华人民共和国食品安全法》第一百二十四条"))
+    # blank: clean() asks for at least one level; the encoder lets Decimals reach clean(), which
+    # stores amounts as decimal strings.
+    levels = models.JSONField(_("裁量档位"), default=list, blank=True, encoder=DjangoJSONEncoder)
+
+    content_fields = ("entity", "power_item_code", "violation", "basis", "levels")
+    scope_entity_path = "entity"
+
+    class Meta:
+        ordering = ["entity_id", "power_item_code", "-version"]
+        indexes = [models.Index(fields=["entity", "power_item_code"])]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "power_item_code"], condition=Q(is_head=True),
+                                    name="discretion_benchmark_head_unique",
+                                    violation_error_message="权责事项编码：该事项已有裁量基准"),
+        ]
+        verbose_name = _("裁量基准")
+        verbose_name_plural = _("行政处罚裁量基准")
+
+    def __str__(self):
+        return f"{self.power_item_code} {self.violation}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from zhifa.powers.discretion import clean_levels
+
+        errors = {}
+        if self.entity_id and self.power_item_code:
+            item = (PowerItem.objects.filter(entity_id=self.entity_id, code=self.power_item_code)
+                    .order_by("-is_head", "-version").first())
+            if item is None:
+                errors["power_item_code"] = _("本主体权责清单中没有编码为“%(code)s”的事项") % {
+                    "code": self.power_item_code}
+            elif item.category != PowerItem.Category.PENALTY:
+                errors["power_item_code"] = _("事项“%(code)s”不是行政处罚事项") % {"code": self.power_item_code}
+        levels, problems = clean_levels(self.levels)
+        if problems:
+            errors["levels"] = problems
+        else:
+            self.levels = levels
+        if errors:
+            raise ValidationError(errors)
+
+    def level(self, name: str) -> dict | None:
+        return next((lv for lv in self.levels or [] if lv.get("level") == name), None)
+
+    def level_names(self) -> str:
+        return "、".join(lv.get("level", "") for lv in self.levels or [])
+    level_names.short_description = _("裁量档位")

@@ -10,8 +10,11 @@ from zhifa.common.crud import Crud, Filter
 from zhifa.common.scope import can, get_or_deny
 from zhifa.orgs.views import entity_choices
 from zhifa.powers import actions, forms
+from zhifa.powers.discretion import FINE_BASES, range_text, sanction_labels
 from zhifa.powers.flow import render_svg
-from zhifa.powers.models import Flowchart, InspectionItem, PowerItem, ServiceGuide, VersionStatus
+from zhifa.powers.models import (
+    DiscretionBenchmark, Flowchart, InspectionItem, PowerItem, ServiceGuide, VersionStatus,
+)
 
 
 def _versions_context(request, obj):
@@ -91,3 +94,22 @@ def _version_action(crud, name):
 def version_urls(crud):
     return [path(f"{crud.slug}/<int:pk>/{n}/", _version_action(crud, n), name=f"{crud.slug}-{n}")
             for n in ("submit", "confirm", "reject", "discard")]
+
+
+# ---- 行政处罚裁量基准 --------------------------------------------------------------------------------
+def _benchmark_context(request, obj):
+    ctx = _versions_context(request, obj)
+    ctx["fields"] = [(str(f.verbose_name), Crud.cell(obj, f.name)) for f in obj._meta.fields
+                     if f.name not in ("id", "lineage", "is_head", "levels")]
+    ctx["levels"] = [{**lv, "sanctions_text": sanction_labels(lv.get("sanctions", [])),
+                      "basis_text": FINE_BASES.get(lv.get("fine_basis"), "") if range_text(lv) else "",
+                      "range_text": range_text(lv)} for lv in obj.levels or []]
+    return ctx
+
+
+discretion_benchmarks = _versioned(DiscretionBenchmark, "discretion-benchmarks",
+                                   ["power_item_code", "violation", "level_names", "entity"],
+                                   ["power_item_code", "violation", "basis"], [], forms.DiscretionBenchmarkForm)
+discretion_benchmarks.detail_template = "powers/discretion_detail.html"
+discretion_benchmarks.extra_context = _benchmark_context
+CRUDS.append(discretion_benchmarks)
