@@ -81,7 +81,7 @@ class Crud:
         if q and self.search:
             cond = Q()
             for s in self.search:
-                cond |= Q(**{f"{s}__icontains": q})
+                cond |= search_q(self.model, s, q)
             qs = qs.filter(cond)
         active = self.active_filters(request)
         for f in self.filters:
@@ -102,7 +102,9 @@ class Crud:
             "crud": self, "page": page, "q": q, "active": active,
             "rows": [(o, [self.cell(o, c) for c in self.columns]) for o in page.object_list],
             "headers": [self.header(c) for c in self.columns],
-            "filters": [(f, f.choices(request.user) if callable(f.choices) else f.choices or [])
+            # (value, label, selected) worked out here: a prefecture has hundreds of entities.
+            "filters": [(f, [(v, label, str(v) == active.get(f.name)) for v, label in
+                             (f.choices(request.user) if callable(f.choices) else f.choices or [])])
                         for f in self.filters],
             "can_create": self.create is not None and rule_for(self.model, request.user, "change") is not None,
             "can_change": rule_for(self.model, request.user, "change") is not None,
@@ -175,6 +177,19 @@ class Crud:
             path(f"{self.slug}/<int:pk>/", lr(self.detail_view), name=f"{self.slug}-detail"),
             path(f"{self.slug}/<int:pk>/edit/", lr(self.edit_view), name=f"{self.slug}-edit"),
         ]
+
+
+def search_q(model, lookup: str, q: str) -> Q:
+    """`lookup__icontains=q`; across a to-many relation (officer → certificates) as `pk IN (…)`,
+    which neither repeats rows nor joins the related table into the list and count queries."""
+    name, _, rest = lookup.partition("__")
+    field = model._meta.get_field(name)
+    if rest and field.one_to_many:
+        ids = field.related_model._base_manager.filter(**{f"{rest}__icontains": q}).values(field.field.attname)
+        return Q(pk__in=ids)
+    if rest and field.many_to_many:
+        return Q(pk__in=model._base_manager.filter(**{f"{lookup}__icontains": q}).values("pk"))
+    return Q(**{f"{lookup}__icontains": q})
 
 
 def changelog_for(obj):

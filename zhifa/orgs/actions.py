@@ -168,7 +168,67 @@ def do_bulk_create_officers(officers: list[Officer], certificates: list[Certific
         if len(set(nums)) != len(nums) or clash:
             raise ActionRefused("validation", "执法证号：执法证号重复", field="number")
         for c in certificates:
-            c.officer_id = c.officer.pk
+            # Re-assign (not `officer_id = …`): keeps the cached officer, so logging a
+            # certificate (its __str__ reads officer.name) costs no query per row.
+            c.officer = c.officer
         Certificate.objects.bulk_create(certificates, batch_size=2000)
         bulk_log_created(certificates, acting_user=acting_user, action="import", reason=reason)
     return officers
+
+
+@transaction.atomic
+def do_bootstrap_admin(*, username: str, password: str, display_name="系统管理员") -> User:
+    """The first administrator of an empty installation: there is no acting user yet, so the
+    new account is logged as creating itself. Refused once any superuser exists."""
+    from zhifa.common.actions import log_change, snapshot
+    from zhifa.common.models import ChangeLog
+
+    if User.objects.filter(is_superuser=True).exists():
+        raise ActionRefused("orgs.bootstrap_once", "已存在系统管理员，请由管理员创建账号")
+    user = User.objects.create_superuser(username, password=password, role=Role.ADMIN,
+                                         display_name=display_name)
+    log_change(user, ChangeLog.Action.CREATE, acting_user=user, after=snapshot(user), reason="系统初始化")
+    return user
+
+
+def _bulk_owned(model, objs, owner, *, acting_user, reason):
+    """Scope-check each distinct owner (entity, unit), insert in batches, log every row."""
+    from zhifa.common.actions import bulk_log_created, check_scope_new
+
+    checked = set()
+    for o in objs:
+        entity, unit = owner(o)
+        key = (getattr(entity, "pk", None), getattr(unit, "pk", None))
+        if key not in checked:
+            check_scope_new(acting_user, model, entity, unit)
+            checked.add(key)
+    model.objects.bulk_create(objs, batch_size=2000)
+    bulk_log_created(objs, acting_user=acting_user, action="import", reason=reason)
+    return objs
+
+
+@transaction.atomic
+def do_bulk_create_entities(entities: list[Entity], *, acting_user, reason="批量导入") -> list[Entity]:
+    """Many entities at once (administrators only, like do_create_entity). Entrusted entities
+    must point at already saved statutory agencies."""
+    for e in entities:
+        check_entrusting(e)
+    return _bulk_owned(Entity, entities, lambda e: (None, None), acting_user=acting_user, reason=reason)
+
+
+@transaction.atomic
+def do_bulk_create_units(units: list[Unit], *, acting_user, reason="批量导入") -> list[Unit]:
+    return _bulk_owned(Unit, units, lambda u: (u.entity, None), acting_user=acting_user, reason=reason)
+
+
+@transaction.atomic
+def do_bulk_record_trainings(trainings: list[Training], *, acting_user, reason="批量导入") -> list[Training]:
+    for t in trainings:
+        t.officer = t.officer  # sets officer_id, keeps the cached object (no query per row)
+    return _bulk_owned(Training, trainings, lambda t: (t.officer.entity, t.officer.unit),
+                       acting_user=acting_user, reason=reason)
+
+
+@transaction.atomic
+def do_bulk_create_advisers(advisers: list[LegalAdviser], *, acting_user, reason="批量导入") -> list[LegalAdviser]:
+    return _bulk_owned(LegalAdviser, advisers, lambda a: (a.entity, None), acting_user=acting_user, reason=reason)

@@ -54,7 +54,7 @@ officers = Crud(
              Filter("cert", "持有效执法证", "has_valid_cert", [("1", "是"), ("0", "否")], boolean=True),
              Filter("reviewer", "法制审核人员", "is_legal_reviewer", [("1", "是"), ("0", "否")], boolean=True)],
     form=forms.OfficerForm, create=actions.do_create_officer, update=actions.do_update_officer,
-    base_qs=lambda qs: qs.with_cert_status().select_related("entity", "unit"),
+    base_qs=lambda qs: qs.with_cert_status().select_related("entity", "unit__entity"),  # unit.__str__ reads unit.entity
     detail_template="orgs/officer_detail.html", extra_context=_officer_context,
     labels={"has_valid_cert": "持有效执法证"},
 )

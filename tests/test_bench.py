@@ -1,0 +1,40 @@
+"""`zhifa bench foundation` end to end at county scale on a throw-away SQLite file (~8 s)."""
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from zhifa.common.management.commands.bench import markdown, percentile, recreate_database
+
+
+def test_percentile_nearest_rank():
+    values = list(range(1, 101))
+    assert percentile(values, 50) == 50 and percentile(values, 95) == 95 and percentile(values, 100) == 100
+    assert percentile([7.0], 95) == 7.0
+
+
+def test_refuses_to_drop_a_database_not_named_bench():
+    with pytest.raises(CommandError):
+        recreate_database("postgresql://postgres@127.0.0.1:5432/zhifa")
+
+
+def test_markdown_table():
+    assert markdown([["a", "1 s", "< 2 s", "b", "2×", "yes"]]).splitlines()[2] == "| a | 1 s | < 2 s | b | 2× | yes |"
+
+
+@pytest.mark.slow
+def test_bench_foundation_small(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZHIFA_FAST_PASSWORDS", "1")
+    doc = tmp_path / "benchmarks.md"
+    out = io.StringIO()
+    call_command("bench", "foundation", "--scale", "county", "--database-url",
+                 f"sqlite:///{tmp_path / 'bench.sqlite3'}", "--requests", "24", "--import-rows", "40",
+                 "--doc", str(doc), stdout=out)
+    text = doc.read_text(encoding="utf-8")
+    assert text.startswith("# Benchmarks") and "## foundation" in text
+    assert "| seed `county` (15 entities, 140 officers, 380 items;" in text
+    assert "/orgs/officers/ with filters, 24 requests" in text
+    assert "import 40 officers from .xlsx" in text and "importer not available" not in text
+    assert "SQLite" in text
+    assert not (tmp_path / "bench.sqlite3").exists()  # dropped without --keep
