@@ -93,3 +93,69 @@ def world():
     w["o_df"] = officer(w["df"], None, "钱红")
     w["o_zy"] = officer(w["zy"], None, "孙伟")
     return w
+
+
+# ---- cases (执法办案) -----------------------------------------------------------------------
+def certified_officer(entity, unit=None, name=None, *, login_role=None, fields="市场监管",
+                      issued_on=dt.date(2020, 1, 1), expires_on=dt.date(2030, 12, 31), **extra):
+    """An officer with a certificate valid 2020–2030 and, with login_role, a linked login."""
+    o = officer(entity, unit, name, cert=False, fields=fields, **extra)
+    org_actions.do_issue_certificate({
+        "officer": o, "number": f"53{next(_seq):010d}", "fields": fields, "issuing_authority": "贵州省人民政府",
+        "issued_on": issued_on, "expires_on": expires_on}, acting_user=system_admin())
+    if login_role:
+        u = user(login_role, entity, unit)
+        org_actions.do_update_officer(o, {"user": u}, acting_user=system_admin())
+        o.refresh_from_db()
+    return o
+
+
+def published_power_item(entity, unit=None, code=None, confirmer=None):
+    from zhifa.powers import actions as power_actions
+    from zhifa.powers.models import PowerItem
+
+    item = power_actions.do_create_versioned(PowerItem, {
+        "entity": entity, "unit": unit, "code": code or f"CF-{next(_seq):04d}",
+        "name": "对销售不符合食品安全标准的食品的处罚", "category": PowerItem.Category.PENALTY,
+        "law": "中华人民共和国食品安全法", "article": "第一百二十四条"}, acting_user=system_admin())
+    power_actions.do_submit_versioned(item, acting_user=system_admin())
+    confirmer = confirmer or User.objects.filter(role=Role.SUPERVISOR, entity__region=entity.region).first()
+    return power_actions.do_confirm_versioned(item, acting_user=confirmer, note="同意")
+
+
+def person_party(name="陈某", n=None, **extra):
+    n = n or next(_seq)
+    return {"kind": "person", "name": name,
+            "id_number": make_id_number("520502", dt.date(1980, 5, 1) + dt.timedelta(days=n), n), **extra}
+
+
+def org_party(name="某某食品有限公司", n=None, **extra):
+    n = n or next(_seq)
+    return {"kind": "org", "name": name, "credit_code": make_credit_code("520502", f"{n:08d}", authority="9"),
+            "legal_representative": "周某", **extra}
+
+
+def case_world(w):
+    """Adds to world(): two handler officers with logins (h1, h2), a spare officer (h3), a legal
+    reviewer (rev, a user whose officer is a qualified legal reviewer) and a published power item."""
+    w["h1"] = certified_officer(w["smj"], w["smj_unit"], "刘一", login_role=Role.OFFICER)
+    w["h2"] = certified_officer(w["smj"], w["smj_unit"], "陈二", login_role=Role.OFFICER)
+    w["h3"] = certified_officer(w["smj"], w["smj_unit"], "杨三", login_role=Role.OFFICER)
+    w["rev_officer"] = certified_officer(w["smj"], w["smj_unit2"], "法制审核员", login_role=Role.LEGAL_REVIEWER,
+                                         legal_qualification=True, legal_qualification_no="A2018520001",
+                                         is_legal_reviewer=True)
+    w["rev"] = w["rev_officer"].user
+    w["u1"], w["u2"], w["u3"] = w["h1"].user, w["h2"].user, w["h3"].user
+    w["item"] = published_power_item(w["smj"], w["smj_unit"])
+    return w
+
+
+def case(w, *, on=dt.date(2026, 3, 2), party=None, officers=None, **data):
+    """A registered general-procedure case of 七星关区市场监督管理局 handled by h1 (lead) and h2."""
+    from zhifa.cases.actions import do_register_case
+
+    fields = {"entity": w["smj"], "unit": w["smj_unit"], "title": "销售过期食品案", "source": "complaint",
+              "violation_on": on - dt.timedelta(days=30), "discovered_on": on, **data}
+    officers = officers if officers is not None else [(w["h1"], "lead"), (w["h2"], "assist")]
+    return do_register_case(fields, acting_user=w["u1"], parties=[party or person_party()], officers=officers,
+                            power_items=[w["item"]], on=on)

@@ -8,7 +8,7 @@ from zhifa.orgs.models import Certificate, Entity, LegalAdviser, Officer, Region
 
 
 def entity_choices(user):
-    return [(e.pk, e.name) for e in Entity.objects.restrict(user).only("pk", "name")[:500]]
+    return [(e.pk, e.name) for e in Entity.objects.restrict(user).only("pk", "name")[:3000]]
 
 
 def region_choices(user):
