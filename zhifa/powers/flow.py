@@ -70,6 +70,7 @@ def render_svg(steps) -> str:
             pos[k] = (offset + i * (w + gx), gy + d * (h + gy))
     height = (max(rows) + 1) * (h + gy) + gy
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height}" '
+           f'width="{width:.0f}" height="{height}" '
            f'class="flowchart" role="img"><defs><marker id="arr" markerWidth="8" markerHeight="8" '
            f'refX="8" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#555"/></marker></defs>']
     for s in steps:
