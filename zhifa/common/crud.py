@@ -142,7 +142,10 @@ class Crud:
                 if obj is None:
                     obj = self.create(form.cleaned_data, acting_user=request.user)
                 else:
-                    obj = self.update(obj, data, acting_user=request.user)
+                    # is_valid() already wrote the new values into `obj`; act on a fresh copy so
+                    # the action sees (and logs) the real "before".
+                    fresh = get_or_deny(self.queryset(request.user), pk=obj.pk)
+                    obj = self.update(fresh, data, acting_user=request.user)
                 return redirect(self.url("detail", obj.pk))
             except ActionRefused as e:
                 form.add_error(e.field if e.field in form.fields else None, e.message)

@@ -60,7 +60,18 @@ class FlowchartForm(ScopedModelForm):
             data["steps"] = data.pop("steps_text")
             if self.instance.pk is None or data["steps"] != self.instance.steps:
                 self.changed_data.append("steps")
+            self.instance.steps = data["steps"]  # not a Meta field: the model's clean() checks it
         return data
+
+    def _update_errors(self, errors):
+        # The model's own check of `steps` belongs to the text field (the form has no `steps`).
+        if hasattr(errors, "error_dict") and "steps" in errors.error_dict:
+            messages = errors.error_dict.pop("steps")
+            if "steps_text" not in self._errors:
+                self.add_error("steps_text", messages)
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)
 
 
 class DiscretionBenchmarkForm(ScopedModelForm):

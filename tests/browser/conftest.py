@@ -1,0 +1,79 @@
+"""Headless Chromium against pytest-django's live_server.
+
+One browser per session, a fresh context (cookies, storage) per test. The Debian `chromium`
+binary is used as is; Playwright's own browser download is never needed.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an asyncio loop in this thread; Django's ORM calls from the test
+# body (fixtures, assertions on the database) would otherwise be refused as "async unsafe".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+        "--no-first-run", "--disable-component-update", "--disable-sync"]
+PASSWORD = "pass12345"
+# Named people so the change log shows a real operator name, not a login name.
+DISPLAY_NAMES = {"head": "张局长", "unithead": "刘队长", "supcounty": "陈监督", "supcity": "吴监督"}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(5000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def world(transactional_db):
+    """The shared test world, committed (live_server's thread must see it)."""
+    from tests.factories import world as build
+    from zhifa.orgs.models import User
+
+    w = build()
+    for username, name in DISPLAY_NAMES.items():
+        User.objects.filter(username=username).update(display_name=name)
+    return w
+
+
+@pytest.fixture
+def site(live_server, world):
+    return live_server.url
+
+
+def login(page, site, username, password=PASSWORD):
+    """Log in through the form, as a person would."""
+    page.goto(f"{site}/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{site}/")
+    return page
+
+
+def logout(page, site):
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_url(f"{site}/login/")
