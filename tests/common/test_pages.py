@@ -69,3 +69,13 @@ def test_unit_head_cannot_move_officer_to_other_unit(client, world):
     assert e.value.rule == "scope"
     world["o1"].refresh_from_db()
     assert world["o1"].unit == world["smj_unit"]
+
+
+def test_change_log_shows_labels_not_codes(client, world):
+    from zhifa.orgs.actions import do_update_officer
+
+    do_update_officer(world["o1"], {"status": "suspended", "unit": world["smj_unit2"], "is_legal_reviewer": False,
+                                    "gender": "F"}, acting_user=world["head"])
+    client.force_login(world["head"])
+    body = client.get(reverse("officers-detail", args=[world["o1"].pk])).content.decode()
+    assert "暂停执法" in body and "法规科" in body and "<b>性别</b>：<del>男</del> → <ins>女</ins>" in body

@@ -49,6 +49,7 @@ class Crud:
     ordering: list[str] | None = None
     page_size: int = 50
     labels: dict = field(default_factory=dict)  # headers of computed columns
+    hidden_fields: tuple = ()                     # shown by the detail template in its own way
     list_actions_template: str | None = None    # extra buttons on the list page (e.g. Excel)
 
     @property
@@ -117,7 +118,7 @@ class Crud:
         ctx = {
             "crud": self, "obj": obj,
             "fields": [(str(f.verbose_name), self.cell(obj, f.name)) for f in self.model._meta.fields
-                       if f.name not in ("id", "password", "lineage", "is_head", "path")
+                       if f.name not in ("id", "password", "lineage", "is_head", "path", *self.hidden_fields)
                        and f.name not in getattr(self.model, "changelog_exclude", ())],
             "can_edit": self.update is not None and can(request.user, "change", obj),
             "log": changelog_for(obj)[:50],

@@ -48,3 +48,42 @@ class ChangeLog(models.Model):
             labels = {f.name: str(f.verbose_name) for f in model._meta.fields}
         keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
         return [(labels.get(k, k), before.get(k), after.get(k)) for k in keys]
+
+    HIDDEN = {"lineage", "is_head", "path", "password"}
+
+    def display_diff(self):
+        """diff() for people: choice labels, 是/否, related rows by name, internal fields hidden."""
+        model = self.content_type.model_class()
+        out = []
+        for name, b, a in self._raw_diff():
+            if name in self.HIDDEN:
+                continue
+            field = None
+            if model is not None:
+                try:
+                    field = model._meta.get_field(name)
+                except Exception:  # noqa: BLE001 - a field removed since the row was logged
+                    field = None
+            label = str(field.verbose_name) if field is not None else name
+            out.append((label, _humanise(field, b), _humanise(field, a)))
+        return out
+
+    def _raw_diff(self):
+        before, after = self.before or {}, self.after or {}
+        keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+        return [(k, before.get(k), after.get(k)) for k in keys]
+
+
+def _humanise(field, value):
+    if value is None or value == "":
+        return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if field is None:
+        return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation and field.related_model is not None:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"（已删除 #{value}）"
+    return value

@@ -62,6 +62,7 @@ service_guides = _versioned(ServiceGuide, "service-guides", ["power_item_code", 
 flowcharts = _versioned(Flowchart, "flowcharts", ["title", "power_category", "entity"], ["title"],
                         [Filter("category", "权力类别", "power_category", PowerItem.Category.choices)],
                         forms.FlowchartForm)
+flowcharts.hidden_fields = ("steps",)
 CRUDS = [power_items, inspection_items, service_guides, flowcharts]
 
 
@@ -111,5 +112,6 @@ discretion_benchmarks = _versioned(DiscretionBenchmark, "discretion-benchmarks",
                                    ["power_item_code", "violation", "level_names", "entity"],
                                    ["power_item_code", "violation", "basis"], [], forms.DiscretionBenchmarkForm)
 discretion_benchmarks.detail_template = "powers/discretion_detail.html"
+discretion_benchmarks.hidden_fields = ("levels",)
 discretion_benchmarks.extra_context = _benchmark_context
 CRUDS.append(discretion_benchmarks)
