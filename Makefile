@@ -16,11 +16,12 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Debian packages: Chromium for the browser tests, CJK fonts for documents and screenshots.
+# Debian packages: Chromium for the browser tests, CJK fonts for documents and screenshots,
+# LibreOffice (headless Writer) to turn generated .docx documents into PDF.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then \
-	  echo "Installing Debian packages: chromium fonts-noto-cjk"; \
-	  $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ] || ! command -v soffice >/dev/null; then \
+	  echo "Installing Debian packages: chromium fonts-noto-cjk libreoffice-writer-nogui"; \
+	  $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk libreoffice-writer-nogui; \
 	fi
 
 demo: install

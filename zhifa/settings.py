@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "zhifa.powers",
     "zhifa.legalcal",
     "zhifa.cases",
+    "zhifa.documents",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,14 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "zhifa" / "static"]  # zhifa.css, vendor/htmx.min.js (not in an app)
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
+# "documents": document templates and generated case documents (a FileSystemStorage under the
+# data dir; point BACKEND/OPTIONS at an S3 storage to move them).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                  "OPTIONS": {"location": DATA_DIR / "documents", "base_url": None}},
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

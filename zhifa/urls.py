@@ -13,6 +13,7 @@ urlpatterns = [
     path("orgs/", include("zhifa.orgs.urls")),
     path("powers/", include("zhifa.powers.urls")),
     path("calendar/", include("zhifa.legalcal.urls")),
+    path("documents/", include("zhifa.documents.urls")),
     path("api/", include("zhifa.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,88 @@
+"""A general-procedure case from 案源登记 to 归档, with its timeline, numbers and deadlines."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tests import factories
+from tests.cases.helpers import D, v
+from zhifa.cases import actions as A
+from zhifa.cases.models import CaseEvent, Deadline
+from zhifa.common.models import ChangeLog
+
+pytestmark = pytest.mark.django_db
+
+
+def test_full_path_with_hearing(cw):
+    w = cw
+    case = factories.case(w)
+    assert case.state == "registered" and case.version == 1 and case.number == ""
+    A.do_file_case(case, acting_user=w["u1"], expected_version=1, on=D(2026, 3, 2))
+    A.do_approve_filing(case, acting_user=w["unit_head"], expected_version=v(case), on=D(2026, 3, 3))
+    case.refresh_from_db()
+    assert case.state == "filed" and case.number == "七市监立〔2026〕1号" and case.filed_on == D(2026, 3, 3)
+    assert case.deadlines.get(kind="decision").due_on == D(2026, 6, 1)
+    A.do_start_investigation(case, acting_user=w["u2"], expected_version=v(case), on=D(2026, 3, 4))
+    A.do_propose(case, penalty_kinds=["fine"], fine_amount="20000", acting_user=w["u1"], expected_version=v(case),
+                 on=D(2026, 4, 1), facts="销售超过保质期的食品")
+    # 2026-04-02 (Thu) + 5 working days, skipping 清明 4/4–4/6 → 4/10.
+    A.do_serve_notice(case, acting_user=w["u1"], expected_version=v(case), on=D(2026, 4, 2))
+    case.refresh_from_db()
+    assert case.notice_includes_hearing
+    assert case.deadlines.get(kind="hearing_request").due_on == D(2026, 4, 10)
+    A.do_request_hearing(case, acting_user=w["u1"], expected_version=v(case), on=D(2026, 4, 8))
+    A.do_schedule_hearing(case, hearing_on=D(2026, 4, 20), chair=w["h3"], acting_user=w["u1"],
+                          expected_version=v(case), on=D(2026, 4, 9))
+    A.do_hold_hearing(case, record="当事人到场申辩", acting_user=w["u3"], expected_version=v(case), on=D(2026, 4, 20))
+    A.do_submit_legal_review(case, reviewer=w["rev"], acting_user=w["u1"], expected_version=v(case),
+                             on=D(2026, 4, 21))
+    A.do_record_legal_review(case, outcome="agree", opinion="事实清楚，证据充分，程序合法", acting_user=w["rev"],
+                             expected_version=v(case), on=D(2026, 4, 22))
+    A.do_decide(case, acting_user=w["head"], expected_version=v(case), on=D(2026, 4, 23))
+    case.refresh_from_db()
+    assert case.state == "decided" and case.decision_number == "七市监罚决〔2026〕1号"
+    # Service: 7 working days from 4/23, skipping 劳动节 5/1–5/5 → 5/7.
+    assert case.deadlines.get(kind="service").due_on == D(2026, 5, 7)
+    assert case.deadlines.get(kind="decision").state == Deadline.State.MET
+    A.do_serve_decision(case, acting_user=w["u1"], expected_version=v(case), on=D(2026, 4, 24))
+    # Payment: 15 days from 4/24 = 5/9, a make-up working Saturday, so no roll-forward.
+    assert case.deadlines.get(kind="payment").due_on == D(2026, 5, 9)
+    A.do_record_payment(case, amount="20000", acting_user=w["u1"], expected_version=v(case), on=D(2026, 5, 8))
+    A.do_close(case, acting_user=w["unit_head"], expected_version=v(case), on=D(2026, 5, 11))
+    A.do_archive(case, acting_user=w["u1"], expected_version=v(case), on=D(2026, 5, 12))
+    case.refresh_from_db()
+    assert case.state == "archived" and case.paid_amount == Decimal("20000")
+    events = list(CaseEvent.objects.filter(case=case).values_list("transition", flat=True))
+    assert events == ["register", "file_case", "approve_filing", "start_investigation", "propose", "serve_notice",
+                      "request_hearing", "schedule_hearing", "hold_hearing", "submit_legal_review", "review_pass",
+                      "decide", "serve_decision", "record_payment", "close", "archive"]
+    assert case.version == len(events)
+    assert ChangeLog.objects.filter(object_id=str(case.pk), content_type__model="case").count() == len(events)
+    assert set(case.deadlines.values_list("state", flat=True)) == {"met"}
+    ev = CaseEvent.objects.get(case=case, transition="approve_filing")
+    assert ev.actor == w["unit_head"] and ev.from_state == "filing_pending" and ev.to_state == "filed"
+
+
+def test_short_path_without_hearing_and_waived_statement(cw):
+    w = cw
+    case = factories.case(w)
+    from tests.cases.helpers import to_notified
+
+    to_notified(w, case)
+    A.do_record_statement(case, waived=True, acting_user=w["u1"], expected_version=v(case), on=D(2026, 4, 3))
+    A.do_decide(case, acting_user=w["head"], expected_version=v(case), on=D(2026, 4, 3))
+    A.do_serve_decision(case, acting_user=w["u1"], expected_version=v(case), on=D(2026, 4, 3))
+    A.do_record_payment(case, amount="5000", acting_user=w["u1"], expected_version=v(case), on=D(2026, 4, 10))
+    A.do_close(case, acting_user=w["head"], expected_version=v(case), on=D(2026, 4, 10))
+    case.refresh_from_db()
+    assert case.state == "closed" and not case.notice_includes_hearing
+
+
+def test_case_event_is_append_only(cw):
+    case = factories.case(cw)
+    ev = case.events.get()
+    with pytest.raises(RuntimeError):
+        ev.save()
+    with pytest.raises(RuntimeError):
+        ev.delete()
+    assert dt.date.today() >= ev.on

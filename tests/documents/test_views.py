@@ -1,0 +1,112 @@
+"""The documents panel, downloads and template management pages."""
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests import factories
+from tests.documents.helpers import docx_bytes, general_case
+from zhifa.documents.models import DocumentTemplate, GeneratedDocument
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_soffice(monkeypatch):
+    """Page tests do not wait for LibreOffice: the PDF is recorded as unavailable."""
+    monkeypatch.setattr("zhifa.documents.render.soffice_path", lambda: None)
+
+
+def _client(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_panel_lists_the_case_types_and_generates(cw, client):
+    w = cw
+    case = general_case(w)
+    c = _client(client, w["u1"])
+    url = reverse("documents-case", args=[case.pk])
+    page = c.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<html" in html and "立案审批表" in html and "行政处罚决定书" in html and "查封扣押清单" not in html
+    partial = c.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and 'id="case-documents"' in partial
+    resp = c.post(url, {"doc_type": "filing_approval"})
+    assert resp.status_code == 302
+    doc = GeneratedDocument.objects.get(case=case)
+    assert doc.version == 1 and doc.generated_by == w["u1"] and doc.pdf_status == "unavailable"
+    resp = c.post(url, {"doc_type": "filing_approval"}, HTTP_HX_REQUEST="true")
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "第2版" in html and "第1版" in html and "PDF未生成" in html
+
+
+def test_panel_shows_missing_data_instead_of_failing(cw, client):
+    w = cw
+    case = general_case(w)
+    c = _client(client, w["u1"])
+    resp = c.post(reverse("documents-case", args=[case.pk]),
+                  {"doc_type": "penalty_decision", "evidence": "现场检查笔录"}, HTTP_HX_REQUEST="true")
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "无法生成《行政处罚决定书》" in html and "现场检查笔录" in html
+    assert not GeneratedDocument.objects.exists()
+
+
+def test_inquiry_questions_and_answers_from_the_form(cw, client):
+    w = cw
+    case = general_case(w)
+    c = _client(client, w["u1"])
+    c.post(reverse("documents-case", args=[case.pk]), {
+        "doc_type": "inquiry_record", "place": "本局询问室",
+        "qa": "问：你的姓名？\n答：陈某某。\n问：是否销售过期饼干？\n答：是。\n共20袋。"})
+    doc = GeneratedDocument.objects.get(case=case, doc_type="inquiry_record")
+    assert doc.extra["qa"] == [{"q": "你的姓名？", "a": "陈某某。"}, {"q": "是否销售过期饼干？", "a": "是。\n共20袋。"}]
+
+
+def test_downloads_are_scope_checked(cw, client):
+    w = cw
+    case = general_case(w)
+    from zhifa.documents.actions import do_generate_document
+
+    doc = do_generate_document(case, "filing_approval", acting_user=w["u1"])
+    url = reverse("documents-docx", args=[doc.pk])
+    resp = _client(client, w["u1"]).get(url)
+    assert resp.status_code == 200 and b"".join(resp.streaming_content).startswith(b"PK")
+    assert "attachment" in resp["Content-Disposition"] and "UTF-8''" in resp["Content-Disposition"]
+    assert _client(client, w["sup_city"]).get(url).status_code == 200  # supervisors of the region may read
+    outsider = factories.certified_officer(w["df"], None, "外县人员", login_role="officer").user
+    c = _client(client, outsider)
+    assert c.get(url).status_code == 404
+    assert c.get(reverse("documents-case", args=[case.pk])).status_code == 404
+    assert c.post(reverse("documents-case", args=[case.pk]), {"doc_type": "filing_approval"}).status_code == 404
+    assert _client(client, w["u1"]).get(reverse("documents-pdf", args=[doc.pk])).status_code == 404  # no PDF
+    assert GeneratedDocument.objects.count() == 1
+
+
+def test_template_pages_are_for_administrators(cw, client):
+    w = cw
+    for user in (w["u1"], w["head"], w["sup_city"]):
+        assert _client(client, user).get(reverse("documents-templates")).status_code == 403
+    c = _client(client, factories.system_admin())
+    page = c.get(reverse("documents-templates"))
+    assert page.status_code == 200 and "行政处罚决定书" in page.content.decode()
+    resp = c.get(reverse("documents-template-current", args=["penalty_decision"]))
+    assert resp.status_code == 302
+    file = c.get(resp["Location"])
+    assert file.status_code == 200 and b"".join(file.streaming_content).startswith(b"PK")
+    upload = reverse("documents-template-upload", args=["penalty_decision"])
+    assert c.get(upload).status_code == 200
+    bad = SimpleUploadedFile("bad.docx", docx_bytes(["{{ party.name }"]))
+    resp = c.post(upload, {"file": bad, "note": "坏模板"})
+    assert resp.status_code == 200 and "文书模板有误" in resp.content.decode()
+    assert not DocumentTemplate.objects.filter(is_builtin=False).exists()
+    good = SimpleUploadedFile("good.docx", docx_bytes(["{{ entity.name }} 决定书 {{ doc.number }}"]))
+    resp = c.post(upload, {"file": good, "note": "新版"})
+    assert resp.status_code == 302
+    new = DocumentTemplate.objects.get(is_builtin=False)
+    assert new.active and new.version == 2 and new.note == "新版"
+    old = DocumentTemplate.objects.get(doc_type="penalty_decision", version=1)
+    assert c.post(reverse("documents-template-activate", args=[old.pk])).status_code == 302
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert old.active and not new.active

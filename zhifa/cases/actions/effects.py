@@ -1,0 +1,259 @@
+"""What each transition changes, beyond state, version, timeline and change log (engine.py)."""
+from __future__ import annotations
+
+from zhifa.cases import deadlines
+from zhifa.cases.actions.engine import effect
+from zhifa.cases.models import (
+    CaseOfficer, CollectiveDiscussion, Extension, Kind, LegalReview, Recusal, SimpleRecord, Suspension,
+)
+from zhifa.cases.numbering import next_number
+from zhifa.cases.rules import hearing_triggers, limitation_warning
+from zhifa.cases.rules_procedure import amount_owed
+from zhifa.common.actions import ActionRefused
+
+G, S, I, C = Kind.PENALTY_GENERAL, Kind.PENALTY_SIMPLE, Kind.INSPECTION, Kind.COERCIVE
+PENALTY_FIELDS = ("penalty_kinds", "fine_amount", "confiscation_amount", "no_penalty")
+FLAG_FIELDS = ("major_public_interest", "complex", "major_violation", "law_requires_review")
+
+
+@effect(G, "assign_officers")
+@effect(I, "assign_officers")
+def assign_officers(ctx):
+    case, on = ctx.case, ctx.on
+    for officer in ctx.payload.get("remove") or []:
+        CaseOfficer.objects.filter(case=case, officer=officer, active=True).update(active=False, removed_on=on)
+    for officer, role in ctx.payload.get("officers") or []:
+        current = CaseOfficer.objects.filter(case=case, officer=officer, active=True).first()
+        if current:
+            current.role = role
+            current.save()
+        else:
+            CaseOfficer.objects.create(case=case, officer=officer, role=role, assigned_on=on)
+
+
+@effect(G, "record_recusal")
+def record_recusal(ctx):
+    p, case = ctx.payload, ctx.case
+    if p.get("decision") not in ("approved", "refused") or not (p.get("reason") or "").strip():
+        raise ActionRefused("validation", "请填写回避理由并作出准予或不予回避的决定", "decision")
+    Recusal.objects.create(case=case, officer=p["officer"], reason=p["reason"], decided_by=ctx.user,
+                           decision=p["decision"], decided_on=ctx.on,
+                           applied_by_party=bool(p.get("applied_by_party")))
+    if p["decision"] == "approved":
+        CaseOfficer.objects.filter(case=case, officer=p["officer"], active=True).update(active=False, removed_on=ctx.on)
+        if case.hearing_chair_id == p["officer"].pk:
+            case.hearing_chair = None
+
+
+@effect(G, "file_case")
+def file_case(ctx):
+    if ctx.payload.get("limitation_reason"):
+        ctx.case.limitation_reason = ctx.payload["limitation_reason"]
+    ctx.case.limitation_warning = limitation_warning(ctx.case)[:300]
+
+
+@effect(G, "approve_filing")
+def approve_filing(ctx):
+    case = ctx.case
+    case.filed_on = ctx.on
+    case.number = next_number(case.entity, "filing", ctx.on.year)
+    deadlines.open_deadline(case, "decision", ctx.on)
+    return {"number": case.number}
+
+
+@effect(G, "propose")
+def propose(ctx):
+    case, p = ctx.case, ctx.payload
+    changed = any(getattr(case, f) != p[f] for f in PENALTY_FIELDS)
+    for f in PENALTY_FIELDS:
+        setattr(case, f, p[f])
+    for f in FLAG_FIELDS + ("facts", "legal_basis"):
+        if f in p:
+            setattr(case, f, p[f])
+    case.proposed_on = ctx.on
+    if changed and case.rights_notice_served_on:
+        # A changed proposal must be notified afresh (Arts. 44, 45).
+        case.rights_notice_served_on = None
+        case.notice_includes_hearing = case.statement_waived = case.hearing_waived = False
+        case.statement_received_on = None
+        deadlines.close_deadline(case, "statement_defence", ctx.on, cancel=True)
+        deadlines.close_deadline(case, "hearing_request", ctx.on, cancel=True)
+
+
+@effect(G, "serve_notice")
+def serve_notice(ctx):
+    case = ctx.case
+    case.rights_notice_served_on = ctx.on
+    case.notice_includes_hearing = bool(hearing_triggers(case)) or bool(ctx.payload.get("includes_hearing_rights"))
+    deadlines.open_deadline(case, "statement_defence", ctx.on)
+    if case.notice_includes_hearing:
+        deadlines.open_deadline(case, "hearing_request", ctx.on)
+    return {"hearing_rights": case.notice_includes_hearing}
+
+
+@effect(G, "record_statement")
+def record_statement(ctx):
+    case, p = ctx.case, ctx.payload
+    if p.get("waived"):
+        case.statement_waived = True
+    else:
+        if not (p.get("text") or "").strip():
+            raise ActionRefused("validation", "请填写当事人的陈述、申辩意见", "text")
+        case.statement_received_on, case.statement_text = ctx.on, p["text"]
+    deadlines.close_deadline(case, "statement_defence", ctx.on)
+
+
+@effect(G, "request_hearing")
+def request_hearing(ctx):
+    ctx.case.hearing_requested, ctx.case.hearing_requested_on = True, ctx.on
+    deadlines.close_deadline(ctx.case, "hearing_request", ctx.on)
+
+
+@effect(G, "waive_hearing")
+def waive_hearing(ctx):
+    ctx.case.hearing_waived = True
+    deadlines.close_deadline(ctx.case, "hearing_request", ctx.on)
+
+
+@effect(G, "schedule_hearing")
+def schedule_hearing(ctx):
+    case = ctx.case
+    case.hearing_notified_on, case.hearing_scheduled_on = ctx.on, ctx.payload["hearing_on"]
+    case.hearing_chair = ctx.payload["chair"]
+
+
+@effect(G, "hold_hearing")
+def hold_hearing(ctx):
+    ctx.case.hearing_held_on = ctx.on
+    ctx.case.hearing_record = ctx.payload.get("record", "")
+    deadlines.close_deadline(ctx.case, "statement_defence", ctx.on)  # heard at the hearing
+
+
+@effect(G, "submit_legal_review")
+def submit_legal_review(ctx):
+    LegalReview.objects.create(case=ctx.case, reviewer=ctx.payload["reviewer"], submitted_on=ctx.on)
+
+
+@effect(G, "review_pass", "review_fail")
+def record_review(ctx):
+    opinion = ctx.payload.get("opinion") or ctx.payload.get("reason") or ""
+    if not opinion.strip():
+        raise ActionRefused("validation", "请填写书面审核意见", "opinion")
+    review = ctx.case.reviews.filter(outcome="").last()
+    review.outcome = LegalReview.Outcome.AGREE if ctx.transition.name == "review_pass" else LegalReview.Outcome.PROBLEMS
+    review.opinion, review.decided_on = opinion, ctx.on
+    review.save()
+
+
+@effect(G, "hold_collective_discussion")
+def hold_discussion(ctx):
+    p = ctx.payload
+    if not (p.get("participants") or "").strip() or not (p.get("conclusion") or "").strip():
+        raise ActionRefused("validation", "请填写参加人员和讨论结论", "conclusion")
+    CollectiveDiscussion.objects.create(case=ctx.case, chaired_by=ctx.user, participants=p["participants"],
+                                        conclusion=p["conclusion"], held_on=ctx.on)
+
+
+@effect(G, "extend_decision_period")
+def extend_period(ctx):
+    p = ctx.payload
+    if not (p.get("reason") or "").strip():
+        raise ActionRefused("validation", "请填写延长理由", "reason")
+    discussion = ctx.case.discussions.filter(held_on__lte=ctx.on).last() if p["kind"] == "collective" else None
+    ext = Extension.objects.create(case=ctx.case, days=p["days"], reason=p["reason"], approved_by=ctx.user,
+                                   kind=p["kind"], discussion=discussion, approved_on=ctx.on)
+    label = "负责人批准" if p["kind"] == "head" else "集体讨论决定"
+    dl = deadlines.extend(ctx.case, "decision", p["days"], f"{ctx.on:%Y-%m-%d}{label}延长{p['days']}日（#{ext.pk}）")
+    return {"due_on": dl.due_on if dl else None}
+
+
+@effect(G, "suspend")
+def suspend(ctx):
+    Suspension.objects.create(case=ctx.case, from_date=ctx.on, reason=ctx.payload["reason"])
+    ctx.case.suspended = True
+    deadlines.pause(ctx.case, ctx.on)
+
+
+@effect(G, "resume")
+def resume(ctx):
+    ctx.case.suspensions.filter(to_date__isnull=True).update(to_date=ctx.on)
+    ctx.case.suspended = False
+    deadlines.resume(ctx.case, ctx.on)
+
+
+@effect(G, "decide")
+def decide(ctx):
+    case, p = ctx.case, ctx.payload
+    for f in PENALTY_FIELDS:
+        setattr(case, f, p[f])
+    case.decided_on, case.decided_by = ctx.on, ctx.user
+    case.decision_number = next_number(case.entity, "no_penalty" if case.no_penalty else "decision", ctx.on.year)
+    deadlines.close_deadline(case, "decision", ctx.on)
+    for kind in ("statement_defence", "hearing_request"):
+        deadlines.close_deadline(case, kind, ctx.on, cancel=True)
+    deadlines.open_deadline(case, "service", ctx.on)
+    return {"decision_number": case.decision_number}
+
+
+@effect(G, "serve_decision")
+def serve_decision(ctx):
+    case = ctx.case
+    case.served_on, case.service_method = ctx.on, ctx.payload.get("method", "直接送达")
+    deadlines.close_deadline(case, "service", ctx.on)
+    if case.fine_amount and not case.no_penalty:
+        deadlines.open_deadline(case, "payment", ctx.on)
+
+
+@effect(G, "record_payment")
+def record_payment(ctx):
+    case = ctx.case
+    case.paid_amount += ctx.payload["amount"]
+    case.paid_on = ctx.on
+    if case.paid_amount >= amount_owed(case, ctx.on):
+        deadlines.close_deadline(case, "payment", ctx.on)
+
+
+@effect(G, "close")
+@effect(I, "close")
+@effect(C, "close")
+def close(ctx):
+    ctx.case.closed_on = ctx.on
+    if ctx.payload.get("execution_note"):
+        ctx.case.execution_note = ctx.payload["execution_note"]
+    deadlines.close_all(ctx.case, ctx.on)
+
+
+@effect(G, "not_file", "revoke", "transfer")
+def exit_case(ctx):
+    case, p = ctx.case, ctx.payload
+    case.exit_reason = p["reason"]
+    if ctx.transition.name == "transfer":
+        case.transfer_kind, case.transfer_to = p["transfer_kind"], p["transfer_to"]
+    deadlines.close_all(case, ctx.on)
+
+
+@effect(G, "archive")
+@effect(S, "archive")
+@effect(I, "archive")
+@effect(C, "archive")
+def archive(ctx):
+    ctx.case.archived_on = ctx.on
+
+
+# ---- simple procedure ---------------------------------------------------------------------
+@effect(S, "on_the_spot_penalty")
+def on_the_spot(ctx):
+    case, p = ctx.case, ctx.payload
+    SimpleRecord.objects.create(case=case, decided_at_place=p.get("place") or "", decided_on=ctx.on,
+                                party_refused_to_sign=bool(p.get("party_refused_to_sign")),
+                                collected_on_spot=bool(p.get("collected_on_spot")))
+    case.decided_on, case.decided_by = ctx.on, ctx.user
+    case.decision_number = case.number = next_number(case.entity, "simple_decision", ctx.on.year)
+    case.paid_amount = case.fine_amount or 0 if p.get("collected_on_spot") else 0
+    return {"decision_number": case.decision_number}
+
+
+@effect(S, "file_simple_record")
+def file_simple_record(ctx):
+    ctx.case.simple.filed_on = ctx.on
+    ctx.case.simple.save()

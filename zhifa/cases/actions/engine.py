@@ -1,0 +1,164 @@
+"""The one way a case changes: apply_transition (and create_case for the kinds' first step).
+
+Locks the row, checks the optimistic version, scope, role and every guard rule declared in
+machine.py, applies the transition's effect, appends a CaseEvent and a ChangeLog row and bumps
+the version — all in one transaction, so a refusal leaves nothing behind.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhifa.cases import machine
+from zhifa.cases.models import Case, CaseEvent, CaseOfficer, Party
+from zhifa.cases.rules import RULES, Ctx, limitation_warning
+from zhifa.common.actions import ActionRefused, _jsonable, check_scope, check_scope_new, log_change, snapshot, validate
+from zhifa.common.models import ChangeLog
+
+EFFECTS: dict[tuple[str, str], Callable] = {}
+
+CREATE_FIELDS = {
+    "entity", "unit", "title", "field", "source", "source_detail", "source_case", "violation_on",
+    "violation_continuing", "harms_life_health_finance", "discovered_on", "legal_basis", "facts",
+    "major_public_interest", "complex", "major_violation", "law_requires_review", "penalty_kinds",
+    "fine_amount", "confiscation_amount",
+}
+
+
+def effect(kind, *names):
+    def register(fn):
+        for name in names:
+            EFFECTS[(kind, name)] = fn
+        return fn
+    return register
+
+
+def _jsonish(value):
+    if isinstance(value, dict):
+        return {k: _jsonish(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonish(v) for v in value]
+    if hasattr(value, "_meta"):
+        return {"id": value.pk, "repr": str(value)}
+    return _jsonable(value)
+
+
+def _check_actor(case, t, user):
+    check_scope(user, case, "view")
+    if user.role not in t.roles:
+        from zhifa.common.roles import Role
+
+        who = "、".join(str(Role(r).label) for r in t.roles)
+        raise ActionRefused("case.role", f"“{t.label}”须由{who}办理")
+
+
+def _transition(case, name):
+    t = machine.transitions(case.kind).get(name)
+    if t is None:
+        raise ActionRefused("case.invalid_transition", f"{case.get_kind_display()}没有“{name}”这一环节")
+    return t
+
+
+def _run(case, name, user, expected_version, reason, on, payload):
+    if case.version != expected_version:
+        raise ActionRefused("case.stale", "案件已被他人修改，请刷新后重试")
+    t = _transition(case, name)
+    _check_actor(case, t, user)
+    if case.state not in t.sources:
+        raise ActionRefused("case.invalid_transition",
+                            f"案件当前状态为“{machine.state_label(case.kind, case.state)}”，不能“{t.label}”")
+    ctx = Ctx(case=case, user=user, on=on or timezone.localdate(), transition=t,
+              payload={**payload, "reason": reason})
+    for guard in t.all_guards:
+        RULES[guard](ctx)
+    before = snapshot(case) if case.version else None
+    from_state = case.state
+    extra = EFFECTS.get((case.kind, name), lambda _ctx: None)(ctx) or {}
+    case.state = machine.target_of(t, from_state)
+    case.version += 1
+    case.last_action_on = max(ctx.on, case.last_action_on or ctx.on)
+    validate(case)
+    case.save()
+    event_payload = {k: v for k, v in ctx.payload.items() if k != "reason" and v not in (None, "", [])}
+    if ctx.warnings:
+        event_payload["warnings"] = ctx.warnings
+    CaseEvent.objects.create(case=case, transition=name, label=t.label, from_state=from_state, to_state=case.state,
+                             actor=user, on=ctx.on, reason=reason, payload=_jsonish({**event_payload, **extra}))
+    log_change(case, ChangeLog.Action.UPDATE if before else ChangeLog.Action.CREATE, acting_user=user,
+               before=before, after=snapshot(case), reason=f"{t.label}{'：' + reason if reason else ''}")
+    return case
+
+
+def apply_transition(case: Case, name: str, *, acting_user, expected_version: int, reason: str = "",
+                     on: dt.date | None = None, **payload) -> Case:
+    """Run transition `name` on `case`; raises ActionRefused naming the blocking rule."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        _run(locked, name, acting_user, expected_version, reason, on, payload)
+    if locked is not case:
+        case.refresh_from_db()
+    return locked
+
+
+def create_case(kind: str, name: str, data: dict, *, acting_user, parties=(), officers=(), power_items=(),
+                reason: str = "", on: dt.date | None = None, **payload) -> Case:
+    """First transition of a kind (sources ("",)): the case, its parties and officers, then guards."""
+    on = on or timezone.localdate()
+    bad = set(data) - CREATE_FIELDS
+    if bad:
+        raise ActionRefused("validation", f"不允许填写字段“{sorted(bad)[0]}”", field=sorted(bad)[0])
+    with transaction.atomic():
+        entity = data.get("entity") or acting_user.entity
+        check_scope_new(acting_user, Case, entity, data.get("unit"), "view")
+        t = machine.transitions(kind)[name]
+        _check_actor_role(t, acting_user)
+        case = Case(kind=kind, state="", version=0, created_by=acting_user, registered_on=on,
+                    **{"field": (entity.field_list or [""])[0], **data, "entity": entity})
+        validate(case)
+        case.limitation_warning = limitation_warning(case) if kind == "penalty_general" else ""
+        case.save()
+        if power_items:
+            case.power_items.set(power_items)
+        for p in parties:
+            party = Party(case=case, **p)
+            validate(party)
+            party.save()
+        officers = [(o, r) for o, r in officers]
+        for officer, role in officers:
+            CaseOfficer.objects.create(case=case, officer=officer, role=role, assigned_on=on)
+        _run(case, name, acting_user, 0, reason, on, {**payload, "officers": officers})
+    return case
+
+
+def _check_actor_role(t, user):
+    if user.role not in t.roles:
+        from zhifa.common.roles import Role
+
+        who = "、".join(str(Role(r).label) for r in t.roles)
+        raise ActionRefused("case.role", f"“{t.label}”须由{who}办理")
+
+
+def allowed_transitions(case: Case, user, on: dt.date | None = None) -> list[machine.Offer]:
+    """Transitions from the case's state the user holds the role for, each allowed or with the
+    rule that blocks it now (rules needing input not yet given are assumed to pass)."""
+    from zhifa.common.scope import can
+
+    if not can(user, "view", case):
+        return []
+    on = on or timezone.localdate()
+    offers = []
+    for t in machine.transitions(case.kind).values():
+        if case.state not in t.sources or user.role not in t.roles:
+            continue
+        ctx = Ctx(case=case, user=user, on=on, transition=t, payload={}, preview=True)
+        try:
+            for guard in t.all_guards:
+                RULES[guard](ctx)
+        except ActionRefused as e:
+            offers.append(machine.Offer(t.name, t.label, False, e.rule, e.message))
+        else:
+            offers.append(machine.Offer(t.name, t.label, True))
+    return offers

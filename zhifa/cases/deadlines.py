@@ -1,0 +1,121 @@
+"""Statutory periods on cases: opened and closed by the transitions, paused while a case is
+suspended, breaches marked by refresh_deadlines(). Due dates come from zhifa.legalcal.periods;
+a period reaching into a year without calendar data is stored as unknown, never guessed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F, Min, Q
+
+from zhifa.cases.models import Case, CaseOfficer, Deadline
+
+RUNNING, PAUSED, MET, BREACHED, CANCELLED = (Deadline.State.RUNNING, Deadline.State.PAUSED, Deadline.State.MET,
+                                             Deadline.State.BREACHED, Deadline.State.CANCELLED)
+OPEN = (RUNNING, PAUSED)
+# Periods the party has (not duties of the agency): they lapse, they are never "breached".
+PARTY_WINDOWS = ("statement_defence", "hearing_request")
+
+
+def _periods():
+    from zhifa.legalcal import periods
+
+    return periods
+
+
+def _compute(dl: Deadline):
+    p = _periods()
+    unit = p.WORKING if dl.working_days else p.CALENDAR
+    due = p.add_period(dl.started_on, dl.base_days + dl.extended_days + dl.paused_days, unit)
+    dl.due_on, dl.known = due.date, due.known
+    dl.unknown_reason = "" if due.known else due.reason
+
+
+def open_deadline(case: Case, kind: str, started_on: dt.date) -> Deadline:
+    """Open the statutory period PERIODS[kind] starting on `started_on` (start day excluded)."""
+    p = _periods()
+    period = p.PERIODS[kind]
+    dl = Deadline(case=case, kind=kind, label=period.label, basis=period.basis, started_on=started_on,
+                  base_days=period.n, working_days=period.unit == p.WORKING)
+    _compute(dl)
+    dl.save()
+    return dl
+
+
+def close_deadline(case: Case, kind: str, on: dt.date, *, cancel=False) -> None:
+    """The act the period was for happened on `on`: met if in time, else breached."""
+    for dl in Deadline.objects.filter(case=case, kind=kind, state__in=OPEN):
+        dl.met_on = on
+        if cancel:
+            dl.state = CANCELLED
+        else:
+            late = dl.known and dl.due_on and on > dl.due_on and kind not in PARTY_WINDOWS
+            dl.state = BREACHED if late else MET
+        dl.save()
+
+
+def close_all(case: Case, on: dt.date, *, cancel=True) -> None:
+    for kind in set(Deadline.objects.filter(case=case, state__in=OPEN).values_list("kind", flat=True)):
+        close_deadline(case, kind, on, cancel=cancel)
+
+
+def extend(case: Case, kind: str, days: int, ref: str) -> Deadline | None:
+    dl = Deadline.objects.filter(case=case, kind=kind, state__in=OPEN).last()
+    if dl is None:
+        return None
+    dl.extended_days += days
+    dl.extension_ref = (dl.extension_ref + "；" if dl.extension_ref else "") + ref
+    _compute(dl)
+    dl.save()
+    return dl
+
+
+def pause(case: Case, on: dt.date) -> None:
+    """Suspension (中止): the calendar-day periods stop running (Art. 60 as applied by SAMR)."""
+    for dl in Deadline.objects.filter(case=case, state=RUNNING, working_days=False):
+        dl.state, dl.paused_from = PAUSED, on
+        dl.save()
+
+
+def resume(case: Case, on: dt.date) -> None:
+    for dl in Deadline.objects.filter(case=case, state=PAUSED):
+        dl.paused_days += (on - dl.paused_from).days
+        dl.state, dl.paused_from = RUNNING, None
+        _compute(dl)
+        dl.save()
+
+
+def refresh_deadlines(today: dt.date) -> int:
+    """Mark running periods whose due date has passed as breached (the party's own windows
+    as lapsed, i.e. met on their last day); returns how many duties were breached."""
+    past = Deadline.objects.filter(state=RUNNING, known=True, due_on__lt=today)
+    for dl in past.filter(kind__in=PARTY_WINDOWS):
+        dl.state, dl.met_on = MET, dl.due_on
+        dl.save(update_fields=["state", "met_on"])
+    return past.exclude(kind__in=PARTY_WINDOWS).update(state=BREACHED)
+
+
+def warnings(today: dt.date, within_days: int = 3, *, cases=None):
+    """Running periods due within `within_days` calendar days (and those with unknown calendar)."""
+    qs = Deadline.objects.filter(state=RUNNING).filter(
+        Q(known=True, due_on__gte=today, due_on__lte=today + dt.timedelta(days=within_days)) | Q(known=False))
+    if cases is not None:
+        qs = qs.filter(case__in=cases)
+    return qs.select_related("case").order_by("due_on")
+
+
+def work_queue(user):
+    """The user's open cases, nearest running due date first (one query).
+
+    An officer sees the cases they handle; heads and reviewers see their scope's open cases.
+    """
+    from zhifa.common.roles import Role
+
+    qs = Case.objects.restrict(user, "view").open()
+    if user.role == Role.OFFICER:
+        officer = getattr(user, "officer", None)
+        if officer is None:
+            return qs.none()
+        qs = qs.filter(pk__in=CaseOfficer.objects.filter(officer=officer, active=True).values("case_id"))
+    nearest = Min("deadlines__due_on", filter=Q(deadlines__state=RUNNING))
+    return qs.annotate(next_due=nearest).order_by(F("next_due").asc(nulls_last=True), "id")

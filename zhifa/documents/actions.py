@@ -1,0 +1,325 @@
+"""Document actions: generate a case document (.docx, then PDF), upload and activate templates.
+
+    doc = do_generate_document(case, "penalty_decision", acting_user=user, extra={"evidence": "…"})
+
+Generation runs in two steps so the slow one can move to a background task later:
+generate_docx() (one transaction: checks, number, render, store, log) and do_render_pdf()
+(LibreOffice outside any transaction, then a short transaction recording the result).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from zhifa.common.actions import ActionRefused, OutOfScope, log_change, snapshot
+from zhifa.common.models import ChangeLog
+from zhifa.common.roles import Role
+from zhifa.common.scope import can
+from zhifa.documents import context as ctxmod
+from zhifa.documents.models import DocumentTemplate, GeneratedDocument, storage
+from zhifa.documents.render import PdfUnavailable, check_docx, convert_pdf, render_docx
+from zhifa.documents.types import DocType, spec
+
+MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
+MAX_EXTRA_CHARS = 50_000
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ---- who may do what ----------------------------------------------------------------------
+def is_template_admin(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.ADMIN))
+
+
+def may_generate(user, case) -> bool:
+    """Change scope on the case (heads, administrators), or an active, non-recused handler of
+    the case (or its hearing chair) who can see it — the officers who draft the documents."""
+    if can(user, "change", case):
+        return True
+    if not can(user, "view", case):
+        return False
+    from zhifa.cases.rules import handler_ids, recused_ids, user_officer
+
+    officer = user_officer(user)
+    if officer is None or officer.pk in recused_ids(case):
+        return False
+    return officer.pk in handler_ids(case) or officer.pk == case.hearing_chair_id
+
+
+def check_may_generate(user, case):
+    if not can(user, "view", case):
+        raise OutOfScope()
+    if not may_generate(user, case):
+        raise ActionRefused("documents.not_handler", "您不是本案的承办人员，不能生成本案文书")
+
+
+# ---- templates ----------------------------------------------------------------------------
+def _store(name: str, data: bytes) -> str:
+    return storage().save(name, ContentFile(data))
+
+
+def _next_template_version(doc_type, entity) -> int:
+    qs = DocumentTemplate.objects.filter(doc_type=doc_type, entity=entity)
+    return (qs.aggregate(m=Max("version"))["m"] or 0) + 1
+
+
+def _deactivate(doc_type, entity):
+    DocumentTemplate.objects.filter(doc_type=doc_type, entity=entity, active=True).update(active=False)
+
+
+def _create_template(doc_type, data, *, entity, is_builtin, uploaded_by, note="", name="", activate=True):
+    digest = sha256(data)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                version = _next_template_version(doc_type, entity)
+                if activate:
+                    _deactivate(doc_type, entity)
+                where = f"entity-{entity.pk}" if entity else "global"
+                path = _store(f"templates/{doc_type}/{where}/v{version}-{digest[:12]}.docx", data)
+                t = DocumentTemplate.objects.create(
+                    doc_type=doc_type, name=name or str(DocType(doc_type).label), entity=entity, version=version,
+                    file_path=path, sha256=digest, size=len(data), is_builtin=is_builtin, active=activate,
+                    note=note[:300], uploaded_by=uploaded_by)
+                return t
+        except IntegrityError:
+            continue  # a concurrent writer took the version number: count again
+    raise ActionRefused("documents.busy", "模板正在被他人更新，请稍后重试")
+
+
+def builtin_template(doc_type: str) -> DocumentTemplate:
+    """The shipped default of `doc_type` as a template row (version history kept).
+
+    When the shipped file changes (a new release), a new builtin version is recorded; it
+    becomes the active one only if the active global template was a builtin too, so an
+    administrator's own upload is never replaced behind their back."""
+    s = spec(doc_type)
+    data = s.default_file.read_bytes()
+    digest = sha256(data)
+    latest = (DocumentTemplate.objects.filter(doc_type=doc_type, entity__isnull=True, is_builtin=True)
+              .order_by("-version").first())
+    if latest is not None and latest.sha256 == digest:
+        return latest
+    active = DocumentTemplate.objects.filter(doc_type=doc_type, entity__isnull=True, active=True).first()
+    activate = active is None or active.is_builtin
+    t = _create_template(doc_type, data, entity=None, is_builtin=True, uploaded_by=None,
+                         note="系统内置默认模板", activate=activate)
+    log_change(t, ChangeLog.Action.CREATE, acting_user=None, after=snapshot(t), reason="载入系统内置文书模板")
+    return t
+
+
+def template_for(doc_type: str, entity) -> DocumentTemplate:
+    """The active template for the entity: its own override, else the one for everyone."""
+    own = DocumentTemplate.objects.filter(doc_type=doc_type, entity=entity, active=True).first() if entity else None
+    if own is not None:
+        return own
+    builtin = builtin_template(doc_type)
+    return DocumentTemplate.objects.filter(doc_type=doc_type, entity__isnull=True, active=True).first() or builtin
+
+
+def _read_upload(file) -> bytes:
+    if isinstance(file, (bytes, bytearray)):
+        return bytes(file)
+    if hasattr(file, "size") and file.size and file.size > MAX_TEMPLATE_BYTES:
+        raise ActionRefused("documents.bad_template", "模板文件过大（不得超过10MB）", field="file")
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read()
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise ActionRefused("documents.bad_template", "模板文件过大（不得超过10MB）", field="file")
+    return data
+
+
+def validate_template(doc_type: str, data: bytes) -> None:
+    """A real .docx that renders with a complete sample context of its type."""
+    check_docx(data)
+    render_docx(data, ctxmod.sample_context(doc_type))
+
+
+@transaction.atomic
+def do_upload_template(doc_type: str, file, *, acting_user, entity=None, note: str = "", name: str = "") -> DocumentTemplate:
+    """A new version of a type's template (for everyone, or for one entity); it becomes active,
+    older versions stay. Administrators only; the upload must render with the sample context."""
+    if not is_template_admin(acting_user):
+        raise ActionRefused("documents.admin_only", "只有系统管理员可以上传文书模板")
+    spec(doc_type)
+    data = _read_upload(file)
+    validate_template(doc_type, data)
+    if entity is None:
+        builtin_template(doc_type)  # the shipped default stays on record as an earlier version
+    t = _create_template(doc_type, data, entity=entity, is_builtin=False, uploaded_by=acting_user, note=note,
+                         name=name)
+    log_change(t, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(t),
+               reason=f"上传{t.get_doc_type_display()}模板第{t.version}版" + (f"：{note}" if note else ""))
+    return t
+
+
+@transaction.atomic
+def do_activate_template(template: DocumentTemplate, *, acting_user) -> DocumentTemplate:
+    """Make an earlier (or the builtin) version the active one again."""
+    if not is_template_admin(acting_user):
+        raise ActionRefused("documents.admin_only", "只有系统管理员可以启用文书模板")
+    t = DocumentTemplate.objects.select_for_update().get(pk=template.pk)
+    if t.active:
+        return t
+    before = snapshot(t)
+    _deactivate(t.doc_type, t.entity)
+    t.active = True
+    t.save(update_fields=["active"])
+    log_change(t, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(t),
+               reason=f"启用{t.get_doc_type_display()}模板第{t.version}版")
+    return t
+
+
+# ---- generation ---------------------------------------------------------------------------
+def _clean_extra(extra) -> dict:
+    if extra is None:
+        return {}
+    if not isinstance(extra, dict):
+        raise ActionRefused("validation", "补充填写内容格式有误")
+    out = {}
+    for key, value in extra.items():
+        if not isinstance(key, str):
+            raise ActionRefused("validation", "补充填写内容格式有误")
+        if isinstance(value, str):
+            value = value.strip()
+        elif isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        out[key] = value
+    try:
+        size = len(json.dumps(out, ensure_ascii=False))
+    except (TypeError, ValueError):
+        raise ActionRefused("validation", "补充填写内容格式有误") from None
+    if size > MAX_EXTRA_CHARS:
+        raise ActionRefused("validation", "补充填写内容过长")
+    return out
+
+
+def _merge_extra(previous: dict, given: dict) -> dict:
+    """What was filled in for the previous version carries over; an empty value clears it."""
+    merged = dict(previous or {})
+    for key, value in given.items():
+        if value in ("", None, []):
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _number(case, s, latest, doc_year: int) -> str:
+    source = s.number
+    if not source:
+        return ""
+    if source.startswith("issue:"):
+        if latest is not None and latest.number:
+            return latest.number  # a regenerated document keeps its number
+        from zhifa.cases.numbering import next_number
+
+        return next_number(case.entity, source.split(":", 1)[1], doc_year)
+    if source == "case.number":
+        return case.number
+    if source == "case.number@inspection":
+        return case.number if case.kind == "inspection" else ""
+    if source == "case.decision_number":
+        return case.decision_number
+    if source == "seizure.number":
+        seizure = case.seizures.order_by("id").last()
+        return seizure.number if seizure else ""
+    raise ValueError(source)
+
+
+def missing_message(label: str, missing: list[str]) -> str:
+    return f"无法生成《{label}》，缺少：{'；'.join(missing)}。请补充后再生成"
+
+
+def preview_missing(case, doc_type: str, extra=None) -> list[str]:
+    """What generating `doc_type` would refuse for now (for the UI; no writes)."""
+    s = spec(doc_type)
+    if case.kind not in s.kinds:
+        return [f"{case.get_kind_display()}案件不使用{s.label}"]
+    latest = GeneratedDocument.objects.filter(case=case, doc_type=doc_type).order_by("-version").first()
+    merged = _merge_extra(latest.extra if latest else {}, _clean_extra(extra))
+    data = ctxmod.case_data(case, on=timezone.localdate())
+    _ctx, missing = ctxmod.compose(doc_type, data, merged, number="", today=timezone.localdate())
+    return missing
+
+
+@transaction.atomic
+def generate_docx(case, doc_type: str, *, acting_user, extra=None) -> GeneratedDocument:
+    """Step 1: checks, number, .docx rendered and stored, row and change log (PDF pending)."""
+    from zhifa.cases.models import Case
+
+    s = spec(doc_type)
+    # Lock the case row only (versions of one case's documents are numbered one at a time).
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    check_may_generate(acting_user, case)
+    if case.kind not in s.kinds:
+        raise ActionRefused("documents.not_applicable", f"{case.get_kind_display()}案件不使用{s.label}")
+    latest = GeneratedDocument.objects.filter(case=case, doc_type=doc_type).order_by("-version").first()
+    merged = _merge_extra(latest.extra if latest else {}, _clean_extra(extra))
+    today = timezone.localdate()
+    version = (latest.version if latest else 0) + 1
+    data = ctxmod.case_data(case, on=today)
+    ctx, missing = ctxmod.compose(doc_type, data, merged, number="", today=today, version=version)
+    if missing:
+        raise ActionRefused("documents.missing_data", missing_message(s.label, missing))
+    doc_year = dt.date.fromisoformat(ctx["doc"]["date"]["iso"]).year
+    number = _number(case, s, latest, doc_year)
+    ctx, missing = ctxmod.compose(doc_type, data, merged, number=number, today=today, version=version)
+    template = template_for(doc_type, case.entity)
+    docx = render_docx(template.read(), ctx)
+    digest = sha256(docx)
+    path = _store(f"cases/{case.entity_id}/{case.pk}/{doc_type}/v{version}-{digest[:12]}.docx", docx)
+    doc = GeneratedDocument.objects.create(
+        case=case, doc_type=doc_type, number=number, version=version, template=template,
+        template_version=template.version, docx_path=path, docx_sha256=digest, docx_size=len(docx),
+        context=ctx, extra=merged, generated_by=acting_user)
+    log_change(doc, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(doc),
+               reason=f"生成{s.label}第{version}版" + (f"（{number}）" if number else ""))
+    return doc
+
+
+def do_render_pdf(doc: GeneratedDocument, *, acting_user=None) -> GeneratedDocument:
+    """Step 2: the PDF of a generated .docx. Never raises for a conversion problem: the row
+    records why the PDF is unavailable (missing LibreOffice, timeout, failure)."""
+    with storage().open(doc.docx_path, "rb") as fh:
+        docx = fh.read()
+    try:
+        pdf = convert_pdf(docx)
+    except PdfUnavailable as e:
+        pdf, error = None, str(e)[:500]
+    path = ""
+    if pdf is not None:
+        path = _store(doc.docx_path.rsplit(".", 1)[0] + ".pdf", pdf)
+    with transaction.atomic():
+        row = GeneratedDocument.objects.select_for_update().get(pk=doc.pk)
+        before = snapshot(row)
+        if pdf is not None:
+            row.pdf_status, row.pdf_path, row.pdf_sha256, row.pdf_size, row.pdf_error = (
+                GeneratedDocument.PdfStatus.READY, path, sha256(pdf), len(pdf), "")
+        else:
+            row.pdf_status, row.pdf_error = GeneratedDocument.PdfStatus.UNAVAILABLE, error
+        row.save(update_fields=["pdf_status", "pdf_path", "pdf_sha256", "pdf_size", "pdf_error"])
+        log_change(row, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(row),
+                   reason="生成PDF" if pdf is not None else f"PDF未生成：{error}")
+    return row
+
+
+def do_generate_document(case, doc_type: str, *, acting_user, extra=None, pdf: bool = True) -> GeneratedDocument:
+    """Generate (or regenerate, as a new version) a case document; see the module docstring.
+
+    Refuses with ActionRefused: "scope" (case out of scope), "documents.not_handler",
+    "documents.not_applicable", "documents.missing_data" (naming what is missing),
+    "documents.template_error" (the active template is broken)."""
+    doc = generate_docx(case, doc_type, acting_user=acting_user, extra=extra)
+    if pdf:
+        doc = do_render_pdf(doc, acting_user=acting_user)
+    return doc

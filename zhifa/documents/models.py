@@ -1,0 +1,131 @@
+"""Document templates (versioned, optionally per entity) and the documents generated for cases.
+
+Files live in the "documents" storage (settings.STORAGES["documents"], a FileSystemStorage
+under $ZHIFA_DATA_DIR/documents/ by default); rows keep the storage names and SHA-256 digests.
+Neither templates nor generated documents are ever deleted: a new upload is a new template
+version, a regenerated document is a new document version.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.common.roles import Role
+from zhifa.common.scope import RestrictedManager
+from zhifa.documents.types import DocType
+
+USER = settings.AUTH_USER_MODEL
+
+
+def storage():
+    """The storage holding templates and generated documents (swap for S3 in settings)."""
+    from django.core.files.storage import storages
+
+    return storages["documents"]
+
+
+class DocumentTemplate(models.Model):
+    doc_type = models.CharField(_("文书类型"), max_length=30, choices=DocType.choices)
+    name = models.CharField(_("模板名称"), max_length=100)
+    entity = models.ForeignKey("orgs.Entity", verbose_name=_("适用主体（空为全部）"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="document_templates")
+    version = models.PositiveIntegerField(_("版本"))
+    file_path = models.CharField(_("模板文件"), max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("文件大小（字节）"), default=0)
+    is_builtin = models.BooleanField(_("系统内置"), default=False)
+    active = models.BooleanField(_("启用"), default=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(USER, verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = RestrictedManager()
+    scope_entity_path = "entity"
+    # Only administrators manage templates (ALL via RULES); everyone else reads through views.
+    scope_rules = {"change": {Role.AGENCY_HEAD: None, Role.UNIT_HEAD: None}}
+
+    class Meta:
+        ordering = ["doc_type", "entity_id", "-version"]
+        constraints = [
+            # Versions count per type and entity (NULL entity = the template for everyone).
+            models.UniqueConstraint(fields=["doc_type", "entity", "version"], condition=Q(entity__isnull=False),
+                                    name="doc_template_entity_version_unique"),
+            models.UniqueConstraint(fields=["doc_type", "version"], condition=Q(entity__isnull=True),
+                                    name="doc_template_global_version_unique"),
+            # At most one active version per type and entity.
+            models.UniqueConstraint(fields=["doc_type", "entity"], condition=Q(active=True, entity__isnull=False),
+                                    name="doc_template_entity_one_active"),
+            models.UniqueConstraint(fields=["doc_type"], condition=Q(active=True, entity__isnull=True),
+                                    name="doc_template_global_one_active"),
+        ]
+        verbose_name = _("文书模板")
+        verbose_name_plural = _("文书模板")
+
+    def __str__(self):
+        who = f"（{self.entity.name}）" if self.entity_id else ""
+        return f"{self.get_doc_type_display()}{who} 第{self.version}版"
+
+    def read(self) -> bytes:
+        with storage().open(self.file_path, "rb") as fh:
+            return fh.read()
+
+
+class GeneratedDocument(models.Model):
+    class PdfStatus(models.TextChoices):
+        PENDING = "pending", _("待生成")
+        READY = "ready", _("已生成")
+        UNAVAILABLE = "unavailable", _("无法生成")
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT,
+                             related_name="documents")
+    doc_type = models.CharField(_("文书类型"), max_length=30, choices=DocType.choices)
+    number = models.CharField(_("文书编号"), max_length=60, blank=True, db_index=True)
+    version = models.PositiveIntegerField(_("版本"))
+    template = models.ForeignKey(DocumentTemplate, verbose_name=_("所用模板"), on_delete=models.PROTECT,
+                                 related_name="documents")
+    template_version = models.PositiveIntegerField(_("模板版本"))
+    docx_path = models.CharField(_("Word文件"), max_length=300)
+    docx_sha256 = models.CharField(_("Word文件SHA-256"), max_length=64)
+    docx_size = models.PositiveIntegerField(_("Word文件大小"), default=0)
+    pdf_status = models.CharField(_("PDF状态"), max_length=12, choices=PdfStatus.choices, default=PdfStatus.PENDING)
+    pdf_path = models.CharField(_("PDF文件"), max_length=300, blank=True)
+    pdf_sha256 = models.CharField(_("PDF文件SHA-256"), max_length=64, blank=True)
+    pdf_size = models.PositiveIntegerField(_("PDF文件大小"), default=0)
+    pdf_error = models.CharField(_("PDF未生成原因"), max_length=500, blank=True)
+    context = models.JSONField(_("生成时数据"), default=dict)
+    extra = models.JSONField(_("补充填写内容"), default=dict, blank=True)
+    generated_by = models.ForeignKey(USER, verbose_name=_("生成人"), null=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    generated_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    objects = RestrictedManager()
+    scope_entity_path = "case__entity"
+    scope_unit_path = "case__unit"
+    changelog_exclude = ("context",)
+
+    class Meta:
+        ordering = ["case_id", "doc_type", "-version"]
+        constraints = [models.UniqueConstraint(fields=["case", "doc_type", "version"],
+                                               name="generated_document_version_unique")]
+        indexes = [models.Index(fields=["case", "doc_type", "-version"])]
+        verbose_name = _("生成的文书")
+        verbose_name_plural = _("生成的文书")
+
+    def __str__(self):
+        num = f" {self.number}" if self.number else ""
+        return f"{self.get_doc_type_display()}{num}（第{self.version}版）"
+
+    @property
+    def label(self):
+        return self.get_doc_type_display()
+
+    def download_name(self, ext: str) -> str:
+        case_no = self.case.number or f"案件{self.case_id}"
+        return f"{self.label}-{case_no}-第{self.version}版.{ext}"
+
+    def is_latest(self) -> bool:
+        return not GeneratedDocument.objects.filter(case_id=self.case_id, doc_type=self.doc_type,
+                                                    version__gt=self.version).exists()
