@@ -74,7 +74,7 @@ GENERAL = [
     _T("start_investigation", "开始调查取证", ("filed",), "investigating", (OFFICER,),
        ("officers.two_certified",)),
     _T("propose", "提出拟处理意见", ("investigating", "proposed"), "proposed", (OFFICER,),
-       ("officers.two_certified", "penalty.amounts_valid")),
+       ("officers.two_certified", "penalty.amounts_valid", "penalty.within_benchmark")),
     _T("serve_notice", "送达行政处罚事先告知书", ("proposed",), "notified", (OFFICER,),
        ("officers.two_certified", "notice.hearing_rights_included")),
     _T("record_statement", "记录陈述申辩", ("proposed", "notified", "hearing"), SAME, (OFFICER,)),

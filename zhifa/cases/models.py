@@ -87,6 +87,10 @@ class Case(models.Model):
     facts = models.TextField(_("违法事实"), blank=True)
     # Proposed (拟) and decided penalty.
     penalty_kinds = models.JSONField(_("处罚种类"), default=list, blank=True)
+    discretion_level = models.CharField(_("裁量档位"), max_length=10, blank=True)
+    discretion_reason = models.TextField(_("偏离裁量基准的理由"), blank=True)
+    discretion_deviations = models.JSONField(_("偏离裁量基准情况"), default=list, blank=True)
+    illegal_gains = models.DecimalField(_("违法所得（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
     fine_amount = models.DecimalField(_("罚款金额（元）"), null=True, blank=True, **MONEY)
     confiscation_amount = models.DecimalField(_("没收金额（元）"), null=True, blank=True, **MONEY)
     proposed_on = models.DateField(_("拟处理意见日期"), null=True, blank=True)

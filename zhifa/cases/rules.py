@@ -337,3 +337,4 @@ def simple_limits(ctx):
 
 
 from zhifa.cases import rules_procedure  # noqa: E402,F401  (registers the procedure rules)
+from zhifa.cases import rules_discretion  # noqa: E402,F401  (registers penalty.within_benchmark)

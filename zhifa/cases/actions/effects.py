@@ -71,6 +71,9 @@ def propose(ctx):
         if f in p:
             setattr(case, f, p[f])
     case.proposed_on = ctx.on
+    for f in ("discretion_level", "discretion_reason", "illegal_gains", "discretion_deviations"):
+        if f in p:
+            setattr(case, f, p[f] if p[f] is not None else ("" if f != "illegal_gains" else None))
     if changed and case.rights_notice_served_on:
         # A changed proposal must be notified afresh (Arts. 44, 45).
         case.rights_notice_served_on = None

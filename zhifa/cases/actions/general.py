@@ -54,7 +54,8 @@ def do_start_investigation(case, *, acting_user, expected_version, on=None, reas
 def do_propose(case, *, penalty_kinds=(), fine_amount=None, confiscation_amount=None, no_penalty=False,
                acting_user, expected_version, on=None, reason="", **details):
     """拟处理意见; details may carry facts, legal_basis and the review/discussion flags."""
-    allowed = {"facts", "legal_basis", "major_public_interest", "complex", "major_violation", "law_requires_review"}
+    allowed = {"facts", "legal_basis", "major_public_interest", "complex", "major_violation", "law_requires_review",
+               "discretion_level", "discretion_reason", "illegal_gains"}
     if set(details) - allowed:
         raise ActionRefused("validation", f"不允许填写字段“{sorted(set(details) - allowed)[0]}”")
     return apply_transition(case, "propose", acting_user=acting_user, expected_version=expected_version, on=on,
