@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", common_views.healthz, name="healthz"),
     path("changelog/<int:ct>/<str:pk>/", common_views.changelog, name="changelog"),
+    path("cases/", include("zhifa.cases.urls")),
     path("orgs/", include("zhifa.orgs.urls")),
     path("powers/", include("zhifa.powers.urls")),
     path("calendar/", include("zhifa.legalcal.urls")),

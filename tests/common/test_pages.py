@@ -79,3 +79,21 @@ def test_change_log_shows_labels_not_codes(client, world):
     client.force_login(world["head"])
     body = client.get(reverse("officers-detail", args=[world["o1"].pk])).content.decode()
     assert "暂停执法" in body and "法规科" in body and "<b>性别</b>：<del>男</del> → <ins>女</ins>" in body
+
+
+def test_change_log_page_handles_many_to_many_and_lists(client, world):
+    """A row whose snapshot holds id lists (M2M) and JSON lists renders, with names."""
+    from zhifa.common.actions import log_change
+    from zhifa.powers.actions import do_create_versioned
+    from zhifa.powers.models import Flowchart
+
+    fc = do_create_versioned(Flowchart, {"entity": world["smj"], "title": "流程", "power_category": "penalty",
+                                         "steps": [{"key": "a", "label": "立案"}]}, acting_user=world["head"])
+    log_change(world["admin"], "update", acting_user=world["admin"], before={"groups": []}, after={"groups": [1, 2]})
+    log_change(fc, "update", acting_user=world["head"], before={"steps": []}, after={"steps": ["x", "y"]})
+    client.force_login(world["admin"])
+    from django.contrib.contenttypes.models import ContentType
+
+    for obj in (world["admin"], fc):
+        ct = ContentType.objects.get_for_model(type(obj)).pk
+        assert client.get(reverse("changelog", args=[ct, obj.pk])).status_code == 200

@@ -81,6 +81,19 @@ def _humanise(field, value):
         return "是" if value else "否"
     if field is None:
         return value
+    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        if field.many_to_many and field.related_model is not None:
+            names = {o.pk: str(o) for o in field.related_model._default_manager.filter(pk__in=value)}
+            return "、".join(names.get(v, f"（已删除 #{v}）") for v in value)
+        choices = dict(field.flatchoices) if field.choices else {}
+        base = getattr(field, "base_field", None)
+        if base is not None and base.choices:
+            choices = dict(base.flatchoices)
+        return "、".join(str(choices.get(v, v)) for v in value)
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     if field.is_relation and field.related_model is not None:

@@ -1,0 +1,261 @@
+"""An officer pair runs a general-procedure penalty case in the browser, 案源登记 to 归档, each
+person logging in for their own step; and the case pages fit a phone."""
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PASSWORD, login, logout
+from zhifa.common.identifiers import make_credit_code, make_id_number
+
+pytestmark = pytest.mark.browser
+
+SHOTS = "/tmp"
+PHONE = 390
+MEASURE = "[document.body.scrollWidth, document.documentElement.scrollWidth, window.innerWidth]"
+
+
+@pytest.fixture
+def cworld(world):
+    """The browser world plus the case people (tests.factories.case_world) and the calendar."""
+    from tests.factories import case_world
+    from zhifa.legalcal import periods
+    from zhifa.legalcal.actions import seed_from_chinesecalendar
+    from zhifa.orgs.models import User
+
+    periods.clear_cache()
+    seed_from_chinesecalendar()
+    periods.clear_cache()
+    w = case_world(world)
+    for key, name in (("u1", "刘一"), ("u2", "陈二"), ("u3", "杨三"), ("rev", "法制审核员")):
+        User.objects.filter(pk=w[key].pk).update(display_name=name)
+    yield w
+    periods.clear_cache()
+
+
+def switch(page, site, user):
+    logout(page, site)
+    login(page, site, user.username if hasattr(user, "username") else user, PASSWORD)
+
+
+def act(page, name, label, fill=None, state=None):
+    """Open the action's form on the case page, fill it, confirm, and check the result."""
+    box = page.locator(f"#action-{name}")
+    box.locator("summary").click()
+    if fill:
+        fill(box)
+    box.get_by_role("button", name=f"确认{label}").click()
+    expect(page.locator(".msg").first).to_contain_text(f"已办理：{label}")
+    if state:
+        expect(page.get_by_test_id("case-state")).to_have_text(state)
+
+
+# What an officer types when generating a document (the rest comes from the case).
+DOC_FIELDS = {
+    "inquiry_record": {"询问地点": "七星关区市场监督管理局询问室", "记录人": "陈二",
+                       "问答内容": "问：你店是否销售过期食品？\n答：是，货架上有20箱过期牛奶。"},
+    "inspection_record": {"检查地点": "七星关区洪山路1号某某超市", "记录人": "陈二",
+                          "检查情况": "货架上发现超过保质期的牛奶20箱"},
+    "penalty_notice": {"证据": "现场检查笔录\n询问笔录\n现场照片6张"},
+    "penalty_decision": {"证据": "现场检查笔录\n询问笔录\n现场照片6张"},
+}
+
+
+def documents(page, *codes, timeout=5000):
+    """Generate these documents in the case page's documents panel (zhifa.documents), when the
+    panel is there: open the type's 生成 form, fill what the officer writes, submit, see
+    version 1 in the panel."""
+    if not page.locator("#documents").count():
+        return
+    for code in codes:
+        row = page.locator(f'#case-documents tr[data-doc-type="{code}"]').first
+        row.locator("summary").click()
+        for label, value in DOC_FIELDS.get(code, {}).items():
+            row.get_by_label(label, exact=False).fill(value)
+        row.get_by_role("button", name=re.compile("^生成")).click()
+        row = page.locator(f'#case-documents tr[data-doc-type="{code}"]').first
+        expect(row).to_contain_text("第1版", timeout=timeout)
+        expect(row.locator('[role="alert"]')).to_have_count(0)
+
+
+def fits(page):
+    body, doc, inner = page.evaluate(MEASURE)
+    return max(body, doc) <= min(inner, PHONE) + 1, {"body": body, "document": doc, "innerWidth": inner}
+
+
+def test_general_case_end_to_end(page, site, cworld, monkeypatch):
+    w = cworld
+    # LibreOffice takes seconds a PDF: only the decision is converted here; the others get
+    # their .docx (the documents tests cover the PDFs).
+    monkeypatch.setenv("ZHIFA_SOFFICE", "/nonexistent/soffice")
+    case_url = None
+    login(page, site, w["u1"].username)
+
+    # 案源登记 by 刘一, with a second party added through the "add another" row.
+    page.locator("header nav").get_by_role("link", name="案件", exact=True).click()
+    page.get_by_role("link", name="新建案件").click()
+    page.get_by_role("link", name="案源登记（一般程序行政处罚）").click()
+    page.get_by_label("案由/事项").fill("销售超过保质期的食品案")
+    page.get_by_label("案件来源").select_option("complaint")
+    page.get_by_label("违法行为发生（终了）日").fill((dt.date.today() - dt.timedelta(days=20)).isoformat())
+    items = page.get_by_role("group", name="权责清单事项")
+    items.get_by_label(w["item"].code, exact=False).check()
+    page.get_by_placeholder("按编码、名称、依据搜索已公布事项").fill("没有这个事项")
+    expect(items).to_contain_text("没有匹配“没有这个事项”的已公布权责清单事项")  # the search ran (HTMX) …
+    expect(items.get_by_label(w["item"].code, exact=False)).to_be_checked()  # … and the choice stayed
+    officers = page.get_by_role("group", name="承办人员")
+    expect(officers.get_by_label("刘一", exact=False)).to_be_checked()
+    expect(officers).to_contain_text("有效至2030-12-31")
+    officers.get_by_label("陈二", exact=False).check()
+    page.get_by_label("违法事实/基本情况").fill("群众投诉某超市销售过期食品")
+    p0 = page.get_by_test_id("party-0")
+    p0.get_by_label("自然人").check()
+    p0.get_by_label("姓名/名称").fill("陈某")
+    p0.get_by_label("身份证号").fill(make_id_number("520502", dt.date(1980, 5, 1), 7))
+    p0.get_by_label("住所/地址").fill("七星关区洪山路1号")
+    page.get_by_role("button", name="添加当事人").click()
+    p1 = page.get_by_test_id("party-1")
+    expect(p1).to_be_visible()
+    expect(p0.get_by_label("姓名/名称")).to_have_value("陈某")  # what was typed survives
+    p1.get_by_label("法人或其他组织").check()
+    expect(p1.get_by_label("身份证号")).to_be_hidden()
+    p1.get_by_label("姓名/名称").fill("七星关区某某超市有限公司")
+    p1.get_by_label("统一社会信用代码").fill(make_credit_code("520502", "00000077", authority="9"))
+    p1.get_by_label("法定代表人/负责人").fill("周某")
+    p1.get_by_label("住所/地址").fill("七星关区洪山路1号")
+    page.screenshot(path=f"{SHOTS}/zf-case-new.png", full_page=True)
+    page.get_by_role("button", name="保存并登记").click()
+    expect(page.get_by_test_id("case-state")).to_have_text("案源登记")
+    case_url = page.url
+    expect(page.locator(".casehead")).to_contain_text("七星关区某某超市有限公司")
+    expect(page.locator(".casehead")).to_contain_text("有效至2030-12-31")
+    act(page, "file_case", "提请立案", state="立案审批中")
+    # A step for someone else is not offered to the officer.
+    expect(page.locator("#action-approve_filing")).to_have_count(0)
+
+    switch(page, site, "unithead")
+    page.goto(case_url)
+    act(page, "approve_filing", "批准立案", state="已立案")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("七市监立〔")
+    expect(page.locator("#deadlines")).to_contain_text("作出行政处罚决定期限")
+    documents(page, "filing_approval")
+
+    switch(page, site, w["u2"])
+    page.goto(case_url)
+    act(page, "start_investigation", "开始调查取证", state="调查取证")
+    documents(page, "inquiry_record", "inspection_record")
+
+    switch(page, site, w["u1"])
+    page.goto(case_url)
+
+    def propose(box):
+        box.get_by_label("警告").check()
+        box.get_by_label("罚款", exact=True).check()
+        box.get_by_label("罚款金额（元）").fill("5000")
+        box.get_by_label("违法事实").fill("销售超过保质期的食品20箱，货值2000元")
+        box.get_by_label("法律法规规定应当法制审核").check()
+
+    act(page, "propose", "提出拟处理意见", propose, state="拟处理意见")
+    documents(page, "penalty_notice")
+    act(page, "serve_notice", "送达行政处罚事先告知书", state="已事先告知")
+    expect(page.locator("#deadlines")).to_contain_text("陈述、申辩期限")
+    # The head could not decide yet; the officer records the party's waiver.
+    act(page, "record_statement", "记录陈述申辩", lambda b: b.get_by_label("当事人明确放弃陈述、申辩").check())
+    act(page, "submit_legal_review", "提交法制审核",
+        lambda b: b.get_by_label("法制审核人员").select_option(str(w["rev"].pk)), state="法制审核中")
+    page.screenshot(path=f"{SHOTS}/zf-case-desktop.png", full_page=True)
+
+    switch(page, site, w["rev"])
+    page.goto(case_url)
+    act(page, "review_pass", "法制审核同意",
+        lambda b: b.get_by_label("书面审核意见").fill("事实清楚，证据确凿，适用依据正确，程序合法"), state="法制审核通过")
+
+    switch(page, site, "head")
+    page.goto(case_url)
+    act(page, "decide", "作出行政处罚决定", state="已作出决定")
+    expect(page.locator(".casehead")).to_contain_text("七市监罚决〔")
+    monkeypatch.delenv("ZHIFA_SOFFICE")
+    documents(page, "penalty_decision", timeout=30000)
+    if page.locator("#documents").count():
+        decision = page.locator('#case-documents tr[data-doc-type="penalty_decision"]').first
+        expect(decision.get_by_role("link", name="PDF")).to_be_visible()
+    monkeypatch.setenv("ZHIFA_SOFFICE", "/nonexistent/soffice")
+
+    switch(page, site, w["u1"])
+    page.goto(case_url)
+    act(page, "serve_decision", "送达行政处罚决定书", lambda b: b.get_by_label("送达方式").select_option("直接送达"),
+        state="已送达")
+    expect(page.locator("#deadlines")).to_contain_text("缴纳罚款期限")
+    documents(page, "service_receipt")
+    act(page, "record_payment", "登记缴纳罚款", state="执行中")
+
+    switch(page, site, "unithead")
+    page.goto(case_url)
+    act(page, "close", "结案", state="已结案")
+    documents(page, "closing_report")
+
+    switch(page, site, w["u1"])
+    page.goto(case_url)
+    act(page, "archive", "归档", state="已归档")
+    expect(page.locator("#actions")).to_have_count(0)
+    timeline = page.locator("#timeline")
+    for label in ("案源登记", "提请立案", "批准立案", "开始调查取证", "提出拟处理意见", "送达行政处罚事先告知书",
+                  "记录陈述申辩", "提交法制审核", "法制审核同意", "作出行政处罚决定", "送达行政处罚决定书",
+                  "登记缴纳罚款", "结案", "归档"):
+        expect(timeline).to_contain_text(label)
+    expect(timeline).to_contain_text("法制审核员")
+    if page.locator("#documents").count():
+        for code in ("filing_approval", "inquiry_record", "inspection_record", "penalty_notice", "penalty_decision",
+                     "service_receipt", "closing_report"):
+            expect(page.locator(f'#case-documents tr[data-doc-type="{code}"]').first).to_contain_text("第1版")
+    page.screenshot(path=f"{SHOTS}/zf-case-closed.png", full_page=True)
+
+    # The case list finds it by the party's name.
+    page.goto(f"{site}/cases/")
+    page.get_by_role("searchbox", name="搜索").fill("某某超市")
+    expect(page.locator("#results")).to_contain_text("销售超过保质期的食品案")
+    expect(page.locator("#results")).to_contain_text("已归档")
+
+
+@pytest.fixture
+def phone(browser):
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": PHONE, "height": 844}, device_scale_factor=2,
+                              is_mobile=True, has_touch=True)
+    ctx.set_default_timeout(5000)
+    yield ctx.new_page()
+    ctx.close()
+
+
+def test_case_pages_fit_a_phone(phone, site, cworld):
+    from tests import factories
+    from tests.cases.helpers import to_proposed
+
+    w = cworld
+    case = factories.case(w, title="手机上办理的案件", party=factories.org_party("七星关区某某餐饮管理有限公司"))
+    to_proposed(w, case)
+    page = phone
+    login(page, site, w["u1"].username)
+
+    page.goto(f"{site}/cases/{case.pk}/")
+    ok, widths = fits(page)
+    page.screenshot(path=f"{SHOTS}/zf-case-phone.png", full_page=True)
+    assert ok, f"case page overflows a phone by {widths}"
+    button = page.locator("#action-serve_notice summary")
+    box = button.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= PHONE * 0.8, box  # a thumb-sized target
+    button.tap()
+    page.screenshot(path=f"{SHOTS}/zf-case-phone-action.png", full_page=False)
+    assert fits(page)[0]
+    page.locator("#action-serve_notice").get_by_role("button", name="确认送达行政处罚事先告知书").tap()
+    expect(page.get_by_test_id("case-state")).to_have_text("已事先告知")
+
+    for url, shot in ((f"{site}/cases/new/general/", "zf-case-phone-new.png"),
+                      (f"{site}/cases/", "zf-case-phone-list.png"),
+                      (f"{site}/cases/queue/", "zf-case-phone-queue.png")):
+        page.goto(url)
+        ok, widths = fits(page)
+        page.screenshot(path=f"{SHOTS}/{shot}", full_page=True)
+        assert ok, f"{url} overflows a phone by {widths}"
+    page.goto(f"{site}/cases/queue/")
+    expect(page.locator("#content, main")).to_contain_text("手机上办理的案件")
