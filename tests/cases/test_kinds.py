@@ -115,3 +115,15 @@ def test_inspection_flow_opens_a_penalty_case(cw):
     assert new.source == "inspection" and new.facts == "销售过期食品" and new.officers.count() == 2
     A.do_close(insp2, acting_user=cw["u1"], expected_version=v(insp2), on=D(2026, 3, 5))
     assert insp2.state == "closed"
+
+
+def test_every_kind_records_its_power_items(cw):
+    """Simple, inspection and coercive cases carry their 权责清单 basis like general ones."""
+    data = {"entity": cw["smj"], "unit": cw["smj_unit"], "title": "占道经营", "penalty_kinds": ["warning"]}
+    officers = [(cw["h1"], "lead"), (cw["h2"], "assist")]
+    spot_case = A.do_on_the_spot_penalty(data, place="洪山路", party=factories.person_party(), officers=officers,
+                                         acting_user=cw["u1"], on=D(2026, 3, 2), power_items=[cw["item"]])
+    plan = A.do_plan_inspection({"entity": cw["smj"], "unit": cw["smj_unit"], "title": "食品经营检查",
+                                 "source": "inspection"}, acting_user=cw["u1"], officers=officers,
+                                on=D(2026, 3, 2), power_items=[cw["item"]])
+    assert list(spot_case.power_items.all()) == [cw["item"]] == list(plan.power_items.all())

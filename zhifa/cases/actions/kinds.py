@@ -30,7 +30,7 @@ def _derive_penalty_case(ctx, title, detail):
 
 # ---- simple procedure --------------------------------------------------------------------
 def do_on_the_spot_penalty(data: dict, *, place, party, officers, acting_user, on=None, collected_on_spot=False,
-                           party_refused_to_sign=False, reason=""):
+                           party_refused_to_sign=False, reason="", power_items=()):
     """当场处罚 (Arts. 51, 52): a warning or a fine within 200 / 3 000 yuan, by two certified officers."""
     if not (place or "").strip():
         raise ActionRefused("validation", "请填写处罚地点", "place")
@@ -38,7 +38,8 @@ def do_on_the_spot_penalty(data: dict, *, place, party, officers, acting_user, o
     data = {**{k: v for k, v in data.items() if k != "no_penalty"}, **penalty}
     data.pop("no_penalty")
     return create_case(Kind.PENALTY_SIMPLE, "on_the_spot_penalty", data, acting_user=acting_user, parties=[party],
-                       officers=officers, on=on, reason=reason, place=place, collected_on_spot=collected_on_spot,
+                       officers=officers, power_items=power_items, on=on, reason=reason, place=place,
+                       collected_on_spot=collected_on_spot,
                        party_refused_to_sign=party_refused_to_sign)
 
 
@@ -68,9 +69,9 @@ def _open_case(ctx):
                                 f"行政检查{ctx.case.number}发现")
 
 
-def do_plan_inspection(data: dict, *, acting_user, parties=(), officers=(), on=None, reason=""):
+def do_plan_inspection(data: dict, *, acting_user, parties=(), officers=(), on=None, reason="", power_items=()):
     return create_case(I, "plan_inspection", data, acting_user=acting_user, parties=parties, officers=officers,
-                       on=on, reason=reason)
+                       power_items=power_items, on=on, reason=reason)
 
 
 def do_start_inspection(case, *, acting_user, expected_version, on=None, reason=""):
@@ -130,9 +131,11 @@ def _convert(ctx):
     return _derive_penalty_case(ctx, ctx.payload.get("title") or ctx.case.title, f"查封扣押{ctx.case.number}转立")
 
 
-def do_seize(data: dict, *, measure, items, approved_by, party, officers, acting_user, on=None, reason=""):
+def do_seize(data: dict, *, measure, items, approved_by, party, officers, acting_user, on=None, reason="",
+             power_items=()):
     """查封/扣押 with the head's prior approval; 30-day period opened (行政强制法 Arts. 18, 24, 25)."""
-    return create_case(C, "seize", data, acting_user=acting_user, parties=[party], officers=officers, on=on,
+    return create_case(C, "seize", data, acting_user=acting_user, parties=[party], officers=officers,
+                       power_items=power_items, on=on,
                        reason=reason, measure=measure, items=items, approved_by=approved_by)
 
 
