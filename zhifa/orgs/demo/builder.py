@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from zhifa.cases.demo import seed_demo_cases
 from zhifa.common.identifiers import make_credit_code, make_id_number
 from zhifa.common.roles import Role
 from zhifa.orgs import actions as org_actions
@@ -158,6 +159,9 @@ class Builder:
         self._step("advisers", self.build_advisers)
         self._step("powers", self.build_powers)
         self._step("drafts", self.build_drafts)
+        # 演示案件 through the real case actions (county and city scales only: bijie stays fast).
+        self.cases = (seed_demo_cases(self.main_entity, acting_user=self.users["officer"], log=self.log)
+                      if self.scale.name != "bijie" else [])
         return self
 
     def build_regions(self):

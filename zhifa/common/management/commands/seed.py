@@ -32,7 +32,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"完成，用时 {elapsed:.1f} 秒：执法主体 {len(b.entities)} 个，执法人员 {b.officer_count} 名，"
             f"执法证 {b.certificate_count} 张，培训记录 {b.training_count} 条，"
-            f"已发布权责清单事项 {b.power_count} 项。"))
+            f"已发布权责清单事项 {b.power_count} 项，演示案件 {len(b.cases)} 件。"))
         self._print_logins()
 
     def _print_logins(self):
