@@ -1,6 +1,8 @@
 """`zhifa bench <suite>`: performance benchmarks on a throw-away database.
 
     zhifa bench foundation [--database-url URL] [--keep] [--scale bijie]
+    zhifa bench cases [--database-url URL] [--keep] [--scale bijie] [--cases 10000] …  (bench_cases.py;
+                      its default database is …/zhifa_bench_cases)
 
 The command (re)creates the benchmark database (default PostgreSQL
 postgresql://postgres@127.0.0.1:5432/zhifa_bench; only databases whose name contains "bench"
@@ -335,7 +337,9 @@ def _ok(flag: bool) -> str:
     return "yes" if flag else "**no**"
 
 
-SUITES = {"foundation": Foundation}
+from zhifa.common.bench_cases import Cases  # noqa: E402  (zhifa bench cases)
+
+SUITES = {"foundation": Foundation, "cases": Cases}
 HEADERS = ["measurement", "result", "target", "baseline", "ratio", "met"]
 
 
@@ -346,12 +350,12 @@ def markdown(rows) -> str:
 
 
 class Command(BaseCommand):
-    help = "性能基准测试（在独立的基准测试数据库上运行）：zhifa bench foundation"
+    help = "性能基准测试（在独立的基准测试数据库上运行）：zhifa bench foundation | cases"
 
     def add_arguments(self, parser):
         parser.add_argument("suite", choices=list(SUITES))
-        parser.add_argument("--database-url", default=os.environ.get("ZHIFA_BENCH_DATABASE_URL", DEFAULT_URL),
-                            help=f"基准测试数据库（会被删除重建），默认 {DEFAULT_URL}")
+        parser.add_argument("--database-url", default=os.environ.get("ZHIFA_BENCH_DATABASE_URL"),
+                            help=f"基准测试数据库（会被删除重建），默认 {DEFAULT_URL}（cases：…/zhifa_bench_cases）")
         parser.add_argument("--keep", action="store_true", help="结束后保留基准测试数据库")
         parser.add_argument("--scale", default="bijie", choices=["county", "city", "bijie"])
         parser.add_argument("--requests", type=int, default=280, help="列表页请求次数（两个账号合计）")
@@ -359,11 +363,15 @@ class Command(BaseCommand):
         parser.add_argument("--doc", default=str(settings.BASE_DIR / "docs" / "benchmarks.md"),
                             help="追加结果的文档")
         parser.add_argument("--no-doc", action="store_true", help="不写文档，只打印")
+        for suite in SUITES.values():  # suite-specific options (documented by each suite)
+            for flags, kw in getattr(suite, "arguments", ()):
+                parser.add_argument(*flags, **kw)
         parser.add_argument("--json-out", help=argparse_hidden())
         parser.add_argument("--inner", action="store_true", help=argparse_hidden())
 
     def handle(self, *args, suite, database_url, keep, **opts):
         bench = SUITES[suite]()
+        database_url = database_url or getattr(bench, "default_url", DEFAULT_URL)
         if opts["inner"]:
             return self.inner(bench, database_url, opts)
         self.stdout.write(f"基准测试 {suite}：重建数据库 {database_url} …")
@@ -387,6 +395,8 @@ class Command(BaseCommand):
             cmd = [sys.executable, "-m", "zhifa", "bench", suite, "--inner", "--database-url", url,
                    "--scale", opts["scale"], "--requests", str(opts["requests"]),
                    "--import-rows", str(opts["import_rows"]), "--json-out", str(out)]
+            for dest in getattr(SUITES[suite], "options", ()):
+                cmd += ["--" + dest.replace("_", "-"), str(opts[dest])]
             env = {**os.environ, "DATABASE_URL": url, "ZHIFA_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "zhifa.settings"}
             proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             if proc.stdout.strip():
@@ -403,7 +413,8 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         load_before = os.getloadavg()[0]
         results = bench.run({"scale": opts["scale"], "requests": opts["requests"],
-                             "import_rows": opts["import_rows"]})
+                             "import_rows": opts["import_rows"],
+                             **{k: opts[k] for k in getattr(bench, "options", ())}})
         results["machine"] = machine_info()
         # Other work on the machine skews every figure; the baselines' ratios show by how much.
         results["machine"]["load"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
@@ -426,6 +437,7 @@ class Command(BaseCommand):
                 f"`{k}` {v['p95']:.0f} ms" for k, v in li["by_query"].items()))
             details.append("officer list p95 by user: " + "; ".join(
                 f"{k} {v['p95']:.0f} ms" for k, v in li["by_user"].items()))
+        details += getattr(SUITES.get(suite), "details", lambda _r: [])(r)
         section = (
             f"\n## {suite} — {dt.date.today():%Y-%m-%d}, scale `{r.get('scale')}`\n\n"
             f"Machine: {m.get('uname')}; {m.get('cpus')} CPUs ({m.get('cpu', '?')}); {m.get('ram_gib', '?')} GiB RAM; "
