@@ -64,3 +64,22 @@ def test_refresh_command(cw):
     out = StringIO()
     call_command("refresh_deadlines", today=D(2026, 6, 2), stdout=out)
     assert "新标记超期 1 项" in out.getvalue()
+
+
+def test_next_due_on_follows_running_deadlines(cw):
+    """Case.next_due_on is derived: the earliest running due date, kept by every transition
+    and by refresh_deadlines, and the work queue orders by it."""
+    from tests import factories
+    from tests.cases.helpers import D, to_notified
+    from zhifa.cases.deadlines import refresh_deadlines, work_queue
+
+    a = to_notified(cw, factories.case(cw))
+    a.refresh_from_db()
+    running = a.deadlines.filter(state="running").order_by("due_on").first()
+    assert a.next_due_on == running.due_on == D(2026, 4, 10)  # statement window after the 4/2 notice
+    b = factories.case(cw, title="第二案")
+    assert b.next_due_on is None
+    assert list(work_queue(cw["u1"]))[:2] == [a, b]
+    refresh_deadlines(D(2026, 4, 13))
+    a.refresh_from_db()
+    assert a.next_due_on == a.deadlines.get(kind="decision").due_on

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Min, Q
+from django.db.models import F, Min, OuterRef, Q, Subquery
 
 from zhifa.cases.models import Case, CaseOfficer, Deadline
 
@@ -89,10 +89,28 @@ def refresh_deadlines(today: dt.date) -> int:
     """Mark running periods whose due date has passed as breached (the party's own windows
     as lapsed, i.e. met on their last day); returns how many duties were breached."""
     past = Deadline.objects.filter(state=RUNNING, known=True, due_on__lt=today)
+    case_ids = list(past.values_list("case_id", flat=True).distinct())
     for dl in past.filter(kind__in=PARTY_WINDOWS):
         dl.state, dl.met_on = MET, dl.due_on
         dl.save(update_fields=["state", "met_on"])
-    return past.exclude(kind__in=PARTY_WINDOWS).update(state=BREACHED)
+    breached = past.exclude(kind__in=PARTY_WINDOWS).update(state=BREACHED)
+    sync_next_due(case_ids)
+    return breached
+
+
+def next_due_of(case) -> dt.date | None:
+    return Deadline.objects.filter(case=case, state=RUNNING).aggregate(m=Min("due_on"))["m"]
+
+
+def sync_next_due(case_ids=None) -> int:
+    """Recompute Case.next_due_on (earliest running due date) for some or all cases in SQL."""
+    nearest = (Deadline.objects.filter(case=OuterRef("pk"), state=RUNNING).order_by()
+               .values("case").annotate(m=Min("due_on")).values("m"))
+    if case_ids is None:
+        return Case.objects.update(next_due_on=Subquery(nearest))
+    ids = list(case_ids)
+    return sum(Case.objects.filter(pk__in=ids[i:i + 5000]).update(next_due_on=Subquery(nearest))
+               for i in range(0, len(ids), 5000))
 
 
 def warnings(today: dt.date, within_days: int = 3, *, cases=None):
@@ -117,5 +135,5 @@ def work_queue(user):
         if officer is None:
             return qs.none()
         qs = qs.filter(pk__in=CaseOfficer.objects.filter(officer=officer, active=True).values("case_id"))
-    nearest = Min("deadlines__due_on", filter=Q(deadlines__state=RUNNING))
-    return qs.annotate(next_due=nearest).order_by(F("next_due").asc(nulls_last=True), "id")
+    return (qs.select_related("entity", "unit").annotate(next_due=F("next_due_on"))
+            .order_by(F("next_due_on").asc(nulls_last=True), "id"))

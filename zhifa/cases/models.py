@@ -137,6 +137,9 @@ class Case(models.Model):
     # Suspension (中止) in progress.
     suspended = models.BooleanField(_("中止中"), default=False)
     last_action_on = models.DateField(_("最近办理日期"), null=True, blank=True)
+    # Derived: the earliest running deadline's due date, kept by the engine and
+    # refresh_deadlines so the work queue is an index scan (see docs/benchmarks.md).
+    next_due_on = models.DateField(_("最近期限"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(_("版本"), default=0)
     created_by = models.ForeignKey(USER, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT,
                                    related_name="+")
@@ -148,7 +151,9 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["entity", "state"])]
+        indexes = [models.Index(fields=["entity", "state"]),
+                   models.Index(fields=["next_due_on", "id"], name="case_next_due"),
+                   models.Index(fields=["entity", "next_due_on", "id"], name="case_entity_next_due")]
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
 
@@ -300,7 +305,8 @@ class Deadline(models.Model):
 
     class Meta:
         ordering = ["case_id", "due_on", "id"]
-        indexes = [models.Index(fields=["state", "due_on"])]
+        indexes = [models.Index(fields=["state", "due_on"]),
+                   models.Index(fields=["case", "state", "due_on"], name="deadline_case_state_due")]
         verbose_name = _("法定期限")
         verbose_name_plural = _("法定期限")
 

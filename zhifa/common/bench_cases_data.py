@@ -468,6 +468,9 @@ class OpenCaseFactory:
         Party.objects.bulk_create(rows["parties"], batch_size=5000)
         CaseOfficer.objects.bulk_create(rows["officers"], batch_size=5000)
         Deadline.objects.bulk_create(rows["deadlines"], batch_size=5000)
+        from zhifa.cases.deadlines import sync_next_due
+
+        sync_next_due([c.pk for c in rows["cases"]])
         rows["events"].sort(key=lambda e: (e.case.pk, e.on))
         CaseEvent.objects.bulk_create(rows["events"], batch_size=5000)
         Seizure.objects.bulk_create(rows["seizures"], batch_size=5000)

@@ -12,7 +12,7 @@ from typing import Callable
 from django.db import transaction
 from django.utils import timezone
 
-from zhifa.cases import machine
+from zhifa.cases import deadlines, machine
 from zhifa.cases.models import Case, CaseEvent, CaseOfficer, Party
 from zhifa.cases.rules import RULES, Ctx, limitation_warning
 from zhifa.common.actions import ActionRefused, _jsonable, check_scope, check_scope_new, log_change, snapshot, validate
@@ -80,6 +80,7 @@ def _run(case, name, user, expected_version, reason, on, payload):
     case.state = machine.target_of(t, from_state)
     case.version += 1
     case.last_action_on = max(ctx.on, case.last_action_on or ctx.on)
+    case.next_due_on = deadlines.next_due_of(case) if case.pk else None
     validate(case)
     case.save()
     event_payload = {k: v for k, v in ctx.payload.items() if k != "reason" and v not in (None, "", [])}
