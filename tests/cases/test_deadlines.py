@@ -83,3 +83,20 @@ def test_next_due_on_follows_running_deadlines(cw):
     refresh_deadlines(D(2026, 4, 13))
     a.refresh_from_db()
     assert a.next_due_on == a.deadlines.get(kind="decision").due_on
+
+
+def test_breached_deadline_records_when_the_act_was_done(cw):
+    from tests import factories
+    from tests.cases.helpers import D, decide, to_notified, v
+    from zhifa.cases import actions as A
+    from zhifa.cases.deadlines import refresh_deadlines
+
+    case = to_notified(cw, factories.case(cw))
+    A.do_record_statement(case, waived=True, acting_user=cw["u1"], expected_version=v(case), on=D(2026, 4, 3))
+    decide(cw, case, D(2026, 4, 3))
+    refresh_deadlines(D(2026, 4, 20))  # service was due 4/14 (7 working days)
+    case.refresh_from_db()
+    assert case.deadlines.get(kind="service").state == "breached"
+    A.do_serve_decision(case, acting_user=cw["u1"], expected_version=v(case), on=D(2026, 4, 20))
+    dl = case.deadlines.get(kind="service")
+    assert dl.state == "breached" and dl.met_on == D(2026, 4, 20)

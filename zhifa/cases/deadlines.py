@@ -44,8 +44,13 @@ def open_deadline(case: Case, kind: str, started_on: dt.date) -> Deadline:
 
 def close_deadline(case: Case, kind: str, on: dt.date, *, cancel=False) -> None:
     """The act the period was for happened on `on`: met if in time, else breached."""
-    for dl in Deadline.objects.filter(case=case, kind=kind, state__in=OPEN):
+    pending = Q(state__in=OPEN) | Q(state=BREACHED, met_on__isnull=True)
+    for dl in Deadline.objects.filter(pending, case=case, kind=kind):
         dl.met_on = on
+        if dl.state == BREACHED:
+            # Already marked late by refresh_deadlines: it stays a breach, now with its completion date.
+            dl.save(update_fields=["met_on"])
+            continue
         if cancel:
             dl.state = CANCELLED
         else:
