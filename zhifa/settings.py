@@ -108,3 +108,9 @@ ZHIFA_REVIEWER_MIN_RATIO = float(os.environ.get("ZHIFA_REVIEWER_MIN_RATIO", "0.0
 
 if os.environ.get("ZHIFA_FAST_PASSWORDS") == "1":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# 较大数额 (行政处罚法 Art. 63) when an entity has set none; provinces differ.
+ZHIFA_HEARING_THRESHOLD_CITIZEN = os.environ.get("ZHIFA_HEARING_THRESHOLD_CITIZEN", "10000")
+ZHIFA_HEARING_THRESHOLD_ORG = os.environ.get("ZHIFA_HEARING_THRESHOLD_ORG", "100000")
+# How long a server process trusts its cached legal calendar before re-reading it.
+ZHIFA_CALENDAR_CACHE_SECONDS = int(os.environ.get("ZHIFA_CALENDAR_CACHE_SECONDS", "300"))
