@@ -109,6 +109,18 @@ def check_scope_new(user, model, entity, unit=None, action="change"):
         raise OutOfScope()
 
 
+def check_scope_each_owner(user, model, objs, owner=None, action="change"):
+    """Bulk actions: scope-check each distinct (entity, unit) owning `objs`, once each."""
+    owner = owner or owner_of
+    checked = set()
+    for o in objs:
+        entity, unit = owner(o)
+        key = (getattr(entity, "pk", None), getattr(unit, "pk", None))
+        if key not in checked:
+            check_scope_new(user, model, entity, unit, action)
+            checked.add(key)
+
+
 def check_scope(user, obj, action="change"):
     if not can(user, action, obj):
         raise OutOfScope()

@@ -144,13 +144,10 @@ def do_bulk_create_officers(officers: list[Officer], certificates: list[Certific
     re-checks scope, the reviewer rule and uniqueness in bulk so nothing invalid gets in.
     `certificates[i].officer` must point at an object of `officers`.
     """
-    from zhifa.common.actions import bulk_log_created, check_scope_new
+    from zhifa.common.actions import bulk_log_created, check_scope_each_owner
 
-    checked = set()
+    check_scope_each_owner(acting_user, Officer, officers)
     for o in officers:
-        if (o.entity_id, o.unit_id) not in checked:
-            check_scope_new(acting_user, Officer, o.entity, o.unit)
-            checked.add((o.entity_id, o.unit_id))
         _check_reviewer(o)
     ids = [o.id_number for o in officers]
     if len(set(ids)) != len(ids):
@@ -193,15 +190,9 @@ def do_bootstrap_admin(*, username: str, password: str, display_name="系统管�
 
 def _bulk_owned(model, objs, owner, *, acting_user, reason):
     """Scope-check each distinct owner (entity, unit), insert in batches, log every row."""
-    from zhifa.common.actions import bulk_log_created, check_scope_new
+    from zhifa.common.actions import bulk_log_created, check_scope_each_owner
 
-    checked = set()
-    for o in objs:
-        entity, unit = owner(o)
-        key = (getattr(entity, "pk", None), getattr(unit, "pk", None))
-        if key not in checked:
-            check_scope_new(acting_user, model, entity, unit)
-            checked.add(key)
+    check_scope_each_owner(acting_user, model, objs, owner)
     model.objects.bulk_create(objs, batch_size=2000)
     bulk_log_created(objs, acting_user=acting_user, action="import", reason=reason)
     return objs

@@ -119,18 +119,16 @@ def do_bulk_create_versioned(model, objs: list, *, acting_user, reason="", publi
     With `publish_by` (a supervisor of the same region) they are confirmed in the same step,
     which the seeder uses to load an already-published list.
     """
-    from zhifa.common.actions import check_scope_new
+    from zhifa.common.actions import check_scope_each_owner
 
-    checked = set()
-    for o in objs:
-        key = (o.entity_id, getattr(o, "unit_id", None))
-        if key not in checked:
-            check_scope_new(acting_user, model, o.entity, getattr(o, "unit", None))
-            if publish_by is not None and o.entity.region_id != publish_by.entity.region_id:
-                raise ActionRefused("powers.same_level_confirmation", "权责清单须经同级司法行政机关确认")
-            checked.add(key)
-        if publish_by is not None:
-            o.status, o.confirmed_by, o.confirmed_at = VersionStatus.PUBLISHED, publish_by, timezone.now()
+    check_scope_each_owner(acting_user, model, objs,
+                           lambda o: (o.entity, getattr(o, "unit", None)))
+    if publish_by is not None:
+        if any(o.entity.region_id != publish_by.entity.region_id for o in objs):
+            raise ActionRefused("powers.same_level_confirmation", "权责清单须经同级司法行政机关确认")
+        now = timezone.now()
+        for o in objs:
+            o.status, o.confirmed_by, o.confirmed_at = VersionStatus.PUBLISHED, publish_by, now
     model.objects.bulk_create(objs, batch_size=2000)
     bulk_log_created(objs, acting_user=acting_user, action=ChangeLog.Action.IMPORT, reason=reason)
     return objs
