@@ -3,7 +3,7 @@
 Every endpoint accepts a Django session (with CSRF on unsafe methods) or a personal Bearer
 token from POST /api/v1/auth/token. See zhifa/apiv1/ for the routers.
 """
-from zhifa.apiv1 import auth, cases, changelog, discretion, orgs, people, powers
+from zhifa.apiv1 import auth, cases, changelog, discretion, ledger, orgs, people, powers, records, uploads
 from zhifa.apiv1.errors import ZhifaAPI, install
 
 api = ZhifaAPI(
@@ -37,3 +37,6 @@ api.add_router("/v1/discretion-benchmarks/check", discretion.checker)  # before 
 api.add_router("/v1/discretion-benchmarks", discretion.benchmarks)
 api.add_router("/v1/changelog", changelog.router)
 api.add_router("/v1/cases", cases.cases)
+api.add_router("/v1/ledger", ledger.router)
+api.add_router("/v1/uploads", uploads.router)
+api.add_router("/v1/records", records.router)

@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "zhifa.legalcal",
     "zhifa.cases",
     "zhifa.documents",
+    "zhifa.ledger",
+    "zhifa.blobs",
+    "zhifa.records",
 ]
 
 MIDDLEWARE = [
@@ -114,3 +117,21 @@ ZHIFA_HEARING_THRESHOLD_CITIZEN = os.environ.get("ZHIFA_HEARING_THRESHOLD_CITIZE
 ZHIFA_HEARING_THRESHOLD_ORG = os.environ.get("ZHIFA_HEARING_THRESHOLD_ORG", "100000")
 # How long a server process trusts its cached legal calendar before re-reading it.
 ZHIFA_CALENDAR_CACHE_SECONDS = int(os.environ.get("ZHIFA_CALENDAR_CACHE_SECONDS", "300"))
+
+# ---- Full-process record (issue 4) -----------------------------------------------------------
+# Evidence blobs: "local" (files under $ZHIFA_DATA_DIR/blobs) or "s3" (any S3-compatible store,
+# e.g. SeaweedFS `weed server -s3`).
+ZHIFA_BLOB_BACKEND = os.environ.get("ZHIFA_BLOB_BACKEND", "local")
+ZHIFA_S3_ENDPOINT_URL = os.environ.get("ZHIFA_S3_ENDPOINT_URL", "")
+ZHIFA_S3_BUCKET = os.environ.get("ZHIFA_S3_BUCKET", "zhifa-evidence")
+ZHIFA_S3_ACCESS_KEY = os.environ.get("ZHIFA_S3_ACCESS_KEY", "")
+ZHIFA_S3_SECRET_KEY = os.environ.get("ZHIFA_S3_SECRET_KEY", "")
+ZHIFA_S3_REGION = os.environ.get("ZHIFA_S3_REGION", "us-east-1")
+# Largest evidence file accepted (bytes; default 8 GiB) and largest single upload chunk.
+ZHIFA_BLOB_MAX_SIZE = int(os.environ.get("ZHIFA_BLOB_MAX_SIZE", str(8 << 30)))
+ZHIFA_UPLOAD_CHUNK_MAX = int(os.environ.get("ZHIFA_UPLOAD_CHUNK_MAX", str(32 << 20)))
+# Ledger signing key (Ed25519, PKCS#8 PEM). Unset: a key is generated once under
+# $ZHIFA_DATA_DIR/keys/ (fine for a demo; a deployment configures its own and keeps it safe).
+ZHIFA_LEDGER_KEY_FILE = os.environ.get("ZHIFA_LEDGER_KEY_FILE", "")
+# Further public keys (hex, comma-separated) whose old tree heads `zhifa verify` still accepts.
+ZHIFA_LEDGER_TRUSTED_KEYS = [k for k in os.environ.get("ZHIFA_LEDGER_TRUSTED_KEYS", "").split(",") if k]

@@ -1,0 +1,4 @@
+"""API: uploads (issue 4)."""
+from ninja import Router
+
+router = Router(tags=["uploads"])
