@@ -11,3 +11,23 @@ def world(db):
     from tests.factories import world as build
 
     return build()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _ledger_flush_unlock():
+    """Transactional tests (live_server, transactional_db) end with a flush: DELETE on SQLite,
+    TRUNCATE on PostgreSQL, both refused by the ledger's append-only triggers. Let the flush
+    through, and nothing else."""
+    from django.test import TransactionTestCase
+
+    from zhifa.ledger.appendonly import ledger_unlocked
+
+    original = TransactionTestCase._fixture_teardown
+
+    def teardown(self):
+        with ledger_unlocked():
+            original(self)
+
+    TransactionTestCase._fixture_teardown = teardown
+    yield
+    TransactionTestCase._fixture_teardown = original

@@ -4,6 +4,11 @@ import sys
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["verify-archive"]:
+        # Offline: no settings, no database (the package may be checked on any machine).
+        from zhifa.records.archive_verify import main as verify_archive
+
+        sys.exit(verify_archive(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.settings")
     from django.core.management import execute_from_command_line
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("powers/", include("zhifa.powers.urls")),
     path("calendar/", include("zhifa.legalcal.urls")),
     path("documents/", include("zhifa.documents.urls")),
+    path("records/", include("zhifa.records.urls")),
     path("api/", include("zhifa.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,241 @@
-"""API: records (issue 4)."""
-from ninja import Router
+"""全过程记录 over REST. Content goes up first through /api/v1/uploads (resumable chunks); a record
+then refers to the finished upload, or carries a text record inline.
 
-router = Router(tags=["records"])
+    GET  /records?case=&target=          records within scope (paginated)
+    POST /records                        {case, upload_id | text, title, collectors, …}
+    GET  /records/{id}?reason=           the record and its versions; logged as an access (调阅)
+    GET  /records/{id}/versions/{n}/content?reason=   the bytes; logged as a download
+    POST /records/{id}/versions          a correction: {reason, title?, …, upload_id?}
+    GET  /records/access-log?case=       who accessed a case's records (heads, supervisors)
+    PUT  /records/av-requirements/{entity}  the entity's A/V-required steps
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Optional
+
+from django.http import FileResponse
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from zhifa.apiv1.base import F, InSchema, Pagination, RecordId, actor, get_visible, responses, visible
+from zhifa.cases.models import Case, Party
+from zhifa.common.actions import ActionRefused, OutOfScope
+from zhifa.common.roles import Role
+from zhifa.orgs.models import Entity
+from zhifa.records import actions
+from zhifa.records.models import AccessLog, AvStep, RecordItem
+
+router = Router(tags=["全过程记录"])
+
+
+class VersionOut(Schema):
+    number: int = F(..., "版本号")
+    title: str = F(..., "名称")
+    proves: str = F(..., "证明对象")
+    captured_at: dt.datetime = F(..., "采集时间")
+    place: str = F(..., "采集地点")
+    latitude: Optional[Decimal] = F(None, "纬度")
+    longitude: Optional[Decimal] = F(None, "经度")
+    device: str = F(..., "采集设备")
+    collectors: list[dict] = F(..., "采集人")
+    reason: str = F(..., "更正理由")
+    filename: str = F(..., "文件名")
+    sha256: str = F(..., "SHA-256")
+    sm3: str = F(..., "SM3")
+    size: int = F(..., "字节数")
+    mime: str = F(..., "内容类型", "按文件内容识别")
+    created_at: dt.datetime = F(..., "登记时间")
+
+    @staticmethod
+    def resolve_sha256(v):
+        return v.blob.sha256
+
+    @staticmethod
+    def resolve_sm3(v):
+        return v.blob.sm3
+
+    @staticmethod
+    def resolve_size(v):
+        return v.blob.size
+
+    @staticmethod
+    def resolve_mime(v):
+        return v.blob.mime
+
+
+class RecordOut(Schema):
+    id: int = F(..., "编号")
+    case_id: int = F(..., "案件编号")
+    kind: str = F(..., "记录类型", "text/photo/audio/video/document")
+    step: str = F(..., "所记录的环节")
+    target_key: str = F(..., "对象代码", "统一社会信用代码或身份证号")
+    target_name: str = F(..., "对象名称")
+    sensitive: bool = F(..., "敏感")
+    version_count: int = F(..., "版本数")
+    destroyed_at: Optional[dt.datetime] = F(None, "销毁时间")
+    current: Optional[VersionOut] = F(None, "当前版本")
+
+
+class RecordDetailOut(RecordOut):
+    versions: list[VersionOut] = F(..., "全部版本")
+
+    @staticmethod
+    def resolve_versions(item):
+        return list(item.versions.select_related("blob").order_by("number"))
+
+
+class RecordFilter(InSchema):
+    case: Optional[int] = F(None, "案件编号")
+    target: Optional[str] = F(None, "对象代码")
+    kind: Optional[str] = F(None, "记录类型")
+
+
+class RecordIn(InSchema):
+    case: int = F(..., "案件编号")
+    upload_id: Optional[str] = F(None, "上传编号", "POST /api/v1/uploads 完成后的上传编号")
+    text: Optional[str] = F(None, "文字记录内容")
+    title: str = F(..., "名称", max_length=200)
+    proves: str = F("", "证明对象")
+    captured_at: Optional[dt.datetime] = F(None, "采集时间", "默认为现在")
+    place: str = F("", "采集地点", max_length=200)
+    latitude: Optional[Decimal] = F(None, "纬度")
+    longitude: Optional[Decimal] = F(None, "经度")
+    device: str = F("", "采集设备", max_length=100)
+    collectors: list[int] = F(..., "采集人", "执法人员编号列表")
+    step: str = F("", "所记录的环节", "音像记录事项的环节代码，如 seize、hold_hearing")
+    party: Optional[int] = F(None, "对应当事人")
+    sensitive: bool = F(False, "敏感")
+
+
+class CorrectionIn(InSchema):
+    reason: str = F(..., "更正理由", min_length=1, max_length=500)
+    upload_id: Optional[str] = F(None, "上传编号")
+    text: Optional[str] = F(None, "文字记录内容")
+    title: Optional[str] = F(None, "名称", max_length=200)
+    proves: Optional[str] = F(None, "证明对象")
+    captured_at: Optional[dt.datetime] = F(None, "采集时间")
+    place: Optional[str] = F(None, "采集地点")
+    device: Optional[str] = F(None, "采集设备")
+    collectors: Optional[list[int]] = F(None, "采集人")
+
+
+class AccessOut(Schema):
+    time: dt.datetime = F(..., "时间")
+    user_name: str = F(..., "调阅人")
+    entity_name: str = F(..., "调阅人单位")
+    action: str = F(..., "方式", "view/download/export")
+    item_id: Optional[int] = F(None, "记录编号")
+    version_number: Optional[int] = F(None, "版本号")
+    reason: str = F(..., "调阅理由")
+
+    @staticmethod
+    def resolve_version_number(a):
+        return a.version.number if a.version_id else None
+
+
+class AvIn(InSchema):
+    steps: list[str] = F(..., "环节", "、".join(f"{k}（{v}）" for k, v in AvStep.choices))
+
+
+def _upload_blob(request, upload_id):
+    from zhifa.blobs.uploads import finish_upload, get_session
+
+    session = get_session(upload_id, owner=actor(request))
+    if session is None:
+        raise ActionRefused("records.content", "上传不存在或已失效", "upload_id")
+    return (session.blob if session.blob_id else finish_upload(session)), session.filename
+
+
+def _content(request, upload_id, text):
+    if upload_id:
+        blob, name = _upload_blob(request, upload_id)
+        return {"blob": blob, "filename": name}
+    if text is not None:
+        return {"text": text}
+    return {}
+
+
+@router.get("", response=responses(list[RecordOut]), summary="记录列表")
+@paginate(Pagination)
+def list_records(request, filters: Query[RecordFilter]):
+    qs = visible(RecordItem, request).select_related("current", "current__blob").order_by("-id")
+    if filters.case:
+        qs = qs.filter(case_id=filters.case)
+    if filters.target:
+        qs = qs.filter(target_key=filters.target.strip().upper())
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    return qs
+
+
+@router.post("", response=responses(RecordDetailOut, 201), summary="登记记录")
+def add_record(request, data: RecordIn):
+    case = get_visible(Case, request, data.case)
+    party = Party.objects.filter(case=case, pk=data.party).first() if data.party else None
+    if data.party and party is None:
+        raise ActionRefused("validation", "当事人不属于本案", "party")
+    content = _content(request, data.upload_id, data.text)
+    if not content:
+        raise ActionRefused("records.content", "请提供 upload_id 或 text", "upload_id")
+    item = actions.do_add_record(
+        case, acting_user=actor(request), title=data.title, proves=data.proves, captured_at=data.captured_at,
+        place=data.place, latitude=data.latitude, longitude=data.longitude, device=data.device,
+        collectors=data.collectors, step=data.step, party=party, sensitive=data.sensitive, **content)
+    return 201, item
+
+
+@router.get("/access-log", response=responses(list[AccessOut]), summary="案件调阅记录")
+@paginate(Pagination)
+def access_log(request, case: int = Query(..., title="案件编号")):
+    user = actor(request)
+    c = get_visible(Case, request, case)
+    if not (user.is_superuser or user.role in (Role.SUPERVISOR, Role.ADMIN, Role.AGENCY_HEAD, Role.UNIT_HEAD)):
+        raise OutOfScope("调阅记录仅供负责人和执法监督人员查看")
+    return visible(AccessLog, request).filter(case=c).select_related("version")
+
+
+@router.get("/{pk}", response=responses(RecordDetailOut), summary="调阅记录（登记调阅）")
+def get_record(request, pk: RecordId, reason: str = ""):
+    item = get_visible(RecordItem.objects.restrict(actor(request), "view").select_related("current__blob"),
+                       request, pk)
+    actions.do_log_access(item, acting_user=actor(request), action=AccessLog.Action.VIEW, reason=reason)
+    return item
+
+
+@router.get("/{pk}/versions/{number}/content", summary="下载记录内容（登记调阅）",
+            response={200: None, 403: dict, 404: dict, 409: dict, 422: dict})
+def get_content(request, pk: RecordId, number: int, reason: str = ""):
+    from django.http import Http404
+
+    from zhifa.blobs.store import open_blob
+
+    item = get_visible(RecordItem.objects.restrict(actor(request), "view"), request, pk)
+    version = item.versions.select_related("blob").filter(number=number).first()
+    if version is None or item.destroyed_at or version.blob.destroyed_at:
+        raise Http404("该版本不存在或已销毁")
+    actions.do_log_access(item, acting_user=actor(request), action=AccessLog.Action.DOWNLOAD, reason=reason,
+                          version=version)
+    resp = FileResponse(open_blob(version.blob), content_type=version.blob.mime or "application/octet-stream")
+    resp["Content-Length"] = str(version.blob.size)
+    resp["X-Content-SHA256"] = version.blob.sha256
+    resp["X-Content-SM3"] = version.blob.sm3
+    return resp
+
+
+@router.post("/{pk}/versions", response=responses(RecordDetailOut, 201), summary="更正记录（新版本）")
+def correct_record(request, pk: RecordId, data: CorrectionIn):
+    item = get_visible(RecordItem, request, pk)
+    changes = {k: v for k, v in data.dict(exclude={"reason", "upload_id", "text", "collectors"}).items()
+               if v is not None}
+    actions.do_correct_record(item, acting_user=actor(request), reason=data.reason, collectors=data.collectors,
+                              **changes, **_content(request, data.upload_id, data.text))
+    item.refresh_from_db()
+    return 201, item
+
+
+@router.put("/av-requirements/{entity}", response=responses(AvIn), summary="设置音像记录事项清单")
+def set_av(request, entity: int, data: AvIn):
+    e = get_visible(Entity, request, entity)
+    rows = actions.do_set_av_requirements(e, data.steps, acting_user=actor(request))
+    return {"steps": [r.step for r in rows]}

@@ -17,7 +17,9 @@ OFFICER, UNIT_HEAD, HEAD, REVIEWER = Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_H
 HEADS = (UNIT_HEAD, HEAD)
 ANYONE_IN_CASE = (OFFICER, UNIT_HEAD, HEAD)
 
-COMMON = ("case.date_valid", "case.not_suspended", "recusal.actor_not_recused", "case.actor_is_handler")
+# records.av_required (zhifa.records.rules): configured steps need an audio/video record first.
+COMMON = ("case.date_valid", "case.not_suspended", "recusal.actor_not_recused", "case.actor_is_handler",
+          "records.av_required")
 
 
 @dataclass(frozen=True)

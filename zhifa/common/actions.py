@@ -16,6 +16,7 @@ from django.db import models
 
 from zhifa.common.models import ChangeLog
 from zhifa.common.scope import can, can_on_entity
+from zhifa.ledger.log import ledger_changes
 
 
 class ActionRefused(Exception):
@@ -56,7 +57,9 @@ def snapshot(obj) -> dict:
 
 
 def log_change(obj, action: str, *, acting_user, before=None, after=None, reason="") -> ChangeLog:
-    return ChangeLog.objects.create(**_log_kwargs(obj, action, acting_user, before, after, reason))
+    row = ChangeLog.objects.create(**_log_kwargs(obj, action, acting_user, before, after, reason))
+    ledger_changes([(row, obj)])  # every change-log row is also a "change" entry in the ledger
+    return row
 
 
 def _log_kwargs(obj, action, acting_user, before, after, reason):
@@ -76,10 +79,12 @@ def _log_kwargs(obj, action, acting_user, before, after, reason):
 
 def bulk_log_created(objs, *, acting_user, action=ChangeLog.Action.CREATE, reason=""):
     """Change-log rows for many freshly created rows in one INSERT (imports, seeding)."""
-    ChangeLog.objects.bulk_create(
+    objs = list(objs)
+    rows = ChangeLog.objects.bulk_create(
         [ChangeLog(**_log_kwargs(o, action, acting_user, None, snapshot(o), reason)) for o in objs],
         batch_size=2000,
     )
+    ledger_changes(zip(rows, objs))
 
 
 def validate(obj, exclude=None):

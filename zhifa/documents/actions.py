@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from zhifa.common.actions import ActionRefused, OutOfScope, log_change, snapshot
+from zhifa.ledger import log as ledger
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.common.scope import can
@@ -284,6 +285,8 @@ def generate_docx(case, doc_type: str, *, acting_user, extra=None) -> GeneratedD
         context=ctx, extra=merged, generated_by=acting_user)
     log_change(doc, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(doc),
                reason=f"生成{s.label}第{version}版" + (f"（{number}）" if number else ""))
+    ledger.append("document.generated", subject=doc, actor=acting_user, case=case,
+                  data={"doc_type": doc_type, "version": version, "number": number, "docx_sha256": digest})
     return doc
 
 
@@ -310,6 +313,9 @@ def do_render_pdf(doc: GeneratedDocument, *, acting_user=None) -> GeneratedDocum
         row.save(update_fields=["pdf_status", "pdf_path", "pdf_sha256", "pdf_size", "pdf_error"])
         log_change(row, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(row),
                    reason="生成PDF" if pdf is not None else f"PDF未生成：{error}")
+        if pdf is not None:
+            ledger.append("document.pdf", subject=row, actor=acting_user, case=row.case_id,
+                          data={"pdf_sha256": row.pdf_sha256, "pdf_size": row.pdf_size})
     return row
 
 

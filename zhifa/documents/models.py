@@ -105,6 +105,9 @@ class GeneratedDocument(models.Model):
     scope_entity_path = "case__entity"
     scope_unit_path = "case__unit"
     changelog_exclude = ("context",)
+    # The ledger fingerprints what never changes after generation (the PDF comes later).
+    ledger_fields = ("case", "doc_type", "number", "version", "template", "template_version", "docx_path",
+                     "docx_sha256", "docx_size", "generated_by", "generated_at")
 
     class Meta:
         ordering = ["case_id", "doc_type", "-version"]

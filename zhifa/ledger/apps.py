@@ -6,3 +6,15 @@ class LedgerConfig(AppConfig):
     label = "ledger"
     verbose_name = "防篡改日志"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from zhifa.common.models import ChangeLog
+        from zhifa.ledger.appendonly import register_sqlite_function
+        from zhifa.ledger.log import register_subject
+
+        # Before any connection is opened: the append-only triggers call this function on SQLite.
+        connection_created.connect(register_sqlite_function, dispatch_uid="zhifa_ledger_unlocked")
+        # Every change-log row gets a "change" entry (common.actions.log_change / bulk_log_created).
+        register_subject(ChangeLog)

@@ -17,6 +17,7 @@ from zhifa.cases.models import Case, CaseEvent, CaseOfficer, Party
 from zhifa.cases.rules import RULES, Ctx, limitation_warning
 from zhifa.common.actions import ActionRefused, _jsonable, check_scope, check_scope_new, log_change, snapshot, validate
 from zhifa.common.models import ChangeLog
+from zhifa.ledger import log as ledger
 
 EFFECTS: dict[tuple[str, str], Callable] = {}
 
@@ -86,8 +87,11 @@ def _run(case, name, user, expected_version, reason, on, payload):
     event_payload = {k: v for k, v in ctx.payload.items() if k != "reason" and v not in (None, "", [])}
     if ctx.warnings:
         event_payload["warnings"] = ctx.warnings
-    CaseEvent.objects.create(case=case, transition=name, label=t.label, from_state=from_state, to_state=case.state,
-                             actor=user, on=ctx.on, reason=reason, payload=_jsonish({**event_payload, **extra}))
+    event = CaseEvent.objects.create(case=case, transition=name, label=t.label, from_state=from_state,
+                                     to_state=case.state, actor=user, on=ctx.on, reason=reason,
+                                     payload=_jsonish({**event_payload, **extra}))
+    ledger.append("case.transition", subject=event, actor=user, case=case,
+                  data={"transition": name, "from": from_state, "to": case.state, "version": case.version})
     log_change(case, ChangeLog.Action.UPDATE if before else ChangeLog.Action.CREATE, acting_user=user,
                before=before, after=snapshot(case), reason=f"{t.label}{'：' + reason if reason else ''}")
     return case

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -114,6 +115,7 @@ def render_case(request, case, *, posted=None, status=200):
         "recusals": list(case.recusals.select_related("officer")),
         "extensions": list(case.extensions.select_related("approved_by")),
         "docs_url": documents_url(case),
+        "records_url": reverse("records-case", args=[case.pk]),
         # No "ct": the shared full-log page (common.views.changelog) cannot show list values yet.
         "log": [CaseLogEntry(e, case.kind) for e in changelog_for(case)[:50]],
         "handler_roles": HANDLER_ROLES,

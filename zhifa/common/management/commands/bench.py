@@ -338,8 +338,10 @@ def _ok(flag: bool) -> str:
 
 
 from zhifa.common.bench_cases import Cases  # noqa: E402  (zhifa bench cases)
+from zhifa.ledger.bench_ledger import Ledger  # noqa: E402  (zhifa bench ledger)
+from zhifa.blobs.bench_blobs import Records  # noqa: E402  (zhifa bench records)
 
-SUITES = {"foundation": Foundation, "cases": Cases}
+SUITES = {"foundation": Foundation, "cases": Cases, "ledger": Ledger, "records": Records}
 HEADERS = ["measurement", "result", "target", "baseline", "ratio", "met"]
 
 

@@ -1,0 +1,56 @@
+import datetime as dt
+import io
+
+import pytest
+
+D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def _calendar(db):
+    from zhifa.legalcal import periods
+    from zhifa.legalcal.actions import seed_from_chinesecalendar
+
+    periods.clear_cache()
+    seed_from_chinesecalendar()
+    periods.clear_cache()
+    yield
+    periods.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings, tmp_path):
+    """Blobs, keys and documents of each test in its own directory."""
+    settings.DATA_DIR = tmp_path
+    settings.ZHIFA_BLOB_BACKEND = "local"
+    settings.ZHIFA_LEDGER_KEY_FILE = ""
+    return tmp_path
+
+
+@pytest.fixture
+def cw(world):
+    from tests.factories import case_world
+
+    return case_world(world)
+
+
+def jpeg(seed=1):
+    from zhifa.records.demo import photo
+
+    return io.BytesIO(photo("现场照片", seed))
+
+
+def wav(seed=1):
+    from zhifa.records.demo import recording
+
+    return io.BytesIO(recording(0.5, seed))
+
+
+def add(cw, case, *, user=None, data=None, text=None, **kw):
+    from zhifa.records.actions import do_add_record
+
+    kw.setdefault("title", "现场照片")
+    kw.setdefault("collectors", [cw["h1"], cw["h2"]])
+    if text is None and data is None:
+        data = jpeg()
+    return do_add_record(case, acting_user=user or cw["u1"], fileobj=data, text=text, **kw)

@@ -1,0 +1,35 @@
+"""`zhifa verify`: run every registered check (zhifa.ledger.verify.CHECKS) and print each
+discrepancy; exit code 1 if there is any, 0 otherwise."""
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from zhifa.ledger import verify
+
+
+class Command(BaseCommand):
+    help = "核验防篡改日志及各项记录（逐条列出不一致之处；有不一致时退出码为 1）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--check", action="append", default=[],
+                            help="只运行名称包含该文字的检查（可重复），如 --check log")
+        parser.add_argument("--list", dest="list_checks", action="store_true", help="列出已登记的检查后退出")
+
+    def handle(self, *args, check, list_checks, **opts):
+        verify.discover()
+        checks = [c for c in verify.CHECKS if not check or any(w in c.__name__ for w in check)]
+        if list_checks:
+            for c in verify.CHECKS:
+                self.stdout.write(f"{c.__module__}.{c.__name__}  {(c.__doc__ or '').strip().splitlines()[0:1]}")
+            return
+        started = time.perf_counter()
+        found = 0
+        for c in checks:
+            for d in c():
+                found += 1
+                self.stdout.write(str(d))
+        seconds = time.perf_counter() - started
+        summary = f"核验完成：{len(checks)} 项检查，用时 {seconds:.1f} 秒，发现 {found} 处不一致"
+        if found:
+            raise CommandError(summary, returncode=1)
+        self.stdout.write(self.style.SUCCESS(summary + "（日志完整）"))

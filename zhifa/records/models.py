@@ -1,0 +1,202 @@
+"""Record items (证据与记录) of a case and its target, their versions, the access log (调阅),
+the A/V-required steps per entity (音像记录事项清单) and destruction requests.
+
+Nothing here is edited in place: a correction is a new RecordVersion, a destruction leaves the
+item as a tombstone, and every access is a new AccessLog row. Each RecordItem and RecordVersion
+is fingerprinted into the ledger (`ledger_fields`); `zhifa verify` compares them.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.common.scope import RestrictedManager
+
+USER = settings.AUTH_USER_MODEL
+
+
+class RecordKind(models.TextChoices):
+    TEXT = "text", _("文字记录")
+    PHOTO = "photo", _("照片")
+    AUDIO = "audio", _("录音")
+    VIDEO = "video", _("录像")
+    DOCUMENT = "document", _("文件")
+
+
+AV_KINDS = (RecordKind.AUDIO, RecordKind.VIDEO)
+
+
+class RecordItem(models.Model):
+    """One piece of evidence or record; its content and metadata live in its versions."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="records")
+    entity = models.ForeignKey("orgs.Entity", verbose_name=_("执法主体"), on_delete=models.PROTECT,
+                               related_name="+")
+    party = models.ForeignKey("cases.Party", verbose_name=_("对应当事人"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="records")
+    target_key = models.CharField(_("对象代码"), max_length=18, blank=True, db_index=True,
+                                  help_text=_("统一社会信用代码或身份证号，用于一户式归集"))
+    target_name = models.CharField(_("对象名称"), max_length=200, blank=True)
+    kind = models.CharField(_("记录类型"), max_length=10, choices=RecordKind.choices)
+    step = models.CharField(_("所记录的环节"), max_length=40, blank=True, db_index=True)
+    sensitive = models.BooleanField(_("敏感"), default=False, help_text=_("调阅须说明理由"))
+    created_by = models.ForeignKey(USER, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"))
+    # Mutable pointers and tombstone marks; deliberately outside the fingerprint.
+    current = models.ForeignKey("RecordVersion", verbose_name=_("当前版本"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    version_count = models.PositiveIntegerField(_("版本数"), default=0)
+    destroyed_at = models.DateTimeField(_("销毁时间"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope_entity_path = "entity"
+    scope_unit_path = "case__unit"
+    ledger_fields = ("case", "entity", "party", "target_key", "target_name", "kind", "step", "sensitive",
+                     "created_by", "created_at")
+    changelog_exclude = ("current",)
+
+    class Meta:
+        ordering = ["case_id", "id"]
+        indexes = [models.Index(fields=["target_key", "entity"])]
+        verbose_name = _("记录")
+        verbose_name_plural = _("记录")
+
+    def __str__(self):
+        title = self.current.title if self.current_id else ""
+        return f"{self.get_kind_display()}：{title}" if title else self.get_kind_display()
+
+
+class RecordVersion(models.Model):
+    """The content (a blob) and the metadata of a record as registered or corrected."""
+
+    item = models.ForeignKey(RecordItem, verbose_name=_("记录"), on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("版本号"))
+    blob = models.ForeignKey("blobs.Blob", verbose_name=_("文件"), on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(_("文件名"), max_length=200, blank=True)
+    title = models.CharField(_("名称"), max_length=200)
+    proves = models.TextField(_("证明对象"), blank=True)
+    captured_at = models.DateTimeField(_("采集时间"))
+    place = models.CharField(_("采集地点"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    device = models.CharField(_("采集设备"), max_length=100, blank=True)
+    collectors = models.JSONField(_("采集人"), default=list, blank=True)  # [{"id", "name", "cert"}]
+    reason = models.CharField(_("更正理由"), max_length=500, blank=True)
+    created_by = models.ForeignKey(USER, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"))
+
+    ledger_fields = ("item", "number", "blob", "filename", "title", "proves", "captured_at", "place",
+                     "latitude", "longitude", "device", "collectors", "reason", "created_by", "created_at")
+
+    class Meta:
+        ordering = ["item_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["item", "number"], name="record_version_unique")]
+        verbose_name = _("记录版本")
+        verbose_name_plural = _("记录版本")
+
+    def __str__(self):
+        return f"{self.title}（第{self.number}版）"
+
+    @property
+    def collector_names(self):
+        return "、".join(c.get("name", "") for c in self.collectors or [])
+
+
+class AccessLog(models.Model):
+    """调阅记录: who looked at or downloaded which record, when and why. Append-only."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("查看")
+        DOWNLOAD = "download", _("下载")
+        EXPORT = "export", _("导出归档包")
+
+    time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(USER, verbose_name=_("调阅人"), on_delete=models.PROTECT, related_name="+")
+    user_name = models.CharField(_("调阅人姓名"), max_length=100)
+    entity_name = models.CharField(_("调阅人单位"), max_length=200, blank=True)
+    action = models.CharField(_("方式"), max_length=10, choices=Action.choices)
+    case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(RecordItem, verbose_name=_("记录"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="accesses")
+    version = models.ForeignKey(RecordVersion, verbose_name=_("版本"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("调阅理由"), max_length=300, blank=True)
+
+    objects = RestrictedManager()
+    scope_entity_path = "case__entity"
+    scope_unit_path = "case__unit"
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["case", "-time"])]
+        verbose_name = _("调阅记录")
+        verbose_name_plural = _("调阅记录")
+
+    def __str__(self):
+        return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.get_action_display()}"
+
+
+class AvStep(models.TextChoices):
+    """Steps an entity may require an audio or video record of (音像记录事项清单).
+
+    Keys are case transitions; a `:method` suffix narrows it to one service method."""
+
+    SEIZE = "seize", _("查封、扣押")
+    RELEASE = "release_seizure", _("解除查封、扣押")
+    HOLD_HEARING = "hold_hearing", _("举行听证")
+    ON_THE_SPOT = "on_the_spot_penalty", _("当场处罚")
+    START_INSPECTION = "start_inspection", _("现场检查")
+    SERVE_LODGED = "serve_decision:lodged", _("留置送达")
+
+
+class AvRequirement(models.Model):
+    entity = models.ForeignKey("orgs.Entity", verbose_name=_("执法主体"), on_delete=models.CASCADE,
+                               related_name="av_requirements")
+    step = models.CharField(_("环节"), max_length=40, choices=AvStep.choices)
+
+    objects = RestrictedManager()
+    scope_entity_path = "entity"
+
+    class Meta:
+        ordering = ["entity_id", "step"]
+        constraints = [models.UniqueConstraint(fields=["entity", "step"], name="av_requirement_unique")]
+        verbose_name = _("音像记录事项")
+        verbose_name_plural = _("音像记录事项清单")
+
+    def __str__(self):
+        return self.get_step_display()
+
+
+class Destruction(models.Model):
+    """A request to destroy a record's content after its retention period; approval by a head
+    other than the requester. The item stays as a tombstone."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准并销毁")
+        REJECTED = "rejected", _("不予批准")
+
+    item = models.ForeignKey(RecordItem, verbose_name=_("记录"), on_delete=models.PROTECT,
+                             related_name="destructions")
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    reason = models.CharField(_("销毁理由"), max_length=500)
+    retention_until = models.DateField(_("保管期限届满日"))
+    requested_by = models.ForeignKey(USER, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(USER, verbose_name=_("审批人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=500, blank=True)
+
+    objects = RestrictedManager()
+    scope_entity_path = "item__entity"
+    scope_unit_path = "item__case__unit"
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("销毁申请")
+        verbose_name_plural = _("销毁申请")
+
+    def __str__(self):
+        return f"{self.item} {self.get_state_display()}"

@@ -1,0 +1,29 @@
+"""Checks of `zhifa verify` (found by the ledger's autodiscovery of `verify` modules): blob
+contents re-hashed, generated documents re-hashed, record version pointers."""
+from zhifa.ledger.verify import Discrepancy, check
+
+
+def _wrap(rows, prefix):
+    for kind, where, detail in rows:
+        yield Discrepancy(f"{prefix}.{kind}" if not kind.startswith(prefix) else kind, where, detail)
+
+
+@check
+def blobs():
+    from zhifa.blobs.checks import check_blobs
+
+    yield from _wrap(check_blobs(), "blob")
+
+
+@check
+def documents():
+    from zhifa.records.checks import check_documents
+
+    yield from _wrap(check_documents(), "documents")
+
+
+@check
+def records():
+    from zhifa.records.checks import check_records
+
+    yield from _wrap(check_records(), "records")
