@@ -161,3 +161,18 @@ def test_gc_expires_old_sessions(officer, data_dir):
     assert UploadSession.objects.get(pk=old).state == "aborted"
     assert not (data_dir / "uploads" / old).exists() and not stray.exists()
     assert (data_dir / "uploads" / fresh).exists() and UploadSession.objects.get(pk=fresh).state == "open"
+
+
+def test_chunk_cut_short_is_not_counted(world, data_dir):
+    from zhifa.blobs.uploads import append_chunk, start_upload
+    from zhifa.common.actions import ActionRefused
+
+    s = start_upload(world["officer"], filename="../../etc/录像.mp4", size=100)
+    assert s.filename == "录像.mp4"
+    with pytest.raises(ActionRefused) as e:  # the connection dropped after 10 of 50 bytes
+        append_chunk(s, 0, io.BytesIO(b"x" * 10), length=50)
+    assert e.value.rule == "upload.chunk_incomplete"
+    s.refresh_from_db()
+    assert s.received == 0
+    append_chunk(s, 0, io.BytesIO(b"y" * 6), length=6)
+    assert (data_dir / "uploads" / str(s.pk)).read_bytes() == b"y" * 6 and s.received == 6

@@ -17,6 +17,7 @@ from typing import Optional
 from django.http import FileResponse
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from zhifa.apiv1.base import F, InSchema, Pagination, RecordId, actor, get_visible, responses, visible
 from zhifa.cases.models import Case, Party
@@ -93,7 +94,7 @@ class RecordFilter(InSchema):
 
 class RecordIn(InSchema):
     case: int = F(..., "案件编号")
-    upload_id: Optional[str] = F(None, "上传编号", "POST /api/v1/uploads 完成后的上传编号")
+    upload_id: Optional[str] = F(None, "上传编号", "本人通过 /api/v1/uploads 上传的编号，或上传完成时返回的 SHA-256")
     text: Optional[str] = F(None, "文字记录内容")
     title: str = F(..., "名称", max_length=200)
     proves: str = F("", "证明对象")
@@ -139,12 +140,7 @@ class AvIn(InSchema):
 
 
 def _upload_blob(request, upload_id):
-    from zhifa.blobs.uploads import finish_upload, get_session
-
-    session = get_session(upload_id, owner=actor(request))
-    if session is None:
-        raise ActionRefused("records.content", "上传不存在或已失效", "upload_id")
-    return (session.blob if session.blob_id else finish_upload(session)), session.filename
+    return actions.blob_from_upload(actor(request), upload_id)
 
 
 def _content(request, upload_id, text):
@@ -182,7 +178,7 @@ def add_record(request, data: RecordIn):
         case, acting_user=actor(request), title=data.title, proves=data.proves, captured_at=data.captured_at,
         place=data.place, latitude=data.latitude, longitude=data.longitude, device=data.device,
         collectors=data.collectors, step=data.step, party=party, sensitive=data.sensitive, **content)
-    return 201, item
+    return Status(201, item)
 
 
 @router.get("/access-log", response=responses(list[AccessOut]), summary="案件调阅记录")
@@ -231,7 +227,7 @@ def correct_record(request, pk: RecordId, data: CorrectionIn):
     actions.do_correct_record(item, acting_user=actor(request), reason=data.reason, collectors=data.collectors,
                               **changes, **_content(request, data.upload_id, data.text))
     item.refresh_from_db()
-    return 201, item
+    return Status(201, item)
 
 
 @router.put("/av-requirements/{entity}", response=responses(AvIn), summary="设置音像记录事项清单")

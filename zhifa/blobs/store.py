@@ -134,10 +134,13 @@ def put_stream(fileobj, *, max_size=None, expected_sha256=None, expected_size=No
     spool = store.spool()
     hasher = None
     try:
-        chunk = _read(fileobj, min(CHUNK, limit + 1))
+        wanted = min(CHUNK, limit + 1)
+        chunk = _read(fileobj, wanted)
         if not chunk:
             raise _refuse("blob.empty", f"文件为空{_named(filename)}")
-        mime, kind = detect(chunk, complete=len(chunk) < CHUNK, allowed_kinds=allowed_kinds)
+        if len(chunk) > limit:
+            raise _too_large(limit, filename)
+        mime, kind = detect(chunk, complete=len(chunk) < wanted, allowed_kinds=allowed_kinds)
         text = Utf8Check() if kind == Blob.Kind.TEXT else None
         hasher = DualHash()
         total = 0

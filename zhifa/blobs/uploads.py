@@ -1,9 +1,10 @@
 """Resumable chunked uploads (large audio/video evidence over unreliable networks).
 
     start_upload(owner, filename=, size=, sha256=None) -> UploadSession
-    append_chunk(session, offset, data) -> UploadSession   offset must equal bytes received so far
+    append_chunk(session, offset, data, length=None) -> UploadSession
+                                   offset must equal bytes received so far; data: bytes or a stream
     upload_status(session) -> {"offset", "size", "state"}
-    finish_upload(session) -> Blob                          size and digest checked, then put_stream
+    finish_upload(session, allowed_kinds=None) -> Blob      size and digest checked, then put_stream
     abort_upload(session)
     gc_uploads(older_than=24 h)                             expire forgotten sessions
 

@@ -29,6 +29,7 @@ from zhifa.cases import actions as A
 from zhifa.cases.models import Case, Source
 from zhifa.common.identifiers import make_credit_code, make_id_number
 from zhifa.common.roles import Role
+from zhifa.records import demo as demo_records
 
 logger = logging.getLogger(__name__)
 
@@ -421,7 +422,10 @@ def _run(desk: Desk, spec: Spec, turn: int, log) -> list[Case]:
             on = desk.day(k)
             reason = kw.pop("reason", DEFAULT_REASONS.get(step, ""))
             with transaction.atomic():
+                recorder = desk.users["officer"] if spec.with_me else desk.users["unithead"]
+                demo_records.before_step(case, step, on, recorder)
                 case = _step(desk, spec, case, step, on, reason, kw, data, officers, items, created)
+                demo_records.after_step(case, step, on, recorder)
         except Exception as e:  # noqa: BLE001 - any refusal or gap: skip the rest, never fail the seed
             msg = getattr(e, "message", None) or str(e)
             where = f"，停在“{case.state_label}”" if case is not None else "，未生成"
@@ -559,6 +563,8 @@ def seed_demo_cases(entity, *, acting_user, unit_head=None, head=None, reviewer=
     items = {}
     for it in PowerItem.objects.filter(entity=entity, status=VersionStatus.PUBLISHED).order_by("code"):
         items.setdefault(it.name, it)
+    # Real evidence files, and the entity's A/V-required steps (查封扣押, 听证), as an agency would set them.
+    demo_records.configure_entity(entity, acting_user=users["head"])
     desk = Desk(entity=entity, me=me, users=users, days=_working_days(anchor, depth, cal),
                 today=timezone.localdate(), items=items)
     created: list[Case] = []

@@ -151,6 +151,10 @@ def do_correct_record(item: RecordItem, *, acting_user, reason: str, blob=None, 
         return version
 
 
+def _name(user) -> str:
+    return getattr(user, "display_name", "") or user.get_full_name() or user.username
+
+
 def do_log_access(item: RecordItem, *, acting_user, action: str = AccessLog.Action.VIEW, reason: str = "",
                   version: RecordVersion | None = None) -> AccessLog:
     """调阅: every staff view or download is logged; sensitive items need a stated reason."""
@@ -161,7 +165,7 @@ def do_log_access(item: RecordItem, *, acting_user, action: str = AccessLog.Acti
             raise ActionRefused("validation", "调阅方式不正确", "action")
         entity = getattr(acting_user, "entity", None)
         row = AccessLog.objects.create(
-            user=acting_user, user_name=acting_user.get_full_name() or acting_user.username,
+            user=acting_user, user_name=_name(acting_user),
             entity_name=entity.name if entity else "", action=action, case_id=item.case_id, item=item,
             version=version or item.current, reason=(reason or "").strip())
         if item.sensitive:
@@ -176,7 +180,7 @@ def do_log_case_export(case: Case, *, acting_user, reason: str = "") -> AccessLo
         check_scope(acting_user, case, "view")
         entity = getattr(acting_user, "entity", None)
         return AccessLog.objects.create(
-            user=acting_user, user_name=acting_user.get_full_name() or acting_user.username,
+            user=acting_user, user_name=_name(acting_user),
             entity_name=entity.name if entity else "", action=AccessLog.Action.EXPORT, case=case,
             reason=(reason or "").strip())
 
@@ -264,3 +268,30 @@ def do_decide_destruction(destruction: Destruction, *, acting_user, approve: boo
                       data={"item": item.pk, "blobs": sorted(blobs - shared), "retention_until":
                             d.retention_until.isoformat()})
         return d
+
+
+def blob_from_upload(user, ref: str):
+    """The blob of one of `user`'s own chunked uploads, by upload id or by the SHA-256 the upload
+    API returned; an upload still open is finished here. Only the uploader can use it, so nobody
+    attaches bytes they never had by naming a digest. Returns (blob, filename)."""
+    import re
+    import uuid
+
+    from zhifa.blobs.models import UploadSession
+    from zhifa.blobs.uploads import finish_upload
+
+    ref = (ref or "").strip().lower()
+    qs = UploadSession.objects.filter(owner=user).exclude(state=UploadSession.State.ABORTED)
+    session = None
+    if re.fullmatch(r"[0-9a-f]{64}", ref):
+        session = qs.filter(blob_id=ref, state=UploadSession.State.COMPLETE).order_by("-updated_at").first()
+    else:
+        try:
+            session = qs.filter(pk=uuid.UUID(ref)).first()
+        except ValueError:
+            session = None
+    if session is None:
+        raise ActionRefused("records.content", "上传不存在或已失效，请重新选择文件", "file")
+    if session.state != UploadSession.State.COMPLETE:
+        return finish_upload(session), session.filename
+    return session.blob, session.filename

@@ -110,7 +110,7 @@ def build_archive(case: Case, *, acting_user, out_path: str) -> dict:
             "case": {"id": case.pk, "number": case.number, "kind": case.kind, "title": case.title,
                      "entity": case.entity.name, "state": case.state,
                      "retention_years": rules.retention_years(case.kind)},
-            "exported_at": timezone.now().isoformat(), "exported_by": acting_user.get_full_name()
+            "exported_at": timezone.now().isoformat(), "exported_by": getattr(acting_user, "display_name", "")
             or acting_user.username,
             "files": files, "records": records, "documents": documents, "events": events,
             "ledger": {"tree_head": head.as_dict(), "entries": entries},

@@ -77,12 +77,8 @@ def _content_kwargs(request):
     """The content of a new record: a finished chunked upload, a posted file or text."""
     upload_id = request.POST.get("upload_id", "").strip()
     if upload_id:
-        from zhifa.blobs.uploads import finish_upload, get_session
-
-        session = get_session(upload_id, owner=request.user)
-        if session is None:
-            raise ActionRefused("records.content", "上传已失效，请重新选择文件", "file")
-        return {"blob": finish_upload(session), "filename": session.filename}
+        blob, name = actions.blob_from_upload(request.user, upload_id)
+        return {"blob": blob, "filename": name}
     f = request.FILES.get("file")
     if f is not None:
         return {"fileobj": f, "filename": f.name}

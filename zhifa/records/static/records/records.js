@@ -20,9 +20,9 @@
         ev.preventDefault(); ev.stopImmediatePropagation();
         var bar = form.querySelector("progress"); bar.hidden = false;
         var file = input.files[0];
-        window.zhifaUpload(file, {onProgress: function (done, total) { bar.value = total ? 100 * done / total : 0; }})
+        window.zhifaUpload(file, {onProgress: function (p) { bar.value = 100 * (p.fraction || 0); }})
           .then(function (res) {
-            form.upload_id.value = res.id; input.value = "";
+            form.upload_id.value = res.sha256; input.value = "";
             if (window.htmx) { htmx.trigger(form, "submit"); } else { form.submit(); }
           })
           .catch(function (err) { bar.hidden = true; alert("上传失败：" + (err && err.message ? err.message : err)); });
