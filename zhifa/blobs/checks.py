@@ -19,6 +19,9 @@ class BlobDiscrepancy(NamedTuple):
     where: str   # blob.destroyed_content_present; `where` is "blobs.blob:<sha256>" (ledger subject style)
     detail: str  # Chinese explanation
 
+    def __str__(self):  # as zhifa.ledger.verify.Discrepancy prints
+        return f"[{self.kind}] {self.where}：{self.detail}"
+
 
 def check_blobs() -> Iterator[BlobDiscrepancy]:
     store = blob_store()

@@ -115,7 +115,7 @@ def do_correct_record(item: RecordItem, *, acting_user, reason: str, blob=None, 
     if bad:
         raise ActionRefused("validation", f"不能更正字段“{sorted(bad)[0]}”", sorted(bad)[0])
     with transaction.atomic():
-        item = RecordItem.objects.select_for_update().select_related("case", "current").get(pk=item.pk)
+        item = RecordItem.objects.select_for_update(of=("self",)).select_related("case", "current").get(pk=item.pk)
         case = item.case
         check_scope(acting_user, case, "view")
         rules.not_destroyed(item)

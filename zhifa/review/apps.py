@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class ReviewConfig(AppConfig):
+    name = "zhifa.review"
+    label = "review"
+    verbose_name = "重大执法决定法制审核"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Registers the review.* / discussion.* rules of this app into the case rules
+        # (machine.py lists them) and the signal that flags major cases.
+        from zhifa.review import rules, signals  # noqa: F401
+        from zhifa.ledger.log import register_subject
+        from zhifa.review.models import Opinion
+
+        register_subject(Opinion)
