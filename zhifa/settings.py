@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "zhifa.ledger",
     "zhifa.blobs",
     "zhifa.records",
+    "zhifa.review",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("calendar/", include("zhifa.legalcal.urls")),
     path("documents/", include("zhifa.documents.urls")),
     path("records/", include("zhifa.records.urls")),
+    path("review/", include("zhifa.review.urls")),
     path("api/", include("zhifa.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -59,7 +59,8 @@ _PRE_DECISION = ("filed", "investigating", "proposed", "notified", "hearing", "l
                  "collective_discussion")
 _ACTIVE = _PRE_FILING + _PRE_DECISION + ("decided", "served", "executing")
 _DECIDABLE = ("proposed", "notified", "hearing", "reviewed", "collective_discussion")
-_REVIEWER_GUARDS = ("review.assigned_reviewer", "review.reviewer_qualified", "review.reviewer_not_handler")
+_REVIEWER_GUARDS = ("review.assigned_reviewer", "review.reviewer_qualified", "review.reviewer_not_handler",
+                    "review.packet_current", "review.checklist_complete")
 _T = Transition
 
 GENERAL = [
@@ -88,13 +89,14 @@ GENERAL = [
     _T("hold_hearing", "举行听证", ("hearing",), SAME, ANYONE_IN_CASE,
        ("hearing.notice_7wd", "hearing.chair_not_investigator")),
     _T("submit_legal_review", "提交法制审核", ("proposed", "notified", "hearing"), "legal_review", (OFFICER,),
-       ("hearing.held_if_requested", "review.reviewer_qualified", "review.reviewer_not_handler")),
+       ("hearing.held_if_requested", "review.reviewer_qualified", "review.reviewer_not_handler",
+        "review.packet_complete")),
     _T("review_pass", "法制审核同意", ("legal_review",), "reviewed", (REVIEWER,), _REVIEWER_GUARDS,
        skip=("case.actor_is_handler",)),
     _T("review_fail", "法制审核存在问题", ("legal_review",), "proposed", (REVIEWER,), _REVIEWER_GUARDS,
        skip=("case.actor_is_handler",)),
     _T("hold_collective_discussion", "集体讨论", _DECIDABLE, "collective_discussion", (HEAD,),
-       ("hearing.held_if_requested",)),
+       ("hearing.held_if_requested", "discussion.objection_recorded", "discussion.record_complete")),
     _T("extend_decision_period", "延长办案期限", _PRE_DECISION, SAME, (HEAD,),
        ("extension.before_due", "extension.head_once_30", "extension.collective_needs_discussion")),
     _T("suspend", "中止案件调查", _PRE_DECISION, SAME, HEADS, ("case.reason_given",)),
@@ -102,7 +104,8 @@ GENERAL = [
        skip=("case.not_suspended",)),
     _T("decide", "作出行政处罚决定", _DECIDABLE, "decided", (HEAD,),
        ("officers.two_certified", "notice.served", "statement.window_closed", "hearing.window_closed",
-        "hearing.held_if_requested", "review.passed_if_required", "discussion.held_if_required",
+        "hearing.held_if_requested", "review.passed_if_required", "decision.not_handler_or_reviewer",
+        "discussion.held_if_required",
         "decision.within_period", "penalty.amounts_valid", "penalty.not_heavier_than_notified")),
     _T("serve_decision", "送达行政处罚决定书", ("decided",), "served", (OFFICER,)),
     _T("record_payment", "登记缴纳罚款", ("served", "executing"), "executing", ANYONE_IN_CASE,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from zhifa.cases.models import CollectiveDiscussion, Deadline, Extension, LegalReview
+from zhifa.cases.models import CollectiveDiscussion, Deadline, Extension
 from zhifa.cases.rules import (
-    handler_ids, hearing_triggers, periods, recused_ids, refuse, review_required, rule, surcharge, user_officer,
+    handler_ids, hearing_triggers, periods, recused_ids, refuse, rule, surcharge, user_officer,
 )
 from zhifa.common.roles import Role
 
@@ -149,16 +149,14 @@ def assigned_reviewer(ctx):
 
 @rule("review.passed_if_required")
 def review_passed(ctx):
-    grounds = review_required(ctx.case)
-    if not grounds:
-        return
-    last = ctx.case.reviews.exclude(outcome="").last()
-    if last is not None and last.outcome == LegalReview.Outcome.AGREE:
-        return
-    if last is not None and CollectiveDiscussion.objects.filter(case=ctx.case, held_on__gte=last.decided_on).exists():
-        return  # the heads decided collectively after a failed review (118号)
-    refuse("review.passed_if_required",
-           f"本案须经法制审核（{'、'.join(grounds)}），未经审核或审核未通过的不得作出决定（《行政处罚法》第五十八条）")
+    """THE GATE: the statutory grounds plus the entity's review catalogue (zhifa.review.gate): the latest
+    review says 同意 on the current packet version, or the heads discussed collectively after the
+    handler objected to a 存在问题 opinion (118号)."""
+    from zhifa.review.gate import gate_refusal
+
+    reason = gate_refusal(ctx.case)
+    if reason:
+        refuse("review.passed_if_required", reason)
 
 
 def discussion_required(case) -> bool:

@@ -543,6 +543,45 @@ def closing_report():
     return b
 
 
+REVIEW_SAMPLE = ("dict(packet_version=1, submitted_on='2026年4月2日', draft_decision='拟给予警告、罚款', "
+                 "reasons='经过听证程序', checks=[], outcome='同意', opinion_paras=[], corrections='', "
+                 "correction_paras=[], reviewer='', qualification_no='', decided_on='2026年4月3日')")
+
+
+def legal_review_opinion():
+    """法制审核意见书 (国办发〔2018〕118号 (十三)); context key `review` comes from zhifa.review.opinion
+    (the sample context of uploads has none: a placeholder stands in)."""
+    b = Builder(form=True, body=12, line=22)
+    b.tag("{%p set r = review if review is defined else " + REVIEW_SAMPLE + " %}")
+    b.head("法制审核意见书", number=False)
+    t = b.table([3.2, 5.3, 3.0, 4.5])
+    b.row(t, "案    由", "{{ case.title }}", merge=(1, 3))
+    b.row(t, "案件编号", "{{ case.number }}", "送审版本", "第{{ r.packet_version }}版", label_cols=(0, 2))
+    b.row(t, "当 事 人", "{{ party_names }}", merge=(1, 3))
+    b.row(t, "承办人员", "{{ officer_names }}", "送审日期", "{{ r.submitted_on }}", label_cols=(0, 2))
+    b.row(t, "拟处理决定", "{{ r.draft_decision }}", merge=(1, 3))
+    b.row(t, "重大执法决定情形", "{{ r.reasons }}", merge=(1, 3))
+    b.p("", "ZPlain")
+    b.p("审核事项：", "ZPlain").runs[0].bold = True
+    c = b.table([1.2, 8.8, 6.0])
+    b.row(c, "序号", "审核内容", "审核结论", label_cols=(0, 1, 2))
+    b.row(c, "{%tr for it in r.checks %}", "", "")
+    b.row(c, "{{ loop.index }}", "{{ it.label }}", "{{ it.result }}", label_cols=())
+    b.row(c, "{%tr endfor %}", "", "")
+    b.p("", "ZPlain")
+    b.p("{{ r.outcome }}", "ZPlain", bold_prefix="审核意见：")
+    b.loop("r.opinion_paras", "{{ x }}", style="ZCellBody")
+    b.tag("{%p if r.corrections %}")
+    b.p("需补正或纠正的问题：", "ZPlain").runs[0].bold = True
+    b.loop("r.correction_paras", "{{ x }}", style="ZCellBody")
+    b.tag("{%p endif %}")
+    b.p("法制审核人员（签名）：{{ r.reviewer }}    法律职业资格证书编号：{{ r.qualification_no }}", "ZPlain")
+    b.p("审核日期：{{ r.decided_on }}", "ZPlain")
+    b.signature(seal=False)
+    b.note("依据《中华人民共和国行政处罚法》第五十八条，未经法制审核或者审核未通过的，不得作出决定。")
+    return b
+
+
 BUILDERS = {
     "filing_approval": filing_approval,
     "inquiry_record": inquiry_record,
@@ -555,6 +594,7 @@ BUILDERS = {
     "seizure_decision": seizure_decision,
     "seizure_list": seizure_list,
     "closing_report": closing_report,
+    "legal_review_opinion": legal_review_opinion,
 }
 
 

@@ -23,6 +23,7 @@ class DocType(models.TextChoices):
     SEIZURE_DECISION = "seizure_decision", _("查封扣押决定书")
     SEIZURE_LIST = "seizure_list", _("查封扣押清单")
     CLOSING_REPORT = "closing_report", _("结案报告")
+    LEGAL_REVIEW_OPINION = "legal_review_opinion", _("法制审核意见书")
 
 
 G, S, I, C = "penalty_general", "penalty_simple", "inspection", "coercive"
@@ -59,6 +60,8 @@ SPECS: dict[str, Spec] = {s.code: s for s in [
     Spec(DocType.SEIZURE_DECISION, (C,), "seizure.number"),
     Spec(DocType.SEIZURE_LIST, (C,)),
     Spec(DocType.CLOSING_REPORT, (G, I, C)),
+    # Generated with the reviewer's opinion (zhifa.review.opinion), never from the documents panel.
+    Spec(DocType.LEGAL_REVIEW_OPINION, ()),
 ]}
 
 

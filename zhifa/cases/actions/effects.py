@@ -134,7 +134,10 @@ def hold_hearing(ctx):
 
 @effect(G, "submit_legal_review")
 def submit_legal_review(ctx):
-    LegalReview.objects.create(case=ctx.case, reviewer=ctx.payload["reviewer"], submitted_on=ctx.on)
+    review = LegalReview.objects.create(case=ctx.case, reviewer=ctx.payload["reviewer"], submitted_on=ctx.on)
+    from zhifa.review import hooks  # packet version, reviewer's due date (zhifa.review)
+
+    return hooks.submitted(ctx, review)
 
 
 @effect(G, "review_pass", "review_fail")
@@ -146,6 +149,9 @@ def record_review(ctx):
     review.outcome = LegalReview.Outcome.AGREE if ctx.transition.name == "review_pass" else LegalReview.Outcome.PROBLEMS
     review.opinion, review.decided_on = opinion, ctx.on
     review.save()
+    from zhifa.review import hooks  # checklist opinion, 法制审核意见书, ledger review.opinion
+
+    return hooks.reviewed(ctx, review)
 
 
 @effect(G, "hold_collective_discussion")
@@ -153,8 +159,12 @@ def hold_discussion(ctx):
     p = ctx.payload
     if not (p.get("participants") or "").strip() or not (p.get("conclusion") or "").strip():
         raise ActionRefused("validation", "请填写参加人员和讨论结论", "conclusion")
-    CollectiveDiscussion.objects.create(case=ctx.case, chaired_by=ctx.user, participants=p["participants"],
-                                        conclusion=p["conclusion"], held_on=ctx.on)
+    discussion = CollectiveDiscussion.objects.create(case=ctx.case, chaired_by=ctx.user,
+                                                     participants=p["participants"], conclusion=p["conclusion"],
+                                                     held_on=ctx.on)
+    from zhifa.review import hooks  # attendees' views and minutes (zhifa.review)
+
+    return hooks.discussed(ctx, discussion)
 
 
 @effect(G, "extend_decision_period")

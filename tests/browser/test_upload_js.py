@@ -6,7 +6,7 @@ import hashlib
 import pytest
 
 from tests.blobs import media
-from tests.browser.conftest import browser, context, login, page  # noqa: F401  (the browser tests' fixtures)
+from tests.browser.conftest import login
 from zhifa.blobs.models import Blob, UploadSession
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,41 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _calendar(db):
+    from zhifa.legalcal import periods
+    from zhifa.legalcal.actions import seed_from_chinesecalendar
+
+    periods.clear_cache()
+    seed_from_chinesecalendar()
+    periods.clear_cache()
+    yield
+    periods.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    settings.ZHIFA_BLOB_BACKEND = "local"
+    settings.ZHIFA_LEDGER_KEY_FILE = ""
+    return tmp_path
+
+
+@pytest.fixture
+def cw(world):
+    from tests.factories import case_world
+
+    return case_world(world)
+
+
+@pytest.fixture(autouse=True)
+def _drop_rule(monkeypatch):
+    """ZHIFA_CASES_DROP_RULE=name turns one rule into a no-op (see tests/cases/conftest.py)."""
+    import os
+
+    name = os.environ.get("ZHIFA_CASES_DROP_RULE")
+    if name:
+        from zhifa.cases.rules import RULES
+
+        assert name in RULES, name
+        monkeypatch.setitem(RULES, name, lambda ctx: None)

@@ -1,0 +1,107 @@
+"""The review app's named rules, registered into the case rules (zhifa.cases.rules.RULES);
+machine.py lists where they guard. Each refuses with ActionRefused(rule, Chinese message, field)."""
+from __future__ import annotations
+
+from zhifa.cases.rules import handler_ids, refuse, rule, user_officer
+from zhifa.review.catalogue import current_catalogue, packet_missing
+from zhifa.review.models import CHECKLIST, CHECKLIST_LABELS, Objection, Packet
+
+
+def _pending(case):
+    return case.reviews.filter(outcome="").order_by("id").last()
+
+
+def _pending_packet(case):
+    review = _pending(case)
+    return Packet.objects.filter(review=review).first() if review else None
+
+
+@rule("review.packet_complete")
+def packet_complete(ctx):
+    """送审材料 complete before submission (the entity's catalogue makes a packet mandatory)."""
+    if ctx.preview:
+        return
+    packet = ctx.payload.get("packet")
+    if packet is None:
+        if current_catalogue(ctx.case.entity_id) is not None:
+            refuse("review.packet_complete", "本机关已制定法制审核目录清单，提交法制审核须附送审材料", "packet")
+        return
+    missing = packet_missing(ctx.case, packet)
+    if missing:
+        refuse("review.packet_complete", f"送审材料不完整，缺少：{'、'.join(m[1] for m in missing)}", missing[0][0])
+
+
+@rule("review.packet_current")
+def packet_current(ctx):
+    """The opinion must be on the newest packet version (a stale form is refused)."""
+    packet = _pending_packet(ctx.case)
+    if packet is None or ctx.preview:
+        return
+    newest = Packet.objects.filter(case=ctx.case).order_by("-version").first()
+    given = ctx.payload.get("packet_version")
+    if given != packet.version or newest.pk != packet.pk:
+        refuse("review.packet_current",
+               f"送审材料已更新为第{newest.version}版，您审核的是第{given or '？'}版，请刷新后按最新版本审核", "packet_version")
+
+
+@rule("review.checklist_complete")
+def checklist_complete(ctx):
+    """国办发〔2018〕118号 (十三): every item conforms or has a problem with a note; 同意 only if all conform."""
+    if ctx.preview or _pending_packet(ctx.case) is None:
+        return
+    items = ctx.payload.get("checklist") or {}
+    for key, label in CHECKLIST:
+        item = items.get(key) or {}
+        if item.get("status") not in ("ok", "problem"):
+            refuse("review.checklist_complete", f"请对审核事项“{label}”作出符合或存在问题的判断", f"checklist.{key}")
+        if item["status"] == "problem" and not (item.get("note") or "").strip():
+            refuse("review.checklist_complete", f"审核事项“{label}”存在问题，请写明具体问题", f"checklist.{key}")
+    problems = [CHECKLIST_LABELS[k] for k, _l in CHECKLIST if items[k]["status"] == "problem"]
+    if ctx.transition.name == "review_pass" and problems:
+        refuse("review.checklist_complete", f"审核事项“{problems[0]}”存在问题，不能出具同意的审核意见", "outcome")
+    if ctx.transition.name == "review_fail":
+        if not problems:
+            refuse("review.checklist_complete", "审核意见为存在问题，请至少指出一项存在问题的审核事项", "checklist")
+        if not (ctx.payload.get("corrections") or "").strip():
+            refuse("review.checklist_complete", "请写明需要补正或纠正的问题", "corrections")
+
+
+@rule("decision.not_handler_or_reviewer")
+def decider_not_handler_or_reviewer(ctx):
+    """办审定分离: whoever decides neither handled nor reviewed this case. (A reviewer is never the
+    deciding head already: review.reviewer_qualified admits only legal-reviewer logins, and a login
+    has one role.)"""
+    officer = user_officer(ctx.user)
+    if officer is not None and officer.pk in handler_ids(ctx.case, ever=True):
+        refuse("decision.not_handler_or_reviewer", "本案的承办人员不得作出决定（办审定分离）")
+    if ctx.case.reviews.filter(reviewer_id=ctx.user.pk).exists():
+        refuse("decision.not_handler_or_reviewer", "本案的法制审核人员不得作出决定（办审定分离）")
+
+
+@rule("discussion.objection_recorded")
+def objection_recorded(ctx):
+    """A discussion "after a disagreement" needs a 存在问题 opinion and the handler's objection to it."""
+    if ctx.preview or ctx.payload.get("trigger") != "disagreement":
+        return
+    last = ctx.case.reviews.exclude(outcome="").order_by("id").last()
+    if last is None or last.outcome != "problems" or not Objection.objects.filter(review=last).exists():
+        refuse("discussion.objection_recorded", "因审核意见分歧提请集体讨论的，须先有存在问题的审核意见和承办人的书面异议", "trigger")
+
+
+@rule("discussion.record_complete")
+def record_complete(ctx):
+    """集体讨论笔录: attendees with each one's view, minutes and conclusion (catalogue entities, or any
+    discussion recorded with attendees)."""
+    p = ctx.payload
+    if ctx.preview or ("attendees" not in p and current_catalogue(ctx.case.entity_id) is None):
+        return
+    attendees = p.get("attendees") or []
+    if len(attendees) < 2:
+        refuse("discussion.record_complete", "集体讨论须有行政机关负责人等至少两名参加人员", "attendees")
+    for a in attendees:
+        if not (a.get("name") or "").strip() or not (a.get("view") or "").strip():
+            refuse("discussion.record_complete", "请写明每位参加人员的姓名和意见", "attendees")
+    if p.get("trigger") not in ("disagreement", "art57", "other"):
+        refuse("discussion.record_complete", "请选择讨论事由", "trigger")
+    if not (p.get("minutes") or "").strip():
+        refuse("discussion.record_complete", "请填写讨论记录", "minutes")
