@@ -73,3 +73,17 @@ def test_the_database_refuses_to_edit_versions_and_access_rows(cw):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
             cur.execute(sql)
     assert RecordVersion.objects.get(item=item).title == "现场照片"
+
+
+def test_edited_document_file(cw):
+    from zhifa.documents.actions import do_generate_document
+    from zhifa.documents.models import storage
+
+    case = factories.case(cw, facts="当事人销售超过保质期的食品。")
+    doc = do_generate_document(case, "filing_approval", acting_user=cw["u1"], pdf=False)
+    assert run_verify()[0] == 0
+    path = storage().path(doc.docx_path)
+    with open(path, "ab") as fh:
+        fh.write(b"tampered")
+    code, out = run_verify()
+    assert code == 1 and "documents.document_digest" in kinds(out), out

@@ -39,3 +39,14 @@ def _drop_rule(monkeypatch):
 
         assert name in RULES, name
         monkeypatch.setitem(RULES, name, lambda ctx: None)
+
+
+@pytest.fixture
+def cw_with_second_reviewer(cw):
+    from tests import factories
+
+    cw["rev2_officer"] = factories.certified_officer(
+        cw["smj"], cw["smj_unit2"], "第二审核员", login_role="legal_reviewer", legal_qualification=True,
+        legal_qualification_no="A2018520002", is_legal_reviewer=True)
+    cw["rev2"] = cw["rev2_officer"].user
+    return cw

@@ -1,11 +1,11 @@
 """Disagreement → collective discussion; catalogue versions; queue; adviser; notices; staffing."""
 from decimal import Decimal
 
-from tests import factories
 from tests.cases.helpers import v
 from tests.review.helpers import D, DECIDE_ON, REVIEW_ON, catalogue, decide, footprint, major_case, refused, review, submit
 from zhifa.cases.models import LegalReview
-from zhifa.common.roles import Role
+from zhifa.legalcal.periods import add_working_days
+from zhifa.orgs.models import Officer
 from zhifa.review import actions as R
 from zhifa.review.catalogue import is_major, staffing
 from zhifa.review.models import DiscussionRecord, MajorFlag, Notice
@@ -95,7 +95,7 @@ def test_queue_due_date_configurable(cw):
     submit(cw, case)
     rows = reviewer_queue(cw["rev"])
     assert [r["case"].pk for r in rows] == [case.pk]
-    assert rows[0]["due_on"] == D(2026, 4, 10) and rows[0]["packet"].version == 1  # 5 working days after 4/3
+    assert rows[0]["due_on"] == add_working_days(D(2026, 4, 3), 5).date and rows[0]["packet"].version == 1
     assert reviewer_queue(cw["head"]) == []
 
 
@@ -117,8 +117,7 @@ def test_adviser_opinion(cw):
 def test_staffing_ratio_and_unqualified_reviewer(cw):
     s = staffing(cw["smj"])
     assert s["reviewers"] == 1 and s["officers"] >= 6 and not s["below_floor"]
-    bad = factories.certified_officer(cw["smj"], cw["smj_unit2"], "无资格审核员", login_role=Role.LEGAL_REVIEWER,
-                                      is_legal_reviewer=True)
-    assert staffing(cw["smj"])["unqualified"] == [bad]
+    Officer.objects.filter(pk=cw["rev_officer"].pk).update(legal_qualification=False)  # e.g. imported data
+    assert staffing(cw["smj"])["unqualified"] == [cw["rev_officer"]]
     s = staffing(cw["hbj"])
     assert s["reviewers"] == 0 and s["below_floor"]
