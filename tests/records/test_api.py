@@ -81,3 +81,16 @@ def test_av_requirements_and_list_filters(cw):
     assert r.status_code == 200 and r.json() == {"steps": ["seize"]}
     items = head.get("/records", {"case": case.pk}).json()["items"]
     assert len(items) == 1 and RecordItem.objects.get().pk == items[0]["id"]
+
+
+def test_outsiders_can_check_the_log_without_an_account(cw, client):
+    """Tree head, public key and proofs are public (hashes only); entries are not."""
+    case = factories.case(cw)
+    add(cw, case)
+    head = client.get("/api/v1/ledger/tree-head")
+    assert head.status_code == 200 and head.json()["tree_size"] > 0
+    assert client.get("/api/v1/ledger/public-key").status_code == 200
+    n = head.json()["tree_size"]
+    assert client.get("/api/v1/ledger/proof/inclusion", {"seq": 0, "tree_size": n}).status_code == 200
+    assert client.get("/api/v1/ledger/proof/consistency", {"first": 1, "second": n}).status_code == 200
+    assert client.get("/api/v1/ledger/entries/0").status_code == 401

@@ -2,7 +2,8 @@
 and inclusion / consistency proofs. Hashes are lowercase hex.
 
 Scope: an entry that belongs to a case is visible only to those who may view the case (404
-otherwise); tree heads and proofs carry hashes only and are open to every signed-in user.
+otherwise); tree heads, the public key and proofs carry hashes only and are public (no account),
+so that anyone holding an archive package or a published digest can check it against the log.
 """
 import json
 from typing import Annotated, Any, Optional
@@ -77,7 +78,7 @@ def _refuse(e: log.LedgerRangeError):
     return ActionRefused("validation", e.message, field=e.field)
 
 
-@router.get("/tree-head", response=responses(TreeHeadOut), operation_id="ledger_tree_head",
+@router.get("/tree-head", response=responses(TreeHeadOut), operation_id="ledger_tree_head", auth=None,
             summary="最新签名树头",
             description="返回最新的签名树头；如日志在上次签名后有新增条目，先签署当前大小的树头。")
 def tree_head(request):
@@ -88,7 +89,7 @@ def tree_head(request):
     return latest.as_dict()
 
 
-@router.get("/public-key", response=responses(PublicKeyOut), operation_id="ledger_public_key",
+@router.get("/public-key", response=responses(PublicKeyOut), operation_id="ledger_public_key", auth=None,
             summary="签名公钥")
 def public_key(request):
     return {"key_id": signing.key_id(), "public_key": signing.public_key_hex(), "algorithm": "Ed25519",
@@ -106,7 +107,7 @@ def entry(request, seq: Annotated[int, Path(..., title="序号", description="�
     return {"seq": row.seq, "body": json.loads(row.body), "canonical": row.body, "leaf_hash": row.leaf_hash_hex}
 
 
-@router.get("/proof/inclusion", response=responses(InclusionOut), operation_id="ledger_inclusion_proof",
+@router.get("/proof/inclusion", response=responses(InclusionOut), operation_id="ledger_inclusion_proof", auth=None,
             summary="包含证明", description="证明第 seq 条在大小为 tree_size 的树中（RFC 9162 §2.1.3）。")
 def inclusion(request, q: Query[InclusionQuery]):
     try:
@@ -120,7 +121,7 @@ def inclusion(request, q: Query[InclusionQuery]):
             "root_hash": root.hex(), "proof": [p.hex() for p in proof]}
 
 
-@router.get("/proof/consistency", response=responses(ConsistencyOut), operation_id="ledger_consistency_proof",
+@router.get("/proof/consistency", response=responses(ConsistencyOut), operation_id="ledger_consistency_proof", auth=None,
             summary="一致性证明", description="证明大小为 first 的树是大小为 second 的树的前缀（RFC 9162 §2.1.4）。")
 def consistency(request, q: Query[ConsistencyQuery]):
     try:
