@@ -48,6 +48,7 @@ def test_item_page_is_a_logged_access_and_content_needs_its_token(client, cw):
     page = c.get(reverse("records-item", args=[item.pk])).content.decode()
     assert AccessLog.objects.filter(item=item, action="view", user=cw["head"]).count() == 1
     assert item.current.blob.sha256 in page and item.current.blob.sm3 in page
+    assert "防篡改日志第" in page
     content_url = reverse("records-content", args=[item.pk, 1])
     assert c.get(content_url).status_code == 403  # no token: open it from the record page
     token = page.split(content_url + "?t=")[1].split('"')[0]

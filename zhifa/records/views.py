@@ -149,6 +149,9 @@ def _render_item(request, item, *, access, error=None, field=None):
     versions = list(item.versions.select_related("blob", "created_by").order_by("-number"))
     for v, older in zip(versions, versions[1:] + [None]):
         v.changes = _changes(older, v) if older else []
+    seqs = _ledger_seqs(RecordVersion, [v.pk for v in versions])
+    for v in versions:
+        v.ledger_seq = seqs.get(str(v.pk))
     ctx = {"item": item, "case": item.case, "versions": versions, "access": access,
            "token": _token(access) if access else "", "error": error, "error_field": field,
            "may_correct": may_record(request.user, item.case) and not item.destroyed_at,
@@ -157,6 +160,17 @@ def _render_item(request, item, *, access, error=None, field=None):
            "step_label": dict(AvStep.choices).get(item.step, item.step),
            "destructions": item.destructions.all(), "retention_until": rules.retention_until(item)}
     return render(request, "records/item.html", ctx, status=422 if error else 200)
+
+
+def _ledger_seqs(model, pks) -> dict[str, int]:
+    """Where each row sits in the ledger (its entry's sequence number), for the page to show."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from zhifa.ledger.models import LedgerEntry
+
+    ct = ContentType.objects.get_for_model(model)
+    rows = LedgerEntry.objects.filter(subject_type=ct, subject_id__in=[str(pk) for pk in pks])
+    return dict(rows.values_list("subject_id", "seq"))
 
 
 def _may_see_access(user):
