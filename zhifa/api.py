@@ -4,6 +4,7 @@ Every endpoint accepts a Django session (with CSRF on unsafe methods) or a perso
 token from POST /api/v1/auth/token. See zhifa/apiv1/ for the routers.
 """
 from zhifa.apiv1 import auth, cases, changelog, discretion, ledger, orgs, people, powers, records, uploads
+from zhifa.apiv1 import review as review_api
 from zhifa.apiv1.errors import ZhifaAPI, install
 
 api = ZhifaAPI(
@@ -40,3 +41,4 @@ api.add_router("/v1/cases", cases.cases)
 api.add_router("/v1/ledger", ledger.router)
 api.add_router("/v1/uploads", uploads.router)
 api.add_router("/v1/records", records.router)
+api.add_router("/v1/review", review_api.router)

@@ -59,22 +59,20 @@ def act(cw, case, action, who, n):
 
 def check_separation(cw, case):
     for r in LegalReview.objects.filter(case=case):
-        officer = user_officer(r.reviewer)
-        if r.outcome:
-            # whoever gave an opinion was not handling the case when they gave it
-            assert not (r.reviewer_id == cw["rev"].pk and case.state != "decided" and False)
-        assert r.reviewer.role == "legal_reviewer" and officer is not None
+        assert r.reviewer.role == "legal_reviewer" and user_officer(r.reviewer) is not None
     if case.decided_by_id:
         assert not LegalReview.objects.filter(case=case, reviewer_id=case.decided_by_id).exists()
         dec = user_officer(case.decided_by)
         assert dec is None or dec.pk not in handler_ids(case, ever=True)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
-@given(steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(USERS)), min_size=1, max_size=10))
+@given(steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(USERS)), min_size=1, max_size=8))
 def test_gate_never_opens_otherwise(cw_with_second_reviewer, steps):
     cw = cw_with_second_reviewer
+    if not cw.get("catalogue"):
+        cw["catalogue"] = catalogue(cw)
     with transaction.atomic():
         case = major_case(cw, with_catalogue=False)
         open_ = False  # the model
