@@ -35,11 +35,12 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     from zhifa.legalcal.actions import seed_from_chinesecalendar
     from zhifa.orgs.demo import seed
 
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST):
+    data_dir = tmp_path_factory.mktemp("demo-data")  # evidence blobs and keys of this module
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST, DATA_DIR=data_dir):
         with transaction.atomic():
             seed_from_chinesecalendar()
             periods.clear_cache()
@@ -268,3 +269,55 @@ def test_no_calendar_at_all_creates_nothing(caplog):
         periods.clear_cache()
     assert not Case.objects.filter(entity=w["entity"]).exists()
     assert any("均未录入" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.slow
+def test_demo_cases_carry_real_evidence_and_verify(seeded, settings):
+    import io
+
+    from django.core.management import call_command
+
+    from zhifa.records.models import RecordItem
+
+    kinds = set(RecordItem.objects.values_list("kind", flat=True))
+    assert {"photo", "audio", "video", "text"} <= kinds
+    seized = main_cases().get(kind="coercive")
+    assert seized.records.filter(kind="video", step="seize").exists()  # the A/V list of the demo agency
+    out = io.StringIO()
+    with override_settings(DATA_DIR=settings.DATA_DIR):
+        call_command("verify", stdout=out)  # raises CommandError on any discrepancy
+    assert "0 处不一致" in out.getvalue()
+
+
+@pytest.mark.slow
+def test_demo_major_case_cannot_be_decided_without_agreement(seeded):
+    """Issue 5's 'done when' on the demo data: the case under review is decided only after 同意."""
+    from zhifa.common.actions import ActionRefused
+    from zhifa.review import actions as R
+    from zhifa.review.catalogue import is_major, packet_defaults
+    from zhifa.review.gate import latest_packet
+    from zhifa.review.models import CHECKLIST
+
+    case = main_cases().get(state="legal_review")
+    assert is_major(case)[0]
+    reviewer, head = User.objects.get(username="reviewer"), User.objects.get(username="head")
+    officer = User.objects.get(username="officer")
+    on = timezone.localdate()
+    ok = {k: {"status": "ok", "note": ""} for k, _l in CHECKLIST}
+    bad = {**ok, "facts": {"status": "problem", "note": "缺少检验报告"}}
+    R.do_review(case, outcome="problems", packet_version=latest_packet(case).version, checklist=bad,
+                opinion="存在问题", corrections="补充检验报告", acting_user=reviewer,
+                expected_version=case.version, on=on)
+    case.refresh_from_db()
+    with pytest.raises(ActionRefused) as e:
+        A.do_decide(case, acting_user=head, expected_version=case.version, on=on)
+    assert e.value.rule == "review.passed_if_required"
+    R.do_submit_packet(case, reviewer=reviewer, packet={**packet_defaults(case), "discretion_reasoning": "补充"},
+                       correction_note="已补充检验报告", acting_user=officer, expected_version=case.version, on=on)
+    case.refresh_from_db()
+    R.do_review(case, outcome="agree", packet_version=latest_packet(case).version, checklist=ok, opinion="同意",
+                acting_user=reviewer, expected_version=case.version, on=on)
+    case.refresh_from_db()
+    A.do_decide(case, acting_user=head, expected_version=case.version, on=on)
+    case.refresh_from_db()
+    assert case.state == "decided"

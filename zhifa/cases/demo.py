@@ -487,7 +487,13 @@ def _step(desk, spec, case, step, on, reason, kw, data, officers, items, created
     elif step == "hold_hearing":
         A.do_hold_hearing(case, record=kw["record"], acting_user=me, reason="听证会按期举行。", **common)
     elif step == "submit_review":
-        A.do_submit_legal_review(case, reviewer=u["reviewer"], acting_user=me, reason=reason, **common)
+        from zhifa.review.actions import do_submit_packet
+        from zhifa.review.catalogue import packet_defaults
+
+        # 送审材料 drawn from the case and its records, with the discretion reasoning written out.
+        packet = {**packet_defaults(case), "discretion_reasoning": spec.penalty.get(
+            "reasoning", "当事人初次违法，如实陈述违法事实，积极配合调查，依照裁量基准在一般档位内处罚。")}
+        do_submit_packet(case, reviewer=u["reviewer"], packet=packet, acting_user=me, **common)
     elif step == "decide":
         A.do_decide(case, acting_user=head, reason=reason, **common)
     elif step == "serve":
@@ -565,6 +571,11 @@ def seed_demo_cases(entity, *, acting_user, unit_head=None, head=None, reviewer=
         items.setdefault(it.name, it)
     # Real evidence files, and the entity's A/V-required steps (查封扣押, 听证), as an agency would set them.
     demo_records.configure_entity(entity, acting_user=users["head"])
+    # 法制审核目录清单: above these amounts, and for the statutory grounds, review is required.
+    from zhifa.review.actions import do_save_catalogue
+
+    do_save_catalogue(entity, {"fine_threshold_citizen": Decimal("50000"), "fine_threshold_org": Decimal("200000"),
+                               "note": "演示：依据本局重大执法决定法制审核目录清单"}, acting_user=users["head"])
     desk = Desk(entity=entity, me=me, users=users, days=_working_days(anchor, depth, cal),
                 today=timezone.localdate(), items=items)
     created: list[Case] = []
