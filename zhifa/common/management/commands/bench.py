@@ -339,9 +339,10 @@ def _ok(flag: bool) -> str:
 
 from zhifa.common.bench_cases import Cases  # noqa: E402  (zhifa bench cases)
 from zhifa.ledger.bench_ledger import Ledger  # noqa: E402  (zhifa bench ledger)
-from zhifa.blobs.bench_blobs import Records  # noqa: E402  (zhifa bench records)
+from zhifa.blobs.bench_blobs import Records as Ingest  # noqa: E402  (zhifa bench ingest)
+from zhifa.records.bench import RecordsAll  # noqa: E402  (zhifa bench records = ingest + ledger)
 
-SUITES = {"foundation": Foundation, "cases": Cases, "ledger": Ledger, "records": Records}
+SUITES = {"foundation": Foundation, "cases": Cases, "ledger": Ledger, "ingest": Ingest, "records": RecordsAll}
 HEADERS = ["measurement", "result", "target", "baseline", "ratio", "met"]
 
 
