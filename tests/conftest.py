@@ -31,3 +31,25 @@ def _ledger_flush_unlock():
     TransactionTestCase._fixture_teardown = teardown
     yield
     TransactionTestCase._fixture_teardown = original
+
+
+@pytest.fixture
+def cw(world):
+    """world() plus the case people and a published power item (tests.factories.case_world)."""
+    from tests.factories import case_world
+
+    return case_world(world)
+
+
+@pytest.fixture
+def legal_calendar(db):
+    """The legal calendar from chinesecalendar (2004–2026 known; later years unknown), with the
+    period cache cleared around the test."""
+    from zhifa.legalcal import periods
+    from zhifa.legalcal.actions import seed_from_chinesecalendar
+
+    periods.clear_cache()
+    seed_from_chinesecalendar()
+    periods.clear_cache()
+    yield
+    periods.clear_cache()

@@ -2,23 +2,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _calendar(db):
-    """The legal calendar from chinesecalendar (2004–2026 known; 2027 unknown)."""
-    from zhifa.legalcal import periods
-    from zhifa.legalcal.actions import seed_from_chinesecalendar
-
-    periods.clear_cache()
-    seed_from_chinesecalendar()
-    periods.clear_cache()
+def _calendar(legal_calendar):
+    """The shared legal calendar (tests/conftest.py)."""
     yield
-    periods.clear_cache()
-
-
-@pytest.fixture
-def cw(world):
-    from tests.factories import case_world
-
-    return case_world(world)
 
 
 @pytest.fixture(autouse=True)

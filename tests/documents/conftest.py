@@ -10,16 +10,9 @@ def _documents_storage(settings, tmp_path):
 
 
 @pytest.fixture
-def _calendar(db):
-    """The legal calendar from chinesecalendar (2004–2026 known)."""
-    from zhifa.legalcal import periods
-    from zhifa.legalcal.actions import seed_from_chinesecalendar
-
-    periods.clear_cache()
-    seed_from_chinesecalendar()
-    periods.clear_cache()
+def _calendar(legal_calendar):
+    """The shared legal calendar (tests/conftest.py)."""
     yield
-    periods.clear_cache()
 
 
 @pytest.fixture

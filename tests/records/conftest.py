@@ -7,15 +7,9 @@ D = dt.date
 
 
 @pytest.fixture(autouse=True)
-def _calendar(db):
-    from zhifa.legalcal import periods
-    from zhifa.legalcal.actions import seed_from_chinesecalendar
-
-    periods.clear_cache()
-    seed_from_chinesecalendar()
-    periods.clear_cache()
+def _calendar(legal_calendar):
+    """The shared legal calendar (tests/conftest.py)."""
     yield
-    periods.clear_cache()
 
 
 @pytest.fixture(autouse=True)
@@ -25,13 +19,6 @@ def _data_dir(settings, tmp_path):
     settings.ZHIFA_BLOB_BACKEND = "local"
     settings.ZHIFA_LEDGER_KEY_FILE = ""
     return tmp_path
-
-
-@pytest.fixture
-def cw(world):
-    from tests.factories import case_world
-
-    return case_world(world)
 
 
 def jpeg(seed=1):

@@ -2,15 +2,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _calendar(db):
-    from zhifa.legalcal import periods
-    from zhifa.legalcal.actions import seed_from_chinesecalendar
-
-    periods.clear_cache()
-    seed_from_chinesecalendar()
-    periods.clear_cache()
+def _calendar(legal_calendar):
+    """The shared legal calendar (tests/conftest.py)."""
     yield
-    periods.clear_cache()
 
 
 @pytest.fixture(autouse=True)
@@ -19,13 +13,6 @@ def _data_dir(settings, tmp_path):
     settings.ZHIFA_BLOB_BACKEND = "local"
     settings.ZHIFA_LEDGER_KEY_FILE = ""
     return tmp_path
-
-
-@pytest.fixture
-def cw(world):
-    from tests.factories import case_world
-
-    return case_world(world)
 
 
 @pytest.fixture(autouse=True)
