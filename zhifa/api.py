@@ -5,6 +5,9 @@ token from POST /api/v1/auth/token. See zhifa/apiv1/ for the routers.
 """
 from zhifa.apiv1 import auth, cases, changelog, discretion, ledger, orgs, people, powers, records, uploads
 from zhifa.apiv1 import review as review_api
+from zhifa.apiv1 import disclosure as disclosure_api
+from zhifa.apiv1 import public as public_api
+from zhifa.apiv1 import supervision as supervision_api
 from zhifa.apiv1.errors import ZhifaAPI, install
 
 api = ZhifaAPI(
@@ -42,3 +45,6 @@ api.add_router("/v1/ledger", ledger.router)
 api.add_router("/v1/uploads", uploads.router)
 api.add_router("/v1/records", records.router)
 api.add_router("/v1/review", review_api.router)
+api.add_router("/v1/public", public_api.router)
+api.add_router("/v1/disclosure", disclosure_api.router)
+api.add_router("/v1/supervision", supervision_api.router)

@@ -9,6 +9,10 @@ def main() -> None:
         from zhifa.records.archive_verify import main as verify_archive
 
         sys.exit(verify_archive(sys.argv[2:]))
+    if sys.argv[1:2] == ["verify-proof"]:
+        from zhifa.disclosure.verify_proof import main as verify_proof  # offline, like verify-archive
+
+        sys.exit(verify_proof(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.settings")
     from django.core.management import execute_from_command_line
 

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "zhifa.blobs",
     "zhifa.records",
     "zhifa.review",
+    "zhifa.disclosure",
+    "zhifa.supervision",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ urlpatterns = [
     path("documents/", include("zhifa.documents.urls")),
     path("records/", include("zhifa.records.urls")),
     path("review/", include("zhifa.review.urls")),
+    path("supervision/", include("zhifa.supervision.urls")),
+    path("", include("zhifa.disclosure.urls")),  # /gs/ public site, /disclosure/ staff pages
     path("api/", include("zhifa.api_urls")),
     path("admin/", admin.site.urls),
 ]

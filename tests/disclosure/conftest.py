@@ -1,0 +1,40 @@
+import datetime as dt
+
+import pytest
+
+from tests import factories
+from tests.cases.helpers import decide, to_notified, v  # noqa: F401
+
+D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def _calendar(db):
+    from zhifa.legalcal import periods
+    from zhifa.legalcal.actions import seed_from_chinesecalendar
+
+    periods.clear_cache()
+    seed_from_chinesecalendar()
+    periods.clear_cache()
+    yield
+    periods.clear_cache()
+
+
+@pytest.fixture
+def cw(world):
+    return factories.case_world(world)
+
+
+PERSON_ID = None
+
+
+def decided_case(cw, *, party=None, on=D(2026, 4, 20), penalty=None, facts=None):
+    """A general-procedure case decided on `on` (its publication is queued by the decision)."""
+    party = party or factories.person_party("张建国", phone="13985712345", address="七星关区洪山路18号3单元401室")
+    case = factories.case(cw, party=party, facts=facts or "当事人张建国在其经营的门店销售超过保质期的食品。",
+                          legal_basis="《中华人民共和国食品安全法》第一百二十四条")
+    penalty = penalty or {"penalty_kinds": ["fine"], "fine_amount": "5000"}
+    to_notified(cw, case, **penalty)
+    decide(cw, case, on, **{"no_penalty": False, "confiscation_amount": None, **penalty})
+    case.refresh_from_db()
+    return case

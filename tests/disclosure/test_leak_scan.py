@@ -1,0 +1,119 @@
+"""Walk every public page and public API response of a world with decided, published, held and
+withdrawn cases and fail on any ID number, phone number, home address or natural person's full
+name of the data (and on any valid ID number or mobile number at all)."""
+import json
+import re
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlparse
+
+from tests import factories
+from tests.disclosure.conftest import D, decided_case
+from zhifa.cases.models import Party
+from zhifa.common.identifiers import check_id_number
+from zhifa.disclosure import actions
+from zhifa.disclosure.models import Complaint
+from zhifa.orgs.models import Certificate, Entity, Officer
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href") if tag == "a" else None
+        if href:
+            self.links.append(href)
+
+
+def build(cw):
+    people = [("张建国", "13985712345", "七星关区洪山路18号3单元401室"), ("欧阳丽华", "0857-8765432", "大方县顺德路2号"),
+              ("王小红", "15808571234", "七星关区麻园路99号"), ("李小明", "18685712399", "七星关区碧阳大道3号")]
+    cases = []
+    for i, (name, phone, addr) in enumerate(people):
+        party = factories.person_party(name, phone=phone, address=addr, is_minor=(name == "李小明"))
+        cases.append(decided_case(cw, party=party, facts=f"当事人{name}（电话{phone}）在{addr}附近销售过期食品。"))
+    org = factories.org_party("七星关区鑫源商贸有限公司", phone="13312345678", address="七星关区清毕路5号")
+    cases.append(decided_case(cw, party=org))
+    pubs = [c.publication for c in cases]
+    for p in pubs[:3] + pubs[4:]:
+        actions.do_approve(p, acting_user=cw["head"], on=D(2026, 4, 23))
+    actions.do_withdraw(pubs[1], acting_user=cw["head"], public_reason="原处罚决定已被变更")
+    Officer.objects.filter(pk=cw["h1"].pk).update(phone="13700000001")
+    factories.case(cw)  # a case in progress, not decided
+    from zhifa.disclosure.complaints import do_submit_complaint
+
+    do_submit_complaint(entity=cw["smj"], kind="complaint", content="举报某超市销售过期食品，请核查。",
+                        contact="13911112222", client="leak-scan")
+    return cases
+
+
+def secrets():
+    out = set()
+    for p in Party.objects.all():
+        out |= {p.id_number, p.phone}
+        if p.kind == "person":
+            out |= {p.name, p.address}
+    out |= set(Complaint.objects.values_list("contact", flat=True))
+    for o in Officer.objects.all():
+        out |= {o.id_number, o.phone}
+    return {s for s in out if s and len(s) >= 2}
+
+
+def scan(text, where, secret, public_phones):
+    for s in secret:
+        assert s not in text, f"{where} 泄露了 {s}"
+    # Digit runs inside hex hashes and signatures (proofs, tree heads) are not identifiers.
+    for m in re.finditer(r"(?<![0-9a-fA-F])\d{17}[\dX](?![0-9a-fA-F])", text):
+        assert check_id_number(m.group()) is not None, f"{where} 含有身份证号 {m.group()}"
+    for m in re.finditer(r"(?<![0-9a-fA-F])1[3-9]\d{9}(?![0-9a-fA-F])", text):
+        assert m.group() in public_phones, f"{where} 含有手机号 {m.group()}"
+
+
+def test_no_private_data_on_any_public_page_or_api_response(cw, client):
+    cases = build(cw)
+    secret = secrets()
+    public_phones = set(Entity.objects.values_list("phone", flat=True))
+    assert len(secret) > 10
+    seen, todo = set(), ["/gs/"] + [f"/gs/results/{c.publication.pk}/" for c in cases]
+    todo += [f"/gs/results/?q={q}" for q in ("食品", "张", "1398", "5208", "洪山")]
+    todo += [f"/gs/progress/?number={c.number}&code=BAD" for c in cases]
+    todo += [f"/gs/cert/{n}/" for n in Certificate.objects.values_list("number", flat=True)]
+    todo += [f"/gs/contact/?code={c}" for c in Complaint.objects.values_list("tracking_code", flat=True)]
+    pages = 0
+    while todo:
+        url = todo.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        resp = client.get(url)
+        assert resp.status_code in (200, 404), url
+        text = resp.content.decode()
+        scan(text, url, secret, public_phones)
+        pages += 1
+        if resp.get("Content-Type", "").startswith("text/html"):
+            parser = Links()
+            parser.feed(text)
+            for href in parser.links:
+                full = urljoin(url, href)
+                if urlparse(full).path.startswith("/gs/") and full not in seen:
+                    todo.append(full)
+    assert pages >= 20
+    api = ["/api/v1/public/decisions", "/api/v1/public/decisions?q=食品", "/api/v1/public/progress"]
+    for c in cases:
+        api += [f"/api/v1/public/decisions/{c.publication.pk}", f"/api/v1/public/decisions/{c.publication.pk}/proof"]
+    api += [f"/api/v1/public/certificates/{n}" for n in Certificate.objects.values_list("number", flat=True)]
+    api += [f"/api/v1/public/complaints/{c}" for c in Complaint.objects.values_list("tracking_code", flat=True)]
+    api += ["/api/openapi.json"]
+    for url in api:
+        resp = client.get(url)
+        assert resp.status_code in (200, 404), url
+        scan(resp.content.decode(), url, secret, public_phones)
+        scan(json.dumps(resp.json(), ensure_ascii=False), url, secret, public_phones)
+    # The published set: a decision carries exactly these fields.
+    one = client.get(f"/api/v1/public/decisions/{cases[0].publication.pk}").json()
+    assert set(one) == {"id", "title", "entity", "entity_id", "region", "kind", "category", "decision_number",
+                        "target", "decided_on", "published_on", "fine_amount", "body", "ledger_seq"}
+    # Held (minor) and withdrawn decisions are nowhere.
+    for c in (cases[1], cases[3]):
+        assert client.get(f"/gs/results/{c.publication.pk}/").status_code == 404

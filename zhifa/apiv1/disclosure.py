@@ -1,0 +1,105 @@
+"""Staff API of the publication pipeline (执法结果公示).
+
+    GET  /disclosure/publications?state=      visible publications, nearest due date first
+    GET  /disclosure/publications/{id}        with source text and proposed spans
+    PUT  /disclosure/publications/{id}/spans  {spans: [{start, end, kind}]} (add/remove before approving)
+    POST /disclosure/publications/{id}/approve
+    POST /disclosure/publications/{id}/withdrawal-ground  {ground, occurred_on}
+    POST /disclosure/publications/{id}/withdraw           {public_reason}
+    GET  /disclosure/timeliness               on time / late / missing per entity
+
+Refusals: {"rule", "message", "field"} with 409 (422 for "validation").
+"""
+import datetime as dt
+from typing import Any, Optional
+
+from ninja import Router, Schema
+
+from zhifa.apiv1.base import F, actor, get_visible, responses, visible
+from zhifa.disclosure import actions, timeliness
+from zhifa.disclosure.models import Publication
+
+router = Router(tags=["执法结果公示"])
+
+
+class PublicationOut(Schema):
+    id: int
+    state: str
+    kind: str
+    entity: int = F(..., "执法主体", alias="entity_id")
+    decision_number: str
+    decided_on: dt.date
+    due_on: Optional[dt.date] = None
+    hold_reason: str
+    public_title: str
+    public_body: str
+    published_on: Optional[dt.date] = None
+    ledger_seq: Optional[int] = None
+    withdrawal_due_on: Optional[dt.date] = None
+    withdrawal_reason: str
+    withdrawn_on: Optional[dt.date] = None
+
+
+class PublicationDetail(PublicationOut):
+    source_text: str = F(..., "决定书原文（内部）")
+    spans: list[dict[str, Any]] = F(..., "隐去内容")
+
+
+class SpanIn(Schema):
+    start: int
+    end: int
+    kind: str
+
+
+class SpansIn(Schema):
+    spans: list[SpanIn]
+
+
+class GroundIn(Schema):
+    ground: str = F(..., "撤下事由", "changed | revoked | illegal | void")
+    occurred_on: dt.date = F(..., "发生日期")
+
+
+class WithdrawIn(Schema):
+    public_reason: str = F(..., "公开的撤下理由")
+
+
+@router.get("/publications", response=responses(list[PublicationOut]), summary="公示信息列表")
+def publications(request, state: Optional[str] = None):
+    qs = visible(Publication, request).order_by("due_on", "id")
+    if state:
+        qs = qs.filter(state=state)
+    return list(qs[:500])
+
+
+@router.get("/publications/{pk}", response=responses(PublicationDetail), summary="公示信息详情")
+def publication(request, pk: int):
+    return get_visible(Publication, request, pk)
+
+
+@router.put("/publications/{pk}/spans", response=responses(PublicationDetail), summary="调整隐去内容")
+def set_spans(request, pk: int, data: SpansIn):
+    pub = get_visible(Publication, request, pk)
+    return actions.do_set_spans(pub, [s.dict() for s in data.spans], acting_user=actor(request))
+
+
+@router.post("/publications/{pk}/approve", response=responses(PublicationOut), summary="审核通过并公示")
+def approve(request, pk: int):
+    return actions.do_approve(get_visible(Publication, request, pk), acting_user=actor(request))
+
+
+@router.post("/publications/{pk}/withdrawal-ground", response=responses(PublicationOut), summary="登记撤下事由")
+def ground(request, pk: int, data: GroundIn):
+    return actions.do_flag_withdrawal(get_visible(Publication, request, pk), acting_user=actor(request),
+                                      ground=data.ground, occurred_on=data.occurred_on)
+
+
+@router.post("/publications/{pk}/withdraw", response=responses(PublicationOut), summary="撤下公示")
+def withdraw(request, pk: int, data: WithdrawIn):
+    return actions.do_withdraw(get_visible(Publication, request, pk), acting_user=actor(request),
+                               public_reason=data.public_reason)
+
+
+@router.get("/timeliness", response=responses(list[dict[str, Any]]), summary="公示及时性（按执法主体）")
+def timeliness_view(request):
+    return timeliness.per_entity(visible(Publication, request))

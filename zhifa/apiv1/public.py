@@ -1,0 +1,178 @@
+"""Public read-only API of the disclosure portal (公示平台): no account, only the published set.
+
+    GET /public/decisions?q=&entity=&region=&category=&from=&to=&min_amount=&max_amount=&page=
+    GET /public/decisions/{id}          one published decision (redacted)
+    GET /public/decisions/{id}/proof    inclusion proof (entry, audit path, signed tree head)
+    GET /public/certificates/{number}   亮证: public fields and validity today
+    GET /public/progress                cases in progress: number, entity, stage only
+    GET /public/progress/mine?number=&code=   the party's own case with its access code
+"""
+from typing import Any, Optional
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from ninja import Query, Router, Schema
+
+from zhifa.apiv1.base import F, responses
+from zhifa.disclosure import public
+
+router = Router(tags=["公示平台（公开）"], auth=None)
+
+
+class DecisionOut(Schema):
+    id: int = F(..., "编号")
+    title: str = F(..., "标题")
+    entity: str = F(..., "执法主体")
+    entity_id: int = F(..., "执法主体编号")
+    region: str = F(..., "区划")
+    kind: str = F(..., "决定类别")
+    category: str = F(..., "执法领域")
+    decision_number: str = F(..., "决定书文号")
+    target: str = F(..., "行政相对人（已脱敏）")
+    decided_on: str = F(..., "决定日期")
+    published_on: str = F(..., "公示日期")
+    fine_amount: Optional[str] = F(None, "罚款金额（元）")
+    body: str = F(..., "公示正文（已脱敏）")
+    ledger_seq: Optional[int] = F(None, "日志序号")
+
+
+class DecisionPage(Schema):
+    count: int = F(..., "总数")
+    page: int = F(..., "页码")
+    pages: int = F(..., "总页数")
+    results: list[DecisionOut]
+
+
+class SearchQuery(Schema):
+    q: Optional[str] = F(None, "关键词", max_length=50)
+    entity: Optional[int] = F(None, "执法主体编号")
+    region: Optional[str] = F(None, "区划代码前缀", max_length=9)
+    category: Optional[str] = F(None, "执法领域", max_length=50)
+    date_from: Optional[str] = F(None, "决定日期起（YYYY-MM-DD）", alias="from")
+    date_to: Optional[str] = F(None, "决定日期止（YYYY-MM-DD）", alias="to")
+    min_amount: Optional[str] = F(None, "罚款下限")
+    max_amount: Optional[str] = F(None, "罚款上限")
+    page: int = F(1, "页码", ge=1, le=100000)
+
+
+@router.get("/decisions", response=responses(DecisionPage), auth=None, summary="检索已公示的执法结果")
+def decisions(request, q: Query[SearchQuery]):
+    params = {"q": q.q, "entity": q.entity, "region": q.region, "category": q.category, "from": q.date_from,
+              "to": q.date_to, "min_amount": q.min_amount, "max_amount": q.max_amount}
+    qs, _ = public.search({k: v for k, v in params.items() if v is not None})
+    page = Paginator(qs, public.PAGE_SIZE).get_page(q.page)
+    return {"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
+            "results": [public.decision_dict(p) for p in page]}
+
+
+def _published(pk):
+    pub = public.published().filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if pub is None:
+        raise Http404("该公示信息不存在或已撤下")
+    return pub
+
+
+@router.get("/decisions/{pk}", response=responses(DecisionOut), auth=None, summary="执法结果详情")
+def decision(request, pk: int):
+    return public.decision_dict(_published(pk))
+
+
+@router.get("/decisions/{pk}/proof", response=responses(dict[str, Any]), auth=None, summary="包含证明")
+def decision_proof(request, pk: int):
+    return public.proof(_published(pk))
+
+
+class CertOut(Schema):
+    number: str
+    name: str
+    entity: str
+    fields: str
+    issuing_authority: str
+    issued_on: str
+    expires_on: str
+    status: str
+    valid_today: bool = F(..., "今日是否有效")
+    today: str
+
+
+@router.get("/certificates/{number}", response=responses(CertOut), auth=None, summary="执法证件查询（亮证）")
+def certificate(request, number: str):
+    result = public.certificate_check(number)
+    if result is None:
+        raise Http404("未查到该执法证号")
+    return result
+
+
+class StageOut(Schema):
+    number: str
+    entity: str
+    stage: str
+
+
+@router.get("/progress", response=responses(list[StageOut]), auth=None, summary="在办案件办理环节")
+def progress(request, page: int = 1):
+    rows = Paginator(public.in_progress(), 50).get_page(page)
+    return [{"number": c.number, "entity": c.entity.name, "stage": public.stage_of(c)} for c in rows]
+
+
+class MineOut(Schema):
+    number: str
+    title: str
+    entity: str
+    stage: str
+    decision_number: str
+    events: list[dict[str, str]]
+
+
+@router.get("/progress/mine", response=responses(MineOut), auth=None, summary="当事人查询本人案件")
+def mine(request, number: str, code: str):
+    result = public.party_view(number, code)
+    if result is None:
+        raise Http404("案件编号或查询码不正确")
+    return result
+
+
+class ComplaintIn(Schema):
+    entity: int = F(..., "执法主体编号")
+    kind: str = F(..., "类别", "consult（咨询）| complaint（投诉举报）")
+    content: str = F(..., "内容", "10至2000字", max_length=2000)
+    contact: str = F("", "联系方式（不公开）", max_length=100)
+
+
+class ComplaintOut(Schema):
+    tracking_code: str = F(..., "查询码")
+    entity: str = F(..., "执法主体")
+    kind: str = F(..., "类别")
+    state: str = F(..., "状态")
+    received_on: str = F(..., "收到日期")
+    due_on: Optional[str] = F(None, "办理期限")
+    answer: str = F("", "答复")
+
+
+def _complaint_dict(c):
+    return {"tracking_code": c.tracking_code, "entity": c.entity.name, "kind": c.get_kind_display(),
+            "state": c.get_state_display(), "received_on": c.received_on.isoformat(),
+            "due_on": c.due_on.isoformat() if c.due_on else None, "answer": c.answer}
+
+
+@router.post("/complaints", response=responses(ComplaintOut, 201), auth=None, summary="提交咨询投诉")
+def submit_complaint(request, data: ComplaintIn):
+    from ninja.responses import Status
+
+    from zhifa.disclosure import complaints
+    from zhifa.orgs.models import Entity
+
+    entity = Entity.objects.filter(pk=data.entity, is_active=True).first() if 0 < data.entity < 2**63 else None
+    c = complaints.do_submit_complaint(entity=entity, kind=data.kind, content=data.content, contact=data.contact,
+                                       client=complaints.client_of(request))
+    return Status(201, _complaint_dict(c))
+
+
+@router.get("/complaints/{code}", response=responses(ComplaintOut), auth=None, summary="查询咨询投诉办理情况")
+def complaint_status(request, code: str):
+    from zhifa.disclosure import complaints
+
+    c = complaints.lookup(code)
+    if c is None:
+        raise Http404("查询码不正确")
+    return _complaint_dict(c)

@@ -1,0 +1,159 @@
+"""From an issued decision to a queued Publication: the decision text, its proposed redaction and
+its due date on the legal calendar.
+
+Due dates (settings.ZHIFA_PUBLICITY_DAYS, per kind, working days from the decision date):
+7 for permits and penalties, 20 for other decisions (国办发〔2018〕118号); withdrawal within
+settings.ZHIFA_WITHDRAWAL_DAYS working days (3, 行政处罚法 Art. 48 (2)).
+Not published by default: warning-only penalties and cases with a minor party.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+
+from django.conf import settings
+
+from zhifa.cases.models import PenaltyKind
+from zhifa.common.actions import log_change
+from zhifa.common.models import ChangeLog
+from zhifa.disclosure import redact
+from zhifa.disclosure.models import Publication
+from zhifa.legalcal.periods import add_working_days
+
+DEFAULT_DAYS = {"penalty": 7, "permit": 7, "other": 20}
+DECISION_TRANSITIONS = {"decide"}
+
+
+def publicity_days(kind: str) -> int:
+    return {**DEFAULT_DAYS, **getattr(settings, "ZHIFA_PUBLICITY_DAYS", {})}[kind]
+
+
+def withdrawal_days() -> int:
+    return int(getattr(settings, "ZHIFA_WITHDRAWAL_DAYS", 3))
+
+
+def due_after(start, n):
+    due = add_working_days(start, n)
+    return (due.date, "") if due.known else (None, due.reason)
+
+
+def access_code(case) -> str:
+    """The 8-character code printed on the party's documents (办理动态: the party's own view)."""
+    mac = hmac.new(settings.SECRET_KEY.encode(), f"case-access:{case.pk}".encode(), hashlib.sha256)
+    return mac.hexdigest()[:8].upper()
+
+
+def normalise(text: str) -> str:
+    """The search column: lower case, no whitespace (so that 1–2 character queries match)."""
+    return re.sub(r"\s+", "", text or "").lower()
+
+
+def penalty_text(case) -> str:
+    kinds = [str(PenaltyKind(k).label) for k in case.penalty_kinds or [] if k in PenaltyKind.values]
+    if case.no_penalty:
+        return "不予行政处罚"
+    if case.fine_amount and "罚款" in kinds:
+        kinds[kinds.index("罚款")] = f"罚款人民币{case.fine_amount:.2f}元"
+    return "、".join(kinds) or "无"
+
+
+def compose(case) -> str:
+    """The decision's text as the public would read it before redaction (agency, target, facts,
+    basis, conclusion)."""
+    entity = case.entity
+    lines = [entity.name, "行政处罚决定书", case.decision_number or "", ""]
+    for p in case.parties.all():
+        if p.kind == "person":
+            line = f"当事人：{p.name}，公民身份号码：{p.id_number}"
+            if p.address:
+                line += f"，住址：{p.address}"
+        else:
+            line = f"当事人：{p.name}，统一社会信用代码：{p.credit_code}，法定代表人：{p.legal_representative}"
+            if p.address:
+                line += f"，地址：{p.address}"
+        if p.phone:
+            line += f"，联系电话：{p.phone}"
+        lines.append(line + "。")
+    lines += ["", f"案由：{case.title}。"]
+    if case.facts:
+        lines.append(f"经查：{case.facts}")
+    if case.legal_basis:
+        lines.append(f"依据：{case.legal_basis}")
+    lines.append(f"本机关决定：{penalty_text(case)}。")
+    lines.append(f"决定日期：{case.decided_on:%Y年%m月%d日}。")
+    contact = "，".join(x for x in (entity.address and f"联系地址：{entity.address}",
+                                    entity.phone and f"联系电话：{entity.phone}") if x)
+    if contact:
+        lines.append(contact + "。")
+    return "\n".join(lines)
+
+
+def known_names(case):
+    return [p.name for p in case.parties.all() if p.kind == "person"]
+
+
+def known_values(case):
+    out = []
+    for p in case.parties.all():
+        out += [("id_number", p.id_number), ("phone", p.phone)]
+        if p.kind == "person":
+            out.append(("address", p.address))
+    return [(k, v) for k, v in out if v]
+
+
+def keep_list(case):
+    keep = [case.entity.phone, case.entity.address]
+    keep += [co.officer.name for co in case.officers.select_related("officer")]
+    keep += [p.legal_representative for p in case.parties.all() if p.legal_representative]
+    return [k for k in keep if k]
+
+
+def public_target(case, spans) -> str:
+    names = []
+    for p in case.parties.all():
+        names.append(redact.pseudonym(p.name) if p.kind == "person" else p.name)
+    return "、".join(names)
+
+
+def build(pub: Publication):
+    """Recompute the public fields from source_text and spans."""
+    spans = redact.spans_from_dicts(pub.spans)
+    pub.public_body = redact.apply(pub.source_text, spans)
+    pub.public_title = f"{pub.entity.name}{pub.decision_number}行政处罚决定（{pub.public_target}）"[:300]
+    pub.search_text = normalise(" ".join([pub.public_title, pub.public_body, pub.category]))
+
+
+def hold_reason(case) -> str:
+    if case.parties.filter(is_minor=True).exists():
+        return "当事人为未成年人"
+    if not case.no_penalty and set(case.penalty_kinds or []) == {PenaltyKind.WARNING}:
+        return "仅给予警告"
+    return ""
+
+
+def queue(case, actor) -> Publication:
+    """Create the draft publication of a decided case (inside the decision's transaction)."""
+    kind = Publication.Kind.OTHER if case.no_penalty else Publication.Kind.PENALTY
+    due_on, note = due_after(case.decided_on, publicity_days(kind))
+    held = hold_reason(case)
+    pub = Publication(case=case, entity=case.entity, kind=kind, decision_number=case.decision_number,
+                      decided_on=case.decided_on, due_on=due_on, due_note=note, category=case.field,
+                      fine_amount=case.fine_amount if not case.no_penalty else None,
+                      source_text=compose(case), hold_reason=held,
+                      state=Publication.State.HELD if held else Publication.State.DRAFT)
+    spans = redact.find_spans(pub.source_text, known_names(case), keep_list(case), known_values(case))
+    pub.spans = [s.as_dict() for s in spans]
+    pub.public_target = public_target(case, spans)
+    build(pub)
+    pub.save()
+    log_change(pub, ChangeLog.Action.CREATE, acting_user=actor, reason="作出决定，生成待公示信息")
+    return pub
+
+
+def on_case_event(sender, instance, created, raw=False, **kwargs):
+    if raw or not created or instance.transition not in DECISION_TRANSITIONS:
+        return
+    case = instance.case
+    if not Publication.objects.filter(case=case).exists():
+        queue(case, instance.actor)

@@ -1,0 +1,157 @@
+"""What the public may see: published decisions (search, highlight, proof), certificate checks
+(亮证), the stage of cases in progress (办理动态). Views and the public API both read through here,
+so nothing else reaches a public page.
+
+Search (settings-free, SQLite and PostgreSQL alike): `search_text` holds the public title, body
+and category lower-cased without whitespace; a query is normalised the same way and matched
+with icontains, so 1–2 character queries work; filters narrow by entity, region, category,
+date range and amount. Measured figures in docs/benchmarks.md.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from zhifa.disclosure.models import Publication
+from zhifa.disclosure.pipeline import access_code, normalise
+
+PAGE_SIZE = 20
+
+
+def published():
+    return Publication.objects.filter(state=Publication.State.PUBLISHED).select_related("entity", "entity__region")
+
+
+def _date(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _amount(value):
+    try:
+        return Decimal(value) if value not in (None, "") else None
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def search(params) -> tuple:
+    """(queryset, normalised query) for the GET parameters q, entity, region, category, from, to,
+    min_amount, max_amount."""
+    qs = published()
+    q = normalise(params.get("q") or "")[:50]
+    if q:
+        qs = qs.filter(search_text__icontains=q)
+    if (entity := params.get("entity")) and str(entity).isdigit():
+        qs = qs.filter(entity_id=int(entity))
+    if region := params.get("region"):
+        qs = qs.filter(entity__region__code__startswith=str(region)[:9])
+    if category := params.get("category"):
+        qs = qs.filter(category=category)
+    if d := _date(params.get("from")):
+        qs = qs.filter(decided_on__gte=d)
+    if d := _date(params.get("to")):
+        qs = qs.filter(decided_on__lte=d)
+    if (a := _amount(params.get("min_amount"))) is not None:
+        qs = qs.filter(fine_amount__gte=a)
+    if (a := _amount(params.get("max_amount"))) is not None:
+        qs = qs.filter(fine_amount__lte=a)
+    return qs.order_by("-published_on", "-id"), q
+
+
+def highlight(text: str, q: str, limit: int | None = None) -> str:
+    """Escape `text` and wrap each occurrence of `q` (case-insensitive, whitespace-free) in <mark>."""
+    if limit and len(text) > limit:
+        pos = text.lower().find(q) if q else -1
+        start = max(0, pos - limit // 3) if pos >= 0 else 0
+        text = ("…" if start else "") + text[start:start + limit] + "…"
+    if not q:
+        return escape(text)
+    out, low, i = [], text.lower(), 0
+    while (j := low.find(q, i)) >= 0:
+        out += [escape(text[i:j]), "<mark>", escape(text[j:j + len(q)]), "</mark>"]
+        i = j + len(q)
+    out.append(escape(text[i:]))
+    return mark_safe("".join(out))
+
+
+def decision_dict(pub) -> dict:
+    """The published set of fields of one decision (the public API returns exactly these)."""
+    return {"id": pub.pk, "title": pub.public_title, "entity": pub.entity.name, "entity_id": pub.entity_id,
+            "region": pub.entity.region.name, "kind": pub.get_kind_display(), "category": pub.category,
+            "decision_number": pub.decision_number, "target": pub.public_target,
+            "decided_on": pub.decided_on.isoformat(), "published_on": pub.published_on.isoformat(),
+            "fine_amount": str(pub.fine_amount) if pub.fine_amount is not None else None,
+            "body": pub.public_body, "ledger_seq": pub.ledger_seq}
+
+
+def proof(pub) -> dict:
+    """Inclusion proof of the publication's ledger entry in a freshly signed tree head."""
+    from django.db import transaction
+
+    from zhifa.ledger import log
+    from zhifa.ledger.models import LedgerEntry
+
+    head = log.latest_tree_head()
+    if head is None or head.tree_size <= pub.ledger_seq:
+        with transaction.atomic():
+            head = log.sign_tree_head()
+    entry = LedgerEntry.objects.get(seq=pub.ledger_seq)
+    path = log.inclusion_proof(pub.ledger_seq, head.tree_size)
+    return {"format": "zhifa-inclusion-proof/1", "decision": decision_dict(pub), "seq": entry.seq,
+            "entry": entry.body, "tree_size": head.tree_size, "proof": [h.hex() for h in path],
+            "tree_head": head.as_dict()}
+
+
+def proof_json(pub) -> str:
+    return json.dumps(proof(pub), ensure_ascii=False, indent=2)
+
+
+# ---- 亮证 -----------------------------------------------------------------------------------
+def certificate_check(number: str, today: dt.date | None = None) -> dict | None:
+    from zhifa.orgs.models import Certificate
+
+    cert = (Certificate.objects.select_related("officer", "officer__entity")
+            .filter(number=(number or "").strip()).first())
+    if cert is None:
+        return None
+    today = today or timezone.localdate()
+    return {"number": cert.number, "name": cert.officer.name, "entity": cert.officer.entity.name,
+            "fields": cert.fields, "issuing_authority": cert.issuing_authority,
+            "issued_on": cert.issued_on.isoformat(), "expires_on": cert.expires_on.isoformat(),
+            "status": cert.get_status_display(), "valid_today": cert.is_valid_on(today), "today": today.isoformat()}
+
+
+# ---- 办理动态 ---------------------------------------------------------------------------------
+OPEN_EXCLUDED = ("", "closed", "archived", "not_filed", "revoked", "transferred")
+
+
+def in_progress():
+    from zhifa.cases.models import Case
+
+    return (Case.objects.exclude(state__in=OPEN_EXCLUDED).exclude(number="")
+            .select_related("entity").order_by("-last_action_on", "-id"))
+
+
+def stage_of(case) -> str:
+    from zhifa.cases import machine
+
+    return machine.state_label(case.kind, case.state)
+
+
+def party_view(number: str, code: str) -> dict | None:
+    """The party's own view of its case: number + access code printed on its documents."""
+    from zhifa.cases.models import Case
+
+    case = Case.objects.filter(number=(number or "").strip()).select_related("entity").first()
+    if case is None or not code or access_code(case) != code.strip().upper():
+        return None
+    return {"number": case.number, "title": case.title, "entity": case.entity.name, "stage": stage_of(case),
+            "decision_number": case.decision_number,
+            "events": [{"on": e.on.isoformat(), "label": e.label} for e in case.events.order_by("time", "id")]}

@@ -1,0 +1,43 @@
+"""Queues and timeliness (公示及时性) of publications, for the staff pages and the API."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.utils import timezone
+
+from zhifa.disclosure.models import Publication
+
+S = Publication.State
+
+
+def status(pub, today) -> str:
+    """on_time | late | missing | pending | held."""
+    if pub.state == S.HELD:
+        return "held"
+    if pub.published_on:
+        return "on_time" if pub.due_on and pub.published_on <= pub.due_on else "late"
+    if pub.due_on and pub.due_on < today:
+        return "missing"
+    return "pending"
+
+
+LABELS = {"on_time": "按时", "late": "逾期公示", "missing": "逾期未公示", "pending": "待公示", "held": "默认不公示"}
+
+
+def per_entity(qs, today=None) -> list[dict]:
+    today = today or timezone.localdate()
+    rows = defaultdict(lambda: {k: 0 for k in LABELS})
+    names = {}
+    for pub in qs.select_related("entity"):
+        rows[pub.entity_id][status(pub, today)] += 1
+        names[pub.entity_id] = pub.entity.name
+    return [{"entity_id": k, "entity": names[k], **v} for k, v in sorted(rows.items(), key=lambda kv: names[kv[0]])]
+
+
+def overdue_withdrawals(qs, today=None):
+    today = today or timezone.localdate()
+    return qs.filter(state=S.PUBLISHED, withdrawal_due_on__lt=today)
+
+
+def pending(qs):
+    return qs.filter(state__in=[S.DRAFT, S.HELD]).order_by("due_on", "id")

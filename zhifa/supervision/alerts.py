@@ -1,0 +1,193 @@
+"""预警: recompute_alerts(today) finds every condition that holds today and keeps one Alert row
+per condition (its `key`) while it holds.
+
+Idempotent: running twice on the same day changes nothing. A live alert whose condition no
+longer holds closes itself (auto_closed). An alert a supervisor closed stays closed while its
+condition holds (`holding`); once the condition has cleared, a new occurrence opens a new row.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from zhifa.cases import deadlines as dl_mod
+from zhifa.cases.machine import TERMINAL_STATES
+from zhifa.cases.models import Case, CaseOfficer, Deadline, Kind as CaseKind, Party
+from zhifa.common.actions import bulk_log_created, log_change, snapshot
+from zhifa.orgs.models import Certificate, Entity, Officer
+from zhifa.supervision.models import Alert
+
+DUE_SOON_DAYS = 3
+CERT_SOON_DAYS = 30
+IDLE_DAYS = 60
+REPEAT_WINDOW_DAYS = 30
+K = Alert.Kind
+
+
+@dataclass
+class Found:
+    key: str
+    kind: str
+    entity_id: int
+    text: str
+    case_id: int | None = None
+    officer_id: int | None = None
+    certificate_id: int | None = None
+
+
+def _deadlines(today):
+    lapsed = Deadline.objects.filter(
+        Q(state=Deadline.State.BREACHED, met_on__isnull=True)
+        | Q(state=Deadline.State.RUNNING, known=True, due_on__lt=today)
+    ).exclude(kind__in=dl_mod.PARTY_WINDOWS).select_related("case")
+    for d in lapsed:
+        yield Found(f"deadline:{d.pk}", K.DEADLINE_LAPSED, d.case.entity_id,
+                    f"{d.case.number or d.case.title}：{d.label}已于{d.due_on:%Y-%m-%d}届满，尚未完成",
+                    case_id=d.case_id)
+    soon = (Deadline.objects.filter(state=Deadline.State.RUNNING, known=True, due_on__gte=today,
+                                    due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+            .exclude(kind__in=dl_mod.PARTY_WINDOWS).select_related("case"))
+    for d in soon:
+        yield Found(f"deadline_due:{d.pk}", K.DEADLINE_DUE, d.case.entity_id,
+                    f"{d.case.number or d.case.title}：{d.label}将于{d.due_on:%Y-%m-%d}届满", case_id=d.case_id)
+
+
+def _certificates(today):
+    acting = CaseOfficer.objects.filter(active=True).exclude(case__state__in=TERMINAL_STATES).values("officer_id")
+    certs = (Certificate.objects.filter(officer_id__in=acting, officer__status=Officer.Status.ACTIVE,
+                                        expires_on__lte=today + dt.timedelta(days=CERT_SOON_DAYS))
+             .select_related("officer"))
+    for c in certs:
+        expired = c.expires_on < today
+        when = "已于" if expired else "将于"
+        yield Found(f"certificate:{c.pk}:{'expired' if expired else 'expiring'}", K.CERTIFICATE, c.officer.entity_id,
+                    f"{c.officer.name}的执法证{c.number}{when}{c.expires_on:%Y-%m-%d}到期，仍承办在办案件",
+                    officer_id=c.officer_id, certificate_id=c.pk)
+
+
+def _training(today):
+    need = Decimal(settings.ZHIFA_TRAINING_MIN_HOURS)
+    rows = (Officer.objects.filter(status=Officer.Status.ACTIVE)
+            .annotate(h=Sum("trainings__hours", filter=Q(trainings__year=today.year))))
+    for o in rows:
+        hours = o.h or Decimal(0)
+        if hours < need:
+            yield Found(f"training:{o.pk}:{today.year}", K.TRAINING, o.entity_id,
+                        f"{o.name}{today.year}年培训{hours}学时，不足{need}学时", officer_id=o.pk)
+
+
+def _reviewers(today):
+    from zhifa.review.catalogue import staffing
+
+    for e in Entity.objects.filter(is_active=True, is_justice_bureau=False):
+        s = staffing(e)
+        if s["officers"] and s["below_floor"]:
+            yield Found(f"reviewers:{e.pk}", K.REVIEWERS, e.pk,
+                        f"{e.name}：法制审核人员{s['reviewers']}名，占执法人员{s['percent']}，低于{s['floor_percent']}")
+
+
+def _discretion(today):
+    cases = Case.objects.exclude(discretion_deviations=[]).exclude(discretion_deviations__isnull=True)
+    for c in cases.only("id", "entity_id", "number", "title", "discretion_deviations", "discretion_reason"):
+        if not c.discretion_deviations:
+            continue
+        reason = "（已说明理由）" if c.discretion_reason else "（未说明理由）"
+        yield Found(f"discretion:{c.pk}", K.DISCRETION, c.entity_id,
+                    f"{c.number or c.title}：处罚偏离裁量基准{len(c.discretion_deviations)}项{reason}", case_id=c.pk)
+
+
+def _repeated(today):
+    since = today - dt.timedelta(days=REPEAT_WINDOW_DAYS)
+    rows = (Party.objects.filter(case__kind=CaseKind.INSPECTION, case__registered_on__gte=since,
+                                 case__registered_on__lte=today)
+            .values_list("credit_code", "id_number", "name", "case_id", "case__entity_id", "case__entity__name"))
+    by_target = defaultdict(dict)
+    names = {}
+    for credit, idn, name, case_id, entity_id, entity_name in rows:
+        target = credit or idn
+        if not target:
+            continue
+        names[target] = name
+        prev = by_target[target].get(entity_id)
+        by_target[target][entity_id] = (max(case_id, prev[0]) if prev else case_id, entity_name)
+    for target, per_entity in by_target.items():
+        if len(per_entity) < 2:
+            continue
+        depts = "、".join(sorted(n for _, n in per_entity.values()))
+        for entity_id, (case_id, _) in per_entity.items():
+            yield Found(f"repeated:{target}:{entity_id}", K.REPEATED_INSPECTION, entity_id,
+                        f"{names[target]}在{REPEAT_WINDOW_DAYS}日内被{len(per_entity)}个部门检查：{depts}",
+                        case_id=case_id)
+
+
+def _idle(today):
+    cutoff = today - dt.timedelta(days=IDLE_DAYS)
+    cases = (Case.objects.open().filter(suspended=False)
+             .filter(Q(last_action_on__lt=cutoff) | Q(last_action_on__isnull=True, registered_on__lt=cutoff)))
+    for c in cases.only("id", "entity_id", "number", "title", "last_action_on", "registered_on"):
+        last = c.last_action_on or c.registered_on
+        yield Found(f"idle:{c.pk}", K.IDLE, c.entity_id,
+                    f"{c.number or c.title}：自{last:%Y-%m-%d}起{(today - last).days}日未办理", case_id=c.pk)
+
+
+def _orders(today):
+    from zhifa.supervision.models import SupervisionOrder
+
+    for o in SupervisionOrder.objects.filter(state=SupervisionOrder.State.OPEN, due_on__lt=today).select_related("entity"):
+        yield Found(f"order:{o.pk}", K.ORDER_OVERDUE, o.entity_id,
+                    f"{o.entity.name}：{o.get_kind_display()}（{o.issued_on:%Y-%m-%d}发出）已于{o.due_on:%Y-%m-%d}到期，尚未答复",
+                    case_id=o.case_id)
+
+
+CHECKS = (_deadlines, _certificates, _training, _reviewers, _discretion, _repeated, _idle, _orders)
+
+
+def find_conditions(today) -> dict[str, Found]:
+    found = {}
+    for check in CHECKS:
+        for f in check(today):
+            found[f.key] = f
+    return found
+
+
+@transaction.atomic
+def recompute_alerts(today: dt.date) -> dict:
+    """Bring the Alert table in line with the conditions holding on `today`.
+    Returns counts {"opened", "still_open", "closed"}."""
+    dl_mod.refresh_deadlines(today)
+    found = find_conditions(today)
+    live = {a.key: a for a in Alert.objects.exclude(state=Alert.State.CLOSED)}
+    silenced = set(Alert.objects.filter(state=Alert.State.CLOSED, auto_closed=False, holding=True)
+                   .values_list("key", flat=True))
+    new = []
+    for key, f in found.items():
+        if key in live or key in silenced:
+            continue
+        new.append(Alert(key=key, kind=f.kind, entity_id=f.entity_id, case_id=f.case_id, officer_id=f.officer_id,
+                         certificate_id=f.certificate_id, text=f.text[:300], first_seen=today, last_seen=today))
+    Alert.objects.bulk_create(new)
+    created = list(Alert.objects.filter(key__in=[a.key for a in new]).exclude(state=Alert.State.CLOSED))
+    bulk_log_created(created, acting_user=None, reason="预警自动生成")
+    held = [k for k in found if k in live or k in silenced]
+    for i in range(0, len(held), 5000):
+        chunk = held[i:i + 5000]
+        Alert.objects.filter(key__in=chunk).exclude(state=Alert.State.CLOSED).update(last_seen=today)
+        Alert.objects.filter(key__in=chunk, state=Alert.State.CLOSED, auto_closed=False).update(holding=True)
+    closed = 0
+    for key, a in live.items():
+        if key in found:
+            continue
+        before = snapshot(a)
+        a.state, a.auto_closed, a.holding, a.closed_on = Alert.State.CLOSED, True, False, today
+        a.save(update_fields=["state", "auto_closed", "holding", "closed_on"])
+        log_change(a, "update", acting_user=None, before=before, after=snapshot(a), reason="预警情形已消除，自动关闭")
+        closed += 1
+    gone = [k for k in silenced if k not in found]
+    Alert.objects.filter(key__in=gone, state=Alert.State.CLOSED, auto_closed=False).update(holding=False)
+    return {"opened": len(new), "still_open": len(live) - closed, "closed": closed}

@@ -1,0 +1,231 @@
+"""Supervision pages: home (figures, drill-down, charts), case lists behind every figure,
+alerts and their handling, 督办/整改通知 and the agency's reply."""
+from __future__ import annotations
+
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from zhifa.cases.models import Case
+from zhifa.common.actions import ActionRefused
+from zhifa.common.roles import Role
+from zhifa.common.scope import can, get_or_deny
+from zhifa.orgs.models import Entity, Officer, Region, User
+from zhifa.supervision import actions as A
+from zhifa.supervision import figures as F
+from zhifa.supervision.models import Alert, SupervisionOrder
+
+COLUMNS = ["all", "open", "penalty_general", "penalty_simple", "inspection", "coercive", "decided", "hearing",
+           "reviewed", "overdue"]
+
+
+def _supervisor(request):
+    u = request.user
+    if not (u.is_superuser or u.role == Role.SUPERVISOR):
+        raise PermissionDenied
+    return u
+
+
+def _cells(row, **where):
+    """[(value, url of the cases behind it)] for one row of figures, in COLUMNS order."""
+    base = reverse("supervision-cases")
+    query = "&".join(f"{k}={v}" for k, v in where.items())
+    row["cells"] = [(row[k], f"{base}?metric={k}&{query}") for k in COLUMNS]
+    row["fines_url"] = f"{base}?metric=fined&{query}"
+    return row
+
+
+def _year(request):
+    y = request.GET.get("year", "")
+    return int(y) if y.isdigit() and 2000 <= int(y) <= 2100 else None
+
+
+def _columns(today):
+    m = F.metrics(today)
+    return [(c, m[c][0]) for c in COLUMNS]
+
+
+@login_required
+def home(request):
+    user, today, year = _supervisor(request), F.today(), _year(request)
+    region = F.home_region(user)
+    if request.GET.get("region"):
+        region = Region.objects.filter(pk=request.GET["region"]).first() if request.GET["region"].isdigit() else None
+        if region is None or not F.region_allowed(user, region):
+            raise Http404
+    y = {"year": year} if year else {}
+    entities = [_cells(r, entity=r["entity_id"], **y) for r in F.by_entity(user, today, region=region, year=year)]
+    chart = {"entities": [r["entity__name"] for r in entities], "ids": [r["entity_id"] for r in entities],
+             "series": [{"key": k, "name": label, "data": [r[k] for r in entities]}
+                        for k, label in _columns(today)[2:6]],
+             "overdue": [r["overdue"] for r in entities]}
+    ctx = {"region": region, "parents": _ancestors(user, region),
+           "total": _cells(F.totals(user, today, region=region, year=year), region=region.pk, **y),
+           "children": [_cells(r, region=r["region"].pk, **y) for r in F.by_child_region(user, today, region, year)],
+           "year": year, "years": range(today.year, today.year - 6, -1), "entities": entities,
+           "columns": _columns(today),
+           "chart": chart, "chart_url": reverse("supervision-cases"),
+           "open_alerts": Alert.objects.restrict(user).exclude(state=Alert.State.CLOSED)
+           .filter(entity__region__path__startswith=region.path).count(),
+           "open_orders": SupervisionOrder.objects.restrict(user).filter(state=SupervisionOrder.State.OPEN).count()}
+    return render(request, "supervision/home.html", ctx)
+
+
+def _ancestors(user, region):
+    base, out, r = F.home_region(user), [], region
+    while r is not None:
+        out.insert(0, r)
+        if base and r.pk == base.pk:
+            break
+        r = r.parent
+    return out
+
+
+@login_required
+def entity_view(request, pk):
+    user, today, year = _supervisor(request), F.today(), _year(request)
+    entity = get_or_deny(Entity.objects.restrict(user), pk=pk)
+    y = {"year": year} if year else {}
+    return render(request, "supervision/entity.html", {
+        "entity": entity, "year": year, "columns": _columns(today),
+        "total": _cells(F.totals(user, today, entity=entity, year=year), entity=entity.pk, **y),
+        "officers": [_cells(r, entity=entity.pk, officer=r["officer"].pk, **y)
+                     for r in F.by_officer(user, today, entity, year)],
+        "alerts": Alert.objects.restrict(user).filter(entity=entity).exclude(state=Alert.State.CLOSED)[:50],
+        "orders": SupervisionOrder.objects.restrict(user).filter(entity=entity)[:50]})
+
+
+@login_required
+def case_list(request):
+    user, today = _supervisor(request), F.today()
+    g, where, title = request.GET, {}, []
+    metric = g.get("metric", "all")
+    m = F.metrics(today)
+    if metric not in m:
+        raise Http404
+    title.append(m[metric][0])
+    if g.get("region", "").isdigit():
+        where["region"] = get_or_deny(Region.objects.all(), pk=g["region"])
+        if not F.region_allowed(user, where["region"]):
+            raise Http404
+        title.insert(0, where["region"].name)
+    if g.get("entity", "").isdigit():
+        where["entity"] = get_or_deny(Entity.objects.restrict(user), pk=g["entity"])
+        title.insert(0, where["entity"].name)
+    if _year(request):
+        where["year"] = _year(request)
+        title.insert(0, f"{where['year']}年")
+    if g.get("officer", "").isdigit():
+        where["officer"] = get_or_deny(Officer.objects.restrict(user), pk=g["officer"])
+        title.insert(-1, where["officer"].name)
+    qs = F.metric_cases(user, metric, today, **where).select_related("entity").order_by("-id")
+    page = Paginator(qs, 50).get_page(g.get("page"))
+    return render(request, "supervision/cases.html", {"page": page, "title": " · ".join(title),
+                                                      "count": page.paginator.count})
+
+
+@login_required
+def alert_list(request):
+    user, today = request.user, F.today()
+    qs = Alert.objects.restrict(user).select_related("entity", "case", "officer", "assignee")
+    state = request.GET.get("state", "live")
+    if state == "live":
+        qs = qs.exclude(state=Alert.State.CLOSED)
+    elif state in Alert.State.values:
+        qs = qs.filter(state=state)
+    if request.GET.get("kind") in Alert.Kind.values:
+        qs = qs.filter(kind=request.GET["kind"])
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for a in page.object_list:
+        a.age = a.age_days(today)
+    return render(request, "supervision/alerts.html", {"page": page, "state": state, "kinds": Alert.Kind.choices,
+                                                       "states": Alert.State.choices, "kind": request.GET.get("kind", "")})
+
+
+def _assignees(alert):
+    return [u for u in User.objects.filter(role=Role.SUPERVISOR, is_active=True).select_related("entity__region")
+            if u.entity and alert.entity.region.path.startswith(u.entity.region.path)]
+
+
+@login_required
+def alert_detail(request, pk):
+    user = request.user
+    alert = get_or_deny(Alert.objects.restrict(user).select_related("entity__region", "case", "officer"), pk=pk)
+    error = None
+    if request.method == "POST":
+        assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
+        try:
+            A.do_alert_action(alert, request.POST.get("action", ""), acting_user=user,
+                              note=request.POST.get("note", ""), assignee=assignee)
+            messages.success(request, "预警已处理")
+            return redirect("supervision-alert", pk=alert.pk)
+        except ActionRefused as e:
+            error = e
+    return render(request, "supervision/alert.html", {
+        "alert": alert, "age": alert.age_days(F.today()), "error": error, "can_act": can(user, "change", alert),
+        "assignees": _assignees(alert), "orders": alert.orders.all()})
+
+
+@login_required
+def order_list(request):
+    user = request.user
+    qs = SupervisionOrder.objects.restrict(user).select_related("entity", "case", "issued_by")
+    if request.GET.get("state") in SupervisionOrder.State.values:
+        qs = qs.filter(state=request.GET["state"])
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "supervision/orders.html", {"page": page, "today": F.today()})
+
+
+@login_required
+def order_new(request):
+    user = _supervisor(request)
+    g = request.POST if request.method == "POST" else request.GET
+    case = alert = None
+    if g.get("alert", "").isdigit():
+        alert = get_or_deny(Alert.objects.restrict(user), pk=g["alert"])
+        case = alert.case
+    if g.get("case", "").isdigit():
+        case = get_or_deny(Case.objects.restrict(user), pk=g["case"])
+    entity = case.entity if case else alert.entity if alert else None
+    if entity is None and g.get("entity", "").isdigit():
+        entity = get_or_deny(Entity.objects.restrict(user), pk=g["entity"])
+    if entity is None:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            order = A.do_issue_order(acting_user=user, entity=entity, case=case, alert=alert,
+                                     kind=g.get("kind", ""), text=g.get("text", ""), days=g.get("days"))
+            messages.success(request, f"{order.get_kind_display()}已发出")
+            return redirect("supervision-order", pk=order.pk)
+        except ActionRefused as e:
+            error = e
+    return render(request, "supervision/order_new.html", {
+        "entity": entity, "case": case, "alert": alert, "error": error, "kinds": SupervisionOrder.Kind.choices,
+        "form": {"kind": g.get("kind", "duban"), "text": g.get("text", ""), "days": g.get("days", "5")}})
+
+
+@login_required
+def order_detail(request, pk):
+    user = request.user
+    order = get_or_deny(SupervisionOrder.objects.restrict(user).select_related("entity", "case", "issued_by",
+                                                                                 "replied_by"), pk=pk)
+    error = None
+    if request.method == "POST":
+        try:
+            A.do_reply_order(order, acting_user=user, text=request.POST.get("reply_text", ""))
+            messages.success(request, "答复已提交")
+            return redirect("supervision-order", pk=order.pk)
+        except ActionRefused as e:
+            error = e
+    return render(request, "supervision/order.html", {
+        "order": order, "error": error, "today": F.today(),
+        "can_reply": order.state == SupervisionOrder.State.OPEN and can(user, "reply", order)})
+
+
+
