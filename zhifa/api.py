@@ -7,7 +7,11 @@ from zhifa.apiv1 import auth, cases, changelog, discretion, ledger, orgs, people
 from zhifa.apiv1 import review as review_api
 from zhifa.apiv1 import disclosure as disclosure_api
 from zhifa.apiv1 import public as public_api
+from zhifa.apiv1 import reports_public
 from zhifa.apiv1 import supervision as supervision_api
+from zhifa.apiv1 import casefile as casefile_api
+from zhifa.apiv1 import complaints as complaints_api
+from zhifa.apiv1 import social as social_api
 from zhifa.apiv1.errors import ZhifaAPI, install
 
 api = ZhifaAPI(
@@ -45,6 +49,21 @@ api.add_router("/v1/ledger", ledger.router)
 api.add_router("/v1/uploads", uploads.router)
 api.add_router("/v1/records", records.router)
 api.add_router("/v1/review", review_api.router)
+api.add_router("/v1/public/reports", reports_public.router)  # before /v1/public
+from zhifa.apiv1 import guidance as guidance_api  # noqa: E402  (案例指导, issue 7 item 7)
+from zhifa.apiv1 import transfers as transfers_api  # noqa: E402  (移送, issue 7 item 6)
+
+api.add_router("/v1/public/guidance", guidance_api.public)  # before /v1/public
 api.add_router("/v1/public", public_api.router)
 api.add_router("/v1/disclosure", disclosure_api.router)
 api.add_router("/v1/supervision", supervision_api.router)
+api.add_router("/v1/complaints", complaints_api.router)
+api.add_router("/v1/social", social_api.router)
+
+from zhifa.apiv1 import credit_repair as credit_repair_api  # noqa: E402  (信用修复, issue 6 item 6)
+
+api.add_router("/v1/credit-repairs", credit_repair_api.router)
+api.add_router("/v1/casefile", casefile_api.router)
+api.add_router("/v1/appraisal", casefile_api.appraisal)
+api.add_router("/v1/transfers", transfers_api.router)
+api.add_router("/v1/guidance", guidance_api.router)

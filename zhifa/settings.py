@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "zhifa.common",
     "zhifa.orgs",
     "zhifa.powers",
@@ -36,6 +38,8 @@ INSTALLED_APPS = [
     "zhifa.review",
     "zhifa.disclosure",
     "zhifa.supervision",
+    "zhifa.transfers",
+    "zhifa.guidance",
 ]
 
 MIDDLEWARE = [
@@ -138,3 +142,34 @@ ZHIFA_UPLOAD_CHUNK_MAX = int(os.environ.get("ZHIFA_UPLOAD_CHUNK_MAX", str(32 << 
 ZHIFA_LEDGER_KEY_FILE = os.environ.get("ZHIFA_LEDGER_KEY_FILE", "")
 # Further public keys (hex, comma-separated) whose old tree heads `zhifa verify` still accepts.
 ZHIFA_LEDGER_TRUSTED_KEYS = [k for k in os.environ.get("ZHIFA_LEDGER_TRUSTED_KEYS", "").split(",") if k]
+
+# ---- Background tasks (django-tasks; issue 7) ------------------------------------------------
+# "database": tasks are rows run by `zhifa db_worker` (or `zhifa scheduler --worker`, which also
+# enqueues the periodic ones); "immediate": run inline at enqueue (no worker needed).
+ZHIFA_TASKS_BACKEND = os.environ.get("ZHIFA_TASKS_BACKEND", "database")
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+         if ZHIFA_TASKS_BACKEND == "immediate" else {"BACKEND": "django_tasks_db.DatabaseBackend",
+                                                     "QUEUES": ["default"]}}
+# The scheduler: daily jobs (publication expiry, alerts, annual reports in January) at this local
+# time, and alerts again every N minutes (0: only daily and after case transitions).
+ZHIFA_DAILY_AT = os.environ.get("ZHIFA_DAILY_AT", "02:00")
+ZHIFA_ALERTS_EVERY_MINUTES = int(os.environ.get("ZHIFA_ALERTS_EVERY_MINUTES", "30"))
+
+# ---- Publication period (公示期限) and credit repair (信用修复), zhifa.disclosure.expiry ----------
+# SAMR style (市场监督管理行政处罚信息公示规定 Arts. 13–14): warning/criticism-only penalties and fines
+# below the 较低数额 threshold stay public `low_months`, everything else `months`, counted from the
+# publication date. The province sets 较低数额; the defaults here are placeholders to configure.
+ZHIFA_PUBLICATION_PERIOD = {
+    "low_months": int(os.environ.get("ZHIFA_PUBLICATION_LOW_MONTHS", "3")),
+    "months": int(os.environ.get("ZHIFA_PUBLICATION_MONTHS", "36")),
+    "low_fine_citizen": os.environ.get("ZHIFA_PUBLICATION_LOW_FINE_CITIZEN", "1000"),
+    "low_fine_org": os.environ.get("ZHIFA_PUBLICATION_LOW_FINE_ORG", "10000"),
+    "repair_min_months": int(os.environ.get("ZHIFA_CREDIT_REPAIR_MIN_MONTHS", "3")),
+}
+
+# 投诉举报 handling (zhifa.disclosure.complaints): working days to answer on the legal calendar,
+# portal submissions per address per hour; leads per social supervisor per day (zhifa.supervision.social).
+ZHIFA_COMPLAINT_DAYS = int(os.environ.get("ZHIFA_COMPLAINT_DAYS", "15"))
+ZHIFA_CONSULT_DAYS = int(os.environ.get("ZHIFA_CONSULT_DAYS", "5"))
+ZHIFA_COMPLAINT_RATE = int(os.environ.get("ZHIFA_COMPLAINT_RATE", "5"))
+ZHIFA_SOCIAL_LEAD_RATE = int(os.environ.get("ZHIFA_SOCIAL_LEAD_RATE", "20"))

@@ -18,6 +18,9 @@ urlpatterns = [
     path("records/", include("zhifa.records.urls")),
     path("review/", include("zhifa.review.urls")),
     path("supervision/", include("zhifa.supervision.urls")),
+    path("transfers/", include("zhifa.transfers.urls")),
+    path("guidance/", include("zhifa.guidance.urls")),
+    path("gs/guidance/", include("zhifa.guidance.urls_public")),  # before the portal's catch-all include
     path("", include("zhifa.disclosure.urls")),  # /gs/ public site, /disclosure/ staff pages
     path("api/", include("zhifa.api_urls")),
     path("admin/", admin.site.urls),

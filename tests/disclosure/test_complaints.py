@@ -47,7 +47,7 @@ def test_rules(cw):
     c = complaints.do_submit_complaint(entity=cw["smj"], kind="complaint", content=TEXT)
     with pytest.raises(ActionRefused) as e:
         complaints.do_answer_complaint(c, acting_user=cw["head"], answer="")
-    assert e.value.rule == "complaint.answer"
+    assert e.value.rule == "complaint.answer_required"
     complaints.do_answer_complaint(c, acting_user=cw["head"], answer="已转交执法大队核查。")
     with pytest.raises(ActionRefused) as e:
         complaints.do_answer_complaint(c, acting_user=cw["head"], answer="再次答复内容")

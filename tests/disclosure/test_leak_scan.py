@@ -10,8 +10,9 @@ from tests import factories
 from tests.disclosure.conftest import D, decided_case
 from zhifa.cases.models import Party
 from zhifa.common.identifiers import check_id_number
-from zhifa.disclosure import actions
+from zhifa.disclosure import actions, opendata
 from zhifa.disclosure.models import Complaint
+from zhifa.guidance.models import published
 from zhifa.orgs.models import Certificate, Entity, Officer
 
 
@@ -41,6 +42,9 @@ def build(cw):
     actions.do_withdraw(pubs[1], acting_user=cw["head"], public_reason="原处罚决定已被变更")
     Officer.objects.filter(pk=cw["h1"].pk).update(phone="13700000001")
     factories.case(cw)  # a case in progress, not decided
+    from tests.supervision.transfer_helpers import published_guidance
+
+    published_guidance(cw)  # 案例指导 on the portal (issue 7 item 7)
     from zhifa.disclosure.complaints import do_submit_complaint
 
     do_submit_complaint(entity=cw["smj"], kind="complaint", content="举报某超市销售过期食品，请核查。",
@@ -58,6 +62,16 @@ def secrets():
     for o in Officer.objects.all():
         out |= {o.id_number, o.phone}
     return {s for s in out if s and len(s) >= 2}
+
+
+# 开放数据 downloads, dictionary and feed (issue 6 item 9): scanned like every other page.
+OPEN_DATA_URLS = ["/gs/data/", "/gs/data/dictionary.json", "/gs/feed.atom", "/gs/feed.atom?entity=1"] + [
+    f"/gs/data/{s}.{fmt}" for s in ("decisions", "entities", "officers", "power-items", "inspection-items",
+                                    "service-guides", "flowcharts") for fmt in ("csv", "json")]
+
+
+def body_of(resp) -> str:
+    return (b"".join(resp.streaming_content) if resp.streaming else resp.content).decode()
 
 
 def scan(text, where, secret, public_phones):
@@ -80,6 +94,8 @@ def test_no_private_data_on_any_public_page_or_api_response(cw, client):
     todo += [f"/gs/progress/?number={c.number}&code=BAD" for c in cases]
     todo += [f"/gs/cert/{n}/" for n in Certificate.objects.values_list("number", flat=True)]
     todo += [f"/gs/contact/?code={c}" for c in Complaint.objects.values_list("tracking_code", flat=True)]
+    todo += OPEN_DATA_URLS
+    todo += ["/gs/guidance/", "/gs/guidance/?q=食品"]
     pages = 0
     while todo:
         url = todo.pop()
@@ -88,7 +104,7 @@ def test_no_private_data_on_any_public_page_or_api_response(cw, client):
         seen.add(url)
         resp = client.get(url)
         assert resp.status_code in (200, 404), url
-        text = resp.content.decode()
+        text = body_of(resp)
         scan(text, url, secret, public_phones)
         pages += 1
         if resp.get("Content-Type", "").startswith("text/html"):
@@ -104,7 +120,8 @@ def test_no_private_data_on_any_public_page_or_api_response(cw, client):
         api += [f"/api/v1/public/decisions/{c.publication.pk}", f"/api/v1/public/decisions/{c.publication.pk}/proof"]
     api += [f"/api/v1/public/certificates/{n}" for n in Certificate.objects.values_list("number", flat=True)]
     api += [f"/api/v1/public/complaints/{c}" for c in Complaint.objects.values_list("tracking_code", flat=True)]
-    api += ["/api/openapi.json"]
+    api += ["/api/v1/public/guidance"] + [f"/api/v1/public/guidance/{pk}" for pk in published().values_list("pk", flat=True)]
+    api += ["/api/openapi.json", "/api/v1/public/data"] + [f"/api/v1/public/data/{s}" for s in opendata.DATASETS]
     for url in api:
         resp = client.get(url)
         assert resp.status_code in (200, 404), url
@@ -114,6 +131,13 @@ def test_no_private_data_on_any_public_page_or_api_response(cw, client):
     one = client.get(f"/api/v1/public/decisions/{cases[0].publication.pk}").json()
     assert set(one) == {"id", "title", "entity", "entity_id", "region", "kind", "category", "decision_number",
                         "target", "decided_on", "published_on", "fine_amount", "body", "ledger_seq"}
+    # Every open-data export carries exactly its documented fields; a decision the published set plus its URL.
+    for slug, ds in opendata.DATASETS.items():
+        rows = json.loads(body_of(client.get(f"/gs/data/{slug}.json")))
+        assert all(list(r) == ds.keys for r in rows), slug
+    assert set(opendata.DATASETS["decisions"].keys) == set(one) | {"url"}
+    exported = {r["id"] for r in json.loads(body_of(client.get("/gs/data/decisions.json")))}
+    assert cases[1].publication.pk not in exported and cases[3].publication.pk not in exported
     # Held (minor) and withdrawn decisions are nowhere.
     for c in (cases[1], cases[3]):
         assert client.get(f"/gs/results/{c.publication.pk}/").status_code == 404

@@ -38,6 +38,9 @@ class PublicationOut(Schema):
     withdrawal_due_on: Optional[dt.date] = None
     withdrawal_reason: str
     withdrawn_on: Optional[dt.date] = None
+    public_until: Optional[dt.date] = F(None, "公示截止日期")
+    expired_on: Optional[dt.date] = F(None, "停止公示日期")
+    expiry_cause: str = F("", "停止公示原因", "period（公示期满）| credit_repair（信用修复）")
 
 
 class PublicationDetail(PublicationOut):

@@ -176,3 +176,72 @@ def complaint_status(request, code: str):
     if c is None:
         raise Http404("查询码不正确")
     return _complaint_dict(c)
+
+
+# ---- 开放数据: one paginated list per dataset of zhifa.disclosure.opendata, typed from its dictionary
+from pydantic import Field as _PField, create_model  # noqa: E402
+
+from zhifa.disclosure import opendata  # noqa: E402
+
+_PY = {"integer": Optional[int], "string": Optional[str], "text": Optional[str], "date": Optional[str],
+       "decimal": Optional[str], "uuid": Optional[str], "url": Optional[str], "json": list[str]}
+DATA_PAGE_MAX = 500
+
+
+class DataField(Schema):
+    name: str = F(..., "字段名")
+    description: str = F(..., "说明")
+    type: str = F(..., "类型")
+
+
+class DatasetOut(Schema):
+    name: str = F(..., "数据集")
+    title: str = F(..., "名称")
+    description: str = F(..., "说明")
+    download_csv: str = F(..., "CSV 下载地址")
+    download_json: str = F(..., "JSON 下载地址")
+    api: str = F(..., "接口地址")
+    updated: Optional[str] = F(None, "最近更新")
+    update_frequency: str = F(..., "更新频率")
+    fields: list[DataField]
+
+
+class DictionaryOut(Schema):
+    publisher: str
+    licence: str = F(..., "许可协议")
+    encoding: str
+    generated_at: str
+    datasets: list[DatasetOut]
+
+
+@router.get("/data", response=responses(DictionaryOut), auth=None, summary="开放数据：数据字典")
+def data_dictionary(request):
+    return opendata.dictionary(request.build_absolute_uri("/").rstrip("/"))
+
+
+class DataQuery(Schema):
+    page: int = F(1, "页码", ge=1, le=1_000_000)
+    page_size: int = F(100, "每页条数（最多500）", ge=1, le=DATA_PAGE_MAX)
+
+
+def _data_endpoint(ds):
+    row = create_model(
+        "Data_" + ds.slug.replace("-", "_"), __base__=Schema,
+        **{f.key: (_PY[f.type], _PField(None, title=f.label, description=f.label)) for f in ds.fields})
+    page_model = create_model("DataPage_" + ds.slug.replace("-", "_"), __base__=Schema,
+                              count=(int, _PField(..., title="总数")), page=(int, _PField(..., title="页码")),
+                              pages=(int, _PField(..., title="总页数")), results=(list[row], ...))
+
+    def endpoint(request, q: Query[DataQuery]):
+        page = Paginator(ds.queryset(), q.page_size).get_page(q.page)
+        base = request.build_absolute_uri("/").rstrip("/")
+        return {"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
+                "results": [ds.row(o, base) for o in page]}
+
+    endpoint.__name__ = "data_" + ds.slug.replace("-", "_")
+    router.get(f"/data/{ds.slug}", response=responses(page_model), auth=None, summary=f"开放数据：{ds.title}",
+               description=ds.description)(endpoint)
+
+
+for _ds in opendata.DATASETS.values():
+    _data_endpoint(_ds)

@@ -5,6 +5,8 @@
     GET  /supervision/alerts?state=&kind=       visible alerts with their age
     POST /supervision/alerts/{id}/action        {action: acknowledge|assign|close, note, assignee}
     GET  /supervision/orders?state=             visible orders
+    GET  /supervision/orders/{id}/documents     its generated documents (督办通知书 …) with hashes
+    GET  /supervision/order-documents/{id}/docx | /pdf   the files
     POST /supervision/orders                    {entity | case, kind: duban|rectify, text, days, alert}
     POST /supervision/orders/{id}/reply         {text}  (the entity's agency head)
 
@@ -126,6 +128,7 @@ def alert_action(request, alert_id: int, body: AlertActionIn):
 class OrderOut(Schema):
     id: int
     kind: str
+    number: str
     entity_id: int
     case_id: Optional[int]
     alert_id: Optional[int]
@@ -144,7 +147,7 @@ class OrderIn(InSchema):
     entity: Optional[int] = F(None, "被监督主体（不填则取案件的主体）")
     case: Optional[int] = F(None, "案件")
     alert: Optional[int] = F(None, "来源预警")
-    kind: str = F(..., "类别", "duban（督办通知）或 rectify（整改通知）")
+    kind: str = F(..., "类别", "duban（督办通知）、rectify（整改通知）、suggestion（执法监督建议书）或 decision（执法监督决定书）")
     text: str = F(..., "督办/整改要求")
     days: int = F(..., "办理期限（工作日）")
 
@@ -179,3 +182,164 @@ def issue(request, body: OrderIn):
 def reply(request, order_id: int, body: ReplyIn):
     order = get_visible(SupervisionOrder, request, order_id)
     return A.do_reply_order(order, acting_user=actor(request), text=body.text)
+
+
+# ---- the documents of an order (zhifa.supervision.order_docs) ---------------------------------------
+class OrderDocumentOut(Schema):
+    id: int
+    order_id: int
+    version: int
+    number: str
+    template_version: int
+    docx_sha256: str
+    docx_size: int
+    pdf_status: str
+    pdf_sha256: str
+    pdf_error: str
+    generated_at: dt.datetime
+
+
+@router.get("/orders/{order_id}/documents", response=responses(list[OrderDocumentOut]), summary="监督文书文件")
+def order_documents(request, order_id: int):
+    order = get_visible(SupervisionOrder, request, order_id)
+    return list(order.documents.all())
+
+
+def _order_file(request, doc_id, ext):
+    from urllib.parse import quote
+
+    from django.http import FileResponse
+
+    from zhifa.documents.models import storage
+    from zhifa.documents.render import DOCX_MIME
+    from zhifa.supervision.models import OrderDocument
+
+    doc = get_visible(OrderDocument, request, doc_id)
+    path = doc.docx_path if ext == "docx" else doc.pdf_path
+    if not path:
+        raise Http404(doc.pdf_error or "PDF尚未生成")
+    resp = FileResponse(storage().open(path, "rb"), content_type=DOCX_MIME if ext == "docx" else "application/pdf")
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(doc.download_name(ext))}"
+    return resp
+
+
+@router.get("/order-documents/{doc_id}/docx", summary="下载监督文书（Word）")
+def order_document_docx(request, doc_id: int):
+    return _order_file(request, doc_id, "docx")
+
+
+@router.get("/order-documents/{doc_id}/pdf", summary="下载监督文书（PDF）")
+def order_document_pdf(request, doc_id: int):
+    return _order_file(request, doc_id, "pdf")
+
+
+# ---- 统计报表 and 年度统计年报 (zhifa.supervision.stats / reports) ---------------------------------
+#   GET  /supervision/stats/query?dims=&metrics=&year=&quarter=&month=&region=&entity=&kind=&category=&outcome=
+#   GET  /supervision/stats/report?region=&entity=&year=&quarter=&month=   the live report of a region / entity
+#   GET  /supervision/annual-reports?year=           stored annual reports in scope
+#   GET  /supervision/annual-reports/{id}            one, with its figures
+#   POST /supervision/annual-reports                 {entity, year}  generate (or regenerate)
+#   POST /supervision/annual-reports/{id}/publish    the entity's agency head
+
+
+def _stats_spec(request, **params):
+    from zhifa.supervision import stats as ST
+
+    user = actor(request)
+    spec = ST.parse_spec(user, {k: ("" if v is None else str(v)) for k, v in params.items()})
+    if spec.region is None and spec.entity is None:
+        spec.region = FIG.home_region(user)
+    return user, spec
+
+
+@router.get("/stats/query", response=responses(dict), summary="统计查询（按维度分组）")
+def stats_query(request, dims: str = "", metrics: str = "", year: Optional[int] = None,
+                quarter: Optional[int] = None, month: Optional[int] = None, region: Optional[int] = None,
+                entity: Optional[int] = None, kind: str = "", category: str = "", outcome: str = ""):
+    """dims：region、entity、kind、category、outcome、source、year、quarter、month（最多3个，逗号分隔）；
+    metrics：统计项（逗号分隔，缺省为常用项；全部统计项见返回的 available_metrics）。"""
+    from zhifa.supervision import stats as ST
+
+    user, spec = _stats_spec(request, dims=dims, metrics=metrics, year=year, quarter=quarter, month=month,
+                             region=region, entity=entity, kind=kind, category=category, outcome=outcome)
+    res = ST.query(user, spec)
+    keys = [m.key for m in res.metrics]
+    return {"period": spec.period_label, "dimensions": [{"key": k, "label": label} for k, label in res.dims],
+            "metrics": [{"key": m.key, "label": m.label, "money": m.money} for m in res.metrics],
+            "rows": [{"keys": [list(k) if isinstance(k, tuple) else k for k in r["keys"]], "labels": r["labels"],
+                      **{k: ST.jsonable(r[k]) for k in keys}} for r in res.rows],
+            "total": {k: ST.jsonable(res.total[k]) for k in keys},
+            "available_dimensions": ST.DIMENSIONS,
+            "available_metrics": {m.key: m.label for m in ST.metrics(FIG.today()).values()}}
+
+
+@router.get("/stats/report", response=responses(dict), summary="区域或执法主体的年度/季度/月度统计")
+def stats_report(request, year: Optional[int] = None, quarter: Optional[int] = None, month: Optional[int] = None,
+                 region: Optional[int] = None, entity: Optional[int] = None):
+    from zhifa.supervision import reports as REP
+    from zhifa.supervision import stats as ST
+
+    user, spec = _stats_spec(request, year=year, quarter=quarter, month=month, region=region, entity=entity)
+    return REP.region_report(user, ST.Spec(region=spec.region, entity=spec.entity, year=spec.year,
+                                           quarter=spec.quarter, month=spec.month))
+
+
+class AnnualReportOut(Schema):
+    id: int
+    entity_id: int
+    entity: str
+    year: int
+    period_start: dt.date
+    period_end: dt.date
+    final: bool
+    generated_at: dt.datetime
+    published_on: Optional[dt.date]
+    version: int
+    figures: Optional[dict] = None
+
+
+def _report_out(r, with_figures=False):
+    return {"id": r.pk, "entity_id": r.entity_id, "entity": r.entity.name, "year": r.year,
+            "period_start": r.period_start, "period_end": r.period_end, "final": r.is_final,
+            "generated_at": r.generated_at, "published_on": r.published_on, "version": r.version,
+            "figures": r.figures if with_figures else None}
+
+
+class GenerateIn(InSchema):
+    entity: int = F(..., "执法主体编号")
+    year: int = F(..., "年度")
+
+
+@router.get("/annual-reports", response=responses(list[AnnualReportOut]), summary="年度行政执法统计年报")
+def annual_reports(request, year: Optional[int] = None):
+    from zhifa.disclosure.models import AnnualReport
+
+    qs = visible(AnnualReport, request).select_related("entity")
+    if year is not None:
+        qs = qs.filter(year=year)
+    return [_report_out(r) for r in qs[:1000]]
+
+
+@router.get("/annual-reports/{report_id}", response=responses(AnnualReportOut), summary="一份统计年报（含统计数据）")
+def annual_report(request, report_id: int):
+    from zhifa.disclosure.models import AnnualReport
+
+    return _report_out(get_visible(AnnualReport, request, report_id), with_figures=True)
+
+
+@router.post("/annual-reports", response=responses(AnnualReportOut, 201), summary="生成（或重新生成）统计年报")
+def generate_report(request, body: GenerateIn):
+    from zhifa.supervision import reports as REP
+
+    entity = get_visible(Entity, request, body.entity)
+    return Status(201, _report_out(REP.do_generate_annual_report(entity, body.year, acting_user=actor(request)),
+                                   with_figures=True))
+
+
+@router.post("/annual-reports/{report_id}/publish", response=responses(AnnualReportOut), summary="公开统计年报")
+def publish_report(request, report_id: int):
+    from zhifa.disclosure.models import AnnualReport
+    from zhifa.supervision import reports as REP
+
+    report = get_visible(AnnualReport, request, report_id)
+    return _report_out(REP.do_publish_annual_report(report, acting_user=actor(request)))

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from zhifa.common.actions import ActionRefused, check_scope, log_change, snapshot
 from zhifa.common.models import ChangeLog
-from zhifa.disclosure import pipeline, redact
+from zhifa.disclosure import expiry, pipeline, redact
 from zhifa.disclosure.models import WITHDRAWAL_GROUNDS, Publication
 from zhifa.ledger import log as ledger
 
@@ -83,6 +83,7 @@ def do_approve(pub, *, acting_user, on: dt.date | None = None) -> Publication:
         before = snapshot(pub)
         pub.state, pub.approved_by = S.PUBLISHED, acting_user
         pub.published_on, pub.published_at = on or timezone.localdate(), timezone.now()
+        expiry.apply_period(pub)  # 公示期限: public_until fixed at approval
         pub.save()
         entry = ledger.append("publication", subject=pub, actor=acting_user, data={
             "publication": pub.pk, "decision_number": pub.decision_number, "entity": pub.entity.name,

@@ -16,3 +16,14 @@ class DisclosureConfig(AppConfig):
         # Issuing a decision (the "decide" transition writes a CaseEvent in its transaction)
         # queues the publication in the same transaction.
         post_save.connect(on_case_event, sender=CaseEvent, dispatch_uid="disclosure.queue_publication")
+
+        from django.db.models.signals import post_migrate
+
+        from zhifa.disclosure.search import ensure_sqlite_index
+
+        post_migrate.connect(ensure_sqlite_index, sender=self, dispatch_uid="disclosure.search_index")
+
+        from zhifa.disclosure.models import Publication
+        from zhifa.disclosure.public import clear_filter_options
+
+        post_save.connect(clear_filter_options, sender=Publication, dispatch_uid="disclosure.search_options")

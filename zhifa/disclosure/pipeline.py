@@ -17,7 +17,7 @@ from django.conf import settings
 from zhifa.cases.models import PenaltyKind
 from zhifa.common.actions import log_change
 from zhifa.common.models import ChangeLog
-from zhifa.disclosure import redact
+from zhifa.disclosure import redact, search
 from zhifa.disclosure.models import Publication
 from zhifa.legalcal.periods import add_working_days
 
@@ -122,6 +122,7 @@ def build(pub: Publication):
     pub.public_body = redact.apply(pub.source_text, spans)
     pub.public_title = f"{pub.entity.name}{pub.decision_number}行政处罚决定（{pub.public_target}）"[:300]
     pub.search_text = normalise(" ".join([pub.public_title, pub.public_body, pub.category]))
+    pub.search_tokens = search.tokens(pub.search_text)  # segmented at write time (search.py)
 
 
 def hold_reason(case) -> str:

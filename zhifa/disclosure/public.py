@@ -2,10 +2,9 @@
 (亮证), the stage of cases in progress (办理动态). Views and the public API both read through here,
 so nothing else reaches a public page.
 
-Search (settings-free, SQLite and PostgreSQL alike): `search_text` holds the public title, body
-and category lower-cased without whitespace; a query is normalised the same way and matched
-with icontains, so 1–2 character queries work; filters narrow by entity, region, category,
-date range and amount. Measured figures in docs/benchmarks.md.
+Search: zhifa/disclosure/search.py (segmented text, tsvector/pg_trgm on PostgreSQL, FTS5 on
+SQLite, exact substring semantics so 1–2 character queries work; counts estimated past 2000).
+Measured figures in docs/benchmarks.md.
 """
 from __future__ import annotations
 
@@ -17,14 +16,22 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from zhifa.disclosure import search as search_index
 from zhifa.disclosure.models import Publication
 from zhifa.disclosure.pipeline import access_code, normalise
 
 PAGE_SIZE = 20
 
 
-def published():
-    return Publication.objects.filter(state=Publication.State.PUBLISHED).select_related("entity", "entity__region")
+def published(today: dt.date | None = None):
+    """The single source of what is public: published, not withdrawn, and still within its
+    publication period (公示期限) by date, whether or not the expiry job has run yet."""
+    from django.db.models import Q
+
+    today = today or timezone.localdate()
+    return (Publication.objects.filter(state=Publication.State.PUBLISHED)
+            .filter(Q(public_until__isnull=True) | Q(public_until__gte=today))
+            .select_related("entity", "entity__region"))
 
 
 def _date(value):
@@ -41,13 +48,11 @@ def _amount(value):
         return None
 
 
-def search(params) -> tuple:
-    """(queryset, normalised query) for the GET parameters q, entity, region, category, from, to,
-    min_amount, max_amount."""
+def filtered(params) -> tuple:
+    """(published rows narrowed by the GET parameters entity, region, category, from, to,
+    min_amount, max_amount; normalised query q)."""
     qs = published()
     q = normalise(params.get("q") or "")[:50]
-    if q:
-        qs = qs.filter(search_text__icontains=q)
     if (entity := params.get("entity")) and str(entity).isdigit():
         qs = qs.filter(entity_id=int(entity))
     if region := params.get("region"):
@@ -62,7 +67,51 @@ def search(params) -> tuple:
         qs = qs.filter(fine_amount__gte=a)
     if (a := _amount(params.get("max_amount"))) is not None:
         qs = qs.filter(fine_amount__lte=a)
+    return qs, q
+
+
+def search(params) -> tuple:
+    """(queryset of every match newest first, normalised query): exact, through the text indexes."""
+    qs, q = filtered(params)
+    if q:
+        qs, _path = search_index.candidates(qs, q)
     return qs.order_by("-published_on", "-id"), q
+
+
+def search_page(params, page=1, per_page: int = PAGE_SIZE):
+    """(one page of results as search.Result — rows, count, approximate, paging; normalised query)."""
+    qs, q = filtered(params)
+    try:
+        page = int(page or 1)
+    except (TypeError, ValueError):
+        page = 1
+    return search_index.find(qs, q, page, per_page), q
+
+
+def filter_options() -> dict:
+    """The entity and category choices of the search form. Cached (a minute at most; any saved
+    publication clears it, see apps.py): at a million decisions a DISTINCT over the table costs
+    more than the search itself."""
+    from django.core.cache import cache
+    from django.db.models import Exists, OuterRef
+
+    from zhifa.orgs.models import Entity
+
+    opts = cache.get("disclosure.search.filter_options")
+    if opts is None:
+        pubs = published()
+        entities = list(Entity.objects.filter(Exists(pubs.filter(entity=OuterRef("pk")))).order_by("name")
+                        .values("pk", "name"))
+        categories = sorted(set(pubs.order_by().values_list("category", flat=True).distinct()) - {""})
+        opts = {"entities": entities, "categories": categories}
+        cache.set("disclosure.search.filter_options", opts, 60)
+    return opts
+
+
+def clear_filter_options(*args, **kwargs):
+    from django.core.cache import cache
+
+    cache.delete("disclosure.search.filter_options")
 
 
 def highlight(text: str, q: str, limit: int | None = None) -> str:

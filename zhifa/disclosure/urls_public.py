@@ -1,6 +1,7 @@
 from django.urls import path
 
 from zhifa.disclosure import views_public as v
+from zhifa.disclosure import views_reports
 
 urlpatterns = [
     path("", v.home, name="gs-home"),
@@ -14,4 +15,31 @@ urlpatterns = [
     path("contact/", v.contact, name="gs-contact"),
     path("cert/", v.certificate, name="gs-cert"),
     path("cert/<str:number>/", v.certificate, name="gs-cert-number"),
+]
+
+# 开放数据 and the Atom feed (zhifa.disclosure.opendata, feeds)
+from django.urls import re_path  # noqa: E402
+
+from zhifa.disclosure import views_opendata as od  # noqa: E402
+from zhifa.disclosure.feeds import PublicationFeed  # noqa: E402
+
+urlpatterns += [
+    path("data/", od.index, name="gs-data"),
+    path("data/dictionary.json", od.dictionary_json, name="gs-data-dictionary"),
+    re_path(r"^data/(?P<slug>[a-z-]+)\.(?P<fmt>csv|json)$", od.download, name="gs-data-download"),
+    path("feed.atom", PublicationFeed(), name="gs-feed"),
+]
+
+# 咨询投诉: the complainant's satisfaction feedback (zhifa.disclosure.views_complaints); a social
+# supervisor's personal feedback link (zhifa.supervision.views_social)
+from zhifa.disclosure import views_complaints as vc  # noqa: E402
+from zhifa.supervision import views_social as vs  # noqa: E402
+
+urlpatterns += [
+    path("contact/feedback/", vc.public_feedback, name="gs-contact-feedback"),
+    path("jiandu/<str:token>/", vs.public_feedback, name="gs-social-feedback"),
+    # 年度行政执法统计年报 (zhifa.disclosure.views_reports)
+    path("reports/", views_reports.public_list, name="gs-reports"),
+    path("reports/<int:pk>/", views_reports.public_detail, name="gs-report"),
+    path("reports/<int:pk>/report.<str:fmt>", views_reports.public_download, name="gs-report-download"),
 ]

@@ -12,9 +12,10 @@ def publications():
     from zhifa.disclosure.models import Publication
     from zhifa.ledger.models import LedgerEntry
 
-    for pub in Publication.objects.filter(state__in=["published", "withdrawn"]).iterator():
+    for pub in Publication.objects.filter(state__in=["published", "withdrawn", "expired"]).iterator():
         where = f"disclosure_publication id={pub.pk}"
         pairs = [("publication", pub.ledger_seq)] + ([("withdrawal", pub.withdrawal_seq)] if pub.state == "withdrawn" else [])
+        pairs += [("expiry", pub.expiry_seq)] if pub.state == "expired" else []
         for kind, seq in pairs:
             entry = LedgerEntry.objects.filter(seq=seq).first() if seq is not None else None
             body = json.loads(entry.body) if entry else {}

@@ -54,18 +54,14 @@ def powers(request):
 
 
 def results(request):
-    from zhifa.orgs.models import Entity
-
-    qs, q = public.search(request.GET)
-    page = Paginator(qs, public.PAGE_SIZE).get_page(request.GET.get("page"))
+    page, q = public.search_page(request.GET, request.GET.get("page"))
     rows = [{"pub": p, "title": public.highlight(p.public_title, q),
              "snippet": public.highlight(p.public_body, q, limit=120)} for p in page]
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "disclosure/public/results.html", _ctx(
         request, "results", page=page, rows=rows, q=request.GET.get("q", ""), params=params.urlencode(),
-        entities=Entity.objects.filter(publications__state="published").distinct().order_by("name"),
-        categories=sorted(set(public.published().values_list("category", flat=True)) - {""}), get=request.GET))
+        max_results=public.search_index.MAX_RESULTS, get=request.GET, **public.filter_options()))
 
 
 def _published_or_404(pk):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from zhifa.common.actions import ActionRefused
 from zhifa.common.scope import can, get_or_deny
-from zhifa.disclosure import actions, redact, timeliness
+from zhifa.disclosure import actions, actions_repair, redact, timeliness
 from zhifa.disclosure.models import WITHDRAWAL_GROUNDS, Publication
 from zhifa.disclosure.pipeline import access_code
 
@@ -27,6 +27,7 @@ def queue(request):
         "pending": pending, "labels": timeliness.LABELS, "today": today,
         "published": qs.filter(state=Publication.State.PUBLISHED).order_by("-published_on")[:50],
         "overdue_withdrawals": timeliness.overdue_withdrawals(qs, today),
+        "pending_repairs": actions_repair.pending_for(request.user),
         "per_entity": timeliness.per_entity(qs, today)})
 
 

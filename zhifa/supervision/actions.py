@@ -70,7 +70,7 @@ def do_issue_order(*, acting_user, entity, kind: str, text: str, days: int, case
     if not can_on_entity(acting_user, "issue", SupervisionOrder, entity):
         raise OutOfScope()
     if kind not in SupervisionOrder.Kind.values:
-        raise ActionRefused("validation", "类别应为督办通知或整改通知", "kind")
+        raise ActionRefused("validation", "类别应为督办通知、整改通知、执法监督建议书或执法监督决定书", "kind")
     if case is not None and case.entity_id != entity.pk:
         raise ActionRefused("supervision.case_entity", "案件不属于该执法主体", "case")
     text = (text or "").strip()
@@ -91,6 +91,10 @@ def do_issue_order(*, acting_user, entity, kind: str, text: str, days: int, case
     log_change(order, "create", acting_user=acting_user, after=snapshot(order))
     ledger.append("supervision.order", subject=order, actor=acting_user, case=case,
                   data={"kind": kind, "entity": entity.pk, "due_on": due.date.isoformat(), "text": text})
+    from zhifa.supervision.order_docs import generate_order_document
+
+    # The document (督办通知书 etc., numbered, from the active template) in the same transaction.
+    generate_order_document(order, acting_user=acting_user)
     return order
 
 

@@ -145,7 +145,46 @@ def _orders(today):
                     case_id=o.case_id)
 
 
-CHECKS = (_deadlines, _certificates, _training, _reviewers, _discretion, _repeated, _idle, _orders)
+def _complaints(today):
+    """投诉举报 not answered by their due date (zhifa.disclosure.complaints)."""
+    from zhifa.disclosure.complaints import overdue
+
+    for c in overdue(today).select_related("entity"):
+        yield Found(f"complaint:{c.pk}", K.COMPLAINT_OVERDUE, c.entity_id,
+                    f"{c.entity.name}：{c.get_kind_display()}{c.tracking_code}（{c.received_on:%Y-%m-%d}收到）"
+                    f"已于{c.due_on:%Y-%m-%d}到期，尚未答复（{c.get_state_display()}）")
+
+
+def _social_leads(today):
+    """Leads of social supervisors raised as alerts (zhifa.supervision.social): they stay until closed."""
+    from zhifa.supervision.social import leads_raised_as_alerts
+
+    for lead in leads_raised_as_alerts():
+        yield Found(f"lead:{lead.pk}", K.SOCIAL_LEAD, lead.entity_id, lead.alert.text)
+
+
+def _annual_reports(today):
+    """年度行政执法统计年报 of last year not published after 31 January (zhifa.supervision.reports)."""
+    from zhifa.supervision.reports import deadline_of, unpublished_after_deadline
+
+    for entity, year in unpublished_after_deadline(today):
+        yield Found(f"annual_report:{entity.pk}:{year}", K.ANNUAL_REPORT, entity.pk,
+                    f"{entity.name}：{year}年度行政执法统计年报应于{deadline_of(year):%Y-%m-%d}前公开，尚未公开")
+
+
+CHECKS = (_deadlines, _certificates, _training, _reviewers, _discretion, _repeated, _idle, _orders, _complaints,
+          _social_leads)
+CHECKS += (_annual_reports,)  # 年度统计年报 (issue 6 item 11)
+
+
+def _crime_transfers(today):
+    """两法衔接 periods lapsed (zhifa.transfers.checks)."""
+    from zhifa.transfers.checks import crime_transfer_lapses
+
+    yield from crime_transfer_lapses(today)
+
+
+CHECKS += (_crime_transfers,)
 
 
 def find_conditions(today) -> dict[str, Found]:

@@ -25,6 +25,9 @@ class Alert(models.Model):
         REPEATED_INSPECTION = "repeated_inspection", _("多部门重复检查")
         IDLE = "idle", _("案件长期未办理")
         ORDER_OVERDUE = "order_overdue", _("督办/整改逾期未答复")
+        ANNUAL_REPORT = "annual_report", _("年度统计年报逾期未公开")
+        COMPLAINT_OVERDUE = "complaint_overdue", _("投诉举报逾期未办结")
+        SOCIAL_LEAD = "social_lead", _("社会监督员反映问题")
 
     class State(models.TextChoices):
         OPEN = "open", _("待处理")
@@ -75,6 +78,8 @@ class SupervisionOrder(models.Model):
     class Kind(models.TextChoices):
         DUBAN = "duban", _("督办通知")
         RECTIFY = "rectify", _("整改通知")
+        SUGGESTION = "suggestion", _("执法监督建议书")
+        DECISION = "decision", _("执法监督决定书")
 
     class State(models.TextChoices):
         OPEN = "open", _("待答复")
@@ -87,6 +92,7 @@ class SupervisionOrder(models.Model):
     alert = models.ForeignKey(Alert, verbose_name=_("来源预警"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="orders")
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    number = models.CharField(_("文号"), max_length=60, blank=True)
     text = models.TextField(_("督办/整改要求"))
     issued_on = models.DateField(_("发出日期"))
     days = models.PositiveSmallIntegerField(_("办理期限（工作日）"))
@@ -111,3 +117,9 @@ class SupervisionOrder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}（{self.entity}）"
+
+
+from zhifa.supervision.models_social import SocialSupervisor, SupervisionLead  # noqa: E402,F401
+from zhifa.supervision.models_casefile import (  # noqa: E402,F401
+    AppraisalResult, AppraisalScheme, AppraisalSnapshot, CaseReview, ReviewRound, Rubric, ScoreLine)
+from zhifa.supervision.models_orderdocs import OrderDocument, OrderTemplate  # noqa: E402,F401

@@ -162,6 +162,19 @@ class Builder:
         # 演示案件 through the real case actions (county and city scales only: bijie stays fast).
         self.cases = (seed_demo_cases(self.main_entity, acting_user=self.users["officer"], log=self.log)
                       if self.scale.name != "bijie" else [])
+        if self.cases:  # 年度统计年报 of the demo entity, generated and published (zhifa.supervision.reports)
+            from zhifa.supervision.reports import seed_demo_reports
+
+            seed_demo_reports(self.main_entity, head=self.users["head"], log=self.log)
+        if self.cases:  # 移送、两法衔接、违纪线索、案例指导 through their actions (zhifa.transfers.demo)
+            from zhifa.transfers.demo import seed_demo_transfers
+
+            seed_demo_transfers(self.main_entity, users=self.users, admin=self.admin, password=DEMO_PASSWORD,
+                                log=self.log)
+        if self.cases:  # 案卷评查 (a finished round) and 评议考核 results (zhifa.supervision.demo)
+            from zhifa.supervision.demo import seed_demo_casefile
+
+            seed_demo_casefile(self.main_entity, users=self.users, log=self.log)
         return self
 
     def build_regions(self):

@@ -341,8 +341,11 @@ from zhifa.common.bench_cases import Cases  # noqa: E402  (zhifa bench cases)
 from zhifa.ledger.bench_ledger import Ledger  # noqa: E402  (zhifa bench ledger)
 from zhifa.blobs.bench_blobs import Records as Ingest  # noqa: E402  (zhifa bench ingest)
 from zhifa.records.bench import RecordsAll  # noqa: E402  (zhifa bench records = ingest + ledger)
+from zhifa.disclosure.bench_portal import Portal  # noqa: E402  (zhifa bench portal)
+from zhifa.supervision.bench import Supervision  # noqa: E402  (zhifa bench supervision)
 
-SUITES = {"foundation": Foundation, "cases": Cases, "ledger": Ledger, "ingest": Ingest, "records": RecordsAll}
+SUITES = {"foundation": Foundation, "cases": Cases, "ledger": Ledger, "ingest": Ingest, "records": RecordsAll,
+          "portal": Portal, "supervision": Supervision}
 HEADERS = ["measurement", "result", "target", "baseline", "ratio", "met"]
 
 

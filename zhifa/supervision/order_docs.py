@@ -1,0 +1,244 @@
+"""Supervision documents (督办通知书, 整改通知书, 执法监督建议书, 执法监督决定书) from administrator-editable
+.docx templates, the way zhifa.documents makes case documents: docxtpl render, stored in the documents
+storage with SHA-256, a change-log row and a ledger entry; the PDF (LibreOffice) afterwards, outside the
+transaction — by a background task after the order commits, or on request.
+
+    generate_order_document(order, acting_user=…)   inside do_issue_order's transaction
+    do_render_order_pdf(doc)                        LibreOffice, then a short transaction
+    do_upload_order_template(kind, file, acting_user=…) / do_activate_order_template(t, acting_user=…)
+
+Named rules: documents.admin_only (templates are the administrators'), documents.bad_template and
+documents.template_error (an upload must be a .docx that renders with the sample order).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from zhifa.common.actions import ActionRefused, log_change, snapshot
+from zhifa.common.models import ChangeLog
+from zhifa.documents.actions import _read_upload, _store, is_template_admin, sha256
+from zhifa.documents.render import PdfUnavailable, check_docx, convert_pdf, render_docx
+from zhifa.documents.text import cn_date
+from zhifa.ledger import log as ledger
+from zhifa.supervision.models import OrderDocument, OrderTemplate, SupervisionOrder
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_docx"
+# kind → the type code in the document number (机关代字 + code + 〔year〕 + n + 号)
+NUMBER_CODES = {"duban": "督", "rectify": "整改", "suggestion": "监建", "decision": "监决"}
+
+FIELD_HELP = [
+    ("issuer.name", "发文机关（执法监督机关，如某区司法局）"),
+    ("entity.name", "被监督的执法主体"),
+    ("doc.name / doc.number / doc.date.cn", "文书名称、文号、落款日期（如二〇二六年六月二日）"),
+    ("order.text / order.text_paras", "督办、整改、建议或决定的内容（整段 / 分段）"),
+    ("order.days / order.due_on.cn / order.issued_on.cn / order.issued_by", "办理期限（工作日）、答复期限、发出日期、发出人"),
+    ("case.present / case.number / case.title", "是否涉及具体案件；案件编号、案由"),
+    ("alert.present / alert.text / alert.first_seen.cn", "是否来源于预警；预警内容、发现日期"),
+]
+
+
+def _date(d: dt.date | None) -> dict:
+    return {"iso": d.isoformat(), "cn": cn_date(d.isoformat())} if d else {"iso": "", "cn": ""}
+
+
+def order_context(order: SupervisionOrder, *, number: str) -> dict:
+    issuer = order.issued_by.entity if order.issued_by and order.issued_by.entity_id else None
+    case, alert = order.case, order.alert
+    return {
+        "issuer": {"name": issuer.name if issuer else "执法监督机关"},
+        "entity": {"name": order.entity.name},
+        "doc": {"name": str(SupervisionOrder.Kind(order.kind).label), "number": number,
+                "date": _date(order.issued_on)},
+        "order": {"kind": order.kind, "kind_label": order.get_kind_display(), "text": order.text,
+                  "text_paras": [p.strip() for p in order.text.splitlines() if p.strip()], "days": order.days,
+                  "due_on": _date(order.due_on), "issued_on": _date(order.issued_on),
+                  "issued_by": order.issued_by.display_name or order.issued_by.username},
+        "case": {"present": case is not None, "number": case.number if case else "",
+                 "title": case.title if case else ""},
+        "alert": {"present": alert is not None, "text": alert.text if alert else "",
+                  "first_seen": _date(alert.first_seen if alert else None)},
+    }
+
+
+def sample_context(kind: str) -> dict:
+    d = dt.date(2026, 6, 2)
+    return {
+        "issuer": {"name": "某区司法局"}, "entity": {"name": "某区市场监督管理局"},
+        "doc": {"name": str(SupervisionOrder.Kind(kind).label), "number": f"某司{NUMBER_CODES[kind]}〔2026〕1号",
+                "date": _date(d)},
+        "order": {"kind": kind, "kind_label": str(SupervisionOrder.Kind(kind).label), "text": "请依法作出处理决定。",
+                  "text_paras": ["请依法作出处理决定。", "并说明超期原因。"], "days": 5, "due_on": _date(dt.date(2026, 6, 9)),
+                  "issued_on": _date(d), "issued_by": "监督员"},
+        "case": {"present": True, "number": "某市监立〔2026〕1号", "title": "销售过期食品案"},
+        "alert": {"present": True, "text": "某市监立〔2026〕1号：作出行政处罚决定期限已于2026-06-01届满，尚未完成",
+                  "first_seen": _date(d)},
+    }
+
+
+# ---- templates ------------------------------------------------------------------------------------
+def _create_template(kind, data, *, is_builtin, uploaded_by, note="", activate=True) -> OrderTemplate:
+    digest = sha256(data)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                version = (OrderTemplate.objects.filter(kind=kind).aggregate(m=Max("version"))["m"] or 0) + 1
+                if activate:
+                    OrderTemplate.objects.filter(kind=kind, active=True).update(active=False)
+                path = _store(f"templates/supervision/{kind}/v{version}-{digest[:12]}.docx", data)
+                return OrderTemplate.objects.create(kind=kind, version=version, file_path=path, sha256=digest,
+                                                    size=len(data), is_builtin=is_builtin, active=activate,
+                                                    note=note[:300], uploaded_by=uploaded_by)
+        except IntegrityError:
+            continue  # a concurrent upload took the version number: count again
+    raise ActionRefused("documents.busy", "模板正在被他人更新，请稍后重试")
+
+
+def builtin_template(kind: str) -> OrderTemplate:
+    """The shipped default as a template row; a changed shipped file becomes a new builtin version,
+    active only if the active one was a builtin too (an administrator's upload is never replaced)."""
+    data = (TEMPLATES_DIR / f"{kind}.docx").read_bytes()
+    latest = OrderTemplate.objects.filter(kind=kind, is_builtin=True).order_by("-version").first()
+    if latest is not None and latest.sha256 == sha256(data):
+        return latest
+    active = OrderTemplate.objects.filter(kind=kind, active=True).first()
+    t = _create_template(kind, data, is_builtin=True, uploaded_by=None, note="系统内置默认模板",
+                         activate=active is None or active.is_builtin)
+    log_change(t, ChangeLog.Action.CREATE, acting_user=None, after=snapshot(t), reason="载入系统内置监督文书模板")
+    return t
+
+
+def template_for(kind: str) -> OrderTemplate:
+    builtin = builtin_template(kind)
+    return OrderTemplate.objects.filter(kind=kind, active=True).first() or builtin
+
+
+def _check_kind(kind):
+    if kind not in SupervisionOrder.Kind.values:
+        raise ActionRefused("validation", "文书类别应为督办通知、整改通知、执法监督建议书或执法监督决定书", "kind")
+
+
+@transaction.atomic
+def do_upload_order_template(kind: str, file, *, acting_user, note: str = "") -> OrderTemplate:
+    if not is_template_admin(acting_user):
+        raise ActionRefused("documents.admin_only", "只有系统管理员可以上传文书模板")
+    _check_kind(kind)
+    data = _read_upload(file)
+    check_docx(data)
+    render_docx(data, sample_context(kind))  # refuses with documents.template_error, naming the problem
+    builtin_template(kind)  # the shipped default stays on record as an earlier version
+    t = _create_template(kind, data, is_builtin=False, uploaded_by=acting_user, note=note)
+    log_change(t, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(t),
+               reason=f"上传{SupervisionOrder.Kind(kind).label}模板第{t.version}版" + (f"：{note}" if note else ""))
+    return t
+
+
+@transaction.atomic
+def do_activate_order_template(template: OrderTemplate, *, acting_user) -> OrderTemplate:
+    if not is_template_admin(acting_user):
+        raise ActionRefused("documents.admin_only", "只有系统管理员可以启用文书模板")
+    t = OrderTemplate.objects.select_for_update().get(pk=template.pk)
+    if t.active:
+        return t
+    before = snapshot(t)
+    OrderTemplate.objects.filter(kind=t.kind, active=True).update(active=False)
+    t.active = True
+    t.save(update_fields=["active"])
+    log_change(t, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(t),
+               reason=f"启用{SupervisionOrder.Kind(t.kind).label}模板第{t.version}版")
+    return t
+
+
+# ---- numbers and generation -----------------------------------------------------------------------
+def next_order_number(issuer, kind: str, year: int) -> str:
+    """Gap-free per issuing body, kind and year (the counter row is locked in the caller's transaction)."""
+    from zhifa.cases.models import NumberCounter
+
+    key = dict(entity_id=issuer.pk, doc_type=f"supervision_{kind}", year=year)
+    for _attempt in range(5):
+        counter = NumberCounter.objects.select_for_update().filter(**key).first()
+        if counter is None:
+            try:
+                with transaction.atomic():
+                    NumberCounter.objects.create(**key, last=0)
+            except IntegrityError:
+                pass
+            continue
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        return f"{issuer.short_code or issuer.name}{NUMBER_CODES[kind]}〔{year}〕{counter.last}号"
+    raise RuntimeError("could not obtain a number counter")
+
+
+def generate_order_document(order: SupervisionOrder, *, acting_user) -> OrderDocument:
+    """The order's document (a new version each call), inside the caller's transaction; the PDF is
+    rendered after commit (background task) — see schedule_pdf."""
+    number = order.number
+    if not number and acting_user.entity_id:
+        number = next_order_number(acting_user.entity, order.kind, order.issued_on.year)
+    ctx = order_context(order, number=number)
+    template = template_for(order.kind)
+    docx = render_docx(_read(template), ctx)
+    digest = sha256(docx)
+    latest = order.documents.order_by("-version").first()
+    version = (latest.version if latest else 0) + 1
+    path = _store(f"supervision/{order.entity_id}/{order.pk}/v{version}-{digest[:12]}.docx", docx)
+    doc = OrderDocument.objects.create(order=order, version=version, number=number, template=template,
+                                       template_version=template.version, docx_path=path, docx_sha256=digest,
+                                       docx_size=len(docx), context=ctx, generated_by=acting_user)
+    log_change(doc, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(doc),
+               reason=f"生成{order.get_kind_display()}第{version}版" + (f"（{number}）" if number else ""))
+    ledger.append("supervision.document", subject=doc, actor=acting_user, case=order.case,
+                  data={"order": order.pk, "kind": order.kind, "version": version, "number": number,
+                        "docx_sha256": digest})
+    if number and order.number != number:
+        SupervisionOrder.objects.filter(pk=order.pk).update(number=number)
+        order.number = number
+    schedule_pdf(doc)
+    return doc
+
+
+def _read(template: OrderTemplate) -> bytes:
+    from zhifa.documents.models import storage
+
+    with storage().open(template.file_path, "rb") as fh:
+        return fh.read()
+
+
+def schedule_pdf(doc: OrderDocument):
+    from zhifa.supervision.tasks import render_order_pdf_task
+
+    transaction.on_commit(lambda: render_order_pdf_task.enqueue(doc.pk))
+
+
+def do_render_order_pdf(doc: OrderDocument, *, acting_user=None) -> OrderDocument:
+    """The PDF of a generated .docx; never raises for a conversion problem (the row says why)."""
+    from zhifa.documents.models import storage
+
+    with storage().open(doc.docx_path, "rb") as fh:
+        docx = fh.read()
+    error, path = "", ""
+    try:
+        pdf = convert_pdf(docx)
+    except PdfUnavailable as e:
+        pdf, error = None, str(e)[:500]
+    if pdf is not None:
+        path = _store(doc.docx_path.rsplit(".", 1)[0] + ".pdf", pdf)
+    with transaction.atomic():
+        row = OrderDocument.objects.select_for_update().get(pk=doc.pk)
+        before = snapshot(row)
+        if pdf is not None:
+            row.pdf_status, row.pdf_path, row.pdf_sha256, row.pdf_size, row.pdf_error = (
+                OrderDocument.PdfStatus.READY, path, sha256(pdf), len(pdf), "")
+        else:
+            row.pdf_status, row.pdf_error = OrderDocument.PdfStatus.UNAVAILABLE, error
+        row.save(update_fields=["pdf_status", "pdf_path", "pdf_sha256", "pdf_size", "pdf_error"])
+        log_change(row, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(row),
+                   reason="生成PDF" if pdf is not None else f"PDF未生成：{error}")
+        if pdf is not None:
+            ledger.append("supervision.document_pdf", subject=row, actor=acting_user, case=row.order.case_id,
+                          data={"pdf_sha256": row.pdf_sha256, "pdf_size": row.pdf_size})
+    return row
