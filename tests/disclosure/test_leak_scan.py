@@ -1,6 +1,7 @@
 """Walk every public page and public API response of a world with decided, published, held and
 withdrawn cases and fail on any ID number, phone number, home address or natural person's full
 name of the data (and on any valid ID number or mobile number at all)."""
+import datetime as dt
 import json
 import re
 from html.parser import HTMLParser
@@ -12,8 +13,13 @@ from zhifa.cases.models import Party
 from zhifa.common.identifiers import check_id_number
 from zhifa.disclosure import actions, opendata
 from zhifa.disclosure.models import Complaint
+from zhifa.disclosure.models import AnnualReport
+from zhifa.common.xlsx import XLSX_CONTENT_TYPE
+from tests.disclosure.test_reports import xlsx_text
 from zhifa.guidance.models import published
 from zhifa.orgs.models import Certificate, Entity, Officer
+from zhifa.supervision import social
+from zhifa.supervision.models_social import SocialSupervisor
 
 
 class Links(HTMLParser):
@@ -25,6 +31,10 @@ class Links(HTMLParser):
         href = dict(attrs).get("href") if tag == "a" else None
         if href:
             self.links.append(href)
+
+
+# 年度统计年报: the list (its links lead to each report and its .xlsx).
+REPORT_URLS = ["/gs/reports/", "/gs/reports/?year=2026"]
 
 
 def build(cw):
@@ -49,6 +59,26 @@ def build(cw):
 
     do_submit_complaint(entity=cw["smj"], kind="complaint", content="举报某超市销售过期食品，请核查。",
                         contact="13911112222", client="leak-scan")
+    # 投诉举报 handling and 社会监督员 (issue 7): a hotline complaint with a named complainant, handled
+    # and answered; a social supervisor's personal page with a lead.
+    from zhifa.disclosure import complaints as C
+    from zhifa.supervision import social
+
+    c = C.do_register_complaint(acting_user=cw["sup_county"], kind="complaint", source="12345",
+                                content="12345转办：某药店销售处方药不凭处方，请查处。", complainant="郑秀英",
+                                contact="13655556666", entity=cw["smj"])
+    C.do_add_step(c, acting_user=cw["officer"], note="电话联系郑秀英（13655556666）了解情况")
+    C.do_answer_complaint(c, acting_user=cw["head"], answer="经核查，已责令该药店整改。")
+    s = social.do_appoint_supervisor(acting_user=cw["sup_county"], name="何律师", kind="lawyer",
+                                     contact="13577778888", appointed_on=dt.date(2026, 1, 1),
+                                     term_ends_on=dt.date(2030, 12, 31))
+    social.do_submit_lead(social.token_for(s), content="某执法人员检查时未出示执法证件。", entity=cw["smj"],
+                          on=dt.date(2026, 4, 20))
+    # 年度统计年报 (issue 6 item 11): published, with its downloads.
+    from zhifa.supervision import reports
+
+    reports.do_publish_annual_report(reports.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"]),
+                                     acting_user=cw["head"])
     return cases
 
 
@@ -59,6 +89,8 @@ def secrets():
         if p.kind == "person":
             out |= {p.name, p.address}
     out |= set(Complaint.objects.values_list("contact", flat=True))
+    out |= set(Complaint.objects.values_list("complainant", flat=True))
+    out |= set(SocialSupervisor.objects.values_list("contact", flat=True))
     for o in Officer.objects.all():
         out |= {o.id_number, o.phone}
     return {s for s in out if s and len(s) >= 2}
@@ -94,17 +126,21 @@ def test_no_private_data_on_any_public_page_or_api_response(cw, client):
     todo += [f"/gs/progress/?number={c.number}&code=BAD" for c in cases]
     todo += [f"/gs/cert/{n}/" for n in Certificate.objects.values_list("number", flat=True)]
     todo += [f"/gs/contact/?code={c}" for c in Complaint.objects.values_list("tracking_code", flat=True)]
+    todo += [f"/gs/jiandu/{social.token_for(s)}/" for s in SocialSupervisor.objects.all()]
     todo += OPEN_DATA_URLS
     todo += ["/gs/guidance/", "/gs/guidance/?q=食品"]
+    todo += REPORT_URLS
     pages = 0
     while todo:
         url = todo.pop()
         if url in seen:
             continue
         seen.add(url)
+        if url.endswith(".pdf"):  # rendered from the same figures as the .xlsx, which is scanned
+            continue
         resp = client.get(url)
         assert resp.status_code in (200, 404), url
-        text = body_of(resp)
+        text = xlsx_text(resp) if resp.get("Content-Type") == XLSX_CONTENT_TYPE else body_of(resp)
         scan(text, url, secret, public_phones)
         pages += 1
         if resp.get("Content-Type", "").startswith("text/html"):
@@ -115,12 +151,18 @@ def test_no_private_data_on_any_public_page_or_api_response(cw, client):
                 if urlparse(full).path.startswith("/gs/") and full not in seen:
                     todo.append(full)
     assert pages >= 20
+    for pk in AnnualReport.objects.values_list("pk", flat=True):  # the walk reached each report and its workbook
+        assert {f"/gs/reports/{pk}/", f"/gs/reports/{pk}/report.xlsx"} <= seen
     api = ["/api/v1/public/decisions", "/api/v1/public/decisions?q=食品", "/api/v1/public/progress"]
     for c in cases:
         api += [f"/api/v1/public/decisions/{c.publication.pk}", f"/api/v1/public/decisions/{c.publication.pk}/proof"]
     api += [f"/api/v1/public/certificates/{n}" for n in Certificate.objects.values_list("number", flat=True)]
     api += [f"/api/v1/public/complaints/{c}" for c in Complaint.objects.values_list("tracking_code", flat=True)]
+    api += [f"/api/v1/complaints/track/{c}" for c in Complaint.objects.values_list("tracking_code", flat=True)]
+    api += [f"/api/v1/social/feedback/{social.token_for(s)}" for s in SocialSupervisor.objects.all()]
     api += ["/api/v1/public/guidance"] + [f"/api/v1/public/guidance/{pk}" for pk in published().values_list("pk", flat=True)]
+    api += ["/api/v1/public/reports"] + [f"/api/v1/public/reports/{pk}" for pk in
+                                          AnnualReport.objects.values_list("pk", flat=True)]
     api += ["/api/openapi.json", "/api/v1/public/data"] + [f"/api/v1/public/data/{s}" for s in opendata.DATASETS]
     for url in api:
         resp = client.get(url)

@@ -310,3 +310,10 @@ def test_api_round_sample_assign_score_results(cw, files):
     r = ApiClient(cw["admin"]).post("/casefile/rubrics", {"kind": "inspection", "name": "x", "items": [
         {"code": "A1", "category": "subject", "text": "主体", "points": 90}]})
     assert r.status_code == 409 and r.json()["rule"] == "casefile.rubric_total"
+    rub = Rubric.objects.get(kind="inspection", region__isnull=True)
+    r = sup._send("put", f"/casefile/rubrics/{rub.pk}", {"name": rub.name, "items": rub.items})
+    assert r.status_code == 409 and r.json()["rule"] == "casefile.rubric_editor"
+    r = ApiClient(cw["admin"])._send("put", f"/casefile/rubrics/{rub.pk}", {"name": rub.name, "items": rub.items,
+                                                                          "reason": "重新发布"})
+    assert r.status_code == 200 and r.json()["version"] == 2
+    assert sup.get(f"/casefile/reviews/{review_id}").json()["rubric_version"] == 1

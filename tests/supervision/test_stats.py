@@ -279,3 +279,39 @@ def test_annual_report_api(cw, cases, client):
     assert client.get("/api/v1/supervision/stats/report?year=2026").json()["summary"]["all"] == 3
     client.force_login(cw["sup_county"])
     assert [x["id"] for x in client.get("/api/v1/supervision/annual-reports").json()] == [pk]
+
+
+# ---- the demo region (`zhifa seed county`) --------------------------------------------------------
+
+from tests.supervision.test_yearly import seeded  # noqa: E402,F401  (module-scoped seeded demo)
+
+
+@pytest.mark.slow
+def test_yearly_report_of_the_demo_region_matches_cases_one_by_one(seeded):  # noqa: F811
+    from zhifa.orgs.models import User
+
+    today = timezone.localdate()
+    sup = User.objects.get(username="citysupervisor")
+    region = FIG.home_region(sup)
+    cases = [c for c in Case.objects.select_related("entity__region") if c.entity.region.path.startswith(region.path)]
+    years = {case_date(c).year for c in cases}
+    assert len(cases) >= 15
+    for year in sorted(years):
+        mine = [c for c in cases if case_date(c).year == year]
+        rep = R.region_report(sup, S.Spec(region=region, year=year), today)
+        assert rep["summary"] == {k: S.jsonable(v) for k, v in expected(mine, today).items()}, year
+        for row in rep["entities"]:
+            of = expected([c for c in mine if c.entity_id == row["key"]], today)
+            assert {k: row[k] for k in R.TABLE_KEYS} == {k: S.jsonable(of[k]) for k in R.TABLE_KEYS}
+        for row in rep["tables"]["by_kind"]:
+            assert row["all"] == sum(1 for c in mine if c.kind == row["key"])
+        for row in rep["tables"]["by_outcome"]:
+            assert row["all"] == sum(1 for c in mine if outcome_of(c) == row["key"])
+    # The demo entity's report, generated and published by the seed through the actions.
+    demo = AnnualReport.objects.get(entity__name="七星关区市场监督管理局", year=today.year)
+    assert demo.published_on is not None
+    # A snapshot: the cases that existed when it was generated (later parts of the seed add more).
+    of = [c for c in cases if c.entity_id == demo.entity_id and case_date(c).year == today.year
+          and c.created_at <= demo.generated_at]
+    assert demo.figures["summary"]["all"] == len(of) >= 10
+    assert demo.figures["summary"]["penalty"] == sum(1 for c in of if outcome_of(c) == "penalty") > 0

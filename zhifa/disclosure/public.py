@@ -56,7 +56,11 @@ def filtered(params) -> tuple:
     if (entity := params.get("entity")) and str(entity).isdigit():
         qs = qs.filter(entity_id=int(entity))
     if region := params.get("region"):
-        qs = qs.filter(entity__region__code__startswith=str(region)[:9])
+        from zhifa.orgs.models import Entity
+
+        # the region's entities as a list: lets the planner filter without joining per row
+        qs = qs.filter(entity_id__in=list(Entity.objects.filter(region__code__startswith=str(region)[:9])
+                                          .values_list("id", flat=True)))
     if category := params.get("category"):
         qs = qs.filter(category=category)
     if d := _date(params.get("from")):
@@ -108,10 +112,22 @@ def filter_options() -> dict:
     return opts
 
 
+def published_count() -> int:
+    """How many decisions are public (the home page's figure): cached like filter_options, since
+    counting a million rows on every visit to the home page would cost more than the page."""
+    from django.core.cache import cache
+
+    n = cache.get("disclosure.published_count")
+    if n is None:
+        n = published().count()
+        cache.set("disclosure.published_count", n, 60)
+    return n
+
+
 def clear_filter_options(*args, **kwargs):
     from django.core.cache import cache
 
-    cache.delete("disclosure.search.filter_options")
+    cache.delete_many(["disclosure.search.filter_options", "disclosure.published_count"])
 
 
 def highlight(text: str, q: str, limit: int | None = None) -> str:

@@ -19,7 +19,7 @@ def _ctx(request, module, **kw):
 def home(request):
     latest = public.published()[:10]
     return render(request, "disclosure/public/home.html", _ctx(
-        request, "home", latest=latest, published_count=public.published().count(),
+        request, "home", latest=latest, published_count=public.published_count(),
         withdrawn=Publication.objects.filter(state=Publication.State.WITHDRAWN).order_by("-withdrawn_on")[:10]))
 
 

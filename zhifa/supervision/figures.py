@@ -1,6 +1,12 @@
 """Live supervision figures (cases by kind and state, decisions, fines, hearings, reviews,
 overdue deadlines) per region level, entity and officer. Every figure is the count of
 `metric_cases(...)`, so a figure and the list behind it can never disagree.
+
+At province scale (a million cases) aggregating on every request is too slow, so the background alerts
+task also builds a rollup (FigureRollup: per entity, year, kind and open/finished). totals / by_entity /
+by_child_region read it only while it is fresh: built today, and no case or transition since (the
+newest case and CaseEvent ids are unchanged) — otherwise they aggregate the cases live, as before, and
+the transition has already asked the task for a rebuild. Lists behind figures are always live.
 """
 from __future__ import annotations
 
@@ -75,22 +81,130 @@ def metric_cases(user, metric: str, today, **where):
 
 
 def totals(user, today, **where) -> dict:
+    rows = _rollup(user, today, **where)
+    if rows is not None:
+        return _from_rollup(rows.aggregate(**ROLLUP_SUMS))
     return _clean(scoped_cases(user, **where).order_by().aggregate(**_aggregates(today)))
 
 
 def by_entity(user, today, region=None, year=None) -> list[dict]:
-    rows = (scoped_cases(user, region=region, year=year).order_by().values("entity_id", "entity__name", "entity__region__name")
+    keys = ("entity_id", "entity__name", "entity__region__name")
+    rows = _rollup(user, today, region=region, year=year)
+    if rows is not None:
+        rows = rows.values(*keys).annotate(**ROLLUP_SUMS).order_by("entity__region__path", "entity__name")
+        return [{**{k: r[k] for k in keys}, **_from_rollup(r)} for r in rows]
+    rows = (scoped_cases(user, region=region, year=year).order_by().values(*keys)
             .annotate(**_aggregates(today)).order_by("entity__region__path", "entity__name"))
     return [_clean(r) for r in rows]
 
 
 def by_child_region(user, today, region: Region, year=None) -> list[dict]:
+    """One aggregate grouped by the entities' regions, folded into the child regions in Python."""
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    rows = _rollup(user, today, region=region, year=year)
+    if rows is not None:
+        grouped = [{"path": r["entity__region__path"], **_from_rollup(r)}
+                   for r in rows.values("entity__region__path").annotate(**ROLLUP_SUMS)]
+    else:
+        grouped = [{"path": r.pop("entity__region__path"), **_clean(r)}
+                   for r in scoped_cases(user, region=region, year=year).order_by()
+                   .values("entity__region__path").annotate(**_aggregates(today))]
     out = []
-    for child in Region.objects.filter(parent=region).order_by("code"):
-        row = totals(user, today, region=child, year=year)
+    for child in children:
+        mine = [r for r in grouped if r["path"].startswith(child.path)]
+        if not mine:
+            continue
+        row = {k: sum((r[k] for r in mine), Decimal(0) if k == "fines" else 0) for k in mine[0] if k != "path"}
         if row["all"]:
             out.append({"region": child, **row})
     return out
+
+
+# ---- the rollup -------------------------------------------------------------------------------------
+ROLLUP_METRICS = ("all", "open", "finished", *Kind.values, "decided", "fined", "hearing", "reviewed", "overdue")
+ROLLUP_SUMS = {
+    "all": Sum("n_all"), "open": Sum("n_all", filter=Q(is_open=True)),
+    "finished": Sum("n_all", filter=Q(is_open=False)),
+    **{k: Sum("n_all", filter=Q(kind=k)) for k in Kind.values},
+    **{k: Sum(f"n_{k}") for k in ("decided", "fined", "hearing", "reviewed", "overdue")},
+    "fines": Sum("sum_fines"),
+}
+USE_ROLLUP = True  # the benchmark switches it off to time the live aggregation
+
+
+def _from_rollup(row) -> dict:
+    out = {k: row.get(k) or 0 for k in ROLLUP_METRICS}
+    out["fines"] = row.get("fines") or Decimal("0")
+    return out
+
+
+def _watermark():
+    from zhifa.cases.models import CaseEvent
+
+    return (Case.objects.order_by("-id").values_list("id", flat=True).first() or 0,
+            CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0)
+
+
+def rollup_fresh(today) -> bool:
+    from zhifa.supervision.models import FigureRollupState
+
+    state = FigureRollupState.objects.filter(pk=1).first()
+    return state is not None and state.built_for == today and (state.case_max, state.event_max) == _watermark()
+
+
+def _rollup(user, today, *, region=None, entity=None, officer=None, year=None):
+    """The rollup rows for a supervisor's (or superuser's) query, or None: use the live aggregation."""
+    from zhifa.common.roles import Role
+    from zhifa.supervision.models import FigureRollup
+
+    if not USE_ROLLUP or officer is not None or set(metrics(today)) != set(ROLLUP_METRICS):
+        return None
+    if not (user.is_superuser or (user.role == Role.SUPERVISOR and user.entity_id)):
+        return None
+    if not rollup_fresh(today):
+        return None
+    rows = FigureRollup.objects.all()
+    if not user.is_superuser:
+        rows = rows.filter(entity__region__path__startswith=user.entity.region.path)
+    if region is not None:
+        rows = rows.filter(entity__region__path__startswith=region.path)
+    if entity is not None:
+        rows = rows.filter(entity=entity)
+    if year is not None:
+        rows = rows.filter(year=int(year))
+    return rows
+
+
+def refresh_rollup(today) -> dict:
+    """Rebuild the rollup from the cases (one GROUP BY) in one transaction; the background task runs it."""
+    import time
+
+    from django.db import transaction
+    from django.db.models import BooleanField, ExpressionWrapper
+    from django.db.models.functions import Coalesce, ExtractYear
+
+    from zhifa.supervision.models import FigureRollup, FigureRollupState
+
+    t = time.perf_counter()
+    m = metrics(today)
+    with transaction.atomic():
+        mark = _watermark()
+        rows = (Case.objects.order_by()
+                .annotate(y=ExtractYear(Coalesce("filed_on", "registered_on")),
+                          o=ExpressionWrapper(~Q(state__in=TERMINAL_STATES), output_field=BooleanField()))
+                .values("entity_id", "y", "kind", "o")
+                .annotate(n=Count("id"), **{k: Count("id", filter=m[k][1])
+                                            for k in ("decided", "fined", "hearing", "reviewed", "overdue")},
+                          f=Sum("fine_amount", filter=Q(decided_on__isnull=False, fine_amount__gt=0))))
+        objs = [FigureRollup(entity_id=r["entity_id"], year=r["y"], kind=r["kind"], is_open=bool(r["o"]),
+                             n_all=r["n"], n_decided=r["decided"], n_fined=r["fined"], n_hearing=r["hearing"],
+                             n_reviewed=r["reviewed"], n_overdue=r["overdue"], sum_fines=r["f"] or 0) for r in rows]
+        FigureRollup.objects.all().delete()
+        FigureRollup.objects.bulk_create(objs, batch_size=5000)
+        seconds = time.perf_counter() - t
+        FigureRollupState.objects.update_or_create(pk=1, defaults={"built_for": today, "case_max": mark[0],
+                                                                  "event_max": mark[1], "seconds": seconds})
+    return {"rows": len(objs), "seconds": seconds}
 
 
 def by_officer(user, today, entity, year=None) -> list[dict]:

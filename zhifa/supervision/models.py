@@ -123,3 +123,4 @@ from zhifa.supervision.models_social import SocialSupervisor, SupervisionLead  #
 from zhifa.supervision.models_casefile import (  # noqa: E402,F401
     AppraisalResult, AppraisalScheme, AppraisalSnapshot, CaseReview, ReviewRound, Rubric, ScoreLine)
 from zhifa.supervision.models_orderdocs import OrderDocument, OrderTemplate  # noqa: E402,F401
+from zhifa.supervision.models_figures import FigureRollup, FigureRollupState  # noqa: E402,F401

@@ -181,7 +181,7 @@ def do_convert_lead(lead, *, acting_user, to: str, entity=None, note: str = "", 
     from zhifa.disclosure.complaints import do_register_complaint
     from zhifa.supervision.actions import do_issue_order
 
-    lead = SupervisionLead.objects.select_for_update().select_related("supervisor", "entity").get(pk=lead.pk)
+    lead = SupervisionLead.objects.select_for_update().get(pk=lead.pk)
     check_scope(acting_user, lead, "change")
     if lead.state != SupervisionLead.State.NEW:
         raise ActionRefused("lead.handled_once", "该线索已处理", "to")

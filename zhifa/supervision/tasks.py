@@ -51,8 +51,13 @@ def _jsonable(value):
 @task()
 def recompute_alerts_task(today: str | None = None) -> dict:
     from zhifa.supervision.alerts import recompute_alerts
+    from zhifa.supervision.figures import refresh_rollup
 
-    return _jsonable(recompute_alerts(_day(today)))
+    day = _day(today)
+    out = recompute_alerts(day)
+    # The supervision home's pre-aggregated figures, rebuilt on the same debounce and clock.
+    out["figures"] = refresh_rollup(day)
+    return _jsonable(out)
 
 
 @task()

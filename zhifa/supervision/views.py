@@ -20,6 +20,7 @@ from zhifa.supervision import actions as A
 from zhifa.supervision import figures as F
 from zhifa.supervision.models import Alert, SupervisionOrder
 
+HOME_ENTITIES = 100  # entities listed (and charted) on a region's home; the busiest first
 COLUMNS = ["all", "open", "penalty_general", "penalty_simple", "inspection", "coercive", "decided", "hearing",
            "reviewed", "overdue"]
 
@@ -59,7 +60,12 @@ def home(request):
         if region is None or not F.region_allowed(user, region):
             raise Http404
     y = {"year": year} if year else {}
-    entities = [_cells(r, entity=r["entity_id"], **y) for r in F.by_entity(user, today, region=region, year=year)]
+    rows = F.by_entity(user, today, region=region, year=year)
+    entity_count = len(rows)
+    if entity_count > HOME_ENTITIES:  # a province has thousands: show the busiest, the regions lead to the rest
+        keep = {r["entity_id"] for r in sorted(rows, key=lambda r: -r["all"])[:HOME_ENTITIES]}
+        rows = [r for r in rows if r["entity_id"] in keep]
+    entities = [_cells(r, entity=r["entity_id"], **y) for r in rows]
     chart = {"entities": [r["entity__name"] for r in entities], "ids": [r["entity_id"] for r in entities],
              "series": [{"key": k, "name": label, "data": [r[k] for r in entities]}
                         for k, label in _columns(today)[2:6]],
@@ -68,6 +74,7 @@ def home(request):
            "total": _cells(F.totals(user, today, region=region, year=year), region=region.pk, **y),
            "children": [_cells(r, region=r["region"].pk, **y) for r in F.by_child_region(user, today, region, year)],
            "year": year, "years": range(today.year, today.year - 6, -1), "entities": entities,
+           "entity_count": entity_count,
            "columns": _columns(today),
            "chart": chart, "chart_url": reverse("supervision-cases"),
            "open_alerts": Alert.objects.restrict(user).exclude(state=Alert.State.CLOSED)

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from zhifa.cases import actions as CA
 from zhifa.cases.models import Case
+from zhifa.legalcal.periods import CalendarUnknown
 from zhifa.common.actions import ActionRefused
+from zhifa.common.identifiers import make_credit_code
 from zhifa.common.roles import Role
 from zhifa.orgs.models import Entity, Officer, User
 
@@ -49,9 +51,9 @@ def seed_demo_transfers(entity, *, users, admin, password, log=None):
         _crime(entity, users, today)
         _discipline(entity, users, today)
         _guidance(entity, users, log)
-    except ActionRefused as e:  # a demo never stops the seed; say what was left out
+    except (ActionRefused, CalendarUnknown) as e:  # a demo never stops the seed; say what was left out
         logger.warning("演示移送数据未完整生成：%s", e)
-        log(f"  警告：演示移送数据未完整生成（{e.message}）")
+        log(f"  警告：演示移送数据未完整生成（{getattr(e, 'message', e)}）")
 
 
 def _agency(entity, users, admin, password, today, log):
@@ -61,7 +63,8 @@ def _agency(entity, users, admin, password, today, log):
     if receiver is None:
         return
     rhead = _head_of(receiver, admin, password)
-    party = {"kind": "org", "name": "毕节市七星关区清源洗车场", "credit_code": "92520502MA6GQ2LX4J",
+    party = {"kind": "org", "name": "毕节市七星关区清源洗车场",
+             "credit_code": make_credit_code("520502", "MA6GQ2LX", authority="9"),
              "legal_representative": "黄德明", "address": "贵州省毕节市七星关区碧海街道麻园路12号"}
     on = today - dt.timedelta(days=6)
     case = _register(entity, users["officer"], "毕节市七星关区清源洗车场未经处理排放洗车废水案", party,
@@ -73,7 +76,8 @@ def _agency(entity, users, admin, password, today, log):
     officers = list(Officer.objects.filter(entity=receiver, status="active").order_by("pk")[:2])
     T.do_accept_transfer(t, acting_user=rhead, note="案件材料及证据清单已收到", open_case=len(officers) == 2,
                          officers=list(zip(officers, ("lead", "assist"))), on=on + dt.timedelta(days=2))
-    party2 = {"kind": "org", "name": "毕节市七星关区佳美装饰材料经营部", "credit_code": "92520502MA6HD8TR1K",
+    party2 = {"kind": "org", "name": "毕节市七星关区佳美装饰材料经营部",
+              "credit_code": make_credit_code("520502", "MA6HD8TR", authority="9"),
               "legal_representative": "肖海波", "address": "贵州省毕节市七星关区洪山街道建设路88号"}
     case2 = _register(entity, users["officer"], "毕节市七星关区佳美装饰材料经营部露天焚烧废弃包装物案", party2,
                       "巡查发现当事人在店外空地焚烧废弃包装物，产生大量烟尘。", on)
@@ -138,5 +142,5 @@ def _guidance(entity, users, log):
     g = G.do_edit_guidance(g, acting_user=sup, title=f"{case.field or '市场监管'}领域：{case.title[:60]}", body=g.body,
                            key_points="当事人积极配合调查并及时改正的，可依照裁量基准从轻处罚，但应在决定书中说明从轻的事实和理由。",
                            significance="明确从轻处罚情节的认定与说理要求，统一辖区同类案件的裁量尺度。")
-    G.do_publish_guidance(g, acting_user=sup)
+    g = G.do_publish_guidance(g, acting_user=sup)
     log(f"  guidance: 指导案例第{g.number}号已发布（/gs/guidance/）")

@@ -175,6 +175,11 @@ class Builder:
             from zhifa.supervision.demo import seed_demo_casefile
 
             seed_demo_casefile(self.main_entity, users=self.users, log=self.log)
+        if self.scale.name != "bijie":  # 投诉举报 in every state and 社会监督员 with leads (zhifa.supervision.demo_social)
+            from zhifa.supervision.demo_social import seed_complaints_and_social
+
+            seed_complaints_and_social(main=self.main_entity, supervisor=self.users.get("supervisor"),
+                                       head=self.users.get("head"), officer=self.users.get("officer"), log=self.log)
         return self
 
     def build_regions(self):
