@@ -29,7 +29,8 @@ demo: install
 	$(BIN)/zhifa seed --scale county
 	$(BIN)/zhifa collectstatic --noinput -v0
 	@echo "打开 http://127.0.0.1:8000 （演示账号见上表）"
-	$(BIN)/zhifa runserver 127.0.0.1:8000
+	@# Background tasks (alerts, figures, PDFs of supervision documents) run beside the server.
+	$(BIN)/zhifa scheduler --worker & trap 'kill $$!' EXIT INT TERM; $(BIN)/zhifa runserver 127.0.0.1:8000
 
 test: install system-deps
 	$(BIN)/pytest

@@ -173,3 +173,7 @@ ZHIFA_COMPLAINT_DAYS = int(os.environ.get("ZHIFA_COMPLAINT_DAYS", "15"))
 ZHIFA_CONSULT_DAYS = int(os.environ.get("ZHIFA_CONSULT_DAYS", "5"))
 ZHIFA_COMPLAINT_RATE = int(os.environ.get("ZHIFA_COMPLAINT_RATE", "5"))
 ZHIFA_SOCIAL_LEAD_RATE = int(os.environ.get("ZHIFA_SOCIAL_LEAD_RATE", "20"))
+
+# 案卷评查: default grade thresholds of a new review round (percent of the rubric's total).
+ZHIFA_CASEFILE_PASS = float(os.environ.get("ZHIFA_CASEFILE_PASS", "60"))
+ZHIFA_CASEFILE_EXCELLENT = float(os.environ.get("ZHIFA_CASEFILE_EXCELLENT", "90"))

@@ -28,6 +28,7 @@ def test_transfer_accept_and_guidance_at_390px(page, site, tworld):
 
     w = heads(tworld)
     page.set_viewport_size({"width": 390, "height": 844})
+    page.set_default_timeout(20000)  # the shared 2-CPU machine is slow under parallel suites
     case = factories.case(w)
     login(page, site, "head")
     page.goto(f"{site}/cases/{case.pk}/")

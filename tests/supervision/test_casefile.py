@@ -1,6 +1,5 @@
 """案卷评查: rubrics (validation, editors, frozen per review), reproducible sampling, scope, reviewer
 rules, score arithmetic, results per entity, guidance marks, finishing, pages and API."""
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -13,7 +12,7 @@ from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.supervision import actions_casefile as A
 from zhifa.supervision import casefile as CF
-from zhifa.supervision.models_casefile import CaseReview, ReviewRound, Rubric, ScoreLine
+from zhifa.supervision.models_casefile import ReviewRound, Rubric, ScoreLine
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +142,10 @@ def test_manual_pick_rules(cw, files):
     # The closing window limits the random draw: only cases closed by 3/5 (3/3, 3/4, 3/5 → smj[0..2]).
     got = A.do_sample_round(r, acting_user=cw["sup_county"], ratio=1, seed=1)
     assert _ids(got) == sorted(c.pk for c in files["smj"][1:3])
+    # A kind left without any rubric (only possible by removing it outside the actions) is refused.
+    r3 = new_round(cw["sup_county"], name="无标准")
+    Rubric.objects.filter(kind="inspection").update(kind="coercive")
+    refused("casefile.no_rubric", A.do_add_case, r3, files["smj"][4], acting_user=cw["sup_county"])
 
 
 def test_round_rules(cw):

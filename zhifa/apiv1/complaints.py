@@ -31,7 +31,7 @@ from zhifa.orgs.models import Entity
 router = Router(tags=["投诉举报办理"])
 
 
-class StepOut(Schema):
+class ComplaintStepOut(Schema):
     kind: str
     kind_label: str
     entity_id: Optional[int]
@@ -41,7 +41,7 @@ class StepOut(Schema):
     by_name: str
 
 
-class ComplaintOut(Schema):
+class ComplaintHandlingOut(Schema):
     id: int
     tracking_code: str
     kind: str
@@ -62,7 +62,7 @@ class ComplaintOut(Schema):
     answered_on: Optional[dt.date]
     satisfaction: str
     feedback_comment: str
-    steps: list[StepOut] = []
+    steps: list[ComplaintStepOut] = []
 
 
 def _out(c, steps=False):
@@ -100,7 +100,7 @@ def list_complaints(request, state: str = "", source: str = "", kind: str = "", 
     return {"count": qs.count(), "items": [_out(c) for c in qs[offset:offset + limit]]}
 
 
-class RegisterIn(InSchema):
+class ComplaintRegisterIn(InSchema):
     kind: str = F(..., "类别", "consult（咨询）| complaint（投诉举报）")
     source: str = F(..., "来源", "12345 | letter（来信）| visit（来访）| social（社会监督员）| other")
     content: str = F(..., "内容", "10至2000字", max_length=2000)
@@ -112,8 +112,8 @@ class RegisterIn(InSchema):
     note: str = F("", "登记说明", max_length=500)
 
 
-@router.post("", response=responses(ComplaintOut, 201), summary="登记投诉举报（12345转办、来信、来访等）")
-def register(request, body: RegisterIn):
+@router.post("", response=responses(ComplaintHandlingOut, 201), summary="登记投诉举报（12345转办、来信、来访等）")
+def register(request, body: ComplaintRegisterIn):
     entity = None
     if body.entity is not None:
         entity = visible(Entity, request).filter(pk=body.entity).first() if 0 < body.entity < 2**63 else None
@@ -134,38 +134,38 @@ def track(request, code: str):
     return C.public_dict(c)
 
 
-class FeedbackIn(InSchema):
+class ComplaintFeedbackIn(InSchema):
     satisfaction: str = F(..., "满意度", "satisfied（满意）| basic（基本满意）| dissatisfied（不满意）")
     comment: str = F("", "评价意见", max_length=500)
 
 
 @router.post("/track/{code}/feedback", response=responses(dict), auth=None, summary="凭查询码评价答复（公众）")
-def feedback(request, code: str, body: FeedbackIn):
+def feedback(request, code: str, body: ComplaintFeedbackIn):
     c = C.lookup(code[:16])
     if c is None:
         raise Http404("查询码不正确")
     return C.public_dict(C.do_give_feedback(c, satisfaction=body.satisfaction, comment=body.comment))
 
 
-@router.get("/{complaint_id}", response=responses(ComplaintOut), summary="投诉举报详情（含办理记录）")
+@router.get("/{complaint_id}", response=responses(ComplaintHandlingOut), summary="投诉举报详情（含办理记录）")
 def detail(request, complaint_id: int):
     return _out(_c(request, complaint_id), steps=True)
 
 
-class AssignIn(InSchema):
+class ComplaintAssignIn(InSchema):
     entity: int = F(..., "办理主体")
     reason: str = F("", "分派/改派理由", max_length=500)
 
 
-class ReasonIn(InSchema):
+class ComplaintDisputeIn(InSchema):
     reason: str = F(..., "管辖异议理由", max_length=500)
 
 
-class StepIn(InSchema):
+class ComplaintStepIn(InSchema):
     note: str = F(..., "办理情况", max_length=2000)
 
 
-class AnswerIn(InSchema):
+class ComplaintAnswerIn(InSchema):
     answer: str = F(..., "答复内容", max_length=5000)
 
 
@@ -173,8 +173,8 @@ def _c(request, pk):
     return get_visible(visible(Complaint, request).select_related("entity"), request, pk)
 
 
-@router.post("/{complaint_id}/assign", response=responses(ComplaintOut), summary="分派或改派（执法监督人员）")
-def assign(request, complaint_id: int, body: AssignIn):
+@router.post("/{complaint_id}/assign", response=responses(ComplaintHandlingOut), summary="分派或改派（执法监督人员）")
+def assign(request, complaint_id: int, body: ComplaintAssignIn):
     c = _c(request, complaint_id)
     entity = visible(Entity, request).filter(pk=body.entity).first() if 0 < body.entity < 2**63 else None
     if entity is None:
@@ -182,20 +182,20 @@ def assign(request, complaint_id: int, body: AssignIn):
     return _out(C.do_assign_complaint(c, acting_user=actor(request), entity=entity, reason=body.reason), steps=True)
 
 
-@router.post("/{complaint_id}/dispute", response=responses(ComplaintOut), summary="提出管辖异议")
-def dispute(request, complaint_id: int, body: ReasonIn):
+@router.post("/{complaint_id}/dispute", response=responses(ComplaintHandlingOut), summary="提出管辖异议")
+def dispute(request, complaint_id: int, body: ComplaintDisputeIn):
     return _out(C.do_dispute_jurisdiction(_c(request, complaint_id), acting_user=actor(request), reason=body.reason),
                 steps=True)
 
 
-@router.post("/{complaint_id}/steps", response=responses(ComplaintOut, 201), summary="登记办理情况")
-def add_step(request, complaint_id: int, body: StepIn):
+@router.post("/{complaint_id}/steps", response=responses(ComplaintHandlingOut, 201), summary="登记办理情况")
+def add_step(request, complaint_id: int, body: ComplaintStepIn):
     c = _c(request, complaint_id)
     C.do_add_step(c, acting_user=actor(request), note=body.note)
     return Status(201, _out(_c(request, complaint_id), steps=True))
 
 
-@router.post("/{complaint_id}/answer", response=responses(ComplaintOut), summary="答复投诉人")
-def answer(request, complaint_id: int, body: AnswerIn):
+@router.post("/{complaint_id}/answer", response=responses(ComplaintHandlingOut), summary="答复投诉人")
+def answer(request, complaint_id: int, body: ComplaintAnswerIn):
     return _out(C.do_answer_complaint(_c(request, complaint_id), acting_user=actor(request), answer=body.answer),
                 steps=True)

@@ -33,7 +33,7 @@ from zhifa.supervision.models_social import SocialSupervisor, SupervisionLead
 router = Router(tags=["社会监督员"])
 
 
-class SupervisorOut(Schema):
+class SocialSupervisorOut(Schema):
     id: int
     name: str
     kind: str
@@ -59,7 +59,7 @@ def _sup(request, s):
             "feedback_token": S.token_for(s) if manage else None}
 
 
-@router.get("/supervisors", response=responses(list[SupervisorOut]), summary="社会监督员名册")
+@router.get("/supervisors", response=responses(list[SocialSupervisorOut]), summary="社会监督员名册")
 def supervisors(request, state: str = ""):
     qs = visible(SocialSupervisor, request)
     if state:
@@ -67,7 +67,7 @@ def supervisors(request, state: str = ""):
     return [_sup(request, s) for s in qs[:1000]]
 
 
-class AppointIn(InSchema):
+class SocialAppointIn(InSchema):
     name: str = F(..., "姓名", max_length=50)
     kind: str = F(..., "身份类别", "citizen|lawyer|journalist|npc|cppcc|expert|enterprise|other")
     appointed_on: dt.date = F(..., "聘任日期")
@@ -78,8 +78,8 @@ class AppointIn(InSchema):
     contact: str = F("", "联系方式（不公开）", max_length=100)
 
 
-@router.post("/supervisors", response=responses(SupervisorOut, 201), summary="聘任社会监督员")
-def appoint(request, body: AppointIn):
+@router.post("/supervisors", response=responses(SocialSupervisorOut, 201), summary="聘任社会监督员")
+def appoint(request, body: SocialAppointIn):
     region = None
     if body.region is not None:
         region = Region.objects.filter(pk=body.region).first() if 0 < body.region < 2**63 else None
@@ -94,27 +94,27 @@ def appoint(request, body: AppointIn):
     return Status(201, _sup(request, s))
 
 
-@router.get("/supervisors/{sid}", response=responses(SupervisorOut), summary="社会监督员详情")
+@router.get("/supervisors/{sid}", response=responses(SocialSupervisorOut), summary="社会监督员详情")
 def supervisor(request, sid: int):
     return _sup(request, get_visible(SocialSupervisor, request, sid))
 
 
-class EndIn(InSchema):
+class SocialEndIn(InSchema):
     reason: str = F(..., "解聘原因", max_length=200)
 
 
-@router.post("/supervisors/{sid}/end", response=responses(SupervisorOut), summary="解聘")
-def end(request, sid: int, body: EndIn):
+@router.post("/supervisors/{sid}/end", response=responses(SocialSupervisorOut), summary="解聘")
+def end(request, sid: int, body: SocialEndIn):
     s = S.do_end_supervisor(get_visible(SocialSupervisor, request, sid), acting_user=actor(request), reason=body.reason)
     return _sup(request, s)
 
 
-@router.post("/supervisors/{sid}/renew-link", response=responses(SupervisorOut), summary="更换个人反馈链接")
+@router.post("/supervisors/{sid}/renew-link", response=responses(SocialSupervisorOut), summary="更换个人反馈链接")
 def renew(request, sid: int):
     return _sup(request, S.do_renew_link(get_visible(SocialSupervisor, request, sid), acting_user=actor(request)))
 
 
-class LeadOut(Schema):
+class SocialLeadOut(Schema):
     id: int
     supervisor_id: int
     bureau_id: int
@@ -138,7 +138,7 @@ def _lead(lead):
             "state_label": lead.get_state_display()}
 
 
-@router.get("/leads", response=responses(list[LeadOut]), summary="监督线索")
+@router.get("/leads", response=responses(list[SocialLeadOut]), summary="监督线索")
 def leads(request, state: str = ""):
     qs = visible(SupervisionLead, request)
     if state:
@@ -146,12 +146,12 @@ def leads(request, state: str = ""):
     return [_lead(x) for x in qs[:1000]]
 
 
-@router.get("/leads/{lead_id}", response=responses(LeadOut), summary="监督线索详情")
+@router.get("/leads/{lead_id}", response=responses(SocialLeadOut), summary="监督线索详情")
 def lead(request, lead_id: int):
     return _lead(get_visible(SupervisionLead, request, lead_id))
 
 
-class ConvertIn(InSchema):
+class SocialLeadConvertIn(InSchema):
     to: str = F(..., "处理方式", "complaint（转投诉办理）| alert（转预警）| order（发督办）| close（办结）")
     entity: Optional[int] = F(None, "涉及执法主体", "不填则取线索所选")
     note: str = F("", "处理说明 / 督办要求", max_length=2000)
@@ -160,8 +160,8 @@ class ConvertIn(InSchema):
     complaint_kind: str = F("complaint", "投诉类别", "complaint | consult")
 
 
-@router.post("/leads/{lead_id}/convert", response=responses(LeadOut), summary="处理线索")
-def convert(request, lead_id: int, body: ConvertIn):
+@router.post("/leads/{lead_id}/convert", response=responses(SocialLeadOut), summary="处理线索")
+def convert(request, lead_id: int, body: SocialLeadConvertIn):
     x = get_visible(SupervisionLead, request, lead_id)
     entity = None
     if body.entity is not None:
@@ -172,7 +172,7 @@ def convert(request, lead_id: int, body: ConvertIn):
                                    order_kind=body.order_kind, days=body.days, complaint_kind=body.complaint_kind))
 
 
-class FeedbackIn(InSchema):
+class SocialFeedbackIn(InSchema):
     content: str = F(..., "反映内容", "10至2000字", max_length=2000)
     entity: Optional[int] = F(None, "涉及执法部门")
     case_ref: str = F("", "涉及案件或事项", max_length=100)
@@ -196,7 +196,7 @@ def my_leads(request, token: str):
 
 
 @router.post("/feedback/{token}", response=responses(dict, 201), auth=None, summary="社会监督员：提交反馈")
-def submit(request, token: str, body: FeedbackIn):
+def submit(request, token: str, body: SocialFeedbackIn):
     s = _own(token)
     entity = None
     if body.entity is not None:

@@ -1,4 +1,5 @@
-"""Search latency over published decisions (run by `zhifa bench_portal_search`, throwaway database).
+"""Search latency over published decisions (run by `zhifa bench_portal_search`, throwaway database;
+SQLite or PostgreSQL — the million-row PostgreSQL figures come from `zhifa bench portal`).
 
 Fills N cases + published Publications with redacted generated decision texts (bulk inserts,
 no actions, no ledger), then times `public.search` + the first page (count + 20 rows) for queries
@@ -17,7 +18,7 @@ def fill(n: int, seed: int = 1):
     from zhifa.cases.models import Case
     from zhifa.common.identifiers import make_credit_code
     from zhifa.orgs.models import Entity, Region
-    from zhifa.disclosure import corpus, redact
+    from zhifa.disclosure import corpus, redact, search
     from zhifa.disclosure.models import Publication
     from zhifa.disclosure.pipeline import normalise
 
@@ -42,7 +43,8 @@ def fill(n: int, seed: int = 1):
             pubs.append(Publication(case=c, entity=c.entity, decision_number=f"B{c.pk}", decided_on=on,
                                     published_on=on, state="published", source_text="", public_title=title,
                                     public_body=body, fine_amount=r.randint(1, 50) * 1000, category="市场监管",
-                                    search_text=normalise(title + body)))
+                                    search_text=normalise(title + body),
+                                    search_tokens=search.tokens(normalise(title + body))))
         Publication.objects.bulk_create(pubs)
     return entities
 
@@ -59,9 +61,9 @@ def run(n: int, repeat: int = 20, out=print):
             times, hits = [], 0
             for _ in range(repeat):
                 t = time.perf_counter()
-                qs, nq = public.search({"q": q, **filt})
-                hits = qs.count()
-                rows = [(p.public_title, public.highlight(p.public_body, nq, 120)) for p in qs[:20]]
+                res, nq = public.search_page({"q": q, **filt})
+                hits = res.count
+                rows = [(p.public_title, public.highlight(p.public_body, nq, 120)) for p in res]
                 times.append((time.perf_counter() - t) * 1000)
                 assert len(rows) <= 20
             times.sort()

@@ -20,7 +20,7 @@ from zhifa.supervision import actions as A
 from zhifa.supervision import figures as F
 from zhifa.supervision.models import Alert, SupervisionOrder
 
-HOME_ENTITIES = 100  # entities listed (and charted) on a region's home; the busiest first
+HOME_ENTITIES = 50  # entities listed (and charted) on a region's home; the busiest first
 COLUMNS = ["all", "open", "penalty_general", "penalty_simple", "inspection", "coercive", "decided", "hearing",
            "reviewed", "overdue"]
 

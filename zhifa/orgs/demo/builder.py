@@ -162,6 +162,10 @@ class Builder:
         # 演示案件 through the real case actions (county and city scales only: bijie stays fast).
         self.cases = (seed_demo_cases(self.main_entity, acting_user=self.users["officer"], log=self.log)
                       if self.scale.name != "bijie" else [])
+        if self.cases:  # 公示 with its period and a credit-repair request (zhifa.disclosure.demo_period)
+            from zhifa.disclosure.demo_period import seed_demo_publications
+
+            seed_demo_publications(self.main_entity, log=self.log)
         if self.cases:  # 年度统计年报 of the demo entity, generated and published (zhifa.supervision.reports)
             from zhifa.supervision.reports import seed_demo_reports
 
@@ -175,6 +179,10 @@ class Builder:
             from zhifa.supervision.demo import seed_demo_casefile
 
             seed_demo_casefile(self.main_entity, users=self.users, log=self.log)
+        if self.cases:  # 督办通知书 (replied) and 执法监督建议书 with their documents (zhifa.supervision.demo_orders)
+            from zhifa.supervision.demo_orders import seed_demo_orders
+
+            seed_demo_orders(self.main_entity, users=self.users, log=self.log)
         if self.scale.name != "bijie":  # 投诉举报 in every state and 社会监督员 with leads (zhifa.supervision.demo_social)
             from zhifa.supervision.demo_social import seed_complaints_and_social
 
