@@ -22,6 +22,16 @@ PASSWORD = "pass12345"
 DISPLAY_NAMES = {"head": "张局长", "unithead": "刘队长", "supcounty": "陈监督", "supcity": "吴监督"}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _warm_urlconf():
+    """Import every view and the whole API once, before any live server answers: the first
+    request would otherwise spend seconds importing and a loaded machine hits the page timeout."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns
+    import zhifa.api  # noqa: F401  (the ninja API builds its routers and schema on import)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -37,7 +47,7 @@ def browser():
 @pytest.fixture
 def context(browser):
     ctx = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    ctx.set_default_timeout(5000)
+    ctx.set_default_timeout(10000)
     yield ctx
     ctx.close()
 

@@ -1,6 +1,5 @@
 """公示期限 (publication period) and 信用修复 (credit repair): the period rule, removal by date
 everywhere, the expiry job with its ledger event, and every named rule of the repair actions."""
-import datetime as dt
 import json
 
 import pytest

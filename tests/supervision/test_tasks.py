@@ -17,9 +17,11 @@ RECOMPUTE = T.recompute_alerts_task.module_path
 
 
 @pytest.fixture
-def db_backend(settings):
+def db_backend(settings, monkeypatch):
     settings.TASKS = DB
     settings.ZHIFA_TRAINING_MIN_HOURS = 0
+    # The worker recycles old connections between tasks; the test's connection holds the test transaction.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
 
 
 def test_transitions_enqueue_one_recompute_after_commit(cw, db_backend, django_capture_on_commit_callbacks):

@@ -300,7 +300,8 @@ class Portal:
         port = 18000 + os.getpid() % 1000
         env = {**os.environ, "ZHIFA_DEBUG": "0"}
         server = subprocess.Popen([sys.executable, "-m", "gunicorn", "zhifa.wsgi:application", "--workers", "2",
-                                   "--bind", f"127.0.0.1:{port}", "--log-level", "warning"], env=env)
+                                   "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120"],
+                                  env=env)
         try:
             base = f"http://127.0.0.1:{port}"
             for _ in range(100):
