@@ -51,7 +51,8 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def main_cases():
-    return Case.objects.filter(entity__name=MAIN)
+    # The transfer demo's own cases (zhifa.transfers.demo) are checked in test_transfer_demo below.
+    return Case.objects.filter(entity__name=MAIN).exclude(agency_transfers__isnull=False)
 
 
 def today_known():
@@ -63,7 +64,8 @@ def test_every_state_once_through_the_actions(seeded):
     cases = list(main_cases())
     assert len(seeded.cases) == len(cases) == len(SCENARIOS) + 1  # + the case the inspection registered
     assert Counter((c.kind, c.state) for c in cases) == Counter(EXPECTED)
-    assert Case.objects.count() == len(cases)  # only the main entity has demo cases
+    # only the main entity has demo cases (besides the one the transfer demo's receiver registered)
+    assert Case.objects.exclude(agency_transfers__isnull=False).exclude(source="transfer").count() == len(cases)
     derived = Case.objects.get(source_case__kind="inspection")
     assert derived.state == "registered" and derived.source == "inspection" and derived.parties.count() == 1
 
@@ -321,3 +323,21 @@ def test_demo_major_case_cannot_be_decided_without_agreement(seeded):
     A.do_decide(case, acting_user=head, expected_version=case.version, on=on)
     case.refresh_from_db()
     assert case.state == "decided"
+
+
+@pytest.mark.slow
+def test_transfer_demo(seeded):
+    """zhifa.transfers.demo: transfers, 两法衔接, a discipline referral and a guiding case, through the actions."""
+    from zhifa.guidance.models import published
+    from zhifa.ledger.models import LedgerEntry
+    from zhifa.transfers.models import CaseTransfer, CrimeTransfer, DisciplineReferral
+
+    states = sorted(CaseTransfer.objects.values_list("state", flat=True))
+    assert states == ["accepted", "pending"]  # one accepted, one refused then coordinated back to the receiver
+    assert CaseTransfer.objects.get(state="pending").decided_entity is not None
+    assert CaseTransfer.objects.get(state="accepted").new_case.source == "transfer"
+    assert set(CrimeTransfer.objects.values_list("state", flat=True)) == {"reported", "handed_over"}
+    assert DisciplineReferral.objects.count() == 1 and published().count() == 1
+    assert LedgerEntry.objects.filter(event_type__in=["transfer.coordinated", "crime.reported", "guidance.published",
+                                                      "discipline.referred"]).count() == 4
+

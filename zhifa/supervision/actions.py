@@ -86,8 +86,13 @@ def do_issue_order(*, acting_user, entity, kind: str, text: str, days: int, case
     due = add_working_days(issued_on, days)
     if not due.known:
         raise ActionRefused("supervision.due_unknown", f"无法按法定工作日计算答复期限：{due.reason}", "days")
+    from zhifa.supervision.order_docs import next_order_number
+
+    # Numbered before the row is logged, so the change log and ledger fingerprint hold the final number.
+    number = next_order_number(acting_user.entity, kind, issued_on.year) if acting_user.entity_id else ""
     order = SupervisionOrder.objects.create(entity=entity, case=case, alert=alert, kind=kind, text=text,
-                                            issued_on=issued_on, days=days, due_on=due.date, issued_by=acting_user)
+                                            issued_on=issued_on, days=days, due_on=due.date, issued_by=acting_user,
+                                            number=number)
     log_change(order, "create", acting_user=acting_user, after=snapshot(order))
     ledger.append("supervision.order", subject=order, actor=acting_user, case=case,
                   data={"kind": kind, "entity": entity.pk, "due_on": due.date.isoformat(), "text": text})
