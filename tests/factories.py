@@ -57,7 +57,7 @@ def user(role: str, entity=None, unit=None, username: str | None = None, passwor
 def officer(entity, unit=None, name=None, *, cert=True, fields="市场监管", **extra):
     n = next(_seq)
     data = {"entity": entity, "unit": unit, "name": name or f"张{n}",
-            "id_number": make_id_number(entity.region.code, dt.date(1985, 1, 1) + dt.timedelta(days=n), n),
+            "id_number": make_id_number(entity.region.code, dt.date(1985, 1, 1) + dt.timedelta(days=n % 9000), n),
             "gender": "M", **extra}
     o = org_actions.do_create_officer(data, acting_user=system_admin())
     if cert:
@@ -126,7 +126,7 @@ def published_power_item(entity, unit=None, code=None, confirmer=None):
 def person_party(name="陈某", n=None, **extra):
     n = n or next(_seq)
     return {"kind": "person", "name": name,
-            "id_number": make_id_number("520502", dt.date(1980, 5, 1) + dt.timedelta(days=n), n), **extra}
+            "id_number": make_id_number("520502", dt.date(1980, 5, 1) + dt.timedelta(days=n % 9000), n), **extra}
 
 
 def org_party(name="某某食品有限公司", n=None, **extra):

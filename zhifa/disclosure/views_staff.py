@@ -88,23 +88,6 @@ def detail(request, pk):
         "access_code": access_code(pub.case)})
 
 
-@login_required
-def complaint_queue(request):
-    from zhifa.disclosure import complaints
-    from zhifa.disclosure.models import Complaint
-
-    if request.method == "POST":
-        c = get_or_deny(Complaint.objects.restrict(request.user, "view"), pk=request.POST.get("pk") or 0)
-        try:
-            complaints.do_answer_complaint(c, acting_user=request.user, answer=request.POST.get("answer", ""))
-            messages.success(request, "已答复")
-        except ActionRefused as e:
-            messages.error(request, e.message)
-        return redirect(reverse("disclosure-complaints"))
-    rows = Complaint.objects.restrict(request.user, "view").select_related("entity").order_by("state", "due_on")
-    return render(request, "disclosure/complaints.html", {"rows": rows, "today": timezone.localdate()})
-
-
 def _cert(request, pk):
     from zhifa.orgs.models import Certificate
 
