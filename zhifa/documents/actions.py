@@ -293,6 +293,14 @@ def generate_docx(case, doc_type: str, *, acting_user, extra=None) -> GeneratedD
 def do_render_pdf(doc: GeneratedDocument, *, acting_user=None) -> GeneratedDocument:
     """Step 2: the PDF of a generated .docx. Never raises for a conversion problem: the row
     records why the PDF is unavailable (missing LibreOffice, timeout, failure)."""
+    return render_pdf_row(GeneratedDocument, doc, acting_user=acting_user, event="document.pdf",
+                          case_of=lambda row: row.case_id)
+
+
+def render_pdf_row(model, doc, *, acting_user, event: str, case_of):
+    """The PDF step shared by every generated-document model (fields docx_path, pdf_status, pdf_path,
+    pdf_sha256, pdf_size, pdf_error and a PdfStatus enum): convert outside the transaction, then
+    record the result, its change-log row and the `event` ledger entry."""
     with storage().open(doc.docx_path, "rb") as fh:
         docx = fh.read()
     try:
@@ -303,18 +311,18 @@ def do_render_pdf(doc: GeneratedDocument, *, acting_user=None) -> GeneratedDocum
     if pdf is not None:
         path = _store(doc.docx_path.rsplit(".", 1)[0] + ".pdf", pdf)
     with transaction.atomic():
-        row = GeneratedDocument.objects.select_for_update().get(pk=doc.pk)
+        row = model.objects.select_for_update().get(pk=doc.pk)
         before = snapshot(row)
         if pdf is not None:
             row.pdf_status, row.pdf_path, row.pdf_sha256, row.pdf_size, row.pdf_error = (
-                GeneratedDocument.PdfStatus.READY, path, sha256(pdf), len(pdf), "")
+                model.PdfStatus.READY, path, sha256(pdf), len(pdf), "")
         else:
-            row.pdf_status, row.pdf_error = GeneratedDocument.PdfStatus.UNAVAILABLE, error
+            row.pdf_status, row.pdf_error = model.PdfStatus.UNAVAILABLE, error
         row.save(update_fields=["pdf_status", "pdf_path", "pdf_sha256", "pdf_size", "pdf_error"])
         log_change(row, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(row),
                    reason="生成PDF" if pdf is not None else f"PDF未生成：{error}")
         if pdf is not None:
-            ledger.append("document.pdf", subject=row, actor=acting_user, case=row.case_id,
+            ledger.append(event, subject=row, actor=acting_user, case=case_of(row),
                           data={"pdf_sha256": row.pdf_sha256, "pdf_size": row.pdf_size})
     return row
 

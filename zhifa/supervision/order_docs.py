@@ -20,8 +20,8 @@ from django.db.models import Max
 
 from zhifa.common.actions import ActionRefused, log_change, snapshot
 from zhifa.common.models import ChangeLog
-from zhifa.documents.actions import _read_upload, _store, is_template_admin, sha256
-from zhifa.documents.render import PdfUnavailable, check_docx, convert_pdf, render_docx
+from zhifa.documents.actions import _read_upload, _store, is_template_admin, render_pdf_row, sha256
+from zhifa.documents.render import check_docx, render_docx
 from zhifa.documents.text import cn_date
 from zhifa.ledger import log as ledger
 from zhifa.supervision.models import OrderDocument, OrderTemplate, SupervisionOrder
@@ -216,29 +216,5 @@ def schedule_pdf(doc: OrderDocument):
 
 def do_render_order_pdf(doc: OrderDocument, *, acting_user=None) -> OrderDocument:
     """The PDF of a generated .docx; never raises for a conversion problem (the row says why)."""
-    from zhifa.documents.models import storage
-
-    with storage().open(doc.docx_path, "rb") as fh:
-        docx = fh.read()
-    error, path = "", ""
-    try:
-        pdf = convert_pdf(docx)
-    except PdfUnavailable as e:
-        pdf, error = None, str(e)[:500]
-    if pdf is not None:
-        path = _store(doc.docx_path.rsplit(".", 1)[0] + ".pdf", pdf)
-    with transaction.atomic():
-        row = OrderDocument.objects.select_for_update().get(pk=doc.pk)
-        before = snapshot(row)
-        if pdf is not None:
-            row.pdf_status, row.pdf_path, row.pdf_sha256, row.pdf_size, row.pdf_error = (
-                OrderDocument.PdfStatus.READY, path, sha256(pdf), len(pdf), "")
-        else:
-            row.pdf_status, row.pdf_error = OrderDocument.PdfStatus.UNAVAILABLE, error
-        row.save(update_fields=["pdf_status", "pdf_path", "pdf_sha256", "pdf_size", "pdf_error"])
-        log_change(row, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(row),
-                   reason="生成PDF" if pdf is not None else f"PDF未生成：{error}")
-        if pdf is not None:
-            ledger.append("supervision.document_pdf", subject=row, actor=acting_user, case=row.order.case_id,
-                          data={"pdf_sha256": row.pdf_sha256, "pdf_size": row.pdf_size})
-    return row
+    return render_pdf_row(OrderDocument, doc, acting_user=acting_user, event="supervision.document_pdf",
+                          case_of=lambda row: row.order.case_id)
