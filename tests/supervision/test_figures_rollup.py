@@ -1,5 +1,5 @@
 """The figures rollup (built by the background task) gives exactly the live figures, is read only while
-fresh, and any new transition sends the pages back to the live aggregation."""
+fresh, and after a transition serves the unchanged entities while the changed ones are aggregated live."""
 import pytest
 from django.utils import timezone
 
@@ -42,9 +42,29 @@ def test_rollup_equals_live_and_goes_stale_on_a_transition(cw, monkeypatch):
         assert everything(user, today) == expected
         monkeypatch.undo()
     assert not F.rollup_fresh(today + __import__("datetime").timedelta(days=1))  # a new day: overdue moves
-    factories.case(cw)  # a new case (a transition): stale until the task rebuilds
+    new = factories.case(cw)  # a new case (a transition): not fresh until the task rebuilds ...
     assert not F.rollup_fresh(today)
+    state = F._state(today)
+    assert F.changed_entities(state) == {new.entity_id}
+    # ... yet the figures stay exact: the rollup for the other entities, the changed one live
+    for user in (cw["sup_county"], cw["sup_city"]):
+        rows, live_cases = F._split(user, today)
+        assert rows is not None and set(live_cases.values_list("entity_id", flat=True)) == {new.entity_id}
+        assert everything(user, today) == live(user, today, monkeypatch)
     assert F.totals(cw["sup_city"], today)["all"] == 4
+    F.refresh_rollup(today)
+    assert F.rollup_fresh(today) and F.changed_entities(F._state(today)) == set()
+
+
+def test_transition_on_a_rolled_up_case_is_exact_at_once(cw, monkeypatch):
+    case = to_notified(cw, factories.case(cw), fine_amount="3000", penalty_kinds=["fine"])
+    today = timezone.localdate()
+    F.refresh_rollup(today)
+    before = F.totals(cw["sup_county"], today)
+    decide(cw, case, D(2026, 4, 15))  # decided_on and fine change on a case already in the rollup
+    after = F.totals(cw["sup_county"], today)
+    assert after == live(cw["sup_county"], today, monkeypatch)["totals"]
+    assert after["decided"] == before["decided"] + 1 and after["fines"] == before["fines"] + 3000
 
 
 def test_rollup_not_used_for_officers_or_other_roles(cw):
@@ -54,3 +74,25 @@ def test_rollup_not_used_for_officers_or_other_roles(cw):
     assert F._rollup(cw["head"], today) is None
     assert F._rollup(cw["sup_county"], today, officer=cw["h1"]) is None
     assert F._rollup(cw["sup_county"], today) is not None
+
+
+@pytest.mark.parametrize("use_rollup", [True, False])
+def test_region_figures_equal_the_three_aggregations(cw, monkeypatch, use_rollup):
+    decided = to_notified(cw, factories.case(cw), fine_amount="3000", penalty_kinds=["fine"])
+    decide(cw, decided, D(2026, 4, 15))
+    overdue_case(cw)
+    other_county_case(cw)
+    today = timezone.localdate()
+    F.refresh_rollup(today)
+    factories.case(cw)  # one changed entity: rollup and live mixed
+    monkeypatch.setattr(F, "USE_ROLLUP", use_rollup)
+    for user in (cw["sup_county"], cw["sup_city"]):
+        for region in (F.home_region(user), F.home_region(user).parent):
+            if region is None or not F.region_allowed(user, region):
+                continue
+            for year in (None, 2026):
+                total, children, entities = F.region_figures(user, today, region, year)
+                assert total == F.totals(user, today, region=region, year=year)
+                assert children == F.by_child_region(user, today, region, year)
+                assert entities == F.by_entity(user, today, region=region, year=year)
+                assert total["all"] == sum(r["all"] for r in entities) > 0

@@ -3,10 +3,13 @@ overdue deadlines) per region level, entity and officer. Every figure is the cou
 `metric_cases(...)`, so a figure and the list behind it can never disagree.
 
 At province scale (a million cases) aggregating on every request is too slow, so the background alerts
-task also builds a rollup (FigureRollup: per entity, year, kind and open/finished). totals / by_entity /
-by_child_region read it only while it is fresh: built today, and no case or transition since (the
-newest case and CaseEvent ids are unchanged) — otherwise they aggregate the cases live, as before, and
-the transition has already asked the task for a rebuild. Lists behind figures are always live.
+task also builds a rollup (FigureRollup: per entity, year, kind and open/finished) with a watermark
+(the newest case and CaseEvent ids). A page built on the day of the rollup reads it for every entity
+with no case and no transition since the watermark, and aggregates the cases of the changed entities
+live (a transition touches one entity; an entity holds hundreds of cases, not a million). So the
+figures are exact right after a transition, and the task that the transition queued folds the change
+into the rollup. On a new day (overdue moves with the date) everything is live until the rebuild.
+Lists behind figures are always live.
 """
 from __future__ import annotations
 
@@ -80,35 +83,82 @@ def metric_cases(user, metric: str, today, **where):
     return qs.filter(m[metric][1])
 
 
+def _merge(a: dict, b: dict) -> dict:
+    return {k: a.get(k, 0) + b.get(k, 0) for k in {*a, *b}}
+
+
 def totals(user, today, **where) -> dict:
-    rows = _rollup(user, today, **where)
-    if rows is not None:
-        return _from_rollup(rows.aggregate(**ROLLUP_SUMS))
-    return _clean(scoped_cases(user, **where).order_by().aggregate(**_aggregates(today)))
+    rows, live = _split(user, today, **where)
+    if rows is None:
+        return _clean(live.order_by().aggregate(**_aggregates(today)))
+    out = _from_rollup(rows.aggregate(**ROLLUP_SUMS))
+    if live is not None:
+        out = _merge(out, _clean(live.order_by().aggregate(**_aggregates(today))))
+    return out
 
 
 def by_entity(user, today, region=None, year=None) -> list[dict]:
+    out = _entity_rows(user, today, region=region, year=year)
+    for r in out:
+        del r["_path"]
+    return out
+
+
+def region_figures(user, today, region: Region, year=None) -> tuple[dict, list[dict], list[dict]]:
+    """(totals, by_child_region, by_entity) of a region from one aggregation per entity: every case has
+    exactly one entity, so the region's and each child's figures are sums of its entities' rows."""
+    rows = _entity_rows(user, today, region=region, year=year)
+    total = _sum_rows(rows) if rows else _clean({k: 0 for k in ROLLUP_METRICS})
+    children = []
+    for child in Region.objects.filter(parent=region).order_by("code"):
+        mine = [r for r in rows if r["_path"].startswith(child.path)]
+        if mine:
+            row = _sum_rows(mine)
+            if row["all"]:
+                children.append({"region": child, **row})
+    for r in rows:
+        del r["_path"]
+    return total, children, rows
+
+
+def _sum_rows(rows) -> dict:
+    out = {k: sum(r[k] for r in rows) for k in ROLLUP_METRICS}
+    out["fines"] = sum((r["fines"] for r in rows), Decimal(0))
+    return out
+
+
+def _entity_rows(user, today, region=None, year=None) -> list[dict]:
     keys = ("entity_id", "entity__name", "entity__region__name")
-    rows = _rollup(user, today, region=region, year=year)
+    rows, live = _split(user, today, region=region, year=year)
+    out = []
     if rows is not None:
-        rows = rows.values(*keys).annotate(**ROLLUP_SUMS).order_by("entity__region__path", "entity__name")
-        return [{**{k: r[k] for k in keys}, **_from_rollup(r)} for r in rows]
-    rows = (scoped_cases(user, region=region, year=year).order_by().values(*keys)
-            .annotate(**_aggregates(today)).order_by("entity__region__path", "entity__name"))
-    return [_clean(r) for r in rows]
+        # grouped by the entity id alone (the rollup's index order, no sort on names), names after
+        sums = {r["entity_id"]: _from_rollup(r) for r in rows.values("entity_id").annotate(**ROLLUP_SUMS)}
+        from zhifa.orgs.models import Entity
+
+        for e in (Entity.objects.filter(pk__in=list(sums)).order_by()
+                  .values("id", "name", "region__name", "region__path")):
+            out.append({"entity_id": e["id"], "entity__name": e["name"], "entity__region__name": e["region__name"],
+                        **sums[e["id"]], "_path": e["region__path"]})
+    if live is not None:
+        for r in live.order_by().values(*keys, "entity__region__path").annotate(**_aggregates(today)):
+            path = r.pop("entity__region__path")
+            out.append({**_clean(r), "_path": path})
+    out.sort(key=lambda r: (r["_path"], r["entity__name"]))
+    return out
 
 
 def by_child_region(user, today, region: Region, year=None) -> list[dict]:
     """One aggregate grouped by the entities' regions, folded into the child regions in Python."""
     children = list(Region.objects.filter(parent=region).order_by("code"))
-    rows = _rollup(user, today, region=region, year=year)
+    rows, live = _split(user, today, region=region, year=year)
+    grouped = []
     if rows is not None:
         grouped = [{"path": r["entity__region__path"], **_from_rollup(r)}
                    for r in rows.values("entity__region__path").annotate(**ROLLUP_SUMS)]
-    else:
-        grouped = [{"path": r.pop("entity__region__path"), **_clean(r)}
-                   for r in scoped_cases(user, region=region, year=year).order_by()
-                   .values("entity__region__path").annotate(**_aggregates(today))]
+    if live is not None:
+        grouped += [{"path": r.pop("entity__region__path"), **_clean(r)}
+                    for r in live.order_by().values("entity__region__path").annotate(**_aggregates(today))]
     out = []
     for child in children:
         mine = [r for r in grouped if r["path"].startswith(child.path)]
@@ -145,24 +195,46 @@ def _watermark():
             CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0)
 
 
-def rollup_fresh(today) -> bool:
+def _state(today):
+    """The rollup's state if it was built for `today`, else None."""
     from zhifa.supervision.models import FigureRollupState
 
     state = FigureRollupState.objects.filter(pk=1).first()
-    return state is not None and state.built_for == today and (state.case_max, state.event_max) == _watermark()
+    return state if state is not None and state.built_for == today else None
 
 
-def _rollup(user, today, *, region=None, entity=None, officer=None, year=None):
-    """The rollup rows for a supervisor's (or superuser's) query, or None: use the live aggregation."""
+def changed_entities(state) -> set[int]:
+    """Entities with a case or a transition after the rollup's watermark (both ids are indexed)."""
+    from zhifa.cases.models import CaseEvent
+
+    ids = set(Case.objects.filter(pk__gt=state.case_max).order_by().values_list("entity_id", flat=True).distinct())
+    ids |= set(CaseEvent.objects.filter(pk__gt=state.event_max).order_by()
+               .values_list("case__entity_id", flat=True).distinct())
+    return ids
+
+
+def rollup_fresh(today) -> bool:
+    """Built today and nothing changed since (no entity needs the live aggregation)."""
+    state = _state(today)
+    return state is not None and (state.case_max, state.event_max) == _watermark()
+
+
+def _split(user, today, *, region=None, entity=None, officer=None, year=None):
+    """(rollup rows, live cases): the rollup for entities unchanged since it was built, the cases of
+    the changed ones aggregated live. (None, all cases) when the rollup cannot serve the query."""
     from zhifa.common.roles import Role
     from zhifa.supervision.models import FigureRollup
 
+    def live():
+        return scoped_cases(user, region=region, entity=entity, officer=officer, year=year)
+
     if not USE_ROLLUP or officer is not None or set(metrics(today)) != set(ROLLUP_METRICS):
-        return None
+        return None, live()
     if not (user.is_superuser or (user.role == Role.SUPERVISOR and user.entity_id)):
-        return None
-    if not rollup_fresh(today):
-        return None
+        return None, live()
+    state = _state(today)
+    if state is None:
+        return None, live()
     rows = FigureRollup.objects.all()
     if not user.is_superuser:
         rows = rows.filter(entity__region__path__startswith=user.entity.region.path)
@@ -172,7 +244,15 @@ def _rollup(user, today, *, region=None, entity=None, officer=None, year=None):
         rows = rows.filter(entity=entity)
     if year is not None:
         rows = rows.filter(year=int(year))
-    return rows
+    changed = changed_entities(state)
+    if not changed:
+        return rows, None
+    return rows.exclude(entity_id__in=changed), live().filter(entity_id__in=changed)
+
+
+def _rollup(user, today, **where):
+    """The rollup rows a query would read, or None (kept for callers that only ask whether it serves)."""
+    return _split(user, today, **where)[0]
 
 
 def refresh_rollup(today) -> dict:

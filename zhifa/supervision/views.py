@@ -60,7 +60,7 @@ def home(request):
         if region is None or not F.region_allowed(user, region):
             raise Http404
     y = {"year": year} if year else {}
-    rows = F.by_entity(user, today, region=region, year=year)
+    total, children, rows = F.region_figures(user, today, region, year)
     entity_count = len(rows)
     if entity_count > HOME_ENTITIES:  # a province has thousands: show the busiest, the regions lead to the rest
         keep = {r["entity_id"] for r in sorted(rows, key=lambda r: -r["all"])[:HOME_ENTITIES]}
@@ -71,8 +71,8 @@ def home(request):
                         for k, label in _columns(today)[2:6]],
              "overdue": [r["overdue"] for r in entities]}
     ctx = {"region": region, "parents": _ancestors(user, region),
-           "total": _cells(F.totals(user, today, region=region, year=year), region=region.pk, **y),
-           "children": [_cells(r, region=r["region"].pk, **y) for r in F.by_child_region(user, today, region, year)],
+           "total": _cells(total, region=region.pk, **y),
+           "children": [_cells(r, region=r["region"].pk, **y) for r in children],
            "year": year, "years": range(today.year, today.year - 6, -1), "entities": entities,
            "entity_count": entity_count,
            "columns": _columns(today),
