@@ -127,9 +127,10 @@ def test_list_search_filters_and_htmx_partial(client, cw, case):
     assert "销售过期食品案" in page and "无证经营案" not in page
     page = body(client.get(url, {"officer": cw["h1"].pk, "kind": "penalty_general", "unit": cw["smj_unit"].pk}))
     assert "销售过期食品案" in page and "无证经营案" in page
-    page = body(client.get(url, {"year": "2026"}))
+    page = body(client.get(url, {"year": str(other.filed_on.year)}))
     assert "销售过期食品案" in page and "无证经营案" in page
-    page = body(client.get(url, {"year": "2019"}))
+    # The oldest year the filter offers (this year and the seven before): no case was filed then.
+    page = body(client.get(url, {"year": str(TODAY.year - 7)}))
     assert "没有符合条件的案件" in page
     # The decision period of `other` (filed 2026-03-03) ran out on 2026-06-01: overdue.
     page = body(client.get(url, {"due": "overdue"}))

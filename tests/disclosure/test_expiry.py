@@ -1,9 +1,11 @@
 """公示期限 (publication period) and 信用修复 (credit repair): the period rule, removal by date
 everywhere, the expiry job with its ledger event, and every named rule of the repair actions."""
+import datetime as dt
 import json
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests import factories
 from tests.disclosure.conftest import D, decided_case
@@ -184,7 +186,8 @@ def test_staff_pages_request_and_approve(cw, client):
 
 
 def test_staff_page_shows_refusal(cw, client):
-    pub = published(cw, on=D(2026, 11, 20))
+    # The page applies today's date: published ten days ago is under the 3-month minimum in any year.
+    pub = published(cw, on=max(timezone.localdate() - dt.timedelta(days=10), D(2026, 4, 23)))
     client.force_login(cw["head"])
     resp = client.post(f"/disclosure/{pub.pk}/repair/", {"applicant_kind": "party", "applicant": "张建国",
                                                          "reason": "已履行处罚义务"}, follow=True)

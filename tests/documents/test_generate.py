@@ -58,7 +58,7 @@ def test_general_procedure_documents_along_the_case(cw):
 
     propose(w, case)
     notify_and_schedule_hearing(w, case)
-    notice = gen(w, case, "penalty_notice", evidence=EVIDENCE)
+    notice = gen(w, case, "penalty_notice", evidence=EVIDENCE, date="2026-04-01")  # else dated (numbered) today
     assert notice.number == "七市监罚告〔2026〕1号"
     hn = gen(w, case, "hearing_notice", hearing_time="上午9时30分", hearing_place="本局三楼听证室")
     text = read_docx(hn)

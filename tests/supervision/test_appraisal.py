@@ -3,6 +3,7 @@ finalisation (a snapshot later data cannot change), scope, pages and API."""
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from tests.api.conftest import ApiClient
 from tests.supervision.casefile_helpers import D, file_world, new_round, refused
@@ -125,7 +126,8 @@ def test_pages(cw, data, client):
     resp = client.post("/supervision/appraisal/results/", {"year": "2026", "entity": cw["hbj"].pk,
                                                            "litigation_total": "3", "litigation_lost": "1"})
     assert resp.status_code == 302
-    resp = client.post("/supervision/appraisal/", {"year": "2026"})
+    this_year = timezone.localdate().year  # the page finalises as of today: the current year is still open
+    resp = client.post("/supervision/appraisal/", {"year": str(this_year)})
     assert resp.status_code == 422 and "尚未结束" in resp.content.decode()
     assert client.get(f"/supervision/appraisal/?region={cw['regions']['county2'].pk}").status_code == 404
     client.force_login(cw["officer"])
@@ -149,7 +151,7 @@ def test_api(cw, data):
                                         "litigation_lost": 1})
     assert r.status_code == 200 and r.json()["litigation_lost"] == 1
     assert sup.post("/appraisal/results", {"entity": cw["df"].pk, "year": 2026}).status_code == 404
-    r = sup.post("/appraisal/finalise", {"year": 2026})
+    r = sup.post("/appraisal/finalise", {"year": timezone.localdate().year})  # as of today: still open
     assert r.status_code == 409 and r.json()["rule"] == "appraisal.year_open"
     r = sup.post("/appraisal/finalise", {"year": 2025})
     assert r.status_code == 201 and Decimal(r.json()["weights"]["casefile"]) == 25

@@ -48,7 +48,8 @@ def test_rollup_equals_live_and_goes_stale_on_a_transition(cw, monkeypatch):
     assert F.changed_entities(state) == {new.entity_id}
     # ... yet the figures stay exact: the rollup for the other entities, the changed one live
     for user in (cw["sup_county"], cw["sup_city"]):
-        rows, live_cases = F._split(user, today)
+        rows, live_cases, changed = F._split(user, today)
+        assert changed == [new.entity_id]
         assert rows is not None and set(live_cases.values_list("entity_id", flat=True)) == {new.entity_id}
         assert everything(user, today) == live(user, today, monkeypatch)
     assert F.totals(cw["sup_city"], today)["all"] == 4
@@ -96,3 +97,22 @@ def test_region_figures_equal_the_three_aggregations(cw, monkeypatch, use_rollup
                 assert children == F.by_child_region(user, today, region, year)
                 assert entities == F.by_entity(user, today, region=region, year=year)
                 assert total["all"] == sum(r["all"] for r in entities) > 0
+
+
+def test_a_rollup_of_an_earlier_day_serves_all_but_the_entities_with_deadlines_falling_due(cw, monkeypatch):
+    """The decision deadline of overdue_case runs to 2026-06-01: with the rollup built on that day, the next
+    day's figures move (the case becomes overdue) and only its entity is aggregated live."""
+    from zhifa.cases.models import Deadline
+
+    case = overdue_case(cw)
+    other_county_case(cw)
+    due = Deadline.objects.filter(case=case, state=Deadline.State.RUNNING, known=True).order_by("due_on").first().due_on
+    F.refresh_rollup(due)
+    day_after = due + __import__("datetime").timedelta(days=1)
+    state = F._state(day_after)
+    assert state is not None and not F.rollup_fresh(day_after)
+    assert F.changed_entities(state) == set() and F.changed_entities(state, day_after) == {case.entity_id}
+    for user in (cw["sup_county"], cw["sup_city"]):
+        assert everything(user, day_after) == live(user, day_after, monkeypatch)
+        assert F.totals(user, day_after)["overdue"] == F.totals(user, due)["overdue"] + 1
+    assert F._state(due - __import__("datetime").timedelta(days=1)) is None  # never read for an earlier day

@@ -6,6 +6,8 @@
     GET /public/certificates/{number}   亮证: public fields and validity today
     GET /public/progress                cases in progress: number, entity, stage only
     GET /public/progress/mine?number=&code=   the party's own case with its access code
+    POST /public/complaints              咨询投诉: submit, get a tracking code
+    GET /public/complaints/{code}       what the tracking code shows (as the portal's tracking page)
 """
 from typing import Any, Optional
 
@@ -139,7 +141,15 @@ class ComplaintIn(Schema):
     contact: str = F("", "联系方式（不公开）", max_length=100)
 
 
+class PublicComplaintStepOut(Schema):
+    kind: str = F(..., "环节")
+    on: str = F(..., "日期")
+    entity: str = F("", "办理主体")
+
+
 class ComplaintOut(Schema):
+    """What the tracking code shows, the same as the portal's tracking page (complaints.public_dict):
+    never the contact, the internal notes of the handling record nor who handled it."""
     tracking_code: str = F(..., "查询码")
     entity: str = F(..., "执法主体")
     kind: str = F(..., "类别")
@@ -147,12 +157,16 @@ class ComplaintOut(Schema):
     received_on: str = F(..., "收到日期")
     due_on: Optional[str] = F(None, "办理期限")
     answer: str = F("", "答复")
+    answered_on: Optional[str] = F(None, "答复日期")
+    satisfaction: str = F("", "满意度评价", "满意 | 基本满意 | 不满意；未评价为空")
+    feedback_comment: str = F("", "评价意见")
+    steps: list[PublicComplaintStepOut] = F([], "办理记录（环节、日期、办理主体；不含办理说明和经办人）")
 
 
 def _complaint_dict(c):
-    return {"tracking_code": c.tracking_code, "entity": c.entity.name, "kind": c.get_kind_display(),
-            "state": c.get_state_display(), "received_on": c.received_on.isoformat(),
-            "due_on": c.due_on.isoformat() if c.due_on else None, "answer": c.answer}
+    from zhifa.disclosure import complaints
+
+    return complaints.public_dict(c)
 
 
 @router.post("/complaints", response=responses(ComplaintOut, 201), auth=None, summary="提交咨询投诉")
@@ -172,7 +186,7 @@ def submit_complaint(request, data: ComplaintIn):
 def complaint_status(request, code: str):
     from zhifa.disclosure import complaints
 
-    c = complaints.lookup(code)
+    c = complaints.lookup(code[:16])
     if c is None:
         raise Http404("查询码不正确")
     return _complaint_dict(c)

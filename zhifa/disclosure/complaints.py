@@ -288,6 +288,7 @@ def public_dict(c) -> dict:
             "due_on": c.due_on.isoformat() if c.due_on else None, "answer": c.answer,
             "answered_on": c.answered_on.isoformat() if c.answered_on else None,
             "satisfaction": c.get_satisfaction_display() if c.satisfaction else "",
+            "feedback_comment": c.feedback_comment if c.satisfaction else "",
             "steps": [{**s, "on": s["on"].isoformat()} for s in public_steps(c)]}
 
 

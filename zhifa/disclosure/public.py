@@ -106,10 +106,29 @@ def filter_options() -> dict:
         pubs = published()
         entities = list(Entity.objects.filter(Exists(pubs.filter(entity=OuterRef("pk")))).order_by("name")
                         .values("pk", "name"))
-        categories = sorted(set(pubs.order_by().values_list("category", flat=True).distinct()) - {""})
+        categories = sorted(c for c in _categories() if c and pubs.filter(category=c).exists())
         opts = {"entities": entities, "categories": categories}
         cache.set("disclosure.search.filter_options", opts, 60)
     return opts
+
+
+def _categories() -> list[str]:
+    """Every distinct category of the table (published or not; the caller checks each). PostgreSQL
+    has no skip scan, and a DISTINCT over a million rows took a second: a recursive query walks the
+    (category, published_on, id) index once per category instead."""
+    from django.db import connection
+
+    from zhifa.disclosure.models import Publication
+
+    if connection.vendor != "postgresql":
+        return list(Publication.objects.order_by().values_list("category", flat=True).distinct())
+    with connection.cursor() as c:
+        c.execute("WITH RECURSIVE t(c) AS ("
+                  " (SELECT category FROM disclosure_publication ORDER BY category LIMIT 1)"
+                  " UNION ALL SELECT (SELECT category FROM disclosure_publication WHERE category > t.c"
+                  " ORDER BY category LIMIT 1) FROM t WHERE t.c IS NOT NULL)"
+                  " SELECT c FROM t WHERE c IS NOT NULL")
+        return [r[0] for r in c.fetchall()]
 
 
 def published_count() -> int:

@@ -229,6 +229,14 @@ def capped_count(qs) -> tuple[int, bool]:
     return max(est, n), True
 
 
+def filtered_total(qs) -> int:
+    """How many rows a probe that stopped at its window was drawn from, for the "约 N 条" of a common
+    query: the planner's estimate on PostgreSQL (counting even 2 001 rows of a region + category
+    filter read thousands of heap rows, more than the search), else the count."""
+    est = estimate(qs.order_by())
+    return est if est is not None else capped_count(qs)[0]
+
+
 def find(base, q: str, page: int = 1, per_page: int = 20) -> Result:
     """One page of `base` (published rows with the filters applied) containing `q`, newest first."""
     page = max(1, int(page or 1))
@@ -249,7 +257,7 @@ def find(base, q: str, page: int = 1, per_page: int = 20) -> Result:
     if seen < size:  # the probe saw every filtered row: exact
         return _from_ids(base, ids, len(ids), False, "probe", page, per_page)
     if len(ids) >= need:
-        total, approx = capped_count(base)
+        total = max(filtered_total(base), seen)
         est = max(len(ids), round(len(ids) / seen * total))
         return _from_ids(base, ids, est, True, "probe", page, per_page)
     qs, path = candidates(base, q)

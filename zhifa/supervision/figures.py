@@ -8,7 +8,8 @@ task also builds a rollup (FigureRollup: per entity, year, kind and open/finishe
 with no case and no transition since the watermark, and aggregates the cases of the changed entities
 live (a transition touches one entity; an entity holds hundreds of cases, not a million). So the
 figures are exact right after a transition, and the task that the transition queued folds the change
-into the rollup. On a new day (overdue moves with the date) everything is live until the rebuild.
+into the rollup. On a later day the entities with a deadline falling due since the rollup's day are
+live too (overdue moves with the date), until the nightly rebuild.
 Lists behind figures are always live.
 """
 from __future__ import annotations
@@ -25,13 +26,21 @@ from zhifa.cases.models import Case, CaseOfficer, Deadline, Kind, LegalReview
 from zhifa.orgs.models import Region
 
 
-def _overdue_q(today):
+def _overdue_q(today, entity_ids=None):
     late = Deadline.objects.filter(Q(state=Deadline.State.BREACHED)
                                    | Q(state=Deadline.State.RUNNING, known=True, due_on__lt=today))
+    if entity_ids is not None:
+        late = late.filter(case__entity_id__in=entity_ids)
     return Q(pk__in=late.values("case_id"))
 
 
-def metrics(today) -> dict[str, tuple[str, Q]]:
+def metrics(today, entity_ids=None) -> dict[str, tuple[str, Q]]:
+    """Each figure's condition on a case. `entity_ids` narrows the subqueries to those entities' cases:
+    the live part of a page aggregates a few changed entities, and hashing every late deadline of
+    the province for them cost more than the rest of the page."""
+    reviews = LegalReview.objects.all()
+    if entity_ids is not None:
+        reviews = reviews.filter(case__entity_id__in=entity_ids)
     m = {"all": ("案件总数", Q()), "open": ("在办", ~Q(state__in=TERMINAL_STATES)),
          "finished": ("已办结", Q(state__in=TERMINAL_STATES))}
     for k in Kind:
@@ -40,14 +49,14 @@ def metrics(today) -> dict[str, tuple[str, Q]]:
         "decided": ("作出决定", Q(decided_on__isnull=False)),
         "fined": ("罚款案件", Q(decided_on__isnull=False, fine_amount__gt=0)),
         "hearing": ("举行听证", Q(hearing_held_on__isnull=False)),
-        "reviewed": ("法制审核", Q(pk__in=LegalReview.objects.values("case_id"))),
-        "overdue": ("期限超期", _overdue_q(today)),
+        "reviewed": ("法制审核", Q(pk__in=reviews.values("case_id"))),
+        "overdue": ("期限超期", _overdue_q(today, entity_ids)),
     })
     return m
 
 
-def _aggregates(today):
-    out = {name: Count("id", filter=q) for name, (_, q) in metrics(today).items()}
+def _aggregates(today, entity_ids=None):
+    out = {name: Count("id", filter=q) for name, (_, q) in metrics(today, entity_ids).items()}
     out["fines"] = Sum("fine_amount", filter=Q(decided_on__isnull=False, fine_amount__gt=0))
     return out
 
@@ -88,12 +97,12 @@ def _merge(a: dict, b: dict) -> dict:
 
 
 def totals(user, today, **where) -> dict:
-    rows, live = _split(user, today, **where)
+    rows, live, changed = _split(user, today, **where)
     if rows is None:
-        return _clean(live.order_by().aggregate(**_aggregates(today)))
+        return _clean(live.order_by().aggregate(**_aggregates(today, changed)))
     out = _from_rollup(rows.aggregate(**ROLLUP_SUMS))
     if live is not None:
-        out = _merge(out, _clean(live.order_by().aggregate(**_aggregates(today))))
+        out = _merge(out, _clean(live.order_by().aggregate(**_aggregates(today, changed))))
     return out
 
 
@@ -129,7 +138,7 @@ def _sum_rows(rows) -> dict:
 
 def _entity_rows(user, today, region=None, year=None) -> list[dict]:
     keys = ("entity_id", "entity__name", "entity__region__name")
-    rows, live = _split(user, today, region=region, year=year)
+    rows, live, changed = _split(user, today, region=region, year=year)
     out = []
     if rows is not None:
         # grouped by the entity id alone (the rollup's index order, no sort on names), names after
@@ -141,7 +150,7 @@ def _entity_rows(user, today, region=None, year=None) -> list[dict]:
             out.append({"entity_id": e["id"], "entity__name": e["name"], "entity__region__name": e["region__name"],
                         **sums[e["id"]], "_path": e["region__path"]})
     if live is not None:
-        for r in live.order_by().values(*keys, "entity__region__path").annotate(**_aggregates(today)):
+        for r in live.order_by().values(*keys, "entity__region__path").annotate(**_aggregates(today, changed)):
             path = r.pop("entity__region__path")
             out.append({**_clean(r), "_path": path})
     out.sort(key=lambda r: (r["_path"], r["entity__name"]))
@@ -151,14 +160,14 @@ def _entity_rows(user, today, region=None, year=None) -> list[dict]:
 def by_child_region(user, today, region: Region, year=None) -> list[dict]:
     """One aggregate grouped by the entities' regions, folded into the child regions in Python."""
     children = list(Region.objects.filter(parent=region).order_by("code"))
-    rows, live = _split(user, today, region=region, year=year)
+    rows, live, changed = _split(user, today, region=region, year=year)
     grouped = []
     if rows is not None:
         grouped = [{"path": r["entity__region__path"], **_from_rollup(r)}
                    for r in rows.values("entity__region__path").annotate(**ROLLUP_SUMS)]
     if live is not None:
         grouped += [{"path": r.pop("entity__region__path"), **_clean(r)}
-                    for r in live.order_by().values("entity__region__path").annotate(**_aggregates(today))]
+                    for r in live.order_by().values("entity__region__path").annotate(**_aggregates(today, changed))]
     out = []
     for child in children:
         mine = [r for r in grouped if r["path"].startswith(child.path)]
@@ -196,32 +205,40 @@ def _watermark():
 
 
 def _state(today):
-    """The rollup's state if it was built for `today`, else None."""
+    """The rollup's state if it was built for `today` or an earlier day, else None."""
     from zhifa.supervision.models import FigureRollupState
 
     state = FigureRollupState.objects.filter(pk=1).first()
-    return state if state is not None and state.built_for == today else None
+    return state if state is not None and state.built_for <= today else None
 
 
-def changed_entities(state) -> set[int]:
-    """Entities with a case or a transition after the rollup's watermark (both ids are indexed)."""
+def changed_entities(state, today=None) -> set[int]:
+    """Entities whose figures may differ from the rollup: a case or a transition after its watermark
+    (both ids are indexed) and, on a later day, a deadline falling due since the day it was built
+    (a running one now counts as overdue; the daily refresh closes the party's lapsed windows)."""
     from zhifa.cases.models import CaseEvent
 
     ids = set(Case.objects.filter(pk__gt=state.case_max).order_by().values_list("entity_id", flat=True).distinct())
     ids |= set(CaseEvent.objects.filter(pk__gt=state.event_max).order_by()
                .values_list("case__entity_id", flat=True).distinct())
+    if today is not None and today > state.built_for:
+        S = Deadline.State
+        ids |= set(Deadline.objects.filter(state__in=[S.RUNNING, S.MET, S.BREACHED], due_on__gte=state.built_for,
+                                           due_on__lt=today).order_by()
+                   .values_list("case__entity_id", flat=True).distinct())
     return ids
 
 
 def rollup_fresh(today) -> bool:
     """Built today and nothing changed since (no entity needs the live aggregation)."""
     state = _state(today)
-    return state is not None and (state.case_max, state.event_max) == _watermark()
+    return state is not None and state.built_for == today and (state.case_max, state.event_max) == _watermark()
 
 
 def _split(user, today, *, region=None, entity=None, officer=None, year=None):
-    """(rollup rows, live cases): the rollup for entities unchanged since it was built, the cases of
-    the changed ones aggregated live. (None, all cases) when the rollup cannot serve the query."""
+    """(rollup rows, live cases, changed entity ids): the rollup for entities unchanged since it was
+    built, the cases of the changed ones aggregated live. (None, all cases, None) when the rollup
+    cannot serve the query."""
     from zhifa.common.roles import Role
     from zhifa.supervision.models import FigureRollup
 
@@ -229,12 +246,12 @@ def _split(user, today, *, region=None, entity=None, officer=None, year=None):
         return scoped_cases(user, region=region, entity=entity, officer=officer, year=year)
 
     if not USE_ROLLUP or officer is not None or set(metrics(today)) != set(ROLLUP_METRICS):
-        return None, live()
+        return None, live(), None
     if not (user.is_superuser or (user.role == Role.SUPERVISOR and user.entity_id)):
-        return None, live()
+        return None, live(), None
     state = _state(today)
     if state is None:
-        return None, live()
+        return None, live(), None
     rows = FigureRollup.objects.all()
     if not user.is_superuser:
         rows = rows.filter(entity__region__path__startswith=user.entity.region.path)
@@ -244,10 +261,22 @@ def _split(user, today, *, region=None, entity=None, officer=None, year=None):
         rows = rows.filter(entity=entity)
     if year is not None:
         rows = rows.filter(year=int(year))
-    changed = changed_entities(state)
+    changed = changed_entities(state, today)
+    if changed:  # only the changed entities this query covers (the subqueries are narrowed to them)
+        from zhifa.orgs.models import Entity
+
+        scope = Entity.objects.filter(pk__in=changed)
+        if not user.is_superuser:
+            scope = scope.filter(region__path__startswith=user.entity.region.path)
+        if region is not None:
+            scope = scope.filter(region__path__startswith=region.path)
+        if entity is not None:
+            scope = scope.filter(pk=entity.pk)
+        changed = set(scope.values_list("pk", flat=True))
     if not changed:
-        return rows, None
-    return rows.exclude(entity_id__in=changed), live().filter(entity_id__in=changed)
+        return rows, None, None
+    changed = sorted(changed)
+    return rows.exclude(entity_id__in=changed), live().filter(entity_id__in=changed), changed
 
 
 def _rollup(user, today, **where):
