@@ -8,8 +8,12 @@ def _fast_passwords(settings):
 
 @pytest.fixture
 def world(db):
-    from tests.factories import world as build
+    from tests.calendar_ahead import ensure_calendar_ahead
+    from tests.factories import system_admin, world as build
 
+    # Deadlines counted from today need this year and the next in the legal calendar, also after
+    # chinesecalendar's data ends (an administrator enters such a year; the tests do the same).
+    ensure_calendar_ahead(system_admin())
     return build()
 
 

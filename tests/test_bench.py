@@ -38,3 +38,28 @@ def test_bench_foundation_small(tmp_path, monkeypatch):
     assert "import 40 officers from .xlsx" in text and "importer not available" not in text
     assert "SQLite" in text
     assert not (tmp_path / "bench.sqlite3").exists()  # dropped without --keep
+
+
+def _pg_reachable(url: str) -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.mark.slow
+def test_bench_supervision_small_on_postgresql(tmp_path):
+    """`zhifa bench supervision` end to end on a small province (COPY needs PostgreSQL)."""
+    url = "postgresql://postgres@127.0.0.1:5432/zhifa_bench_test_supervision"
+    if not _pg_reachable(url):
+        pytest.skip("PostgreSQL 不可用")
+    doc = tmp_path / "benchmarks.md"
+    call_command("bench", "supervision", "--database-url", url, "--sup-cases", "3000", "--sup-entities", "40",
+                 "--home-requests", "3", "--doc", str(doc), stdout=io.StringIO())
+    text = doc.read_text(encoding="utf-8")
+    assert "## supervision" in text and "3,000 cases, 40 entities" in text
+    assert "right after a transition in one entity" in text and "the next day before the nightly rebuild" in text
+    assert "recompute all alerts" in text and "yearly report" in text

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.calendar_ahead import ensure_calendar_ahead
+from tests.calendar_ahead import ensure_calendar_ahead
 from tests.browser.conftest import login
 
 pytestmark = pytest.mark.browser

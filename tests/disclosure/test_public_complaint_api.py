@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from tests.browser.calendar_ahead import ensure_calendar_ahead
+from tests.calendar_ahead import ensure_calendar_ahead
 from zhifa.disclosure import complaints as C
 from zhifa.disclosure.models import Complaint, ComplaintStep
 

@@ -35,3 +35,11 @@ def enter_2027(admin_user):
             "国办发明电〔2026〕测试号", acting_user=kw.pop("acting_user", admin_user), **kw)
 
     return enter
+
+
+@pytest.fixture
+def world(db):
+    """The calendar tests enter 2027 themselves: their world has only chinesecalendar's years."""
+    from tests.factories import world as build
+
+    return build()

@@ -93,8 +93,8 @@ def test_order_over_national_day_uses_legal_calendar(cw):
 
 def test_rule_due_unknown(cw):
     e = refused("supervision.due_unknown", A.do_issue_order, acting_user=cw["sup_county"], entity=cw["smj"],
-                kind="duban", text="督办", days=10, on=D(2026, 12, 25))
-    assert "2027" in e.message and not SupervisionOrder.objects.exists()
+                kind="duban", text="督办", days=10, on=D(2040, 12, 25))
+    assert "2040" in e.message and not SupervisionOrder.objects.exists()
 
 
 def test_rule_order_text_and_days(cw):

@@ -116,3 +116,10 @@ def test_a_rollup_of_an_earlier_day_serves_all_but_the_entities_with_deadlines_f
         assert everything(user, day_after) == live(user, day_after, monkeypatch)
         assert F.totals(user, day_after)["overdue"] == F.totals(user, due)["overdue"] + 1
     assert F._state(due - __import__("datetime").timedelta(days=1)) is None  # never read for an earlier day
+    # the next night's refresh marks the period breached before the rollup is rebuilt: still exact
+    from zhifa.cases.deadlines import refresh_deadlines
+
+    assert refresh_deadlines(day_after) >= 1
+    assert F.changed_entities(state, day_after) == {case.entity_id}
+    for user in (cw["sup_county"], cw["sup_city"]):
+        assert everything(user, day_after) == live(user, day_after, monkeypatch)

@@ -19,7 +19,7 @@ import datetime as dt
 from django.utils import timezone
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from zhifa.cases.machine import TERMINAL_STATES
 from zhifa.cases.models import Case, CaseOfficer, Deadline, Kind, LegalReview
@@ -222,9 +222,15 @@ def changed_entities(state, today=None) -> set[int]:
     ids |= set(CaseEvent.objects.filter(pk__gt=state.event_max).order_by()
                .values_list("case__entity_id", flat=True).distinct())
     if today is not None and today > state.built_for:
+        from zhifa.cases.deadlines import PARTY_WINDOWS
+
         S = Deadline.State
-        ids |= set(Deadline.objects.filter(state__in=[S.RUNNING, S.MET, S.BREACHED], due_on__gte=state.built_for,
-                                           due_on__lt=today).order_by()
+        # a running period falling due is overdue now (breached once the daily refresh has run); a party's
+        # window that lapsed was closed (met on its last day) by that refresh; anything else that changes
+        # a deadline is a transition, caught above
+        falling = (Q(state__in=[S.RUNNING, S.BREACHED], known=True)
+                   | Q(state=S.MET, kind__in=PARTY_WINDOWS, met_on=F("due_on")))
+        ids |= set(Deadline.objects.filter(falling, due_on__gte=state.built_for, due_on__lt=today).order_by()
                    .values_list("case__entity_id", flat=True).distinct())
     return ids
 

@@ -380,8 +380,12 @@ class Command(BaseCommand):
         database_url = database_url or getattr(bench, "default_url", DEFAULT_URL)
         if opts["inner"]:
             return self.inner(bench, database_url, opts)
-        self.stdout.write(f"基准测试 {suite}：重建数据库 {database_url} …")
-        recreate_database(database_url)
+        if os.environ.get(f"ZHIFA_BENCH_{suite.upper()}_REUSE"):
+            # measure again on a database kept by an earlier run (--keep): a million rows take minutes to load
+            self.stdout.write(f"基准测试 {suite}：沿用数据库 {database_url}")
+        else:
+            self.stdout.write(f"基准测试 {suite}：重建数据库 {database_url} …")
+            recreate_database(database_url)
         try:
             results = self.run_child(suite, database_url, opts)
         finally:
