@@ -100,26 +100,46 @@ def test_region_figures_equal_the_three_aggregations(cw, monkeypatch, use_rollup
 
 
 def test_a_rollup_of_an_earlier_day_serves_all_but_the_entities_with_deadlines_falling_due(cw, monkeypatch):
-    """The decision deadline of overdue_case runs to 2026-06-01: with the rollup built on that day, the next
-    day's figures move (the case becomes overdue) and only its entity is aggregated live."""
+    """The decision deadline of overdue_case runs to 2026-06-01 and the case is overdue from 06-02. A rollup
+    built on 06-01 carries the next day's overdue: on 06-02 (before the nightly rebuild) every entity
+    is still read from it. Built on 05-31 and read on 06-02 (a rebuild missed), the case's entity is
+    aggregated live. Either way the figures equal the live ones, also after the refresh marks it breached."""
+    import datetime as dt
+
+    from zhifa.cases.deadlines import refresh_deadlines
     from zhifa.cases.models import Deadline
 
     case = overdue_case(cw)
     other_county_case(cw)
     due = Deadline.objects.filter(case=case, state=Deadline.State.RUNNING, known=True).order_by("due_on").first().due_on
-    F.refresh_rollup(due)
-    day_after = due + __import__("datetime").timedelta(days=1)
-    state = F._state(day_after)
-    assert state is not None and not F.rollup_fresh(day_after)
-    assert F.changed_entities(state) == set() and F.changed_entities(state, day_after) == {case.entity_id}
-    for user in (cw["sup_county"], cw["sup_city"]):
-        assert everything(user, day_after) == live(user, day_after, monkeypatch)
-        assert F.totals(user, day_after)["overdue"] == F.totals(user, due)["overdue"] + 1
-    assert F._state(due - __import__("datetime").timedelta(days=1)) is None  # never read for an earlier day
+    day_after = due + dt.timedelta(days=1)
+    for built, changed in ((due, set()), (due - dt.timedelta(days=1), {case.entity_id})):
+        F.refresh_rollup(built)
+        state = F._state(day_after)
+        assert state is not None and not F.rollup_fresh(day_after)
+        assert F.changed_entities(state, day_after) == changed
+        for user in (cw["sup_county"], cw["sup_city"]):
+            assert everything(user, day_after) == live(user, day_after, monkeypatch)
+            assert F.totals(user, day_after)["overdue"] == F.totals(user, due)["overdue"] + 1
+    assert F._state(due - dt.timedelta(days=2)) is None  # never read for a day before it was built
     # the next night's refresh marks the period breached before the rollup is rebuilt: still exact
-    from zhifa.cases.deadlines import refresh_deadlines
-
     assert refresh_deadlines(day_after) >= 1
-    assert F.changed_entities(state, day_after) == {case.entity_id}
     for user in (cw["sup_county"], cw["sup_city"]):
         assert everything(user, day_after) == live(user, day_after, monkeypatch)
+
+
+def test_a_party_window_lapsing_is_not_overdue(cw):
+    """陈述申辩 / 听证申请 are the party's windows: their lapse is no breach by the agency (as in the alerts)."""
+    import datetime as dt
+
+    from zhifa.cases import deadlines
+
+    case = factories.case(cw)
+    dl = deadlines.open_deadline(case, "statement_defence", D(2026, 5, 6))
+    after = dl.due_on + dt.timedelta(days=1)
+    assert F.metric_cases(cw["sup_county"], "overdue", after).filter(pk=case.pk).count() == 0
+    deadlines.close_deadline(case, "statement_defence", D(2026, 5, 7))
+    late = deadlines.open_deadline(case, "decision", D(2026, 3, 3))
+    assert F.metric_cases(cw["sup_county"], "overdue", late.due_on + dt.timedelta(days=1)).filter(pk=case.pk).count() == 1
+
+

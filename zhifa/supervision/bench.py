@@ -463,8 +463,8 @@ class Supervision:
         if "province_next_day" in h:
             for key, target in (("province_next_day", 300), ("county_next_day", 100)):
                 p95 = h[key]["p95"]
-                rows.append([f"the same, the next day before the nightly rebuild (yesterday's rollup; the "
-                             f"{h['next_day_changed']:,} entities with a deadline falling due live), "
+                rows.append([f"the same, the next day before the nightly rebuild (yesterday's rollup, which "
+                             f"carries the next day's overdue; {h['next_day_changed']:,} changed entities live), "
                              f"{key.split('_')[0]} supervisor, p50 / p95 of {h[key]['requests']}",
                              f"{h[key]['p50']:.0f} / {p95:.0f} ms", f"p95 < {target} ms",
                              f"/healthz p95 {h['health_p95']:.1f} ms", f"{p95 / max(h['health_p95'], 1e-9):.0f}×",

@@ -8,8 +8,9 @@ task also builds a rollup (FigureRollup: per entity, year, kind and open/finishe
 with no case and no transition since the watermark, and aggregates the cases of the changed entities
 live (a transition touches one entity; an entity holds hundreds of cases, not a million). So the
 figures are exact right after a transition, and the task that the transition queued folds the change
-into the rollup. On a later day the entities with a deadline falling due since the rollup's day are
-live too (overdue moves with the date), until the nightly rebuild.
+into the rollup. Overdue moves with the date: the rollup carries it as of its day and of the next, so
+the pages between midnight and the nightly rebuild still read it; should the rebuild not run, from the
+second day on the entities with an agency's period falling due since are aggregated live as well.
 Lists behind figures are always live.
 """
 from __future__ import annotations
@@ -27,8 +28,14 @@ from zhifa.orgs.models import Region
 
 
 def _overdue_q(today, entity_ids=None):
+    """Cases with an agency's period breached, or running past its due date (not yet marked by the
+    daily refresh). A party's own window (陈述申辩, 听证申请) lapsing is no breach by the agency: not
+    counted, as in the alerts."""
+    from zhifa.cases.deadlines import PARTY_WINDOWS
+
     late = Deadline.objects.filter(Q(state=Deadline.State.BREACHED)
-                                   | Q(state=Deadline.State.RUNNING, known=True, due_on__lt=today))
+                                   | Q(state=Deadline.State.RUNNING, known=True, due_on__lt=today)
+                                   ).exclude(kind__in=PARTY_WINDOWS)
     if entity_ids is not None:
         late = late.filter(case__entity_id__in=entity_ids)
     return Q(pk__in=late.values("case_id"))
@@ -185,7 +192,8 @@ ROLLUP_SUMS = {
     "all": Sum("n_all"), "open": Sum("n_all", filter=Q(is_open=True)),
     "finished": Sum("n_all", filter=Q(is_open=False)),
     **{k: Sum("n_all", filter=Q(kind=k)) for k in Kind.values},
-    **{k: Sum(f"n_{k}") for k in ("decided", "fined", "hearing", "reviewed", "overdue")},
+    **{k: Sum(f"n_{k}") for k in ("decided", "fined", "hearing", "reviewed")},
+    "overdue": Sum("n_over"),  # n_overdue or n_overdue_next, by the day (_split annotates it)
     "fines": Sum("sum_fines"),
 }
 USE_ROLLUP = True  # the benchmark switches it off to time the live aggregation
@@ -214,24 +222,23 @@ def _state(today):
 
 def changed_entities(state, today=None) -> set[int]:
     """Entities whose figures may differ from the rollup: a case or a transition after its watermark
-    (both ids are indexed) and, on a later day, a deadline falling due since the day it was built
-    (a running one now counts as overdue; the daily refresh closes the party's lapsed windows)."""
+    (both ids are indexed) and, from the second day after it was built, an agency's period falling due
+    since the first (the rollup carries overdue as of its day and of the next)."""
     from zhifa.cases.models import CaseEvent
 
     ids = set(Case.objects.filter(pk__gt=state.case_max).order_by().values_list("entity_id", flat=True).distinct())
     ids |= set(CaseEvent.objects.filter(pk__gt=state.event_max).order_by()
                .values_list("case__entity_id", flat=True).distinct())
-    if today is not None and today > state.built_for:
+    if today is not None and today > state.built_for + dt.timedelta(days=1):
         from zhifa.cases.deadlines import PARTY_WINDOWS
 
         S = Deadline.State
-        # a running period falling due is overdue now (breached once the daily refresh has run); a party's
-        # window that lapsed was closed (met on its last day) by that refresh; anything else that changes
-        # a deadline is a transition, caught above
-        falling = (Q(state__in=[S.RUNNING, S.BREACHED], known=True)
-                   | Q(state=S.MET, kind__in=PARTY_WINDOWS, met_on=F("due_on")))
-        ids |= set(Deadline.objects.filter(falling, due_on__gte=state.built_for, due_on__lt=today).order_by()
-                   .values_list("case__entity_id", flat=True).distinct())
+        # running past its due date, or already marked breached by the daily refresh; anything else that
+        # changes a deadline is a transition, caught above
+        falling = (Deadline.objects.filter(state__in=[S.RUNNING, S.BREACHED], known=True,
+                                           due_on__gte=state.built_for + dt.timedelta(days=1), due_on__lt=today)
+                   .exclude(kind__in=PARTY_WINDOWS))
+        ids |= set(falling.order_by().values_list("case__entity_id", flat=True).distinct())
     return ids
 
 
@@ -258,7 +265,7 @@ def _split(user, today, *, region=None, entity=None, officer=None, year=None):
     state = _state(today)
     if state is None:
         return None, live(), None
-    rows = FigureRollup.objects.all()
+    rows = FigureRollup.objects.annotate(n_over=F("n_overdue_next") if today > state.built_for else F("n_overdue"))
     if not user.is_superuser:
         rows = rows.filter(entity__region__path__startswith=user.entity.region.path)
     if region is not None:
@@ -310,10 +317,12 @@ def refresh_rollup(today) -> dict:
                 .values("entity_id", "y", "kind", "o")
                 .annotate(n=Count("id"), **{k: Count("id", filter=m[k][1])
                                             for k in ("decided", "fined", "hearing", "reviewed", "overdue")},
+                          overdue_next=Count("id", filter=_overdue_q(today + dt.timedelta(days=1))),
                           f=Sum("fine_amount", filter=Q(decided_on__isnull=False, fine_amount__gt=0))))
         objs = [FigureRollup(entity_id=r["entity_id"], year=r["y"], kind=r["kind"], is_open=bool(r["o"]),
                              n_all=r["n"], n_decided=r["decided"], n_fined=r["fined"], n_hearing=r["hearing"],
-                             n_reviewed=r["reviewed"], n_overdue=r["overdue"], sum_fines=r["f"] or 0) for r in rows]
+                             n_reviewed=r["reviewed"], n_overdue=r["overdue"],
+                             n_overdue_next=r["overdue_next"], sum_fines=r["f"] or 0) for r in rows]
         FigureRollup.objects.all().delete()
         FigureRollup.objects.bulk_create(objs, batch_size=5000)
         seconds = time.perf_counter() - t

@@ -1,6 +1,6 @@
 """Pre-aggregated supervision figures (zhifa.supervision.figures.refresh_rollup): per entity, year, case
-kind and open/finished, every figure of figures.metrics. Built by the background alerts task; read only
-while fresh (same day, no case or transition since), so a province's home does not aggregate a million
+kind and open/finished, every figure of figures.metrics. Built by the background alerts task; pages read it
+for the entities unchanged since (figures._split), so a province's home does not aggregate a million
 cases on every request. Not user data: no scope, no change log."""
 from django.db import models
 
@@ -18,6 +18,8 @@ class FigureRollup(models.Model):
     n_hearing = models.PositiveIntegerField(default=0)
     n_reviewed = models.PositiveIntegerField(default=0)
     n_overdue = models.PositiveIntegerField(default=0)
+    # overdue as of the next day: pages read it from midnight until the nightly rebuild
+    n_overdue_next = models.PositiveIntegerField(default=0)
     sum_fines = models.DecimalField(default=0, **MONEY)
 
     class Meta:
