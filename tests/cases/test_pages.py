@@ -465,3 +465,14 @@ def test_every_offered_form_renders_and_posts_without_error(client, cw):
                                        "assign_officers", "record_recusal", "revoke", "transfer",
                                        "file_simple_record", "start_inspection", "extend_seizure",
                                        "release_seizure", "convert_seizure"}
+
+
+def test_transfer_form_suggests_the_receivers_full_names(cw, case):
+    """Receivers inside the system are matched by full name: the form offers them (not the case's own entity
+    nor a justice bureau); a name outside the list stays possible (an external agency)."""
+    from zhifa.cases.forms import TransferForm
+
+    html = str(TransferForm(case=case, user=cw["head"])["transfer_to"])
+    assert '<datalist id="' in html and 'list="' in html
+    assert f'<option value="{cw["df"].name}">' in html
+    assert f'<option value="{case.entity.name}">' not in html and "司法局" not in html

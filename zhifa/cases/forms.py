@@ -738,10 +738,36 @@ class CloseForm(TransitionForm):
         return {"execution_note": self.cleaned_data.get("execution_note") or ""}
 
 
+class DatalistInput(forms.TextInput):
+    """A text input with suggestions (<datalist>): free text stays possible."""
+
+    def __init__(self, options=(), attrs=None):
+        super().__init__(attrs)
+        self.options = list(options)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html, format_html_join
+
+        list_id = f"{(attrs or {}).get('id') or name}-list"
+        html = super().render(name, value, {**(attrs or {}), "list": list_id, "autocomplete": "off"}, renderer)
+        return html + format_html('<datalist id="{}">{}</datalist>', list_id,
+                                  format_html_join("", '<option value="{}">', ((o,) for o in self.options)))
+
+
 class TransferForm(TransitionForm):
     reason_label = "移送理由"
     transfer_kind = forms.ChoiceField(label="移送类别", choices=Case._meta.get_field("transfer_kind").choices)
-    transfer_to = forms.CharField(label="接收机关", max_length=120, required=False)
+    transfer_to = forms.CharField(
+        label="接收机关", max_length=120, required=False,
+        help_text="本系统内的执法主体请从列表中选择全称（移送后由其在系统内接收）；系统外机关（如公安机关）填写全称，线下送达")
+
+    def setup(self):
+        from zhifa.orgs.models import Entity
+
+        # receivers are matched by full name (zhifa.transfers.actions.record_sent): offer the names
+        names = (Entity.objects.filter(is_active=True, is_justice_bureau=False).exclude(pk=self.case.entity_id)
+                 .order_by("region__code", "name").values_list("name", flat=True))
+        self.fields["transfer_to"].widget = DatalistInput(names)
 
     def payload(self):
         d = self.cleaned_data
