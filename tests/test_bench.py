@@ -63,3 +63,19 @@ def test_bench_supervision_small_on_postgresql(tmp_path):
     assert "## supervision" in text and "3,000 cases, 40 entities" in text
     assert "right after a transition in one entity" in text and "the next day before the nightly rebuild" in text
     assert "recompute all alerts" in text and "yearly report" in text
+
+
+@pytest.mark.slow
+def test_bench_portal_small_on_sqlite(tmp_path):
+    """`zhifa bench portal` end to end on SQLite (bulk insert, FTS5, gunicorn), a few thousand rows (~40 s)."""
+    doc, out = tmp_path / "benchmarks.md", io.StringIO()
+    try:
+        call_command("bench", "portal", "--database-url", f"sqlite:///{tmp_path / 'portal.sqlite3'}", "--rows", "1500",
+                     "--search-repeat", "1", "--page-requests", "5", "--http-seconds", "1", "--doc", str(doc),
+                     stdout=out)
+    except CommandError:
+        pytest.fail("bench portal failed:\n" + out.getvalue()[-4000:])
+    text = doc.read_text(encoding="utf-8")
+    assert "## portal" in text and "load 1,500 published decisions (bulk insert" in text
+    assert "search p95, queries of 1–8 characters, no filter" in text and "decision page /gs/results/<id>/" in text
+    assert "home page /gs/ under gunicorn" in text and "〕77777号" in text

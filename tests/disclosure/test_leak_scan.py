@@ -12,7 +12,7 @@ from tests.disclosure.conftest import D, decided_case
 from zhifa.cases.models import Party
 from zhifa.common.identifiers import check_id_number
 from zhifa.disclosure import actions, opendata
-from zhifa.disclosure.models import Complaint
+from zhifa.disclosure.models import Complaint, CreditRepair
 from zhifa.disclosure.models import AnnualReport
 from zhifa.common.xlsx import XLSX_CONTENT_TYPE
 from tests.disclosure.test_reports import xlsx_text
@@ -79,6 +79,12 @@ def build(cw):
 
     reports.do_publish_annual_report(reports.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"]),
                                      acting_user=cw["head"])
+    # 信用修复 applied for online by the party, with its (private) contact
+    from zhifa.disclosure.actions_repair import do_submit_repair_online
+    from zhifa.disclosure.pipeline import access_code
+
+    do_submit_repair_online(pubs[0], access_code=access_code(cases[0]), applicant="张建国", contact="13822223333",
+                            reason="已缴清罚款并整改到位", client="leak-scan", on=dt.date(2026, 8, 1))
     return cases
 
 
@@ -91,6 +97,7 @@ def secrets():
     out |= set(Complaint.objects.values_list("contact", flat=True))
     out |= set(Complaint.objects.values_list("complainant", flat=True))
     out |= set(SocialSupervisor.objects.values_list("contact", flat=True))
+    out |= set(CreditRepair.objects.values_list("contact", flat=True))
     for o in Officer.objects.all():
         out |= {o.id_number, o.phone}
     return {s for s in out if s and len(s) >= 2}
@@ -124,6 +131,7 @@ def test_no_private_data_on_any_public_page_or_api_response(cw, client):
     seen, todo = set(), ["/gs/"] + [f"/gs/results/{c.publication.pk}/" for c in cases]
     todo += [f"/gs/results/?q={q}" for q in ("食品", "张", "1398", "5208", "洪山")]
     todo += [f"/gs/progress/?number={c.number}&code=BAD" for c in cases]
+    todo += [f"/gs/results/{c.publication.pk}/repair/" for c in cases]  # 信用修复 (online request, status)
     todo += [f"/gs/cert/{n}/" for n in Certificate.objects.values_list("number", flat=True)]
     todo += [f"/gs/contact/?code={c}" for c in Complaint.objects.values_list("tracking_code", flat=True)]
     todo += [f"/gs/jiandu/{social.token_for(s)}/" for s in SocialSupervisor.objects.all()]

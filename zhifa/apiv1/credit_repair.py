@@ -26,6 +26,8 @@ class RepairOut(Schema):
     applicant_kind: str = F(..., "申请方式")
     applicant: str = F(..., "申请人")
     reason: str = F(..., "申请理由")
+    channel: str = F("staff", "申请渠道", "staff（窗口登记）| portal（当事人网上申请）")
+    contact: str = F("", "联系方式", "网上申请时当事人留下的联系方式，仅供执法机关使用")
     fulfilled: bool
     harm_removed: bool
     no_repeat: bool

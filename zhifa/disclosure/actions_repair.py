@@ -14,11 +14,20 @@ Rules:
   repair.conditions         all four conditions of Art. 14 (一)–(四) confirmed
   repair.repeat_offence     the party was penalised again in the same field after this decision
   repair.note               a rejection states its grounds
+  repair.access_code        a portal request (and the status lookup) gives the access code of the decision's case
+  repair.rate_limited       too many portal attempts from one address within an hour (ZHIFA_REPAIR_RATE)
+
+The party may also apply itself on the public portal (do_submit_repair_online): the access code
+printed on its documents proves it is the party; the same request rules apply; its contact is kept
+for staff only.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,6 +37,7 @@ from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.disclosure import expiry, public
 from zhifa.disclosure.models import CreditRepair, Publication
+from zhifa.disclosure.pipeline import access_code as case_access_code
 from zhifa.legalcal.periods import shift_months
 
 R = CreditRepair.State
@@ -67,6 +77,34 @@ def repeat_offences(pub):
             .exclude(pk=pub.case_id).distinct())
 
 
+def _check_public(pub, today):
+    if not _public_today(pub, today):
+        raise ActionRefused("repair.publication_state", "只有正在公示的执法决定才能申请信用修复（提前停止公示）",
+                            "publication")
+
+
+def _check_form(applicant_kind, applicant, reason):
+    if applicant_kind not in CreditRepair.ApplicantKind.values:
+        raise ActionRefused("validation", "申请方式：请选择当事人申请或执法机关依职权", "applicant_kind")
+    if applicant_kind == CreditRepair.ApplicantKind.PARTY and not applicant:
+        raise ActionRefused("repair.applicant", "申请人：当事人申请的须填写申请人", "applicant")
+    if len(reason) < 4:
+        raise ActionRefused("repair.reason", "申请理由：请填写信用修复的理由（至少4个字）", "reason")
+
+
+def _check_eligible(pub, today):
+    """One pending request, the minimum period, no severe penalty (shared by staff and portal)."""
+    if pub.credit_repairs.filter(state=R.PENDING).exists():
+        raise ActionRefused("repair.pending", "该公示信息已有待审批的信用修复申请", "publication")
+    earliest = earliest_repair_on(pub)
+    if earliest and today < earliest:
+        raise ActionRefused("repair.min_period",
+                            f"公示日期：公示未满规定时限，{earliest:%Y年%m月%d日}起方可申请提前停止公示", "published_on")
+    if severe := severe_kinds(pub):
+        raise ActionRefused("repair.severe_penalty",
+                            f"处罚种类：受到{'、'.join(severe)}处罚的，不得提前停止公示", "penalty_kinds")
+
+
 def do_request_repair(pub, *, acting_user, reason: str, applicant_kind: str = "party", applicant: str = "",
                       fulfilled=False, harm_removed=False, no_repeat=False, not_listed=False,
                       on: dt.date | None = None) -> CreditRepair:
@@ -75,24 +113,9 @@ def do_request_repair(pub, *, acting_user, reason: str, applicant_kind: str = "p
     with transaction.atomic():
         pub = Publication.objects.select_for_update().select_related("case").get(pk=pub.pk)
         check_scope(acting_user, pub, "change")
-        if not _public_today(pub, today):
-            raise ActionRefused("repair.publication_state", "只有正在公示的执法决定才能申请信用修复（提前停止公示）",
-                                "publication")
-        if applicant_kind not in CreditRepair.ApplicantKind.values:
-            raise ActionRefused("validation", "申请方式：请选择当事人申请或执法机关依职权", "applicant_kind")
-        if applicant_kind == CreditRepair.ApplicantKind.PARTY and not applicant:
-            raise ActionRefused("repair.applicant", "申请人：当事人申请的须填写申请人", "applicant")
-        if len(reason) < 4:
-            raise ActionRefused("repair.reason", "申请理由：请填写信用修复的理由（至少4个字）", "reason")
-        if pub.credit_repairs.filter(state=R.PENDING).exists():
-            raise ActionRefused("repair.pending", "该公示信息已有待审批的信用修复申请", "publication")
-        earliest = earliest_repair_on(pub)
-        if earliest and today < earliest:
-            raise ActionRefused("repair.min_period",
-                                f"公示日期：公示未满规定时限，{earliest:%Y年%m月%d日}起方可申请提前停止公示", "published_on")
-        if severe := severe_kinds(pub):
-            raise ActionRefused("repair.severe_penalty",
-                                f"处罚种类：受到{'、'.join(severe)}处罚的，不得提前停止公示", "penalty_kinds")
+        _check_public(pub, today)
+        _check_form(applicant_kind, applicant, reason)
+        _check_eligible(pub, today)
         repair = CreditRepair.objects.create(
             publication=pub, applicant_kind=applicant_kind, applicant=applicant[:200], reason=reason,
             fulfilled=bool(fulfilled), harm_removed=bool(harm_removed), no_repeat=bool(no_repeat),
@@ -100,6 +123,78 @@ def do_request_repair(pub, *, acting_user, reason: str, applicant_kind: str = "p
         log_change(repair, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(repair),
                    reason=f"登记信用修复申请：{reason[:100]}")
     return repair
+
+
+# ---- 网上申请: the party on the public portal, with the access code printed on its documents ----------
+def _rate_key(client: str) -> str:
+    return f"zhifa:repair-rate:{client or '-'}"
+
+
+def _rate_check(client: str, *, count: bool = True):
+    """ZHIFA_REPAIR_RATE (default 5) attempts per client address per hour: every submission that
+    reaches the access-code check, and every status lookup with a wrong code (so the 8-character code
+    cannot be guessed by trying)."""
+    limit = int(getattr(settings, "ZHIFA_REPAIR_RATE", 5))
+    n = cache.get(_rate_key(client), 0)
+    if n >= limit:
+        raise ActionRefused("repair.rate_limited", "提交过于频繁，请一小时后再试", "access_code")
+    if count:
+        cache.set(_rate_key(client), n + 1, 3600)
+
+
+def code_matches(pub, code: str) -> bool:
+    code = (code or "").strip().upper()
+    return bool(code) and hmac.compare_digest(case_access_code(pub.case).encode(), code.encode())
+
+
+def _check_code(pub, code):
+    if not code_matches(pub, code):
+        raise ActionRefused("repair.access_code",
+                            "查询码：查询码与该行政处罚决定不符，请核对行政处罚决定书等文书上印制的查询码",
+                            "access_code")
+
+
+def do_submit_repair_online(pub, *, access_code: str, applicant: str, contact: str, reason: str,
+                            fulfilled=False, harm_removed=False, no_repeat=False, not_listed=False,
+                            client: str = "", acting_user=None, on: dt.date | None = None) -> CreditRepair:
+    """The party applies on the portal (/gs/results/<id>/repair/). Same rules as a staff request; the
+    declared conditions are the party's declaration, the head confirms them when approving."""
+    reason, applicant = (reason or "").strip(), (applicant or "").strip()
+    contact = (contact or "").strip()
+    today = on or timezone.localdate()
+    _check_form(CreditRepair.ApplicantKind.PARTY, applicant, reason)
+    if len(contact) > 100:
+        raise ActionRefused("validation", "联系方式：不超过100个字", "contact")
+    if len(reason) > 2000:
+        raise ActionRefused("repair.reason", "申请理由：不超过2000个字", "reason")
+    _rate_check(client)
+    with transaction.atomic():
+        pub = Publication.objects.select_for_update().select_related("case").get(pk=pub.pk)
+        _check_code(pub, access_code)
+        _check_public(pub, today)
+        _check_eligible(pub, today)
+        repair = CreditRepair.objects.create(
+            publication=pub, applicant_kind=CreditRepair.ApplicantKind.PARTY, applicant=applicant[:200],
+            reason=reason, channel=CreditRepair.Channel.PORTAL, contact=contact,
+            fulfilled=bool(fulfilled), harm_removed=bool(harm_removed), no_repeat=bool(no_repeat),
+            not_listed=bool(not_listed), requested_on=today,
+            requested_by=acting_user if acting_user is not None and acting_user.pk else None)
+        log_change(repair, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(repair),
+                   reason=f"公示平台网上申请信用修复：{reason[:100]}")
+    return repair
+
+
+def online_status(pub, *, access_code: str, client: str = "") -> list[dict]:
+    """What the party sees of its requests on this entry (any channel), after giving the code:
+    state, dates and the head's note — never the contact nor who registered or decided."""
+    _rate_check(client, count=False)
+    if not code_matches(pub, access_code):
+        _rate_check(client)
+        _check_code(pub, access_code)
+    return [{"state": r.state, "state_label": r.get_state_display(), "channel": r.get_channel_display(),
+             "requested_on": r.requested_on, "decided_on": r.decided_on,
+             "note": r.decision_note if r.state != R.PENDING else ""}
+            for r in pub.credit_repairs.order_by("-requested_on", "-id")]
 
 
 def _locked(repair) -> CreditRepair:

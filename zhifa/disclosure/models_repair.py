@@ -1,7 +1,9 @@
 """信用修复 (credit repair): a request to stop publishing a penalty before its period ends
 (市场监督管理行政处罚信息公示规定 Art. 14). Staff register it for the party (or on their own
 initiative); the entity head approves or rejects it (zhifa.disclosure.actions_repair). Everything
-here is internal: the public only sees that the entry is gone.
+here is internal: the public only sees that the entry is gone. A party may also apply on the public
+portal with the access code printed on its documents (channel "portal"); its contact is kept for
+staff only and never shown on a public page.
 """
 from __future__ import annotations
 
@@ -22,12 +24,19 @@ class CreditRepair(models.Model):
         PARTY = "party", _("当事人申请")
         STAFF = "staff", _("执法机关依职权")
 
+    class Channel(models.TextChoices):
+        STAFF = "staff", _("窗口登记")
+        PORTAL = "portal", _("网上申请")
+
     publication = models.ForeignKey("disclosure.Publication", verbose_name=_("公示信息"), on_delete=models.PROTECT,
                                     related_name="credit_repairs")
     applicant_kind = models.CharField(_("申请方式"), max_length=10, choices=ApplicantKind.choices,
                                       default=ApplicantKind.PARTY)
     applicant = models.CharField(_("申请人"), max_length=200, blank=True)
     reason = models.TextField(_("申请理由"))
+    channel = models.CharField(_("申请渠道"), max_length=10, choices=Channel.choices, default=Channel.STAFF)
+    contact = models.CharField(_("联系方式"), max_length=100, blank=True,
+                               help_text=_("网上申请时当事人留下的联系方式，仅供执法机关使用，不公开"))
     # The four conditions of Art. 14 (一)–(四), as declared and checked by staff.
     fulfilled = models.BooleanField(_("已履行行政处罚决定规定的义务"), default=False)
     harm_removed = models.BooleanField(_("已主动消除危害后果和不良影响"), default=False)

@@ -43,3 +43,8 @@ urlpatterns += [
     path("reports/<int:pk>/", views_reports.public_detail, name="gs-report"),
     path("reports/<int:pk>/report.<str:fmt>", views_reports.public_download, name="gs-report-download"),
 ]
+
+# 信用修复, the party's online request and its status (zhifa.disclosure.views_repair_public)
+from zhifa.disclosure import views_repair_public as vrp  # noqa: E402
+
+urlpatterns += [path("results/<int:pk>/repair/", vrp.repair, name="gs-decision-repair")]

@@ -1,0 +1,68 @@
+"""信用修复 on the public portal (/gs/results/<id>/repair/): the party applies with the access code
+printed on its documents, and later looks up the state of its request with the same code.
+Every write goes through zhifa.disclosure.actions_repair; refusals come back next to the field
+(status 422), never as a 500. The page shows only what the decision page already shows."""
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from zhifa.common.actions import ActionRefused
+from zhifa.disclosure import actions_repair as A
+from zhifa.disclosure import complaints, public
+from zhifa.disclosure.models import CreditRepair, Publication
+from zhifa.disclosure.views_public import _ctx
+
+FORM_FIELDS = ("access_code", "applicant", "contact", "reason")
+ART14 = ("依据《市场监督管理行政处罚信息公示规定》第十四条，行政处罚信息公示达到规定时限要求，且同时符合下列条件的，"
+         "当事人可以向作出行政处罚决定的部门申请提前停止公示：")
+SEVERE_NOTE = ("受到责令停产停业、限制开展生产经营活动、限制从业、降低资质等级、吊销许可证件、责令关闭等"
+               "行政处罚的，不得提前停止公示。")
+
+
+def _publication(pk):
+    """(publication, public today). An entry no longer public keeps the page only if it had a credit
+    repair request (so the party can read the outcome); nothing of the decision is shown then."""
+    pub = public.published().select_related("case").filter(pk=pk).first()
+    if pub is not None:
+        return pub, True
+    pub = Publication.objects.select_related("case").filter(pk=pk, credit_repairs__isnull=False).first()
+    if pub is None:
+        raise Http404("该公示信息不存在或已撤下")
+    return pub, False
+
+
+def repair(request, pk):
+    pub, is_public = _publication(pk)
+    today = timezone.localdate()
+    errors, form, submitted, status, looked_up, code = {}, {}, None, None, False, 200
+    if request.method == "POST":
+        p = request.POST
+        if p.get("op") == "status":
+            looked_up = True
+            try:
+                status = A.online_status(pub, access_code=p.get("access_code", ""),
+                                         client=complaints.client_of(request))
+            except ActionRefused as e:
+                errors["status"] = e.message
+                code = 429 if e.rule == "repair.rate_limited" else 422
+        else:
+            form = {k: p.get(k, "") for k in ("applicant", "contact", "reason")}
+            form.update({f: p.get(f) == "on" for f in CreditRepair.CONDITIONS})
+            try:
+                submitted = A.do_submit_repair_online(
+                    pub, access_code=p.get("access_code", ""), client=complaints.client_of(request),
+                    **{k: form[k] for k in ("applicant", "contact", "reason")},
+                    **{f: form[f] for f in CreditRepair.CONDITIONS})
+                form = {}
+            except ActionRefused as e:
+                errors[e.field if e.field in FORM_FIELDS else "form"] = e.message
+                code = 429 if e.rule == "repair.rate_limited" else 422
+    earliest = A.earliest_repair_on(pub) if is_public else None
+    severe = A.severe_kinds(pub) if is_public else []
+    conditions = [(f, label, form.get(f, False)) for f, label in A.CONDITION_LABELS.items()]
+    return render(request, "disclosure/public/repair.html", _ctx(
+        request, "results", pub=pub, is_public=is_public, earliest=earliest, too_early=bool(earliest and today < earliest),
+        severe="、".join(severe), art14=ART14, severe_note=SEVERE_NOTE, conditions=conditions, form=form,
+        errors=errors, submitted=submitted, status=status, looked_up=looked_up), status=code)
