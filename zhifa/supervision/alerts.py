@@ -172,8 +172,27 @@ def _annual_reports(today):
                     f"{entity.name}：{year}年度行政执法统计年报应于{deadline_of(year):%Y-%m-%d}前公开，尚未公开")
 
 
+def _publications(today):
+    """公示 (issue 6): a decision still not public after its publication due date (a draft awaiting the
+    approver; entries held back by default are not due), and a published entry that had to be taken
+    down (changed, revoked, illegal, void) still public after its withdrawal due date."""
+    from zhifa.disclosure.models import WITHDRAWAL_GROUNDS, Publication
+    from zhifa.disclosure.timeliness import overdue_withdrawals
+
+    S = Publication.State
+    late = Publication.objects.filter(state=S.DRAFT, due_on__lt=today).select_related("entity")
+    for p in late.only("id", "case_id", "entity_id", "entity__name", "decision_number", "decided_on", "due_on"):
+        yield Found(f"publication:{p.pk}", K.PUBLICATION_OVERDUE, p.entity_id,
+                    f"{p.entity.name}：{p.decision_number or '执法决定'}（{p.decided_on:%Y-%m-%d}作出）应于"
+                    f"{p.due_on:%Y-%m-%d}前公示，尚未公示", case_id=p.case_id)
+    for p in overdue_withdrawals(Publication.objects.all(), today).select_related("entity"):
+        yield Found(f"withdrawal:{p.pk}", K.WITHDRAWAL_OVERDUE, p.entity_id,
+                    f"{p.entity.name}：{p.decision_number or '执法决定'}（{WITHDRAWAL_GROUNDS.get(p.withdrawal_ground, '')}）"
+                    f"应于{p.withdrawal_due_on:%Y-%m-%d}前撤下公示，仍在公示", case_id=p.case_id)
+
+
 CHECKS = (_deadlines, _certificates, _training, _reviewers, _discretion, _repeated, _idle, _orders, _complaints,
-          _social_leads)
+          _social_leads, _publications)
 CHECKS += (_annual_reports,)  # 年度统计年报 (issue 6 item 11)
 
 

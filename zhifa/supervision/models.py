@@ -28,6 +28,8 @@ class Alert(models.Model):
         ANNUAL_REPORT = "annual_report", _("年度统计年报逾期未公开")
         COMPLAINT_OVERDUE = "complaint_overdue", _("投诉举报逾期未办结")
         SOCIAL_LEAD = "social_lead", _("社会监督员反映问题")
+        PUBLICATION_OVERDUE = "publication_overdue", _("执法决定逾期未公示")
+        WITHDRAWAL_OVERDUE = "withdrawal_overdue", _("公示信息逾期未撤下")
 
     class State(models.TextChoices):
         OPEN = "open", _("待处理")
