@@ -45,7 +45,7 @@ def test_overdue_decision_alert_drill_down_duban_and_reply(page, site, sworld):
     page.locator("[data-testid=children]").get_by_role("link", name="七星关区").click()
     page.locator("[data-testid=entities]").get_by_role("link", name="七星关区市场监督管理局").click()
     expect(page.get_by_role("heading", name="七星关区市场监督管理局")).to_be_visible()
-    page.locator("[data-testid=officers] tr", has_text="刘一").locator('a[data-metric="9"]').click()
+    page.locator("[data-testid=officers] tr", has_text="刘一").locator('a[data-metric="overdue"]').click()
     expect(page.get_by_test_id("count")).to_have_text("1")
     page.locator("[data-testid=cases]").get_by_role("link", name=case.title).click()
     page.wait_for_url(f"{site}/cases/{case.pk}/")

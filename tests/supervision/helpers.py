@@ -7,6 +7,7 @@ from tests.cases.helpers import to_investigating
 from zhifa.cases.machine import TERMINAL_STATES
 from zhifa.common.roles import Role
 from zhifa.supervision import figures as F
+from zhifa.cases.deadlines import PARTY_WINDOWS
 
 D = dt.date
 
@@ -40,8 +41,10 @@ def one_by_one(cases, today):
         checks = {"all": True, "open": c.state not in TERMINAL_STATES, "finished": c.state in TERMINAL_STATES,
                   "decided": c.decided_on is not None, "fined": c.decided_on is not None and (c.fine_amount or 0) > 0,
                   "hearing": c.hearing_held_on is not None, "reviewed": c.reviews.exists(),
+                  "published": getattr(getattr(c, "publication", None), "published_on", None) is not None,
+                  # a party's own window (陈述申辩, 听证申请) lapsing is no breach by the agency
                   "overdue": any(d.state == "breached" or (d.state == "running" and d.known and d.due_on < today)
-                                 for d in deadlines)}
+                                 for d in deadlines if d.kind not in PARTY_WINDOWS)}
         for kind in ("penalty_general", "penalty_simple", "inspection", "coercive"):
             checks[kind] = c.kind == kind
         for k, ok in checks.items():

@@ -143,3 +143,19 @@ def test_a_party_window_lapsing_is_not_overdue(cw):
     assert F.metric_cases(cw["sup_county"], "overdue", late.due_on + dt.timedelta(days=1)).filter(pk=case.pk).count() == 1
 
 
+
+
+def test_a_publication_approved_after_the_rollup_shows_at_once(cw, monkeypatch):
+    """Approving a publication is no case transition: the entity still counts as changed."""
+    from tests.disclosure.conftest import decided_case
+    from zhifa.disclosure import actions as PA
+
+    pub = decided_case(cw).publication
+    today = timezone.localdate()
+    F.refresh_rollup(today)
+    assert F.changed_entities(F._state(today), today) == set()
+    before = F.totals(cw["sup_county"], today)["published"]
+    PA.do_approve(pub, acting_user=cw["head"], on=today)
+    assert F.changed_entities(F._state(today), today) == {pub.entity_id}
+    after = F.totals(cw["sup_county"], today)
+    assert after["published"] == before + 1 and after == live(cw["sup_county"], today, monkeypatch)["totals"]

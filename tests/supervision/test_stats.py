@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from tests import factories
+from zhifa.cases.deadlines import PARTY_WINDOWS
 from tests.cases.helpers import decide, to_notified
 from tests.supervision.helpers import D, other_county_case, overdue_case
 from zhifa.cases.machine import TERMINAL_STATES
@@ -57,7 +58,8 @@ def expected(cases, today):
             "reviewed": c.reviews.exists(), "review_problems": c.reviews.filter(outcome="problems").exists(),
             "discussed": c.discussions.exists(), "seized": c.seizures.exists(),
             "overdue": any(d.state == "breached" or (d.state == "running" and d.known and d.due_on < today)
-                           for d in c.deadlines.all()),
+                           for d in c.deadlines.all() if d.kind not in PARTY_WINDOWS),
+            "published": pub is not None and pub.published_on is not None,
             "transferred_crime": c.state == "transferred" and c.transfer_kind == "crime",
             "pub_total": active,
             "pub_on_time": active and pub.published_on is not None and pub.due_on is not None

@@ -57,6 +57,7 @@ def metrics(today, entity_ids=None) -> dict[str, tuple[str, Q]]:
         "fined": ("罚款案件", Q(decided_on__isnull=False, fine_amount__gt=0)),
         "hearing": ("举行听证", Q(hearing_held_on__isnull=False)),
         "reviewed": ("法制审核", Q(pk__in=reviews.values("case_id"))),
+        "published": ("已公示", Q(publication__published_on__isnull=False)),
         "overdue": ("期限超期", _overdue_q(today, entity_ids)),
     })
     return m
@@ -187,12 +188,13 @@ def by_child_region(user, today, region: Region, year=None) -> list[dict]:
 
 
 # ---- the rollup -------------------------------------------------------------------------------------
-ROLLUP_METRICS = ("all", "open", "finished", *Kind.values, "decided", "fined", "hearing", "reviewed", "overdue")
+ROLLUP_METRICS = ("all", "open", "finished", *Kind.values, "decided", "fined", "hearing", "reviewed", "published",
+                  "overdue")
 ROLLUP_SUMS = {
     "all": Sum("n_all"), "open": Sum("n_all", filter=Q(is_open=True)),
     "finished": Sum("n_all", filter=Q(is_open=False)),
     **{k: Sum("n_all", filter=Q(kind=k)) for k in Kind.values},
-    **{k: Sum(f"n_{k}") for k in ("decided", "fined", "hearing", "reviewed")},
+    **{k: Sum(f"n_{k}") for k in ("decided", "fined", "hearing", "reviewed", "published")},
     "overdue": Sum("n_over"),  # n_overdue or n_overdue_next, by the day (_split annotates it)
     "fines": Sum("sum_fines"),
 }
@@ -222,13 +224,20 @@ def _state(today):
 
 def changed_entities(state, today=None) -> set[int]:
     """Entities whose figures may differ from the rollup: a case or a transition after its watermark
-    (both ids are indexed) and, from the second day after it was built, an agency's period falling due
+    (both ids are indexed), a decision published since it was built and, from the second day after it was built, an agency's period falling due
     since the first (the rollup carries overdue as of its day and of the next)."""
     from zhifa.cases.models import CaseEvent
 
     ids = set(Case.objects.filter(pk__gt=state.case_max).order_by().values_list("entity_id", flat=True).distinct())
     ids |= set(CaseEvent.objects.filter(pk__gt=state.event_max).order_by()
                .values_list("case__entity_id", flat=True).distinct())
+    # decisions made public since (approval is no case transition); the margin covers approvals that
+    # began before the build's snapshot and committed after it
+    from zhifa.disclosure.models import Publication
+
+    since = state.built_at - dt.timedelta(seconds=state.seconds + 60)
+    ids |= set(Publication.objects.filter(published_on__gte=since.date(), published_at__gte=since).order_by()
+               .values_list("entity_id", flat=True).distinct())
     if today is not None and today > state.built_for + dt.timedelta(days=1):
         from zhifa.cases.deadlines import PARTY_WINDOWS
 
@@ -316,12 +325,13 @@ def refresh_rollup(today) -> dict:
                           o=ExpressionWrapper(~Q(state__in=TERMINAL_STATES), output_field=BooleanField()))
                 .values("entity_id", "y", "kind", "o")
                 .annotate(n=Count("id"), **{k: Count("id", filter=m[k][1])
-                                            for k in ("decided", "fined", "hearing", "reviewed", "overdue")},
+                                            for k in ("decided", "fined", "hearing", "reviewed", "published",
+                                                      "overdue")},
                           overdue_next=Count("id", filter=_overdue_q(today + dt.timedelta(days=1))),
                           f=Sum("fine_amount", filter=Q(decided_on__isnull=False, fine_amount__gt=0))))
         objs = [FigureRollup(entity_id=r["entity_id"], year=r["y"], kind=r["kind"], is_open=bool(r["o"]),
                              n_all=r["n"], n_decided=r["decided"], n_fined=r["fined"], n_hearing=r["hearing"],
-                             n_reviewed=r["reviewed"], n_overdue=r["overdue"],
+                             n_reviewed=r["reviewed"], n_published=r["published"], n_overdue=r["overdue"],
                              n_overdue_next=r["overdue_next"], sum_fines=r["f"] or 0) for r in rows]
         FigureRollup.objects.all().delete()
         FigureRollup.objects.bulk_create(objs, batch_size=5000)

@@ -17,6 +17,7 @@ class FigureRollup(models.Model):
     n_fined = models.PositiveIntegerField(default=0)
     n_hearing = models.PositiveIntegerField(default=0)
     n_reviewed = models.PositiveIntegerField(default=0)
+    n_published = models.PositiveIntegerField(default=0)
     n_overdue = models.PositiveIntegerField(default=0)
     # overdue as of the next day: pages read it from midnight until the nightly rebuild
     n_overdue_next = models.PositiveIntegerField(default=0)

@@ -66,7 +66,7 @@ def _metric_q(today) -> dict[str, tuple[str, str, Q]]:
     out = {}
     for key, (label, q) in FIG.metrics(today).items():
         group = "案件" if key in ("all", "open", "finished") or key in Kind.values else "程序"
-        out[key] = (label, "结果" if key in ("decided", "fined") else group, q)
+        out[key] = (label, "结果" if key in ("decided", "fined") else "公示" if key == "published" else group, q)
     for key, label, q in OUTCOMES:
         if key not in out:
             out[key] = (label, "结果", q)
@@ -103,7 +103,8 @@ ORDER = (["all", "open", "finished"] + list(Kind.values)
             "converted", "released", "problems", "no_problems"]
          + [f"pk_{k}" for k in PenaltyKind.values]
          + ["fines", "confiscation", "paid", "hearing_asked", "hearing", "reviewed", "review_problems",
-            "discussed", "seized", "overdue", "pub_total", "pub_on_time", "pub_late", "pub_missing", "pub_held"])
+            "discussed", "seized", "overdue", "pub_total", "published", "pub_on_time", "pub_late", "pub_missing",
+            "pub_held"])
 DEFAULT = ["all", "penalty_general", "penalty_simple", "inspection", "coercive", "penalty", "fines", "hearing",
            "reviewed", "discussed", "pub_on_time", "pub_late", "pub_missing"]
 

@@ -24,7 +24,7 @@ from zhifa.supervision.models import Alert, SupervisionOrder
 
 HOME_ENTITIES = 50  # entities listed (and charted) on a region's home; the busiest first
 COLUMNS = ["all", "open", "penalty_general", "penalty_simple", "inspection", "coercive", "decided", "hearing",
-           "reviewed", "overdue"]
+           "reviewed", "published", "overdue"]
 
 
 def _supervisor(request):
@@ -43,8 +43,8 @@ def _cells(row, **where):
     row["cells"] = [(row[k], f"{base}?metric={k}&{query}") for k in COLUMNS]
     row["fines_url"] = f"{base}?metric=fined&{query}"
     row["cells_html"] = mark_safe("".join(
-        f'<td><a href="{escape(url)}" data-metric="{i}">{escape(value)}</a></td>'
-        for i, (value, url) in enumerate(row["cells"]))
+        f'<td><a href="{escape(url)}" data-metric="{key}">{escape(value)}</a></td>'
+        for key, (value, url) in zip(COLUMNS, row["cells"]))
         + f'<td><a href="{escape(row["fines_url"])}">{escape(row["fines"])}</a></td>')
     return row
 
