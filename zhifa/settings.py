@@ -83,6 +83,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Cache: per process by default (one machine, `make demo`). Several app servers or gunicorn workers
+# must share it, or each counts the portal's rate limits (complaints, credit repair) on its own:
+# ZHIFA_CACHE_URL=redis://127.0.0.1:6379/1 uses Redis through Django's own backend.
+if os.environ.get("ZHIFA_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["ZHIFA_CACHE_URL"], "KEY_PREFIX": "zhifa"}}
+
 AUTH_USER_MODEL = "orgs.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
