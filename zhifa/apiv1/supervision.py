@@ -47,14 +47,16 @@ def _region(request, region_id):
 @router.get("/figures", response=responses(dict), summary="监督统计（按区划、执法主体）")
 def figures(request, region: Optional[int] = None, year: Optional[int] = None):
     user, today, r = actor(request), FIG.today(), _region(request, region)
+    if r is not None:  # one aggregation per entity gives all three
+        total, children, entities = FIG.region_figures(user, today, r, year)
+    else:
+        total, children, entities = FIG.totals(user, today, year=year), [], FIG.by_entity(user, today, year=year)
     return {"region": {"id": r.pk, "name": r.name} if r else None,
             "metrics": {k: v[0] for k, v in FIG.metrics(today).items()},
             "year": year,
-            "total": _fig(FIG.totals(user, today, region=r, year=year)),
-            "regions": [{"id": x["region"].pk, "name": x["region"].name, **_fig(x)}
-                        for x in FIG.by_child_region(user, today, r, year)] if r else [],
-            "entities": [{"id": x["entity_id"], "name": x["entity__name"], **_fig(x)}
-                         for x in FIG.by_entity(user, today, region=r, year=year)]}
+            "total": _fig(total),
+            "regions": [{"id": x["region"].pk, "name": x["region"].name, **_fig(x)} for x in children],
+            "entities": [{"id": x["entity_id"], "name": x["entity__name"], **_fig(x)} for x in entities]}
 
 
 @router.get("/cases", response=responses(dict), summary="统计数字背后的案件")

@@ -329,20 +329,26 @@ class Supervision:
             assert r.status_code == 200, (url, r.status_code)
         return times
 
+    def _home_times(self, suffix: str, n: int, warm: int = 1) -> dict:
+        """p50/p95 of the home for the province's and the county's supervisor: {"province<suffix>": …}."""
+        from django.test import Client
+
+        b, out = _bench(), {}
+        for who, user in (("province", self.sup_province), ("county", self.sup_county)):
+            c = Client()
+            c.force_login(user)
+            self._timed_get(c, "/supervision/", warm)  # warm (connection, templates, plans)
+            times = self._timed_get(c, "/supervision/", n)
+            out[who + suffix] = {"p50": b.percentile(times, 50), "p95": b.percentile(times, 95),
+                                 "max": max(times), "requests": n}
+        return out
+
     def bench_home(self, n: int) -> dict:
         from django.test import Client
 
-        b = _bench()
-        out = {}
-        for key, user in (("province", self.sup_province), ("county", self.sup_county)):
-            c = Client()
-            c.force_login(user)
-            self._timed_get(c, "/supervision/", 2)  # warm (connection, templates, plans)
-            times = self._timed_get(c, "/supervision/", n)
-            out[key] = {"p50": b.percentile(times, 50), "p95": b.percentile(times, 95), "requests": n}
-        c = Client()
-        health = self._timed_get(c, "/healthz", max(n, 20))
-        out["health_p95"] = b.percentile(health, 95)
+        out = self._home_times("", n, warm=2)
+        health = self._timed_get(Client(), "/healthz", max(n, 20))
+        out["health_p95"] = _bench().percentile(health, 95)
         # Right after a transition in one entity (before the queued task rebuilds the rollup): the rollup
         # serves the other entities and that entity's cases are aggregated live. The event is appended
         # directly (a case of the bench has no real history to move on); the pages only see its id.
@@ -353,34 +359,20 @@ class Supervision:
         CaseEvent.objects.create(case=case, transition="bench", label="基准测试", from_state=case.state,
                                  to_state=case.state, on=self.today)
         assert F.changed_entities(F._state(F.today())) == {case.entity_id}
-        for key, user in (("province_after", self.sup_province), ("county_after", self.sup_county)):
-            c = Client()
-            c.force_login(user)
-            self._timed_get(c, "/supervision/", 1)
-            times = self._timed_get(c, "/supervision/", n)
-            out[key] = {"p50": b.percentile(times, 50), "p95": b.percentile(times, 95), "requests": n}
+        out.update(self._home_times("_after", n))
         # The next day, before the nightly rebuild: yesterday's rollup for every entity without a deadline
         # falling due since (and without a transition), the others live.
         real_today = F.today
         F.today = lambda: real_today() + dt.timedelta(days=1)
         try:
             out["next_day_changed"] = len(F.changed_entities(F._state(F.today()), F.today()))
-            for key, user in (("province_next_day", self.sup_province), ("county_next_day", self.sup_county)):
-                c = Client()
-                c.force_login(user)
-                self._timed_get(c, "/supervision/", 1)
-                times = self._timed_get(c, "/supervision/", n)
-                out[key] = {"p50": b.percentile(times, 50), "p95": b.percentile(times, 95), "requests": n}
+            out.update(self._home_times("_next_day", n))
         finally:
             F.today = real_today
         # No rollup at all (before the first build): everything aggregated live.
         F.USE_ROLLUP = False
         try:
-            for key, user in (("province_live", self.sup_province), ("county_live", self.sup_county)):
-                c = Client()
-                c.force_login(user)
-                times = self._timed_get(c, "/supervision/", 3)
-                out[key] = {"p50": b.percentile(times, 50), "max": max(times)}
+            out.update(self._home_times("_live", 3, warm=0))
         finally:
             F.USE_ROLLUP = True
         return out
@@ -444,31 +436,24 @@ class Supervision:
     def report(self, r: dict) -> list[list[str]]:
         ok = _bench()._ok
         h, a, y, ld = r["home"], r["alerts"], r["yearly"], r["load"]
-        rows = []
-        for key, target in (("province", 300), ("county", 100)):
-            p95 = h[key]["p95"]
-            rows.append([f"supervision home `/supervision/`, {key} supervisor ({ld['cases']:,} cases, "
-                         f"{r['org']['entities']:,} entities), p50 / p95 of {h[key]['requests']}",
-                         f"{h[key]['p50']:.0f} / {p95:.0f} ms", f"p95 < {target} ms",
-                         f"/healthz p95 {h['health_p95']:.1f} ms", f"{p95 / max(h['health_p95'], 1e-9):.0f}×",
-                         ok(p95 < target)])
+
+        def home_rows(suffix, what):
+            for who, target in (("province", 300), ("county", 100)):
+                x = h[who + suffix]
+                yield [f"{what}, {who} supervisor, p50 / p95 of {x['requests']}",
+                       f"{x['p50']:.0f} / {x['p95']:.0f} ms", f"p95 < {target} ms",
+                       f"/healthz p95 {h['health_p95']:.1f} ms", f"{x['p95'] / max(h['health_p95'], 1e-9):.0f}×",
+                       ok(x["p95"] < target)]
+
+        rows = list(home_rows("", f"supervision home `/supervision/` ({ld['cases']:,} cases, "
+                                  f"{r['org']['entities']:,} entities)"))
         if "province_after" in h:
-            for key, target in (("province_after", 300), ("county_after", 100)):
-                p95 = h[key]["p95"]
-                rows.append([f"the same, right after a transition in one entity of the county (rollup for the "
-                             f"others, that entity live), {key.split('_')[0]} supervisor, p50 / p95 of "
-                             f"{h[key]['requests']}", f"{h[key]['p50']:.0f} / {p95:.0f} ms", f"p95 < {target} ms",
-                             f"/healthz p95 {h['health_p95']:.1f} ms", f"{p95 / max(h['health_p95'], 1e-9):.0f}×",
-                             ok(p95 < target)])
+            rows += home_rows("_after", "the same, right after a transition in one entity of the county (rollup "
+                                        "for the others, that entity live)")
         if "province_next_day" in h:
-            for key, target in (("province_next_day", 300), ("county_next_day", 100)):
-                p95 = h[key]["p95"]
-                rows.append([f"the same, the next day before the nightly rebuild (yesterday's rollup, which "
-                             f"carries the next day's overdue; {h['next_day_changed']:,} changed entities live), "
-                             f"{key.split('_')[0]} supervisor, p50 / p95 of {h[key]['requests']}",
-                             f"{h[key]['p50']:.0f} / {p95:.0f} ms", f"p95 < {target} ms",
-                             f"/healthz p95 {h['health_p95']:.1f} ms", f"{p95 / max(h['health_p95'], 1e-9):.0f}×",
-                             ok(p95 < target)])
+            rows += home_rows("_next_day", f"the same, the next day before the nightly rebuild (yesterday's rollup, "
+                                           f"which carries the next day's overdue; {h['next_day_changed']:,} "
+                                           f"changed entities live)")
         rows.append([f"home with no rollup at all (before its first build: all live), "
                      f"province / county, p50 of 3", f"{h['province_live']['p50']:.0f} / "
                      f"{h['county_live']['p50']:.0f} ms", "—", "—", "—", "—"])

@@ -100,17 +100,13 @@ def metric_cases(user, metric: str, today, **where):
     return qs.filter(m[metric][1])
 
 
-def _merge(a: dict, b: dict) -> dict:
-    return {k: a.get(k, 0) + b.get(k, 0) for k in {*a, *b}}
-
-
 def totals(user, today, **where) -> dict:
     rows, live, changed = _split(user, today, **where)
     if rows is None:
         return _clean(live.order_by().aggregate(**_aggregates(today, changed)))
     out = _from_rollup(rows.aggregate(**ROLLUP_SUMS))
     if live is not None:
-        out = _merge(out, _clean(live.order_by().aggregate(**_aggregates(today, changed))))
+        out = _sum_rows([out, _clean(live.order_by().aggregate(**_aggregates(today, changed)))])
     return out
 
 
@@ -166,25 +162,7 @@ def _entity_rows(user, today, region=None, year=None) -> list[dict]:
 
 
 def by_child_region(user, today, region: Region, year=None) -> list[dict]:
-    """One aggregate grouped by the entities' regions, folded into the child regions in Python."""
-    children = list(Region.objects.filter(parent=region).order_by("code"))
-    rows, live, changed = _split(user, today, region=region, year=year)
-    grouped = []
-    if rows is not None:
-        grouped = [{"path": r["entity__region__path"], **_from_rollup(r)}
-                   for r in rows.values("entity__region__path").annotate(**ROLLUP_SUMS)]
-    if live is not None:
-        grouped += [{"path": r.pop("entity__region__path"), **_clean(r)}
-                    for r in live.order_by().values("entity__region__path").annotate(**_aggregates(today, changed))]
-    out = []
-    for child in children:
-        mine = [r for r in grouped if r["path"].startswith(child.path)]
-        if not mine:
-            continue
-        row = {k: sum((r[k] for r in mine), Decimal(0) if k == "fines" else 0) for k in mine[0] if k != "path"}
-        if row["all"]:
-            out.append({"region": child, **row})
-    return out
+    return region_figures(user, today, region, year)[1]
 
 
 # ---- the rollup -------------------------------------------------------------------------------------
@@ -299,11 +277,6 @@ def _split(user, today, *, region=None, entity=None, officer=None, year=None):
         return rows, None, None
     changed = sorted(changed)
     return rows.exclude(entity_id__in=changed), live().filter(entity_id__in=changed), changed
-
-
-def _rollup(user, today, **where):
-    """The rollup rows a query would read, or None (kept for callers that only ask whether it serves)."""
-    return _split(user, today, **where)[0]
 
 
 def refresh_rollup(today) -> dict:
