@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export ZHIFA_DATA_DIR ?= $(CURDIR)/var
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install system-deps demo serve test test-fast test-pg bench clean
+.PHONY: install system-deps demo serve test test-dates test-fast test-pg bench clean
 
 # Virtualenv + the package with its test extras; re-run when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -17,11 +17,13 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 # Debian packages: Chromium for the browser tests, CJK fonts for documents and screenshots,
-# LibreOffice (headless Writer) to turn generated .docx documents into PDF.
+# LibreOffice (headless Writer) to turn generated .docx documents into PDF; faketime (libfaketime)
+# to run the demo and the date-sensitive tests at other dates (make test-dates).
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ] || ! command -v soffice >/dev/null; then \
-	  echo "Installing Debian packages: chromium fonts-noto-cjk libreoffice-writer-nogui"; \
-	  $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk libreoffice-writer-nogui; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ] || ! command -v soffice >/dev/null \
+	    || ! command -v faketime >/dev/null; then \
+	  echo "Installing Debian packages: chromium fonts-noto-cjk libreoffice-writer-nogui faketime"; \
+	  $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk libreoffice-writer-nogui faketime; \
 	fi
 
 demo: install
@@ -34,6 +36,10 @@ demo: install
 
 test: install system-deps
 	$(BIN)/pytest
+
+# The demo seed, zhifa verify and the date-sensitive tests at three dates around the turn of the year.
+test-dates: install system-deps
+	bash .ci/dates
 
 test-fast: install
 	$(BIN)/pytest -m "not browser and not slow"

@@ -57,3 +57,28 @@ def legal_calendar(db):
     periods.clear_cache()
     yield
     periods.clear_cache()
+
+
+# Modules whose outcome depends on the date they run (the legal calendar's edge, the demo, pages
+# and actions that count from today): marked `dates`, so .ci/dates runs them under libfaketime.
+DATE_SENSITIVE = (
+    "tests/legalcal/",
+    "tests/orgs/test_seed.py",
+    "tests/cases/test_demo_cases.py",
+    "tests/cases/test_pages.py",
+    "tests/cases/test_deadlines.py",
+    "tests/supervision/test_actions.py",
+    "tests/supervision/test_stats.py",
+    "tests/disclosure/test_complaint_handling.py",
+    "tests/disclosure/test_public_complaint_api.py",
+    "tests/disclosure/test_expiry.py",
+    "tests/common/test_cli.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    root = str(config.rootpath)
+    for item in items:
+        path = str(item.path)[len(root) + 1:] if str(item.path).startswith(root) else str(item.path)
+        if path.startswith(DATE_SENSITIVE):
+            item.add_marker(pytest.mark.dates)

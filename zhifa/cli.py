@@ -1,6 +1,41 @@
-"""Console script: `zhifa <management command>` (zhifa migrate, zhifa seed, zhifa bench …)."""
+"""Console script: `zhifa <management command>` (zhifa migrate, zhifa seed, zhifa bench …).
+
+What reaches the command line is one Chinese line, never a traceback, for the errors a user can
+act on: a refused action (its rule and message, exit 1), a database not yet migrated ("run zhifa
+migrate"), a database that cannot be reached. Anything else is a bug and keeps its traceback.
+"""
 import os
 import sys
+
+NOT_INITIALISED = "数据库尚未初始化（缺少数据表 {table}）：请先运行 zhifa migrate"
+
+
+def _missing_table(exc) -> str | None:
+    """The table named by a "no such table" (SQLite) / "relation … does not exist" (PostgreSQL) error."""
+    import re
+
+    text = str(exc)
+    m = re.search(r"no such table: (\S+)", text) or re.search(r'relation "([^"]+)" does not exist', text)
+    return m.group(1) if m else None
+
+
+def one_line(exc) -> str | None:
+    """The one line to print for an error the user can act on, or None (a bug: show the traceback)."""
+    from django.db import DatabaseError
+
+    from zhifa.common.actions import ActionRefused
+
+    if isinstance(exc, ActionRefused):
+        return f"[{exc.rule}] {exc.message}"
+    if isinstance(exc, DatabaseError):
+        table = _missing_table(exc)
+        if table:
+            return NOT_INITIALISED.format(table=table)
+        from django.db import OperationalError
+
+        if isinstance(exc, OperationalError) and ("connect" in str(exc) or "could not" in str(exc)):
+            return f"无法连接数据库（DATABASE_URL）：{str(exc).strip().splitlines()[0]}"
+    return None
 
 
 def main() -> None:
@@ -16,7 +51,16 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["zhifa", *sys.argv[1:]])
+    try:
+        execute_from_command_line(["zhifa", *sys.argv[1:]])
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - sorted below: user-actionable errors print one line
+        line = one_line(exc)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhifa.common.context.nav",
+                "zhifa.legalcal.context.calendar_warning",
             ],
         },
     },

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from zhifa import health
 from zhifa.common import views as common_views
 
 urlpatterns = [
@@ -9,6 +10,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", common_views.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("changelog/<int:ct>/<str:pk>/", common_views.changelog, name="changelog"),
     path("cases/", include("zhifa.cases.urls")),
     path("orgs/", include("zhifa.orgs.urls")),

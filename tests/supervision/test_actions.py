@@ -91,10 +91,12 @@ def test_order_over_national_day_uses_legal_calendar(cw):
     assert order.due_on == D(2025, 10, 11)  # 10-01..10-08 off: 10-09, 10-10, 10-11 (make-up Saturday)
 
 
-def test_rule_due_unknown(cw):
-    e = refused("supervision.due_unknown", A.do_issue_order, acting_user=cw["sup_county"], entity=cw["smj"],
-                kind="duban", text="督办", days=10, on=D(2040, 12, 25))
-    assert "2040" in e.message and not SupervisionOrder.objects.exists()
+def test_unknown_year_leaves_the_due_date_pending_not_refused(cw):
+    """No refusal for an unknown year alone (issue 13): the order is issued, its due date pending."""
+    order = A.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="督办", days=10,
+                             on=D(2040, 12, 25))
+    assert order.due_on is None and order.due_pending_year == 2040
+    assert order.due_display == "待定：需录入2040年节假日安排"
 
 
 def test_rule_order_text_and_days(cw):

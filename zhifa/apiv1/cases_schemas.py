@@ -77,7 +77,13 @@ class DeadlineBrief(Schema):
     kind: str = F(..., "期限类别")
     label: str = F(..., "期限名称")
     due_on: Optional[dt.date] = F(None, "届满日", "日历未知时为空")
-    known: bool = F(..., "日历已知", "false 表示期限涉及尚未录入节假日安排的年度，无法确定届满日")
+    known: bool = F(..., "日历已知", "false 表示期限涉及尚未录入节假日安排的年度，届满日待定")
+    pending_year: Optional[int] = F(None, "待录入年度", "届满日待定时，需录入节假日安排的年度；录入后自动计算")
+    due_display: str = F("", "届满日（显示）", "如 2027-01-08，或“待定：需录入2027年节假日安排”")
+
+    @staticmethod
+    def resolve_pending_year(obj):
+        return obj.unknown_year
 
 
 class DeadlineOut(DeadlineBrief):

@@ -57,6 +57,8 @@ class ComplaintHandlingOut(Schema):
     contact: str
     received_on: dt.date
     due_on: Optional[dt.date]
+    due_pending_year: Optional[int] = None  # 期限待定时：待录入节假日安排的年度
+    due_note: str = ""
     overdue: bool
     answer: str
     answered_on: Optional[dt.date]
@@ -67,7 +69,7 @@ class ComplaintHandlingOut(Schema):
 
 def _out(c, steps=False):
     d = {f: getattr(c, f) for f in ("id", "tracking_code", "kind", "source", "source_ref", "entity_id", "state",
-                                    "content", "complainant", "contact", "received_on", "due_on", "answer",
+                                    "content", "complainant", "contact", "received_on", "due_on", "due_pending_year", "due_note", "answer",
                                     "answered_on", "satisfaction", "feedback_comment")}
     d.update(entity=c.entity.name, source_label=c.get_source_display(), state_label=c.get_state_display(),
              overdue=C.is_overdue(c, timezone.localdate()), steps=[])

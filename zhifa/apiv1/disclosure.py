@@ -30,12 +30,15 @@ class PublicationOut(Schema):
     decision_number: str
     decided_on: dt.date
     due_on: Optional[dt.date] = None
+    due_pending_year: Optional[int] = F(None, "公示期限待定时：待录入节假日安排的年度")
+    due_note: str = F("", "期限说明（待定时为“待定：需录入YYYY年节假日安排”）")
     hold_reason: str
     public_title: str
     public_body: str
     published_on: Optional[dt.date] = None
     ledger_seq: Optional[int] = None
     withdrawal_due_on: Optional[dt.date] = None
+    withdrawal_due_pending_year: Optional[int] = F(None, "撤下期限待定时：待录入节假日安排的年度")
     withdrawal_reason: str
     withdrawn_on: Optional[dt.date] = None
     public_until: Optional[dt.date] = F(None, "公示截止日期")

@@ -156,6 +156,7 @@ class ComplaintOut(Schema):
     state: str = F(..., "状态")
     received_on: str = F(..., "收到日期")
     due_on: Optional[str] = F(None, "办理期限")
+    due_display: str = F("", "办理期限（显示）：日期，或期限待定时“待定：需录入YYYY年节假日安排”")
     answer: str = F("", "答复")
     answered_on: Optional[str] = F(None, "答复日期")
     satisfaction: str = F("", "满意度评价", "满意 | 基本满意 | 不满意；未评价为空")

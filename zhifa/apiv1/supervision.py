@@ -16,7 +16,7 @@ import datetime as dt
 from typing import Optional
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses, visible
@@ -137,7 +137,9 @@ class OrderOut(Schema):
     text: str
     issued_on: dt.date
     days: int
-    due_on: dt.date
+    due_on: Optional[dt.date]
+    due_pending_year: Optional[int] = Field(None, description="期限待定时：待录入节假日安排的年度")
+    due_display: str = Field("", description="答复期限（或“待定：需录入YYYY年节假日安排”）")
     issued_by_id: int
     state: str
     reply_text: str

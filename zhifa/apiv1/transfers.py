@@ -147,6 +147,8 @@ class CrimeOut(Schema):
     report_text: str
     reported_on: dt.date
     decide_due_on: Optional[dt.date]
+    decide_due_pending_year: Optional[int] = None  # 期限待定时：待录入节假日安排的年度
+    decide_due_note: str = ""
     decided_on: Optional[dt.date]
     decided_at: Optional[dt.datetime]
     decision_reason: str

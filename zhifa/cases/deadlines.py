@@ -9,6 +9,7 @@ import datetime as dt
 from django.db.models import F, Min, OuterRef, Q, Subquery
 
 from zhifa.cases.models import Case, CaseOfficer, Deadline
+from zhifa.legalcal import pending
 
 RUNNING, PAUSED, MET, BREACHED, CANCELLED = (Deadline.State.RUNNING, Deadline.State.PAUSED, Deadline.State.MET,
                                              Deadline.State.BREACHED, Deadline.State.CANCELLED)
@@ -28,7 +29,9 @@ def _compute(dl: Deadline):
     unit = p.WORKING if dl.working_days else p.CALENDAR
     due = p.add_period(dl.started_on, dl.base_days + dl.extended_days + dl.paused_days, unit)
     dl.due_on, dl.known = due.date, due.known
-    dl.unknown_reason = "" if due.known else due.reason
+    # Pending (待定): computed when the year is entered (zhifa/cases/pending.py), never guessed.
+    dl.unknown_year = None if due.known else due.unknown_year
+    dl.unknown_reason = "" if due.known else pending.label(due.unknown_year)
 
 
 def open_deadline(case: Case, kind: str, started_on: dt.date) -> Deadline:

@@ -295,6 +295,9 @@ class Deadline(models.Model):
     due_on = models.DateField(_("届满日"), null=True, blank=True)
     known = models.BooleanField(_("日历已知"), default=True)
     unknown_reason = models.CharField(_("无法计算原因"), max_length=200, blank=True)
+    # The year whose holiday arrangement a pending due date waits for (待定期限); None once known.
+    unknown_year = models.PositiveSmallIntegerField(_("待录入节假日安排的年度"), null=True, blank=True,
+                                                    db_index=True)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.RUNNING,
                              db_index=True)
     paused_days = models.PositiveIntegerField(_("中止天数"), default=0)
@@ -311,7 +314,14 @@ class Deadline(models.Model):
         verbose_name_plural = _("法定期限")
 
     def __str__(self):
-        return f"{self.label} {self.due_on or '日历未知'}"
+        return f"{self.label}（{self.due_display}）"
+
+    @property
+    def due_display(self) -> str:
+        """'2027-01-08', or '待定：需录入2027年节假日安排' while the calendar lacks that year."""
+        from zhifa.legalcal.pending import show
+
+        return show(self.due_on, self.unknown_year) if not self.known or not self.due_on else f"{self.due_on:%Y-%m-%d}"
 
 
 class Extension(models.Model):

@@ -17,6 +17,7 @@ from zhifa.common.models import ChangeLog
 from zhifa.disclosure import expiry, pipeline, redact
 from zhifa.disclosure.models import WITHDRAWAL_GROUNDS, Publication
 from zhifa.ledger import log as ledger
+from zhifa.legalcal import pending
 
 S = Publication.State
 
@@ -107,7 +108,10 @@ def do_flag_withdrawal(pub, *, acting_user, ground: str, occurred_on: dt.date) -
             raise ActionRefused("withdrawal.ground", "请选择撤下事由：决定被变更、撤销、确认违法或确认无效", "ground")
         before = snapshot(pub)
         pub.withdrawal_ground = ground
-        pub.withdrawal_due_on, note = pipeline.due_after(occurred_on, pipeline.withdrawal_days())
+        pub.withdrawal_due_from = occurred_on
+        pub.withdrawal_due_on, pub.withdrawal_due_pending_year = pipeline.due_after(
+            occurred_on, pipeline.withdrawal_days())
+        note = pending.label(pub.withdrawal_due_pending_year) if pub.withdrawal_due_pending_year else ""
         pub.save()
         log_change(pub, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(pub),
                    reason=f"{WITHDRAWAL_GROUNDS[ground]}，须撤下公示{('；' + note) if note else ''}")

@@ -51,6 +51,7 @@ from zhifa.common.roles import Role
 from zhifa.common.scope import can, can_on_entity
 from zhifa.disclosure.models import Complaint, ComplaintStep
 from zhifa.disclosure.pipeline import due_after
+from zhifa.legalcal import pending
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 OPEN_STATES = (Complaint.State.PENDING, Complaint.State.RECEIVED, Complaint.State.DISPUTED)
@@ -109,10 +110,11 @@ def do_submit_complaint(*, entity, kind: str, content: str, contact: str = "", c
     content = _check_content(content)
     _rate_check(client or "-")
     on = on or timezone.localdate()
-    due_on, note = due_after(on, period_days(kind))
+    due_on, pending_year = due_after(on, period_days(kind))
     with transaction.atomic():
         c = Complaint.objects.create(entity=entity, kind=kind, content=content, contact=(contact or "").strip()[:100],
-                                     tracking_code=new_code(), received_on=on, due_on=due_on, due_note=note[:200],
+                                     tracking_code=new_code(), received_on=on, due_on=due_on, due_pending_year=pending_year,
+                                     due_note=pending.label(pending_year) if pending_year else "",
                                      source=Complaint.Source.PORTAL)
         _step(c, ComplaintStep.Kind.REGISTER, acting_user=None, note="公示平台提交", on=on, by_name="公众")
         log_change(c, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(c), reason="公示平台提交")
@@ -134,8 +136,8 @@ def do_register_complaint(*, acting_user, kind: str, content: str, source: str, 
     if received_on > today or received_on < today - dt.timedelta(days=366):
         raise ActionRefused("complaint.received_on", "收到日期不能晚于今天，也不能早于一年前", "received_on")
     supervisor = acting_user.role == Role.SUPERVISOR or acting_user.is_superuser
-    pending = entity is None
-    if pending:
+    unassigned = entity is None
+    if unassigned:
         if not supervisor or acting_user.entity is None:
             raise ActionRefused("complaint.entity_required", "请选择办理主体", "entity")
         entity = acting_user.entity
@@ -143,17 +145,18 @@ def do_register_complaint(*, acting_user, kind: str, content: str, source: str, 
         raise ActionRefused("complaint.assign_in_scope", "办理主体已撤销，请重新选择", "entity")
     if not can_on_entity(acting_user, "register", Complaint, entity):
         raise OutOfScope()
-    due_on, due_note = due_after(received_on, period_days(kind))
+    due_on, pending_year = due_after(received_on, period_days(kind))
     with transaction.atomic():
         c = Complaint.objects.create(
             entity=entity, kind=kind, content=content, contact=(contact or "").strip()[:100],
             complainant=(complainant or "").strip()[:50], source=source, source_ref=(source_ref or "").strip()[:60],
-            tracking_code=new_code(), received_on=received_on, due_on=due_on, due_note=due_note[:200],
-            registered_by=acting_user, state=Complaint.State.PENDING if pending else Complaint.State.RECEIVED)
+            tracking_code=new_code(), received_on=received_on, due_on=due_on, due_pending_year=pending_year,
+            due_note=pending.label(pending_year) if pending_year else "",
+            registered_by=acting_user, state=Complaint.State.PENDING if unassigned else Complaint.State.RECEIVED)
         reg = f"{c.get_source_display()}{('（' + c.source_ref + '）') if c.source_ref else ''}登记"
         _step(c, ComplaintStep.Kind.REGISTER, acting_user=acting_user, note=f"{reg}。{note}".strip("。") if note else reg,
               on=received_on)
-        if not pending and supervisor:
+        if not unassigned and supervisor:
             # A supervisor registering straight to an agency assigns it at the same time.
             c.assigned_on, c.assigned_by = today, acting_user
             c.save(update_fields=["assigned_on", "assigned_by"])
@@ -285,7 +288,8 @@ def public_dict(c) -> dict:
     """Everything about a complaint that its tracking code shows (portal page and public API)."""
     return {"tracking_code": c.tracking_code, "entity": c.entity.name, "kind": c.get_kind_display(),
             "state": c.get_state_display(), "received_on": c.received_on.isoformat(),
-            "due_on": c.due_on.isoformat() if c.due_on else None, "answer": c.answer,
+            "due_on": c.due_on.isoformat() if c.due_on else None, "due_display": c.due_on.isoformat() if c.due_on else c.due_note,
+            "answer": c.answer,
             "answered_on": c.answered_on.isoformat() if c.answered_on else None,
             "satisfaction": c.get_satisfaction_display() if c.satisfaction else "",
             "feedback_comment": c.feedback_comment if c.satisfaction else "",

@@ -43,6 +43,8 @@ class Publication(models.Model):
     decided_on = models.DateField(_("决定日期"))
     due_on = models.DateField(_("公示期限"), null=True, blank=True)
     due_note = models.CharField(_("期限说明"), max_length=200, blank=True)
+    # The year whose holiday arrangement a pending due date waits for (待定期限); None once computed.
+    due_pending_year = models.PositiveSmallIntegerField(_("公示期限待定（待录入年度）"), null=True, blank=True)
     category = models.CharField(_("执法类别"), max_length=50, blank=True)
     fine_amount = models.DecimalField(_("罚款金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
     source_text = models.TextField(_("决定书原文（内部）"))
@@ -59,6 +61,9 @@ class Publication(models.Model):
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
     withdrawal_ground = models.CharField(_("撤下事由"), max_length=20, blank=True)
     withdrawal_due_on = models.DateField(_("撤下期限"), null=True, blank=True)
+    withdrawal_due_from = models.DateField(_("撤下期限起算日"), null=True, blank=True)
+    withdrawal_due_pending_year = models.PositiveSmallIntegerField(_("撤下期限待定（待录入年度）"), null=True,
+                                                                   blank=True)
     withdrawal_reason = models.CharField(_("撤下说明（公开）"), max_length=300, blank=True)
     withdrawn_on = models.DateField(_("撤下日期"), null=True, blank=True)
     ledger_seq = models.BigIntegerField(_("公示日志序号"), null=True, blank=True)
@@ -89,6 +94,18 @@ class Publication(models.Model):
 
     def __str__(self):
         return self.public_title
+
+    @property
+    def withdrawal_due_display(self) -> str:
+        from zhifa.legalcal.pending import show
+
+        return show(self.withdrawal_due_on, self.withdrawal_due_pending_year)
+
+    @property
+    def withdrawal_days(self) -> int:
+        from zhifa.disclosure.pipeline import withdrawal_days
+
+        return withdrawal_days()
 
     @property
     def is_public(self):
@@ -146,6 +163,7 @@ class Complaint(models.Model):
     source_ref = models.CharField(_("来源编号（如12345工单号）"), max_length=60, blank=True)
     complainant = models.CharField(_("投诉人（不公开）"), max_length=50, blank=True)
     due_note = models.CharField(_("期限说明"), max_length=200, blank=True)
+    due_pending_year = models.PositiveSmallIntegerField(_("办理期限待定（待录入年度）"), null=True, blank=True)
     registered_by = models.ForeignKey(USER, verbose_name=_("登记人"), null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
     assigned_on = models.DateField(_("分派日期"), null=True, blank=True)

@@ -19,6 +19,7 @@ from zhifa.common.actions import log_change
 from zhifa.common.models import ChangeLog
 from zhifa.disclosure import redact, search
 from zhifa.disclosure.models import Publication
+from zhifa.legalcal import pending
 from zhifa.legalcal.periods import add_working_days
 
 DEFAULT_DAYS = {"penalty": 7, "permit": 7, "other": 20}
@@ -34,8 +35,9 @@ def withdrawal_days() -> int:
 
 
 def due_after(start, n):
-    due = add_working_days(start, n)
-    return (due.date, "") if due.known else (None, due.reason)
+    """(due date, None) — or (None, the year it waits for) when the period runs into a year
+    without calendar data (a pending due date, computed when that year is entered)."""
+    return pending.split(add_working_days(start, n))
 
 
 def access_code(case) -> str:
@@ -136,10 +138,11 @@ def hold_reason(case) -> str:
 def queue(case, actor) -> Publication:
     """Create the draft publication of a decided case (inside the decision's transaction)."""
     kind = Publication.Kind.OTHER if case.no_penalty else Publication.Kind.PENALTY
-    due_on, note = due_after(case.decided_on, publicity_days(kind))
+    due_on, pending_year = due_after(case.decided_on, publicity_days(kind))
     held = hold_reason(case)
     pub = Publication(case=case, entity=case.entity, kind=kind, decision_number=case.decision_number,
-                      decided_on=case.decided_on, due_on=due_on, due_note=note, category=case.field,
+                      decided_on=case.decided_on, due_on=due_on, due_pending_year=pending_year,
+                      due_note=pending.label(pending_year) if pending_year else "", category=case.field,
                       fine_amount=case.fine_amount if not case.no_penalty else None,
                       source_text=compose(case), hold_reason=held,
                       state=Publication.State.HELD if held else Publication.State.DRAFT)

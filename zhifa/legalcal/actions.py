@@ -11,7 +11,7 @@ from django.db import transaction
 from zhifa.common.actions import ActionRefused, log_change, snapshot
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
-from zhifa.legalcal import periods
+from zhifa.legalcal import pending, periods
 from zhifa.legalcal.models import CalendarDay, CalendarYear
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -89,7 +89,8 @@ def _validate_days(year: int, holidays, workdays):
 
 @transaction.atomic
 def do_enter_calendar_year(year: int, holidays, workdays, notice: str, *, acting_user,
-                           replace: bool = False, confirmed: bool = True, reason: str = "") -> CalendarYear:
+                           replace: bool = False, confirmed: bool = True, reason: str = "",
+                           source_text: str = "", on: dt.date | None = None) -> CalendarYear:
     """Enter (or re-enter) a year's holiday arrangement from the State Council notice.
 
     holidays / workdays: lists of (date, name), ((start, end), name) or (start, end, name).
@@ -119,12 +120,13 @@ def do_enter_calendar_year(year: int, holidays, workdays, notice: str, *, acting
         if cy.source == CalendarYear.Source.PACKAGE:
             reason = (reason + "；" if reason else "") + "以管理员录入的数据替换 chinesecalendar 数据包的数据"
         cy.days.all().delete()
-        cy.source, cy.notice, cy.entered_by, cy.confirmed = (
-            CalendarYear.Source.ADMIN, notice[:200], acting_user, confirmed)
+        cy.source, cy.notice, cy.entered_by, cy.confirmed, cy.source_text = (
+            CalendarYear.Source.ADMIN, notice[:200], acting_user, confirmed, source_text or "")
         cy.save()
     else:
         cy = CalendarYear.objects.create(year=year, source=CalendarYear.Source.ADMIN, notice=notice[:200],
-                                         entered_by=acting_user, confirmed=confirmed)
+                                         entered_by=acting_user, confirmed=confirmed,
+                                         source_text=source_text or "")
     CalendarDay.objects.bulk_create(
         [CalendarDay(calendar_year=cy, date=d, kind=CalendarDay.Kind.HOLIDAY, name=n) for d, n in holidays]
         + [CalendarDay(calendar_year=cy, date=d, kind=CalendarDay.Kind.WORKDAY, name=n) for d, n in workdays])
@@ -135,6 +137,8 @@ def do_enter_calendar_year(year: int, holidays, workdays, notice: str, *, acting
         log_change(cy, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=after,
                    reason=reason)
     periods.invalidate()
+    # Every due date left pending on this year is computed now, in this transaction.
+    pending.resolve_year(year, acting_user=acting_user, on=on)
     return cy
 
 
@@ -223,4 +227,6 @@ def seed_from_chinesecalendar(*, acting_user=None) -> dict[str, list[int]]:
                        after=year_snapshot(cy), reason="按新版 chinesecalendar 数据包更新")
     if touched:
         periods.invalidate()
+    for year in result["created"]:  # a newer package brings a year some due dates wait for
+        pending.resolve_year(year, acting_user=acting_user)
     return result

@@ -18,6 +18,14 @@ class CalendarYearForm(forms.Form):
                                  help_text="该年度已由 chinesecalendar 数据包载入时，需勾选本项才能以官方通知替换")
 
 
+class NoticePasteForm(forms.Form):
+    text = forms.CharField(label="放假安排通知原文", widget=forms.Textarea(attrs={"rows": 20, "cols": 80}),
+                           help_text="粘贴《国务院办公厅关于某年部分节假日安排的通知》全文（含标题）。"
+                                     "系统逐句识别放假日和调休上班日，确认无误后保存；通知原文一并保存。")
+    replace = forms.BooleanField(label="替换已有数据", required=False,
+                                 help_text="该年度已由 chinesecalendar 数据包载入时，需勾选本项才能以官方通知替换")
+
+
 PERIOD_CHOICES = [("", "（自定义期间）")] + [
     (key, f"{p.label}：{p.text}（{p.basis}）") for key, p in periods.PERIODS.items()]
 UNIT_CHOICES = [(periods.WORKING, "工作日"), (periods.CALENDAR, "日（自然日）"), (periods.MONTHS, "月")]

@@ -24,6 +24,8 @@ class CalendarYear(models.Model):
                               help_text=_("如：国办发明电〔2025〕7号"))
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    source_text = models.TextField(_("通知原文"), blank=True,
+                                   help_text=_("管理员粘贴的《国务院办公厅关于某年部分节假日安排的通知》原文"))
     confirmed = models.BooleanField(_("已核对"), default=False,
                                     help_text=_("已与国务院办公厅放假安排通知原文逐日核对"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -1,6 +1,8 @@
 import calendar as stdcal
 import datetime as dt
+from typing import NamedTuple
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -12,9 +14,10 @@ from django.views.decorators.http import require_POST
 from zhifa.common.actions import ActionRefused
 from zhifa.common.crud import changelog_for
 from zhifa.common.scope import get_or_deny
+from zhifa.legalcal import notice as notice_mod
 from zhifa.legalcal import periods, text
 from zhifa.legalcal.actions import do_delete_calendar_year, do_enter_calendar_year, is_calendar_admin
-from zhifa.legalcal.forms import CalendarYearForm, DeadlineForm
+from zhifa.legalcal.forms import CalendarYearForm, DeadlineForm, NoticePasteForm
 from zhifa.legalcal.models import CalendarDay, CalendarYear
 
 EXPLAIN_MAX_DAYS = 400
@@ -32,28 +35,38 @@ def year_list(request):
         "years": years, "can_enter": is_calendar_admin(request.user), "missing": missing})
 
 
-def _months(cy: CalendarYear, cal: periods.Calendar):
-    days = {d.date: d for d in cy.days.all()}
+class _Listed(NamedTuple):
+    kind: str
+    name: str
+
+
+def _grid(year: int, listed: dict, is_working):
+    """Twelve month tables of the year; `listed` maps a date to what the notice says of it."""
     out = []
     for month in range(1, 13):
         weeks = []
-        for week in stdcal.Calendar(firstweekday=0).monthdatescalendar(cy.year, month):
+        for week in stdcal.Calendar(firstweekday=0).monthdatescalendar(year, month):
             row = []
             for d in week:
                 if d.month != month:
                     row.append(None)
                     continue
-                listed = days.get(d)
-                working = cal.is_working(d) if d.year in cal.years else d.weekday() < 5
+                item = listed.get(d)
+                working = is_working(d)
                 css = "work" if working else "rest"
-                if listed:
-                    css += " listed " + listed.kind
-                row.append({"date": d, "css": css, "listed": listed,
+                if item:
+                    css += " listed " + item.kind
+                row.append({"date": d, "css": css, "listed": item,
                             "title": f"{d:%Y-%m-%d} {periods.weekday_cn(d)} "
-                                     f"{'工作日' if working else '休息日'} {listed.name if listed else ''}".strip()})
+                                     f"{'工作日' if working else '休息日'} {item.name if item else ''}".strip()})
             weeks.append(row)
         out.append({"month": month, "weeks": weeks})
     return out
+
+
+def _months(cy: CalendarYear, cal: periods.Calendar):
+    days = {d.date: d for d in cy.days.all()}
+    return _grid(cy.year, days, lambda d: cal.is_working(d) if d.year in cal.years else d.weekday() < 5)
 
 
 @login_required
@@ -106,6 +119,49 @@ def year_edit(request, year=None):
 
 
 @login_required
+def notice_paste(request):
+    """Paste the State Council notice: parse, show the year, save on confirmation."""
+    if not is_calendar_admin(request.user):
+        raise PermissionDenied
+    form = NoticePasteForm(request.POST or None)
+    ctx = {"form": form, "weekday_heads": list(periods.WEEKDAYS_CN)}
+    if request.method == "POST" and form.is_valid():
+        pasted = form.cleaned_data["text"]
+        try:
+            parsed = notice_mod.parse_notice(pasted)
+        except ActionRefused as e:
+            form.add_error("text", e.message)
+            return render(request, "legalcal/notice_paste.html", ctx)
+        holidays, workdays = parsed.in_year()
+        off = {d for d, _n in holidays}
+        on = {d for d, _n in workdays}
+        listed = {d: _Listed(CalendarDay.Kind.HOLIDAY, n) for d, n in holidays}
+        listed.update({d: _Listed(CalendarDay.Kind.WORKDAY, n) for d, n in workdays})
+        existing = CalendarYear.objects.filter(year=parsed.year).select_related("entered_by").first()
+        ctx.update(parsed=parsed, existing=existing,
+                   months=_grid(parsed.year, listed, lambda d: d in on or (d.weekday() < 5 and d not in off)),
+                   holidays=_ranges([(d, n or "放假") for d, n in holidays]),
+                   workdays=_ranges([(d, n or "调休") for d, n in workdays]),
+                   outside=parsed.outside_year)
+        if existing is None or existing.source != CalendarYear.Source.PACKAGE:
+            form.fields.pop("replace")
+        if "confirm" in request.POST:
+            try:
+                saved = do_enter_calendar_year(
+                    parsed.year, holidays, workdays, parsed.title or "国务院办公厅放假安排通知",
+                    acting_user=request.user, replace=form.cleaned_data.get("replace", False),
+                    confirmed=True, source_text=pasted.strip())
+            except ActionRefused as e:
+                if e.rule == "calendar.admin_only":
+                    raise PermissionDenied from e
+                form.add_error(e.field if e.field in form.fields else None, e.message)
+            else:
+                messages.success(request, f"已按通知录入{saved.year}年放假安排")
+                return redirect("calendar-year", saved.year)
+    return render(request, "legalcal/notice_paste.html", ctx)
+
+
+@login_required
 @require_POST
 def year_delete(request, year):
     cy = get_or_deny(CalendarYear.objects.restrict(request.user), year=year)
@@ -114,8 +170,6 @@ def year_delete(request, year):
     except ActionRefused as e:
         if e.rule == "calendar.admin_only":
             raise PermissionDenied from e
-        from django.contrib import messages
-
         messages.error(request, e.message)
         return redirect("calendar-year", year)
     return redirect("calendar-years")

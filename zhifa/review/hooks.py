@@ -36,7 +36,7 @@ def submitted(ctx, review):
     dl.save()
     from zhifa.review.actions import notify
 
-    notify([review.reviewer], case, f"案件“{case.title}”已提交您法制审核，请于{dl.due_on or '（日历未知）'}前出具审核意见")
+    notify([review.reviewer], case, f"案件“{case.title}”已提交您法制审核，请于{dl.due_display}前出具审核意见")
     return {"review_due_on": dl.due_on}
 
 

@@ -8,7 +8,8 @@ Named rules:
   supervision.assignee         an alert is assigned to a supervisor whose region covers it
   supervision.order_text       a 督办/整改通知 states what is required
   supervision.order_days       its period is 1–60 working days
-  supervision.due_unknown      the due date must be known on the legal calendar
+A due date that runs into a year without calendar data is stored as pending (due_pending_year) and
+computed when that year is entered (zhifa/supervision/pending.py); the order is issued all the same.
   supervision.case_entity      the case must belong to the entity ordered
   supervision.reply_text       a reply states what was done
   supervision.already_replied  an order is replied to once
@@ -24,6 +25,7 @@ from django.db import transaction
 from zhifa.common.actions import ActionRefused, OutOfScope, log_change, snapshot
 from zhifa.common.roles import Role
 from zhifa.common.scope import can, can_on_entity
+from zhifa.legalcal import pending
 from zhifa.ledger import log as ledger
 from zhifa.supervision.models import Alert, SupervisionOrder
 
@@ -83,19 +85,19 @@ def do_issue_order(*, acting_user, entity, kind: str, text: str, days: int, case
     if not 1 <= days <= 60:
         raise ActionRefused("supervision.order_days", "办理期限应为1至60个工作日", "days")
     issued_on = _today(on)
-    due = add_working_days(issued_on, days)
-    if not due.known:
-        raise ActionRefused("supervision.due_unknown", f"无法按法定工作日计算答复期限：{due.reason}", "days")
+    due_on, pending_year = pending.split(add_working_days(issued_on, days))
     from zhifa.supervision.order_docs import next_order_number
 
     # Numbered before the row is logged, so the change log and ledger fingerprint hold the final number.
     number = next_order_number(acting_user.entity, kind, issued_on.year) if acting_user.entity_id else ""
     order = SupervisionOrder.objects.create(entity=entity, case=case, alert=alert, kind=kind, text=text,
-                                            issued_on=issued_on, days=days, due_on=due.date, issued_by=acting_user,
+                                            issued_on=issued_on, days=days, due_on=due_on, issued_by=acting_user,
+                                            due_pending_year=pending_year,
                                             number=number)
     log_change(order, "create", acting_user=acting_user, after=snapshot(order))
     ledger.append("supervision.order", subject=order, actor=acting_user, case=case,
-                  data={"kind": kind, "entity": entity.pk, "due_on": due.date.isoformat(), "text": text})
+                  data={"kind": kind, "entity": entity.pk, "due_on": due_on.isoformat() if due_on else None,
+                        "due_pending_year": pending_year, "text": text})
     from zhifa.supervision.order_docs import generate_order_document
 
     # The document (督办通知书 etc., numbered, from the active template) in the same transaction.

@@ -98,7 +98,9 @@ class SupervisionOrder(models.Model):
     text = models.TextField(_("督办/整改要求"))
     issued_on = models.DateField(_("发出日期"))
     days = models.PositiveSmallIntegerField(_("办理期限（工作日）"))
-    due_on = models.DateField(_("答复期限"))
+    due_on = models.DateField(_("答复期限"), null=True, blank=True)
+    # The year whose holiday arrangement the due date waits for (待定期限); None once computed.
+    due_pending_year = models.PositiveSmallIntegerField(_("期限待定（待录入年度）"), null=True, blank=True)
     issued_by = models.ForeignKey(USER, verbose_name=_("发出人"), on_delete=models.PROTECT, related_name="+")
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.OPEN, db_index=True)
     reply_text = models.TextField(_("答复内容"), blank=True)
@@ -119,6 +121,12 @@ class SupervisionOrder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}（{self.entity}）"
+
+    @property
+    def due_display(self) -> str:
+        from zhifa.legalcal.pending import show
+
+        return show(self.due_on, self.due_pending_year)
 
 
 from zhifa.supervision.models_social import SocialSupervisor, SupervisionLead  # noqa: E402,F401

@@ -24,6 +24,7 @@ from zhifa.documents.actions import _read_upload, _store, is_template_admin, ren
 from zhifa.documents.render import check_docx, render_docx
 from zhifa.documents.text import cn_date
 from zhifa.ledger import log as ledger
+from zhifa.legalcal import pending
 from zhifa.supervision.models import OrderDocument, OrderTemplate, SupervisionOrder
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_docx"
@@ -36,6 +37,7 @@ FIELD_HELP = [
     ("doc.name / doc.number / doc.date.cn", "文书名称、文号、落款日期（如二〇二六年六月二日）"),
     ("order.text / order.text_paras", "督办、整改、建议或决定的内容（整段 / 分段）"),
     ("order.days / order.due_on.cn / order.issued_on.cn / order.issued_by", "办理期限（工作日）、答复期限、发出日期、发出人"),
+    ("order.due_phrase", "答复期限的完整表述：“于二〇二七年一月八日前（5个工作日内）”；期限待定时为“自收到之日起5个工作日内”"),
     ("case.present / case.number / case.title", "是否涉及具体案件；案件编号、案由"),
     ("alert.present / alert.text / alert.first_seen.cn", "是否来源于预警；预警内容、发现日期"),
 ]
@@ -43,6 +45,22 @@ FIELD_HELP = [
 
 def _date(d: dt.date | None) -> dict:
     return {"iso": d.isoformat(), "cn": cn_date(d.isoformat())} if d else {"iso": "", "cn": ""}
+
+
+def due_phrase(due_on: dt.date | None, days: int) -> str:
+    """'于二〇二七年一月八日前（5个工作日内）', or while the due date is pending on an unknown year
+    '自收到之日起5个工作日内' (the period itself is certain, only its last day is not)."""
+    if due_on:
+        return f"于{cn_date(due_on.isoformat())}前（{days}个工作日内）"
+    return pending.phrase(days)
+
+
+def _due(order) -> dict:
+    """order.due_on for templates; a pending date reads as the end of the period in words, so older
+    templates ("于{{ order.due_on.cn }}前") still say something true."""
+    if order.due_on:
+        return _date(order.due_on)
+    return {"iso": "", "cn": f"收到之日起{order.days}个工作日届满之日"}
 
 
 def order_context(order: SupervisionOrder, *, number: str) -> dict:
@@ -55,7 +73,8 @@ def order_context(order: SupervisionOrder, *, number: str) -> dict:
                 "date": _date(order.issued_on)},
         "order": {"kind": order.kind, "kind_label": order.get_kind_display(), "text": order.text,
                   "text_paras": [p.strip() for p in order.text.splitlines() if p.strip()], "days": order.days,
-                  "due_on": _date(order.due_on), "issued_on": _date(order.issued_on),
+                  "due_on": _due(order), "due_phrase": due_phrase(order.due_on, order.days),
+                  "issued_on": _date(order.issued_on),
                   "issued_by": order.issued_by.display_name or order.issued_by.username},
         "case": {"present": case is not None, "number": case.number if case else "",
                  "title": case.title if case else ""},
@@ -72,6 +91,7 @@ def sample_context(kind: str) -> dict:
                 "date": _date(d)},
         "order": {"kind": kind, "kind_label": str(SupervisionOrder.Kind(kind).label), "text": "请依法作出处理决定。",
                   "text_paras": ["请依法作出处理决定。", "并说明超期原因。"], "days": 5, "due_on": _date(dt.date(2026, 6, 9)),
+                  "due_phrase": due_phrase(dt.date(2026, 6, 9), 5),
                   "issued_on": _date(d), "issued_by": "监督员"},
         "case": {"present": True, "number": "某市监立〔2026〕1号", "title": "销售过期食品案"},
         "alert": {"present": True, "text": "某市监立〔2026〕1号：作出行政处罚决定期限已于2026-06-01届满，尚未完成",

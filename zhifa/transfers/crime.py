@@ -35,7 +35,7 @@ from django.utils import timezone
 from zhifa.cases.machine import TERMINAL_STATES
 from zhifa.common.actions import ActionRefused, check_scope, check_scope_new, snapshot
 from zhifa.common.roles import Role
-from zhifa.legalcal import periods
+from zhifa.legalcal import pending, periods
 from zhifa.transfers.actions import step
 from zhifa.transfers.models import CrimeTransfer
 
@@ -78,11 +78,11 @@ def do_report_crime(case, *, acting_user, team, report_text: str, police_name: s
         raise ActionRefused("crime.report_text", "请填写移送涉嫌犯罪案件的书面报告（核实情况）", "report_text")
     if not _text(police_name):
         raise ActionRefused("crime.police_given", "请填写接收移送的公安机关（同级公安机关）", "police_name")
-    due = periods.compute("crime_transfer_decision", on)
+    due_on, pending_year = pending.split(periods.compute("crime_transfer_decision", on))
     ct = CrimeTransfer.objects.create(case=case, entity=case.entity, police_name=_text(police_name),
                                       report_text=_text(report_text), reported_on=on, reported_by=acting_user,
-                                      decide_due_on=due.date if due.known else None,
-                                      decide_due_note="" if due.known else due.reason[:200])
+                                      decide_due_on=due_on, decide_due_pending_year=pending_year,
+                                      decide_due_note=pending.label(pending_year) if pending_year else "")
     ct.team.set(list(team))
     step(ct, "crime.reported", acting_user=acting_user, case=case, reported_on=on,
          decide_due_on=ct.decide_due_on, team=sorted(o.pk for o in team))
@@ -230,11 +230,16 @@ def do_record_outcome(ct: CrimeTransfer, *, acting_user, outcome: str, notice_on
     return ct
 
 
-def reconsider_due(ct) -> dt.date | None:
+def reconsider_due(ct) -> periods.Due | None:
+    """The last day to ask for reconsideration (None before an outcome; pending on an unknown year)."""
     if ct.outcome_on is None:
         return None
-    due = periods.add_working_days(ct.outcome_on, RECONSIDER_WORKING_DAYS)
-    return due.date if due.known else None
+    return periods.add_working_days(ct.outcome_on, RECONSIDER_WORKING_DAYS)
+
+
+def reconsider_due_display(ct) -> str:
+    due = reconsider_due(ct)
+    return pending.show(*pending.split(due)) if due else ""
 
 
 @transaction.atomic
@@ -245,9 +250,11 @@ def do_request_reconsideration(ct: CrimeTransfer, *, acting_user, reason: str, o
         raise ActionRefused("crime.reconsider_state", "只能对公安机关不予立案的决定提请一次复议", "state")
     on = _today(on)
     due = reconsider_due(ct)
-    if due is None or on > due:
+    # A window whose last day is pending (unknown year) cannot be shown to have passed: not refused.
+    if due is None or (due.known and on > due.date):
         raise ActionRefused("crime.reconsider_window",
-                            f"应当自接到不予立案通知书之日起3日内提请复议（第九条），期限为{due or '无法计算'}", "on")
+                            f"应当自接到不予立案通知书之日起3日内提请复议（第九条），期限为{reconsider_due_display(ct) or '—'}",
+                            "on")
     if not _text(reason):
         raise ActionRefused("validation", "复议理由：请填写认为应当立案的理由", "reason")
     before = snapshot(ct)

@@ -124,6 +124,8 @@ class CrimeTransfer(models.Model):
     reported_by = models.ForeignKey(USER, verbose_name=_("报告人"), on_delete=models.PROTECT, related_name="+")
     decide_due_on = models.DateField(_("审批期限"), null=True, blank=True)
     decide_due_note = models.CharField(_("审批期限无法计算的原因"), max_length=200, blank=True)
+    # The year whose holiday arrangement the due date waits for (待定期限); None once computed.
+    decide_due_pending_year = models.PositiveSmallIntegerField(_("审批期限待定（待录入年度）"), null=True, blank=True)
     decided_on = models.DateField(_("审批日期"), null=True, blank=True)
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decided_by = models.ForeignKey(USER, verbose_name=_("审批人"), null=True, blank=True,

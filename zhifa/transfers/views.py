@@ -147,7 +147,7 @@ def crime_detail(request, pk):
     return render(request, "transfers/crime.html", {
         "ct": ct, "error": error, "op": op, "post": request.POST, "materials": C.MATERIALS.items(),
         "material_labels": [C.MATERIALS.get(m, m) for m in ct.materials],
-        "reconsider_due": C.reconsider_due(ct),
+        "reconsider_due": C.reconsider_due_display(ct),
         "can_decide": is_head and ct.state == S.REPORTED, "can_handover": is_head and ct.state == S.APPROVED,
         "can_receipt": staff and ct.state == S.HANDED_OVER,
         "can_outcome": staff and ct.state in (S.RECEIVED, S.RECONSIDERING),
