@@ -63,7 +63,7 @@ def case_data(case, *, on: dt.date) -> dict:
     from zhifa.cases.models import CaseEvent, CaseOfficer, Deadline
     from zhifa.cases.rules import hearing_triggers
     from zhifa.documents.models import GeneratedDocument
-    from zhifa.legalcal import periods
+    from zhifa.legalcal import pending, periods
 
     e = case.entity
     entity = {
@@ -92,7 +92,12 @@ def case_data(case, *, on: dt.date) -> dict:
     deadlines = {}
     for dl in Deadline.objects.filter(case=case).order_by("id"):
         deadlines[dl.kind] = {"label": dl.label, "due_on": _iso(dl.due_on), "known": dl.known,
-                              "state": dl.state, "basis": dl.basis}
+                              "state": dl.state, "basis": dl.basis, "pending_year": dl.unknown_year,
+                              "display": dl.due_display,
+                              # the period in words, true whether or not its last day is known yet
+                              "text": pending.phrase(dl.base_days + dl.extended_days,
+                                                     "个工作日" if dl.working_days else "日",
+                                                     start="自起算之日起")}
     events = {}
     for ev in CaseEvent.objects.filter(case=case).select_related("actor").order_by("id"):
         events[ev.transition] = {"on": _iso(ev.on), "reason": ev.reason,
@@ -100,9 +105,12 @@ def case_data(case, *, on: dt.date) -> dict:
 
     def wd(start, n):
         if not start:
-            return {"date": "", "known": True, "reason": ""}
+            return {"date": "", "known": True, "reason": "", "text": pending.phrase(n)}
         due = periods.add_working_days(start, n)
-        return {"date": _iso(due.date) if due.known else "", "known": due.known, "reason": due.reason}
+        # While the year is not entered: "自收到之日起5个工作日内" instead of a date (issue 13).
+        return {"date": _iso(due.date) if due.known else "", "known": due.known,
+                "reason": "" if due.known else pending.label(due.unknown_year),
+                "text": _iso(due.date) if due.known else pending.phrase(n)}
 
     seizure = None
     s = case.seizures.order_by("id").last()
