@@ -253,10 +253,16 @@ def public_reports():
 
 def seed_demo_reports(entity, *, head, log=None) -> AnnualReport | None:
     """The demo entity's report for this year (partial, up to today) generated and published by
-    its agency head; when the seed runs in January, last year's report too."""
+    its agency head; when the seed runs in January, last year's report too, and the report of the
+    year its demo cases are dated in (the last year the legal calendar knows, when this one is not
+    entered yet)."""
+    from zhifa.cases.models import Case
+
     today = timezone.localdate()
+    years = {today.year} | ({today.year - 1} if today.month == 1 else set())
+    years |= {d.year for d in Case.objects.filter(entity=entity).dates("registered_on", "year")}
     out = None
-    for year in ([today.year - 1] if today.month == 1 else []) + [today.year]:
+    for year in sorted(y for y in years if y <= today.year):
         report = do_generate_annual_report(entity, year, acting_user=head, today=today)
         out = do_publish_annual_report(report, acting_user=head, on=today)
     if log and out:

@@ -108,7 +108,10 @@ def _crime(entity, users, today):
     if len(team) < 2:
         return
     # Reported 5 working days ago: the head's 3-working-day period has lapsed (a supervision alert).
-    reported = today
+    # Counted back from the last day the calendar knows when this year is not entered yet (early January).
+    known = periods.known_years()
+    reported = today if today.year in known else dt.date(max((y for y in known if y < today.year),
+                                                             default=today.year), 12, 31)
     for _ in range(5):
         reported -= dt.timedelta(days=1)
         while not periods.is_working_day(reported):
