@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export ZHIFA_DATA_DIR ?= $(CURDIR)/var
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install system-deps demo serve test test-dates test-fast test-pg bench clean
+.PHONY: install system-deps demo serve check test test-dates test-fast test-pg bench clean
 
 # Virtualenv + the package with its test extras; re-run when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -33,6 +33,12 @@ demo: install
 	@echo "打开 http://127.0.0.1:8000 （演示账号见上表）"
 	@# Background tasks (alerts, figures, PDFs of supervision documents) run beside the server.
 	$(BIN)/zhifa scheduler --worker & trap 'kill $$!' EXIT INT TERM; $(BIN)/zhifa runserver 127.0.0.1:8000
+
+# Checked code: lint, types (strict where configured), migrations in step with the models.
+check: install
+	$(BIN)/ruff check zhifa tests
+	$(BIN)/mypy
+	ZHIFA_DATA_DIR=$$(mktemp -d) $(BIN)/zhifa makemigrations --check --dry-run
 
 test: install system-deps
 	$(BIN)/pytest
