@@ -192,7 +192,14 @@ def test_periods_are_running_today(seeded):
     executing = main_cases().get(state="executing")
     assert 0 < executing.paid_amount < executing.fine_amount
     hearing = main_cases().get(state="hearing")
-    assert hearing.hearing_scheduled_on > today and hearing.hearing_chair_id
+    if hearing.hearing_scheduled_on is None:
+        # Late December: the 7 working days' notice (Art. 64) reach a year not yet entered, so the
+        # demo leaves the hearing to be scheduled rather than guess a lawful date.
+        from zhifa.legalcal import periods
+
+        assert not periods.add_working_days(today, 7).known
+    else:
+        assert hearing.hearing_scheduled_on > today and hearing.hearing_chair_id
     assert not Deadline.objects.filter(state=Deadline.State.BREACHED).exists()
 
 

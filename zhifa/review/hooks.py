@@ -1,5 +1,5 @@
-"""What the review transitions add to the core's effects (called from zhifa.cases.actions.effects,
-inside the transition's transaction)."""
+"""What the review transitions add to the core's effects (declared in zhifa/review/subscribers.py, run
+inside the transition's transaction after its ledger entry)."""
 from __future__ import annotations
 
 from zhifa.cases import deadlines

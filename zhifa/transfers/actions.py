@@ -60,7 +60,7 @@ def common_region(a, b) -> Region | None:
 
 
 def record_sent(case, *, kind_label: str, to_name: str, reason: str, on, acting_user) -> CaseTransfer:
-    """The CaseTransfer of an agency transfer (called by the case's 移送 transition, hooks.py).
+    """The CaseTransfer of an agency transfer (called on the case's 移送 transition, subscribers.py).
     The receiver is found by its full name (主体全称); another name is an agency outside the
     platform: the transfer is recorded without an online receipt."""
     from zhifa.orgs.models import Entity

@@ -134,10 +134,8 @@ def hold_hearing(ctx):
 
 @effect(G, "submit_legal_review")
 def submit_legal_review(ctx):
-    review = LegalReview.objects.create(case=ctx.case, reviewer=ctx.payload["reviewer"], submitted_on=ctx.on)
-    from zhifa.review import hooks  # packet version, reviewer's due date (zhifa.review)
-
-    return hooks.submitted(ctx, review)
+    # The packet version and the reviewer's due date: zhifa/review/subscribers.py.
+    LegalReview.objects.create(case=ctx.case, reviewer=ctx.payload["reviewer"], submitted_on=ctx.on)
 
 
 @effect(G, "review_pass", "review_fail")
@@ -148,10 +146,7 @@ def record_review(ctx):
     review = ctx.case.reviews.filter(outcome="").last()
     review.outcome = LegalReview.Outcome.AGREE if ctx.transition.name == "review_pass" else LegalReview.Outcome.PROBLEMS
     review.opinion, review.decided_on = opinion, ctx.on
-    review.save()
-    from zhifa.review import hooks  # checklist opinion, 法制审核意见书, ledger review.opinion
-
-    return hooks.reviewed(ctx, review)
+    review.save()  # the checklist opinion and the 法制审核意见书: zhifa/review/subscribers.py
 
 
 @effect(G, "hold_collective_discussion")
@@ -159,12 +154,9 @@ def hold_discussion(ctx):
     p = ctx.payload
     if not (p.get("participants") or "").strip() or not (p.get("conclusion") or "").strip():
         raise ActionRefused("validation", "请填写参加人员和讨论结论", "conclusion")
-    discussion = CollectiveDiscussion.objects.create(case=ctx.case, chaired_by=ctx.user,
-                                                     participants=p["participants"], conclusion=p["conclusion"],
-                                                     held_on=ctx.on)
-    from zhifa.review import hooks  # attendees' views and minutes (zhifa.review)
-
-    return hooks.discussed(ctx, discussion)
+    # The attendees' views and the minutes: zhifa/review/subscribers.py.
+    CollectiveDiscussion.objects.create(case=ctx.case, chaired_by=ctx.user, participants=p["participants"],
+                                        conclusion=p["conclusion"], held_on=ctx.on)
 
 
 @effect(G, "extend_decision_period")
