@@ -55,7 +55,7 @@ def main() -> None:
         execute_from_command_line(["zhifa", *sys.argv[1:]])
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - sorted below: user-actionable errors print one line
+    except Exception as exc:
         line = one_line(exc)
         if line is None:
             raise

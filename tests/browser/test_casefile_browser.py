@@ -11,11 +11,11 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def cfworld(world, settings):
+    from django.urls import resolve
+
     from tests.factories import case_world
     from zhifa.legalcal import periods
     from zhifa.legalcal.actions import seed_from_chinesecalendar
-
-    from django.urls import resolve
 
     resolve("/")  # import the URLconf (and the API) here, not inside the live server's first request
     periods.clear_cache()

@@ -11,7 +11,8 @@ from tests import factories
 from tests.disclosure.conftest import D, decided_case
 from zhifa.common.actions import ActionRefused
 from zhifa.common.models import ChangeLog
-from zhifa.disclosure import actions, actions_repair as R, expiry, public
+from zhifa.disclosure import actions, expiry, public
+from zhifa.disclosure import actions_repair as R
 from zhifa.disclosure.models import CreditRepair, Publication
 from zhifa.ledger.models import LedgerEntry
 
@@ -175,7 +176,7 @@ def test_staff_pages_request_and_approve(cw, client):
     page = client.get(f"/disclosure/{pub.pk}/").content.decode()
     assert 'data-testid="public-until">2029-06-01<' in page and 'data-testid="repair-form"' in page
     resp = client.post(f"/disclosure/{pub.pk}/repair/", {"applicant_kind": "party", "applicant": "张建国",
-                                                         "reason": "已履行处罚决定", **{k: "on" for k in OK}})
+                                                         "reason": "已履行处罚决定", **dict.fromkeys(OK, "on")})
     assert resp.status_code == 302
     repair = CreditRepair.objects.get(publication=pub)
     assert "张建国" in client.get("/disclosure/").content.decode()  # 待审批的信用修复申请

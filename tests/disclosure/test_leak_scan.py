@@ -9,13 +9,12 @@ from urllib.parse import urljoin, urlparse
 
 from tests import factories
 from tests.disclosure.conftest import D, decided_case
+from tests.disclosure.test_reports import xlsx_text
 from zhifa.cases.models import Party
 from zhifa.common.identifiers import check_id_number
-from zhifa.disclosure import actions, opendata
-from zhifa.disclosure.models import Complaint, CreditRepair
-from zhifa.disclosure.models import AnnualReport
 from zhifa.common.xlsx import XLSX_CONTENT_TYPE
-from tests.disclosure.test_reports import xlsx_text
+from zhifa.disclosure import actions, opendata
+from zhifa.disclosure.models import AnnualReport, Complaint, CreditRepair
 from zhifa.guidance.models import published
 from zhifa.orgs.models import Certificate, Entity, Officer
 from zhifa.supervision import social

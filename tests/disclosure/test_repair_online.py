@@ -10,7 +10,8 @@ from django.utils import timezone
 from tests.disclosure.conftest import D, decided_case
 from zhifa.common.actions import ActionRefused
 from zhifa.common.models import ChangeLog
-from zhifa.disclosure import actions, actions_repair as R
+from zhifa.disclosure import actions
+from zhifa.disclosure import actions_repair as R
 from zhifa.disclosure.models import CreditRepair, Publication
 from zhifa.disclosure.pipeline import access_code
 
@@ -131,7 +132,7 @@ def page_pub(cw):
 
 def form(pub, **kw):
     return {"op": "submit", "access_code": access_code(pub.case), "applicant": "张建国", "contact": CONTACT,
-            "reason": "已缴清罚款并整改到位", **{k: "on" for k in OK}, **kw}
+            "reason": "已缴清罚款并整改到位", **dict.fromkeys(OK, "on"), **kw}
 
 
 def test_portal_pages_request_approve_and_status(cw, client):

@@ -18,7 +18,7 @@ D = dt.date
 
 
 def at(y, m, d):
-    return time_machine.travel(dt.datetime(y, m, d, 10, 0, tzinfo=dt.timezone.utc), tick=False)
+    return time_machine.travel(dt.datetime(y, m, d, 10, 0, tzinfo=dt.UTC), tick=False)
 
 
 def forget(*years):

@@ -28,8 +28,18 @@ from hypothesis import strategies as st
 
 from zhifa.common.actions import ActionRefused
 from zhifa.legalcal.notice import (
-    NoticeBadDate, NoticeCountError, NoticeError, NoticeOverlap, NoticeUnparsed, NoticeWorkdayWeekday,
-    NoticeYearError, Notice, decode, normalize, parse_notice)
+    Notice,
+    NoticeBadDate,
+    NoticeCountError,
+    NoticeError,
+    NoticeOverlap,
+    NoticeUnparsed,
+    NoticeWorkdayWeekday,
+    NoticeYearError,
+    decode,
+    normalize,
+    parse_notice,
+)
 
 D = dt.date
 NOTICES = Path(__file__).parent / "notices"
@@ -53,7 +63,7 @@ def package_days(year: int) -> tuple[set, set]:
 
 
 def test_every_year_typed():
-    assert YEARS == list(range(2008, 2027))
+    assert list(range(2008, 2027)) == YEARS
 
 
 def test_quirks_are_weekend_days_only():

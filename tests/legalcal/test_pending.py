@@ -55,7 +55,7 @@ def in_2040(cw):
     from zhifa.orgs.models import Certificate
 
     Certificate.objects.update(expires_on=D(2045, 12, 31))
-    with time_machine.travel(dt.datetime(2040, 12, 20, 10, 0, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2040, 12, 20, 10, 0, tzinfo=dt.UTC), tick=False):
         yield
 
 

@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 
 from zhifa.legalcal import periods
 from zhifa.legalcal.periods import (
-    PERIODS, CalendarUnknown, add_calendar_days, add_months, add_working_days, is_working_day,
+    PERIODS,
+    CalendarUnknown,
+    add_calendar_days,
+    add_months,
+    add_working_days,
+    is_working_day,
     working_days_between,
 )
 

@@ -9,8 +9,15 @@ from tests.api.conftest import ApiClient, ids
 from zhifa.common.actions import ActionRefused
 from zhifa.powers import actions
 from zhifa.powers.discretion import (
-    TEMPLATES, Deviation, benchmark_for, check_penalty, clean_levels, parse_lines, requires_written_reason,
-    seed_benchmarks, to_lines,
+    TEMPLATES,
+    Deviation,
+    benchmark_for,
+    check_penalty,
+    clean_levels,
+    parse_lines,
+    requires_written_reason,
+    seed_benchmarks,
+    to_lines,
 )
 from zhifa.powers.models import DiscretionBenchmark, PowerItem, VersionStatus
 

@@ -2,7 +2,18 @@
 from decimal import Decimal
 
 from tests.cases.helpers import v
-from tests.review.helpers import D, DECIDE_ON, REVIEW_ON, catalogue, decide, footprint, major_case, refused, review, submit
+from tests.review.helpers import (
+    DECIDE_ON,
+    REVIEW_ON,
+    D,
+    catalogue,
+    decide,
+    footprint,
+    major_case,
+    refused,
+    review,
+    submit,
+)
 from zhifa.cases.models import LegalReview
 from zhifa.legalcal.periods import add_working_days
 from zhifa.orgs.models import Officer

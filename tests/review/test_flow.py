@@ -3,8 +3,21 @@ import pytest
 
 from tests.cases.helpers import v
 from tests.review.helpers import (
-    ALL_OK, D, DECIDE_ON, FACTS, REVIEW_ON, SUBMIT_ON, correct, decide, evidence, footprint, major_case, problems,
-    refused, review, submit,
+    ALL_OK,
+    DECIDE_ON,
+    FACTS,
+    REVIEW_ON,
+    SUBMIT_ON,
+    D,
+    correct,
+    decide,
+    evidence,
+    footprint,
+    major_case,
+    problems,
+    refused,
+    review,
+    submit,
 )
 from zhifa.cases import actions as A
 from zhifa.cases.models import Deadline

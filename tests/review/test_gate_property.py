@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.cases.helpers import v
-from tests.review.helpers import ALL_OK, D, FACTS, catalogue, major_case, problems
+from tests.review.helpers import ALL_OK, FACTS, D, catalogue, major_case, problems
 from zhifa.cases import actions as A
 from zhifa.cases.models import LegalReview
 from zhifa.cases.rules import handler_ids, user_officer

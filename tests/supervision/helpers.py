@@ -4,10 +4,10 @@ from decimal import Decimal
 
 from tests import factories
 from tests.cases.helpers import to_investigating
+from zhifa.cases.deadlines import PARTY_WINDOWS
 from zhifa.cases.machine import TERMINAL_STATES
 from zhifa.common.roles import Role
 from zhifa.supervision import figures as F
-from zhifa.cases.deadlines import PARTY_WINDOWS
 
 D = dt.date
 
@@ -34,7 +34,7 @@ def other_county_case(w):
 
 def one_by_one(cases, today):
     """The figures computed case by case in Python, the slow obvious way."""
-    out = {k: 0 for k in F.metrics(today)}
+    out = dict.fromkeys(F.metrics(today), 0)
     fines = Decimal(0)
     for c in cases:
         deadlines = list(c.deadlines.all())

@@ -8,9 +8,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from tests import factories
-from zhifa.cases.deadlines import PARTY_WINDOWS
 from tests.cases.helpers import decide, to_notified
 from tests.supervision.helpers import D, other_county_case, overdue_case
+from zhifa.cases.deadlines import PARTY_WINDOWS
 from zhifa.cases.machine import TERMINAL_STATES
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
@@ -43,7 +43,7 @@ def outcome_of(c):
 
 def expected(cases, today):
     """Every metric of stats.ORDER computed case by case, the slow obvious way."""
-    out = {k: 0 for k in S.ORDER}
+    out = dict.fromkeys(S.ORDER, 0)
     for k in S.MONEY:
         out[k] = Decimal("0")
     for c in cases:

@@ -23,11 +23,24 @@ from ninja.responses import Status
 
 from zhifa.apiv1.base import Pagination, RecordId, actor, get_visible, responses, visible
 from zhifa.apiv1.cases_payloads import (
-    CREATE_PAYLOADS, TRANSITION_PAYLOADS, CaseCreateIn, TransitionIn, create_arguments, resolve,
-    typed_create_in, typed_transition_in, validate_payload,
+    CREATE_PAYLOADS,
+    TRANSITION_PAYLOADS,
+    CaseCreateIn,
+    TransitionIn,
+    create_arguments,
+    resolve,
+    typed_create_in,
+    typed_transition_in,
+    validate_payload,
 )
 from zhifa.apiv1.cases_schemas import (
-    PENDING_DEADLINES, CaseDetailOut, CaseFilter, CaseOut, OfferOut, QueueItemOut, machine_offers,
+    PENDING_DEADLINES,
+    CaseDetailOut,
+    CaseFilter,
+    CaseOut,
+    OfferOut,
+    QueueItemOut,
+    machine_offers,
 )
 from zhifa.cases import actions as A
 from zhifa.cases import machine

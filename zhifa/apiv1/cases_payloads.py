@@ -18,7 +18,7 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic import create_model, model_validator
 from pydantic_core import PydanticCustomError
 
-from zhifa.apiv1.base import F, CreditCode, IdNumber, InSchema, Phone, _id_ok, visible
+from zhifa.apiv1.base import CreditCode, F, IdNumber, InSchema, Phone, _id_ok, visible
 from zhifa.apiv1.errors import _label, translate
 from zhifa.apiv1.orgs import choices, choices_text
 from zhifa.cases.models import Kind, PenaltyKind, Source

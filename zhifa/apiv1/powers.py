@@ -13,8 +13,20 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from zhifa.apiv1.base import (
-    ENTITY_FIELD, F, Q_FIELD, InSchema, ListFilter, Pagination, RecordId, actor, get_visible,
-    patch_schema, payload_data, require_change, responses, visible,
+    ENTITY_FIELD,
+    Q_FIELD,
+    F,
+    InSchema,
+    ListFilter,
+    Pagination,
+    RecordId,
+    actor,
+    get_visible,
+    patch_schema,
+    payload_data,
+    require_change,
+    responses,
+    visible,
 )
 from zhifa.apiv1.orgs import choices, choices_text
 from zhifa.common.actions import ActionRefused

@@ -194,7 +194,8 @@ def complaint_status(request, code: str):
 
 
 # ---- 开放数据: one paginated list per dataset of zhifa.disclosure.opendata, typed from its dictionary
-from pydantic import Field as _PField, create_model  # noqa: E402
+from pydantic import Field as _PField  # noqa: E402
+from pydantic import create_model
 
 from zhifa.disclosure import opendata  # noqa: E402
 

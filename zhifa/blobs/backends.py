@@ -230,7 +230,7 @@ class S3BlobStore:
                 if up["Key"] == key and (since is None or up.get("Initiated", since) >= since):
                     self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=up["UploadId"])
                     n += 1
-        except Exception:  # noqa: BLE001 - cleanup after a failure must not hide that failure
+        except Exception:
             log.warning("abort of multipart uploads of %s failed", key, exc_info=True)
         return n
 

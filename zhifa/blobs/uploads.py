@@ -125,7 +125,7 @@ def upload_status(session: UploadSession) -> dict:
     return {"offset": session.received, "size": session.size, "state": session.state}
 
 
-def finish_upload(session: UploadSession, *, allowed_kinds=None) -> "Blob":  # noqa: F821
+def finish_upload(session: UploadSession, *, allowed_kinds=None) -> Blob:  # noqa: F821
     """Check size and declared digest, store the bytes through put_stream; idempotent. When the
     content itself is refused (type, digest, size) the session is aborted: resending cannot help."""
     try:

@@ -336,5 +336,7 @@ def simple_limits(ctx):
                    "fine_amount")
 
 
-from zhifa.cases import rules_procedure  # noqa: E402,F401  (registers the procedure rules)
-from zhifa.cases import rules_discretion  # noqa: E402,F401  (registers penalty.within_benchmark)
+from zhifa.cases import (
+    rules_discretion,  # noqa: F401  (registers penalty.within_benchmark)
+    rules_procedure,  # noqa: F401  (registers the procedure rules)
+)

@@ -6,7 +6,13 @@ from decimal import Decimal
 
 from zhifa.cases.models import CollectiveDiscussion, Deadline, Extension
 from zhifa.cases.rules import (
-    handler_ids, hearing_triggers, periods, recused_ids, refuse, rule, surcharge, user_officer,
+    handler_ids,
+    hearing_triggers,
+    periods,
+    recused_ids,
+    refuse,
+    rule,
+    surcharge,
 )
 from zhifa.common.roles import Role
 

@@ -462,7 +462,14 @@ class OpenCaseFactory:
 
     def write(self):
         from zhifa.cases.models import (
-            Case, CaseEvent, CaseOfficer, Deadline, LegalReview, NumberCounter, Party, Seizure,
+            Case,
+            CaseEvent,
+            CaseOfficer,
+            Deadline,
+            LegalReview,
+            NumberCounter,
+            Party,
+            Seizure,
         )
 
         rows = self.rows

@@ -5,8 +5,8 @@ A refused action is shown on the form with the rule's Chinese message, never a 5
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django import forms
 from django.contrib.auth.decorators import login_required

@@ -15,8 +15,8 @@ import datetime as dt
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
 
 from django.http import FileResponse
 
@@ -82,7 +82,7 @@ def _open(file_obj):
             file_obj.seek(0)
         head = file_obj.read(4)
         file_obj.seek(0)
-    except Exception as e:  # noqa: BLE001 - unreadable upload
+    except Exception as e:
         raise FileProblem("无法读取上传的文件") from e
     if not head:
         raise FileProblem("文件是空的")
@@ -94,7 +94,7 @@ def _open(file_obj):
         return openpyxl.load_workbook(file_obj, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as e:
         raise FileProblem("文件不是有效的 Excel（.xlsx）文件，或文件已损坏") from e
-    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds on garbage input
+    except Exception as e:
         raise FileProblem("文件不是有效的 Excel（.xlsx）文件，或文件已损坏") from e
 
 

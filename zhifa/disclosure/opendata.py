@@ -12,8 +12,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from django.conf import settings
 from django.utils import timezone

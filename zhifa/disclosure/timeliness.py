@@ -26,7 +26,7 @@ LABELS = {"on_time": "按时", "late": "逾期公示", "missing": "逾期未公�
 
 def per_entity(qs, today=None) -> list[dict]:
     today = today or timezone.localdate()
-    rows = defaultdict(lambda: {k: 0 for k in LABELS})
+    rows = defaultdict(lambda: dict.fromkeys(LABELS, 0))
     names = {}
     for pub in qs.select_related("entity"):
         rows[pub.entity_id][status(pub, today)] += 1

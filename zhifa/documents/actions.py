@@ -18,7 +18,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from zhifa.common.actions import ActionRefused, OutOfScope, log_change, snapshot
-from zhifa.ledger import log as ledger
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.common.scope import can
@@ -26,6 +25,7 @@ from zhifa.documents import context as ctxmod
 from zhifa.documents.models import DocumentTemplate, GeneratedDocument, storage
 from zhifa.documents.render import PdfUnavailable, check_docx, convert_pdf, render_docx
 from zhifa.documents.types import DocType, spec
+from zhifa.ledger import log as ledger
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 MAX_EXTRA_CHARS = 50_000

@@ -313,9 +313,7 @@ class Composer:
     def compose(self) -> dict:
         d, c, t = self.data, self.c, self.t
         parties = self.parties()
-        party = parties[0] if parties else {k: "" for k in (
-            "kind", "kind_label", "name", "id_number", "credit_code", "legal_representative", "address", "phone",
-            "gender", "birth_date", "birth_date_num", "id_label", "id_value", "you")}
+        party = parties[0] if parties else dict.fromkeys(("kind", "kind_label", "name", "id_number", "credit_code", "legal_representative", "address", "phone", "gender", "birth_date", "birth_date_num", "id_label", "id_value", "you"), "")
         officers = self.officers()
         basis = self.basis()
         penalty = self.penalty()

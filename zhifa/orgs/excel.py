@@ -8,7 +8,7 @@ ChangeLog row per created officer and certificate.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db import IntegrityError
 
@@ -16,8 +16,18 @@ from zhifa.common.actions import ActionRefused
 from zhifa.common.identifiers import check_id_number, check_phone, id_number_gender, make_id_number
 from zhifa.common.scope import UNIT, can_on_entity, rule_for
 from zhifa.common.xlsx import (
-    FILE_ROW, Column, ImportReport, batched, label_map, parse_bool, parse_choice, parse_date,
-    read_table, template_notes, text, workbook_bytes,
+    FILE_ROW,
+    Column,
+    ImportReport,
+    batched,
+    label_map,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    read_table,
+    template_notes,
+    text,
+    workbook_bytes,
 )
 from zhifa.orgs.models import Certificate, Entity, Officer, Unit
 

@@ -7,11 +7,18 @@ ChangeLog row per item. 版本 and 状态 columns are export-only and ignored on
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from zhifa.common.scope import rule_for
 from zhifa.common.xlsx import (
-    FILE_ROW, Column, ImportReport, label_map, parse_choice, read_table, template_notes, text,
+    FILE_ROW,
+    Column,
+    ImportReport,
+    label_map,
+    parse_choice,
+    read_table,
+    template_notes,
+    text,
     workbook_bytes,
 )
 from zhifa.orgs.excel import DB_CHUNK, OwnerResolver, _dup_in_file, _finish

@@ -21,7 +21,15 @@ from zhifa.review import actions as R
 from zhifa.review.catalogue import current_catalogue, is_major, packet_defaults, packet_diff, staffing
 from zhifa.review.gate import gate_refusal
 from zhifa.review.models import (
-    CHECKLIST, PACKET_FIELDS, AdviserOpinion, Catalogue, DiscussionRecord, Notice, Objection, Opinion, Packet,
+    CHECKLIST,
+    PACKET_FIELDS,
+    AdviserOpinion,
+    Catalogue,
+    DiscussionRecord,
+    Notice,
+    Objection,
+    Opinion,
+    Packet,
 )
 from zhifa.review.queue import reviewer_queue
 

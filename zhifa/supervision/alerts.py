@@ -18,7 +18,8 @@ from django.db.models import Q, Sum
 
 from zhifa.cases import deadlines as dl_mod
 from zhifa.cases.machine import TERMINAL_STATES
-from zhifa.cases.models import Case, CaseOfficer, Deadline, Kind as CaseKind, Party
+from zhifa.cases.models import Case, CaseOfficer, Deadline, Party
+from zhifa.cases.models import Kind as CaseKind
 from zhifa.common.actions import bulk_log_created, log_change, snapshot
 from zhifa.orgs.models import Certificate, Entity, Officer
 from zhifa.supervision.models import Alert

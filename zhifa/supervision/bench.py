@@ -390,7 +390,6 @@ class Supervision:
         second = recompute_alerts(self.today)
         second_s = time.perf_counter() - t
         from zhifa.supervision.figures import refresh_rollup
-
         from zhifa.supervision.figures import today as real_today
 
         rollup = refresh_rollup(real_today())  # the pages count overdue as of the real date
@@ -454,8 +453,8 @@ class Supervision:
             rows += home_rows("_next_day", f"the same, the next day before the nightly rebuild (yesterday's rollup, "
                                            f"which carries the next day's overdue; {h['next_day_changed']:,} "
                                            f"changed entities live)")
-        rows.append([f"home with no rollup at all (before its first build: all live), "
-                     f"province / county, p50 of 3", f"{h['province_live']['p50']:.0f} / "
+        rows.append(["home with no rollup at all (before its first build: all live), "
+                     "province / county, p50 of 3", f"{h['province_live']['p50']:.0f} / "
                      f"{h['county_live']['p50']:.0f} ms", "—", "—", "—", "—"])
         rows.append([f"recompute all alerts: first run (opens {a['first'].get('opened', 0):,}) / second run; "
                      f"then the figures rollup ({a['rollup_rows']:,} rows)",

@@ -16,11 +16,10 @@ Lists behind figures are always live.
 from __future__ import annotations
 
 import datetime as dt
-
-from django.utils import timezone
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from zhifa.cases.machine import TERMINAL_STATES
 from zhifa.cases.models import Case, CaseOfficer, Deadline, Kind, LegalReview
@@ -121,7 +120,7 @@ def region_figures(user, today, region: Region, year=None) -> tuple[dict, list[d
     """(totals, by_child_region, by_entity) of a region from one aggregation per entity: every case has
     exactly one entity, so the region's and each child's figures are sums of its entities' rows."""
     rows = _entity_rows(user, today, region=region, year=year)
-    total = _sum_rows(rows) if rows else _clean({k: 0 for k in ROLLUP_METRICS})
+    total = _sum_rows(rows) if rows else _clean(dict.fromkeys(ROLLUP_METRICS, 0))
     children = []
     for child in Region.objects.filter(parent=region).order_by("code"):
         mine = [r for r in rows if r["_path"].startswith(child.path)]

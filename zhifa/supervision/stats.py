@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case as CaseWhen
-from django.db.models import CharField, Count, F as DF, Q, Sum, Value, When
+from django.db.models import CharField, Count, Q, Sum, Value, When
+from django.db.models import F as DF
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter, ExtractYear
 from django.http import Http404
 

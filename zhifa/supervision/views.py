@@ -2,7 +2,6 @@
 alerts and their handling, 督办/整改通知 and the agency's reply."""
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied

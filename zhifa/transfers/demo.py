@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from zhifa.cases import actions as CA
 from zhifa.cases.models import Case
-from zhifa.legalcal.periods import CalendarUnknown
 from zhifa.common.actions import ActionRefused
 from zhifa.common.identifiers import make_credit_code
 from zhifa.common.roles import Role
+from zhifa.legalcal.periods import CalendarUnknown
 from zhifa.orgs.models import Entity, Officer, User
 
 logger = logging.getLogger(__name__)

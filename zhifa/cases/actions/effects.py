@@ -4,7 +4,14 @@ from __future__ import annotations
 from zhifa.cases import deadlines
 from zhifa.cases.actions.engine import effect
 from zhifa.cases.models import (
-    CaseOfficer, CollectiveDiscussion, Extension, Kind, LegalReview, Recusal, SimpleRecord, Suspension,
+    CaseOfficer,
+    CollectiveDiscussion,
+    Extension,
+    Kind,
+    LegalReview,
+    Recusal,
+    SimpleRecord,
+    Suspension,
 )
 from zhifa.cases.numbering import next_number
 from zhifa.cases.rules import hearing_triggers, limitation_warning

@@ -7,7 +7,7 @@ the version — all in one transaction, so a refusal leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone

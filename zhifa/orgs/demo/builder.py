@@ -55,7 +55,7 @@ class Scale:
 
 SCALES = {
     "county": Scale("county", ["sfj"], COUNTY_SET, [MAIN_COUNTY], {MAIN_COUNTY: 5}, 2, officers=140, items=380),
-    "city": Scale("city", COUNTY_SET, COUNTY_SET, list(BIJIE_TOWNS), {c: 4 for c in BIJIE_TOWNS}, 2,
+    "city": Scale("city", COUNTY_SET, COUNTY_SET, list(BIJIE_TOWNS), dict.fromkeys(BIJIE_TOWNS, 4), 2,
                   officers=1600, items=3300),
     "bijie": Scale("bijie", ALL_KEYS, ALL_KEYS, list(BIJIE_TOWNS), BIJIE_TOWNS, None,
                    officers=11963, items=25023),
