@@ -9,11 +9,10 @@ import pytest
 
 from tests import factories
 from tests.cases.helpers import to_investigating, v
-from zhifa.cases import actions as A
+from zhifa.cases import actions as case_actions
 from zhifa.cases import events
 from zhifa.ledger.models import LedgerEntry
 
-D = dt.date
 ZHIFA = Path(__file__).resolve().parents[2] / "zhifa"
 ABOVE_CASES = ("review", "disclosure", "supervision", "transfers", "records", "documents", "guidance")
 
@@ -57,8 +56,8 @@ def seqs(case, *types):
 @pytest.mark.django_db
 def test_ledger_order_is_cause_before_effect_for_a_transfer(cw):
     case = factories.case(cw)
-    A.do_transfer(case, transfer_kind="agency", transfer_to=cw["hbj"].name, reason="违法行为属于生态环境部门管辖",
-                  acting_user=cw["head"], expected_version=v(case), on=D(2026, 3, 3))
+    case_actions.do_transfer(case, transfer_kind="agency", transfer_to=cw["hbj"].name, reason="违法行为属于生态环境部门管辖",
+                  acting_user=cw["head"], expected_version=v(case), on=dt.date(2026, 3, 3))
     order = [t for t, _s in seqs(case, "case.transition", "transfer.sent")]
     assert order[-2:] == ["case.transition", "transfer.sent"], order
 
@@ -70,12 +69,12 @@ def test_a_subscriber_refusal_undoes_the_transition(cw, monkeypatch):
     def refuse(event, ctx):
         raise ActionRefused("test.refused", "订阅者拒绝")
 
-    monkeypatch.setattr(events, "_subscribers", [events.Subscriber(refuse, frozenset({"approve_filing"}))])
+    monkeypatch.setattr(events, "SUBSCRIBERS", [events.Subscriber(refuse, frozenset({"approve_filing"}))])
     case = factories.case(cw)
-    A.do_file_case(case, acting_user=cw["u1"], expected_version=v(case), on=D(2026, 3, 2))
+    case_actions.do_file_case(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 3, 2))
     before = v(case)
     with pytest.raises(ActionRefused):
-        A.do_approve_filing(case, acting_user=cw["unit_head"], expected_version=before, on=D(2026, 3, 3))
+        case_actions.do_approve_filing(case, acting_user=cw["unit_head"], expected_version=before, on=dt.date(2026, 3, 3))
     case.refresh_from_db()
     assert case.version == before and case.state == "filing_pending"
 
@@ -85,6 +84,6 @@ def test_after_commit_subscribers_run_once_committed(cw, monkeypatch):
     seen = []
     sub = events.Subscriber(lambda event, ctx: seen.append(event.transition), frozenset({"start_investigation"}),
                             after_commit=True)
-    monkeypatch.setattr(events, "_subscribers", [sub])
+    monkeypatch.setattr(events, "SUBSCRIBERS", [sub])
     to_investigating(cw, factories.case(cw))
     assert seen == ["start_investigation"]

@@ -349,7 +349,7 @@ def test_openapi_lists_benchmark_paths(client):
 
 # ---- demo data -----------------------------------------------------------------------------------
 def test_seed_benchmarks_publishes_valid_templates(world):
-    for (law, art), (violation, levels) in TEMPLATES.items():
+    for (law, art), (_violation, levels) in TEMPLATES.items():
         assert clean_levels(levels)[1] == [], (law, art)
     items = [make_item(world, code="CF-124"),
              make_item(world, code="CF-124-2", name="对生产经营超过保质期的食品的行政处罚（情节严重的）"),

@@ -301,7 +301,7 @@ def _officers(request):
 def _check_unit(data: dict, officer=None):
     """The unit must belong to the officer's entity (named field, before the model says so)."""
     entity = data.get("entity") or (officer.entity if officer else None)
-    unit = data["unit"] if "unit" in data else (officer.unit if officer else None)
+    unit = data.get("unit", officer.unit if officer else None)
     if unit is not None and entity is not None and unit.entity_id != entity.pk:
         raise ActionRefused("validation", "内设机构：内设机构不属于该执法主体", field="unit")
 

@@ -70,7 +70,7 @@ class VersionedOut(VersionOut):
         return obj.entity.name
 
 
-def _versions(obj, context):
+def visible_versions(obj, context):
     return visible(type(obj), context["request"]).filter(lineage=obj.lineage).order_by("-version")
 
 
@@ -127,7 +127,7 @@ class PowerItemOut(VersionedOut):
 
 class PowerItemDetailOut(PowerItemOut):
     versions: list[VersionOut] = F(..., "各版本")
-    resolve_versions = staticmethod(_versions)
+    resolve_versions = staticmethod(visible_versions)
 
 
 class PowerItemFilter(VersionedFilter):
@@ -176,7 +176,7 @@ class InspectionItemOut(VersionedOut):
 
 class InspectionItemDetailOut(InspectionItemOut):
     versions: list[VersionOut] = F(..., "各版本")
-    resolve_versions = staticmethod(_versions)
+    resolve_versions = staticmethod(visible_versions)
 
 
 class InspectionItemFilter(VersionedFilter):
@@ -222,7 +222,7 @@ class ServiceGuideOut(VersionedOut):
 
 class ServiceGuideDetailOut(ServiceGuideOut):
     versions: list[VersionOut] = F(..., "各版本")
-    resolve_versions = staticmethod(_versions)
+    resolve_versions = staticmethod(visible_versions)
 
 
 class ServiceGuideFilter(VersionedFilter):
@@ -256,7 +256,7 @@ class FlowchartOut(VersionedOut):
 
 class FlowchartDetailOut(FlowchartOut):
     versions: list[VersionOut] = F(..., "各版本")
-    resolve_versions = staticmethod(_versions)
+    resolve_versions = staticmethod(visible_versions)
 
 
 class FlowchartFilter(VersionedFilter):

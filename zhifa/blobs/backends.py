@@ -127,7 +127,7 @@ class LocalBlobStore:
     def delete(self, sha256: str):
         self.path(sha256).unlink(missing_ok=True)
 
-    def keys(self):
+    def entries(self):
         """(sha256, mtime) of every stored content."""
         if not self.root.is_dir():
             return
@@ -262,7 +262,7 @@ class S3BlobStore:
         self.ensure_bucket()
         self.client.delete_object(Bucket=self.bucket, Key=self.key(sha256))
 
-    def keys(self):
+    def entries(self):
         self.ensure_bucket()
         for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.PREFIX):
             for obj in page.get("Contents", []):

@@ -46,7 +46,7 @@ class Subscriber:
                 and (self.kinds is None or event.case.kind in self.kinds))
 
 
-_subscribers: list[Subscriber] = []
+SUBSCRIBERS: list[Subscriber] = []
 
 
 def _set(values: Iterable[str] | None) -> frozenset[str] | None:
@@ -58,8 +58,8 @@ def subscribe(*, transitions: Iterable[str] | None = None, to_states: Iterable[s
     """Declare fn(event, ctx) as a subscriber to the case transitions matching every filter given."""
     def register(fn):
         sub = Subscriber(fn, _set(transitions), _set(to_states), _set(kinds), after_commit)
-        if sub.name not in {s.name for s in _subscribers}:  # a module imported twice registers once
-            _subscribers.append(sub)
+        if sub.name not in {s.name for s in SUBSCRIBERS}:  # a module imported twice registers once
+            SUBSCRIBERS.append(sub)
         return fn
     return register
 
@@ -72,12 +72,12 @@ def discover() -> None:
 
 
 def registered() -> list[Subscriber]:
-    return list(_subscribers)
+    return list(SUBSCRIBERS)
 
 
 def publish(event, ctx) -> None:
     """Called by the engine once the transition's event, ledger entry and change log are written."""
-    for sub in _subscribers:
+    for sub in SUBSCRIBERS:
         if not sub.wants(event):
             continue
         if sub.after_commit:

@@ -2,7 +2,7 @@
 execution, transfer, seizure (registered into rules.RULES on import)."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from zhifa.cases.models import CollectiveDiscussion, Deadline, Extension
 from zhifa.cases.rules import (
@@ -195,7 +195,7 @@ def payment_amount_valid(ctx):
     amount = ctx.payload.get("amount")
     try:
         amount = Decimal(str(amount))
-    except Exception:  # noqa: BLE001
+    except (InvalidOperation, ValueError, TypeError):
         refuse("payment.amount_valid", "缴款金额无效", "amount")
     if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         refuse("payment.amount_valid", "缴款金额须大于零，最多两位小数", "amount")

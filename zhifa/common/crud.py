@@ -209,6 +209,6 @@ class ScopedModelForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        for name, f in self.fields.items():
+        for f in self.fields.values():
             if isinstance(f, forms.ModelChoiceField) and hasattr(f.queryset.model.objects, "restrict"):
                 f.queryset = f.queryset.model.objects.restrict(user, "view")

@@ -178,6 +178,29 @@ def text(value, *, max_length: int | None = None, label: str = "") -> tuple[str,
     return s, None
 
 
+class RowReader:
+    """Reads the cells of one import row, each problem appended to `problems` as (header, reason)."""
+
+    def __init__(self, raw: dict, problems: list[tuple[str, str]], headers: dict, max_lengths: dict):
+        self.raw, self.problems, self.headers, self.max_lengths = raw, problems, headers, max_lengths
+
+    def txt(self, key, required=False):
+        """`text` of the cell; a required empty cell is a problem ("必填")."""
+        value, reason = text(self.raw.get(key), max_length=self.max_lengths.get(key), label=self.headers[key])
+        if reason:
+            self.problems.append((self.headers[key], reason))
+        elif required and not value:
+            self.problems.append((self.headers[key], "必填"))
+        return value
+
+    def pick(self, key, parse, *args, **kw):
+        """`parse(cell, *args, **kw)`, its reason (if any) a problem."""
+        value, reason = parse(self.raw.get(key), *args, **kw)
+        if reason:
+            self.problems.append((self.headers[key], reason))
+        return value
+
+
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
@@ -287,7 +310,7 @@ def template_notes(columns: Sequence[Column], extra: Sequence[str] = ()) -> list
 def write_xlsx(columns: Sequence[Column], rows: Iterable[Sequence], *, filename: str,
                sheet_title="Sheet1") -> FileResponse:
     """Streaming download: rows are written to a temporary file, then sent in chunks."""
-    tmp = tempfile.TemporaryFile()
+    tmp = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse streams it and closes it when sent
     _write(tmp, columns, rows, sheet_title)
     tmp.seek(0)
     return FileResponse(tmp, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

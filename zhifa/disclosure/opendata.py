@@ -113,9 +113,9 @@ def _certificate_row(c, base):
 # ---- powers lists --------------------------------------------------------------------------------
 def _published(model_name):
     def qs():
-        from zhifa.powers import models as m
+        from zhifa.powers import models as power_models
 
-        return getattr(m, model_name).objects.published().select_related("entity").order_by("id")
+        return getattr(power_models, model_name).objects.published().select_related("entity").order_by("id")
     return qs
 
 

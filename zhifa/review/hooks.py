@@ -32,7 +32,7 @@ def submitted(ctx, review):
     days = review_days(case.entity_id)
     dl = Deadline(case=case, kind=DEADLINE_KIND, label="法制审核期限", basis="国办发〔2018〕118号（十三）",
                   started_on=on, base_days=days, working_days=True)
-    deadlines._compute(dl)
+    deadlines.compute_due(dl)
     dl.save()
     from zhifa.review.actions import notify
 
