@@ -9,7 +9,8 @@ def _fast_passwords(settings):
 @pytest.fixture
 def world(db):
     from tests.calendar_ahead import ensure_calendar_ahead
-    from tests.factories import system_admin, world as build
+    from tests.factories import system_admin
+    from tests.factories import world as build
 
     # Deadlines counted from today need this year and the next in the legal calendar, also after
     # chinesecalendar's data ends (an administrator enters such a year; the tests do the same).

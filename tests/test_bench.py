@@ -43,10 +43,12 @@ def test_bench_foundation_small(tmp_path, monkeypatch):
 def _pg_reachable(url: str) -> bool:
     try:
         import psycopg
-
+    except ImportError:
+        return False
+    try:
         psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()
         return True
-    except Exception:
+    except (psycopg.Error, OSError):
         return False
 
 

@@ -9,8 +9,6 @@ from django.core.management import call_command
 
 from tests import factories
 
-D = dt.date
-
 
 @pytest.fixture
 def desk(world):
@@ -30,7 +28,7 @@ def desk(world):
     periods.clear_cache()
 
 
-WINDOW = (D(2026, 3, 2), D(2026, 11, 20))
+WINDOW = (dt.date(2026, 3, 2), dt.date(2026, 11, 20))
 NEXT = {  # a real next transition for each fixture state: (action, role, payload)
     "registered": ("do_file_case", "lead", {}),
     "filing_pending": ("do_approve_filing", "unit_head", {}),
@@ -46,7 +44,7 @@ NEXT = {  # a real next transition for each fixture state: (action, role, payloa
 
 @pytest.mark.django_db
 def test_open_case_fixture_matches_what_the_actions_write(desk):
-    from zhifa.cases import actions as A
+    from zhifa.cases import actions as case_actions
     from zhifa.cases.models import Case, CaseEvent, Deadline
     from zhifa.common.bench_cases_data import OpenCaseFactory
 
@@ -84,7 +82,7 @@ def test_open_case_fixture_matches_what_the_actions_write(desk):
         if case is None:
             continue
         lead = case.officers.get(role="lead").officer.user
-        case = getattr(A, action)(case, acting_user=users[who] or lead, expected_version=case.version,
+        case = getattr(case_actions, action)(case, acting_user=users[who] or lead, expected_version=case.version,
                                   on=case.last_action_on, **payload)
         assert case.version == CaseEvent.objects.filter(case=case).count()
 
@@ -99,9 +97,9 @@ def test_closure_driver_takes_each_path_to_closed(desk):
     for plan in plans:
         assert drive(plan, [desk]) >= 10
     assert Case.objects.filter(state="closed").count() == 40
-    from zhifa.common.bench_cases import _closure_checks
+    from zhifa.common.bench_cases import closure_checks
 
-    assert _closure_checks(40)["numbers_ok"]
+    assert closure_checks(40)["numbers_ok"]
 
 
 @pytest.mark.slow

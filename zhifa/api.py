@@ -3,15 +3,26 @@
 Every endpoint accepts a Django session (with CSRF on unsafe methods) or a personal Bearer
 token from POST /api/v1/auth/token. See zhifa/apiv1/ for the routers.
 """
-from zhifa.apiv1 import auth, cases, changelog, discretion, ledger, orgs, people, powers, records, uploads
-from zhifa.apiv1 import review as review_api
-from zhifa.apiv1 import disclosure as disclosure_api
-from zhifa.apiv1 import public as public_api
-from zhifa.apiv1 import reports_public
-from zhifa.apiv1 import supervision as supervision_api
+from zhifa.apiv1 import (
+    auth,
+    cases,
+    changelog,
+    discretion,
+    ledger,
+    orgs,
+    people,
+    powers,
+    records,
+    reports_public,
+    uploads,
+)
 from zhifa.apiv1 import casefile as casefile_api
 from zhifa.apiv1 import complaints as complaints_api
+from zhifa.apiv1 import disclosure as disclosure_api
+from zhifa.apiv1 import public as public_api
+from zhifa.apiv1 import review as review_api
 from zhifa.apiv1 import social as social_api
+from zhifa.apiv1 import supervision as supervision_api
 from zhifa.apiv1.errors import ZhifaAPI, install
 
 api = ZhifaAPI(

@@ -10,7 +10,7 @@ import sys
 NOT_INITIALISED = "数据库尚未初始化（缺少数据表 {table}）：请先运行 zhifa migrate"
 
 
-def _missing_table(exc) -> str | None:
+def missing_table(exc) -> str | None:
     """The table named by a "no such table" (SQLite) / "relation … does not exist" (PostgreSQL) error."""
     import re
 
@@ -28,7 +28,7 @@ def one_line(exc) -> str | None:
     if isinstance(exc, ActionRefused):
         return f"[{exc.rule}] {exc.message}"
     if isinstance(exc, DatabaseError):
-        table = _missing_table(exc)
+        table = missing_table(exc)
         if table:
             return NOT_INITIALISED.format(table=table)
         from django.db import OperationalError
@@ -55,7 +55,7 @@ def main() -> None:
         execute_from_command_line(["zhifa", *sys.argv[1:]])
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - sorted below: user-actionable errors print one line
+    except Exception as exc:
         line = one_line(exc)
         if line is None:
             raise

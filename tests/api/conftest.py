@@ -21,19 +21,19 @@ class ApiClient:
     def get(self, path, params=None):
         return self.client.get(self.url(path), params or {}, headers=self.headers)
 
-    def _send(self, method, path, data):
+    def send(self, method, path, data):
         body = "" if data is None else data if isinstance(data, (str, bytes)) else json.dumps(data)
         return getattr(self.client, method)(self.url(path), body, content_type="application/json",
                                             headers=self.headers)
 
     def post(self, path, data=None):
-        return self._send("post", path, data)
+        return self.send("post", path, data)
 
     def patch(self, path, data=None):
-        return self._send("patch", path, data)
+        return self.send("patch", path, data)
 
     def delete(self, path):
-        return self._send("delete", path, None)
+        return self.send("delete", path, None)
 
 
 @pytest.fixture

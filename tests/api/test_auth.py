@@ -26,7 +26,7 @@ def test_token_issue_and_use(world):
     data = get_token("head")
     assert data["token_type"] == "Bearer" and data["user"]["username"] == "head"
     expires = dt.datetime.fromisoformat(data["expires_at"])
-    assert dt.timedelta(days=29) < expires - dt.datetime.now(dt.timezone.utc) <= dt.timedelta(days=30)
+    assert dt.timedelta(days=29) < expires - dt.datetime.now(dt.UTC) <= dt.timedelta(days=30)
     c = ApiClient(token=data["token"])
     assert c.get("/auth/me").json()["entity_name"] == "七星关区市场监督管理局"
     assert {o["name"] for o in c.get("/officers").json()["items"]} == {"李明", "王芳"}

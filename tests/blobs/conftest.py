@@ -66,22 +66,21 @@ def seaweedfs(tmp_path_factory):
            "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}", "-s3.port.iceberg=0", "-s3.port.lance=0",
            f"-s3.config={config}", "-master.telemetry=false", "-volume.max=0", "-master.volumeSizeLimitMB=64",
            "-volume.preStopSeconds=0"]
-    log = open(root / "weed.log", "wb")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=root, start_new_session=True)
-    endpoint = f"http://127.0.0.1:{s3}"
-    try:
-        _wait_ready(proc, endpoint, root / "weed.log")
-        yield {"endpoint": endpoint, "access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "bucket": BUCKET,
-               "log": root / "weed.log"}
-    finally:
-        # weed takes ~17 s over SIGTERM, ~2 s over SIGINT when idle; the data is throw-away.
-        proc.send_signal(signal.SIGINT)
+    with open(root / "weed.log", "wb") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=root, start_new_session=True)
+        endpoint = f"http://127.0.0.1:{s3}"
         try:
-            proc.wait(timeout=3)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+            _wait_ready(proc, endpoint, root / "weed.log")
+            yield {"endpoint": endpoint, "access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "bucket": BUCKET,
+                   "log": root / "weed.log"}
+        finally:
+            # weed takes ~17 s over SIGTERM, ~2 s over SIGINT when idle; the data is throw-away.
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def _wait_ready(proc, endpoint, log_path, timeout=90):
@@ -165,7 +164,7 @@ class RawAccess:
         self.store().delete(sha256)
 
     def keys(self) -> set[str]:
-        return {k for k, _ in self.store().keys()}
+        return {k for k, _ in self.store().entries()}
 
     def spool_files(self) -> list[Path]:
         from django.conf import settings

@@ -47,7 +47,7 @@ def test_interrupted_multipart_upload_leaves_nothing(settings, seaweedfs, raw):
 
     store.client.meta.events.register("before-parameter-build.s3.UploadPart", fail_second_part, unique_id="t-fail")
     try:
-        with pytest.raises(Exception) as e:
+        with pytest.raises(Exception):
             put_stream(media.NamedBytesIO(data, "录像.mp4"))
     finally:
         store.client.meta.events.unregister("before-parameter-build.s3.UploadPart", unique_id="t-fail")
@@ -73,7 +73,7 @@ def test_concurrent_identical_puts_make_one_row(backend):
         try:
             barrier.wait()
             results.append(put_stream(media.NamedBytesIO(data, "a.png")).pk)
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:  # noqa: BLE001 - any failure in a thread is collected and asserted on
             errors.append(e)
         finally:
             connection.close()

@@ -28,7 +28,7 @@ def _warm_urlconf():
     request would otherwise spend seconds importing and a loaded machine hits the page timeout."""
     from django.urls import get_resolver
 
-    get_resolver().url_patterns
+    _ = get_resolver().url_patterns  # the property builds the URLconf
     import zhifa.api  # noqa: F401  (the ninja API builds its routers and schema on import)
 
 

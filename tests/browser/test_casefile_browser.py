@@ -11,11 +11,11 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def cfworld(world, settings):
+    from django.urls import resolve
+
     from tests.factories import case_world
     from zhifa.legalcal import periods
     from zhifa.legalcal.actions import seed_from_chinesecalendar
-
-    from django.urls import resolve
 
     resolve("/")  # import the URLconf (and the API) here, not inside the live server's first request
     periods.clear_cache()
@@ -27,14 +27,14 @@ def cfworld(world, settings):
 
 def test_reviewer_scores_a_case_file(page, site, cfworld):
     from tests.supervision.casefile_helpers import closed_inspection, new_round
-    from zhifa.supervision import actions_casefile as A
+    from zhifa.supervision import actions_casefile as casefile_actions
     from zhifa.supervision.models_casefile import CaseReview
 
     w = cfworld
     case = closed_inspection(w["smj"], w["h1"], w["h2"], archive=True, unit=w["smj_unit"])
     r = new_round(w["sup_county"])
-    review = A.do_add_case(r, case, acting_user=w["sup_county"])
-    A.do_assign_reviewer(review, w["rev"], acting_user=w["sup_county"])
+    review = casefile_actions.do_add_case(r, case, acting_user=w["sup_county"])
+    casefile_actions.do_assign_reviewer(review, w["rev"], acting_user=w["sup_county"])
 
     login(page, site, w["rev"].username, PASSWORD)
     page.get_by_role("link", name="案卷评查", exact=True).click()

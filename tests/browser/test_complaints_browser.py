@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from tests.calendar_ahead import ensure_calendar_ahead
 from tests.browser.conftest import login, logout
+from tests.calendar_ahead import ensure_calendar_ahead
 
 pytestmark = pytest.mark.browser
 

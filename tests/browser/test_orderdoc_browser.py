@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.calendar_ahead import ensure_calendar_ahead
 from tests.browser.conftest import login
+from tests.calendar_ahead import ensure_calendar_ahead
 
 pytestmark = pytest.mark.browser
 

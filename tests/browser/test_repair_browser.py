@@ -36,7 +36,7 @@ def phone(browser):
 
 
 def test_party_applies_online_and_reads_the_outcome(phone, site, decision):
-    from zhifa.disclosure import actions_repair as R
+    from zhifa.disclosure import actions_repair as repair_actions
     from zhifa.disclosure.models import CreditRepair
     from zhifa.disclosure.pipeline import access_code
 
@@ -68,7 +68,7 @@ def test_party_applies_online_and_reads_the_outcome(phone, site, decision):
     repair = CreditRepair.objects.get()
     assert repair.channel == "portal" and repair.contact == "13985712345" and repair.applicant == "张建国"
 
-    R.do_approve_repair(repair, acting_user=cw["head"], note="条件均已核实")
+    repair_actions.do_approve_repair(repair, acting_user=cw["head"], note="条件均已核实")
     page.goto(f"{site}/gs/results/")
     expect(page.locator("main")).not_to_contain_text(pub.decision_number)
     page.goto(f"{site}/gs/results/{pub.pk}/repair/")

@@ -31,7 +31,7 @@ def test_reviewer_queue_form_resubmit_agree_decide(page, site, rworld, settings,
     from tests import factories
     from tests.cases.helpers import v
     from tests.review.helpers import BASIS, FACTS, catalogue, evidence, submit
-    from zhifa.cases import actions as A
+    from zhifa.cases import actions as case_actions
     from zhifa.cases.models import Case
 
     settings.DATA_DIR = tmp_path
@@ -40,13 +40,13 @@ def test_reviewer_queue_form_resubmit_agree_decide(page, site, rworld, settings,
     day = lambda n: today - dt.timedelta(days=n)  # noqa: E731  (the case runs inside its 90 days)
     catalogue(w)
     case = factories.case(w, on=day(20))
-    A.do_file_case(case, acting_user=w["u1"], expected_version=v(case), on=day(20))
-    A.do_approve_filing(case, acting_user=w["unit_head"], expected_version=v(case), on=day(19))
-    A.do_start_investigation(case, acting_user=w["u1"], expected_version=v(case), on=day(19))
-    A.do_propose(case, acting_user=w["u1"], expected_version=v(case), on=day(10), penalty_kinds=["warning", "fine"],
+    case_actions.do_file_case(case, acting_user=w["u1"], expected_version=v(case), on=day(20))
+    case_actions.do_approve_filing(case, acting_user=w["unit_head"], expected_version=v(case), on=day(19))
+    case_actions.do_start_investigation(case, acting_user=w["u1"], expected_version=v(case), on=day(19))
+    case_actions.do_propose(case, acting_user=w["u1"], expected_version=v(case), on=day(10), penalty_kinds=["warning", "fine"],
                  fine_amount="5000", facts=FACTS, legal_basis=BASIS)
-    A.do_serve_notice(case, acting_user=w["u1"], expected_version=v(case), on=day(9))
-    A.do_record_statement(case, waived=True, acting_user=w["u1"], expected_version=v(case), on=day(9))
+    case_actions.do_serve_notice(case, acting_user=w["u1"], expected_version=v(case), on=day(9))
+    case_actions.do_record_statement(case, waived=True, acting_user=w["u1"], expected_version=v(case), on=day(9))
     evidence(w, case)
     submit(w, case, on=day(1))
     login(page, site, w["rev"].username)

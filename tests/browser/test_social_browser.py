@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.calendar_ahead import ensure_calendar_ahead
 from tests.browser.conftest import login, logout
+from tests.calendar_ahead import ensure_calendar_ahead
 
 pytestmark = pytest.mark.browser
 
@@ -21,12 +21,12 @@ SECOND = "七星关区生态环境局对同一企业一年内重复检查六次�
 @pytest.fixture
 def social(world):
     from zhifa.legalcal import periods
-    from zhifa.supervision import social as S
+    from zhifa.supervision import social as supervision_social
 
     cache.clear()  # the per-day lead limit
     ensure_calendar_ahead(world["admin"])
     today = timezone.localdate()
-    s = S.do_appoint_supervisor(acting_user=world["sup_county"], name="李律师", kind="lawyer",
+    s = supervision_social.do_appoint_supervisor(acting_user=world["sup_county"], name="李律师", kind="lawyer",
                                 workplace="贵州某律师事务所", contact="13600001111",
                                 appointed_on=today - dt.timedelta(days=30), term_ends_on=today + dt.timedelta(days=1000),
                                 entities=[world["smj"], world["hbj"]])

@@ -33,13 +33,13 @@ def site(live_server, transactional_db, settings):
     return live_server.url
 
 
-def open_page(page, site):  # noqa: F811
+def open_page(page, site):
     login(page, site, "officer")
     page.add_script_tag(url=f"{site}/static/blobs/chunked_upload.js")
     return page
 
 
-def test_upload_with_retry_and_resume(page, site):  # noqa: F811
+def test_upload_with_retry_and_resume(page, site):
     open_page(page, site)
     data = media.big_png(150_000)  # five chunks of 32 KiB
     b64 = base64.b64encode(data).decode()
@@ -85,7 +85,7 @@ def test_upload_with_retry_and_resume(page, site):  # noqa: F811
     assert resumed[0] == "65536" and r["out"]["sha256"] == hashlib.sha256(data2).hexdigest()
 
 
-def test_refusal_reaches_the_page(page, site):  # noqa: F811
+def test_refusal_reaches_the_page(page, site):
     open_page(page, site)
     r = page.evaluate(UPLOAD, [base64.b64encode(media.exe()).decode(), "照片.jpg", {}])
     assert r["rule"] == "blob.type_not_allowed" and "文件类型不允许" in r["error"]

@@ -1,9 +1,11 @@
 """Deadlines on the legal calendar, unknown years, breaches, warnings and the work queue."""
+import datetime as dt
+
 import pytest
 
 from tests import factories
-from tests.cases.helpers import D, to_investigating, to_notified, v
-from zhifa.cases import actions as A
+from tests.cases.helpers import to_investigating, to_notified, v
+from zhifa.cases import actions as case_actions
 from zhifa.cases import deadlines
 from zhifa.cases.models import Deadline
 
@@ -14,44 +16,44 @@ def test_service_after_national_day_2025(cw):
     case = factories.case(cw)
     # Decided on Sunday 2025-09-28 (a make-up working day): 9/29, 9/30, [10/1–10/8 holiday], 10/9, 10/10,
     # 10/11 (make-up working Saturday), 10/13, 10/14.
-    dl = deadlines.open_deadline(case, "service", D(2025, 9, 28))
-    assert dl.due_on == D(2025, 10, 14) and dl.known and dl.working_days
+    dl = deadlines.open_deadline(case, "service", dt.date(2025, 9, 28))
+    assert dl.due_on == dt.date(2025, 10, 14) and dl.known and dl.working_days
     # 15 calendar days from 2025-09-20 = 10-05, a holiday → first working day 10-09.
-    assert deadlines.open_deadline(case, "payment", D(2025, 9, 20)).due_on == D(2025, 10, 9)
+    assert deadlines.open_deadline(case, "payment", dt.date(2025, 9, 20)).due_on == dt.date(2025, 10, 9)
     # Spring Festival 2026 (2/15–2/23 off): 2/13, 2/14 (make-up Saturday), 2/24, 2/25, 2/26.
-    assert deadlines.open_deadline(case, "statement_defence", D(2026, 2, 12)).due_on == D(2026, 2, 26)
+    assert deadlines.open_deadline(case, "statement_defence", dt.date(2026, 2, 12)).due_on == dt.date(2026, 2, 26)
 
 
 def test_unknown_calendar_is_never_guessed(cw):
     case = factories.case(cw)
-    dl = deadlines.open_deadline(case, "decision", D(2040, 12, 1))  # + 90 days reaches 2041 (not entered)
+    dl = deadlines.open_deadline(case, "decision", dt.date(2040, 12, 1))  # + 90 days reaches 2041 (not entered)
     assert dl.due_on is None and not dl.known and "2041" in dl.unknown_reason
-    assert deadlines.refresh_deadlines(D(2050, 1, 1)) == 0
-    assert list(deadlines.warnings(D(2040, 12, 2), cases=[case])) == [dl]
+    assert deadlines.refresh_deadlines(dt.date(2050, 1, 1)) == 0
+    assert list(deadlines.warnings(dt.date(2040, 12, 2), cases=[case])) == [dl]
 
 
 def test_refresh_marks_breaches_and_lapses_party_windows(cw):
     case = to_notified(cw, factories.case(cw))  # decision due 06-01, statement window to 04-10
-    assert deadlines.refresh_deadlines(D(2026, 4, 11)) == 0
+    assert deadlines.refresh_deadlines(dt.date(2026, 4, 11)) == 0
     assert case.deadlines.get(kind="statement_defence").state == Deadline.State.MET
-    near = list(deadlines.warnings(D(2026, 5, 29), within_days=3))
+    near = list(deadlines.warnings(dt.date(2026, 5, 29), within_days=3))
     assert [d.kind for d in near] == ["decision"]
-    assert deadlines.refresh_deadlines(D(2026, 6, 2)) == 1
+    assert deadlines.refresh_deadlines(dt.date(2026, 6, 2)) == 1
     assert case.deadlines.get(kind="decision").state == Deadline.State.BREACHED
 
 
 def test_work_queue_sorted_by_nearest_due_date(cw, django_assert_num_queries):
-    late = to_investigating(cw, factories.case(cw), filed=D(2026, 3, 10))
-    early = to_investigating(cw, factories.case(cw), filed=D(2026, 3, 3))
+    late = to_investigating(cw, factories.case(cw), filed=dt.date(2026, 3, 10))
+    early = to_investigating(cw, factories.case(cw), filed=dt.date(2026, 3, 3))
     registered = factories.case(cw)
     other = factories.case(cw, officers=[(cw["h2"], "lead"), (cw["h3"], "assist")])
     with django_assert_num_queries(1):
         queue = list(deadlines.work_queue(cw["u1"]))
     assert queue == [early, late, registered]
-    assert queue[0].next_due == D(2026, 6, 1) and queue[2].next_due is None
+    assert queue[0].next_due == dt.date(2026, 6, 1) and queue[2].next_due is None
     head_queue = list(deadlines.work_queue(cw["head"]))
     assert other in head_queue and head_queue[:2] == [early, late]
-    A.do_revoke(early, reason="撤销", acting_user=cw["head"], expected_version=v(early), on=D(2026, 3, 11))
+    case_actions.do_revoke(early, reason="撤销", acting_user=cw["head"], expected_version=v(early), on=dt.date(2026, 3, 11))
     assert list(deadlines.work_queue(cw["u1"])) == [late, registered]
 
 
@@ -62,7 +64,7 @@ def test_refresh_command(cw):
 
     to_notified(cw, factories.case(cw))
     out = StringIO()
-    call_command("refresh_deadlines", today=D(2026, 6, 2), stdout=out)
+    call_command("refresh_deadlines", today=dt.date(2026, 6, 2), stdout=out)
     assert "新标记超期 1 项" in out.getvalue()
 
 
@@ -70,33 +72,33 @@ def test_next_due_on_follows_running_deadlines(cw):
     """Case.next_due_on is derived: the earliest running due date, kept by every transition
     and by refresh_deadlines, and the work queue orders by it."""
     from tests import factories
-    from tests.cases.helpers import D, to_notified
+    from tests.cases.helpers import to_notified
     from zhifa.cases.deadlines import refresh_deadlines, work_queue
 
     a = to_notified(cw, factories.case(cw))
     a.refresh_from_db()
     running = a.deadlines.filter(state="running").order_by("due_on").first()
-    assert a.next_due_on == running.due_on == D(2026, 4, 10)  # statement window after the 4/2 notice
+    assert a.next_due_on == running.due_on == dt.date(2026, 4, 10)  # statement window after the 4/2 notice
     b = factories.case(cw, title="第二案")
     assert b.next_due_on is None
     assert list(work_queue(cw["u1"]))[:2] == [a, b]
-    refresh_deadlines(D(2026, 4, 13))
+    refresh_deadlines(dt.date(2026, 4, 13))
     a.refresh_from_db()
     assert a.next_due_on == a.deadlines.get(kind="decision").due_on
 
 
 def test_breached_deadline_records_when_the_act_was_done(cw):
     from tests import factories
-    from tests.cases.helpers import D, decide, to_notified, v
-    from zhifa.cases import actions as A
+    from tests.cases.helpers import decide, to_notified, v
+    from zhifa.cases import actions as case_actions
     from zhifa.cases.deadlines import refresh_deadlines
 
     case = to_notified(cw, factories.case(cw))
-    A.do_record_statement(case, waived=True, acting_user=cw["u1"], expected_version=v(case), on=D(2026, 4, 3))
-    decide(cw, case, D(2026, 4, 3))
-    refresh_deadlines(D(2026, 4, 20))  # service was due 4/14 (7 working days)
+    case_actions.do_record_statement(case, waived=True, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 3))
+    decide(cw, case, dt.date(2026, 4, 3))
+    refresh_deadlines(dt.date(2026, 4, 20))  # service was due 4/14 (7 working days)
     case.refresh_from_db()
     assert case.deadlines.get(kind="service").state == "breached"
-    A.do_serve_decision(case, acting_user=cw["u1"], expected_version=v(case), on=D(2026, 4, 20))
+    case_actions.do_serve_decision(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 20))
     dl = case.deadlines.get(kind="service")
-    assert dl.state == "breached" and dl.met_on == D(2026, 4, 20)
+    assert dl.state == "breached" and dl.met_on == dt.date(2026, 4, 20)

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from tests import factories
-from zhifa.cases import actions as A
+from zhifa.cases import actions as case_actions
 from zhifa.cases.demo import SCENARIOS, seed_demo_cases
 from zhifa.cases.models import Case, CaseEvent, Deadline, LegalReview, NumberCounter, Seizure
 from zhifa.cases.numbering import DOC_TYPES
@@ -73,23 +73,23 @@ def test_every_state_once_through_the_actions(seeded):
 @pytest.mark.slow
 def test_work_queues_show_cases(seeded):
     officer = User.objects.get(username="officer")
-    queue = list(A.work_queue(officer))
+    queue = list(case_actions.work_queue(officer))
     assert len(queue) >= 8
     mine = set(main_cases().filter(officers__officer=officer.officer, officers__active=True)
                .values_list("pk", flat=True))
     assert len(mine) >= len(SCENARIOS) - 1  # on all but the 不予立案 one
     assert {c.pk for c in queue} <= mine
     for username in ("unithead", "head", "reviewer", "supervisor"):
-        assert A.work_queue(User.objects.get(username=username)).exists(), username
+        assert case_actions.work_queue(User.objects.get(username=username)).exists(), username
     # 法制审核中: assigned to the `reviewer` login, who may decide it today.
     reviewer = User.objects.get(username="reviewer")
     review = LegalReview.objects.get(outcome="")
     assert review.reviewer == reviewer and review.case.state == "legal_review" and review.case.hearing_held_on
-    offers = {o.name: o for o in A.allowed_transitions(review.case, reviewer)}
+    offers = {o.name: o for o in case_actions.allowed_transitions(review.case, reviewer)}
     assert offers["review_pass"].allowed, offers["review_pass"].message
     # the heads have something to approve and to decide
     pending = main_cases().get(state="filing_pending")
-    assert {o.name for o in A.allowed_transitions(pending, User.objects.get(username="unithead")) if o.allowed} \
+    assert {o.name for o in case_actions.allowed_transitions(pending, User.objects.get(username="unithead")) if o.allowed} \
         >= {"approve_filing"}
 
 
@@ -302,7 +302,7 @@ def test_demo_cases_carry_real_evidence_and_verify(seeded, settings):
 def test_demo_major_case_cannot_be_decided_without_agreement(seeded):
     """Issue 5's 'done when' on the demo data: the case under review is decided only after 同意."""
     from zhifa.common.actions import ActionRefused
-    from zhifa.review import actions as R
+    from zhifa.review import actions as review_actions
     from zhifa.review.catalogue import is_major, packet_defaults
     from zhifa.review.gate import latest_packet
     from zhifa.review.models import CHECKLIST
@@ -314,20 +314,20 @@ def test_demo_major_case_cannot_be_decided_without_agreement(seeded):
     on = timezone.localdate()
     ok = {k: {"status": "ok", "note": ""} for k, _l in CHECKLIST}
     bad = {**ok, "facts": {"status": "problem", "note": "缺少检验报告"}}
-    R.do_review(case, outcome="problems", packet_version=latest_packet(case).version, checklist=bad,
+    review_actions.do_review(case, outcome="problems", packet_version=latest_packet(case).version, checklist=bad,
                 opinion="存在问题", corrections="补充检验报告", acting_user=reviewer,
                 expected_version=case.version, on=on)
     case.refresh_from_db()
     with pytest.raises(ActionRefused) as e:
-        A.do_decide(case, acting_user=head, expected_version=case.version, on=on)
+        case_actions.do_decide(case, acting_user=head, expected_version=case.version, on=on)
     assert e.value.rule == "review.passed_if_required"
-    R.do_submit_packet(case, reviewer=reviewer, packet={**packet_defaults(case), "discretion_reasoning": "补充"},
+    review_actions.do_submit_packet(case, reviewer=reviewer, packet={**packet_defaults(case), "discretion_reasoning": "补充"},
                        correction_note="已补充检验报告", acting_user=officer, expected_version=case.version, on=on)
     case.refresh_from_db()
-    R.do_review(case, outcome="agree", packet_version=latest_packet(case).version, checklist=ok, opinion="同意",
+    review_actions.do_review(case, outcome="agree", packet_version=latest_packet(case).version, checklist=ok, opinion="同意",
                 acting_user=reviewer, expected_version=case.version, on=on)
     case.refresh_from_db()
-    A.do_decide(case, acting_user=head, expected_version=case.version, on=on)
+    case_actions.do_decide(case, acting_user=head, expected_version=case.version, on=on)
     case.refresh_from_db()
     assert case.state == "decided"
 

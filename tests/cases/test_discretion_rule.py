@@ -6,35 +6,15 @@ import pytest
 
 from tests.cases.helpers import to_investigating, v
 from tests.factories import case as make_case
-from zhifa.cases import actions as A
+from zhifa.cases import actions as case_actions
 from zhifa.common.actions import ActionRefused
-from zhifa.powers import actions as P
-from zhifa.powers.models import DiscretionBenchmark
 
 pytestmark = pytest.mark.django_db
 ON = dt.date(2026, 4, 1)
 
 
-@pytest.fixture
-def bench(cw):
-    levels = [
-        {"level": "从轻", "circumstances": "初次违法、及时改正", "sanctions": ["warning", "fine"],
-         "fine_min": "1000", "fine_max": "3000"},
-        {"level": "一般", "circumstances": "一般情形", "sanctions": ["warning", "fine"],
-         "fine_min": "3000", "fine_max": "8000"},
-        {"level": "从重", "circumstances": "多次违法", "sanctions": ["fine", "confiscate_gains"],
-         "fine_min": "8000", "fine_max": "10000"},
-    ]
-    b = P.do_create_versioned(DiscretionBenchmark, {
-        "entity": cw["smj"], "power_item_code": cw["item"].code, "violation": "销售不符合食品安全标准的食品",
-        "basis": "《中华人民共和国食品安全法》第一百二十四条", "levels": levels,
-        "effective_from": dt.date(2026, 1, 1)}, acting_user=cw["head"])
-    P.do_submit_versioned(b, acting_user=cw["head"])
-    return P.do_confirm_versioned(b, acting_user=cw["sup_county"])
-
-
 def propose(cw, case, **kw):
-    return A.do_propose(case, acting_user=cw["u1"], expected_version=v(case), on=ON, **kw)
+    return case_actions.do_propose(case, acting_user=cw["u1"], expected_version=v(case), on=ON, **kw)
 
 
 def test_level_required_when_benchmark_exists(cw, bench):

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from tests import factories
-from tests.cases.helpers import D, v
-from zhifa.cases import actions as A
+from tests.cases.helpers import v
+from zhifa.cases import actions as case_actions
 from zhifa.cases.models import CaseEvent, Deadline
 from zhifa.common.models import ChangeLog
 
@@ -17,39 +17,39 @@ def test_full_path_with_hearing(cw):
     w = cw
     case = factories.case(w)
     assert case.state == "registered" and case.version == 1 and case.number == ""
-    A.do_file_case(case, acting_user=w["u1"], expected_version=1, on=D(2026, 3, 2))
-    A.do_approve_filing(case, acting_user=w["unit_head"], expected_version=v(case), on=D(2026, 3, 3))
+    case_actions.do_file_case(case, acting_user=w["u1"], expected_version=1, on=dt.date(2026, 3, 2))
+    case_actions.do_approve_filing(case, acting_user=w["unit_head"], expected_version=v(case), on=dt.date(2026, 3, 3))
     case.refresh_from_db()
-    assert case.state == "filed" and case.number == "七市监立〔2026〕1号" and case.filed_on == D(2026, 3, 3)
-    assert case.deadlines.get(kind="decision").due_on == D(2026, 6, 1)
-    A.do_start_investigation(case, acting_user=w["u2"], expected_version=v(case), on=D(2026, 3, 4))
-    A.do_propose(case, penalty_kinds=["fine"], fine_amount="20000", acting_user=w["u1"], expected_version=v(case),
-                 on=D(2026, 4, 1), facts="销售超过保质期的食品")
+    assert case.state == "filed" and case.number == "七市监立〔2026〕1号" and case.filed_on == dt.date(2026, 3, 3)
+    assert case.deadlines.get(kind="decision").due_on == dt.date(2026, 6, 1)
+    case_actions.do_start_investigation(case, acting_user=w["u2"], expected_version=v(case), on=dt.date(2026, 3, 4))
+    case_actions.do_propose(case, penalty_kinds=["fine"], fine_amount="20000", acting_user=w["u1"], expected_version=v(case),
+                 on=dt.date(2026, 4, 1), facts="销售超过保质期的食品")
     # 2026-04-02 (Thu) + 5 working days, skipping 清明 4/4–4/6 → 4/10.
-    A.do_serve_notice(case, acting_user=w["u1"], expected_version=v(case), on=D(2026, 4, 2))
+    case_actions.do_serve_notice(case, acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 4, 2))
     case.refresh_from_db()
     assert case.notice_includes_hearing
-    assert case.deadlines.get(kind="hearing_request").due_on == D(2026, 4, 10)
-    A.do_request_hearing(case, acting_user=w["u1"], expected_version=v(case), on=D(2026, 4, 8))
-    A.do_schedule_hearing(case, hearing_on=D(2026, 4, 20), chair=w["h3"], acting_user=w["u1"],
-                          expected_version=v(case), on=D(2026, 4, 9))
-    A.do_hold_hearing(case, record="当事人到场申辩", acting_user=w["u3"], expected_version=v(case), on=D(2026, 4, 20))
-    A.do_submit_legal_review(case, reviewer=w["rev"], acting_user=w["u1"], expected_version=v(case),
-                             on=D(2026, 4, 21))
-    A.do_record_legal_review(case, outcome="agree", opinion="事实清楚，证据充分，程序合法", acting_user=w["rev"],
-                             expected_version=v(case), on=D(2026, 4, 22))
-    A.do_decide(case, acting_user=w["head"], expected_version=v(case), on=D(2026, 4, 23))
+    assert case.deadlines.get(kind="hearing_request").due_on == dt.date(2026, 4, 10)
+    case_actions.do_request_hearing(case, acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 4, 8))
+    case_actions.do_schedule_hearing(case, hearing_on=dt.date(2026, 4, 20), chair=w["h3"], acting_user=w["u1"],
+                          expected_version=v(case), on=dt.date(2026, 4, 9))
+    case_actions.do_hold_hearing(case, record="当事人到场申辩", acting_user=w["u3"], expected_version=v(case), on=dt.date(2026, 4, 20))
+    case_actions.do_submit_legal_review(case, reviewer=w["rev"], acting_user=w["u1"], expected_version=v(case),
+                             on=dt.date(2026, 4, 21))
+    case_actions.do_record_legal_review(case, outcome="agree", opinion="事实清楚，证据充分，程序合法", acting_user=w["rev"],
+                             expected_version=v(case), on=dt.date(2026, 4, 22))
+    case_actions.do_decide(case, acting_user=w["head"], expected_version=v(case), on=dt.date(2026, 4, 23))
     case.refresh_from_db()
     assert case.state == "decided" and case.decision_number == "七市监罚决〔2026〕1号"
     # Service: 7 working days from 4/23, skipping 劳动节 5/1–5/5 → 5/7.
-    assert case.deadlines.get(kind="service").due_on == D(2026, 5, 7)
+    assert case.deadlines.get(kind="service").due_on == dt.date(2026, 5, 7)
     assert case.deadlines.get(kind="decision").state == Deadline.State.MET
-    A.do_serve_decision(case, acting_user=w["u1"], expected_version=v(case), on=D(2026, 4, 24))
+    case_actions.do_serve_decision(case, acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 4, 24))
     # Payment: 15 days from 4/24 = 5/9, a make-up working Saturday, so no roll-forward.
-    assert case.deadlines.get(kind="payment").due_on == D(2026, 5, 9)
-    A.do_record_payment(case, amount="20000", acting_user=w["u1"], expected_version=v(case), on=D(2026, 5, 8))
-    A.do_close(case, acting_user=w["unit_head"], expected_version=v(case), on=D(2026, 5, 11))
-    A.do_archive(case, acting_user=w["u1"], expected_version=v(case), on=D(2026, 5, 12))
+    assert case.deadlines.get(kind="payment").due_on == dt.date(2026, 5, 9)
+    case_actions.do_record_payment(case, amount="20000", acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 5, 8))
+    case_actions.do_close(case, acting_user=w["unit_head"], expected_version=v(case), on=dt.date(2026, 5, 11))
+    case_actions.do_archive(case, acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 5, 12))
     case.refresh_from_db()
     assert case.state == "archived" and case.paid_amount == Decimal("20000")
     events = list(CaseEvent.objects.filter(case=case).values_list("transition", flat=True))
@@ -69,11 +69,11 @@ def test_short_path_without_hearing_and_waived_statement(cw):
     from tests.cases.helpers import to_notified
 
     to_notified(w, case)
-    A.do_record_statement(case, waived=True, acting_user=w["u1"], expected_version=v(case), on=D(2026, 4, 3))
-    A.do_decide(case, acting_user=w["head"], expected_version=v(case), on=D(2026, 4, 3))
-    A.do_serve_decision(case, acting_user=w["u1"], expected_version=v(case), on=D(2026, 4, 3))
-    A.do_record_payment(case, amount="5000", acting_user=w["u1"], expected_version=v(case), on=D(2026, 4, 10))
-    A.do_close(case, acting_user=w["head"], expected_version=v(case), on=D(2026, 4, 10))
+    case_actions.do_record_statement(case, waived=True, acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 4, 3))
+    case_actions.do_decide(case, acting_user=w["head"], expected_version=v(case), on=dt.date(2026, 4, 3))
+    case_actions.do_serve_decision(case, acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 4, 3))
+    case_actions.do_record_payment(case, amount="5000", acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 4, 10))
+    case_actions.do_close(case, acting_user=w["head"], expected_version=v(case), on=dt.date(2026, 4, 10))
     case.refresh_from_db()
     assert case.state == "closed" and not case.notice_includes_hearing
 

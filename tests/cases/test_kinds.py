@@ -1,20 +1,22 @@
 """Simple procedure (Art. 51), seizure (行政强制法 Art. 25), inspection."""
+import datetime as dt
+
 import pytest
 
 from tests import factories
-from tests.cases.helpers import D, v
+from tests.cases.helpers import v
 from tests.cases.test_rules_people import refused
-from zhifa.cases import actions as A
+from zhifa.cases import actions as case_actions
 from zhifa.cases.models import Case, Deadline
 
 pytestmark = pytest.mark.django_db
 
 
-def spot(cw, party, fine=None, kinds=("fine",), on=D(2026, 3, 2)):
+def spot(cw, party, fine=None, kinds=("fine",), on=dt.date(2026, 3, 2)):
     data = {"entity": cw["smj"], "unit": cw["smj_unit"], "title": "占道经营", "penalty_kinds": list(kinds)}
     if fine is not None:
         data["fine_amount"] = fine
-    return A.do_on_the_spot_penalty(data, place="七星关区洪山路", party=party,
+    return case_actions.do_on_the_spot_penalty(data, place="七星关区洪山路", party=party,
                                     officers=[(cw["h1"], "lead"), (cw["h2"], "assist")], acting_user=cw["u1"], on=on)
 
 
@@ -41,17 +43,17 @@ def test_simple_procedure_warning_only_and_no_other_kinds(cw):
 
 def test_simple_procedure_needs_two_officers_then_filing(cw):
     with pytest.raises(Exception):
-        A.do_on_the_spot_penalty({"entity": cw["smj"], "title": "x", "penalty_kinds": ["warning"]}, place="某地",
+        case_actions.do_on_the_spot_penalty({"entity": cw["smj"], "title": "x", "penalty_kinds": ["warning"]}, place="某地",
                                  party=factories.person_party(), officers=[(cw["h1"], "lead")], acting_user=cw["u1"],
-                                 on=D(2026, 3, 2))
+                                 on=dt.date(2026, 3, 2))
     case = spot(cw, factories.person_party(), "50")
-    A.do_file_simple_record(case, acting_user=cw["u1"], expected_version=v(case), on=D(2026, 3, 3))
+    case_actions.do_file_simple_record(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 3, 3))
     case.refresh_from_db()
-    assert case.state == "recorded" and case.simple.filed_on == D(2026, 3, 3)
+    assert case.state == "recorded" and case.simple.filed_on == dt.date(2026, 3, 3)
 
 
-def seize(cw, on=D(2026, 3, 2), approver=None):
-    return A.do_seize({"entity": cw["smj"], "unit": cw["smj_unit"], "title": "扣押涉嫌过期食品"}, measure="seize",
+def seize(cw, on=dt.date(2026, 3, 2), approver=None):
+    return case_actions.do_seize({"entity": cw["smj"], "unit": cw["smj_unit"], "title": "扣押涉嫌过期食品"}, measure="seize",
                       items=[{"name": "过期奶粉", "qty": 20, "unit": "罐"}], approved_by=approver or cw["head"],
                       party=factories.org_party(), officers=[(cw["h1"], "lead"), (cw["h2"], "assist")],
                       acting_user=cw["u1"], on=on)
@@ -64,56 +66,56 @@ def test_seizure_needs_head_approval(cw):
 def test_seizure_thirty_days_plus_thirty_once(cw):
     case = seize(cw)  # 2026-03-02 + 30 = 04-01
     assert case.number == "七市监强措〔2026〕1号"
-    assert case.deadlines.get(kind="seizure").due_on == D(2026, 4, 1)
-    refused("case.role", A.do_extend_seizure, case, reason="情况复杂", acting_user=cw["unit_head"],
-            expected_version=v(case), on=D(2026, 3, 30))
-    refused("seizure.extend_once", A.do_extend_seizure, case, days=31, reason="情况复杂", acting_user=cw["head"],
-            expected_version=v(case), on=D(2026, 3, 30))
-    A.do_extend_seizure(case, reason="需检验检测", acting_user=cw["head"], expected_version=v(case),
-                        on=D(2026, 3, 30))
-    assert case.deadlines.get(kind="seizure").due_on == D(2026, 5, 6)  # 05-01 is 劳动节 → first working day
-    refused("seizure.extend_once", A.do_extend_seizure, case, reason="再延", acting_user=cw["head"],
-            expected_version=v(case), on=D(2026, 4, 20))
-    A.do_release_seizure(case, acting_user=cw["u1"], expected_version=v(case), on=D(2026, 4, 30))
+    assert case.deadlines.get(kind="seizure").due_on == dt.date(2026, 4, 1)
+    refused("case.role", case_actions.do_extend_seizure, case, reason="情况复杂", acting_user=cw["unit_head"],
+            expected_version=v(case), on=dt.date(2026, 3, 30))
+    refused("seizure.extend_once", case_actions.do_extend_seizure, case, days=31, reason="情况复杂", acting_user=cw["head"],
+            expected_version=v(case), on=dt.date(2026, 3, 30))
+    case_actions.do_extend_seizure(case, reason="需检验检测", acting_user=cw["head"], expected_version=v(case),
+                        on=dt.date(2026, 3, 30))
+    assert case.deadlines.get(kind="seizure").due_on == dt.date(2026, 5, 6)  # 05-01 is 劳动节 → first working day
+    refused("seizure.extend_once", case_actions.do_extend_seizure, case, reason="再延", acting_user=cw["head"],
+            expected_version=v(case), on=dt.date(2026, 4, 20))
+    case_actions.do_release_seizure(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 30))
     assert case.deadlines.get(kind="seizure").state == Deadline.State.MET
-    A.do_close(case, acting_user=cw["u1"], expected_version=v(case), on=D(2026, 4, 30))
+    case_actions.do_close(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 30))
     assert case.state == "closed"
 
 
 def test_seizure_extension_before_expiry(cw):
     case = seize(cw)
-    refused("seizure.extend_before_expiry", A.do_extend_seizure, case, reason="情况复杂", acting_user=cw["head"],
-            expected_version=v(case), on=D(2026, 4, 2))
+    refused("seizure.extend_before_expiry", case_actions.do_extend_seizure, case, reason="情况复杂", acting_user=cw["head"],
+            expected_version=v(case), on=dt.date(2026, 4, 2))
 
 
 def test_seizure_converted_into_penalty_case(cw):
     case = seize(cw)
-    A.do_convert_seizure(case, acting_user=cw["u1"], expected_version=v(case), on=D(2026, 3, 10))
+    case_actions.do_convert_seizure(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 3, 10))
     new = Case.objects.get(source_case=case)
     assert new.kind == "penalty_general" and new.state == "registered" and new.parties.count() == 1
     assert case.events.last().payload["new_case"] == new.pk
 
 
 def test_inspection_flow_opens_a_penalty_case(cw):
-    insp = A.do_plan_inspection({"entity": cw["smj"], "unit": cw["smj_unit"], "title": "食品经营日常检查"},
+    insp = case_actions.do_plan_inspection({"entity": cw["smj"], "unit": cw["smj_unit"], "title": "食品经营日常检查"},
                                 parties=[factories.org_party()], officers=[(cw["h1"], "lead"), (cw["h2"], "assist")],
-                                acting_user=cw["unit_head"], on=D(2026, 3, 2))
+                                acting_user=cw["unit_head"], on=dt.date(2026, 3, 2))
     assert insp.state == "planned" and insp.number == "七市监检〔2026〕1号"
-    A.do_start_inspection(insp, acting_user=cw["u1"], expected_version=v(insp), on=D(2026, 3, 3))
-    A.do_record_inspection_result(insp, result="未落实进货查验制度", problems_found=False, acting_user=cw["u1"],
-                                  expected_version=v(insp), on=D(2026, 3, 3))
-    refused("inspection.problems_found", A.do_open_penalty_case, insp, acting_user=cw["u1"],
-            expected_version=v(insp), on=D(2026, 3, 4))
-    insp2 = A.do_plan_inspection({"entity": cw["smj"], "title": "复查"}, parties=[factories.org_party()],
+    case_actions.do_start_inspection(insp, acting_user=cw["u1"], expected_version=v(insp), on=dt.date(2026, 3, 3))
+    case_actions.do_record_inspection_result(insp, result="未落实进货查验制度", problems_found=False, acting_user=cw["u1"],
+                                  expected_version=v(insp), on=dt.date(2026, 3, 3))
+    refused("inspection.problems_found", case_actions.do_open_penalty_case, insp, acting_user=cw["u1"],
+            expected_version=v(insp), on=dt.date(2026, 3, 4))
+    insp2 = case_actions.do_plan_inspection({"entity": cw["smj"], "title": "复查"}, parties=[factories.org_party()],
                                  officers=[(cw["h1"], "lead"), (cw["h2"], "assist")], acting_user=cw["u1"],
-                                 on=D(2026, 3, 4))
-    A.do_start_inspection(insp2, acting_user=cw["u1"], expected_version=v(insp2), on=D(2026, 3, 4))
-    A.do_record_inspection_result(insp2, result="销售过期食品", problems_found=True, acting_user=cw["u1"],
-                                  expected_version=v(insp2), on=D(2026, 3, 4))
-    A.do_open_penalty_case(insp2, acting_user=cw["u1"], expected_version=v(insp2), on=D(2026, 3, 5))
+                                 on=dt.date(2026, 3, 4))
+    case_actions.do_start_inspection(insp2, acting_user=cw["u1"], expected_version=v(insp2), on=dt.date(2026, 3, 4))
+    case_actions.do_record_inspection_result(insp2, result="销售过期食品", problems_found=True, acting_user=cw["u1"],
+                                  expected_version=v(insp2), on=dt.date(2026, 3, 4))
+    case_actions.do_open_penalty_case(insp2, acting_user=cw["u1"], expected_version=v(insp2), on=dt.date(2026, 3, 5))
     new = Case.objects.get(source_case=insp2)
     assert new.source == "inspection" and new.facts == "销售过期食品" and new.officers.count() == 2
-    A.do_close(insp2, acting_user=cw["u1"], expected_version=v(insp2), on=D(2026, 3, 5))
+    case_actions.do_close(insp2, acting_user=cw["u1"], expected_version=v(insp2), on=dt.date(2026, 3, 5))
     assert insp2.state == "closed"
 
 
@@ -121,9 +123,9 @@ def test_every_kind_records_its_power_items(cw):
     """Simple, inspection and coercive cases carry their 权责清单 basis like general ones."""
     data = {"entity": cw["smj"], "unit": cw["smj_unit"], "title": "占道经营", "penalty_kinds": ["warning"]}
     officers = [(cw["h1"], "lead"), (cw["h2"], "assist")]
-    spot_case = A.do_on_the_spot_penalty(data, place="洪山路", party=factories.person_party(), officers=officers,
-                                         acting_user=cw["u1"], on=D(2026, 3, 2), power_items=[cw["item"]])
-    plan = A.do_plan_inspection({"entity": cw["smj"], "unit": cw["smj_unit"], "title": "食品经营检查",
+    spot_case = case_actions.do_on_the_spot_penalty(data, place="洪山路", party=factories.person_party(), officers=officers,
+                                         acting_user=cw["u1"], on=dt.date(2026, 3, 2), power_items=[cw["item"]])
+    plan = case_actions.do_plan_inspection({"entity": cw["smj"], "unit": cw["smj_unit"], "title": "食品经营检查",
                                  "source": "inspection"}, acting_user=cw["u1"], officers=officers,
-                                on=D(2026, 3, 2), power_items=[cw["item"]])
+                                on=dt.date(2026, 3, 2), power_items=[cw["item"]])
     assert list(spot_case.power_items.all()) == [cw["item"]] == list(plan.power_items.all())

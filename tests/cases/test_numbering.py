@@ -59,7 +59,7 @@ def test_concurrent_writers_on_postgresql():
             barrier.wait()
             for _ in range(25):
                 results.append(_issue(smj, "filing", 2031))
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:  # noqa: BLE001 - any failure in a thread is collected and asserted on
             errors.append(e)
         finally:
             connections.close_all()

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from tests import factories
 from tests.cases.helpers import to_investigating, to_proposed, v
-from tests.cases.test_discretion_rule import bench  # noqa: F401  (fixture: a published 裁量基准)
-from zhifa.cases import actions as A
+from zhifa.cases import actions as case_actions
 from zhifa.cases.models import Case, CaseEvent
 from zhifa.common.identifiers import make_credit_code, make_id_number
 from zhifa.common.roles import Role
@@ -92,7 +91,7 @@ def test_pages_render_for_every_role(client, cw, case, role):
 def test_out_of_scope_case_is_404(client, cw):
     zy_user = factories.user(Role.OFFICER, cw["zy"], None)
     other = factories.certified_officer(cw["zy"], None, "外市官员")
-    foreign = A.do_register_case({"entity": cw["zy"], "title": "遵义的案件", "source": "complaint"},
+    foreign = case_actions.do_register_case({"entity": cw["zy"], "title": "遵义的案件", "source": "complaint"},
                                  acting_user=zy_user, parties=[factories.person_party()],
                                  officers=[(cw["o_zy"], "lead"), (other, "assist")], on=dt.date(2026, 3, 2))
     for role in ("u1", "head", "sup_county"):
@@ -145,8 +144,8 @@ def test_queue_sorted_by_due_date_and_unknown_calendar_shown(client, cw):
     early = factories.case(cw, title="早立案的案件")
     to_investigating(cw, early)  # filed 2026-03-03: decision due 2026-06-01
     late = factories.case(cw, title="今天立案的案件", on=TODAY)
-    A.do_file_case(late, acting_user=cw["u1"], expected_version=v(late), on=TODAY)
-    A.do_approve_filing(late, acting_user=cw["unit_head"], expected_version=v(late), on=TODAY)
+    case_actions.do_file_case(late, acting_user=cw["u1"], expected_version=v(late), on=TODAY)
+    case_actions.do_approve_filing(late, acting_user=cw["unit_head"], expected_version=v(late), on=TODAY)
     client.force_login(cw["u1"])
     page = body(client.get(reverse("cases-queue")))
     assert page.index("早立案的案件") < page.index("今天立案的案件")
@@ -291,12 +290,12 @@ def test_allowed_actions_only_and_blocked_ones_explained(client, cw, case):
     page = body(client.get(detail(case)))
     # 作出行政处罚决定 is shown greyed with the blocking rule (no notice served yet) and has no form.
     assert 'id="action-decide"' in page and "未向当事人送达行政处罚事先告知书" in page and "notice.served" in page
-    assert 'action="/cases/%d/do/decide/' % case.pk not in page
+    assert f'action="/cases/{case.pk}/do/decide/' not in page
     # An officer's actions are not offered to the head (serve_notice is the officers' step).
     assert 'id="action-serve_notice"' not in page
     client.force_login(cw["u1"])
     page = body(client.get(detail(case)))
-    assert 'action="/cases/%d/do/serve_notice/' % case.pk in page
+    assert f'action="/cases/{case.pk}/do/serve_notice/' in page
     assert 'id="action-decide"' not in page
 
 
@@ -311,7 +310,7 @@ def test_refused_transition_shows_the_rule_message(client, cw, case):
     assert case.state == "proposed" and not case.events.filter(transition="decide").exists()
     # A person the role does not fit: the officer may not approve the filing.
     other = factories.case(cw, title="另一案件")
-    A.do_file_case(other, acting_user=cw["u1"], expected_version=v(other), on=other.registered_on)
+    case_actions.do_file_case(other, acting_user=cw["u1"], expected_version=v(other), on=other.registered_on)
     client.force_login(cw["u1"])
     page = body(post_action(client, other, "approve_filing"))
     assert "须由承办机构负责人、行政机关负责人办理" in page and "case.role" in page
@@ -322,7 +321,7 @@ def test_stale_version_is_refused(client, cw, case):
     page = body(client.get(detail(case)))
     seen = int(re.search(r'name="file_case-version" value="(\d+)"', page).group(1))
     # Meanwhile the colleague acts on the case.
-    A.do_file_case(case, acting_user=cw["u2"], expected_version=seen, on=case.registered_on)
+    case_actions.do_file_case(case, acting_user=cw["u2"], expected_version=seen, on=case.registered_on)
     client.force_login(cw["unit_head"])
     r = post_action(client, case, "approve_filing", version=seen)
     page = body(r)
@@ -385,7 +384,7 @@ def test_whole_general_case_through_the_forms(client, cw):
     step("u1", "submit_legal_review", {"reviewer": w["rev"].pk})
     client.force_login(w["rev"])
     page = body(client.get(detail(case)))
-    assert 'action="/cases/%d/do/review_pass/' % case.pk in page
+    assert f'action="/cases/{case.pk}/do/review_pass/' in page
     step("rev", "review_pass", {"opinion": "事实清楚，证据确凿，程序合法"})
     step("head", "decide", {"penalty_kinds": ["warning", "fine"], "fine_amount": "5000"})
     assert case.decision_number
@@ -424,19 +423,19 @@ def _kind_cases(w):
     from tests.cases.helpers import to_notified
 
     general = [factories.case(w, title=f"一般程序{i}") for i in range(5)]
-    A.do_file_case(general[1], acting_user=w["u1"], expected_version=v(general[1]), on=dt.date(2026, 3, 2))
-    A.do_file_case(general[4], acting_user=w["u1"], expected_version=v(general[4]), on=dt.date(2026, 3, 2))
-    A.do_approve_filing(general[4], acting_user=w["unit_head"], expected_version=v(general[4]), on=dt.date(2026, 3, 3))
+    case_actions.do_file_case(general[1], acting_user=w["u1"], expected_version=v(general[1]), on=dt.date(2026, 3, 2))
+    case_actions.do_file_case(general[4], acting_user=w["u1"], expected_version=v(general[4]), on=dt.date(2026, 3, 2))
+    case_actions.do_approve_filing(general[4], acting_user=w["unit_head"], expected_version=v(general[4]), on=dt.date(2026, 3, 3))
     to_proposed(w, general[2])
     to_notified(w, general[3])
-    simple = A.do_on_the_spot_penalty({"entity": w["smj"], "unit": w["smj_unit"], "title": "当场处罚",
+    simple = case_actions.do_on_the_spot_penalty({"entity": w["smj"], "unit": w["smj_unit"], "title": "当场处罚",
                                        "penalty_kinds": ["fine"], "fine_amount": "100"}, place="某路口",
                                       party=factories.person_party(), officers=[(w["h1"], "lead"), (w["h2"], "assist")],
                                       acting_user=w["u1"], on=dt.date(2026, 3, 2))
-    inspection = A.do_plan_inspection({"entity": w["smj"], "unit": w["smj_unit"], "title": "日常检查"},
+    inspection = case_actions.do_plan_inspection({"entity": w["smj"], "unit": w["smj_unit"], "title": "日常检查"},
                                       acting_user=w["u1"], parties=[factories.org_party()],
                                       officers=[(w["h1"], "lead"), (w["h2"], "assist")], on=dt.date(2026, 3, 2))
-    seized = A.do_seize({"entity": w["smj"], "unit": w["smj_unit"], "title": "扣押"}, measure="seize",
+    seized = case_actions.do_seize({"entity": w["smj"], "unit": w["smj_unit"], "title": "扣押"}, measure="seize",
                         items=[{"name": "过期牛奶", "quantity": "20箱"}], approved_by=w["head"],
                         party=factories.org_party(), officers=[(w["h1"], "lead"), (w["h2"], "assist")],
                         acting_user=w["u1"], on=TODAY)
@@ -453,7 +452,7 @@ def test_every_offered_form_renders_and_posts_without_error(client, cw):
         for role in ("u1", "unit_head", "head", "rev"):
             client.force_login(cw[role])
             page = body(client.get(detail(case)))
-            for name in re.findall(r'action="/cases/%d/do/(\w+)/' % case.pk, page):
+            for name in re.findall(rf'action="/cases/{case.pk}/do/(\w+)/', page):
                 case.refresh_from_db()
                 with transaction.atomic():
                     r = post_action(client, case, name)

@@ -51,6 +51,6 @@ def test_a_bug_keeps_its_traceback(monkeypatch):
 
 
 def test_missing_table_recognised_on_both_engines():
-    assert cli._missing_table(Exception("no such table: orgs_entity")) == "orgs_entity"
-    assert cli._missing_table(Exception('relation "orgs_entity" does not exist\nLINE 1: ...')) == "orgs_entity"
-    assert cli._missing_table(Exception("other")) is None
+    assert cli.missing_table(Exception("no such table: orgs_entity")) == "orgs_entity"
+    assert cli.missing_table(Exception('relation "orgs_entity" does not exist\nLINE 1: ...')) == "orgs_entity"
+    assert cli.missing_table(Exception("other")) is None

@@ -5,8 +5,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zhifa.common.identifiers import (
-    USCC_ALPHABET, check_credit_code, check_id_number, check_phone, check_region_code,
-    make_credit_code, make_id_number, uscc_check_char,
+    USCC_ALPHABET,
+    check_credit_code,
+    check_id_number,
+    check_phone,
+    check_region_code,
+    make_credit_code,
+    make_id_number,
+    uscc_check_char,
 )
 
 # Published real codes (national agencies), used as fixed points for the check-digit maths.

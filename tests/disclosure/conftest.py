@@ -5,8 +5,6 @@ import pytest
 from tests import factories
 from tests.cases.helpers import decide, to_notified, v  # noqa: F401
 
-D = dt.date
-
 
 @pytest.fixture(autouse=True)
 def _calendar(db):
@@ -28,7 +26,7 @@ def cw(world):
 PERSON_ID = None
 
 
-def decided_case(cw, *, party=None, on=D(2026, 4, 20), penalty=None, facts=None):
+def decided_case(cw, *, party=None, on=dt.date(2026, 4, 20), penalty=None, facts=None):
     """A general-procedure case decided on `on` (its publication is queued by the decision)."""
     party = party or factories.person_party("张建国", phone="13985712345", address="七星关区洪山路18号3单元401室")
     case = factories.case(cw, party=party, facts=facts or "当事人张建国在其经营的门店销售超过保质期的食品。",

@@ -1,21 +1,22 @@
 """投诉举报 handling (issue 7 item 5): staff entry, assignment by the justice bureau's supervisor,
 管辖异议, handling record, reply, satisfaction via the tracking code, overdue alert, scope, pages, API."""
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
 from tests import factories
 from tests.api.conftest import ApiClient
-from tests.disclosure.conftest import D
 from zhifa.common.actions import ActionRefused, OutOfScope
 from zhifa.common.models import ChangeLog
-from zhifa.disclosure import complaints as C
+from zhifa.disclosure import complaints
 from zhifa.disclosure.models import Complaint, ComplaintStep
 from zhifa.legalcal.periods import add_working_days
 from zhifa.supervision.alerts import recompute_alerts
 from zhifa.supervision.models import Alert
 
-TODAY = D(2026, 4, 20)
+TODAY = dt.date(2026, 4, 20)
 TEXT = "12345热线转办：反映某超市长期销售过期食品，要求查处。"
 PHONE = "13812345678"
 
@@ -27,8 +28,8 @@ def _clear_cache():
     cache.clear()
 
 
-def hotline(cw, *, entity=None, user=None, received_on=D(2026, 4, 1), kind="complaint", **kw):
-    return C.do_register_complaint(acting_user=user or cw["sup_county"], kind=kind, content=TEXT, source="12345",
+def hotline(cw, *, entity=None, user=None, received_on=dt.date(2026, 4, 1), kind="complaint", **kw):
+    return complaints.do_register_complaint(acting_user=user or cw["sup_county"], kind=kind, content=TEXT, source="12345",
                                    source_ref="GD2026040100123", entity=entity, complainant="郑某某", contact=PHONE,
                                    received_on=received_on, today=TODAY, **kw)
 
@@ -42,22 +43,22 @@ def refused(rule, fn, *a, **kw):
 
 def answered(cw, c=None):
     c = c or hotline(cw, entity=cw["smj"])
-    return C.do_answer_complaint(c, acting_user=cw["head"], answer="经核查，该超市已下架过期食品并立案调查。", on=TODAY)
+    return complaints.do_answer_complaint(c, acting_user=cw["head"], answer="经核查，该超市已下架过期食品并立案调查。", on=TODAY)
 
 
 # ---- the whole path ---------------------------------------------------------------------------
 def test_hotline_complaint_from_registration_to_feedback(cw, client):
     c = hotline(cw)
     assert c.state == Complaint.State.PENDING and c.entity == cw["sfj_county"] and c.source == "12345"
-    assert c.due_on == add_working_days(D(2026, 4, 1), 15).date and c.registered_by == cw["sup_county"]
+    assert c.due_on == add_working_days(dt.date(2026, 4, 1), 15).date and c.registered_by == cw["sup_county"]
     # pending at the justice bureau: the agency does not see it yet
     assert not Complaint.objects.restrict(cw["head"]).filter(pk=c.pk).exists()
-    c = C.do_assign_complaint(c, acting_user=cw["sup_county"], entity=cw["smj"], on=TODAY)
+    c = complaints.do_assign_complaint(c, acting_user=cw["sup_county"], entity=cw["smj"], on=TODAY)
     assert c.state == Complaint.State.RECEIVED and c.assigned_by == cw["sup_county"] and c.assigned_on == TODAY
-    assert c.due_on == add_working_days(D(2026, 4, 1), 15).date  # the clock runs from receipt
+    assert c.due_on == add_working_days(dt.date(2026, 4, 1), 15).date  # the clock runs from receipt
     assert Complaint.objects.restrict(cw["head"]).filter(pk=c.pk).exists()
-    C.do_add_step(c, acting_user=cw["officer"], note="已派员现场检查，查获过期食品12件。", on=TODAY)
-    C.do_answer_complaint(c, acting_user=cw["head"], answer="经核查属实，已立案查处。", on=TODAY)
+    complaints.do_add_step(c, acting_user=cw["officer"], note="已派员现场检查，查获过期食品12件。", on=TODAY)
+    complaints.do_answer_complaint(c, acting_user=cw["head"], answer="经核查属实，已立案查处。", on=TODAY)
     c.refresh_from_db()
     assert c.state == Complaint.State.ANSWERED and c.answered_by == cw["head"]
     assert [s.kind for s in c.steps.all()] == ["register", "assign", "handle", "answer"]
@@ -88,25 +89,25 @@ def test_supervisor_registers_straight_to_an_agency(cw):
 
 
 def test_agency_registers_its_own_letter(cw):
-    c = C.do_register_complaint(acting_user=cw["head"], kind="consult", content="来信咨询食品经营许可证延续的办理时限。",
-                                source="letter", entity=cw["smj"], received_on=D(2026, 4, 1), today=TODAY)
+    c = complaints.do_register_complaint(acting_user=cw["head"], kind="consult", content="来信咨询食品经营许可证延续的办理时限。",
+                                source="letter", entity=cw["smj"], received_on=dt.date(2026, 4, 1), today=TODAY)
     assert c.state == Complaint.State.RECEIVED and c.assigned_by is None
-    assert c.due_on == add_working_days(D(2026, 4, 1), 5).date  # 咨询: ZHIFA_CONSULT_DAYS
+    assert c.due_on == add_working_days(dt.date(2026, 4, 1), 5).date  # 咨询: ZHIFA_CONSULT_DAYS
 
 
 def test_due_days_follow_settings(cw, settings):
     settings.ZHIFA_COMPLAINT_DAYS = 10
-    assert hotline(cw).due_on == add_working_days(D(2026, 4, 1), 10).date
+    assert hotline(cw).due_on == add_working_days(dt.date(2026, 4, 1), 10).date
 
 
 def test_jurisdiction_dispute_goes_back_to_the_supervisor(cw):
     c = hotline(cw, entity=cw["smj"])
-    c = C.do_dispute_jurisdiction(c, acting_user=cw["head"], reason="涉及环境污染，属生态环境部门管辖。", on=TODAY)
+    c = complaints.do_dispute_jurisdiction(c, acting_user=cw["head"], reason="涉及环境污染，属生态环境部门管辖。", on=TODAY)
     assert c.state == Complaint.State.DISPUTED
-    refused("complaint.state", C.do_add_step, c, acting_user=cw["officer"], note="继续核查中的情况")
-    refused("complaint.state", C.do_answer_complaint, c, acting_user=cw["head"], answer="答复内容若干")
-    assert C.is_overdue(c, D(2026, 12, 31))
-    c = C.do_assign_complaint(c, acting_user=cw["sup_county"], entity=cw["hbj"], on=TODAY)
+    refused("complaint.state", complaints.do_add_step, c, acting_user=cw["officer"], note="继续核查中的情况")
+    refused("complaint.state", complaints.do_answer_complaint, c, acting_user=cw["head"], answer="答复内容若干")
+    assert complaints.is_overdue(c, dt.date(2026, 12, 31))
+    c = complaints.do_assign_complaint(c, acting_user=cw["sup_county"], entity=cw["hbj"], on=TODAY)
     assert c.state == Complaint.State.RECEIVED and c.entity == cw["hbj"]
     assert [s.kind for s in c.steps.all()] == ["register", "assign", "dispute", "reassign"]
     assert "由七星关区市场监督管理局改派至七星关区生态环境局" in c.steps.last().note
@@ -114,12 +115,12 @@ def test_jurisdiction_dispute_goes_back_to_the_supervisor(cw):
 
 # ---- every named rule -------------------------------------------------------------------------
 def test_registration_rules(cw):
-    refused("complaint.source_valid", C.do_register_complaint, acting_user=cw["sup_county"], kind="complaint",
+    refused("complaint.source_valid", complaints.do_register_complaint, acting_user=cw["sup_county"], kind="complaint",
             content=TEXT, source="portal", today=TODAY)
-    refused("complaint.content", C.do_register_complaint, acting_user=cw["sup_county"], kind="complaint",
+    refused("complaint.content", complaints.do_register_complaint, acting_user=cw["sup_county"], kind="complaint",
             content="太短", source="12345", today=TODAY)
-    refused("complaint.received_on", hotline, cw, received_on=D(2026, 4, 21))
-    refused("complaint.received_on", hotline, cw, received_on=D(2025, 1, 1))
+    refused("complaint.received_on", hotline, cw, received_on=dt.date(2026, 4, 21))
+    refused("complaint.received_on", hotline, cw, received_on=dt.date(2025, 1, 1))
     refused("complaint.entity_required", hotline, cw, user=cw["head"])
     refused("validation", hotline, cw, kind="nope")
     with pytest.raises(OutOfScope):
@@ -130,60 +131,60 @@ def test_registration_rules(cw):
 
 def test_assignment_rules(cw):
     c = hotline(cw)
-    refused("complaint.assign_in_scope", C.do_assign_complaint, c, acting_user=cw["sup_county"], entity=cw["df"])
+    refused("complaint.assign_in_scope", complaints.do_assign_complaint, c, acting_user=cw["sup_county"], entity=cw["df"])
     factories.org_actions.do_update_entity(cw["hbj"], {"is_active": False}, acting_user=factories.system_admin())
     cw["hbj"].refresh_from_db()
-    refused("complaint.assign_in_scope", C.do_assign_complaint, c, acting_user=cw["sup_county"], entity=cw["hbj"])
+    refused("complaint.assign_in_scope", complaints.do_assign_complaint, c, acting_user=cw["sup_county"], entity=cw["hbj"])
     with pytest.raises(OutOfScope):
-        C.do_assign_complaint(c, acting_user=cw["head"], entity=cw["smj"])
-    c = C.do_assign_complaint(c, acting_user=cw["sup_county"], entity=cw["smj"])
-    refused("complaint.assign_same", C.do_assign_complaint, c, acting_user=cw["sup_county"], entity=cw["smj"],
+        complaints.do_assign_complaint(c, acting_user=cw["head"], entity=cw["smj"])
+    c = complaints.do_assign_complaint(c, acting_user=cw["sup_county"], entity=cw["smj"])
+    refused("complaint.assign_same", complaints.do_assign_complaint, c, acting_user=cw["sup_county"], entity=cw["smj"],
             reason="重复分派")
-    e = refused("complaint.reassign_reason", C.do_assign_complaint, c, acting_user=cw["sup_county"],
+    e = refused("complaint.reassign_reason", complaints.do_assign_complaint, c, acting_user=cw["sup_county"],
                 entity=cw["sfj_county"])
     assert e.field == "reason"
-    c = C.do_assign_complaint(c, acting_user=cw["sup_city"], entity=cw["sfj_county"], reason="涉及行政执法监督事项")
+    c = complaints.do_assign_complaint(c, acting_user=cw["sup_city"], entity=cw["sfj_county"], reason="涉及行政执法监督事项")
     assert c.steps.last().kind == "reassign" and "涉及行政执法监督事项" in c.steps.last().note
-    answered(cw, C.do_assign_complaint(c, acting_user=cw["sup_county"], entity=cw["smj"], reason="退回原单位办理"))
-    refused("complaint.state", C.do_assign_complaint, c, acting_user=cw["sup_county"], entity=cw["hbj"], reason="x")
+    answered(cw, complaints.do_assign_complaint(c, acting_user=cw["sup_county"], entity=cw["smj"], reason="退回原单位办理"))
+    refused("complaint.state", complaints.do_assign_complaint, c, acting_user=cw["sup_county"], entity=cw["hbj"], reason="x")
 
 
 def test_dispute_rules(cw):
     c = hotline(cw, entity=cw["smj"])
-    refused("complaint.dispute_reason", C.do_dispute_jurisdiction, c, acting_user=cw["head"], reason=" ")
+    refused("complaint.dispute_reason", complaints.do_dispute_jurisdiction, c, acting_user=cw["head"], reason=" ")
     with pytest.raises(OutOfScope):
-        C.do_dispute_jurisdiction(c, acting_user=cw["officer"], reason="不属于本机关管辖")
+        complaints.do_dispute_jurisdiction(c, acting_user=cw["officer"], reason="不属于本机关管辖")
     answered(cw, c)
-    refused("complaint.dispute_state", C.do_dispute_jurisdiction, c, acting_user=cw["head"], reason="不属于本机关管辖")
+    refused("complaint.dispute_state", complaints.do_dispute_jurisdiction, c, acting_user=cw["head"], reason="不属于本机关管辖")
     pending = hotline(cw)
     with pytest.raises(ActionRefused) as e:
-        C.do_dispute_jurisdiction(pending, acting_user=cw["sup_county"], reason="不属于本机关管辖")
+        complaints.do_dispute_jurisdiction(pending, acting_user=cw["sup_county"], reason="不属于本机关管辖")
     assert e.value.rule in ("scope", "complaint.dispute_state")
 
 
 def test_handling_and_answer_rules(cw):
     c = hotline(cw, entity=cw["smj"])
-    refused("complaint.step_note", C.do_add_step, c, acting_user=cw["officer"], note="好")
-    refused("complaint.answer_required", C.do_answer_complaint, c, acting_user=cw["head"], answer=" ")
+    refused("complaint.step_note", complaints.do_add_step, c, acting_user=cw["officer"], note="好")
+    refused("complaint.answer_required", complaints.do_answer_complaint, c, acting_user=cw["head"], answer=" ")
     with pytest.raises(OutOfScope):
-        C.do_answer_complaint(c, acting_user=cw["officer"], answer="官员无权答复的内容")  # heads answer
+        complaints.do_answer_complaint(c, acting_user=cw["officer"], answer="官员无权答复的内容")  # heads answer
     with pytest.raises(OutOfScope):
-        C.do_add_step(c, acting_user=cw["sup_county"], note="监督人员不登记办理情况")
+        complaints.do_add_step(c, acting_user=cw["sup_county"], note="监督人员不登记办理情况")
     pending = hotline(cw)
-    refused("complaint.state", C.do_answer_complaint, pending, acting_user=factories.system_admin(), answer="答复内容若干")
-    refused("complaint.state", C.do_add_step, pending, acting_user=factories.system_admin(), note="登记办理情况")
+    refused("complaint.state", complaints.do_answer_complaint, pending, acting_user=factories.system_admin(), answer="答复内容若干")
+    refused("complaint.state", complaints.do_add_step, pending, acting_user=factories.system_admin(), note="登记办理情况")
     answered(cw, c)
-    refused("complaint.state", C.do_answer_complaint, c, acting_user=cw["head"], answer="再次答复内容")
-    refused("complaint.state", C.do_add_step, c, acting_user=cw["officer"], note="答复后的补充记录")
+    refused("complaint.state", complaints.do_answer_complaint, c, acting_user=cw["head"], answer="再次答复内容")
+    refused("complaint.state", complaints.do_add_step, c, acting_user=cw["officer"], note="答复后的补充记录")
 
 
 def test_feedback_rules(cw):
     c = hotline(cw, entity=cw["smj"])
-    refused("complaint.feedback_after_answer", C.do_give_feedback, c, satisfaction="satisfied")
+    refused("complaint.feedback_after_answer", complaints.do_give_feedback, c, satisfaction="satisfied")
     answered(cw, c)
-    refused("complaint.feedback_value", C.do_give_feedback, c, satisfaction="great")
-    C.do_give_feedback(c, satisfaction="dissatisfied", comment="未告知处罚结果")
-    refused("complaint.feedback_once", C.do_give_feedback, c, satisfaction="satisfied")
+    refused("complaint.feedback_value", complaints.do_give_feedback, c, satisfaction="great")
+    complaints.do_give_feedback(c, satisfaction="dissatisfied", comment="未告知处罚结果")
+    refused("complaint.feedback_once", complaints.do_give_feedback, c, satisfaction="satisfied")
     c.refresh_from_db()
     assert c.get_satisfaction_display() == "不满意"
 
@@ -192,7 +193,7 @@ def test_feedback_rules(cw):
 def test_overdue_complaint_raises_an_alert_until_answered(cw, settings):
     settings.ZHIFA_TRAINING_MIN_HOURS = 0
     c = hotline(cw, entity=cw["smj"])
-    assert not C.is_overdue(c, c.due_on)
+    assert not complaints.is_overdue(c, c.due_on)
     recompute_alerts(c.due_on)
     assert not Alert.objects.filter(kind=Alert.Kind.COMPLAINT_OVERDUE).exists()
     day_after = add_working_days(c.due_on, 1).date
@@ -202,7 +203,7 @@ def test_overdue_complaint_raises_an_alert_until_answered(cw, settings):
     assert Alert.objects.restrict(cw["sup_county"]).filter(pk=a.pk).exists()
     df_sup = factories.user("supervisor", factories.entity(cw["regions"]["county2"], justice=True), None, "dfsup")
     assert not Alert.objects.restrict(df_sup).filter(pk=a.pk).exists()
-    C.do_answer_complaint(c, acting_user=cw["head"], answer="逾期答复：已查处。", on=day_after)
+    complaints.do_answer_complaint(c, acting_user=cw["head"], answer="逾期答复：已查处。", on=day_after)
     recompute_alerts(add_working_days(day_after, 1).date)
     a.refresh_from_db()
     assert a.state == Alert.State.CLOSED and a.auto_closed
@@ -221,8 +222,8 @@ def test_scope(cw):
     other = hotline(cw, entity=cw["hbj"])
     df_sup = factories.user("supervisor", factories.entity(cw["regions"]["county2"], "大方县司法局", justice=True),
                             None, "dfsup2")
-    far = C.do_register_complaint(acting_user=df_sup, kind="complaint", content=TEXT, source="visit",
-                                  entity=cw["df"], received_on=D(2026, 4, 1), today=TODAY)
+    far = complaints.do_register_complaint(acting_user=df_sup, kind="complaint", content=TEXT, source="visit",
+                                  entity=cw["df"], received_on=dt.date(2026, 4, 1), today=TODAY)
     def ids(u):
         return set(Complaint.objects.restrict(u).values_list("pk", flat=True))
     assert ids(cw["sup_city"]) == {mine.pk, other.pk, far.pk}
@@ -230,9 +231,9 @@ def test_scope(cw):
     assert ids(cw["head"]) == ids(cw["officer"]) == {mine.pk}
     assert ids(df_sup) == {far.pk}
     with pytest.raises(OutOfScope):
-        C.do_assign_complaint(far, acting_user=cw["sup_county"], entity=cw["smj"], reason="越权改派")
+        complaints.do_assign_complaint(far, acting_user=cw["sup_county"], entity=cw["smj"], reason="越权改派")
     with pytest.raises(OutOfScope):
-        C.do_add_step(other, acting_user=cw["officer"], note="他人事项的办理记录")
+        complaints.do_add_step(other, acting_user=cw["officer"], note="他人事项的办理记录")
 
 
 # ---- pages --------------------------------------------------------------------------------------

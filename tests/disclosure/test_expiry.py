@@ -8,14 +8,15 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests import factories
-from tests.disclosure.conftest import D, decided_case
+from tests.disclosure.conftest import decided_case
 from zhifa.common.actions import ActionRefused
 from zhifa.common.models import ChangeLog
-from zhifa.disclosure import actions, actions_repair as R, expiry, public
+from zhifa.disclosure import actions, expiry, public
+from zhifa.disclosure import actions_repair as repair_actions
 from zhifa.disclosure.models import CreditRepair, Publication
 from zhifa.ledger.models import LedgerEntry
 
-S = Publication.State
+PubState = Publication.State
 OK = dict(fulfilled=True, harm_removed=True, no_repeat=True, not_listed=True)
 
 
@@ -26,7 +27,7 @@ def refused(rule, fn, *a, **kw):
     return e.value
 
 
-def published(cw, on=D(2026, 4, 23), **kw):
+def published(cw, on=dt.date(2026, 4, 23), **kw):
     return actions.do_approve(decided_case(cw, **kw).publication, acting_user=cw["head"], on=on)
 
 
@@ -36,33 +37,33 @@ LOW = {"penalty": {"penalty_kinds": ["fine"], "fine_amount": "500"}}
 # ---- the period rule ----------------------------------------------------------------------------
 def test_low_fine_three_months_otherwise_three_years(cw):
     low = published(cw, **LOW)
-    assert low.public_until == D(2026, 7, 23) and "较低数额罚款" in low.period_rule
+    assert low.public_until == dt.date(2026, 7, 23) and "较低数额罚款" in low.period_rule
     high = published(cw)  # 5 000 yuan to a natural person: above the 1 000 default
-    assert high.public_until == D(2029, 4, 23) and high.period_rule == "公示36个月"
+    assert high.public_until == dt.date(2029, 4, 23) and high.period_rule == "公示36个月"
 
 
 def test_org_threshold_and_warning_only(cw):
     org = published(cw, party=factories.org_party("七星关区鑫源商贸有限公司"))  # 5 000 < 10 000 for an organisation
-    assert org.public_until == D(2026, 7, 23) and "法人或其他组织" in org.period_rule
+    assert org.public_until == dt.date(2026, 7, 23) and "法人或其他组织" in org.period_rule
     warn = decided_case(cw, penalty={"penalty_kinds": ["warning"], "fine_amount": None}).publication
-    warn = actions.do_approve(warn, acting_user=cw["head"], on=D(2026, 4, 23))
-    assert warn.public_until == D(2026, 7, 23) and "警告" in warn.period_rule
+    warn = actions.do_approve(warn, acting_user=cw["head"], on=dt.date(2026, 4, 23))
+    assert warn.public_until == dt.date(2026, 7, 23) and "警告" in warn.period_rule
 
 
 def test_period_is_configurable(cw, settings):
     settings.ZHIFA_PUBLICATION_PERIOD = {"low_months": 1, "months": 24, "low_fine_citizen": "6000"}
-    assert published(cw).public_until == D(2026, 5, 23)  # 5 000 < 6 000: low, one month
+    assert published(cw).public_until == dt.date(2026, 5, 23)  # 5 000 < 6 000: low, one month
     settings.ZHIFA_PUBLICATION_PERIOD = {"low_fine_citizen": "100"}
-    assert published(cw).public_until == D(2029, 4, 23)
+    assert published(cw).public_until == dt.date(2029, 4, 23)
 
 
 # ---- leaving public view by date, then the job ----------------------------------------------------
 def test_expired_entry_leaves_every_public_view_by_date(cw, client):
     pub = published(cw, **LOW)
-    assert public.published(D(2026, 7, 23)).filter(pk=pub.pk).exists()  # the last public day
-    assert not public.published(D(2026, 7, 24)).filter(pk=pub.pk).exists()
+    assert public.published(dt.date(2026, 7, 23)).filter(pk=pub.pk).exists()  # the last public day
+    assert not public.published(dt.date(2026, 7, 24)).filter(pk=pub.pk).exists()
     # today (after 23 July 2026) it is gone even though the job has not run yet
-    assert Publication.objects.get(pk=pub.pk).state == S.PUBLISHED
+    assert Publication.objects.get(pk=pub.pk).state == PubState.PUBLISHED
     assert client.get(f"/gs/results/{pub.pk}/").status_code == 404
     assert client.get(f"/api/v1/public/decisions/{pub.pk}").status_code == 404
     assert client.get("/api/v1/public/decisions").json()["count"] == 0
@@ -74,15 +75,15 @@ def test_expired_entry_leaves_every_public_view_by_date(cw, client):
 
 def test_expire_publications_marks_with_a_ledger_event_once(cw):
     low, high = published(cw, **LOW), published(cw)
-    assert expiry.expire_publications(D(2026, 7, 23)) == 0
-    assert expiry.expire_publications(D(2026, 7, 24)) == 1
+    assert expiry.expire_publications(dt.date(2026, 7, 23)) == 0
+    assert expiry.expire_publications(dt.date(2026, 7, 24)) == 1
     low.refresh_from_db()
-    assert low.state == S.EXPIRED and low.expiry_cause == "period" and low.expired_on == D(2026, 7, 24)
+    assert low.state == PubState.EXPIRED and low.expiry_cause == "period" and low.expired_on == dt.date(2026, 7, 24)
     entry = LedgerEntry.objects.get(seq=low.expiry_seq)
     assert entry.event_type == "expiry" and "张建国" not in entry.body
     assert ChangeLog.objects.filter(object_id=str(low.pk), reason__startswith="公示期满").exists()
-    assert expiry.expire_publications(D(2026, 7, 24)) == 0
-    assert Publication.objects.get(pk=high.pk).state == S.PUBLISHED
+    assert expiry.expire_publications(dt.date(2026, 7, 24)) == 0
+    assert Publication.objects.get(pk=high.pk).state == PubState.PUBLISHED
     from zhifa.disclosure.verify import publications as verify_check
 
     assert list(verify_check()) == []
@@ -94,22 +95,22 @@ def test_expire_command(cw):
     pub = published(cw, **LOW)
     out = StringIO()
     call_command("expire_publications", "--today", "2026-08-01", stdout=out)
-    assert "1" in out.getvalue() and Publication.objects.get(pk=pub.pk).state == S.EXPIRED
+    assert "1" in out.getvalue() and Publication.objects.get(pk=pub.pk).state == PubState.EXPIRED
 
 
 # ---- credit repair --------------------------------------------------------------------------------
-def request(cw, pub, on=D(2026, 8, 1), **kw):
+def request(cw, pub, on=dt.date(2026, 8, 1), **kw):
     args = {"reason": "已缴清罚款并整改到位", "applicant": "张建国", **OK, **kw}
-    return R.do_request_repair(pub, acting_user=cw["head"], on=on, **args)
+    return repair_actions.do_request_repair(pub, acting_user=cw["head"], on=on, **args)
 
 
 def test_approved_repair_takes_the_entry_down_with_a_ledger_event(cw, client):
     pub = published(cw)
     repair = request(cw, pub)
     assert repair.state == "pending" and repair.requested_by == cw["head"]
-    repair = R.do_approve_repair(repair, acting_user=cw["head"], note="符合条件", on=D(2026, 8, 5))
+    repair = repair_actions.do_approve_repair(repair, acting_user=cw["head"], note="符合条件", on=dt.date(2026, 8, 5))
     pub.refresh_from_db()
-    assert repair.state == "approved" and pub.state == S.EXPIRED and pub.expiry_cause == "credit_repair"
+    assert repair.state == "approved" and pub.state == PubState.EXPIRED and pub.expiry_cause == "credit_repair"
     assert LedgerEntry.objects.get(seq=pub.expiry_seq).event_type == "expiry"
     assert client.get(f"/gs/results/{pub.pk}/").status_code == 404
     assert not public.published().filter(pk=pub.pk).exists()
@@ -122,8 +123,8 @@ def test_request_rules(cw):
     refused("repair.pending", request, cw, pub)
     other = published(cw)
     refused("repair.reason", request, cw, other, reason="无")
-    refused("repair.min_period", request, cw, other, on=D(2026, 7, 22))  # 3 months from 23 April: 23 July
-    assert request(cw, other, on=D(2026, 7, 23)).state == "pending"
+    refused("repair.min_period", request, cw, other, on=dt.date(2026, 7, 22))  # 3 months from 23 April: 23 July
+    assert request(cw, other, on=dt.date(2026, 7, 23)).state == "pending"
     refused("validation", request, cw, published(cw), applicant_kind="x")
 
 
@@ -132,11 +133,11 @@ def test_only_public_entries_can_be_repaired(cw):
     actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
     refused("repair.publication_state", request, cw, pub)
     low = published(cw, **LOW)
-    refused("repair.publication_state", request, cw, low, on=D(2026, 8, 1))  # already past its period
+    refused("repair.publication_state", request, cw, low, on=dt.date(2026, 8, 1))  # already past its period
 
 
 def test_severe_penalty_cannot_stop_early(cw):
-    assert R.severe_kinds(published(cw)) == []
+    assert repair_actions.severe_kinds(published(cw)) == []
     pub = published(cw, penalty={"penalty_kinds": ["fine", "revoke_licence"], "fine_amount": "5000"})
     refused("repair.severe_penalty", request, cw, pub)
 
@@ -144,21 +145,21 @@ def test_severe_penalty_cannot_stop_early(cw):
 def test_decision_rules(cw):
     pub = published(cw)
     repair = request(cw, pub, no_repeat=False)
-    refused("repair.approver_role", R.do_approve_repair, repair, acting_user=cw["unit_head"], on=D(2026, 8, 5))
-    refused("repair.conditions", R.do_approve_repair, repair, acting_user=cw["head"], on=D(2026, 8, 5))
-    refused("repair.note", R.do_reject_repair, repair, acting_user=cw["head"], note="")
-    repair = R.do_reject_repair(repair, acting_user=cw["head"], note="尚未确认未再次违法")
+    refused("repair.approver_role", repair_actions.do_approve_repair, repair, acting_user=cw["unit_head"], on=dt.date(2026, 8, 5))
+    refused("repair.conditions", repair_actions.do_approve_repair, repair, acting_user=cw["head"], on=dt.date(2026, 8, 5))
+    refused("repair.note", repair_actions.do_reject_repair, repair, acting_user=cw["head"], note="")
+    repair = repair_actions.do_reject_repair(repair, acting_user=cw["head"], note="尚未确认未再次违法")
     assert repair.state == "rejected"
-    refused("repair.state", R.do_approve_repair, repair, acting_user=cw["head"])
-    assert Publication.objects.get(pk=pub.pk).state == S.PUBLISHED
+    refused("repair.state", repair_actions.do_approve_repair, repair, acting_user=cw["head"])
+    assert Publication.objects.get(pk=pub.pk).state == PubState.PUBLISHED
 
 
 def test_repeat_offence_blocks_approval(cw):
     party = factories.person_party("张建国", n=4242, phone="13985712345")
     pub = published(cw, party=party)
     repair = request(cw, pub)
-    decided_case(cw, party=factories.person_party("张建国", n=4242), on=D(2026, 5, 6))  # same ID number, later
-    err = refused("repair.repeat_offence", R.do_approve_repair, repair, acting_user=cw["head"], on=D(2026, 8, 5))
+    decided_case(cw, party=factories.person_party("张建国", n=4242), on=dt.date(2026, 5, 6))  # same ID number, later
+    err = refused("repair.repeat_offence", repair_actions.do_approve_repair, repair, acting_user=cw["head"], on=dt.date(2026, 8, 5))
     assert "再次受到处罚" in err.message
 
 
@@ -170,24 +171,24 @@ def test_repair_scope(cw, world):
 
 # ---- staff pages and API --------------------------------------------------------------------------
 def test_staff_pages_request_and_approve(cw, client):
-    pub = published(cw, on=D(2026, 6, 1))
+    pub = published(cw, on=dt.date(2026, 6, 1))
     client.force_login(cw["head"])
     page = client.get(f"/disclosure/{pub.pk}/").content.decode()
     assert 'data-testid="public-until">2029-06-01<' in page and 'data-testid="repair-form"' in page
     resp = client.post(f"/disclosure/{pub.pk}/repair/", {"applicant_kind": "party", "applicant": "张建国",
-                                                         "reason": "已履行处罚决定", **{k: "on" for k in OK}})
+                                                         "reason": "已履行处罚决定", **dict.fromkeys(OK, "on")})
     assert resp.status_code == 302
     repair = CreditRepair.objects.get(publication=pub)
     assert "张建国" in client.get("/disclosure/").content.decode()  # 待审批的信用修复申请
     client.post(f"/disclosure/repairs/{repair.pk}/", {"op": "approve", "note": "同意"})
-    assert Publication.objects.get(pk=pub.pk).state == S.EXPIRED
+    assert Publication.objects.get(pk=pub.pk).state == PubState.EXPIRED
     page = client.get(f"/disclosure/{pub.pk}/").content.decode()
     assert "信用修复" in page and "已停止公示" in page
 
 
 def test_staff_page_shows_refusal(cw, client):
     # The page applies today's date: published ten days ago is under the 3-month minimum in any year.
-    pub = published(cw, on=max(timezone.localdate() - dt.timedelta(days=10), D(2026, 4, 23)))
+    pub = published(cw, on=max(timezone.localdate() - dt.timedelta(days=10), dt.date(2026, 4, 23)))
     client.force_login(cw["head"])
     resp = client.post(f"/disclosure/{pub.pk}/repair/", {"applicant_kind": "party", "applicant": "张建国",
                                                          "reason": "已履行处罚义务"}, follow=True)
@@ -195,7 +196,7 @@ def test_staff_page_shows_refusal(cw, client):
 
 
 def test_credit_repair_api(cw, client):
-    pub = published(cw, on=D(2026, 6, 1))
+    pub = published(cw, on=dt.date(2026, 6, 1))
     client.force_login(cw["head"])
     resp = client.post("/api/v1/credit-repairs", {"publication": pub.pk, "applicant": "张建国", "reason": "已整改完毕",
                                                   **OK}, content_type="application/json")
@@ -212,7 +213,7 @@ def test_credit_repair_api(cw, client):
 # ---- item 5: the supervisor sees an overdue withdrawal ------------------------------------------
 def test_supervisor_sees_overdue_withdrawal(cw, client):
     pub = published(cw)
-    actions.do_flag_withdrawal(pub, acting_user=cw["head"], ground="revoked", occurred_on=D(2026, 5, 4))
+    actions.do_flag_withdrawal(pub, acting_user=cw["head"], ground="revoked", occurred_on=dt.date(2026, 5, 4))
     client.force_login(cw["sup_county"])
     page = client.get("/disclosure/").content.decode()
     table = page.split('data-testid="overdue-withdrawals"')[1].split("</table>")[0]

@@ -8,14 +8,13 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlparse
 
 from tests import factories
-from tests.disclosure.conftest import D, decided_case
+from tests.disclosure.conftest import decided_case
+from tests.disclosure.test_reports import xlsx_text
 from zhifa.cases.models import Party
 from zhifa.common.identifiers import check_id_number
-from zhifa.disclosure import actions, opendata
-from zhifa.disclosure.models import Complaint, CreditRepair
-from zhifa.disclosure.models import AnnualReport
 from zhifa.common.xlsx import XLSX_CONTENT_TYPE
-from tests.disclosure.test_reports import xlsx_text
+from zhifa.disclosure import actions, opendata
+from zhifa.disclosure.models import AnnualReport, Complaint, CreditRepair
 from zhifa.guidance.models import published
 from zhifa.orgs.models import Certificate, Entity, Officer
 from zhifa.supervision import social
@@ -41,14 +40,14 @@ def build(cw):
     people = [("张建国", "13985712345", "七星关区洪山路18号3单元401室"), ("欧阳丽华", "0857-8765432", "大方县顺德路2号"),
               ("王小红", "15808571234", "七星关区麻园路99号"), ("李小明", "18685712399", "七星关区碧阳大道3号")]
     cases = []
-    for i, (name, phone, addr) in enumerate(people):
+    for name, phone, addr in people:
         party = factories.person_party(name, phone=phone, address=addr, is_minor=(name == "李小明"))
         cases.append(decided_case(cw, party=party, facts=f"当事人{name}（电话{phone}）在{addr}附近销售过期食品。"))
     org = factories.org_party("七星关区鑫源商贸有限公司", phone="13312345678", address="七星关区清毕路5号")
     cases.append(decided_case(cw, party=org))
     pubs = [c.publication for c in cases]
     for p in pubs[:3] + pubs[4:]:
-        actions.do_approve(p, acting_user=cw["head"], on=D(2026, 4, 23))
+        actions.do_approve(p, acting_user=cw["head"], on=dt.date(2026, 4, 23))
     actions.do_withdraw(pubs[1], acting_user=cw["head"], public_reason="原处罚决定已被变更")
     Officer.objects.filter(pk=cw["h1"].pk).update(phone="13700000001")
     factories.case(cw)  # a case in progress, not decided
@@ -61,14 +60,14 @@ def build(cw):
                         contact="13911112222", client="leak-scan")
     # 投诉举报 handling and 社会监督员 (issue 7): a hotline complaint with a named complainant, handled
     # and answered; a social supervisor's personal page with a lead.
-    from zhifa.disclosure import complaints as C
+    from zhifa.disclosure import complaints
     from zhifa.supervision import social
 
-    c = C.do_register_complaint(acting_user=cw["sup_county"], kind="complaint", source="12345",
+    c = complaints.do_register_complaint(acting_user=cw["sup_county"], kind="complaint", source="12345",
                                 content="12345转办：某药店销售处方药不凭处方，请查处。", complainant="郑秀英",
                                 contact="13655556666", entity=cw["smj"])
-    C.do_add_step(c, acting_user=cw["officer"], note="电话联系郑秀英（13655556666）了解情况")
-    C.do_answer_complaint(c, acting_user=cw["head"], answer="经核查，已责令该药店整改。")
+    complaints.do_add_step(c, acting_user=cw["officer"], note="电话联系郑秀英（13655556666）了解情况")
+    complaints.do_answer_complaint(c, acting_user=cw["head"], answer="经核查，已责令该药店整改。")
     s = social.do_appoint_supervisor(acting_user=cw["sup_county"], name="何律师", kind="lawyer",
                                      contact="13577778888", appointed_on=dt.date(2026, 1, 1),
                                      term_ends_on=dt.date(2030, 12, 31))

@@ -1,10 +1,11 @@
 """开放数据: bulk CSV / JSON downloads, the data dictionary (page and JSON) and the public API's
 dataset lists: published entries only, exactly the documented fields, stable identifiers."""
 import csv
+import datetime as dt
 import io
 import json
 
-from tests.disclosure.conftest import D, decided_case
+from tests.disclosure.conftest import decided_case
 from zhifa.disclosure import actions, opendata
 
 DATASETS = ("decisions", "entities", "officers", "power-items", "inspection-items", "service-guides", "flowcharts")
@@ -18,7 +19,7 @@ def body(resp) -> str:
 def publish_lists(cw):
     """One published inspection item, service guide and flowchart (through the powers actions)."""
     from zhifa.orgs.models import User
-    from zhifa.powers import actions as P
+    from zhifa.powers import actions as power_actions
     from zhifa.powers.models import Flowchart, InspectionItem, ServiceGuide
 
     confirmer = User.objects.get(username="supcounty")
@@ -33,18 +34,18 @@ def publish_lists(cw):
                          "steps": [{"key": "s1", "label": "立案", "kind": "start", "next": ["s2"]},
                                    {"key": "s2", "label": "结案", "kind": "end", "next": []}]})]
     for model, data in rows:
-        obj = P.do_create_versioned(model, data, acting_user=cw["admin"])
-        P.do_submit_versioned(obj, acting_user=cw["admin"])
-        P.do_confirm_versioned(obj, acting_user=confirmer, note="同意")
+        obj = power_actions.do_create_versioned(model, data, acting_user=cw["admin"])
+        power_actions.do_submit_versioned(obj, acting_user=cw["admin"])
+        power_actions.do_confirm_versioned(obj, acting_user=confirmer, note="同意")
 
 
 def world_with_publications(cw):
     publish_lists(cw)
-    shown = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=D(2026, 4, 23))
-    gone = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=D(2026, 4, 23))
+    shown = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 23))
+    gone = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 23))
     actions.do_withdraw(gone, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
     low = decided_case(cw, penalty={"penalty_kinds": ["fine"], "fine_amount": "300"}).publication
-    low = actions.do_approve(low, acting_user=cw["head"], on=D(2026, 4, 23))  # three months: expired by now
+    low = actions.do_approve(low, acting_user=cw["head"], on=dt.date(2026, 4, 23))  # three months: expired by now
     draft = decided_case(cw).publication
     return shown, gone, low, draft
 

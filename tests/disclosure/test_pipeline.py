@@ -1,15 +1,16 @@
+
 import datetime as dt
 
 import pytest
 
 from tests import factories
-from tests.disclosure.conftest import D, decided_case
+from tests.disclosure.conftest import decided_case
 from zhifa.common.actions import ActionRefused
 from zhifa.disclosure import actions, timeliness
 from zhifa.disclosure.models import Publication
 from zhifa.ledger.models import LedgerEntry
 
-S = Publication.State
+PubState = Publication.State
 
 
 def refused(rule, fn, *a, **kw):
@@ -22,8 +23,8 @@ def refused(rule, fn, *a, **kw):
 def test_decision_queues_a_redacted_draft_due_in_7_working_days(cw):
     case = decided_case(cw)
     pub = case.publication
-    assert pub.state == S.DRAFT and pub.kind == "penalty"
-    assert pub.due_on == D(2026, 4, 29)  # 7 working days after Monday 20 April 2026
+    assert pub.state == PubState.DRAFT and pub.kind == "penalty"
+    assert pub.due_on == dt.date(2026, 4, 29)  # 7 working days after Monday 20 April 2026
     assert "张建国" in pub.source_text and "张建国" not in pub.public_body and "张某" in pub.public_body
     party = case.parties.get()
     assert party.id_number not in pub.public_body and "13985712345" not in pub.public_body
@@ -33,20 +34,20 @@ def test_decision_queues_a_redacted_draft_due_in_7_working_days(cw):
 def test_no_penalty_decision_is_due_in_20_working_days(cw):
     case = decided_case(cw, penalty={"penalty_kinds": [], "fine_amount": None, "no_penalty": True})
     assert case.publication.kind == "other"
-    assert case.publication.due_on == D(2026, 5, 20)  # 劳动节 1–5 May 2026 not counted, Sat 9 May worked
+    assert case.publication.due_on == dt.date(2026, 5, 20)  # 劳动节 1–5 May 2026 not counted, Sat 9 May worked
 
 
 def test_warning_only_and_minors_are_held(cw):
     warn = decided_case(cw, penalty={"penalty_kinds": ["warning"], "fine_amount": None})
-    assert warn.publication.state == S.HELD and warn.publication.hold_reason == "仅给予警告"
+    assert warn.publication.state == PubState.HELD and warn.publication.hold_reason == "仅给予警告"
     minor = decided_case(cw, party=factories.person_party("李小明", is_minor=True))
-    assert minor.publication.state == S.HELD and "未成年人" in minor.publication.hold_reason
+    assert minor.publication.state == PubState.HELD and "未成年人" in minor.publication.hold_reason
 
 
 def test_approve_publishes_with_a_ledger_entry(cw):
     pub = decided_case(cw).publication
-    pub = actions.do_approve(pub, acting_user=cw["head"], on=D(2026, 4, 24))
-    assert pub.state == S.PUBLISHED and pub.approved_by == cw["head"]
+    pub = actions.do_approve(pub, acting_user=cw["head"], on=dt.date(2026, 4, 24))
+    assert pub.state == PubState.PUBLISHED and pub.approved_by == cw["head"]
     entry = LedgerEntry.objects.get(seq=pub.ledger_seq)
     assert entry.event_type == "publication"
     assert "张建国" not in entry.body
@@ -60,7 +61,7 @@ def test_approve_refused_while_an_id_number_is_visible(cw):
     assert cw["h1"].id_number not in pub.public_body
     assert pub.case.parties.get().id_number in pub.public_body
     refused("publication.no_identifiers", actions.do_approve, pub, acting_user=cw["head"])
-    assert Publication.objects.get(pk=pub.pk).state == S.DRAFT
+    assert Publication.objects.get(pk=pub.pk).state == PubState.DRAFT
 
 
 def test_approver_can_add_a_span(cw):
@@ -88,34 +89,34 @@ def test_officer_cannot_approve(cw):
 def test_withdrawal_needs_ground_and_public_reason_and_is_a_ledger_event(cw):
     pub = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"])
     refused("withdrawal.ground", actions.do_flag_withdrawal, pub, acting_user=cw["head"], ground="x",
-            occurred_on=D(2026, 5, 6))
-    pub = actions.do_flag_withdrawal(pub, acting_user=cw["head"], ground="revoked", occurred_on=D(2026, 5, 6))
-    assert pub.withdrawal_due_on == D(2026, 5, 9)  # 3 working days: Thu 7, Fri 8, Sat 9 (调休上班日)
+            occurred_on=dt.date(2026, 5, 6))
+    pub = actions.do_flag_withdrawal(pub, acting_user=cw["head"], ground="revoked", occurred_on=dt.date(2026, 5, 6))
+    assert pub.withdrawal_due_on == dt.date(2026, 5, 9)  # 3 working days: Thu 7, Fri 8, Sat 9 (调休上班日)
     qs = Publication.objects.all()
-    assert list(timeliness.overdue_withdrawals(qs, D(2026, 5, 12))) == [pub]
+    assert list(timeliness.overdue_withdrawals(qs, dt.date(2026, 5, 12))) == [pub]
     assert not timeliness.overdue_withdrawals(qs, pub.withdrawal_due_on).exists()
     refused("withdrawal.reason", actions.do_withdraw, pub, acting_user=cw["head"], public_reason=" ")
     pub = actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
-    assert pub.state == S.WITHDRAWN
+    assert pub.state == PubState.WITHDRAWN
     assert LedgerEntry.objects.get(seq=pub.withdrawal_seq).event_type == "withdrawal"
-    assert not timeliness.overdue_withdrawals(qs, D(2026, 5, 12)).exists()
+    assert not timeliness.overdue_withdrawals(qs, dt.date(2026, 5, 12)).exists()
 
 
 def test_withdrawal_period_is_configurable(cw, settings):
     settings.ZHIFA_WITHDRAWAL_DAYS = 1
     pub = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"])
-    pub = actions.do_flag_withdrawal(pub, acting_user=cw["head"], ground="changed", occurred_on=D(2026, 6, 1))
-    assert pub.withdrawal_due_on == D(2026, 6, 2)
+    pub = actions.do_flag_withdrawal(pub, acting_user=cw["head"], ground="changed", occurred_on=dt.date(2026, 6, 1))
+    assert pub.withdrawal_due_on == dt.date(2026, 6, 2)
 
 
 def test_timeliness_per_entity(cw):
-    on_time = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=D(2026, 4, 29))
-    late = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=D(2026, 4, 30))
+    on_time = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 29))
+    late = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 30))
     decided_case(cw)  # never published
-    rows = timeliness.per_entity(Publication.objects.all(), today=D(2026, 5, 6))
+    rows = timeliness.per_entity(Publication.objects.all(), today=dt.date(2026, 5, 6))
     assert len(rows) == 1 and rows[0]["entity"] == cw["smj"].name
     assert (rows[0]["on_time"], rows[0]["late"], rows[0]["missing"]) == (1, 1, 1)
-    assert timeliness.status(on_time, D(2026, 5, 6)) == "on_time" and timeliness.status(late, D(2026, 5, 6)) == "late"
+    assert timeliness.status(on_time, dt.date(2026, 5, 6)) == "on_time" and timeliness.status(late, dt.date(2026, 5, 6)) == "late"
 
 
 def test_staff_pages(cw, client):
@@ -133,14 +134,14 @@ def test_staff_pages(cw, client):
     resp = client.post(f"/disclosure/{pub.pk}/", {"op": "approve"}, follow=True)
     assert "请先隐去" in resp.content.decode()
     pub.refresh_from_db()
-    assert pub.state == S.DRAFT
+    assert pub.state == PubState.DRAFT
     client.post(f"/disclosure/{pub.pk}/", {"op": "spans", "keep": [], "add_text": pub.case.parties.get().id_number,
                                            "add_kind": "id_number"})
     client.post(f"/disclosure/{pub.pk}/", {"op": "spans", "keep": ["0", "1"], "add_text": "13985712345",
                                            "add_kind": "phone"})
     client.post(f"/disclosure/{pub.pk}/", {"op": "approve"})
     pub.refresh_from_db()
-    assert pub.state == S.PUBLISHED
+    assert pub.state == PubState.PUBLISHED
 
 
 def test_staff_pages_are_scoped(cw, client):
@@ -168,5 +169,5 @@ def test_zhifa_verify_covers_publications(cw):
 
 def test_a_held_publication_can_still_be_approved(cw):
     pub = decided_case(cw, penalty={"penalty_kinds": ["warning"], "fine_amount": None}).publication
-    assert pub.state == S.HELD
-    assert actions.do_approve(pub, acting_user=cw["head"]).state == S.PUBLISHED
+    assert pub.state == PubState.HELD
+    assert actions.do_approve(pub, acting_user=cw["head"]).state == PubState.PUBLISHED

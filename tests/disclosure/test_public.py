@@ -1,16 +1,17 @@
+import datetime as dt
 import json
 import subprocess
 import sys
 
 from tests import factories
-from tests.disclosure.conftest import D, decided_case
+from tests.disclosure.conftest import decided_case
 from zhifa.disclosure import actions, public, verify_proof
 from zhifa.disclosure.pipeline import access_code
 
 
 def published(cw, **kw):
     pub = decided_case(cw, **kw).publication
-    return actions.do_approve(pub, acting_user=cw["head"], on=D(2026, 4, 22))
+    return actions.do_approve(pub, acting_user=cw["head"], on=dt.date(2026, 4, 22))
 
 
 def test_public_modules_need_no_login(cw, client):
@@ -91,7 +92,7 @@ def test_certificate_check_and_qr(cw, client):
     page = client.get(f"/gs/cert/{cert.number}/").content.decode()
     assert "今日" in page and "有效" in page and cw["h1"].name in page and cw["h1"].id_number not in page
     assert client.get("/api/v1/public/certificates/" + cert.number).json()["valid_today"] is True
-    expired = factories.certified_officer(cw["smj"], None, "过期员", expires_on=D(2021, 1, 1)).certificates.first()
+    expired = factories.certified_officer(cw["smj"], None, "过期员", expires_on=dt.date(2021, 1, 1)).certificates.first()
     assert public.certificate_check(expired.number)["valid_today"] is False
     assert "无效" in client.get("/gs/cert/", {"number": expired.number}).content.decode()
     assert "未查到" in client.get("/gs/cert/", {"number": "NOPE"}).content.decode()

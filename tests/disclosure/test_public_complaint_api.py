@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from tests.calendar_ahead import ensure_calendar_ahead
-from zhifa.disclosure import complaints as C
+from zhifa.disclosure import complaints
 from zhifa.disclosure.models import Complaint, ComplaintStep
 
 PHONE = "13985712345"
@@ -36,20 +36,20 @@ def test_public_api_returns_the_tracking_page_fields(cw, client):
     code = r.json()["tracking_code"]
     assert [(s["on"], s["entity"]) for s in r.json()["steps"]] == [(today.isoformat(), cw["sfj_county"].name)]
     c = Complaint.objects.get(tracking_code=code)
-    C.do_assign_complaint(c, acting_user=cw["sup_county"], entity=cw["smj"], reason="属市场监管职责")
-    C.do_add_step(c, acting_user=cw["unit_head"], note=NOTE)
-    C.do_answer_complaint(c, acting_user=cw["head"], answer=ANSWER)
+    complaints.do_assign_complaint(c, acting_user=cw["sup_county"], entity=cw["smj"], reason="属市场监管职责")
+    complaints.do_add_step(c, acting_user=cw["unit_head"], note=NOTE)
+    complaints.do_answer_complaint(c, acting_user=cw["head"], answer=ANSWER)
 
     before = api(client, code).json()
     assert before["state"] == "已答复" and before["answer"] == ANSWER and before["answered_on"] == today.isoformat()
     assert before["satisfaction"] == "" and before["feedback_comment"] == ""
-    C.do_give_feedback(C.lookup(code), satisfaction="basic", comment="处理较及时")
+    complaints.do_give_feedback(complaints.lookup(code), satisfaction="basic", comment="处理较及时")
 
     r = api(client, code.lower())  # codes are not case-sensitive, as on the page
     assert r.status_code == 200
     data = r.json()
     c.refresh_from_db()
-    assert data == C.public_dict(c)  # one definition for the page and both APIs
+    assert data == complaints.public_dict(c)  # one definition for the page and both APIs
     assert data["entity"] == cw["smj"].name and data["kind"] == "投诉举报"
     assert data["received_on"] == c.received_on.isoformat() and data["due_on"] == c.due_on.isoformat()
     assert data["satisfaction"] == "基本满意" and data["feedback_comment"] == "处理较及时"

@@ -7,16 +7,17 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from tests.disclosure.conftest import D, decided_case
+from tests.disclosure.conftest import decided_case
 from zhifa.common.actions import ActionRefused
 from zhifa.common.models import ChangeLog
-from zhifa.disclosure import actions, actions_repair as R
+from zhifa.disclosure import actions
+from zhifa.disclosure import actions_repair as repair_actions
 from zhifa.disclosure.models import CreditRepair, Publication
 from zhifa.disclosure.pipeline import access_code
 
 OK = dict(fulfilled=True, harm_removed=True, no_repeat=True, not_listed=True)
 CONTACT = "13712348765"
-S = Publication.State
+PubState = Publication.State
 
 
 @pytest.fixture(autouse=True)
@@ -34,14 +35,14 @@ def refused(rule, fn, *a, **kw):
     return e.value
 
 
-def published(cw, on=D(2026, 4, 23), **kw):
+def published(cw, on=dt.date(2026, 4, 23), **kw):
     return actions.do_approve(decided_case(cw, **kw).publication, acting_user=cw["head"], on=on)
 
 
-def submit(pub, on=D(2026, 8, 1), client="1.2.3.4", **kw):
+def submit(pub, on=dt.date(2026, 8, 1), client="1.2.3.4", **kw):
     args = {"access_code": access_code(pub.case), "applicant": "张建国", "contact": CONTACT,
             "reason": "已缴清罚款并整改到位", "client": client, **OK, **kw}
-    return R.do_submit_repair_online(pub, on=on, **args)
+    return repair_actions.do_submit_repair_online(pub, on=on, **args)
 
 
 # ---- the action ---------------------------------------------------------------------------------
@@ -49,17 +50,17 @@ def test_online_request_is_approved_and_the_entry_leaves_public_view(cw, client)
     pub = published(cw)
     repair = submit(pub, access_code=access_code(pub.case).lower())  # the code is not case-sensitive
     assert (repair.state, repair.channel, repair.contact, repair.applicant_kind) == ("pending", "portal", CONTACT, "party")
-    assert repair.requested_by is None and repair.requested_on == D(2026, 8, 1) and repair.fulfilled
+    assert repair.requested_by is None and repair.requested_on == dt.date(2026, 8, 1) and repair.fulfilled
     log = ChangeLog.objects.get(object_id=str(repair.pk), content_type__model="creditrepair")
     assert log.action == ChangeLog.Action.CREATE and log.reason.startswith("公示平台网上申请信用修复")
-    assert [r.pk for r in R.pending_for(cw["head"])] == [repair.pk]
-    R.do_approve_repair(repair, acting_user=cw["head"], note="经核实符合条件", on=D(2026, 8, 5))
+    assert [r.pk for r in repair_actions.pending_for(cw["head"])] == [repair.pk]
+    repair_actions.do_approve_repair(repair, acting_user=cw["head"], note="经核实符合条件", on=dt.date(2026, 8, 5))
     pub.refresh_from_db()
-    assert pub.state == S.EXPIRED and pub.expiry_cause == "credit_repair"
+    assert pub.state == PubState.EXPIRED and pub.expiry_cause == "credit_repair"
     assert client.get(f"/gs/results/{pub.pk}/").status_code == 404
     assert client.get(f"/api/v1/public/decisions/{pub.pk}").status_code == 404
     assert pub.decision_number not in client.get("/gs/results/").content.decode()
-    status = R.online_status(pub, access_code=access_code(pub.case))
+    status = repair_actions.online_status(pub, access_code=access_code(pub.case))
     assert [(s["state"], s["note"], s["channel"]) for s in status] == [("approved", "经核实符合条件", "网上申请")]
 
 
@@ -74,13 +75,13 @@ def test_wrong_access_code_is_refused(cw):
 
 def test_min_period_severe_penalty_and_duplicate(cw):
     pub = published(cw)
-    err = refused("repair.min_period", submit, pub, on=D(2026, 7, 22))  # 3 months from 23 April: 23 July
+    err = refused("repair.min_period", submit, pub, on=dt.date(2026, 7, 22))  # 3 months from 23 April: 23 July
     assert "2026年07月23日" in err.message
-    assert submit(pub, on=D(2026, 7, 23)).state == "pending"
+    assert submit(pub, on=dt.date(2026, 7, 23)).state == "pending"
     refused("repair.pending", submit, pub)
     staff_side = published(cw)
-    R.do_request_repair(staff_side, acting_user=cw["head"], reason="当事人来窗口申请", applicant="张建国",
-                        on=D(2026, 8, 1))
+    repair_actions.do_request_repair(staff_side, acting_user=cw["head"], reason="当事人来窗口申请", applicant="张建国",
+                        on=dt.date(2026, 8, 1))
     refused("repair.pending", submit, staff_side)  # one pending request whatever the channel
     severe = published(cw, penalty={"penalty_kinds": ["fine", "revoke_licence"], "fine_amount": "5000"})
     assert "吊销许可证件" in refused("repair.severe_penalty", submit, severe).message
@@ -106,32 +107,32 @@ def test_rate_limit(cw, settings):
     assert "一小时" in err.message
     assert submit(pub, client="5.6.7.8").state == "pending"  # another address
     # wrong codes in status lookups count too; then even the right code waits
-    refused("repair.access_code", R.online_status, pub, access_code="BAD", client="9.9.9.9")
-    refused("repair.access_code", R.online_status, pub, access_code="BAD", client="9.9.9.9")
-    refused("repair.rate_limited", R.online_status, pub, access_code=access_code(pub.case), client="9.9.9.9")
+    refused("repair.access_code", repair_actions.online_status, pub, access_code="BAD", client="9.9.9.9")
+    refused("repair.access_code", repair_actions.online_status, pub, access_code="BAD", client="9.9.9.9")
+    refused("repair.rate_limited", repair_actions.online_status, pub, access_code=access_code(pub.case), client="9.9.9.9")
 
 
 def test_status_lookup(cw):
     pub = published(cw)
     code = access_code(pub.case)
-    assert R.online_status(pub, access_code=code) == []
+    assert repair_actions.online_status(pub, access_code=code) == []
     repair = submit(pub, harm_removed=False)
-    [s] = R.online_status(pub, access_code=code)
+    [s] = repair_actions.online_status(pub, access_code=code)
     assert s["state"] == "pending" and s["note"] == "" and "contact" not in s
-    R.do_reject_repair(repair, acting_user=cw["head"], note="尚未消除危害后果")
-    [s] = R.online_status(pub, access_code=code)
+    repair_actions.do_reject_repair(repair, acting_user=cw["head"], note="尚未消除危害后果")
+    [s] = repair_actions.online_status(pub, access_code=code)
     assert (s["state"], s["state_label"], s["note"]) == ("rejected", "不予批准", "尚未消除危害后果")
-    refused("repair.access_code", R.online_status, pub, access_code="BAD")
+    refused("repair.access_code", repair_actions.online_status, pub, access_code="BAD")
 
 
 # ---- the pages ------------------------------------------------------------------------------------
 def page_pub(cw):
-    return published(cw, on=D(2026, 6, 1))  # over the 3-month minimum today (the pages use today's date)
+    return published(cw, on=dt.date(2026, 6, 1))  # over the 3-month minimum today (the pages use today's date)
 
 
 def form(pub, **kw):
     return {"op": "submit", "access_code": access_code(pub.case), "applicant": "张建国", "contact": CONTACT,
-            "reason": "已缴清罚款并整改到位", **{k: "on" for k in OK}, **kw}
+            "reason": "已缴清罚款并整改到位", **dict.fromkeys(OK, "on"), **kw}
 
 
 def test_portal_pages_request_approve_and_status(cw, client):
@@ -178,7 +179,7 @@ def test_portal_page_shows_errors_next_to_the_field(cw, client):
         assert resp.status_code == 422, field
         assert f'data-testid="error-{field}">{words}' in text
     assert 'value="张建国"' in text and ">无</textarea>" in text  # the input is kept
-    too_early = published(cw, on=max(timezone.localdate() - dt.timedelta(days=10), D(2026, 4, 23)))
+    too_early = published(cw, on=max(timezone.localdate() - dt.timedelta(days=10), dt.date(2026, 4, 23)))
     resp = client.post(f"/gs/results/{too_early.pk}/repair/", form(too_early))
     assert resp.status_code == 422 and "公示未满规定时限" in resp.content.decode()
     resp = client.post(f"/gs/results/{pub.pk}/repair/", {"op": "status", "access_code": "BAD"})
@@ -195,7 +196,7 @@ def test_portal_page_rate_limit_and_severe(cw, client, settings):
     assert client.post(url, form(pub, access_code="00000000")).status_code == 422
     resp = client.post(url, form(pub))
     assert resp.status_code == 429 and "提交过于频繁" in resp.content.decode()
-    severe = published(cw, on=D(2026, 6, 1), penalty={"penalty_kinds": ["fine", "close"], "fine_amount": "5000"})
+    severe = published(cw, on=dt.date(2026, 6, 1), penalty={"penalty_kinds": ["fine", "close"], "fine_amount": "5000"})
     text = client.get(f"/gs/results/{severe.pk}/repair/").content.decode()
     assert 'data-testid="severe">本决定含责令关闭处罚' in text and "repair-online-form" not in text
 

@@ -1,15 +1,16 @@
 """年度行政执法统计年报 on the portal: list and page with charts, downloads (.xlsx, PDF), nothing
 unpublished is reachable; the staff page generates and publishes through the actions."""
+import datetime as dt
 import io
 
 import openpyxl
 import pytest
 
-from tests.disclosure.conftest import D, decided_case
+from tests.disclosure.conftest import decided_case
 from zhifa.common.xlsx import XLSX_CONTENT_TYPE
 from zhifa.disclosure import actions
 from zhifa.disclosure.models import AnnualReport
-from zhifa.supervision import reports as R
+from zhifa.supervision import reports
 
 
 def xlsx_text(resp) -> str:
@@ -22,10 +23,10 @@ def xlsx_text(resp) -> str:
 @pytest.fixture
 def published(cw):
     one = decided_case(cw)
-    actions.do_approve(one.publication, acting_user=cw["head"], on=D(2026, 4, 23))
+    actions.do_approve(one.publication, acting_user=cw["head"], on=dt.date(2026, 4, 23))
     decided_case(cw, penalty={"penalty_kinds": ["warning", "fine"], "fine_amount": "2000"})
-    rep = R.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"])
-    return R.do_publish_annual_report(rep, acting_user=cw["head"])
+    rep = reports.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"])
+    return reports.do_publish_annual_report(rep, acting_user=cw["head"])
 
 
 def test_public_list_and_page_with_charts(cw, published, client):
@@ -41,7 +42,7 @@ def test_public_list_and_page_with_charts(cw, published, client):
 
 def test_unpublished_report_is_nowhere_public(cw, client):
     decided_case(cw)
-    rep = R.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"])
+    rep = reports.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"])
     assert client.get(f"/gs/reports/{rep.pk}/").status_code == 404
     assert client.get(f"/gs/reports/{rep.pk}/report.xlsx").status_code == 404
     assert client.get(f"/api/v1/public/reports/{rep.pk}").status_code == 404

@@ -3,9 +3,8 @@ import datetime as dt
 import io
 
 from tests import factories
-from zhifa.cases import actions as A
+from zhifa.cases import actions as case_actions
 
-D = dt.date
 ADDRESS = "贵州省毕节市七星关区洪山街道1号"
 FACTS = "2026年2月1日，当事人在其经营场所销售超过保质期的预包装食品“某某牌饼干”20袋。"
 BASIS = "《中华人民共和国食品安全法》第三十四条第（十）项、第一百二十四条第一款第（五）项"
@@ -25,47 +24,47 @@ def general_case(w, *, address=ADDRESS, party=None):
 
 def investigate(w, case):
     """registered → filed (numbered) → investigating."""
-    A.do_file_case(case, acting_user=w["u1"], expected_version=v(case), on=D(2026, 3, 2))
-    A.do_approve_filing(case, acting_user=w["unit_head"], expected_version=v(case), on=D(2026, 3, 3),
+    case_actions.do_file_case(case, acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 3, 2))
+    case_actions.do_approve_filing(case, acting_user=w["unit_head"], expected_version=v(case), on=dt.date(2026, 3, 3),
                         reason="同意立案")
-    A.do_start_investigation(case, acting_user=w["u1"], expected_version=v(case), on=D(2026, 3, 4))
+    case_actions.do_start_investigation(case, acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 3, 4))
     return case
 
 
 def propose(w, case, *, fine="20000", kinds=("warning", "fine")):
-    A.do_propose(case, penalty_kinds=list(kinds), fine_amount=fine, acting_user=w["u1"], expected_version=v(case),
-                 on=D(2026, 4, 1))
+    case_actions.do_propose(case, penalty_kinds=list(kinds), fine_amount=fine, acting_user=w["u1"], expected_version=v(case),
+                 on=dt.date(2026, 4, 1))
     return case
 
 
 def notify_and_schedule_hearing(w, case):
     """Notice served 4/2 (20 000 yuan: hearing rights), hearing requested 4/8, scheduled 4/20."""
-    A.do_serve_notice(case, acting_user=w["u1"], expected_version=v(case), on=D(2026, 4, 2))
-    A.do_request_hearing(case, acting_user=w["u1"], expected_version=v(case), on=D(2026, 4, 8))
-    A.do_schedule_hearing(case, hearing_on=D(2026, 4, 20), chair=w["h3"], acting_user=w["u1"],
-                          expected_version=v(case), on=D(2026, 4, 9))
+    case_actions.do_serve_notice(case, acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 4, 2))
+    case_actions.do_request_hearing(case, acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 4, 8))
+    case_actions.do_schedule_hearing(case, hearing_on=dt.date(2026, 4, 20), chair=w["h3"], acting_user=w["u1"],
+                          expected_version=v(case), on=dt.date(2026, 4, 9))
     return case
 
 
 def hold_hearing(w, case):
-    A.do_hold_hearing(case, record="当事人对违法事实无异议，请求从轻处罚。", acting_user=w["u3"],
-                      expected_version=v(case), on=D(2026, 4, 20))
+    case_actions.do_hold_hearing(case, record="当事人对违法事实无异议，请求从轻处罚。", acting_user=w["u3"],
+                      expected_version=v(case), on=dt.date(2026, 4, 20))
     return case
 
 
 def review_and_decide(w, case):
-    A.do_submit_legal_review(case, reviewer=w["rev"], acting_user=w["u1"], expected_version=v(case),
-                             on=D(2026, 4, 21))
-    A.do_record_legal_review(case, outcome="agree", opinion="事实清楚，证据确凿，程序合法", acting_user=w["rev"],
-                             expected_version=v(case), on=D(2026, 4, 22))
-    A.do_decide(case, acting_user=w["head"], expected_version=v(case), on=D(2026, 4, 23))
+    case_actions.do_submit_legal_review(case, reviewer=w["rev"], acting_user=w["u1"], expected_version=v(case),
+                             on=dt.date(2026, 4, 21))
+    case_actions.do_record_legal_review(case, outcome="agree", opinion="事实清楚，证据确凿，程序合法", acting_user=w["rev"],
+                             expected_version=v(case), on=dt.date(2026, 4, 22))
+    case_actions.do_decide(case, acting_user=w["head"], expected_version=v(case), on=dt.date(2026, 4, 23))
     return case
 
 
 def serve_pay_close(w, case):
-    A.do_serve_decision(case, acting_user=w["u1"], expected_version=v(case), on=D(2026, 4, 24))
-    A.do_record_payment(case, amount="20000", acting_user=w["u1"], expected_version=v(case), on=D(2026, 5, 8))
-    A.do_close(case, acting_user=w["unit_head"], expected_version=v(case), on=D(2026, 5, 11))
+    case_actions.do_serve_decision(case, acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 4, 24))
+    case_actions.do_record_payment(case, amount="20000", acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 5, 8))
+    case_actions.do_close(case, acting_user=w["unit_head"], expected_version=v(case), on=dt.date(2026, 5, 11))
     return case
 
 
@@ -78,22 +77,22 @@ def decided_case(w, **kw):
 
 
 def seizure_case(w):
-    return A.do_seize({"entity": w["smj"], "unit": w["smj_unit"], "title": "扣押涉嫌过期食品",
+    return case_actions.do_seize({"entity": w["smj"], "unit": w["smj_unit"], "title": "扣押涉嫌过期食品",
                        "facts": "当事人经营场所存放超过保质期的奶粉，涉嫌违反食品安全法。",
                        "legal_basis": "《中华人民共和国食品安全法》第一百一十条第（二）项"},
                       measure="seize", items=[{"name": "过期奶粉", "spec": "900g/罐", "qty": 20, "unit": "罐"}],
                       approved_by=w["head"], party=factories.org_party(address=ADDRESS),
-                      officers=[(w["h1"], "lead"), (w["h2"], "assist")], acting_user=w["u1"], on=D(2026, 3, 5))
+                      officers=[(w["h1"], "lead"), (w["h2"], "assist")], acting_user=w["u1"], on=dt.date(2026, 3, 5))
 
 
 def inspection_case(w):
-    insp = A.do_plan_inspection({"entity": w["smj"], "unit": w["smj_unit"], "title": "食品经营日常检查"},
+    insp = case_actions.do_plan_inspection({"entity": w["smj"], "unit": w["smj_unit"], "title": "食品经营日常检查"},
                                 parties=[factories.org_party(address=ADDRESS)],
                                 officers=[(w["h1"], "lead"), (w["h2"], "assist")], acting_user=w["unit_head"],
-                                on=D(2026, 3, 2))
-    A.do_start_inspection(insp, acting_user=w["u1"], expected_version=v(insp), on=D(2026, 3, 3))
-    A.do_record_inspection_result(insp, result="经营场所卫生状况良好，进货查验记录完整。", problems_found=False,
-                                  acting_user=w["u1"], expected_version=v(insp), on=D(2026, 3, 3))
+                                on=dt.date(2026, 3, 2))
+    case_actions.do_start_inspection(insp, acting_user=w["u1"], expected_version=v(insp), on=dt.date(2026, 3, 3))
+    case_actions.do_record_inspection_result(insp, result="经营场所卫生状况良好，进货查验记录完整。", problems_found=False,
+                                  acting_user=w["u1"], expected_version=v(insp), on=dt.date(2026, 3, 3))
     return insp
 
 

@@ -1,13 +1,28 @@
 """Generating case documents from cases built with the case core's actions."""
+import datetime as dt
 import hashlib
 
 import pytest
 
-from tests.documents.helpers import (
-    ADDRESS, BASIS, EVIDENCE, FACTS, decided_case, general_case, hold_hearing, inspection_case, investigate,
-    notify_and_schedule_hearing, propose, read_bytes, read_docx, review_and_decide, seizure_case, serve_pay_close,
-)
 from tests import factories
+from tests.documents.helpers import (
+    ADDRESS,
+    BASIS,
+    EVIDENCE,
+    FACTS,
+    decided_case,
+    general_case,
+    hold_hearing,
+    inspection_case,
+    investigate,
+    notify_and_schedule_hearing,
+    propose,
+    read_bytes,
+    read_docx,
+    review_and_decide,
+    seizure_case,
+    serve_pay_close,
+)
 from zhifa.cases.models import NumberCounter
 from zhifa.common.actions import ActionRefused
 from zhifa.common.models import ChangeLog
@@ -170,10 +185,10 @@ def test_notice_contains_facts_basis_penalty_and_rights_with_hearing(cw):
     assert "陈述、申辩的权利" in text and "五个工作日内" in text
     assert "有权要求举行听证" in text
     # Once served, the deadline date itself is printed: 4/2 + 5 working days (清明 4/4–4/6) = 4/10.
-    from zhifa.cases import actions as A
-    from tests.documents.helpers import D, v
+    from tests.documents.helpers import v
+    from zhifa.cases import actions as case_actions
 
-    A.do_serve_notice(case, acting_user=w["u1"], expected_version=v(case), on=D(2026, 4, 2))
+    case_actions.do_serve_notice(case, acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 4, 2))
     again = gen(w, case, "penalty_notice")
     assert again.version == 2 and again.number == notice.number
     text = read_docx(again)

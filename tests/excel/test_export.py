@@ -102,9 +102,9 @@ def test_power_item_export_labels_and_filters(client, world):
 def test_export_of_many_rows_is_quick(client, world):
     import time
 
+    from zhifa.common.identifiers import make_id_number
     from zhifa.orgs.actions import do_bulk_create_officers
     from zhifa.orgs.models import Certificate, Officer
-    from zhifa.common.identifiers import make_id_number
 
     smj = world["smj"]
     officers = [Officer(entity=smj, name=f"批量{i}", id_number=make_id_number(

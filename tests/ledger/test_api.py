@@ -10,7 +10,6 @@ from zhifa.ledger.pure import verify_tree_head
 
 pytestmark = pytest.mark.django_db
 
-H = bytes.fromhex
 
 
 @pytest.fixture
@@ -50,7 +49,7 @@ def test_entries_are_scoped_by_case(world):
     assert r.status_code == 200, r.content
     body = r.json()
     assert body["body"]["case"] == case.pk and body["canonical"] == mine.body
-    assert H(body["leaf_hash"]) == merkle.leaf_hash(body["canonical"].encode())
+    assert bytes.fromhex(body["leaf_hash"]) == merkle.leaf_hash(body["canonical"].encode())
     assert head.get(f"/ledger/entries/{other.seq}").status_code == 404
     assert head.get(f"/ledger/entries/{free.seq}").status_code == 200
     outsider = ApiClient(factories.user("officer", world["zy"]))
@@ -67,7 +66,7 @@ def test_inclusion_proof_verifies(client):
     p = r.json()
     leaf = bytes(LedgerEntry.objects.get(seq=17).leaf_hash)
     assert p["leaf_hash"] == leaf.hex() and p["tree_size"] == n - 5
-    assert merkle.verify_inclusion(17, n - 5, leaf, [H(x) for x in p["proof"]], H(p["root_hash"]))
+    assert merkle.verify_inclusion(17, n - 5, leaf, [bytes.fromhex(x) for x in p["proof"]], bytes.fromhex(p["root_hash"]))
     assert client.get("/ledger/proof/inclusion", {"seq": 3}).json()["tree_size"] == n
 
 
@@ -79,8 +78,8 @@ def test_consistency_proof_verifies_against_signed_heads(client):
     assert r.status_code == 200, r.content
     p = r.json()
     assert p["first_root"] == old["root_hash"] and p["second_root"] == new["root_hash"]
-    assert merkle.verify_consistency(old["tree_size"], new["tree_size"], H(old["root_hash"]), H(new["root_hash"]),
-                                     [H(x) for x in p["proof"]])
+    assert merkle.verify_consistency(old["tree_size"], new["tree_size"], bytes.fromhex(old["root_hash"]), bytes.fromhex(new["root_hash"]),
+                                     [bytes.fromhex(x) for x in p["proof"]])
 
 
 @pytest.mark.parametrize("path,params,field", [

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from zhifa.ledger import merkle
 
-D = bytes.fromhex
-LEAVES = [D(x) for x in ["", "00", "10", "2021", "3031", "40414243", "5051525354555657",
+LEAVES = [bytes.fromhex(x) for x in ["", "00", "10", "2021", "3031", "40414243", "5051525354555657",
                          "606162636465666768696a6b6c6d6e6f"]]
 HASHES = [merkle.leaf_hash(x) for x in LEAVES]
 EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -53,11 +52,11 @@ CONSISTENCY = [
             "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
             "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
 ]
-SOME = D("abacaba000000000000000000000000000000000000000000060061e00123456")
+SOME = bytes.fromhex("abacaba000000000000000000000000000000000000000000060061e00123456")
 
 
 def root(n):
-    return D(ROOTS[n - 1])
+    return bytes.fromhex(ROOTS[n - 1])
 
 
 def test_reference_roots():
@@ -74,19 +73,19 @@ def test_split_point_is_the_rfcs_not_the_midpoint():
 @pytest.mark.parametrize("index,size,proof", INCLUSION)
 def test_reference_inclusion_proofs(index, size, proof):
     assert [p.hex() for p in merkle.inclusion_proof(index, HASHES[:size])] == proof
-    assert merkle.verify_inclusion(index, size, HASHES[index], [D(p) for p in proof], root(size))
+    assert merkle.verify_inclusion(index, size, HASHES[index], [bytes.fromhex(p) for p in proof], root(size))
 
 
 @pytest.mark.parametrize("first,second,proof", CONSISTENCY)
 def test_reference_consistency_proofs(first, second, proof):
     assert [p.hex() for p in merkle.consistency_proof(first, HASHES[:second])] == proof
-    assert merkle.verify_consistency(first, second, root(first), root(second), [D(p) for p in proof])
+    assert merkle.verify_consistency(first, second, root(first), root(second), [bytes.fromhex(p) for p in proof])
 
 
 def _inclusion_probes(i, n, proof, rt, leaf):
     probes = [(i - 1, n, rt, leaf, proof), (i + 1, n, rt, leaf, proof), (i ^ 2, n, rt, leaf, proof),
               (i, n * 2, rt, leaf, proof), (i, n // 2, rt, leaf, proof), (i, n, rt, b"WrongLeaf", proof),
-              (i, n, D(EMPTY), leaf, proof), (i, n, SOME, leaf, proof), (i, n, rt, leaf, proof + [b""]),
+              (i, n, bytes.fromhex(EMPTY), leaf, proof), (i, n, SOME, leaf, proof), (i, n, rt, leaf, proof + [b""]),
               (i, n, rt, leaf, proof + [rt]), (i, n, rt, leaf, [b""] + proof), (i, n, rt, leaf, [rt] + proof)]
     for k in range(len(proof)):
         bad = list(proof)
@@ -101,14 +100,14 @@ def _inclusion_probes(i, n, proof, rt, leaf):
 
 @pytest.mark.parametrize("index,size,proof", INCLUSION[:4])
 def test_corrupted_inclusion_proofs_fail(index, size, proof):
-    proof = [D(p) for p in proof]
+    proof = [bytes.fromhex(p) for p in proof]
     for i, n, rt, leaf, p in _inclusion_probes(index, size, proof, root(size), HASHES[index]):
         assert not merkle.verify_inclusion(i, n, leaf, p, rt), (i, n, len(p))
 
 
 @pytest.mark.parametrize("first,second,proof", CONSISTENCY[1:])
 def test_corrupted_consistency_proofs_fail(first, second, proof):
-    proof, r1, r2 = [D(p) for p in proof], root(first), root(second)
+    proof, r1, r2 = [bytes.fromhex(p) for p in proof], root(first), root(second)
     probes = [(first - 1, second, r1, r2, proof), (first + 1, second, r1, r2, proof),
               (first ^ 2, second, r1, r2, proof), (first, second * 2, r1, r2, proof),
               (first, second // 2, r1, r2, proof), (first, second, b"WrongRoot", r2, proof),
@@ -127,7 +126,7 @@ def test_corrupted_consistency_proofs_fail(first, second, proof):
 
 
 def test_trivial_consistency_cases():
-    e = D(EMPTY)
+    e = bytes.fromhex(EMPTY)
     assert merkle.verify_consistency(0, 0, e, e, [])
     assert merkle.verify_consistency(0, 5, e, root(5), [])
     assert merkle.verify_consistency(3, 3, root(3), root(3), [])
@@ -142,7 +141,7 @@ def test_trivial_consistency_cases():
 
 def test_node_keys_are_post_order_and_dense():
     order, stack = [], []
-    for leaf in range(200):
+    for _ in range(200):
         merkle.push_leaf(stack, bytes(32), lambda level, _h: order.append(level))
     keys, count = [], 0
     levels = iter(order)

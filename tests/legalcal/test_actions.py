@@ -10,7 +10,6 @@ from zhifa.legalcal.actions import do_delete_calendar_year, do_enter_calendar_ye
 from zhifa.legalcal.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
-D = dt.date
 
 
 def log_for(cy):
@@ -21,31 +20,31 @@ def test_seeded_on_migrate_with_chinese_names():
     years = set(CalendarYear.objects.values_list("year", flat=True))
     assert years == set(range(2004, 2027))
     assert CalendarYear.objects.filter(source="chinesecalendar", confirmed=True).count() == 23
-    assert CalendarDay.objects.get(date=D(2025, 10, 6)).name == "中秋节"
-    assert CalendarDay.objects.get(date=D(2025, 9, 28)).kind == "workday"
-    assert CalendarDay.objects.get(date=D(2025, 9, 28)).name == "国庆节调休"
-    assert CalendarDay.objects.get(date=D(2025, 1, 28)).name == "春节"
-    assert CalendarDay.objects.get(date=D(2015, 9, 3)).name.startswith("中国人民抗日战争")
+    assert CalendarDay.objects.get(date=dt.date(2025, 10, 6)).name == "中秋节"
+    assert CalendarDay.objects.get(date=dt.date(2025, 9, 28)).kind == "workday"
+    assert CalendarDay.objects.get(date=dt.date(2025, 9, 28)).name == "国庆节调休"
+    assert CalendarDay.objects.get(date=dt.date(2025, 1, 28)).name == "春节"
+    assert CalendarDay.objects.get(date=dt.date(2015, 9, 3)).name.startswith("中国人民抗日战争")
 
 
 def test_seed_is_idempotent_and_refreshes_package_years_only(enter_2027, admin_user):
     assert seed_from_chinesecalendar() == {"created": [], "updated": [], "kept_admin": []}
     # A package year whose stored data drifted is refreshed (e.g. after a package upgrade).
-    CalendarDay.objects.filter(date=D(2025, 10, 8)).delete()
+    CalendarDay.objects.filter(date=dt.date(2025, 10, 8)).delete()
     # An admin-entered year is never touched.
     cy = CalendarYear.objects.get(year=2024)
-    do_enter_calendar_year(2024, [(D(2024, 1, 1), "元旦")], [], "国办发明电〔2023〕7号",
+    do_enter_calendar_year(2024, [(dt.date(2024, 1, 1), "元旦")], [], "国办发明电〔2023〕7号",
                            acting_user=admin_user, replace=True)
     result = seed_from_chinesecalendar()
     assert result["updated"] == [2025] and result["kept_admin"] == [2024]
-    assert CalendarDay.objects.filter(date=D(2025, 10, 8), kind="holiday").exists()
+    assert CalendarDay.objects.filter(date=dt.date(2025, 10, 8), kind="holiday").exists()
     assert CalendarYear.objects.get(year=2024).source == "admin"
     assert CalendarDay.objects.filter(calendar_year=cy).count() == 1
     assert log_for(CalendarYear.objects.get(year=2025)).filter(action="update").exists()
 
 
 def test_admin_enters_a_new_year_and_it_is_logged(enter_2027, admin_user):
-    assert not periods.add_calendar_days(D(2026, 12, 20), 15).known
+    assert not periods.add_calendar_days(dt.date(2026, 12, 20), 15).known
     cy = enter_2027()
     assert cy.source == "admin" and cy.entered_by == admin_user and cy.confirmed
     assert cy.days.filter(kind="holiday").count() == 1 + 8 + 7
@@ -54,7 +53,7 @@ def test_admin_enters_a_new_year_and_it_is_logged(enter_2027, admin_user):
     assert entry.action == "create" and entry.user == admin_user
     assert "2027-02-20 春节调休" in entry.after["workdays"]
     assert entry.after["notice"] == "国办发明电〔2026〕测试号"
-    assert periods.add_calendar_days(D(2026, 12, 20), 15).known  # cache invalidated
+    assert periods.add_calendar_days(dt.date(2026, 12, 20), 15).known  # cache invalidated
 
 
 def test_role_admin_without_superuser_may_enter(world, enter_2027):
@@ -75,18 +74,18 @@ def test_non_admin_refused(world, enter_2027, who):
 
 def test_editing_an_admin_year_is_logged_with_before_and_after(enter_2027, admin_user):
     cy = enter_2027()
-    do_enter_calendar_year(2027, [(D(2027, 1, 1), "元旦"), ((D(2027, 2, 6), D(2027, 2, 13)), "春节")], [],
+    do_enter_calendar_year(2027, [(dt.date(2027, 1, 1), "元旦"), ((dt.date(2027, 2, 6), dt.date(2027, 2, 13)), "春节")], [],
                            "国办发明电〔2026〕测试号", acting_user=admin_user)
     cy.refresh_from_db()
     assert cy.days.count() == 9
     upd = log_for(cy).get(action="update")
     assert "2027-02-05 春节" in upd.before["holidays"] and "2027-02-05 春节" not in upd.after["holidays"]
     assert upd.after["workdays"] == []
-    assert periods.is_working_day(D(2027, 2, 5)) and not periods.is_working_day(D(2027, 2, 12))
+    assert periods.is_working_day(dt.date(2027, 2, 5)) and not periods.is_working_day(dt.date(2027, 2, 12))
 
 
 def test_package_year_needs_explicit_replace(admin_user):
-    args = (2026, [(D(2026, 1, 1), "元旦")], [], "国办发明电〔2025〕7号")
+    args = (2026, [(dt.date(2026, 1, 1), "元旦")], [], "国办发明电〔2025〕7号")
     with pytest.raises(ActionRefused) as e:
         do_enter_calendar_year(*args, acting_user=admin_user)
     assert e.value.rule == "calendar.replace_required"
@@ -94,16 +93,16 @@ def test_package_year_needs_explicit_replace(admin_user):
     assert cy.source == "admin" and cy.days.count() == 1
     entry = log_for(cy).get(action="update")
     assert "替换 chinesecalendar" in entry.reason and len(entry.before["holidays"]) == 33
-    assert periods.is_working_day(D(2026, 2, 16))  # the replacement is what counts now
+    assert periods.is_working_day(dt.date(2026, 2, 16))  # the replacement is what counts now
 
 
 @pytest.mark.parametrize("holidays,workdays,rule", [
-    ([(D(2026, 12, 31), "元旦")], [], "calendar.date_outside_year"),
-    ([(D(2027, 1, 1), "元旦")], [(D(2027, 2, 8), "春节调休")], "calendar.workday_not_weekend"),  # a Monday
-    ([(D(2027, 2, 6), "春节")], [(D(2027, 2, 6), "春节调休")], "calendar.both_kinds"),
-    ([(D(2027, 1, 1), "元旦"), (D(2027, 1, 1), "元旦")], [], "calendar.duplicate_date"),
-    ([((D(2027, 2, 9), D(2027, 2, 5)), "春节")], [], "calendar.bad_range"),
-    ([], [(D(2027, 2, 6), "调休")], "calendar.no_holidays"),
+    ([(dt.date(2026, 12, 31), "元旦")], [], "calendar.date_outside_year"),
+    ([(dt.date(2027, 1, 1), "元旦")], [(dt.date(2027, 2, 8), "春节调休")], "calendar.workday_not_weekend"),  # a Monday
+    ([(dt.date(2027, 2, 6), "春节")], [(dt.date(2027, 2, 6), "春节调休")], "calendar.both_kinds"),
+    ([(dt.date(2027, 1, 1), "元旦"), (dt.date(2027, 1, 1), "元旦")], [], "calendar.duplicate_date"),
+    ([((dt.date(2027, 2, 9), dt.date(2027, 2, 5)), "春节")], [], "calendar.bad_range"),
+    ([], [(dt.date(2027, 2, 6), "调休")], "calendar.no_holidays"),
 ])
 def test_validation(admin_user, holidays, workdays, rule):
     with pytest.raises(ActionRefused) as e:
@@ -114,10 +113,10 @@ def test_validation(admin_user, holidays, workdays, rule):
 
 def test_notice_required_and_year_range(admin_user):
     with pytest.raises(ActionRefused) as e:
-        do_enter_calendar_year(2027, [(D(2027, 1, 1), "元旦")], [], " ", acting_user=admin_user)
+        do_enter_calendar_year(2027, [(dt.date(2027, 1, 1), "元旦")], [], " ", acting_user=admin_user)
     assert e.value.rule == "calendar.notice_required"
     with pytest.raises(ActionRefused) as e:
-        do_enter_calendar_year(1999, [(D(1999, 1, 1), "元旦")], [], "x", acting_user=admin_user)
+        do_enter_calendar_year(1999, [(dt.date(1999, 1, 1), "元旦")], [], "x", acting_user=admin_user)
     assert e.value.rule == "calendar.year_invalid"
 
 
@@ -129,10 +128,10 @@ def test_delete_admin_year_only(enter_2027, admin_user, world):
     with pytest.raises(ActionRefused) as e:
         do_delete_calendar_year(CalendarYear.objects.get(year=2025), acting_user=admin_user)
     assert e.value.rule == "calendar.package_year_locked"
-    assert periods.is_working_day(D(2027, 1, 4))
+    assert periods.is_working_day(dt.date(2027, 1, 4))
     do_delete_calendar_year(cy, acting_user=admin_user, reason="录错")
     assert log_for(cy).filter(action="delete").exists()
-    assert not periods.add_working_days(D(2026, 12, 30), 5).known
+    assert not periods.add_working_days(dt.date(2026, 12, 30), 5).known
 
 
 # ---- the text format ----------------------------------------------------------------------------
@@ -145,10 +144,10 @@ def test_parse_text():
 2027/10/1 至 2027/10/3 国庆节 放假
 2027-12-25 休
 """, 2027)
-    assert hol == [(D(2027, 1, 1), "元旦"), (D(2027, 2, 15), "春节"), (D(2027, 2, 16), "春节"),
-                   (D(2027, 2, 17), "春节"), (D(2027, 10, 1), "国庆节"), (D(2027, 10, 2), "国庆节"),
-                   (D(2027, 10, 3), "国庆节"), (D(2027, 12, 25), "")]
-    assert work == [(D(2027, 2, 20), "春节调休")]
+    assert hol == [(dt.date(2027, 1, 1), "元旦"), (dt.date(2027, 2, 15), "春节"), (dt.date(2027, 2, 16), "春节"),
+                   (dt.date(2027, 2, 17), "春节"), (dt.date(2027, 10, 1), "国庆节"), (dt.date(2027, 10, 2), "国庆节"),
+                   (dt.date(2027, 10, 3), "国庆节"), (dt.date(2027, 12, 25), "")]
+    assert work == [(dt.date(2027, 2, 20), "春节调休")]
 
 
 def test_bad_lines_give_chinese_errors_naming_the_line():

@@ -14,11 +14,10 @@ from zhifa.legalcal import pending, periods
 from zhifa.legalcal.models import CalendarYear
 
 pytestmark = pytest.mark.django_db
-D = dt.date
 
 
 def at(y, m, d):
-    return time_machine.travel(dt.datetime(y, m, d, 10, 0, tzinfo=dt.timezone.utc), tick=False)
+    return time_machine.travel(dt.datetime(y, m, d, 10, 0, tzinfo=dt.UTC), tick=False)
 
 
 def forget(*years):
@@ -29,7 +28,7 @@ def forget(*years):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("day", [D(2026, 12, 28), D(2027, 1, 4), D(2027, 6, 15), D(2040, 2, 29)],
+@pytest.mark.parametrize("day", [dt.date(2026, 12, 28), dt.date(2027, 1, 4), dt.date(2027, 6, 15), dt.date(2040, 2, 29)],
                          ids=["dec28-next-year-unknown", "jan4-this-year-unknown", "mid-next-year", "far-leap-day"])
 def test_demo_seeds_and_verifies_on_any_date(day, settings):
     from zhifa.orgs.demo import seed
@@ -75,13 +74,13 @@ def test_banner_counts_pending_due_dates_and_goes_once_the_year_is_entered(cw, c
     admin = factories.system_admin()
     forget(2040, 2041)
     SA.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="请依法处理", days=5,
-                      on=D(2040, 12, 3))
+                      on=dt.date(2040, 12, 3))
     with at(2040, 11, 2):
         pending.forget_warning()
         page = _page(client, admin)
         assert "2040年、2041年法定节假日安排尚未录入（待定期限1项）" in page
-        do_enter_calendar_year(2040, [(D(2040, 1, 1), "元旦")], [], "测试", acting_user=admin)
-        do_enter_calendar_year(2041, [(D(2041, 1, 1), "元旦")], [], "测试", acting_user=admin)
+        do_enter_calendar_year(2040, [(dt.date(2040, 1, 1), "元旦")], [], "测试", acting_user=admin)
+        do_enter_calendar_year(2041, [(dt.date(2041, 1, 1), "元旦")], [], "测试", acting_user=admin)
         assert 'data-testid="calendar-warning"' not in _page(client, admin)
 
 

@@ -28,16 +28,25 @@ from hypothesis import strategies as st
 
 from zhifa.common.actions import ActionRefused
 from zhifa.legalcal.notice import (
-    NoticeBadDate, NoticeCountError, NoticeError, NoticeOverlap, NoticeUnparsed, NoticeWorkdayWeekday,
-    NoticeYearError, Notice, decode, normalize, parse_notice)
+    Notice,
+    NoticeBadDate,
+    NoticeCountError,
+    NoticeError,
+    NoticeOverlap,
+    NoticeUnparsed,
+    NoticeWorkdayWeekday,
+    NoticeYearError,
+    decode,
+    normalize,
+    parse_notice,
+)
 
-D = dt.date
 NOTICES = Path(__file__).parent / "notices"
 YEARS = sorted(int(p.stem) for p in NOTICES.glob("*.txt"))
 
 # Weekend days the notice declares off but chinesecalendar omits, and the reverse.
-NOT_IN_PACKAGE = {D(2011, 6, 5), D(2012, 6, 23), D(2015, 9, 5)}
-ONLY_IN_PACKAGE = {D(2023, 12, 30), D(2023, 12, 31)}
+NOT_IN_PACKAGE = {dt.date(2011, 6, 5), dt.date(2012, 6, 23), dt.date(2015, 9, 5)}
+ONLY_IN_PACKAGE = {dt.date(2023, 12, 30), dt.date(2023, 12, 31)}
 
 
 def notice_text(year: int) -> str:
@@ -53,7 +62,7 @@ def package_days(year: int) -> tuple[set, set]:
 
 
 def test_every_year_typed():
-    assert YEARS == list(range(2008, 2027))
+    assert list(range(2008, 2027)) == YEARS
 
 
 def test_quirks_are_weekend_days_only():
@@ -84,33 +93,33 @@ def test_notice_reproduces_chinesecalendar(year):
 
 def test_adjacent_year_days_are_kept_and_split_off():
     n = parsed(2019)
-    assert n.outside_year == [(D(2018, 12, 29), "元旦调休", "workday"), (D(2018, 12, 30), "元旦", "holiday"),
-                              (D(2018, 12, 31), "元旦", "holiday")]
+    assert n.outside_year == [(dt.date(2018, 12, 29), "元旦调休", "workday"), (dt.date(2018, 12, 30), "元旦", "holiday"),
+                              (dt.date(2018, 12, 31), "元旦", "holiday")]
     holidays, workdays = n.in_year()
-    assert holidays[0] == (D(2019, 1, 1), "元旦") and all(d.year == 2019 for d, _ in holidays + workdays)
-    assert [d for d, _k, _n in parsed(2008).outside_year] == [D(2007, 12, 29), D(2007, 12, 30), D(2007, 12, 31)]
-    assert parsed(2012).outside_year == [(D(2011, 12, 31), "元旦调休", "workday")]
-    assert [d for d, *_ in parsed(2023).outside_year] == [D(2022, 12, 31)]
+    assert holidays[0] == (dt.date(2019, 1, 1), "元旦") and all(d.year == 2019 for d, _ in holidays + workdays)
+    assert [d for d, _k, _n in parsed(2008).outside_year] == [dt.date(2007, 12, 29), dt.date(2007, 12, 30), dt.date(2007, 12, 31)]
+    assert parsed(2012).outside_year == [(dt.date(2011, 12, 31), "元旦调休", "workday")]
+    assert [d for d, *_ in parsed(2023).outside_year] == [dt.date(2022, 12, 31)]
 
 
 def test_names_and_title():
     n = parsed(2025)
     names = dict(n.holidays)
-    assert names[D(2025, 1, 28)] == "春节" and names[D(2025, 10, 6)] == "国庆节、中秋节"
-    assert dict(n.workdays) == {D(2025, 1, 26): "春节调休", D(2025, 2, 8): "春节调休", D(2025, 4, 27): "劳动节调休",
-                                D(2025, 9, 28): "国庆节、中秋节调休", D(2025, 10, 11): "国庆节、中秋节调休"}
+    assert names[dt.date(2025, 1, 28)] == "春节" and names[dt.date(2025, 10, 6)] == "国庆节、中秋节"
+    assert dict(n.workdays) == {dt.date(2025, 1, 26): "春节调休", dt.date(2025, 2, 8): "春节调休", dt.date(2025, 4, 27): "劳动节调休",
+                                dt.date(2025, 9, 28): "国庆节、中秋节调休", dt.date(2025, 10, 11): "国庆节、中秋节调休"}
     assert n.title == "国务院办公厅关于2025年部分节假日安排的通知（国办发明电〔2024〕12号）"
-    assert dict(parsed(2015).holidays)[D(2015, 9, 3)] == "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日"
+    assert dict(parsed(2015).holidays)[dt.date(2015, 9, 3)] == "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日"
     assert parsed(2011).title == "国务院办公厅关于2011年部分节假日安排的通知"
 
 
 def test_amendments_2019_and_2020():
     n = parsed(2019)  # 劳动节 adjusted from 5月1日 to 5月1日至4日, with two working Sundays
-    assert [d for d, name in n.holidays if name == "劳动节"] == [D(2019, 5, d) for d in (1, 2, 3, 4)]
-    assert D(2019, 4, 28) in dict(n.workdays) and D(2019, 5, 5) in dict(n.workdays)
+    assert [d for d, name in n.holidays if name == "劳动节"] == [dt.date(2019, 5, d) for d in (1, 2, 3, 4)]
+    assert dt.date(2019, 4, 28) in dict(n.workdays) and dt.date(2019, 5, 5) in dict(n.workdays)
     n = parsed(2020)  # 春节 extended to 2月2日: 2月1日 (星期六) is no longer a working day
-    assert max(d for d, name in n.holidays if name == "春节") == D(2020, 2, 2)
-    assert D(2020, 2, 1) not in dict(n.workdays)
+    assert max(d for d, name in n.holidays if name == "春节") == dt.date(2020, 2, 2)
+    assert dt.date(2020, 2, 1) not in dict(n.workdays)
     assert n.title == "国务院办公厅关于2020年部分节假日安排的通知"  # the extension's 文号 is not this notice's
 
 
@@ -216,7 +225,7 @@ def test_refuses_dates_far_from_the_year():
 def test_advisory_sentences_without_rest_words_are_ignored():
     n = parse_notice(HEAD + "一、春节：2月6日至12日放假调休，共7天。鼓励各单位安排职工在除夕（2月5日）休息。\n"
                             "国务院办公厅\n2026年11月1日")
-    assert [d for d, _ in n.holidays] == [D(2027, 2, d) for d in range(6, 13)]
+    assert [d for d, _ in n.holidays] == [dt.date(2027, 2, d) for d in range(6, 13)]
 
 
 # ---- a hypothetical 2027 notice (test data, not an official notice) --------------------------
@@ -241,18 +250,18 @@ def test_hypothetical_2027():
     n = parse_notice(NOTICE_2027)
     assert n.year == 2027 and n.title == "国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕99号）"
     assert [d for d, _ in n.holidays] == (
-        [D(2027, 1, d) for d in (1, 2, 3)] + [D(2027, 2, d) for d in range(5, 13)] + [D(2027, 4, d) for d in (3, 4, 5)]
-        + [D(2027, 5, d) for d in range(1, 6)] + [D(2027, 6, 9), D(2027, 9, 15)]
-        + [D(2027, 10, d) for d in range(1, 8)])
-    assert n.workdays == [(D(2027, 2, 20), "春节调休"), (D(2027, 4, 25), "劳动节调休"), (D(2027, 9, 26), "国庆节调休"),
-                          (D(2027, 10, 9), "国庆节调休")]
+        [dt.date(2027, 1, d) for d in (1, 2, 3)] + [dt.date(2027, 2, d) for d in range(5, 13)] + [dt.date(2027, 4, d) for d in (3, 4, 5)]
+        + [dt.date(2027, 5, d) for d in range(1, 6)] + [dt.date(2027, 6, 9), dt.date(2027, 9, 15)]
+        + [dt.date(2027, 10, d) for d in range(1, 8)])
+    assert n.workdays == [(dt.date(2027, 2, 20), "春节调休"), (dt.date(2027, 4, 25), "劳动节调休"), (dt.date(2027, 9, 26), "国庆节调休"),
+                          (dt.date(2027, 10, 9), "国庆节调休")]
     assert n.outside_year == []
 
 
 def test_cross_year_range_without_explicit_years():
     n = parse_notice(HEAD + "一、元旦：12月31日至1月2日放假调休，共3天。12月26日（周六）上班。")
-    assert [d for d, _ in n.holidays] == [D(2026, 12, 31), D(2027, 1, 1), D(2027, 1, 2)]
-    assert n.workdays == [(D(2026, 12, 26), "元旦调休")]
+    assert [d for d, _ in n.holidays] == [dt.date(2026, 12, 31), dt.date(2027, 1, 1), dt.date(2027, 1, 2)]
+    assert n.workdays == [(dt.date(2026, 12, 26), "元旦调休")]
 
 
 # ---- widths, whitespace, encodings ----------------------------------------------------------

@@ -26,13 +26,12 @@ from zhifa.supervision.order_docs import order_context
 from zhifa.transfers import crime as TC
 
 pytestmark = pytest.mark.django_db
-D = dt.date
 LABEL_2040 = "待定：需录入2040年节假日安排"
 
 
 def enter(year, admin, on):
     """The administrator enters a year (元旦 only; weekends otherwise)."""
-    return do_enter_calendar_year(year, [(D(year, 1, 1), "元旦")], [], f"测试：{year}年", acting_user=admin, on=on)
+    return do_enter_calendar_year(year, [(dt.date(year, 1, 1), "元旦")], [], f"测试：{year}年", acting_user=admin, on=on)
 
 
 def verify_clean():
@@ -54,8 +53,8 @@ def in_2040(cw):
 
     from zhifa.orgs.models import Certificate
 
-    Certificate.objects.update(expires_on=D(2045, 12, 31))
-    with time_machine.travel(dt.datetime(2040, 12, 20, 10, 0, tzinfo=dt.timezone.utc), tick=False):
+    Certificate.objects.update(expires_on=dt.date(2045, 12, 31))
+    with time_machine.travel(dt.datetime(2040, 12, 20, 10, 0, tzinfo=dt.UTC), tick=False):
         yield
 
 
@@ -63,12 +62,12 @@ def test_label_and_phrase():
     assert pending.label(2027) == "待定：需录入2027年节假日安排"
     assert pending.phrase(5) == "自收到之日起5个工作日内"
     assert pending.show(None, 2027) == "待定：需录入2027年节假日安排"
-    assert pending.show(D(2027, 1, 8), None) == "2027-01-08"
+    assert pending.show(dt.date(2027, 1, 8), None) == "2027-01-08"
 
 
 def test_supervision_order_is_issued_pending_and_computed_when_the_year_is_entered(cw, admin, client):
     order = SA.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="请依法处理",
-                              days=5, on=D(2040, 12, 3))
+                              days=5, on=dt.date(2040, 12, 3))
     assert (order.due_on, order.due_pending_year) == (None, 2040)
     assert order.due_display == LABEL_2040
     ctx = order_context(order, number="x")["order"]
@@ -81,9 +80,9 @@ def test_supervision_order_is_issued_pending_and_computed_when_the_year_is_enter
     row = next(r for r in (rows["items"] if isinstance(rows, dict) else rows) if r["id"] == order.pk)
     assert row["due_on"] is None and row["due_pending_year"] == 2040 and row["due_display"] == LABEL_2040
 
-    enter(2040, admin, on=D(2040, 12, 20))
+    enter(2040, admin, on=dt.date(2040, 12, 20))
     order.refresh_from_db()
-    assert (order.due_on, order.due_pending_year) == (D(2040, 12, 10), None)
+    assert (order.due_on, order.due_pending_year) == (dt.date(2040, 12, 10), None)
     log = ChangeLog.objects.filter(content_type__model="supervisionorder", object_id=str(order.pk)).latest("id")
     assert "录入2040年节假日安排" in log.reason and log.after["due_on"] == "2040-12-10"
     assert LedgerEntry.objects.filter(event_type="supervision.order_due").count() == 1
@@ -95,44 +94,44 @@ def test_supervision_order_is_issued_pending_and_computed_when_the_year_is_enter
 
 def test_a_period_reaching_a_further_unknown_year_waits_for_that_year(cw, admin):
     order = SA.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="rectify", text="整改",
-                              days=10, on=D(2040, 12, 24))
+                              days=10, on=dt.date(2040, 12, 24))
     assert order.due_pending_year == 2040
-    enter(2040, admin, on=D(2040, 12, 24))
+    enter(2040, admin, on=dt.date(2040, 12, 24))
     order.refresh_from_db()
     assert (order.due_on, order.due_pending_year) == (None, 2041)
     assert pending.by_year() == {2041: 1}
-    enter(2041, admin, on=D(2041, 1, 2))
+    enter(2041, admin, on=dt.date(2041, 1, 2))
     order.refresh_from_db()
-    assert order.due_on == D(2041, 1, 8) and order.due_pending_year is None
+    assert order.due_on == dt.date(2041, 1, 8) and order.due_pending_year is None
 
 
 def test_complaints_portal_and_staff_are_registered_pending(cw, admin):
     web = DC.do_submit_complaint(entity=cw["smj"], kind=Complaint.Kind.COMPLAINT, content="某门店长期销售过期食品，请依法查处",
-                                 client="1.2.3.4", on=D(2040, 12, 3))
+                                 client="1.2.3.4", on=dt.date(2040, 12, 3))
     staff = DC.do_register_complaint(acting_user=cw["sup_county"], kind=Complaint.Kind.CONSULT, content="请问个体工商户年报的办理时限是多久",
-                                     source=DC.STAFF_SOURCES[0], entity=cw["smj"], received_on=D(2040, 12, 3),
-                                     today=D(2040, 12, 3))
+                                     source=DC.STAFF_SOURCES[0], entity=cw["smj"], received_on=dt.date(2040, 12, 3),
+                                     today=dt.date(2040, 12, 3))
     for c in (web, staff):
         assert (c.due_on, c.due_pending_year, c.due_note) == (None, 2040, LABEL_2040)
     assert DC.public_dict(web)["due_display"] == LABEL_2040
     assert pending.by_kind()["disclosure.complaint"] == {2040: 2}
-    enter(2040, admin, on=D(2040, 12, 4))
+    enter(2040, admin, on=dt.date(2040, 12, 4))
     web.refresh_from_db()
     staff.refresh_from_db()
-    assert web.due_on == D(2040, 12, 24) and web.due_note == "" and web.due_pending_year is None  # 15 WD
-    assert staff.due_on == D(2040, 12, 10)  # 5 WD for a consultation
+    assert web.due_on == dt.date(2040, 12, 24) and web.due_note == "" and web.due_pending_year is None  # 15 WD
+    assert staff.due_on == dt.date(2040, 12, 10)  # 5 WD for a consultation
     assert ChangeLog.objects.filter(content_type__model="complaint", reason__contains="2040").count() == 2
 
 
 def _case_2040(cw):
     """A case filed in November 2040, its notice served on 2040-12-03."""
-    case = factories.case(cw, on=D(2040, 11, 1))
-    CA.do_file_case(case, acting_user=cw["u1"], expected_version=v(case), on=D(2040, 11, 1))
-    CA.do_approve_filing(case, acting_user=cw["unit_head"], expected_version=v(case), on=D(2040, 11, 2))
-    CA.do_start_investigation(case, acting_user=cw["u1"], expected_version=v(case), on=D(2040, 11, 2))
-    CA.do_propose(case, acting_user=cw["u1"], expected_version=v(case), on=D(2040, 11, 30),
+    case = factories.case(cw, on=dt.date(2040, 11, 1))
+    CA.do_file_case(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2040, 11, 1))
+    CA.do_approve_filing(case, acting_user=cw["unit_head"], expected_version=v(case), on=dt.date(2040, 11, 2))
+    CA.do_start_investigation(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2040, 11, 2))
+    CA.do_propose(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2040, 11, 30),
                   penalty_kinds=["fine"], fine_amount="5000")
-    CA.do_serve_notice(case, acting_user=cw["u1"], expected_version=v(case), on=D(2040, 12, 3))
+    CA.do_serve_notice(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2040, 12, 3))
     case.refresh_from_db()
     return case
 
@@ -151,54 +150,54 @@ def test_case_periods_pending_then_computed_breaches_marked(in_2040, cw, admin, 
     assert dls["statement_defence"]["pending_year"] == 2040 and dls["statement_defence"]["due_on"] is None
     assert pending.by_kind()["cases.deadline"] == {2040: 1, 2041: 1}
 
-    enter(2040, admin, on=D(2040, 12, 20))
+    enter(2040, admin, on=dt.date(2040, 12, 20))
     statement.refresh_from_db()
     decision.refresh_from_db()
-    assert statement.known and statement.due_on == D(2040, 12, 10)
+    assert statement.known and statement.due_on == dt.date(2040, 12, 10)
     # The party's window has lapsed by the day the year was entered (a party window is never "breached").
-    assert statement.state == Deadline.State.MET and statement.met_on == D(2040, 12, 10)
+    assert statement.state == Deadline.State.MET and statement.met_on == dt.date(2040, 12, 10)
     assert decision.unknown_year == 2041
     assert ChangeLog.objects.filter(content_type__model="deadline", object_id=str(statement.pk)).exists()
-    enter(2041, admin, on=D(2040, 12, 20))
+    enter(2041, admin, on=dt.date(2040, 12, 20))
     decision.refresh_from_db()
-    assert decision.known and decision.due_on == D(2041, 1, 31)
+    assert decision.known and decision.due_on == dt.date(2041, 1, 31)
     case.refresh_from_db()
-    assert case.next_due_on == D(2041, 1, 31)
+    assert case.next_due_on == dt.date(2041, 1, 31)
     verify_clean()
 
 
 def test_a_duty_done_while_its_due_date_was_pending_is_judged_once_known(in_2040, cw, admin):
     from zhifa.cases import deadlines
 
-    case = factories.case(cw, on=D(2040, 12, 3))
+    case = factories.case(cw, on=dt.date(2040, 12, 3))
     # Service period (7 WD) done on a day only later known to be past it.
-    svc = deadlines.open_deadline(case, "service", D(2040, 12, 3))
-    deadlines.close_deadline(case, "service", D(2040, 12, 28))
+    svc = deadlines.open_deadline(case, "service", dt.date(2040, 12, 3))
+    deadlines.close_deadline(case, "service", dt.date(2040, 12, 28))
     svc.refresh_from_db()
     assert svc.state == Deadline.State.MET and not svc.known
-    enter(2040, admin, on=D(2040, 12, 29))
+    enter(2040, admin, on=dt.date(2040, 12, 29))
     svc.refresh_from_db()
-    assert svc.due_on == D(2040, 12, 12) and svc.state == Deadline.State.BREACHED
+    assert svc.due_on == dt.date(2040, 12, 12) and svc.state == Deadline.State.BREACHED
 
 
 def test_publication_and_withdrawal_due_dates_pending(in_2040, cw, admin):
     case = _case_2040(cw)
     # The party's statement was received: the decision need not wait for the (pending) window.
-    CA.do_record_statement(case, waived=True, acting_user=cw["u1"], expected_version=v(case), on=D(2040, 12, 3))
-    decide(cw, case, D(2040, 12, 3), penalty_kinds=["fine"], fine_amount="5000", no_penalty=False,
+    CA.do_record_statement(case, waived=True, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2040, 12, 3))
+    decide(cw, case, dt.date(2040, 12, 3), penalty_kinds=["fine"], fine_amount="5000", no_penalty=False,
            confiscation_amount=None)
     pub = case.publication
     assert (pub.due_on, pub.due_pending_year, pub.due_note) == (None, 2040, LABEL_2040)
-    pub = DA.do_approve(pub, acting_user=cw["head"], on=D(2040, 12, 4))
+    pub = DA.do_approve(pub, acting_user=cw["head"], on=dt.date(2040, 12, 4))
     pub = DA.do_flag_withdrawal(pub, acting_user=cw["head"], ground=next(iter(DA.WITHDRAWAL_GROUNDS)),
-                                occurred_on=D(2040, 12, 5))
+                                occurred_on=dt.date(2040, 12, 5))
     assert (pub.withdrawal_due_on, pub.withdrawal_due_pending_year) == (None, 2040)
     assert pub.withdrawal_due_display == LABEL_2040
     assert pending.by_kind()["disclosure.withdrawal"] == {2040: 1}
-    enter(2040, admin, on=D(2040, 12, 6))
+    enter(2040, admin, on=dt.date(2040, 12, 6))
     pub.refresh_from_db()
-    assert pub.due_on == D(2040, 12, 12) and pub.due_pending_year is None and pub.due_note == ""
-    assert pub.withdrawal_due_on == D(2040, 12, 10) and pub.withdrawal_due_pending_year is None
+    assert pub.due_on == dt.date(2040, 12, 12) and pub.due_pending_year is None and pub.due_note == ""
+    assert pub.withdrawal_due_on == dt.date(2040, 12, 10) and pub.withdrawal_due_pending_year is None
     verify_clean()
 
 
@@ -206,12 +205,12 @@ def test_crime_transfer_approval_period_pending(cw, admin):
     from tests.cases.helpers import to_investigating
 
     case = to_investigating(cw, factories.case(cw))
-    ct = TC.do_report_crime(case, acting_user=cw["u1"], team=[cw["h1"], cw["h2"]], on=D(2040, 12, 3),
+    ct = TC.do_report_crime(case, acting_user=cw["u1"], team=[cw["h1"], cw["h2"]], on=dt.date(2040, 12, 3),
                             report_text="经核实，涉嫌犯罪", police_name="某公安分局")
     assert (ct.decide_due_on, ct.decide_due_pending_year, ct.decide_due_note) == (None, 2040, LABEL_2040)
-    enter(2040, admin, on=D(2040, 12, 4))
+    enter(2040, admin, on=dt.date(2040, 12, 4))
     ct.refresh_from_db()
-    assert ct.decide_due_on == D(2040, 12, 6) and ct.decide_due_pending_year is None and not ct.decide_due_note
+    assert ct.decide_due_on == dt.date(2040, 12, 6) and ct.decide_due_pending_year is None and not ct.decide_due_note
     assert LedgerEntry.objects.filter(event_type="crime.due_computed").count() == 1
     verify_clean()
 
@@ -220,19 +219,19 @@ def test_review_period_pending_in_the_reviewers_queue(cw, admin, client):
     from zhifa.cases.deadlines import open_deadline
 
     case = to_proposed(cw, factories.case(cw))
-    dl = open_deadline(case, "hearing_notice", D(2040, 12, 3))
+    dl = open_deadline(case, "hearing_notice", dt.date(2040, 12, 3))
     assert dl.due_display == LABEL_2040
     assert str(dl) == f"{dl.label}（{LABEL_2040}）"
 
 
 def test_calendar_page_entry_resolves_in_the_same_request(cw, admin, client):
     SA.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="请依法处理", days=5,
-                      on=D(2040, 12, 3))
+                      on=dt.date(2040, 12, 3))
     client.force_login(admin)
     r = client.post(reverse("calendar-year-create"), {"year": 2040, "notice": "国办发明电〔2039〕1号",
                                                       "text": "2040-01-01 元旦 休", "confirmed": "on"})
     assert r.status_code == 302
-    assert SupervisionOrder.objects.get().due_on == D(2040, 12, 10)
+    assert SupervisionOrder.objects.get().due_on == dt.date(2040, 12, 10)
 
 
 def test_every_kind_is_registered():
@@ -243,5 +242,5 @@ def test_every_kind_is_registered():
 def test_known_years_unaffected(cw):
     """A period inside known years is computed at once, as before."""
     order = SA.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="督办", days=3,
-                              on=D(2025, 9, 30))
-    assert order.due_on == periods.add_working_days(D(2025, 9, 30), 3).date and order.due_pending_year is None
+                              on=dt.date(2025, 9, 30))
+    assert order.due_on == periods.add_working_days(dt.date(2025, 9, 30), 3).date and order.due_pending_year is None

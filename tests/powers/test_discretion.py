@@ -9,8 +9,15 @@ from tests.api.conftest import ApiClient, ids
 from zhifa.common.actions import ActionRefused
 from zhifa.powers import actions
 from zhifa.powers.discretion import (
-    TEMPLATES, Deviation, benchmark_for, check_penalty, clean_levels, parse_lines, requires_written_reason,
-    seed_benchmarks, to_lines,
+    TEMPLATES,
+    Deviation,
+    benchmark_for,
+    check_penalty,
+    clean_levels,
+    parse_lines,
+    requires_written_reason,
+    seed_benchmarks,
+    to_lines,
 )
 from zhifa.powers.models import DiscretionBenchmark, PowerItem, VersionStatus
 
@@ -342,7 +349,7 @@ def test_openapi_lists_benchmark_paths(client):
 
 # ---- demo data -----------------------------------------------------------------------------------
 def test_seed_benchmarks_publishes_valid_templates(world):
-    for (law, art), (violation, levels) in TEMPLATES.items():
+    for (law, art), (_violation, levels) in TEMPLATES.items():
         assert clean_levels(levels)[1] == [], (law, art)
     items = [make_item(world, code="CF-124"),
              make_item(world, code="CF-124-2", name="对生产经营超过保质期的食品的行政处罚（情节严重的）"),

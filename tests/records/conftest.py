@@ -1,9 +1,6 @@
-import datetime as dt
 import io
 
 import pytest
-
-D = dt.date
 
 
 @pytest.fixture(autouse=True)

@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from tests import factories
 from tests.cases.helpers import v
-from tests.records.conftest import D, add, jpeg, wav
-from zhifa.cases import actions as A
+from tests.records.conftest import add, jpeg, wav
+from zhifa.cases import actions as case_actions
 from zhifa.common.actions import ActionRefused
 from zhifa.ledger.models import LedgerEntry
-from zhifa.records import actions as R
+from zhifa.records import actions as record_actions
 from zhifa.records.models import AccessLog, Destruction, RecordItem, RecordVersion
 
 
@@ -74,11 +74,11 @@ def test_correction_is_a_new_version_and_keeps_the_old(cw):
     case = factories.case(cw)
     item = add(cw, case, title="现场照片")
     first = item.current
-    refused("records.correction_reason", R.do_correct_record, item, acting_user=cw["u1"], reason="", title="x")
-    refused("records.correction_changes", R.do_correct_record, item, acting_user=cw["u1"], reason="无变化")
-    refused("records.kind_matches", R.do_correct_record, item, acting_user=cw["u1"], reason="换文件",
+    refused("records.correction_reason", record_actions.do_correct_record, item, acting_user=cw["u1"], reason="", title="x")
+    refused("records.correction_changes", record_actions.do_correct_record, item, acting_user=cw["u1"], reason="无变化")
+    refused("records.kind_matches", record_actions.do_correct_record, item, acting_user=cw["u1"], reason="换文件",
             fileobj=wav())
-    v2 = R.do_correct_record(item, acting_user=cw["u1"], reason="名称写错", title="货架照片", fileobj=jpeg(2))
+    v2 = record_actions.do_correct_record(item, acting_user=cw["u1"], reason="名称写错", title="货架照片", fileobj=jpeg(2))
     item.refresh_from_db()
     assert (item.version_count, item.current, v2.number) == (2, v2, 2)
     first.refresh_from_db()
@@ -87,60 +87,60 @@ def test_correction_is_a_new_version_and_keeps_the_old(cw):
 
 
 def archived_inspection(cw):
-    insp = A.do_plan_inspection({"entity": cw["smj"], "unit": cw["smj_unit"], "title": "检查"},
+    insp = case_actions.do_plan_inspection({"entity": cw["smj"], "unit": cw["smj_unit"], "title": "检查"},
                                 parties=[factories.org_party()], officers=[(cw["h1"], "lead"), (cw["h2"], "assist")],
-                                acting_user=cw["unit_head"], on=D(2026, 3, 2))
-    A.do_start_inspection(insp, acting_user=cw["u1"], expected_version=v(insp), on=D(2026, 3, 3))
+                                acting_user=cw["unit_head"], on=dt.date(2026, 3, 2))
+    case_actions.do_start_inspection(insp, acting_user=cw["u1"], expected_version=v(insp), on=dt.date(2026, 3, 3))
     item = add(cw, insp)
-    A.do_record_inspection_result(insp, result="未发现问题", problems_found=False, acting_user=cw["u1"],
-                                  expected_version=v(insp), on=D(2026, 3, 3))
-    A.do_close(insp, acting_user=cw["u1"], expected_version=v(insp), on=D(2026, 3, 4))
-    A.do_archive(insp, acting_user=cw["u1"], expected_version=v(insp), on=D(2026, 3, 5))
+    case_actions.do_record_inspection_result(insp, result="未发现问题", problems_found=False, acting_user=cw["u1"],
+                                  expected_version=v(insp), on=dt.date(2026, 3, 3))
+    case_actions.do_close(insp, acting_user=cw["u1"], expected_version=v(insp), on=dt.date(2026, 3, 4))
+    case_actions.do_archive(insp, acting_user=cw["u1"], expected_version=v(insp), on=dt.date(2026, 3, 5))
     return insp, item
 
 
 def test_archived_case_takes_no_more_records(cw):
     insp, item = archived_inspection(cw)
     refused("records.case_open", add, cw, insp)
-    refused("records.case_open", R.do_correct_record, item, acting_user=cw["u1"], reason="补正", title="新")
+    refused("records.case_open", record_actions.do_correct_record, item, acting_user=cw["u1"], reason="补正", title="新")
 
 
 def test_sensitive_access_needs_a_reason_and_is_ledgered(cw):
     case = factories.case(cw)
     item = add(cw, case, sensitive=True)
-    refused("records.access_reason", R.do_log_access, item, acting_user=cw["head"])
-    row = R.do_log_access(item, acting_user=cw["head"], reason="审批前核查证据")
+    refused("records.access_reason", record_actions.do_log_access, item, acting_user=cw["head"])
+    row = record_actions.do_log_access(item, acting_user=cw["head"], reason="审批前核查证据")
     assert row.reason == "审批前核查证据" and row.user_name
     assert LedgerEntry.objects.filter(event_type="record.accessed", case_id=case.pk).count() == 1
     plain = add(cw, case)
-    R.do_log_access(plain, acting_user=cw["sup_county"], action="download")
+    record_actions.do_log_access(plain, acting_user=cw["sup_county"], action="download")
     assert AccessLog.objects.filter(case=case).count() == 2
     far_bureau = factories.entity(cw["regions"]["other_city"], "遵义市司法局", justice=True, short_code="遵司")
-    refused("scope", R.do_log_access, plain, acting_user=factories.user("supervisor", far_bureau))
+    refused("scope", record_actions.do_log_access, plain, acting_user=factories.user("supervisor", far_bureau))
 
 
 def test_destruction_after_retention_with_another_heads_approval(cw):
     insp, item = archived_inspection(cw)
-    refused("records.retention_elapsed", R.do_request_destruction, item, acting_user=cw["u1"], reason="期满")
-    later = D(2040, 1, 1)
-    d = R.do_request_destruction(item, acting_user=cw["head"], reason="保管期限届满", today=later)
-    assert d.retention_until == D(2036, 3, 5)
-    refused("records.destruction_pending", R.do_request_destruction, item, acting_user=cw["u1"], reason="再申请",
+    refused("records.retention_elapsed", record_actions.do_request_destruction, item, acting_user=cw["u1"], reason="期满")
+    later = dt.date(2040, 1, 1)
+    d = record_actions.do_request_destruction(item, acting_user=cw["head"], reason="保管期限届满", today=later)
+    assert d.retention_until == dt.date(2036, 3, 5)
+    refused("records.destruction_pending", record_actions.do_request_destruction, item, acting_user=cw["u1"], reason="再申请",
             today=later)
-    refused("records.destruction_approver", R.do_decide_destruction, d, acting_user=cw["head"], approve=True,
+    refused("records.destruction_approver", record_actions.do_decide_destruction, d, acting_user=cw["head"], approve=True,
             today=later)
-    refused("records.destruction_approver", R.do_decide_destruction, d, acting_user=cw["unit_head"], approve=True,
+    refused("records.destruction_approver", record_actions.do_decide_destruction, d, acting_user=cw["unit_head"], approve=True,
             today=later)
     head2 = factories.user("agency_head", cw["smj"])
     blob = item.current.blob
-    R.do_decide_destruction(d, acting_user=head2, approve=True, today=later)
+    record_actions.do_decide_destruction(d, acting_user=head2, approve=True, today=later)
     item.refresh_from_db()
     blob.refresh_from_db()
     assert item.destroyed_at and blob.destroyed_at
     assert Destruction.objects.get(pk=d.pk).state == "approved"
     assert RecordVersion.objects.filter(item=item).exists()  # the tombstone keeps the metadata
     assert LedgerEntry.objects.filter(event_type="record.destroyed", case_id=insp.pk).exists()
-    refused("records.destroyed", R.do_correct_record, item, acting_user=cw["head"], reason="x", title="y")
+    refused("records.destroyed", record_actions.do_correct_record, item, acting_user=cw["head"], reason="x", title="y")
 
 
 def test_destruction_keeps_bytes_shared_with_a_live_record(cw):
@@ -148,8 +148,8 @@ def test_destruction_keeps_bytes_shared_with_a_live_record(cw):
     other = factories.case(cw)
     twin = add(cw, other, data=jpeg())  # the same bytes as `item`
     assert twin.current.blob_id == item.current.blob_id
-    d = R.do_request_destruction(item, acting_user=cw["head"], reason="期满", today=D(2040, 1, 1))
-    R.do_decide_destruction(d, acting_user=factories.user("agency_head", cw["smj"]), approve=True,
-                            today=D(2040, 1, 1))
+    d = record_actions.do_request_destruction(item, acting_user=cw["head"], reason="期满", today=dt.date(2040, 1, 1))
+    record_actions.do_decide_destruction(d, acting_user=factories.user("agency_head", cw["smj"]), approve=True,
+                            today=dt.date(2040, 1, 1))
     twin.current.blob.refresh_from_db()
     assert twin.current.blob.destroyed_at is None

@@ -1,5 +1,4 @@
 """Archive packages verify offline; every kind of tampering is reported."""
-import io
 import json
 import os
 import subprocess

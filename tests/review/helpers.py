@@ -6,14 +6,13 @@ import pytest
 
 from tests import factories
 from tests.cases.helpers import to_notified, v
-from zhifa.cases import actions as A
+from zhifa.cases import actions as case_actions
 from zhifa.common.actions import ActionRefused
-from zhifa.review import actions as R
+from zhifa.review import actions as review_actions
 from zhifa.review.catalogue import packet_defaults
 from zhifa.review.models import CHECKLIST
 
-D = dt.date
-SUBMIT_ON, REVIEW_ON, DECIDE_ON = D(2026, 4, 3), D(2026, 4, 7), D(2026, 4, 10)
+SUBMIT_ON, REVIEW_ON, DECIDE_ON = dt.date(2026, 4, 3), dt.date(2026, 4, 7), dt.date(2026, 4, 10)
 FACTS = "2026年1月31日，当事人在其经营场所销售超过保质期的食品。"
 BASIS = "《中华人民共和国食品安全法》第一百二十四条第一款第（五）项"
 PACKET = {"discretion_reasoning": "初次违法，货值较小，按一般档位处罚。"}
@@ -33,7 +32,7 @@ def refused(rule, fn, *args, **kwargs):
 
 def catalogue(cw, **kw):
     data = {"fine_threshold_citizen": Decimal("3000"), "fine_threshold_org": Decimal("50000"), **kw}
-    return R.do_save_catalogue(cw["smj"], data, acting_user=cw["admin"])
+    return review_actions.do_save_catalogue(cw["smj"], data, acting_user=cw["admin"])
 
 
 def evidence(cw, case, title="现场检查笔录"):
@@ -49,7 +48,7 @@ def major_case(cw, *, with_catalogue=True, with_evidence=True, **penalty):
     penalty = penalty or {"penalty_kinds": ["warning", "fine"], "fine_amount": "5000"}
     case = factories.case(cw)
     case = to_notified(cw, case, facts=FACTS, legal_basis=BASIS, **penalty)
-    A.do_record_statement(case, waived=True, acting_user=cw["u1"], expected_version=v(case), on=D(2026, 4, 2))
+    case_actions.do_record_statement(case, waived=True, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 2))
     if with_evidence:
         evidence(cw, case)
     return case
@@ -57,7 +56,7 @@ def major_case(cw, *, with_catalogue=True, with_evidence=True, **penalty):
 
 def submit(cw, case, on=SUBMIT_ON, user=None, reviewer=None, note="", **over):
     packet = {**packet_defaults(case), **PACKET, **over}
-    return R.do_submit_packet(case, reviewer=reviewer or cw["rev"], packet=packet, acting_user=user or cw["u1"],
+    return review_actions.do_submit_packet(case, reviewer=reviewer or cw["rev"], packet=packet, acting_user=user or cw["u1"],
                               expected_version=v(case), correction_note=note, on=on)
 
 
@@ -65,7 +64,7 @@ def review(cw, case, outcome="agree", version=None, checklist=None, on=REVIEW_ON
     from zhifa.review.gate import latest_packet
 
     checklist = checklist or (ALL_OK if outcome == "agree" else problems(facts="证据清单缺少抽样检验报告"))
-    return R.do_review(case, outcome=outcome, packet_version=version or latest_packet(case).version,
+    return review_actions.do_review(case, outcome=outcome, packet_version=version or latest_packet(case).version,
                        checklist=checklist, opinion="经审核，" + ("同意" if outcome == "agree" else "存在问题"),
                        corrections=corrections if corrections is not None else
                        ("" if outcome == "agree" else "补充抽样检验报告"),
@@ -73,12 +72,12 @@ def review(cw, case, outcome="agree", version=None, checklist=None, on=REVIEW_ON
 
 
 def decide(cw, case, on=DECIDE_ON, user=None):
-    return A.do_decide(case, acting_user=user or cw["head"], expected_version=v(case), on=on)
+    return case_actions.do_decide(case, acting_user=user or cw["head"], expected_version=v(case), on=on)
 
 
-def correct(cw, case, facts, on=D(2026, 4, 8)):
+def correct(cw, case, facts, on=dt.date(2026, 4, 8)):
     """The handler corrects the proposal's facts (same penalty: the notice stands)."""
-    return A.do_propose(case, acting_user=cw["u1"], expected_version=v(case), on=on, penalty_kinds=["warning", "fine"],
+    return case_actions.do_propose(case, acting_user=cw["u1"], expected_version=v(case), on=on, penalty_kinds=["warning", "fine"],
                         fine_amount=Decimal("5000"), facts=facts, legal_basis=BASIS)
 
 

@@ -1,12 +1,23 @@
 """Disagreement → collective discussion; catalogue versions; queue; adviser; notices; staffing."""
+import datetime as dt
 from decimal import Decimal
 
 from tests.cases.helpers import v
-from tests.review.helpers import D, DECIDE_ON, REVIEW_ON, catalogue, decide, footprint, major_case, refused, review, submit
+from tests.review.helpers import (
+    DECIDE_ON,
+    REVIEW_ON,
+    catalogue,
+    decide,
+    footprint,
+    major_case,
+    refused,
+    review,
+    submit,
+)
 from zhifa.cases.models import LegalReview
 from zhifa.legalcal.periods import add_working_days
 from zhifa.orgs.models import Officer
-from zhifa.review import actions as R
+from zhifa.review import actions as review_actions
 from zhifa.review.catalogue import is_major, staffing
 from zhifa.review.models import DiscussionRecord, MajorFlag, Notice
 from zhifa.review.queue import reviewer_queue
@@ -17,7 +28,7 @@ ATTENDEES = [{"name": "张局长", "title": "局长", "view": "同意承办人�
 
 
 def discuss(cw, case, trigger="disagreement", attendees=ATTENDEES, minutes="讨论了抽样检验报告的必要性", on=DECIDE_ON):
-    return R.do_hold_discussion(case, trigger=trigger, attendees=attendees, minutes=minutes, conclusion="维持原拟处理意见",
+    return review_actions.do_hold_discussion(case, trigger=trigger, attendees=attendees, minutes=minutes, conclusion="维持原拟处理意见",
                                 acting_user=cw["head"], expected_version=v(case), on=on)
 
 
@@ -33,8 +44,8 @@ def test_disagreement_then_collective_discussion_opens_the_gate(cw):
     before = footprint(case)
     refused("discussion.objection_recorded", discuss, cw, case)
     assert footprint(case) == before
-    refused("review.objection_by_handler", R.do_record_objection, rv, text="证据已充分", acting_user=cw["u3"])
-    R.do_record_objection(rv, text="现有证据已足以认定", acting_user=cw["u1"], on=REVIEW_ON)
+    refused("review.objection_by_handler", review_actions.do_record_objection, rv, text="证据已充分", acting_user=cw["u3"])
+    review_actions.do_record_objection(rv, text="现有证据已足以认定", acting_user=cw["u1"], on=REVIEW_ON)
     assert Notice.objects.filter(user=cw["head"], text__contains="异议").exists()
     refused("discussion.record_complete", discuss, cw, case, attendees=ATTENDEES[:1])
     refused("discussion.record_complete", discuss, cw, case, attendees=[{**a, "view": ""} for a in ATTENDEES])
@@ -57,19 +68,19 @@ def test_objection_only_against_latest_problem_opinion(cw):
     submit(cw, case)
     review(cw, case, "agree")
     rv = LegalReview.objects.get(case=case)
-    refused("review.objection_latest", R.do_record_objection, rv, text="x", acting_user=cw["u1"])
+    refused("review.objection_latest", review_actions.do_record_objection, rv, text="x", acting_user=cw["u1"])
 
 
 def test_catalogue_versions_and_reasons(cw):
     c1 = catalogue(cw)
     c2 = catalogue(cw, fine_threshold_citizen=Decimal("10000"), all_general=True, note="提高数额")
     assert (c1.version, c2.version) == (1, 2)
-    refused("scope", R.do_save_catalogue, cw["smj"], {}, acting_user=cw["u1"])
-    refused("review.catalogue_valid", R.do_save_catalogue, cw["smj"], {"review_days": 0}, acting_user=cw["admin"])
+    refused("scope", review_actions.do_save_catalogue, cw["smj"], {}, acting_user=cw["u1"])
+    refused("review.catalogue_valid", review_actions.do_save_catalogue, cw["smj"], {"review_days": 0}, acting_user=cw["admin"])
     case = major_case(cw, with_catalogue=False, penalty_kinds=["warning", "fine"], fine_amount="5000")
     major, reasons, version = is_major(case)
     assert major and version == 2 and reasons == ["目录清单：一般程序处罚案件一律法制审核"]
-    R.do_set_flags(case, suspected_crime=True, social_risk=False, acting_user=cw["u1"])
+    review_actions.do_set_flags(case, suspected_crime=True, social_risk=False, acting_user=cw["u1"])
     assert "涉嫌犯罪" in is_major(case)[1]
     flag = MajorFlag.objects.filter(case=case).last()
     assert flag.catalogue_version == 2 and "涉嫌犯罪" in flag.reasons
@@ -90,12 +101,12 @@ def test_flagged_case_notifies_reviewers_and_heads(cw):
 
 def test_queue_due_date_configurable(cw):
     case = major_case(cw)
-    R.do_save_catalogue(cw["smj"], {"fine_threshold_citizen": Decimal("3000"), "review_days": 5},
+    review_actions.do_save_catalogue(cw["smj"], {"fine_threshold_citizen": Decimal("3000"), "review_days": 5},
                         acting_user=cw["admin"])
     submit(cw, case)
     rows = reviewer_queue(cw["rev"])
     assert [r["case"].pk for r in rows] == [case.pk]
-    assert rows[0]["due_on"] == add_working_days(D(2026, 4, 3), 5).date and rows[0]["packet"].version == 1
+    assert rows[0]["due_on"] == add_working_days(dt.date(2026, 4, 3), 5).date and rows[0]["packet"].version == 1
     assert reviewer_queue(cw["head"]) == []
 
 
@@ -105,11 +116,11 @@ def test_adviser_opinion(cw):
     case = major_case(cw)
     ours = LegalAdviser.objects.create(entity=cw["smj"], kind="adviser", name="周律师", licence_no="15201201910000001")
     theirs = LegalAdviser.objects.create(entity=cw["hbj"], kind="adviser", name="吴律师", licence_no="15201201910000002")
-    refused("review.adviser_of_entity", R.do_record_adviser_opinion, case, adviser=theirs, question="q", opinion="o",
+    refused("review.adviser_of_entity", review_actions.do_record_adviser_opinion, case, adviser=theirs, question="q", opinion="o",
             given_on=REVIEW_ON, acting_user=cw["u1"])
-    refused("review.adviser_by_case_staff", R.do_record_adviser_opinion, case, adviser=ours, question="q",
+    refused("review.adviser_by_case_staff", review_actions.do_record_adviser_opinion, case, adviser=ours, question="q",
             opinion="o", given_on=REVIEW_ON, acting_user=cw["u3"])
-    op = R.do_record_adviser_opinion(case, adviser=ours, question="是否涉嫌犯罪", opinion="尚不构成犯罪",
+    op = review_actions.do_record_adviser_opinion(case, adviser=ours, question="是否涉嫌犯罪", opinion="尚不构成犯罪",
                                      given_on=REVIEW_ON, acting_user=cw["u1"])
     assert op.case == case
 

@@ -1,12 +1,26 @@
 """Submission packet, checklist opinion, return → correct → resubmit, the gate (Art. 58)."""
+import datetime as dt
+
 import pytest
 
 from tests.cases.helpers import v
 from tests.review.helpers import (
-    ALL_OK, D, DECIDE_ON, FACTS, REVIEW_ON, SUBMIT_ON, correct, decide, evidence, footprint, major_case, problems,
-    refused, review, submit,
+    ALL_OK,
+    DECIDE_ON,
+    FACTS,
+    REVIEW_ON,
+    SUBMIT_ON,
+    correct,
+    decide,
+    evidence,
+    footprint,
+    major_case,
+    problems,
+    refused,
+    review,
+    submit,
 )
-from zhifa.cases import actions as A
+from zhifa.cases import actions as case_actions
 from zhifa.cases.models import Deadline
 from zhifa.documents.models import GeneratedDocument
 from zhifa.ledger.models import LedgerEntry
@@ -46,7 +60,7 @@ def test_packet_needs_evidence_records_on_the_case(cw):
 
 def test_catalogue_entity_must_submit_a_packet(cw):
     case = major_case(cw)
-    refused("review.packet_complete", A.do_submit_legal_review, case, reviewer=cw["rev"], acting_user=cw["u1"],
+    refused("review.packet_complete", case_actions.do_submit_legal_review, case, reviewer=cw["rev"], acting_user=cw["u1"],
             expected_version=v(case), on=REVIEW_ON)
 
 
@@ -79,17 +93,17 @@ def test_return_correct_resubmit_with_diff_and_stale_version_refused(cw):
     assert Opinion.objects.get(review__case=case).corrections == "补充抽样检验报告"
     refused("review.passed_if_required", decide, cw, case)
     evidence(cw, case, "抽样检验报告")
-    correct(cw, case, FACTS + "经抽样检验，菌落总数超标。", on=D(2026, 4, 8))
-    submit(cw, case, note="已补充抽样检验报告", on=D(2026, 4, 8))
+    correct(cw, case, FACTS + "经抽样检验，菌落总数超标。", on=dt.date(2026, 4, 8))
+    submit(cw, case, note="已补充抽样检验报告", on=dt.date(2026, 4, 8))
     v1, v2 = Packet.objects.filter(case=case).order_by("version")
     assert (v1.version, v2.version) == (1, 2) and v1.facts == FACTS  # every version kept as it was
     diff = {d["field"]: d for d in packet_diff(v1, v2)}
     assert diff["facts"]["changed"] and not diff["legal_basis"]["changed"] and diff["evidence_list"]["changed"]
     assert any(ln["op"] == "+" and "菌落总数" in ln["text"] for ln in diff["facts"]["lines"])
     before = footprint(case)
-    e = refused("review.packet_current", review, cw, case, "agree", version=1, on=D(2026, 4, 9))
+    e = refused("review.packet_current", review, cw, case, "agree", version=1, on=dt.date(2026, 4, 9))
     assert e.field == "packet_version" and footprint(case) == before
-    review(cw, case, "agree", version=2, on=D(2026, 4, 9))
+    review(cw, case, "agree", version=2, on=dt.date(2026, 4, 9))
     assert GeneratedDocument.objects.filter(case=case, doc_type="legal_review_opinion").count() == 2
     decide(cw, case)
     assert case.state == "decided"
@@ -112,12 +126,12 @@ def test_checklist_must_be_complete_and_consistent(cw, checklist, outcome, corre
 
 def test_reviewing_own_case_refused(cw):
     case = major_case(cw)
-    A.do_assign_officers(case, [(cw["rev_officer"], "assist")], acting_user=cw["unit_head"],
+    case_actions.do_assign_officers(case, [(cw["rev_officer"], "assist")], acting_user=cw["unit_head"],
                          expected_version=v(case), on=SUBMIT_ON)
     refused("review.reviewer_not_handler", submit, cw, case)  # never assigned to one of its own officers
     case = major_case(cw)
     submit(cw, case)
-    A.do_assign_officers(case, [(cw["rev_officer"], "assist")], acting_user=cw["unit_head"],
+    case_actions.do_assign_officers(case, [(cw["rev_officer"], "assist")], acting_user=cw["unit_head"],
                          expected_version=v(case), on=SUBMIT_ON)
     before = footprint(case)
     refused("review.reviewer_not_handler", review, cw, case, "agree")
@@ -136,7 +150,7 @@ def test_decider_must_not_be_a_handler(cw):
     submit(cw, case)
     review(cw, case, "agree")
     org_actions.do_update_officer(cw["h3"], {"user": cw["head"]}, acting_user=cw["admin"])
-    A.do_assign_officers(case, [(cw["h3"], "assist")], acting_user=cw["unit_head"], expected_version=v(case),
+    case_actions.do_assign_officers(case, [(cw["h3"], "assist")], acting_user=cw["unit_head"], expected_version=v(case),
                          on=DECIDE_ON)
     refused("decision.not_handler_or_reviewer", decide, cw, case)
 

@@ -5,21 +5,23 @@ just submitted (and nothing changed since), or after a collective discussion tha
 handler's objection to a 存在问题 opinion. Whatever the sequence and whoever acts, a decision is
 only ever issued when the model says open, and no one is both handler and reviewer of the case.
 """
+import datetime as dt
+
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.cases.helpers import v
-from tests.review.helpers import ALL_OK, D, FACTS, catalogue, major_case, problems
-from zhifa.cases import actions as A
+from tests.review.helpers import ALL_OK, FACTS, catalogue, major_case, problems
+from zhifa.cases import actions as case_actions
 from zhifa.cases.models import LegalReview
 from zhifa.cases.rules import handler_ids, user_officer
 from zhifa.common.actions import ActionRefused
-from zhifa.review import actions as R
+from zhifa.review import actions as review_actions
 from zhifa.review.catalogue import packet_defaults
 from zhifa.review.gate import latest_packet
 
-ON = D(2026, 4, 10)
+ON = dt.date(2026, 4, 10)
 ACTIONS = ["submit", "submit_incomplete", "agree", "agree_stale", "problems", "objection", "discuss_disagreement",
            "discuss_art57", "correct", "reviewer_joins_case", "decide"]
 USERS = ["u1", "u3", "rev", "rev2", "head", "unit_head"]
@@ -34,27 +36,27 @@ def act(cw, case, action, who, n):
         data = {**packet_defaults(case), "discretion_reasoning": "一般档位"}
         if action == "submit_incomplete":
             data["legal_basis"] = ""
-        return R.do_submit_packet(case, reviewer=cw["rev"] if n % 2 else cw["rev2"], packet=data, **kw)
+        return review_actions.do_submit_packet(case, reviewer=cw["rev"] if n % 2 else cw["rev2"], packet=data, **kw)
     if action in ("agree", "agree_stale", "problems"):
         version = (packet.version if packet else 1) - (1 if action == "agree_stale" else 0)
         outcome = "problems" if action == "problems" else "agree"
-        return R.do_review(case, outcome=outcome, packet_version=version,
+        return review_actions.do_review(case, outcome=outcome, packet_version=version,
                            checklist=ALL_OK if outcome == "agree" else problems(facts="证据不足"),
                            opinion="意见", corrections="补充证据" if outcome == "problems" else "", **kw)
     if action == "objection":
         last = case.reviews.exclude(outcome="").order_by("id").last()
         if last is None:
             raise ActionRefused("test.no_review", "")
-        return R.do_record_objection(last, text="有异议", acting_user=user, on=ON)
+        return review_actions.do_record_objection(last, text="有异议", acting_user=user, on=ON)
     if action.startswith("discuss_"):
-        return R.do_hold_discussion(case, trigger=action[8:], attendees=ATTENDEES, minutes="记录", conclusion="结论",
+        return review_actions.do_hold_discussion(case, trigger=action[8:], attendees=ATTENDEES, minutes="记录", conclusion="结论",
                                     **kw)
     if action == "correct":
-        return A.do_propose(case, penalty_kinds=["warning", "fine"], fine_amount="5000", facts=FACTS + f"补正{n}。",
+        return case_actions.do_propose(case, penalty_kinds=["warning", "fine"], fine_amount="5000", facts=FACTS + f"补正{n}。",
                             legal_basis=case.legal_basis, **kw)
     if action == "reviewer_joins_case":
-        return A.do_assign_officers(case, [(cw["rev_officer"], "assist")], **kw)
-    return A.do_decide(case, **kw)
+        return case_actions.do_assign_officers(case, [(cw["rev_officer"], "assist")], **kw)
+    return case_actions.do_decide(case, **kw)
 
 
 def check_separation(cw, case):

@@ -1,8 +1,10 @@
 """The review pages: queue, form (checklist), panel, diff, catalogue, staffing."""
+import datetime as dt
+
 from django.test import Client
 
 from tests.cases.helpers import v
-from tests.review.helpers import D, major_case, review, submit
+from tests.review.helpers import major_case, review, submit
 from zhifa.cases.models import LegalReview
 from zhifa.review.models import CHECKLIST, Opinion
 
@@ -48,7 +50,7 @@ def test_diff_catalogue_staffing_pages(cw):
     case = major_case(cw)
     submit(cw, case)
     review(cw, case, "problems")
-    submit(cw, case, on=D(2026, 4, 8), discretion_reasoning="改为从轻档位")
+    submit(cw, case, on=dt.date(2026, 4, 8), discretion_reasoning="改为从轻档位")
     page = client(cw["u1"]).get(f"/review/case/{case.pk}/diff/2/").content.decode()
     assert "改为从轻档位" in page
     admin = client(cw["admin"])

@@ -4,15 +4,13 @@ from decimal import Decimal
 
 from tests import factories
 from tests.cases.helpers import to_investigating
+from zhifa.cases.deadlines import PARTY_WINDOWS
 from zhifa.cases.machine import TERMINAL_STATES
 from zhifa.common.roles import Role
-from zhifa.supervision import figures as F
-from zhifa.cases.deadlines import PARTY_WINDOWS
-
-D = dt.date
+from zhifa.supervision import figures
 
 
-def overdue_case(w, filed=D(2026, 3, 3)):
+def overdue_case(w, filed=dt.date(2026, 3, 3)):
     """A case of 七星关区市场监督管理局 filed on `filed`: its decision deadline (90 days) is 2026-06-01."""
     return to_investigating(w, factories.case(w), filed=filed)
 
@@ -25,7 +23,7 @@ def other_county_case(w):
     assist = factories.certified_officer(w["df"], None, "大方乙")
     sfj = factories.entity(w["regions"]["county2"], "大方县司法局", justice=True, short_code="大司")
     item = factories.published_power_item(w["df"], confirmer=factories.user(Role.SUPERVISOR, sfj, None, "supdf"))
-    on = D(2026, 3, 2)
+    on = dt.date(2026, 3, 2)
     return do_register_case({"entity": w["df"], "title": "无证经营案", "source": "complaint",
                              "violation_on": on - dt.timedelta(days=30), "discovered_on": on},
                             acting_user=lead.user, parties=[factories.person_party()],
@@ -34,7 +32,7 @@ def other_county_case(w):
 
 def one_by_one(cases, today):
     """The figures computed case by case in Python, the slow obvious way."""
-    out = {k: 0 for k in F.metrics(today)}
+    out = dict.fromkeys(figures.metrics(today), 0)
     fines = Decimal(0)
     for c in cases:
         deadlines = list(c.deadlines.all())

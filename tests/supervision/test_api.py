@@ -1,8 +1,10 @@
 """/api/v1/supervision: figures, the cases behind a figure, alerts and their handling, orders and replies."""
+import datetime as dt
+
 import pytest
 
 from tests.api.conftest import ApiClient
-from tests.supervision.helpers import D, other_county_case, overdue_case
+from tests.supervision.helpers import other_county_case, overdue_case
 from zhifa.supervision.alerts import recompute_alerts
 from zhifa.supervision.models import Alert, SupervisionOrder
 
@@ -13,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def data(cw, settings):
     settings.ZHIFA_TRAINING_MIN_HOURS = 0
     case, df_case = overdue_case(cw), other_county_case(cw)
-    recompute_alerts(D(2026, 6, 2))
+    recompute_alerts(dt.date(2026, 6, 2))
     return {"case": case, "df_case": df_case,
             "alert": Alert.objects.get(kind=Alert.Kind.DEADLINE_LAPSED, case=case),
             "df_alert": Alert.objects.filter(entity=cw["df"]).first()}

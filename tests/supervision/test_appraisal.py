@@ -1,21 +1,22 @@
 """评议考核: indicators from the platform's records and entered results, weights, the breakdown,
 finalisation (a snapshot later data cannot change), scope, pages and API."""
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from tests.api.conftest import ApiClient
-from tests.supervision.casefile_helpers import D, file_world, new_round, refused
+from tests.supervision.casefile_helpers import file_world, new_round, refused
 from tests.supervision.helpers import overdue_case
 from zhifa.common.actions import OutOfScope
 from zhifa.common.models import ChangeLog
-from zhifa.supervision import actions_casefile as A
+from zhifa.supervision import actions_casefile as casefile_actions
 from zhifa.supervision import appraisal as AP
 from zhifa.supervision.models_casefile import AppraisalSnapshot
 
 pytestmark = pytest.mark.django_db
-TODAY = D(2026, 7, 1)
+TODAY = dt.date(2026, 7, 1)
 
 
 @pytest.fixture
@@ -25,19 +26,19 @@ def data(cw):
     files = file_world(cw, smj=2, hbj=1, df=1)
     sup = cw["sup_county"]
     r = new_round(sup)
-    reviews = [A.do_add_case(r, c, acting_user=sup) for c in files["smj"] + files["hbj"]]
+    reviews = [casefile_actions.do_add_case(r, c, acting_user=sup) for c in files["smj"] + files["hbj"]]
     for rv in reviews:
-        A.do_assign_reviewer(rv, sup, acting_user=sup)
+        casefile_actions.do_assign_reviewer(rv, sup, acting_user=sup)
     a, b, c = reviews
-    A.do_score_review(a, acting_user=sup, submit=True, lines={})  # 100
-    A.do_score_review(b, acting_user=sup, submit=True, lines={"B3": {"options": [0], "reason": "未告知"},
+    casefile_actions.do_score_review(a, acting_user=sup, submit=True, lines={})  # 100
+    casefile_actions.do_score_review(b, acting_user=sup, submit=True, lines={"B3": {"options": [0], "reason": "未告知"},
                                                              "E1": {"options": [0], "reason": "未处理"}})  # 85
-    A.do_score_review(c, acting_user=sup, submit=True, lines={"E1": {"options": [0], "reason": "未处理"},
+    casefile_actions.do_score_review(c, acting_user=sup, submit=True, lines={"E1": {"options": [0], "reason": "未处理"},
                                                              "G1": {"extra": "1", "reason": "未编页码"}})  # 89
-    A.do_finish_round(r, acting_user=sup)
+    casefile_actions.do_finish_round(r, acting_user=sup)
     overdue_case(cw)  # 七星关区市场监督管理局: decision due 2026-06-01, still running on TODAY
     do_submit_complaint(entity=cw["hbj"], kind="complaint", content="某企业夜间排放污水，气味刺鼻，请查处。",
-                        client="10.0.0.9", on=D(2026, 3, 2))  # never answered: overdue by TODAY
+                        client="10.0.0.9", on=dt.date(2026, 3, 2))  # never answered: overdue by TODAY
     AP.do_enter_results(acting_user=sup, entity=cw["smj"], year=2026,
                         data={"reconsideration_total": 4, "reconsideration_corrected": 1, "litigation_total": 2,
                               "litigation_lost": 0, "note": "复议机关：七星关区人民政府"})
@@ -103,10 +104,10 @@ def test_finalise_freezes_the_year(cw, data):
     county, sup = cw["regions"]["county"], cw["sup_county"]
     refused("appraisal.year_open", AP.do_finalise, acting_user=sup, region=county, year=2026, on=TODAY)
     with pytest.raises(OutOfScope):
-        AP.do_finalise(acting_user=cw["head"], region=county, year=2026, on=D(2027, 1, 10))
-    snap = AP.do_finalise(acting_user=sup, region=county, year=2026, on=D(2027, 1, 10))
+        AP.do_finalise(acting_user=cw["head"], region=county, year=2026, on=dt.date(2027, 1, 10))
+    snap = AP.do_finalise(acting_user=sup, region=county, year=2026, on=dt.date(2027, 1, 10))
     before = _row(snap.rows, cw["smj"])["total"]
-    refused("appraisal.finalised", AP.do_finalise, acting_user=sup, region=county, year=2026, on=D(2027, 1, 11))
+    refused("appraisal.finalised", AP.do_finalise, acting_user=sup, region=county, year=2026, on=dt.date(2027, 1, 11))
     refused("appraisal.finalised", AP.do_enter_results, acting_user=sup, entity=cw["smj"], year=2026,
             data={"reconsideration_total": 9, "reconsideration_corrected": 9})
     refused("appraisal.finalised", AP.do_save_scheme, acting_user=sup, region=county, year=2026,
@@ -140,9 +141,9 @@ def test_api(cw, data):
     assert r.status_code == 200 and not r.json()["finalised"]
     assert {row["entity"] for row in r.json()["rows"]} == {"七星关区市场监督管理局", "七星关区生态环境局"}
     assert sup.get("/appraisal", {"region": cw["regions"]["county2"].pk}).status_code == 404
-    r = sup._send("put", "/appraisal/scheme", {"year": 2026, "weights": {"casefile": 50}})
+    r = sup.send("put", "/appraisal/scheme", {"year": 2026, "weights": {"casefile": 50}})
     assert r.status_code == 409 and r.json()["rule"] == "appraisal.weights"
-    r = sup._send("put", "/appraisal/scheme", {"year": 2026, "weights": {"casefile": 50, "timeliness": 50}})
+    r = sup.send("put", "/appraisal/scheme", {"year": 2026, "weights": {"casefile": 50, "timeliness": 50}})
     assert r.status_code == 200
     r = sup.post("/appraisal/results", {"entity": cw["hbj"].pk, "year": 2026, "litigation_total": 1,
                                         "litigation_lost": 3})

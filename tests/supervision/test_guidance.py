@@ -5,7 +5,7 @@ import pytest
 from tests import factories
 from tests.supervision.transfer_helpers import closed_case, events
 from zhifa.common.actions import ActionRefused, OutOfScope
-from zhifa.guidance import actions as G
+from zhifa.guidance import actions as guidance_actions
 from zhifa.guidance.models import GuidingCase
 
 PARTY = dict(name="张建国", phone="13985712345", address="七星关区洪山路18号3单元401室")
@@ -25,54 +25,54 @@ def closed(cw):
 
 
 def published(cw, case):
-    g = G.do_select_guidance(case, acting_user=cw["sup_county"])
-    g = G.do_edit_guidance(g, acting_user=cw["sup_county"], title="销售过期食品的认定", body=g.body,
+    g = guidance_actions.do_select_guidance(case, acting_user=cw["sup_county"])
+    g = guidance_actions.do_edit_guidance(g, acting_user=cw["sup_county"], title="销售过期食品的认定", body=g.body,
                            key_points="超过保质期的食品一律不得销售", significance="统一过期食品案件的裁量尺度")
-    return G.do_publish_guidance(g, acting_user=cw["sup_county"])
+    return guidance_actions.do_publish_guidance(g, acting_user=cw["sup_county"])
 
 
 def test_select_proposes_redaction(cw, closed):
-    g = G.do_select_guidance(closed, acting_user=cw["sup_county"])
+    g = guidance_actions.do_select_guidance(closed, acting_user=cw["sup_county"])
     assert g.state == GuidingCase.State.DRAFT and PARTY["name"] in g.source_text
     for secret in PARTY.values():
         assert secret not in g.body
     assert closed.parties.get().id_number not in g.body
     assert {s["kind"] for s in g.spans} >= {"name", "phone"}
-    assert G.private_leaks(closed, g.body) == []
+    assert guidance_actions.private_leaks(closed, g.body) == []
 
 
 def test_selection_rules_and_scope(cw, closed):
     open_case = factories.case(cw)
-    refused("guidance.case_closed", G.do_select_guidance, open_case, acting_user=cw["sup_county"])
+    refused("guidance.case_closed", guidance_actions.do_select_guidance, open_case, acting_user=cw["sup_county"])
     with pytest.raises(OutOfScope):
-        G.do_select_guidance(closed, acting_user=cw["head"])
-    G.do_select_guidance(closed, acting_user=cw["sup_city"])
-    refused("guidance.not_duplicate", G.do_select_guidance, closed, acting_user=cw["sup_county"])
+        guidance_actions.do_select_guidance(closed, acting_user=cw["head"])
+    guidance_actions.do_select_guidance(closed, acting_user=cw["sup_city"])
+    refused("guidance.not_duplicate", guidance_actions.do_select_guidance, closed, acting_user=cw["sup_county"])
     assert not GuidingCase.objects.restrict(cw["head"]).exists()  # drafts are the supervisors'
 
 
 def test_edit_and_publish_rules(cw, closed):
-    g = G.do_select_guidance(closed, acting_user=cw["sup_county"])
+    g = guidance_actions.do_select_guidance(closed, acting_user=cw["sup_county"])
     sup = cw["sup_county"]
-    refused("guidance.title", G.do_edit_guidance, g, acting_user=sup, title=" ", body=g.body)
-    e = refused("guidance.no_private_data", G.do_edit_guidance, g, acting_user=sup, title="t",
+    refused("guidance.title", guidance_actions.do_edit_guidance, g, acting_user=sup, title=" ", body=g.body)
+    e = refused("guidance.no_private_data", guidance_actions.do_edit_guidance, g, acting_user=sup, title="t",
                 body=g.body + f"\n联系电话{PARTY['phone']}")
     assert e.field == "body"
-    refused("guidance.no_private_data", G.do_edit_guidance, g, acting_user=sup, title="t",
+    refused("guidance.no_private_data", guidance_actions.do_edit_guidance, g, acting_user=sup, title="t",
             body=g.body + "\n另查明证人手机13700001111")
-    refused("guidance.no_private_data", G.do_edit_guidance, g, acting_user=sup, title="t",
+    refused("guidance.no_private_data", guidance_actions.do_edit_guidance, g, acting_user=sup, title="t",
             body=g.body + f"\n{PARTY['name']}")
-    refused("guidance.key_points", G.do_publish_guidance, g, acting_user=sup)
-    g = G.do_edit_guidance(g, acting_user=sup, title="销售过期食品案", body=g.body, key_points="要点")
-    refused("guidance.significance", G.do_publish_guidance, g, acting_user=sup)
-    g = G.do_edit_guidance(g, acting_user=sup, title="销售过期食品案", body=g.body, key_points="要点", significance="意义")
-    g = G.do_publish_guidance(g, acting_user=sup)
+    refused("guidance.key_points", guidance_actions.do_publish_guidance, g, acting_user=sup)
+    g = guidance_actions.do_edit_guidance(g, acting_user=sup, title="销售过期食品案", body=g.body, key_points="要点")
+    refused("guidance.significance", guidance_actions.do_publish_guidance, g, acting_user=sup)
+    g = guidance_actions.do_edit_guidance(g, acting_user=sup, title="销售过期食品案", body=g.body, key_points="要点", significance="意义")
+    g = guidance_actions.do_publish_guidance(g, acting_user=sup)
     assert g.number == 1 and g.published_on
-    refused("guidance.draft_only", G.do_edit_guidance, g, acting_user=sup, title="t", body=g.body)
-    refused("guidance.draft_only", G.do_publish_guidance, g, acting_user=sup)
-    refused("guidance.withdraw_reason", G.do_withdraw_guidance, g, acting_user=sup, reason="")
-    g = G.do_withdraw_guidance(g, acting_user=sup, reason="所依据的规定已修改")
-    refused("guidance.published_only", G.do_withdraw_guidance, g, acting_user=sup, reason="再次")
+    refused("guidance.draft_only", guidance_actions.do_edit_guidance, g, acting_user=sup, title="t", body=g.body)
+    refused("guidance.draft_only", guidance_actions.do_publish_guidance, g, acting_user=sup)
+    refused("guidance.withdraw_reason", guidance_actions.do_withdraw_guidance, g, acting_user=sup, reason="")
+    g = guidance_actions.do_withdraw_guidance(g, acting_user=sup, reason="所依据的规定已修改")
+    refused("guidance.published_only", guidance_actions.do_withdraw_guidance, g, acting_user=sup, reason="再次")
     assert events(closed, "guidance.") == ["guidance.selected", "guidance.edited", "guidance.edited",
                                            "guidance.published", "guidance.withdrawn"]
 
@@ -80,8 +80,8 @@ def test_edit_and_publish_rules(cw, closed):
 def test_similar_cases_on_case_page_and_portal(cw, closed, client):
     g = published(cw, closed)
     same_field = factories.case(cw)  # same entity field and power item
-    assert G.similar_to(same_field) == [g]
-    assert G.similar_to(closed) == []  # not itself
+    assert guidance_actions.similar_to(same_field) == [g]
+    assert guidance_actions.similar_to(closed) == []  # not itself
     client.force_login(cw["u1"])
     panel = client.get(f"/transfers/case/{same_field.pk}/panel/").content.decode()
     assert "销售过期食品的认定" in panel and "超过保质期的食品一律不得销售" in panel
@@ -92,7 +92,7 @@ def test_similar_cases_on_case_page_and_portal(cw, closed, client):
         assert secret not in detail and secret not in page
     # A draft is not public.
     other = closed_case(cw)
-    draft = G.do_select_guidance(other, acting_user=cw["sup_county"])
+    draft = guidance_actions.do_select_guidance(other, acting_user=cw["sup_county"])
     assert client.get(f"/gs/guidance/{draft.pk}/").status_code == 404
     api = client.get("/api/v1/public/guidance").json()
     assert [x["id"] for x in api] == [g.pk]

@@ -1,18 +1,19 @@
 """Supervision documents: generated on issue from the active template (numbered, hashed, logged, in the
 ledger), the four kinds, administrators' template versions, PDF, downloads in the browser and the API."""
+import datetime as dt
 import hashlib
 import io
 
 import pytest
 from django.test import Client
 
-from tests.supervision.helpers import D, overdue_case
+from tests.supervision.helpers import overdue_case
 from zhifa.common.actions import ActionRefused
 from zhifa.common.models import ChangeLog
 from zhifa.documents.models import storage
 from zhifa.documents.render import docx_text, soffice_path
 from zhifa.ledger.models import LedgerEntry
-from zhifa.supervision import actions as A
+from zhifa.supervision import actions as supervision_actions
 from zhifa.supervision import order_docs as OD
 from zhifa.supervision.models import OrderDocument, OrderTemplate, SupervisionOrder
 
@@ -20,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 def issue(cw, kind="duban", case=None, text="请依法作出处理决定。\n说明超期原因。", user="sup_county"):
-    return A.do_issue_order(acting_user=cw[user], entity=cw["smj"], case=case, kind=kind, text=text, days=5,
-                            on=D(2026, 6, 2))
+    return supervision_actions.do_issue_order(acting_user=cw[user], entity=cw["smj"], case=case, kind=kind, text=text, days=5,
+                            on=dt.date(2026, 6, 2))
 
 
 def read(path):

@@ -1,20 +1,21 @@
 """社会监督员 (issue 7 item 10): registry, appointment and end by the justice bureau's supervisor,
 the personal login-free feedback link, leads and their conversion (complaint, alert, 督办, close)."""
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 
 from tests import factories
 from tests.api.conftest import ApiClient
-from tests.supervision.helpers import D
 from zhifa.common.actions import ActionRefused, OutOfScope
 from zhifa.common.models import ChangeLog
 from zhifa.disclosure.models import Complaint
-from zhifa.supervision import social as S
+from zhifa.supervision import social
 from zhifa.supervision.alerts import recompute_alerts
 from zhifa.supervision.models import Alert, SupervisionOrder
 from zhifa.supervision.models_social import SocialSupervisor, SupervisionLead
 
-TODAY = D(2026, 4, 20)
+TODAY = dt.date(2026, 4, 20)
 PHONE = "13600001111"
 TEXT = "七星关区市场监管局执法人员在检查中未出示执法证件，态度粗暴。"
 
@@ -28,8 +29,8 @@ def _clear_cache():
 
 def appoint(cw, user=None, **kw):
     data = {"name": "李律师", "kind": "lawyer", "workplace": "贵州某律师事务所", "contact": PHONE,
-            "appointed_on": D(2026, 1, 1), "term_ends_on": D(2028, 12, 31), **kw}
-    return S.do_appoint_supervisor(acting_user=user or cw["sup_county"], **data)
+            "appointed_on": dt.date(2026, 1, 1), "term_ends_on": dt.date(2028, 12, 31), **kw}
+    return social.do_appoint_supervisor(acting_user=user or cw["sup_county"], **data)
 
 
 def refused(rule, fn, *a, **kw):
@@ -41,7 +42,7 @@ def refused(rule, fn, *a, **kw):
 
 def lead(cw, s=None, **kw):
     s = s or appoint(cw)
-    return S.do_submit_lead(S.token_for(s), content=TEXT, entity=kw.pop("entity", cw["smj"]), on=TODAY, **kw)
+    return social.do_submit_lead(social.token_for(s), content=TEXT, entity=kw.pop("entity", cw["smj"]), on=TODAY, **kw)
 
 
 # ---- registry -----------------------------------------------------------------------------------
@@ -52,27 +53,27 @@ def test_appointment_rules(cw):
     refused("social.appoint_bureau", appoint, cw, user=cw["head"])
     refused("social.name", appoint, cw, name=" ")
     refused("social.kind", appoint, cw, kind="celebrity")
-    refused("social.term", appoint, cw, term_ends_on=D(2025, 12, 31))
-    refused("social.term", appoint, cw, term_ends_on=D(2032, 1, 1))
+    refused("social.term", appoint, cw, term_ends_on=dt.date(2025, 12, 31))
+    refused("social.term", appoint, cw, term_ends_on=dt.date(2032, 1, 1))
     refused("social.scope_in_region", appoint, cw, region=cw["regions"]["city"])
     refused("social.scope_in_region", appoint, cw, entities=[cw["df"]])
     city = appoint(cw, user=cw["sup_city"], entities=[cw["df"], cw["smj"]], kind="journalist", name="王记者")
-    assert city.region == cw["regions"]["city"] and set(S.watched_entities(city)) == {cw["df"], cw["smj"]}
+    assert city.region == cw["regions"]["city"] and set(social.watched_entities(city)) == {cw["df"], cw["smj"]}
 
 
 def test_end_and_renew_rules(cw):
     s = appoint(cw)
-    old = S.token_for(s)
-    s = S.do_renew_link(s, acting_user=cw["sup_county"])
-    assert S.supervisor_for_token(old) is None and S.supervisor_for_token(S.token_for(s)) == s
-    refused("lead.token_invalid", S.do_submit_lead, old, content=TEXT, on=TODAY)
+    old = social.token_for(s)
+    s = social.do_renew_link(s, acting_user=cw["sup_county"])
+    assert social.supervisor_for_token(old) is None and social.supervisor_for_token(social.token_for(s)) == s
+    refused("lead.token_invalid", social.do_submit_lead, old, content=TEXT, on=TODAY)
     with pytest.raises(OutOfScope):  # the city sees the county's registry but does not manage it
-        S.do_end_supervisor(s, acting_user=cw["sup_city"], reason="任期调整")
-    refused("social.end_reason", S.do_end_supervisor, s, acting_user=cw["sup_county"], reason="")
-    S.do_end_supervisor(s, acting_user=cw["sup_county"], reason="本人申请辞去", on=TODAY)
-    refused("social.ended", S.do_end_supervisor, s, acting_user=cw["sup_county"], reason="再次解聘")
-    refused("social.ended", S.do_renew_link, s, acting_user=cw["sup_county"])
-    refused("lead.supervisor_serving", S.do_submit_lead, S.token_for(s), content=TEXT, on=TODAY)
+        social.do_end_supervisor(s, acting_user=cw["sup_city"], reason="任期调整")
+    refused("social.end_reason", social.do_end_supervisor, s, acting_user=cw["sup_county"], reason="")
+    social.do_end_supervisor(s, acting_user=cw["sup_county"], reason="本人申请辞去", on=TODAY)
+    refused("social.ended", social.do_end_supervisor, s, acting_user=cw["sup_county"], reason="再次解聘")
+    refused("social.ended", social.do_renew_link, s, acting_user=cw["sup_county"])
+    refused("lead.supervisor_serving", social.do_submit_lead, social.token_for(s), content=TEXT, on=TODAY)
 
 
 def test_registry_scope(cw):
@@ -87,33 +88,33 @@ def test_registry_scope(cw):
 # ---- leads --------------------------------------------------------------------------------------
 def test_lead_rules(cw, settings):
     s = appoint(cw, entities=[cw["smj"]])
-    token = S.token_for(s)
-    refused("lead.token_invalid", S.do_submit_lead, token[:-1] + ("0" if token[-1] != "0" else "1"), content=TEXT)
-    refused("lead.token_invalid", S.do_submit_lead, "garbage", content=TEXT)
-    refused("lead.content", S.do_submit_lead, token, content="太短", on=TODAY)
-    refused("lead.entity_in_scope", S.do_submit_lead, token, content=TEXT, entity=cw["hbj"], on=TODAY)
-    refused("lead.supervisor_serving", S.do_submit_lead, token, content=TEXT, on=D(2029, 1, 1))  # term over
-    refused("lead.supervisor_serving", S.do_submit_lead, token, content=TEXT, on=D(2025, 12, 1))  # not yet
+    token = social.token_for(s)
+    refused("lead.token_invalid", social.do_submit_lead, token[:-1] + ("0" if token[-1] != "0" else "1"), content=TEXT)
+    refused("lead.token_invalid", social.do_submit_lead, "garbage", content=TEXT)
+    refused("lead.content", social.do_submit_lead, token, content="太短", on=TODAY)
+    refused("lead.entity_in_scope", social.do_submit_lead, token, content=TEXT, entity=cw["hbj"], on=TODAY)
+    refused("lead.supervisor_serving", social.do_submit_lead, token, content=TEXT, on=dt.date(2029, 1, 1))  # term over
+    refused("lead.supervisor_serving", social.do_submit_lead, token, content=TEXT, on=dt.date(2025, 12, 1))  # not yet
     settings.ZHIFA_SOCIAL_LEAD_RATE = 1
-    x = S.do_submit_lead(token, content=TEXT, entity=cw["smj"], on=TODAY)
+    x = social.do_submit_lead(token, content=TEXT, entity=cw["smj"], on=TODAY)
     assert x.bureau == cw["sfj_county"] and x.state == "new"
-    refused("lead.rate_limited", S.do_submit_lead, token, content=TEXT, on=TODAY)
+    refused("lead.rate_limited", social.do_submit_lead, token, content=TEXT, on=TODAY)
 
 
 def test_lead_to_complaint_hides_who_reported(cw):
     x = lead(cw)
-    x = S.do_convert_lead(x, acting_user=cw["sup_county"], to="complaint", note="转市场监管局核查", on=TODAY)
+    x = social.do_convert_lead(x, acting_user=cw["sup_county"], to="complaint", note="转市场监管局核查", on=TODAY)
     c = x.complaint
     assert x.state == "complaint" and c.source == "social" and c.entity == cw["smj"] and c.state == "received"
     assert c.contact == "" and c.complainant == "" and "李律师" not in c.content
     assert Complaint.objects.restrict(cw["head"]).filter(pk=c.pk).exists()
-    assert c.tracking_code in S.outcome(x)
-    refused("lead.handled_once", S.do_convert_lead, x, acting_user=cw["sup_county"], to="close", note="重复处理")
+    assert c.tracking_code in social.outcome(x)
+    refused("lead.handled_once", social.do_convert_lead, x, acting_user=cw["sup_county"], to="close", note="重复处理")
 
 
 def test_lead_to_alert_stays_until_closed(cw, settings):
     settings.ZHIFA_TRAINING_MIN_HOURS = 0
-    x = S.do_convert_lead(lead(cw), acting_user=cw["sup_county"], to="alert", on=TODAY)
+    x = social.do_convert_lead(lead(cw), acting_user=cw["sup_county"], to="alert", on=TODAY)
     a = x.alert
     assert a.kind == Alert.Kind.SOCIAL_LEAD and a.entity == cw["smj"] and "李律师" not in a.text
     recompute_alerts(TODAY)
@@ -122,34 +123,34 @@ def test_lead_to_alert_stays_until_closed(cw, settings):
     from zhifa.supervision.actions import do_alert_action
 
     do_alert_action(a, "close", acting_user=cw["sup_county"], note="已约谈执法人员")
-    recompute_alerts(D(2026, 4, 21))
+    recompute_alerts(dt.date(2026, 4, 21))
     assert Alert.objects.filter(key=f"lead:{x.pk}").count() == 1  # closed stays closed
 
 
 def test_lead_to_order_uses_the_order_action(cw):
     x = lead(cw)
-    refused("supervision.order_days", S.do_convert_lead, x, acting_user=cw["sup_county"], to="order", days=90)
-    x = S.do_convert_lead(x, acting_user=cw["sup_county"], to="order", note="请核查执法人员未亮证问题并书面答复",
+    refused("supervision.order_days", social.do_convert_lead, x, acting_user=cw["sup_county"], to="order", days=90)
+    x = social.do_convert_lead(x, acting_user=cw["sup_county"], to="order", note="请核查执法人员未亮证问题并书面答复",
                           days=5, on=TODAY)
     o = x.order
     assert isinstance(o, SupervisionOrder) and o.entity == cw["smj"] and o.kind == "duban" and o.days == 5
-    assert "书面答复" in o.text and "发出督办通知" in S.outcome(x)
+    assert "书面答复" in o.text and "发出督办通知" in social.outcome(x)
 
 
 def test_conversion_rules(cw):
     s = appoint(cw)
-    x = S.do_submit_lead(S.token_for(s), content=TEXT, on=TODAY)  # no entity named
-    refused("lead.target", S.do_convert_lead, x, acting_user=cw["sup_county"], to="ignore")
-    refused("lead.entity_required", S.do_convert_lead, x, acting_user=cw["sup_county"], to="alert")
-    refused("lead.entity_in_scope", S.do_convert_lead, x, acting_user=cw["sup_county"], to="alert", entity=cw["df"])
-    refused("lead.close_note", S.do_convert_lead, x, acting_user=cw["sup_county"], to="close", note="")
+    x = social.do_submit_lead(social.token_for(s), content=TEXT, on=TODAY)  # no entity named
+    refused("lead.target", social.do_convert_lead, x, acting_user=cw["sup_county"], to="ignore")
+    refused("lead.entity_required", social.do_convert_lead, x, acting_user=cw["sup_county"], to="alert")
+    refused("lead.entity_in_scope", social.do_convert_lead, x, acting_user=cw["sup_county"], to="alert", entity=cw["df"])
+    refused("lead.close_note", social.do_convert_lead, x, acting_user=cw["sup_county"], to="close", note="")
     with pytest.raises(OutOfScope):
-        S.do_convert_lead(x, acting_user=cw["head"], to="close", note="机关负责人不能处理线索")
+        social.do_convert_lead(x, acting_user=cw["head"], to="close", note="机关负责人不能处理线索")
     df_sup = factories.user("supervisor", factories.entity(cw["regions"]["county2"], justice=True), None, "dfsup")
     with pytest.raises(OutOfScope):
-        S.do_convert_lead(x, acting_user=df_sup, to="close", note="外县")
-    x = S.do_convert_lead(x, acting_user=cw["sup_city"], to="close", note="经核实不属于执法监督范围", on=TODAY)
-    assert x.state == "closed" and x.handled_by == cw["sup_city"] and "不属于执法监督范围" in S.outcome(x)
+        social.do_convert_lead(x, acting_user=df_sup, to="close", note="外县")
+    x = social.do_convert_lead(x, acting_user=cw["sup_city"], to="close", note="经核实不属于执法监督范围", on=TODAY)
+    assert x.state == "closed" and x.handled_by == cw["sup_city"] and "不属于执法监督范围" in social.outcome(x)
 
 
 # ---- pages --------------------------------------------------------------------------------------
@@ -164,7 +165,7 @@ def test_registry_pages(cw, client):
                                                    "term_ends_on": "2026-01-01"})
     assert "任期届满日期应晚于聘任日期" in bad.content.decode()
     page = client.get(f"/supervision/social/{s.pk}/").content.decode()
-    assert PHONE in page and S.token_for(s) in page
+    assert PHONE in page and social.token_for(s) in page
     assert "张代表" in client.get("/supervision/social/").content.decode()
     client.post(f"/supervision/social/{s.pk}/", {"op": "renew"})
     s.refresh_from_db()
@@ -181,7 +182,7 @@ def test_registry_pages(cw, client):
 
 def test_public_feedback_page_and_lead_queue(cw, client):
     s = appoint(cw)
-    url = f"/gs/jiandu/{S.token_for(s)}/"
+    url = f"/gs/jiandu/{social.token_for(s)}/"
     page = client.get(url).content.decode()
     assert "李律师" in page and PHONE not in page and cw["smj"].name in page
     r = client.post(url, {"content": "短", "entity": cw["smj"].pk})

@@ -8,17 +8,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from tests import factories
-from zhifa.cases.deadlines import PARTY_WINDOWS
 from tests.cases.helpers import decide, to_notified
-from tests.supervision.helpers import D, other_county_case, overdue_case
+from tests.supervision.helpers import other_county_case, overdue_case
+from zhifa.cases.deadlines import PARTY_WINDOWS
 from zhifa.cases.machine import TERMINAL_STATES
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
 from zhifa.disclosure.models import AnnualReport
-from zhifa.supervision import alerts
+from zhifa.supervision import alerts, reports, stats
 from zhifa.supervision import figures as FIG
-from zhifa.supervision import reports as R
-from zhifa.supervision import stats as S
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +41,8 @@ def outcome_of(c):
 
 def expected(cases, today):
     """Every metric of stats.ORDER computed case by case, the slow obvious way."""
-    out = {k: 0 for k in S.ORDER}
-    for k in S.MONEY:
+    out = dict.fromkeys(stats.ORDER, 0)
+    for k in stats.MONEY:
         out[k] = Decimal("0")
     for c in cases:
         pub = getattr(c, "publication", None) if hasattr(c, "publication") else None
@@ -93,8 +91,8 @@ def case_date(c):
 @pytest.fixture
 def cases(cw):
     fined = to_notified(cw, factories.case(cw), fine_amount="3000", penalty_kinds=["warning", "fine"])
-    decide(cw, fined, D(2026, 4, 15))
-    return {"fined": fined, "overdue": overdue_case(cw), "registered": factories.case(cw, on=D(2026, 7, 1)),
+    decide(cw, fined, dt.date(2026, 4, 15))
+    return {"fined": fined, "overdue": overdue_case(cw), "registered": factories.case(cw, on=dt.date(2026, 7, 1)),
             "df": other_county_case(cw)}
 
 
@@ -104,40 +102,40 @@ def test_region_report_and_query_match_cases_one_by_one(cw, cases):
     region = cw["regions"]["city"]
     mine = [c for c in Case.objects.all() if c.entity.region.path.startswith(region.path)
             and case_date(c).year == 2026]
-    rep = R.region_report(sup, S.Spec(region=region, year=2026), today)
+    rep = reports.region_report(sup, stats.Spec(region=region, year=2026), today)
     want = expected(mine, today)
-    assert {k: S.jsonable(v) for k, v in want.items()} == rep["summary"]
+    assert {k: stats.jsonable(v) for k, v in want.items()} == rep["summary"]
     assert rep["summary"]["all"] == 4 and rep["summary"]["pk_fine"] == 1 and rep["summary"]["pk_warning"] == 1
     assert Decimal(rep["summary"]["fines"]) == Decimal("3000")
     # By month: the cases of each month; by entity: each entity's cases.
     months = {r["key"]: r["all"] for r in rep["tables"]["by_month"]}
     for m in range(1, 13):
         assert months[f"2026-{m}"] == sum(1 for c in mine if case_date(c).month == m)
-    spec = S.parse_spec(sup, {"dims": "entity,kind", "year": "2026", "metrics": ",".join(S.ORDER)})
-    res = S.query(sup, spec, today)
+    spec = stats.parse_spec(sup, {"dims": "entity,kind", "year": "2026", "metrics": ",".join(stats.ORDER)})
+    res = stats.query(sup, spec, today)
     for row in res.rows:
         of = [c for c in mine if c.entity_id == row["keys"][0] and c.kind == row["keys"][1]]
-        assert {k: row[k] for k in S.ORDER} == expected(of, today)
-    assert {k: res.total[k] for k in S.ORDER} == want
+        assert {k: row[k] for k in stats.ORDER} == expected(of, today)
+    assert {k: res.total[k] for k in stats.ORDER} == want
 
 
 def test_query_by_region_folds_into_child_regions(cw, cases):
-    res = S.query(cw["sup_city"], S.parse_spec(cw["sup_city"], {"dims": "region", "year": "2026"}))
+    res = stats.query(cw["sup_city"], stats.parse_spec(cw["sup_city"], {"dims": "region", "year": "2026"}))
     assert {r["labels"][0]: r["all"] for r in res.rows} == {"七星关区": 3, "大方县": 1}
-    q2 = S.query(cw["sup_city"], S.parse_spec(cw["sup_city"], {"dims": "month", "quarter": "1", "year": "2026"}))
+    q2 = stats.query(cw["sup_city"], stats.parse_spec(cw["sup_city"], {"dims": "month", "quarter": "1", "year": "2026"}))
     assert [(r["labels"][0], r["all"]) for r in q2.rows] == [("2026年3月", 3)]
-    q3 = S.query(cw["sup_city"], S.parse_spec(cw["sup_city"], {"dims": "outcome", "year": "2026"}))
+    q3 = stats.query(cw["sup_city"], stats.parse_spec(cw["sup_city"], {"dims": "outcome", "year": "2026"}))
     assert {r["keys"][0]: r["all"] for r in q3.rows} == {"penalty": 1, "in_progress": 3}
 
 
 def test_county_supervisor_cannot_query_another_county(cw, cases):
     sup = cw["sup_county"]
     with pytest.raises(Http404):
-        S.parse_spec(sup, {"region": str(cw["regions"]["county2"].pk)})
+        stats.parse_spec(sup, {"region": str(cw["regions"]["county2"].pk)})
     with pytest.raises(Http404):
-        S.parse_spec(sup, {"entity": str(cw["df"].pk)})
+        stats.parse_spec(sup, {"entity": str(cw["df"].pk)})
     # Without a region, only the county's own cases.
-    res = S.query(sup, S.parse_spec(sup, {"dims": "entity"}))
+    res = stats.query(sup, stats.parse_spec(sup, {"dims": "entity"}))
     assert {r["labels"][0] for r in res.rows} == {"七星关区市场监督管理局"} and res.total["all"] == 3
 
 
@@ -148,7 +146,7 @@ def test_county_supervisor_cannot_query_another_county(cw, cases):
 ])
 def test_bad_query_names_the_field(cw, params, field):
     with pytest.raises(ActionRefused) as e:
-        S.parse_spec(cw["sup_city"], params)
+        stats.parse_spec(cw["sup_city"], params)
     assert e.value.field == field and e.value.rule == "validation"
 
 
@@ -156,79 +154,79 @@ def test_bad_query_names_the_field(cw, params, field):
 
 def test_generate_and_publish_annual_report(cw, cases):
     on = dt.date(2026, 12, 1)  # before the year is over: a partial report, whatever the date the test runs
-    rep = R.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["sup_county"], today=on)
+    rep = reports.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["sup_county"], today=on)
     assert rep.figures["summary"]["all"] == 3 and rep.figures["entity"]["name"] == "七星关区市场监督管理局"
     assert rep.period_start == dt.date(2026, 1, 1) and rep.published_on is None
     # Only the agency publishes; the supervisor generates.
     with pytest.raises(ActionRefused) as e:
-        R.do_publish_annual_report(rep, acting_user=cw["sup_county"])
+        reports.do_publish_annual_report(rep, acting_user=cw["sup_county"])
     assert e.value.rule == "scope"
-    R.do_publish_annual_report(rep, acting_user=cw["head"], on=on)
+    reports.do_publish_annual_report(rep, acting_user=cw["head"], on=on)
     with pytest.raises(ActionRefused) as e:
-        R.do_publish_annual_report(rep, acting_user=cw["head"])
+        reports.do_publish_annual_report(rep, acting_user=cw["head"])
     assert e.value.rule == "report.already_published"
     # Regenerating a partial (year not over) report is allowed and unpublishes it.
-    again = R.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"], today=on)
+    again = reports.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"], today=on)
     assert again.pk == rep.pk and again.version == 2 and again.published_on is None
 
 
 def test_other_county_supervisor_cannot_generate(cw, cases):
     with pytest.raises(ActionRefused) as e:
-        R.do_generate_annual_report(cw["df"], 2026, acting_user=cw["sup_county"])
+        reports.do_generate_annual_report(cw["df"], 2026, acting_user=cw["sup_county"])
     assert e.value.rule == "scope"
 
 
 def test_year_range_rule(cw):
     for year in (1999, timezone.localdate().year + 1, "abc"):
         with pytest.raises(ActionRefused) as e:
-            R.do_generate_annual_report(cw["smj"], year, acting_user=cw["head"])
+            reports.do_generate_annual_report(cw["smj"], year, acting_user=cw["head"])
         assert e.value.rule == "report.year_range" and e.value.field == "year"
 
 
 def test_final_published_report_is_not_regenerated(cw, cases):
     jan = dt.date(2027, 1, 10)
-    rep = R.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"], today=jan)
+    rep = reports.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"], today=jan)
     assert rep.is_final and rep.period_end == dt.date(2026, 12, 31) and not rep.figures["partial"]
-    R.do_publish_annual_report(rep, acting_user=cw["head"], on=jan)
+    reports.do_publish_annual_report(rep, acting_user=cw["head"], on=jan)
     with pytest.raises(ActionRefused) as e:
-        R.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"], today=jan)
+        reports.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"], today=jan)
     assert e.value.rule == "report.final_published"
-    counts = R.generate_annual_reports(2026, today=jan)
+    counts = reports.generate_annual_reports(2026, today=jan)
     assert counts["skipped"] == 1 and counts["created"] >= 6  # every other active entity
 
 
 def test_generate_annual_reports_for_every_entity_matches_one_by_one(cw, cases):
     today = dt.date(2027, 1, 5)
-    counts = R.generate_annual_reports(2026, today=today, publish=True)
+    counts = reports.generate_annual_reports(2026, today=today, publish=True)
     assert counts["published"] == counts["created"] == AnnualReport.objects.count()
     for rep in AnnualReport.objects.all():
         of = [c for c in Case.objects.filter(entity=rep.entity) if case_date(c).year == 2026]
-        want = {k: S.jsonable(v) for k, v in expected(of, today).items()}
+        want = {k: stats.jsonable(v) for k, v in expected(of, today).items()}
         assert rep.figures["summary"] == want, rep.entity.name
     assert AnnualReport.objects.get(entity=cw["df"]).figures["summary"]["all"] == 1
 
 
 def test_alert_when_last_years_report_is_not_published_after_31_january(cw, cases):
     def found(today):
-        return {f.key: f for f in alerts._annual_reports(today)}
+        return {f.key: f for f in alerts.check_annual_reports(today)}
 
-    assert alerts._annual_reports in alerts.CHECKS
+    assert alerts.check_annual_reports in alerts.CHECKS
     assert found(dt.date(2027, 1, 31)) == {}  # the deadline day itself
     late = found(dt.date(2027, 2, 1))
     keys = {f"annual_report:{cw['smj'].pk}:2026", f"annual_report:{cw['df'].pk}:2026"}
     assert set(late) == keys  # the entities with cases in 2026
     assert "2027-01-31" in late[f"annual_report:{cw['smj'].pk}:2026"].text
-    rep = R.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"], today=dt.date(2027, 1, 20))
+    rep = reports.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"], today=dt.date(2027, 1, 20))
     assert set(found(dt.date(2027, 2, 1))) == keys  # generated is not published
-    R.do_publish_annual_report(rep, acting_user=cw["head"], on=dt.date(2027, 2, 3))
+    reports.do_publish_annual_report(rep, acting_user=cw["head"], on=dt.date(2027, 2, 3))
     assert set(found(dt.date(2027, 2, 4))) == {f"annual_report:{cw['df'].pk}:2026"}
 
 
 def test_partial_report_does_not_satisfy_the_deadline(cw, cases):
-    rep = R.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"], today=dt.date(2026, 11, 30))
-    R.do_publish_annual_report(rep, acting_user=cw["head"], on=dt.date(2026, 11, 30))
+    rep = reports.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"], today=dt.date(2026, 11, 30))
+    reports.do_publish_annual_report(rep, acting_user=cw["head"], on=dt.date(2026, 11, 30))
     assert not rep.is_final
-    assert f"annual_report:{cw['smj'].pk}:2026" in {f.key for f in alerts._annual_reports(dt.date(2027, 2, 1))}
+    assert f"annual_report:{cw['smj'].pk}:2026" in {f.key for f in alerts.check_annual_reports(dt.date(2027, 2, 1))}
 
 
 # ---- pages and API --------------------------------------------------------------------------------
@@ -301,11 +299,11 @@ def test_yearly_report_of_the_demo_region_matches_cases_one_by_one(seeded):  # n
     assert len(cases) >= 15
     for year in sorted(years):
         mine = [c for c in cases if case_date(c).year == year]
-        rep = R.region_report(sup, S.Spec(region=region, year=year), today)
-        assert rep["summary"] == {k: S.jsonable(v) for k, v in expected(mine, today).items()}, year
+        rep = reports.region_report(sup, stats.Spec(region=region, year=year), today)
+        assert rep["summary"] == {k: stats.jsonable(v) for k, v in expected(mine, today).items()}, year
         for row in rep["entities"]:
             of = expected([c for c in mine if c.entity_id == row["key"]], today)
-            assert {k: row[k] for k in R.TABLE_KEYS} == {k: S.jsonable(of[k]) for k in R.TABLE_KEYS}
+            assert {k: row[k] for k in reports.TABLE_KEYS} == {k: stats.jsonable(of[k]) for k in reports.TABLE_KEYS}
         for row in rep["tables"]["by_kind"]:
             assert row["all"] == sum(1 for c in mine if c.kind == row["key"])
         for row in rep["tables"]["by_outcome"]:

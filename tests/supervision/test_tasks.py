@@ -6,14 +6,14 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from tests.supervision.helpers import D, overdue_case
-from zhifa.supervision import tasks as T
+from tests.supervision.helpers import overdue_case
+from zhifa.supervision import tasks as supervision_tasks
 from zhifa.supervision.management.commands.scheduler import run_ready_tasks
 from zhifa.supervision.models import Alert
 
 pytestmark = pytest.mark.django_db
 DB = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-RECOMPUTE = T.recompute_alerts_task.module_path
+RECOMPUTE = supervision_tasks.recompute_alerts_task.module_path
 
 
 @pytest.fixture
@@ -32,68 +32,68 @@ def test_transitions_enqueue_one_recompute_after_commit(cw, db_backend, django_c
     rows = DBTaskResult.objects.filter(task_path=RECOMPUTE)
     assert rows.count() == 1 and rows.get().status == "READY"
     # Debounced: while one waits, further commits add none.
-    T.request_recompute()
+    supervision_tasks.request_recompute()
     assert DBTaskResult.objects.filter(task_path=RECOMPUTE).count() == 1
 
 
 def test_database_worker_runs_the_recompute(cw, db_backend):
     case = overdue_case(cw)  # its decision deadline lapsed on 2026-06-01
-    result = T.recompute_alerts_task.enqueue(today="2026-06-02")
+    result = supervision_tasks.recompute_alerts_task.enqueue(today="2026-06-02")
     assert DBTaskResult.objects.get(pk=result.id).status == "READY"
     assert run_ready_tasks() == 1
     row = DBTaskResult.objects.get(pk=result.id)
     assert row.status == "SUCCESSFUL", row.traceback
     assert row.return_value["opened"] >= 1
-    assert Alert.objects.filter(kind=Alert.Kind.DEADLINE_LAPSED, case=case, first_seen=D(2026, 6, 2)).exists()
+    assert Alert.objects.filter(kind=Alert.Kind.DEADLINE_LAPSED, case=case, first_seen=dt.date(2026, 6, 2)).exists()
 
 
 def test_immediate_backend_runs_at_enqueue(cw, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.ZHIFA_TRAINING_MIN_HOURS = 0
     overdue_case(cw)
-    result = T.recompute_alerts_task.enqueue(today="2026-06-02")
+    result = supervision_tasks.recompute_alerts_task.enqueue(today="2026-06-02")
     assert result.return_value["opened"] >= 1
-    assert not T.pending(T.recompute_alerts_task)  # nothing queues with this backend
+    assert not supervision_tasks.pending(supervision_tasks.recompute_alerts_task)  # nothing queues with this backend
 
 
-def at(h, m=0, day=D(2026, 6, 2)):
+def at(h, m=0, day=dt.date(2026, 6, 2)):
     return dt.datetime.combine(day, dt.time(h, m))
 
 
 def test_periodic_jobs_daily_once_and_alerts_every_n_minutes(settings):
     settings.ZHIFA_DAILY_AT, settings.ZHIFA_ALERTS_EVERY_MINUTES = "02:00", 30
     last = {}
-    names = [(n, t.name) for n, t, _ in T.periodic_jobs(at(1, 0), last)]
+    names = [(n, t.name) for n, t, _ in supervision_tasks.periodic_jobs(at(1, 0), last)]
     assert names == [("alerts", "recompute_alerts_task")]  # before 02:00: only the interval
     last["alerts"] = at(1, 0)
-    assert T.periodic_jobs(at(1, 20), last) == []
-    daily = T.periodic_jobs(at(2, 5), last)
+    assert supervision_tasks.periodic_jobs(at(1, 20), last) == []
+    daily = supervision_tasks.periodic_jobs(at(2, 5), last)
     assert {t.name for n, t, _ in daily if n == "daily"} == {"expire_publications_task", "recompute_alerts_task"}
     assert all(kw == {"today": "2026-06-02"} for n, _, kw in daily if n == "daily")
-    last["daily"] = D(2026, 6, 2)
-    assert [n for n, *_ in T.periodic_jobs(at(2, 6), last)] == ["alerts"]  # daily done; interval lapsed
+    last["daily"] = dt.date(2026, 6, 2)
+    assert [n for n, *_ in supervision_tasks.periodic_jobs(at(2, 6), last)] == ["alerts"]  # daily done; interval lapsed
     settings.ZHIFA_ALERTS_EVERY_MINUTES = 0
-    assert T.periodic_jobs(at(23, 0), last) == []
+    assert supervision_tasks.periodic_jobs(at(23, 0), last) == []
 
 
 def test_annual_reports_in_january_for_last_year(settings):
     settings.ZHIFA_DAILY_AT, settings.ZHIFA_ALERTS_EVERY_MINUTES = "02:00", 0
-    jan1 = T.periodic_jobs(at(3, day=D(2027, 1, 1)), {})
+    jan1 = supervision_tasks.periodic_jobs(at(3, day=dt.date(2027, 1, 1)), {})
     assert "annual" not in [n for n, *_ in jan1]
-    jan2 = T.periodic_jobs(at(3, day=D(2027, 1, 2)), {})
+    jan2 = supervision_tasks.periodic_jobs(at(3, day=dt.date(2027, 1, 2)), {})
     assert [kw for n, _, kw in jan2 if n == "annual"] == [{"year": 2026}]
-    assert "annual" not in [n for n, *_ in T.periodic_jobs(at(3, day=D(2027, 1, 3)), {"annual": 2026})]
+    assert "annual" not in [n for n, *_ in supervision_tasks.periodic_jobs(at(3, day=dt.date(2027, 1, 3)), {"annual": 2026})]
 
 
 def test_scheduler_tick_enqueues_daily_jobs_once(db_backend, settings):
     settings.ZHIFA_DAILY_AT, settings.ZHIFA_ALERTS_EVERY_MINUTES = "02:00", 30
     last = {}
-    assert set(T.tick(at(2, 1), last)) == {"expire_publications_task", "recompute_alerts_task"}
-    assert T.tick(at(2, 2), last) == []
+    assert set(supervision_tasks.tick(at(2, 1), last)) == {"expire_publications_task", "recompute_alerts_task"}
+    assert supervision_tasks.tick(at(2, 2), last) == []
     # A restarted scheduler remembers from the queue that today's daily jobs are in.
-    assert T.remembered(at(2, 3)).get("daily") == D(2026, 6, 2)
+    assert supervision_tasks.remembered(at(2, 3)).get("daily") == dt.date(2026, 6, 2)
     # The interval's recompute is skipped while today's is still waiting (debounce).
-    assert T.tick(at(2, 40), last) == []
+    assert supervision_tasks.tick(at(2, 40), last) == []
     assert DBTaskResult.objects.filter(task_path=RECOMPUTE).count() == 1
 
 

@@ -7,17 +7,17 @@ from django.utils import timezone
 
 from tests import factories
 from tests.cases.helpers import to_investigating, v
-from tests.supervision.transfer_helpers import D, events, heads, transferred
+from tests.supervision.transfer_helpers import events, heads, transferred
 from zhifa.cases import actions as CA
 from zhifa.common.actions import ActionRefused, OutOfScope
 from zhifa.supervision.alerts import recompute_alerts
 from zhifa.supervision.models import Alert
-from zhifa.transfers import actions as A
-from zhifa.transfers import crime as C
+from zhifa.transfers import actions as transfer_actions
+from zhifa.transfers import crime
 from zhifa.transfers.models import CaseTransfer, CrimeTransfer, DisciplineReferral
 
-T = CaseTransfer.State
-K = CrimeTransfer.State
+TransferState = CaseTransfer.State
+CrimeState = CrimeTransfer.State
 
 
 def refused(rule, fn, *args, **kw):
@@ -37,7 +37,7 @@ def w(cw):
 def test_case_transfer_creates_record_in_receivers_queue_with_ledger_event(w):
     case, t = transferred(w, w["hbj"])
     assert case.state == "transferred"
-    assert (t.from_entity, t.to_entity, t.state) == (w["smj"], w["hbj"], T.PENDING)
+    assert (t.from_entity, t.to_entity, t.state) == (w["smj"], w["hbj"], TransferState.PENDING)
     assert CaseTransfer.objects.restrict(w["hbj_head"]).filter(pk=t.pk).exists()  # the receiver's queue
     assert CaseTransfer.objects.restrict(w["head"]).filter(pk=t.pk).exists()      # the sender
     assert not CaseTransfer.objects.restrict(w["df_head"]).exists()               # a third agency
@@ -48,18 +48,18 @@ def test_case_transfer_creates_record_in_receivers_queue_with_ledger_event(w):
 def test_transfer_to_unknown_agency_is_external(w):
     case = factories.case(w)
     CA.do_transfer(case, transfer_kind="agency", transfer_to="某省林业局", reason="不属本机关管辖",
-                   acting_user=w["head"], expected_version=v(case), on=D(2026, 3, 3))
+                   acting_user=w["head"], expected_version=v(case), on=dt.date(2026, 3, 3))
     t = case.agency_transfers.get()
-    assert t.state == T.EXTERNAL and t.to_entity is None
+    assert t.state == TransferState.EXTERNAL and t.to_entity is None
 
 
 def test_accept_opens_case_at_receiver(w):
     case, t = transferred(w, w["hbj"])
     lead = factories.certified_officer(w["hbj"], None, "环保甲")
     assist = factories.certified_officer(w["hbj"], None, "环保乙")
-    t = A.do_accept_transfer(t, acting_user=w["hbj_head"], note="材料齐全，已接收", open_case=True,
-                             officers=[(lead, "lead"), (assist, "assist")], on=D(2026, 3, 4))
-    assert t.state == T.ACCEPTED and t.received_on == D(2026, 3, 4)
+    t = transfer_actions.do_accept_transfer(t, acting_user=w["hbj_head"], note="材料齐全，已接收", open_case=True,
+                             officers=[(lead, "lead"), (assist, "assist")], on=dt.date(2026, 3, 4))
+    assert t.state == TransferState.ACCEPTED and t.received_on == dt.date(2026, 3, 4)
     new = t.new_case
     assert new.entity == w["hbj"] and new.source == "transfer" and new.source_case == case
     assert new.parties.count() == case.parties.count()
@@ -68,28 +68,28 @@ def test_accept_opens_case_at_receiver(w):
 
 def test_receiver_only_and_pending(w):
     _, t = transferred(w, w["hbj"])
-    refused("transfer.receiver_only", A.do_accept_transfer, t, acting_user=w["head"])
+    refused("transfer.receiver_only", transfer_actions.do_accept_transfer, t, acting_user=w["head"])
     with pytest.raises(OutOfScope):
-        A.do_accept_transfer(t, acting_user=w["df_head"])
-    A.do_accept_transfer(t, acting_user=w["hbj_head"])
-    refused("transfer.pending", A.do_accept_transfer, t, acting_user=w["hbj_head"])
-    refused("transfer.pending", A.do_refuse_transfer, t, acting_user=w["hbj_head"], reason="x")
+        transfer_actions.do_accept_transfer(t, acting_user=w["df_head"])
+    transfer_actions.do_accept_transfer(t, acting_user=w["hbj_head"])
+    refused("transfer.pending", transfer_actions.do_accept_transfer, t, acting_user=w["hbj_head"])
+    refused("transfer.pending", transfer_actions.do_refuse_transfer, t, acting_user=w["hbj_head"], reason="x")
 
 
 def test_refusal_goes_to_common_region_and_coordination(w):
     case, t = transferred(w, w["hbj"])
-    refused("transfer.refusal_reason", A.do_refuse_transfer, t, acting_user=w["hbj_head"], reason=" ")
-    t = A.do_refuse_transfer(t, acting_user=w["hbj_head"], reason="该行为属于市场监管部门职责")
-    assert t.state == T.REFUSED and t.coordination_region == w["regions"]["county"]
+    refused("transfer.refusal_reason", transfer_actions.do_refuse_transfer, t, acting_user=w["hbj_head"], reason=" ")
+    t = transfer_actions.do_refuse_transfer(t, acting_user=w["hbj_head"], reason="该行为属于市场监管部门职责")
+    assert t.state == TransferState.REFUSED and t.coordination_region == w["regions"]["county"]
     # The county justice bureau coordinates (same county); another city's supervisor cannot see it.
     with pytest.raises(OutOfScope):
-        A.do_coordinate(t, acting_user=w["zy_sup"], entity=w["hbj"], reason="x")
-    refused("transfer.decided_entity", A.do_coordinate, t, acting_user=w["sup_county"], entity=w["df"], reason="x")
-    refused("transfer.decision_reason", A.do_coordinate, t, acting_user=w["sup_county"], entity=w["hbj"], reason="")
-    t = A.do_coordinate(t, acting_user=w["sup_county"], entity=w["hbj"], reason="依据《环境保护法》由生态环境部门管辖")
-    assert t.state == T.PENDING and t.decided_entity == w["hbj"]
-    refused("transfer.refusal_after_coordination", A.do_refuse_transfer, t, acting_user=w["hbj_head"], reason="仍不同意")
-    A.do_accept_transfer(t, acting_user=w["hbj_head"])
+        transfer_actions.do_coordinate(t, acting_user=w["zy_sup"], entity=w["hbj"], reason="x")
+    refused("transfer.decided_entity", transfer_actions.do_coordinate, t, acting_user=w["sup_county"], entity=w["df"], reason="x")
+    refused("transfer.decision_reason", transfer_actions.do_coordinate, t, acting_user=w["sup_county"], entity=w["hbj"], reason="")
+    t = transfer_actions.do_coordinate(t, acting_user=w["sup_county"], entity=w["hbj"], reason="依据《环境保护法》由生态环境部门管辖")
+    assert t.state == TransferState.PENDING and t.decided_entity == w["hbj"]
+    refused("transfer.refusal_after_coordination", transfer_actions.do_refuse_transfer, t, acting_user=w["hbj_head"], reason="仍不同意")
+    transfer_actions.do_accept_transfer(t, acting_user=w["hbj_head"])
     assert events(case, "transfer.") == ["transfer.sent", "transfer.refused", "transfer.coordinated",
                                          "transfer.accepted"]
 
@@ -97,30 +97,30 @@ def test_refusal_goes_to_common_region_and_coordination(w):
 def test_coordinator_region_covers_both(w):
     """Between counties of one city: the county supervisor cannot decide, the city's can."""
     _, t = transferred(w, w["df"])
-    t = A.do_refuse_transfer(t, acting_user=w["df_head"], reason="当事人住所地不在本县")
+    t = transfer_actions.do_refuse_transfer(t, acting_user=w["df_head"], reason="当事人住所地不在本县")
     assert t.coordination_region == w["regions"]["city"]
-    refused("transfer.coordinator_region", A.do_coordinate, t, acting_user=w["sup_county"], entity=w["df"],
+    refused("transfer.coordinator_region", transfer_actions.do_coordinate, t, acting_user=w["sup_county"], entity=w["df"],
             reason="x")
-    t = A.do_coordinate(t, acting_user=w["sup_city"], entity=w["smj"], reason="违法行为发生地在七星关区")
-    assert t.state == T.RETURNED
+    t = transfer_actions.do_coordinate(t, acting_user=w["sup_city"], entity=w["smj"], reason="违法行为发生地在七星关区")
+    assert t.state == TransferState.RETURNED
 
 
 def test_dispute_rules(w):
     _, t = transferred(w, w["hbj"])
-    refused("transfer.dispute_party", A.do_raise_dispute, t, acting_user=w["sup_county"], reason="x")
-    refused("transfer.dispute_reason", A.do_raise_dispute, t, acting_user=w["head"], reason="")
-    refused("transfer.needs_coordination", A.do_coordinate, t, acting_user=w["sup_county"], entity=w["hbj"],
+    refused("transfer.dispute_party", transfer_actions.do_raise_dispute, t, acting_user=w["sup_county"], reason="x")
+    refused("transfer.dispute_reason", transfer_actions.do_raise_dispute, t, acting_user=w["head"], reason="")
+    refused("transfer.needs_coordination", transfer_actions.do_coordinate, t, acting_user=w["sup_county"], entity=w["hbj"],
             reason="x")
-    t = A.do_raise_dispute(t, acting_user=w["head"], reason="双方均认为对方有管辖权")
-    assert t.state == T.DISPUTED
-    refused("transfer.dispute_state", A.do_raise_dispute, t, acting_user=w["hbj_head"], reason="再次")
+    t = transfer_actions.do_raise_dispute(t, acting_user=w["head"], reason="双方均认为对方有管辖权")
+    assert t.state == TransferState.DISPUTED
+    refused("transfer.dispute_state", transfer_actions.do_raise_dispute, t, acting_user=w["hbj_head"], reason="再次")
 
 
 # ---- 两法衔接 -------------------------------------------------------------------------------------
 
-def report(w, case=None, on=D(2026, 3, 3)):
+def report(w, case=None, on=dt.date(2026, 3, 3)):
     case = case or to_investigating(w, factories.case(w))
-    return C.do_report_crime(case, acting_user=w["u1"], team=[w["h1"], w["h2"]], on=on,
+    return crime.do_report_crime(case, acting_user=w["u1"], team=[w["h1"], w["h2"]], on=on,
                              report_text="经核实，涉案过期食品货值金额逾五万元，涉嫌生产、销售伪劣产品罪",
                              police_name="毕节市公安局七星关分局")
 
@@ -131,138 +131,138 @@ def aware(y, m, d, h=10):
 
 def test_crime_transfer_full_path_with_ledger(w):
     ct = report(w)
-    assert ct.decide_due_on == D(2026, 3, 6)  # 3 working days after Tuesday 3 March
-    ct = C.do_decide_crime(ct, acting_user=w["head"], approve=True, on=D(2026, 3, 4), at=aware(2026, 3, 4))
+    assert ct.decide_due_on == dt.date(2026, 3, 6)  # 3 working days after Tuesday 3 March
+    ct = crime.do_decide_crime(ct, acting_user=w["head"], approve=True, on=dt.date(2026, 3, 4), at=aware(2026, 3, 4))
     assert ct.handover_due_at == aware(2026, 3, 5) and not ct.decided_late
-    ct = C.do_hand_over_crime(ct, acting_user=w["head"], at=aware(2026, 3, 4, 16), procuratorate="七星关区人民检察院",
+    ct = crime.do_hand_over_crime(ct, acting_user=w["head"], at=aware(2026, 3, 4, 16), procuratorate="七星关区人民检察院",
                               materials=["transfer_letter", "investigation_report", "items_list"])
     ct.case.refresh_from_db()
-    assert ct.state == K.HANDED_OVER and not ct.handed_over_late
+    assert ct.state == CrimeState.HANDED_OVER and not ct.handed_over_late
     assert ct.case.state == "transferred" and ct.case.transfer_kind == "crime"
     assert CrimeTransfer.objects.filter(case=ct.case).count() == 1  # the case hook did not add another
-    ct = C.do_record_receipt(ct, acting_user=w["u1"], received_on=D(2026, 3, 5), receipt_number="七公回〔2026〕3号")
-    ct = C.do_record_outcome(ct, acting_user=w["u1"], outcome="not_filed", notice_on=D(2026, 3, 9),
+    ct = crime.do_record_receipt(ct, acting_user=w["u1"], received_on=dt.date(2026, 3, 5), receipt_number="七公回〔2026〕3号")
+    ct = crime.do_record_outcome(ct, acting_user=w["u1"], outcome="not_filed", notice_on=dt.date(2026, 3, 9),
                              reason="货值金额未达追诉标准")
-    ct = C.do_request_reconsideration(ct, acting_user=w["head"], on=D(2026, 3, 11), reason="货值金额经鉴定已达标准")
-    ct = C.do_record_outcome(ct, acting_user=w["u1"], outcome="filed", notice_on=D(2026, 3, 13))
-    assert ct.state == K.FILED and ct.reconsidered
+    ct = crime.do_request_reconsideration(ct, acting_user=w["head"], on=dt.date(2026, 3, 11), reason="货值金额经鉴定已达标准")
+    ct = crime.do_record_outcome(ct, acting_user=w["u1"], outcome="filed", notice_on=dt.date(2026, 3, 13))
+    assert ct.state == CrimeState.FILED and ct.reconsidered
     assert events(ct.case, "crime.") == ["crime.reported", "crime.approved", "crime.handed_over", "crime.materials",
                                          "crime.received", "crime.not_filed", "crime.reconsideration", "crime.filed"]
 
 
 def test_report_rules(w):
     case = to_investigating(w, factories.case(w))
-    args = dict(acting_user=w["u1"], report_text="涉嫌犯罪", police_name="公安分局", on=D(2026, 3, 3))
-    refused("crime.team_two", C.do_report_crime, case, team=[w["h1"]], **args)
-    refused("crime.team_two", C.do_report_crime, case, team=[w["h1"], w["o_hbj"]], **args)
-    refused("crime.report_text", C.do_report_crime, case, team=[w["h1"], w["h2"]], **{**args, "report_text": ""})
-    refused("crime.police_given", C.do_report_crime, case, team=[w["h1"], w["h2"]], **{**args, "police_name": ""})
-    C.do_report_crime(case, team=[w["h1"], w["h2"]], **args)
-    refused("crime.no_pending", C.do_report_crime, case, team=[w["h1"], w["h2"]], **args)
+    args = dict(acting_user=w["u1"], report_text="涉嫌犯罪", police_name="公安分局", on=dt.date(2026, 3, 3))
+    refused("crime.team_two", crime.do_report_crime, case, team=[w["h1"]], **args)
+    refused("crime.team_two", crime.do_report_crime, case, team=[w["h1"], w["o_hbj"]], **args)
+    refused("crime.report_text", crime.do_report_crime, case, team=[w["h1"], w["h2"]], **{**args, "report_text": ""})
+    refused("crime.police_given", crime.do_report_crime, case, team=[w["h1"], w["h2"]], **{**args, "police_name": ""})
+    crime.do_report_crime(case, team=[w["h1"], w["h2"]], **args)
+    refused("crime.no_pending", crime.do_report_crime, case, team=[w["h1"], w["h2"]], **args)
     closed = factories.case(w)
     CA.do_not_file(closed, acting_user=w["head"], expected_version=v(closed), reason="不符合立案条件")
-    refused("crime.case_open", C.do_report_crime, closed, team=[w["h1"], w["h2"]], **args)
+    refused("crime.case_open", crime.do_report_crime, closed, team=[w["h1"], w["h2"]], **args)
 
 
 def test_decision_and_handover_rules(w):
     ct = report(w)
-    refused("crime.head_decides", C.do_decide_crime, ct, acting_user=w["unit_head"], approve=True)
-    refused("crime.refusal_reason", C.do_decide_crime, ct, acting_user=w["head"], approve=False, reason="")
-    refused("crime.approved", C.do_hand_over_crime, ct, acting_user=w["head"], materials=list(C.MATERIALS))
-    ct = C.do_decide_crime(ct, acting_user=w["head"], approve=True, on=D(2026, 3, 9), at=aware(2026, 3, 9))
+    refused("crime.head_decides", crime.do_decide_crime, ct, acting_user=w["unit_head"], approve=True)
+    refused("crime.refusal_reason", crime.do_decide_crime, ct, acting_user=w["head"], approve=False, reason="")
+    refused("crime.approved", crime.do_hand_over_crime, ct, acting_user=w["head"], materials=list(crime.MATERIALS))
+    ct = crime.do_decide_crime(ct, acting_user=w["head"], approve=True, on=dt.date(2026, 3, 9), at=aware(2026, 3, 9))
     assert ct.decided_late  # due 6 March
-    refused("crime.reported", C.do_decide_crime, ct, acting_user=w["head"], approve=True)
-    e = refused("crime.materials", C.do_hand_over_crime, ct, acting_user=w["head"], materials=["transfer_letter"])
+    refused("crime.reported", crime.do_decide_crime, ct, acting_user=w["head"], approve=True)
+    e = refused("crime.materials", crime.do_hand_over_crime, ct, acting_user=w["head"], materials=["transfer_letter"])
     assert "涉案物品清单" in e.message
-    refused("crime.handed_over", C.do_record_receipt, ct, acting_user=w["u1"], received_on=D(2026, 3, 10))
-    ct = C.do_hand_over_crime(ct, acting_user=w["head"], at=aware(2026, 3, 11), materials=list(C.MATERIALS))
+    refused("crime.handed_over", crime.do_record_receipt, ct, acting_user=w["u1"], received_on=dt.date(2026, 3, 10))
+    ct = crime.do_hand_over_crime(ct, acting_user=w["head"], at=aware(2026, 3, 11), materials=list(crime.MATERIALS))
     assert ct.handed_over_late
-    refused("crime.receipt_date", C.do_record_receipt, ct, acting_user=w["u1"], received_on=D(2026, 3, 10))
-    refused("crime.received", C.do_record_outcome, ct, acting_user=w["u1"], outcome="filed",
-            notice_on=D(2026, 3, 12))
+    refused("crime.receipt_date", crime.do_record_receipt, ct, acting_user=w["u1"], received_on=dt.date(2026, 3, 10))
+    refused("crime.received", crime.do_record_outcome, ct, acting_user=w["u1"], outcome="filed",
+            notice_on=dt.date(2026, 3, 12))
 
 
 def test_not_approved_is_recorded_with_reason(w):
-    ct = C.do_decide_crime(report(w), acting_user=w["head"], approve=False, reason="涉案金额未达追诉标准",
-                           on=D(2026, 3, 4))
-    assert ct.state == K.NOT_APPROVED and ct.decision_reason == "涉案金额未达追诉标准"
+    ct = crime.do_decide_crime(report(w), acting_user=w["head"], approve=False, reason="涉案金额未达追诉标准",
+                           on=dt.date(2026, 3, 4))
+    assert ct.state == CrimeState.NOT_APPROVED and ct.decision_reason == "涉案金额未达追诉标准"
     assert "crime.not_approved" in events(ct.case)
 
 
 def test_outcome_reconsideration_and_procuratorate_rules(w):
     ct = report(w)
-    ct = C.do_decide_crime(ct, acting_user=w["head"], approve=True, on=D(2026, 3, 4), at=aware(2026, 3, 4))
-    ct = C.do_hand_over_crime(ct, acting_user=w["head"], at=aware(2026, 3, 4, 15), materials=list(C.MATERIALS))
-    ct = C.do_record_receipt(ct, acting_user=w["u1"], received_on=D(2026, 3, 5))
-    refused("crime.outcome", C.do_record_outcome, ct, acting_user=w["u1"], outcome="maybe", notice_on=D(2026, 3, 6))
-    refused("crime.not_filed_reason", C.do_record_outcome, ct, acting_user=w["u1"], outcome="not_filed",
-            notice_on=D(2026, 3, 6))
-    refused("crime.reconsider_state", C.do_request_reconsideration, ct, acting_user=w["head"], reason="x",
-            on=D(2026, 3, 6))
-    refused("crime.supervision_state", C.do_suggest_procuratorate, ct, acting_user=w["head"], note="x")
-    ct = C.do_record_outcome(ct, acting_user=w["u1"], outcome="not_filed", notice_on=D(2026, 3, 6), reason="情节显著轻微")
+    ct = crime.do_decide_crime(ct, acting_user=w["head"], approve=True, on=dt.date(2026, 3, 4), at=aware(2026, 3, 4))
+    ct = crime.do_hand_over_crime(ct, acting_user=w["head"], at=aware(2026, 3, 4, 15), materials=list(crime.MATERIALS))
+    ct = crime.do_record_receipt(ct, acting_user=w["u1"], received_on=dt.date(2026, 3, 5))
+    refused("crime.outcome", crime.do_record_outcome, ct, acting_user=w["u1"], outcome="maybe", notice_on=dt.date(2026, 3, 6))
+    refused("crime.not_filed_reason", crime.do_record_outcome, ct, acting_user=w["u1"], outcome="not_filed",
+            notice_on=dt.date(2026, 3, 6))
+    refused("crime.reconsider_state", crime.do_request_reconsideration, ct, acting_user=w["head"], reason="x",
+            on=dt.date(2026, 3, 6))
+    refused("crime.supervision_state", crime.do_suggest_procuratorate, ct, acting_user=w["head"], note="x")
+    ct = crime.do_record_outcome(ct, acting_user=w["u1"], outcome="not_filed", notice_on=dt.date(2026, 3, 6), reason="情节显著轻微")
     # Friday 6 March + 3 working days = Wednesday 11 March.
-    refused("crime.reconsider_window", C.do_request_reconsideration, ct, acting_user=w["head"], reason="x",
-            on=D(2026, 3, 12))
-    ct = C.do_suggest_procuratorate(ct, acting_user=w["head"], note="建议七星关区人民检察院依法进行立案监督",
-                                    on=D(2026, 3, 12))
-    assert ct.procuratorate_suggested_on == D(2026, 3, 12)
-    refused("crime.supervision_state", C.do_suggest_procuratorate, ct, acting_user=w["head"], note="再次")
+    refused("crime.reconsider_window", crime.do_request_reconsideration, ct, acting_user=w["head"], reason="x",
+            on=dt.date(2026, 3, 12))
+    ct = crime.do_suggest_procuratorate(ct, acting_user=w["head"], note="建议七星关区人民检察院依法进行立案监督",
+                                    on=dt.date(2026, 3, 12))
+    assert ct.procuratorate_suggested_on == dt.date(2026, 3, 12)
+    refused("crime.supervision_state", crime.do_suggest_procuratorate, ct, acting_user=w["head"], note="再次")
 
 
 def test_direct_crime_transfer_from_case_page_is_recorded(w):
     case = to_investigating(w, factories.case(w))
     CA.do_transfer(case, transfer_kind="crime", transfer_to="毕节市公安局七星关分局", reason="涉嫌犯罪",
-                   acting_user=w["head"], expected_version=v(case), on=D(2026, 3, 5))
+                   acting_user=w["head"], expected_version=v(case), on=dt.date(2026, 3, 5))
     ct = CrimeTransfer.objects.get(case=case)
-    assert ct.state == K.HANDED_OVER and ct.decided_by == w["head"]
+    assert ct.state == CrimeState.HANDED_OVER and ct.decided_by == w["head"]
     assert events(case, "crime.") == ["crime.approved", "crime.handed_over"]
 
 
 def test_lapsed_periods_raise_supervision_alerts(w):
     ct = report(w)  # decision due 6 March
-    assert recompute_alerts(D(2026, 3, 6))["opened"] >= 0
+    assert recompute_alerts(dt.date(2026, 3, 6))["opened"] >= 0
     assert not Alert.objects.filter(key=f"crime_decide:{ct.pk}").exists()
-    recompute_alerts(D(2026, 3, 9))
+    recompute_alerts(dt.date(2026, 3, 9))
     alert = Alert.objects.get(key=f"crime_decide:{ct.pk}")
     assert alert.case == ct.case and alert.kind == Alert.Kind.DEADLINE_LAPSED
     assert Alert.objects.restrict(w["sup_county"]).filter(pk=alert.pk).exists()
-    ct = C.do_decide_crime(ct, acting_user=w["head"], approve=True, on=D(2026, 3, 9), at=aware(2026, 3, 9))
-    recompute_alerts(D(2026, 3, 9))
+    ct = crime.do_decide_crime(ct, acting_user=w["head"], approve=True, on=dt.date(2026, 3, 9), at=aware(2026, 3, 9))
+    recompute_alerts(dt.date(2026, 3, 9))
     alert.refresh_from_db()
     assert alert.state == Alert.State.CLOSED and alert.auto_closed
     assert not Alert.objects.filter(key=f"crime_handover:{ct.pk}").exists()
-    recompute_alerts(D(2026, 3, 10))  # 24 hours passed by the end of 10 March
+    recompute_alerts(dt.date(2026, 3, 10))  # 24 hours passed by the end of 10 March
     assert Alert.objects.get(key=f"crime_handover:{ct.pk}").state == Alert.State.OPEN
-    ct = C.do_hand_over_crime(ct, acting_user=w["head"], at=aware(2026, 3, 10, 12), materials=list(C.MATERIALS))
-    ct = C.do_record_receipt(ct, acting_user=w["u1"], received_on=D(2026, 3, 11))
-    recompute_alerts(D(2026, 3, 14))
+    ct = crime.do_hand_over_crime(ct, acting_user=w["head"], at=aware(2026, 3, 10, 12), materials=list(crime.MATERIALS))
+    ct = crime.do_record_receipt(ct, acting_user=w["u1"], received_on=dt.date(2026, 3, 11))
+    recompute_alerts(dt.date(2026, 3, 14))
     assert not Alert.objects.filter(key=f"crime_police:{ct.pk}").exists()
-    recompute_alerts(D(2026, 3, 15))
+    recompute_alerts(dt.date(2026, 3, 15))
     assert Alert.objects.filter(key=f"crime_police:{ct.pk}", state=Alert.State.OPEN).exists()
 
 
 # ---- discipline inspection ---------------------------------------------------------------------
 
 def test_discipline_referral(w):
-    args = dict(officer=w["o1"], organ="七星关区纪委监委", on=D(2026, 3, 3))
-    refused("discipline.facts", A.do_refer_discipline, acting_user=w["sup_county"], facts="", **args)
-    refused("discipline.organ", A.do_refer_discipline, acting_user=w["sup_county"], facts="x",
+    args = dict(officer=w["o1"], organ="七星关区纪委监委", on=dt.date(2026, 3, 3))
+    refused("discipline.facts", transfer_actions.do_refer_discipline, acting_user=w["sup_county"], facts="", **args)
+    refused("discipline.organ", transfer_actions.do_refer_discipline, acting_user=w["sup_county"], facts="x",
             **{**args, "organ": ""})
     other = other_case = factories.case(w)
     other_case.entity_id = w["hbj"].pk  # not saved: only the rule's comparison is exercised
-    refused("discipline.case_officer", A.do_refer_discipline, acting_user=w["sup_county"], facts="x", case=other,
+    refused("discipline.case_officer", transfer_actions.do_refer_discipline, acting_user=w["sup_county"], facts="x", case=other,
             **args)
     with pytest.raises(OutOfScope):
-        A.do_refer_discipline(acting_user=w["head"], facts="x", **args)
+        transfer_actions.do_refer_discipline(acting_user=w["head"], facts="x", **args)
     with pytest.raises(OutOfScope):
-        A.do_refer_discipline(acting_user=w["zy_sup"], facts="x", **args)
-    r = A.do_refer_discipline(acting_user=w["sup_county"], facts="办案中收受当事人财物", **args)
+        transfer_actions.do_refer_discipline(acting_user=w["zy_sup"], facts="x", **args)
+    r = transfer_actions.do_refer_discipline(acting_user=w["sup_county"], facts="办案中收受当事人财物", **args)
     assert not DisciplineReferral.objects.restrict(w["head"]).exists()  # not shown to the agency
     assert DisciplineReferral.objects.restrict(w["sup_city"]).filter(pk=r.pk).exists()
-    refused("discipline.outcome_text", A.do_record_discipline_outcome, r, acting_user=w["sup_county"], outcome="")
-    r = A.do_record_discipline_outcome(r, acting_user=w["sup_county"], outcome="给予政务警告处分")
-    refused("discipline.concluded", A.do_record_discipline_outcome, r, acting_user=w["sup_county"], outcome="再次")
+    refused("discipline.outcome_text", transfer_actions.do_record_discipline_outcome, r, acting_user=w["sup_county"], outcome="")
+    r = transfer_actions.do_record_discipline_outcome(r, acting_user=w["sup_county"], outcome="给予政务警告处分")
+    refused("discipline.concluded", transfer_actions.do_record_discipline_outcome, r, acting_user=w["sup_county"], outcome="再次")
     assert events(prefix="discipline.") == ["discipline.referred", "discipline.concluded"]
 
 
@@ -304,13 +304,13 @@ def test_pages_crime_report_to_handover(w, client):
     assert client.post(f"/transfers/crime/{ct.pk}/", {"op": "approve"}).status_code == 302
     r = client.post(f"/transfers/crime/{ct.pk}/", {"op": "handover", "materials": ["transfer_letter"]})
     assert "crime.materials" in r.content.decode()
-    r = client.post(f"/transfers/crime/{ct.pk}/", {"op": "handover", "materials": list(C.MATERIALS)[:3],
+    r = client.post(f"/transfers/crime/{ct.pk}/", {"op": "handover", "materials": list(crime.MATERIALS)[:3],
                                                    "procuratorate": "七星关区人民检察院"})
     assert r.status_code == 302
     r = client.post(f"/transfers/crime/{ct.pk}/", {"op": "receipt", "received_on": "昨天"})
     assert r.status_code == 200 and "日期格式" in r.content.decode()
     ct.refresh_from_db()
-    assert ct.state == K.HANDED_OVER and ct.procuratorate_copy == "七星关区人民检察院"
+    assert ct.state == CrimeState.HANDED_OVER and ct.procuratorate_copy == "七星关区人民检察院"
 
 
 def test_api_agency_and_crime(w, client):

@@ -1,11 +1,12 @@
 """The supervision pages through the Django test client: drill-down links, alert handling,
 issuing an order and the head's reply; who may open what."""
+import datetime as dt
 import re
 
 import pytest
 from django.test import Client
 
-from tests.supervision.helpers import D, other_county_case, overdue_case
+from tests.supervision.helpers import other_county_case, overdue_case
 from zhifa.supervision.alerts import recompute_alerts
 from zhifa.supervision.models import Alert, SupervisionOrder
 
@@ -22,7 +23,7 @@ def client(user):
 def data(cw, settings):
     settings.ZHIFA_TRAINING_MIN_HOURS = 0
     case, df_case = overdue_case(cw), other_county_case(cw)
-    recompute_alerts(D(2026, 6, 2))
+    recompute_alerts(dt.date(2026, 6, 2))
     return {"case": case, "df_case": df_case, "alert": Alert.objects.get(kind="deadline_lapsed", case=case)}
 
 

@@ -9,7 +9,7 @@ from tests.supervision.helpers import one_by_one
 from zhifa.cases.models import Case
 from zhifa.legalcal import periods
 from zhifa.orgs.models import User
-from zhifa.supervision import figures as F
+from zhifa.supervision import figures
 
 pytestmark = pytest.mark.django_db
 FAST = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -38,7 +38,7 @@ def case_year(c):
 def test_yearly_figures_of_the_demo_region_match_cases_one_by_one(seeded):
     today = timezone.localdate()
     sup = User.objects.get(username="supervisor")
-    region = F.home_region(sup)
+    region = figures.home_region(sup)
     cases = [c for c in Case.objects.select_related("entity__region") if c.entity.region.path.startswith(region.path)]
     assert len(cases) >= 15
     years = {case_year(c) for c in cases} | {today.year - 1}
@@ -46,10 +46,10 @@ def test_yearly_figures_of_the_demo_region_match_cases_one_by_one(seeded):
     for year in sorted(y for y in years if y):
         mine = [c for c in cases if case_year(c) == year]
         seen += len(mine)
-        assert F.totals(sup, today, region=region, year=year) == one_by_one(mine, today), year
-        for row in F.by_entity(sup, today, region=region, year=year):
+        assert figures.totals(sup, today, region=region, year=year) == one_by_one(mine, today), year
+        for row in figures.by_entity(sup, today, region=region, year=year):
             of_entity = [c for c in mine if c.entity_id == row["entity_id"]]
             expected = one_by_one(of_entity, today)
             assert {k: row[k] for k in expected} == expected
     assert seen == len(cases)
-    assert F.totals(sup, today, region=region)["all"] == len(cases)
+    assert figures.totals(sup, today, region=region)["all"] == len(cases)

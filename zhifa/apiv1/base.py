@@ -26,7 +26,7 @@ NOT_VISIBLE = "记录不存在或不在您的数据范围内"
 MAX_ID = 2**63 - 1  # larger ids cannot exist (and would overflow the database driver)
 
 
-def _id_ok(value) -> bool:
+def valid_id(value) -> bool:
     try:
         return 0 < int(value) <= MAX_ID
     except (TypeError, ValueError):
@@ -49,7 +49,7 @@ def visible(model, request):
 
 def get_visible(model_or_qs, request, pk):
     qs = visible(model_or_qs, request) if isinstance(model_or_qs, type) else model_or_qs
-    obj = qs.filter(pk=pk).first() if _id_ok(pk) else None
+    obj = qs.filter(pk=pk).first() if valid_id(pk) else None
     if obj is None:
         raise Http404(NOT_VISIBLE)
     return obj
@@ -67,7 +67,7 @@ def resolve_refs(request, data: dict, refs: dict, schema) -> dict:
         value = data.get(name)
         if value is None:
             continue
-        obj = visible(model, request).filter(pk=value).first() if _id_ok(value) else None
+        obj = visible(model, request).filter(pk=value).first() if valid_id(value) else None
         if obj is None:
             label = label_of(schema, name)
             raise ActionRefused("validation", f"{label}：编号为 {value} 的记录不存在或不在您的数据范围内",

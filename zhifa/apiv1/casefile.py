@@ -35,7 +35,7 @@ from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
 from zhifa.orgs.models import Entity, Region, User
-from zhifa.supervision import actions_casefile as A
+from zhifa.supervision import actions_casefile as casefile_actions
 from zhifa.supervision import appraisal as AP
 from zhifa.supervision import casefile as CF
 from zhifa.supervision import figures as FIG
@@ -76,7 +76,7 @@ class RubricIn(InSchema):
 
 @router.get("/rubrics", response=responses(list[dict]), summary="评查标准列表")
 def rubrics(request):
-    A.do_ensure_default_rubrics(acting_user=actor(request))
+    casefile_actions.do_ensure_default_rubrics(acting_user=actor(request))
     return [_rubric(r) for r in Rubric.objects.restrict(actor(request))]
 
 
@@ -88,14 +88,14 @@ def rubric(request, pk: int):
 @router.post("/rubrics", response=responses(dict, 201), summary="制定评查标准")
 def rubric_create(request, payload: RubricIn):
     region = _region(request, payload.region) if payload.region is not None else None
-    r = A.do_save_rubric(acting_user=actor(request), kind=payload.kind, name=payload.name, items=payload.items,
+    r = casefile_actions.do_save_rubric(acting_user=actor(request), kind=payload.kind, name=payload.name, items=payload.items,
                          region=region, total_points=payload.total_points, reason=payload.reason)
     return Status(201, _rubric(r))
 
 
 @router.put("/rubrics/{pk}", response=responses(dict), summary="修改评查标准（版本号加一）")
 def rubric_update(request, pk: int, payload: RubricIn):
-    r = A.do_save_rubric(acting_user=actor(request), kind="", name=payload.name, items=payload.items,
+    r = casefile_actions.do_save_rubric(acting_user=actor(request), kind="", name=payload.name, items=payload.items,
                          total_points=payload.total_points, rubric=get_visible(Rubric, request, pk),
                          reason=payload.reason)
     return _rubric(r)
@@ -184,7 +184,7 @@ def rounds(request):
 @router.post("/rounds", response=responses(dict, 201), summary="发起评查活动")
 def round_create(request, payload: RoundIn):
     region = _region(request, payload.region) if payload.region is not None else None
-    r = A.do_create_round(acting_user=actor(request), name=payload.name, year=payload.year, kinds=payload.kinds,
+    r = casefile_actions.do_create_round(acting_user=actor(request), name=payload.name, year=payload.year, kinds=payload.kinds,
                           closed_from=payload.closed_from, closed_to=payload.closed_to, region=region,
                           pass_min=payload.pass_min, excellent_min=payload.excellent_min)
     return Status(201, _round(r))
@@ -199,7 +199,7 @@ def round_detail(request, pk: int):
 
 @router.post("/rounds/{pk}/sample", response=responses(dict), summary="随机抽取案卷")
 def round_sample(request, pk: int, payload: SampleIn):
-    made = A.do_sample_round(_visible_round(request, pk), acting_user=actor(request), ratio=payload.ratio,
+    made = casefile_actions.do_sample_round(_visible_round(request, pk), acting_user=actor(request), ratio=payload.ratio,
                              count=payload.count, seed=payload.seed)
     r = ReviewRound.objects.get(pk=pk)
     return {**_round(r), "sampled": [v.case_id for v in made]}
@@ -208,13 +208,13 @@ def round_sample(request, pk: int, payload: SampleIn):
 @router.post("/rounds/{pk}/cases", response=responses(dict, 201), summary="指定选取案卷")
 def round_add(request, pk: int, payload: CaseIn):
     case = get_visible(Case, request, payload.case)
-    v = A.do_add_case(_visible_round(request, pk), case, acting_user=actor(request))
+    v = casefile_actions.do_add_case(_visible_round(request, pk), case, acting_user=actor(request))
     return Status(201, _review(v))
 
 
 @router.post("/rounds/{pk}/finish", response=responses(dict), summary="完成评查活动")
 def round_finish(request, pk: int):
-    return _round(A.do_finish_round(_visible_round(request, pk), acting_user=actor(request)))
+    return _round(casefile_actions.do_finish_round(_visible_round(request, pk), acting_user=actor(request)))
 
 
 @router.get("/reviews", response=responses(list[dict]), summary="评查案卷（mine=1 为本人的评查任务）")
@@ -238,20 +238,20 @@ def review_assign(request, pk: int, payload: AssignIn):
     reviewer = User.objects.filter(pk=payload.reviewer).first() if 0 < payload.reviewer < 2**63 else None
     if reviewer is None:
         raise ActionRefused("validation", "评查人：用户不存在", "reviewer")
-    return _review(A.do_assign_reviewer(v, reviewer, acting_user=actor(request)))
+    return _review(casefile_actions.do_assign_reviewer(v, reviewer, acting_user=actor(request)))
 
 
 @router.post("/reviews/{pk}/score", response=responses(dict), summary="评分（暂存或提交）")
 def review_score(request, pk: int, payload: ScoreIn):
     v = get_visible(visible_reviews(actor(request)), request, pk)
-    v = A.do_score_review(v, acting_user=actor(request), lines=payload.lines, comment=payload.comment,
+    v = casefile_actions.do_score_review(v, acting_user=actor(request), lines=payload.lines, comment=payload.comment,
                           submit=payload.submit)
     return _review(v, detail=True)
 
 
 @router.post("/reviews/{pk}/guidance", response=responses(dict), summary="推荐为指导案例")
 def review_guidance(request, pk: int, payload: GuidanceIn):
-    v = A.do_mark_guidance(get_visible(CaseReview, request, pk), acting_user=actor(request),
+    v = casefile_actions.do_mark_guidance(get_visible(CaseReview, request, pk), acting_user=actor(request),
                            recommended=payload.recommended)
     return _review(v)
 

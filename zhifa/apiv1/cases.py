@@ -23,13 +23,26 @@ from ninja.responses import Status
 
 from zhifa.apiv1.base import Pagination, RecordId, actor, get_visible, responses, visible
 from zhifa.apiv1.cases_payloads import (
-    CREATE_PAYLOADS, TRANSITION_PAYLOADS, CaseCreateIn, TransitionIn, create_arguments, resolve,
-    typed_create_in, typed_transition_in, validate_payload,
+    CREATE_PAYLOADS,
+    TRANSITION_PAYLOADS,
+    CaseCreateIn,
+    TransitionIn,
+    create_arguments,
+    resolve,
+    typed_create_in,
+    typed_transition_in,
+    validate_payload,
 )
 from zhifa.apiv1.cases_schemas import (
-    PENDING_DEADLINES, CaseDetailOut, CaseFilter, CaseOut, OfferOut, QueueItemOut, machine_offers,
+    PENDING_DEADLINES,
+    CaseDetailOut,
+    CaseFilter,
+    CaseOut,
+    OfferOut,
+    QueueItemOut,
+    machine_offers,
 )
-from zhifa.cases import actions as A
+from zhifa.cases import actions as case_actions
 from zhifa.cases import machine
 from zhifa.cases.models import Case, CaseEvent, CaseOfficer, Deadline, Kind, Party
 from zhifa.common.actions import ActionRefused
@@ -37,7 +50,7 @@ from zhifa.common.actions import ActionRefused
 cases = Router(tags=["执法办案"])
 
 # The core's action for each transition (review_pass / review_fail go straight to the engine).
-DO = {name: getattr(A, f"do_{name}") for name in TRANSITION_PAYLOADS if name not in ("review_pass", "review_fail")}
+DO = {name: getattr(case_actions, f"do_{name}") for name in TRANSITION_PAYLOADS if name not in ("review_pass", "review_fail")}
 
 
 # ---- querysets ------------------------------------------------------------------------------------
@@ -91,7 +104,7 @@ def list_cases(request, filters: Query[CaseFilter]):
                        "按计时中期限的最早届满日排序，无计时期限的排在最后。")
 @paginate(CasePagination)
 def work_queue(request):
-    return with_rows(A.work_queue(actor(request)))
+    return with_rows(case_actions.work_queue(actor(request)))
 
 
 @cases.get("/{pk}", response=responses(CaseDetailOut), operation_id="cases_get",
@@ -114,15 +127,15 @@ def _create(request, kind, body, payload):
         raise ActionRefused("validation", "执法主体：必须填写", field="entity")
     common = dict(acting_user=user, on=body.on, reason=body.reason, officers=kw.get("officers", []))
     if kind == Kind.PENALTY_GENERAL:
-        case = A.do_register_case(data, parties=kw.get("parties", []), power_items=kw.get("power_items", []), **common)
+        case = case_actions.do_register_case(data, parties=kw.get("parties", []), power_items=kw.get("power_items", []), **common)
     elif kind == Kind.PENALTY_SIMPLE:
-        case = A.do_on_the_spot_penalty(data, place=kw["place"], party=kw["party"],
+        case = case_actions.do_on_the_spot_penalty(data, place=kw["place"], party=kw["party"],
                                         collected_on_spot=kw.get("collected_on_spot", False),
                                         party_refused_to_sign=kw.get("party_refused_to_sign", False), **common)
     elif kind == Kind.INSPECTION:
-        case = A.do_plan_inspection(data, parties=kw.get("parties", []), **common)
+        case = case_actions.do_plan_inspection(data, parties=kw.get("parties", []), **common)
     else:
-        case = A.do_seize(data, measure=kw["measure"], items=kw["items"], approved_by=kw["approved_by"],
+        case = case_actions.do_seize(data, measure=kw["measure"], items=kw["items"], approved_by=kw["approved_by"],
                           party=kw["party"], **common)
     return Status(201, get_detail(request, case.pk))
 
@@ -153,11 +166,11 @@ def _apply(request, pk, name, body, payload):
     case = get_visible(Case, request, pk)
     common = dict(acting_user=actor(request), expected_version=body.expected_version, on=body.on)
     if payload is None:  # not a transition of any kind: the engine names the refusal
-        A.apply_transition(case, name, reason=body.reason, **common)
+        case_actions.apply_transition(case, name, reason=body.reason, **common)
     else:
         kw = {k: v for k, v in resolve(request, payload).items() if v is not None}
         if name in ("review_pass", "review_fail"):
-            A.apply_transition(case, name, reason=body.reason or kw["opinion"], opinion=kw["opinion"], **common)
+            case_actions.apply_transition(case, name, reason=body.reason or kw["opinion"], opinion=kw["opinion"], **common)
         else:
             DO[name](case, reason=body.reason, **kw, **common)
     return get_detail(request, pk)

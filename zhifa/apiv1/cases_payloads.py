@@ -18,8 +18,8 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic import create_model, model_validator
 from pydantic_core import PydanticCustomError
 
-from zhifa.apiv1.base import F, CreditCode, IdNumber, InSchema, Phone, _id_ok, visible
-from zhifa.apiv1.errors import _label, translate
+from zhifa.apiv1.base import CreditCode, F, IdNumber, InSchema, Phone, valid_id, visible
+from zhifa.apiv1.errors import field_label, translate
 from zhifa.apiv1.orgs import choices, choices_text
 from zhifa.cases.models import Kind, PenaltyKind, Source
 from zhifa.common.actions import ActionRefused
@@ -345,7 +345,7 @@ def validate_payload(schema, data):
             loc = tuple(err["loc"])
             field = next((p for p in reversed(loc) if isinstance(p, str)), "payload")
             errors.append({"loc": ["body", "body", "payload", *loc], "field": field,
-                           "label": _label(schema, loc) or ("内容" if field == "payload" else field),
+                           "label": field_label(schema, loc) or ("内容" if field == "payload" else field),
                            "type": err["type"], "message": translate(err)})
         raise NinjaValidationError(errors) from None
 
@@ -356,7 +356,7 @@ def _not_visible(label, value, field):
 
 def _lookup(request, model, ids, label, field) -> dict:
     ids = list(ids)
-    bad = next((i for i in ids if not _id_ok(i)), None)
+    bad = next((i for i in ids if not valid_id(i)), None)
     if bad is not None:
         raise _not_visible(label, bad, field)
     found = {o.pk: o for o in visible(model, request).filter(pk__in=set(ids))}

@@ -18,8 +18,8 @@ KIND_TEXT = choices_text(Kind)
 SOURCE_TEXT = choices_text(Source)
 DEADLINE_STATE_TEXT = choices_text(Deadline.State)
 ALL_STATES = tuple(dict.fromkeys(s for states in machine.STATES.values() for s in states))
-STATE_TEXT = "；".join(f"{s} {label}" for s, label in dict(
-    (s, label) for states in machine.STATES.values() for s, label in states.items()).items())
+STATE_TEXT = "；".join(f"{s} {label}" for s, label in {
+    s: label for states in machine.STATES.values() for s, label in states.items()}.items())
 OPEN_DEADLINES = (Deadline.State.RUNNING, Deadline.State.PAUSED)
 PENDING_DEADLINES = OPEN_DEADLINES + (Deadline.State.BREACHED,)
 

@@ -24,7 +24,7 @@ from ninja.responses import Status
 
 from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.common.actions import ActionRefused
-from zhifa.disclosure import complaints as C
+from zhifa.disclosure import complaints
 from zhifa.disclosure.models import Complaint
 from zhifa.orgs.models import Entity
 
@@ -72,7 +72,7 @@ def _out(c, steps=False):
                                     "content", "complainant", "contact", "received_on", "due_on", "due_pending_year", "due_note", "answer",
                                     "answered_on", "satisfaction", "feedback_comment")}
     d.update(entity=c.entity.name, source_label=c.get_source_display(), state_label=c.get_state_display(),
-             overdue=C.is_overdue(c, timezone.localdate()), steps=[])
+             overdue=complaints.is_overdue(c, timezone.localdate()), steps=[])
     if steps:
         d["steps"] = [{"kind": s.kind, "kind_label": s.get_kind_display(), "entity_id": s.entity_id, "note": s.note,
                        "on": s.on, "by_id": s.by_id, "by_name": s.by_name} for s in c.steps.order_by("at", "id")]
@@ -84,7 +84,7 @@ def list_complaints(request, state: str = "", source: str = "", kind: str = "", 
                     overdue: bool = False, q: str = "", limit: int = 100, offset: int = 0):
     qs = visible(Complaint, request).select_related("entity")
     if state == "open":
-        qs = qs.filter(state__in=C.OPEN_STATES)
+        qs = qs.filter(state__in=complaints.OPEN_STATES)
     elif state:
         qs = qs.filter(state=state)
     if source:
@@ -94,7 +94,7 @@ def list_complaints(request, state: str = "", source: str = "", kind: str = "", 
     if entity is not None:
         qs = qs.filter(entity_id=entity)
     if overdue:
-        qs = qs.filter(pk__in=C.overdue(timezone.localdate()).values("pk"))
+        qs = qs.filter(pk__in=complaints.overdue(timezone.localdate()).values("pk"))
     if q.strip():
         qs = qs.filter(content__icontains=q.strip()[:50]) | qs.filter(tracking_code__iexact=q.strip()[:16])
     qs = qs.order_by("state", "due_on", "id")
@@ -122,7 +122,7 @@ def register(request, body: ComplaintRegisterIn):
         if entity is None:
             raise ActionRefused("validation", f"办理主体：编号为 {body.entity} 的记录不存在或不在您的数据范围内",
                                 "entity")
-    c = C.do_register_complaint(acting_user=actor(request), kind=body.kind, content=body.content, source=body.source,
+    c = complaints.do_register_complaint(acting_user=actor(request), kind=body.kind, content=body.content, source=body.source,
                                 entity=entity, source_ref=body.source_ref, complainant=body.complainant,
                                 contact=body.contact, received_on=body.received_on, note=body.note)
     return Status(201, _out(c, steps=True))
@@ -130,10 +130,10 @@ def register(request, body: ComplaintRegisterIn):
 
 @router.get("/track/{code}", response=responses(dict), auth=None, summary="凭查询码查询办理情况（公众）")
 def track(request, code: str):
-    c = C.lookup(code[:16])
+    c = complaints.lookup(code[:16])
     if c is None:
         raise Http404("查询码不正确")
-    return C.public_dict(c)
+    return complaints.public_dict(c)
 
 
 class ComplaintFeedbackIn(InSchema):
@@ -143,10 +143,10 @@ class ComplaintFeedbackIn(InSchema):
 
 @router.post("/track/{code}/feedback", response=responses(dict), auth=None, summary="凭查询码评价答复（公众）")
 def feedback(request, code: str, body: ComplaintFeedbackIn):
-    c = C.lookup(code[:16])
+    c = complaints.lookup(code[:16])
     if c is None:
         raise Http404("查询码不正确")
-    return C.public_dict(C.do_give_feedback(c, satisfaction=body.satisfaction, comment=body.comment))
+    return complaints.public_dict(complaints.do_give_feedback(c, satisfaction=body.satisfaction, comment=body.comment))
 
 
 @router.get("/{complaint_id}", response=responses(ComplaintHandlingOut), summary="投诉举报详情（含办理记录）")
@@ -181,23 +181,23 @@ def assign(request, complaint_id: int, body: ComplaintAssignIn):
     entity = visible(Entity, request).filter(pk=body.entity).first() if 0 < body.entity < 2**63 else None
     if entity is None:
         raise ActionRefused("complaint.assign_in_scope", "请选择您监督区域内的有效执法主体", "entity")
-    return _out(C.do_assign_complaint(c, acting_user=actor(request), entity=entity, reason=body.reason), steps=True)
+    return _out(complaints.do_assign_complaint(c, acting_user=actor(request), entity=entity, reason=body.reason), steps=True)
 
 
 @router.post("/{complaint_id}/dispute", response=responses(ComplaintHandlingOut), summary="提出管辖异议")
 def dispute(request, complaint_id: int, body: ComplaintDisputeIn):
-    return _out(C.do_dispute_jurisdiction(_c(request, complaint_id), acting_user=actor(request), reason=body.reason),
+    return _out(complaints.do_dispute_jurisdiction(_c(request, complaint_id), acting_user=actor(request), reason=body.reason),
                 steps=True)
 
 
 @router.post("/{complaint_id}/steps", response=responses(ComplaintHandlingOut, 201), summary="登记办理情况")
 def add_step(request, complaint_id: int, body: ComplaintStepIn):
     c = _c(request, complaint_id)
-    C.do_add_step(c, acting_user=actor(request), note=body.note)
+    complaints.do_add_step(c, acting_user=actor(request), note=body.note)
     return Status(201, _out(_c(request, complaint_id), steps=True))
 
 
 @router.post("/{complaint_id}/answer", response=responses(ComplaintHandlingOut), summary="答复投诉人")
 def answer(request, complaint_id: int, body: ComplaintAnswerIn):
-    return _out(C.do_answer_complaint(_c(request, complaint_id), acting_user=actor(request), answer=body.answer),
+    return _out(complaints.do_answer_complaint(_c(request, complaint_id), acting_user=actor(request), answer=body.answer),
                 steps=True)

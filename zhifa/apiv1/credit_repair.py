@@ -14,7 +14,7 @@ from typing import Optional
 from ninja import Router, Schema
 
 from zhifa.apiv1.base import F, actor, get_visible, responses, visible
-from zhifa.disclosure import actions_repair as A
+from zhifa.disclosure import actions_repair as repair_actions
 from zhifa.disclosure.models import CreditRepair, Publication
 
 router = Router(tags=["信用修复"])
@@ -68,7 +68,7 @@ def create(request, data: RepairIn):
     pub = get_visible(Publication, request, data.publication)
     fields = data.dict()
     fields.pop("publication")
-    return Status(201, A.do_request_repair(pub, acting_user=actor(request), **fields))
+    return Status(201, repair_actions.do_request_repair(pub, acting_user=actor(request), **fields))
 
 
 @router.get("/{pk}", response=responses(RepairOut), summary="信用修复申请详情")
@@ -78,9 +78,9 @@ def repair(request, pk: int):
 
 @router.post("/{pk}/approve", response=responses(RepairOut), summary="批准信用修复（停止公示）")
 def approve(request, pk: int, data: NoteIn):
-    return A.do_approve_repair(get_visible(CreditRepair, request, pk), acting_user=actor(request), note=data.note)
+    return repair_actions.do_approve_repair(get_visible(CreditRepair, request, pk), acting_user=actor(request), note=data.note)
 
 
 @router.post("/{pk}/reject", response=responses(RepairOut), summary="不予批准信用修复")
 def reject(request, pk: int, data: NoteIn):
-    return A.do_reject_repair(get_visible(CreditRepair, request, pk), acting_user=actor(request), note=data.note)
+    return repair_actions.do_reject_repair(get_visible(CreditRepair, request, pk), acting_user=actor(request), note=data.note)

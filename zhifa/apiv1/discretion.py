@@ -9,18 +9,18 @@ from typing import Literal, Optional
 from ninja import Router, Schema
 
 from zhifa.apiv1.base import F, InSchema, responses, visible
-from zhifa.apiv1.powers import VersionedFilter, VersionedOut, VersionOut, _versions, versioned_router
+from zhifa.apiv1.powers import VersionedFilter, VersionedOut, VersionOut, versioned_router, visible_versions
 from zhifa.common.actions import ActionRefused
 from zhifa.orgs.models import Entity
-from zhifa.powers import discretion as d
+from zhifa.powers import discretion
 from zhifa.powers.models import DiscretionBenchmark
 
-LEVEL_TEXT = "、".join(d.LEVELS)
-SANCTION_TEXT = "；".join(f"{k} {v}" for k, v in d.SANCTIONS.items())
-BASIS_TEXT = "；".join(f"{k} {v}" for k, v in d.FINE_BASES.items())
-LevelName = Literal[d.LEVELS]
-SanctionCode = Literal[tuple(d.SANCTIONS)]
-FineBasis = Literal[tuple(d.FINE_BASES)]
+LEVEL_TEXT = "、".join(discretion.LEVELS)
+SANCTION_TEXT = "；".join(f"{k} {v}" for k, v in discretion.SANCTIONS.items())
+BASIS_TEXT = "；".join(f"{k} {v}" for k, v in discretion.FINE_BASES.items())
+LevelName = Literal[discretion.LEVELS]
+SanctionCode = Literal[tuple(discretion.SANCTIONS)]
+FineBasis = Literal[tuple(discretion.FINE_BASES)]
 AMOUNT = {"ge": 0, "max_digits": 14, "decimal_places": 2}
 
 
@@ -28,7 +28,7 @@ class LevelIn(InSchema):
     level: LevelName = F(..., "档位", LEVEL_TEXT)
     circumstances: str = F(..., "适用情形", min_length=1, max_length=1000)
     sanctions: list[SanctionCode] = F([], "处罚种类", SANCTION_TEXT + "（“不予处罚”档位为空）")
-    fine_basis: FineBasis = F(d.FIXED, "罚款计算方式", BASIS_TEXT)
+    fine_basis: FineBasis = F(discretion.FIXED, "罚款计算方式", BASIS_TEXT)
     fine_min: Optional[Decimal] = F(None, "罚款下限（元）", "固定金额计罚时填写", **AMOUNT)
     fine_max: Optional[Decimal] = F(None, "罚款上限（元）", "固定金额计罚且含罚款时必填", **AMOUNT)
     multiple_min: Optional[Decimal] = F(None, "倍数下限", "按倍数计罚时填写", **AMOUNT)
@@ -51,11 +51,11 @@ class LevelOut(Schema):
 
     @staticmethod
     def resolve_sanctions_display(obj):
-        return [d.SANCTIONS.get(s, s) for s in obj.get("sanctions", [])]
+        return [discretion.SANCTIONS.get(s, s) for s in obj.get("sanctions", [])]
 
     @staticmethod
     def resolve_range_display(obj):
-        return d.range_text(obj)
+        return discretion.range_text(obj)
 
 
 class DiscretionBenchmarkIn(InSchema):
@@ -78,7 +78,7 @@ class DiscretionBenchmarkOut(VersionedOut):
 
 class DiscretionBenchmarkDetailOut(DiscretionBenchmarkOut):
     versions: list[VersionOut] = F(..., "各版本")
-    resolve_versions = staticmethod(_versions)
+    resolve_versions = staticmethod(visible_versions)
 
 
 class DiscretionBenchmarkFilter(VersionedFilter):
@@ -133,10 +133,10 @@ def check(request, payload: CheckIn):
     if entity is None:
         raise ActionRefused("validation", f"实施主体：编号为 {payload.entity} 的记录不存在或不在您的数据范围内",
                             field="entity")
-    devs = d.check_penalty(payload.power_item_code, entity, payload.level, payload.sanctions, payload.fine_amount,
+    devs = discretion.check_penalty(payload.power_item_code, entity, payload.level, payload.sanctions, payload.fine_amount,
                            payload.illegal_gains, payload.on, goods_value=payload.goods_value)
-    bm = d.benchmark_for(payload.power_item_code, entity, payload.on)  # visible: its entity is
+    bm = discretion.benchmark_for(payload.power_item_code, entity, payload.on)  # visible: its entity is
     return {"benchmark_id": bm.pk if bm else None, "benchmark_version": bm.version if bm else None,
-            "fits": not devs, "requires_written_reason": d.requires_written_reason(devs),
+            "fits": not devs, "requires_written_reason": discretion.requires_written_reason(devs),
             "deviations": [{"kind": x.kind, "message": x.message, "level": x.level, "limit": x.limit,
                             "value": x.value} for x in devs]}

@@ -99,7 +99,7 @@ def _unwrap(annotation):
     return None
 
 
-def _label(model, loc) -> str:
+def field_label(model, loc) -> str:
     """Chinese title of the field an error points at, walking nested schemas along `loc`."""
     label, cls = "", model
     for part in loc:
@@ -142,7 +142,7 @@ class ZhifaAPI(NinjaAPI):
                 loc = (model.__ninja_param_source__,) + model.__ninja_flatten_map_reverse__.get(original, original)
                 field = next((p for p in reversed(loc) if isinstance(p, str)), "")
                 source = model.__ninja_param_source__
-                label = _label(model, original) or ("记录编号" if source == "path" else
+                label = field_label(model, original) or ("记录编号" if source == "path" else
                                                     {"body": "请求体", "payload": "请求体"}.get(field, field))
                 errors.append({"loc": list(loc), "field": field, "label": label, "type": e["type"],
                                "message": translate(e)})

@@ -19,7 +19,7 @@ from ninja.responses import Status
 
 from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses
 from zhifa.cases.models import Case
-from zhifa.guidance import actions as G
+from zhifa.guidance import actions as guidance_actions
 from zhifa.guidance.models import GuidingCase, published
 
 router = Router(tags=["案例指导"])
@@ -89,12 +89,12 @@ def guidance_list(request, state: str = ""):
 @router.post("", response=responses(GuidingOut, 201), summary="选编指导案例")
 def select(request, body: SelectIn):
     case = get_visible(Case, request, body.case)
-    return Status(201, G.do_select_guidance(case, acting_user=actor(request)))
+    return Status(201, guidance_actions.do_select_guidance(case, acting_user=actor(request)))
 
 
 @router.get("/similar/{case_id}", response=responses(list[PublicGuidingOut]), summary="类似案件的指导案例")
 def similar(request, case_id: int):
-    return G.similar_to(get_visible(Case, request, case_id))
+    return guidance_actions.similar_to(get_visible(Case, request, case_id))
 
 
 @router.get("/{guidance_id}", response=responses(GuidingOut), summary="指导案例详情")
@@ -104,17 +104,17 @@ def detail(request, guidance_id: int):
 
 @router.post("/{guidance_id}", response=responses(GuidingOut), summary="编辑指导案例")
 def edit(request, guidance_id: int, body: EditIn):
-    return G.do_edit_guidance(_mine(request, guidance_id), acting_user=actor(request), **body.model_dump())
+    return guidance_actions.do_edit_guidance(_mine(request, guidance_id), acting_user=actor(request), **body.model_dump())
 
 
 @router.post("/{guidance_id}/publish", response=responses(GuidingOut), summary="发布指导案例")
 def publish(request, guidance_id: int):
-    return G.do_publish_guidance(_mine(request, guidance_id), acting_user=actor(request))
+    return guidance_actions.do_publish_guidance(_mine(request, guidance_id), acting_user=actor(request))
 
 
 @router.post("/{guidance_id}/withdraw", response=responses(GuidingOut), summary="撤回指导案例")
 def withdraw(request, guidance_id: int, body: WithdrawIn):
-    return G.do_withdraw_guidance(_mine(request, guidance_id), acting_user=actor(request), reason=body.reason)
+    return guidance_actions.do_withdraw_guidance(_mine(request, guidance_id), acting_user=actor(request), reason=body.reason)
 
 
 @public.get("", response=responses(list[PublicGuidingOut]), auth=None, summary="指导案例（公开）")

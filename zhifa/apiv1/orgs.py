@@ -8,8 +8,22 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from zhifa.apiv1.base import (
-    ENTITY_FIELD, F, Q_FIELD, CreditCode, InSchema, ListFilter, Pagination, Phone, RecordId, actor,
-    get_visible, patch_schema, payload_data, require_change, responses, visible,
+    ENTITY_FIELD,
+    Q_FIELD,
+    CreditCode,
+    F,
+    InSchema,
+    ListFilter,
+    Pagination,
+    Phone,
+    RecordId,
+    actor,
+    get_visible,
+    patch_schema,
+    payload_data,
+    require_change,
+    responses,
+    visible,
 )
 from zhifa.orgs import actions
 from zhifa.orgs.models import Entity, LegalAdviser, Region, Unit

@@ -11,8 +11,23 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from zhifa.apiv1.base import (
-    ENTITY_FIELD, F, Q_FIELD, Flag, IdNumber, InSchema, ListFilter, Pagination, Phone, RecordId, actor,
-    get_visible, patch_schema, payload_data, require_change, responses, visible,
+    ENTITY_FIELD,
+    Q_FIELD,
+    F,
+    Flag,
+    IdNumber,
+    InSchema,
+    ListFilter,
+    Pagination,
+    Phone,
+    RecordId,
+    actor,
+    get_visible,
+    patch_schema,
+    payload_data,
+    require_change,
+    responses,
+    visible,
 )
 from zhifa.apiv1.orgs import choices, choices_text
 from zhifa.common.actions import ActionRefused
@@ -286,7 +301,7 @@ def _officers(request):
 def _check_unit(data: dict, officer=None):
     """The unit must belong to the officer's entity (named field, before the model says so)."""
     entity = data.get("entity") or (officer.entity if officer else None)
-    unit = data["unit"] if "unit" in data else (officer.unit if officer else None)
+    unit = data.get("unit", officer.unit if officer else None)
     if unit is not None and entity is not None and unit.entity_id != entity.pk:
         raise ActionRefused("validation", "内设机构：内设机构不属于该执法主体", field="unit")
 

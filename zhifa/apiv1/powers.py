@@ -13,8 +13,20 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from zhifa.apiv1.base import (
-    ENTITY_FIELD, F, Q_FIELD, InSchema, ListFilter, Pagination, RecordId, actor, get_visible,
-    patch_schema, payload_data, require_change, responses, visible,
+    ENTITY_FIELD,
+    Q_FIELD,
+    F,
+    InSchema,
+    ListFilter,
+    Pagination,
+    RecordId,
+    actor,
+    get_visible,
+    patch_schema,
+    payload_data,
+    require_change,
+    responses,
+    visible,
 )
 from zhifa.apiv1.orgs import choices, choices_text
 from zhifa.common.actions import ActionRefused
@@ -58,7 +70,7 @@ class VersionedOut(VersionOut):
         return obj.entity.name
 
 
-def _versions(obj, context):
+def visible_versions(obj, context):
     return visible(type(obj), context["request"]).filter(lineage=obj.lineage).order_by("-version")
 
 
@@ -115,7 +127,7 @@ class PowerItemOut(VersionedOut):
 
 class PowerItemDetailOut(PowerItemOut):
     versions: list[VersionOut] = F(..., "各版本")
-    resolve_versions = staticmethod(_versions)
+    resolve_versions = staticmethod(visible_versions)
 
 
 class PowerItemFilter(VersionedFilter):
@@ -164,7 +176,7 @@ class InspectionItemOut(VersionedOut):
 
 class InspectionItemDetailOut(InspectionItemOut):
     versions: list[VersionOut] = F(..., "各版本")
-    resolve_versions = staticmethod(_versions)
+    resolve_versions = staticmethod(visible_versions)
 
 
 class InspectionItemFilter(VersionedFilter):
@@ -210,7 +222,7 @@ class ServiceGuideOut(VersionedOut):
 
 class ServiceGuideDetailOut(ServiceGuideOut):
     versions: list[VersionOut] = F(..., "各版本")
-    resolve_versions = staticmethod(_versions)
+    resolve_versions = staticmethod(visible_versions)
 
 
 class ServiceGuideFilter(VersionedFilter):
@@ -244,7 +256,7 @@ class FlowchartOut(VersionedOut):
 
 class FlowchartDetailOut(FlowchartOut):
     versions: list[VersionOut] = F(..., "各版本")
-    resolve_versions = staticmethod(_versions)
+    resolve_versions = staticmethod(visible_versions)
 
 
 class FlowchartFilter(VersionedFilter):

@@ -14,9 +14,11 @@ from typing import Any, Optional
 from django.core.paginator import Paginator
 from django.http import Http404
 from ninja import Query, Router, Schema
+from pydantic import Field as _PField
+from pydantic import create_model
 
 from zhifa.apiv1.base import F, responses
-from zhifa.disclosure import public
+from zhifa.disclosure import opendata, public
 
 router = Router(tags=["公示平台（公开）"], auth=None)
 
@@ -194,10 +196,6 @@ def complaint_status(request, code: str):
 
 
 # ---- 开放数据: one paginated list per dataset of zhifa.disclosure.opendata, typed from its dictionary
-from pydantic import Field as _PField, create_model  # noqa: E402
-
-from zhifa.disclosure import opendata  # noqa: E402
-
 _PY = {"integer": Optional[int], "string": Optional[str], "text": Optional[str], "date": Optional[str],
        "decimal": Optional[str], "uuid": Optional[str], "url": Optional[str], "json": list[str]}
 DATA_PAGE_MAX = 500

@@ -9,7 +9,7 @@ from django.http import Http404
 from ninja import Router
 
 from zhifa.apiv1.base import responses
-from zhifa.supervision import reports as R
+from zhifa.supervision import reports as supervision_reports
 
 router = Router(tags=["公示平台（公开）"], auth=None)
 
@@ -26,7 +26,7 @@ def _out(r, figures=False):
 
 @router.get("", response=responses(list[dict]), summary="已公开的年度行政执法统计年报")
 def reports(request, year: Optional[int] = None, entity: Optional[int] = None):
-    qs = R.public_reports().order_by("-year", "entity__name")
+    qs = supervision_reports.public_reports().order_by("-year", "entity__name")
     if year is not None:
         qs = qs.filter(year=year)
     if entity is not None:
@@ -36,7 +36,7 @@ def reports(request, year: Optional[int] = None, entity: Optional[int] = None):
 
 @router.get("/{report_id}", response=responses(dict), summary="一份已公开的统计年报（含统计数据）")
 def report(request, report_id: int):
-    r = R.public_reports().filter(pk=report_id).first()
+    r = supervision_reports.public_reports().filter(pk=report_id).first()
     if r is None:
         raise Http404("该统计年报不存在或尚未公开")
     return _out(r, figures=True)

@@ -24,7 +24,7 @@ from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
 from zhifa.orgs.models import Entity, User
-from zhifa.review import actions as R
+from zhifa.review import actions as review_actions
 from zhifa.review.catalogue import current_catalogue, is_major, packet_diff, staffing
 from zhifa.review.gate import gate_refusal
 from zhifa.review.models import Opinion, Packet
@@ -141,7 +141,7 @@ def case_status(request, case_id: int):
 def submit(request, case_id: int, body: SubmitIn):
     case = get_visible(Case, request, case_id)
     reviewer = User.objects.filter(pk=body.reviewer, entity_id=case.entity_id).first()
-    R.do_submit_packet(case, reviewer=reviewer, packet=body.packet.dict(), acting_user=actor(request),
+    review_actions.do_submit_packet(case, reviewer=reviewer, packet=body.packet.dict(), acting_user=actor(request),
                        expected_version=body.expected_version, correction_note=body.correction_note, on=body.on)
     return _status(case)
 
@@ -149,7 +149,7 @@ def submit(request, case_id: int, body: SubmitIn):
 @router.post("/cases/{case_id}/opinion", response=responses(ReviewStatusOut), summary="出具法制审核意见")
 def opinion(request, case_id: int, body: OpinionIn):
     case = get_visible(Case, request, case_id)
-    R.do_review(case, outcome=body.outcome, packet_version=body.packet_version,
+    review_actions.do_review(case, outcome=body.outcome, packet_version=body.packet_version,
                 checklist={k: c.dict() for k, c in body.checklist.items()}, opinion=body.opinion,
                 corrections=body.corrections, acting_user=actor(request), expected_version=body.expected_version,
                 on=body.on)
@@ -162,14 +162,14 @@ def objection(request, case_id: int, body: ObjectionIn):
     last = case.reviews.exclude(outcome="").order_by("id").last()
     if last is None:
         raise ActionRefused("review.objection_latest", "本案尚无审核意见")
-    R.do_record_objection(last, text=body.text, acting_user=actor(request))
+    review_actions.do_record_objection(last, text=body.text, acting_user=actor(request))
     return _status(case)
 
 
 @router.post("/cases/{case_id}/discussion", response=responses(ReviewStatusOut), summary="集体讨论")
 def discussion(request, case_id: int, body: DiscussionIn):
     case = get_visible(Case, request, case_id)
-    R.do_hold_discussion(case, trigger=body.trigger, attendees=[a.dict() for a in body.attendees],
+    review_actions.do_hold_discussion(case, trigger=body.trigger, attendees=[a.dict() for a in body.attendees],
                          minutes=body.minutes, conclusion=body.conclusion, acting_user=actor(request),
                          expected_version=body.expected_version, on=body.on)
     return _status(case)
@@ -203,7 +203,7 @@ def catalogue(request, entity_id: int):
 @router.post("/catalogue/{entity_id}", response=responses(dict, 201), summary="修订法制审核目录清单（生成新版本）")
 def save_catalogue(request, entity_id: int, body: CatalogueIn):
     entity = get_visible(Entity, request, entity_id)
-    return Status(201, _catalogue_out(R.do_save_catalogue(entity, body.dict(), acting_user=actor(request))))
+    return Status(201, _catalogue_out(review_actions.do_save_catalogue(entity, body.dict(), acting_user=actor(request))))
 
 
 @router.get("/staffing", response=responses(list[dict]), summary="法制审核人员配备比例")

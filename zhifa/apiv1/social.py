@@ -27,7 +27,7 @@ from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.common.actions import ActionRefused
 from zhifa.common.scope import can
 from zhifa.orgs.models import Entity, Region
-from zhifa.supervision import social as S
+from zhifa.supervision import social
 from zhifa.supervision.models_social import SocialSupervisor, SupervisionLead
 
 router = Router(tags=["社会监督员"])
@@ -56,7 +56,7 @@ def _sup(request, s):
     return {**{f: getattr(s, f) for f in ("id", "name", "kind", "workplace", "contact", "bureau_id", "region_id",
                                           "appointed_on", "term_ends_on", "state", "ended_on", "end_reason")},
             "kind_label": s.get_kind_display(), "entity_ids": sorted(s.entities.values_list("pk", flat=True)),
-            "feedback_token": S.token_for(s) if manage else None}
+            "feedback_token": social.token_for(s) if manage else None}
 
 
 @router.get("/supervisors", response=responses(list[SocialSupervisorOut]), summary="社会监督员名册")
@@ -88,7 +88,7 @@ def appoint(request, body: SocialAppointIn):
     entities = list(visible(Entity, request).filter(pk__in=[i for i in body.entities if 0 < i < 2**63]))
     if len(entities) != len(set(body.entities)):
         raise ActionRefused("validation", "重点监督主体不存在或不在您的数据范围内", "entities")
-    s = S.do_appoint_supervisor(acting_user=actor(request), name=body.name, kind=body.kind,
+    s = social.do_appoint_supervisor(acting_user=actor(request), name=body.name, kind=body.kind,
                                 appointed_on=body.appointed_on, term_ends_on=body.term_ends_on, region=region,
                                 entities=entities, workplace=body.workplace, contact=body.contact)
     return Status(201, _sup(request, s))
@@ -105,13 +105,13 @@ class SocialEndIn(InSchema):
 
 @router.post("/supervisors/{sid}/end", response=responses(SocialSupervisorOut), summary="解聘")
 def end(request, sid: int, body: SocialEndIn):
-    s = S.do_end_supervisor(get_visible(SocialSupervisor, request, sid), acting_user=actor(request), reason=body.reason)
+    s = social.do_end_supervisor(get_visible(SocialSupervisor, request, sid), acting_user=actor(request), reason=body.reason)
     return _sup(request, s)
 
 
 @router.post("/supervisors/{sid}/renew-link", response=responses(SocialSupervisorOut), summary="更换个人反馈链接")
 def renew(request, sid: int):
-    return _sup(request, S.do_renew_link(get_visible(SocialSupervisor, request, sid), acting_user=actor(request)))
+    return _sup(request, social.do_renew_link(get_visible(SocialSupervisor, request, sid), acting_user=actor(request)))
 
 
 class SocialLeadOut(Schema):
@@ -168,7 +168,7 @@ def convert(request, lead_id: int, body: SocialLeadConvertIn):
         entity = visible(Entity, request).filter(pk=body.entity).first() if 0 < body.entity < 2**63 else None
         if entity is None:
             raise ActionRefused("lead.entity_in_scope", "涉及的执法主体不在您的监督区域内", "entity")
-    return _lead(S.do_convert_lead(x, acting_user=actor(request), to=body.to, entity=entity, note=body.note,
+    return _lead(social.do_convert_lead(x, acting_user=actor(request), to=body.to, entity=entity, note=body.note,
                                    order_kind=body.order_kind, days=body.days, complaint_kind=body.complaint_kind))
 
 
@@ -179,7 +179,7 @@ class SocialFeedbackIn(InSchema):
 
 
 def _own(token):
-    s = S.supervisor_for_token(token[:80])
+    s = social.supervisor_for_token(token[:80])
     if s is None:
         raise Http404("反馈链接无效")
     return s
@@ -189,9 +189,9 @@ def _own(token):
 def my_leads(request, token: str):
     s = _own(token)
     return {"name": s.name, "bureau": s.bureau.name, "serving": s.is_serving(timezone.localdate()),
-            "entities": [{"id": e.pk, "name": e.name} for e in S.watched_entities(s)[:500]],
+            "entities": [{"id": e.pk, "name": e.name} for e in social.watched_entities(s)[:500]],
             "leads": [{"id": x.pk, "received_on": x.received_on.isoformat(), "content": x.content,
-                       "state": x.get_state_display(), "outcome": S.outcome(x)}
+                       "state": x.get_state_display(), "outcome": social.outcome(x)}
                       for x in s.leads.order_by("-received_on", "-id")[:100]]}
 
 
@@ -200,8 +200,8 @@ def submit(request, token: str, body: SocialFeedbackIn):
     s = _own(token)
     entity = None
     if body.entity is not None:
-        entity = S.watched_entities(s).filter(pk=body.entity).first() if 0 < body.entity < 2**63 else None
+        entity = social.watched_entities(s).filter(pk=body.entity).first() if 0 < body.entity < 2**63 else None
         if entity is None:
             raise ActionRefused("lead.entity_in_scope", "所选执法部门不在您的监督范围内", "entity")
-    x = S.do_submit_lead(token, content=body.content, entity=entity, case_ref=body.case_ref)
+    x = social.do_submit_lead(token, content=body.content, entity=entity, case_ref=body.case_ref)
     return Status(201, {"id": x.pk, "received_on": x.received_on.isoformat(), "state": x.get_state_display()})

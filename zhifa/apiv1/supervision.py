@@ -23,7 +23,7 @@ from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
 from zhifa.orgs.models import Entity, Officer, Region, User
-from zhifa.supervision import actions as A
+from zhifa.supervision import actions as supervision_actions
 from zhifa.supervision import figures as FIG
 from zhifa.supervision.models import Alert, SupervisionOrder
 
@@ -123,7 +123,7 @@ class AlertActionIn(InSchema):
 def alert_action(request, alert_id: int, body: AlertActionIn):
     alert = get_visible(Alert, request, alert_id)
     assignee = User.objects.filter(pk=body.assignee).first() if body.assignee else None
-    return _alert_out(A.do_alert_action(alert, body.action, acting_user=actor(request), note=body.note,
+    return _alert_out(supervision_actions.do_alert_action(alert, body.action, acting_user=actor(request), note=body.note,
                                         assignee=assignee))
 
 
@@ -177,7 +177,7 @@ def issue(request, body: OrderIn):
                                                                                alert.entity if alert else None)
     if entity is None:
         raise ActionRefused("validation", "请指定被监督主体或案件", "entity")
-    order = A.do_issue_order(acting_user=actor(request), entity=entity, case=case, alert=alert, kind=body.kind,
+    order = supervision_actions.do_issue_order(acting_user=actor(request), entity=entity, case=case, alert=alert, kind=body.kind,
                              text=body.text, days=body.days)
     return Status(201, order)
 
@@ -185,7 +185,7 @@ def issue(request, body: OrderIn):
 @router.post("/orders/{order_id}/reply", response=responses(OrderOut), summary="被监督主体答复")
 def reply(request, order_id: int, body: ReplyIn):
     order = get_visible(SupervisionOrder, request, order_id)
-    return A.do_reply_order(order, acting_user=actor(request), text=body.text)
+    return supervision_actions.do_reply_order(order, acting_user=actor(request), text=body.text)
 
 
 # ---- the documents of an order (zhifa.supervision.order_docs) ---------------------------------------

@@ -31,8 +31,8 @@ from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
 from zhifa.orgs.models import Officer
-from zhifa.transfers import actions as A
-from zhifa.transfers import crime as C
+from zhifa.transfers import actions as transfer_actions
+from zhifa.transfers import crime
 from zhifa.transfers.models import CaseTransfer, CrimeTransfer, DisciplineReferral
 
 router = Router(tags=["案件移送与两法衔接"])
@@ -88,7 +88,7 @@ def agency_list(request, box: str = ""):
     elif box == "out":
         qs = qs.filter(from_entity_id=user.entity_id)
     elif box == "coordination":
-        return [t for t in qs.filter(state__in=("refused", "disputed"))[:1000] if A.may_coordinate(user, t)]
+        return [t for t in qs.filter(state__in=("refused", "disputed"))[:1000] if transfer_actions.may_coordinate(user, t)]
     return list(qs[:1000])
 
 
@@ -111,19 +111,19 @@ def accept(request, transfer_id: int, body: AcceptIn):
     t = get_visible(CaseTransfer, request, transfer_id)
     officers = [(o, r) for o, r in ((_officer(t, body.lead, "lead"), "lead"),
                                     (_officer(t, body.assist, "assist"), "assist")) if o]
-    return A.do_accept_transfer(t, acting_user=actor(request), note=body.note, open_case=body.open_case,
+    return transfer_actions.do_accept_transfer(t, acting_user=actor(request), note=body.note, open_case=body.open_case,
                                 officers=officers)
 
 
 @router.post("/agency/{transfer_id}/refuse", response=responses(TransferOut), summary="拒收（交司法行政机关协调）")
 def refuse(request, transfer_id: int, body: ReasonIn):
-    return A.do_refuse_transfer(get_visible(CaseTransfer, request, transfer_id), acting_user=actor(request),
+    return transfer_actions.do_refuse_transfer(get_visible(CaseTransfer, request, transfer_id), acting_user=actor(request),
                                 reason=body.reason)
 
 
 @router.post("/agency/{transfer_id}/dispute", response=responses(TransferOut), summary="提出管辖争议")
 def dispute(request, transfer_id: int, body: ReasonIn):
-    return A.do_raise_dispute(get_visible(CaseTransfer, request, transfer_id), acting_user=actor(request),
+    return transfer_actions.do_raise_dispute(get_visible(CaseTransfer, request, transfer_id), acting_user=actor(request),
                               reason=body.reason)
 
 
@@ -131,7 +131,7 @@ def dispute(request, transfer_id: int, body: ReasonIn):
 def coordinate(request, transfer_id: int, body: CoordinateIn):
     t = get_visible(CaseTransfer, request, transfer_id)
     entity = {t.from_entity_id: t.from_entity, t.to_entity_id: t.to_entity}.get(body.entity)
-    return A.do_coordinate(t, acting_user=actor(request), entity=entity, reason=body.reason)
+    return transfer_actions.do_coordinate(t, acting_user=actor(request), entity=entity, reason=body.reason)
 
 
 # ---- 两法衔接 ----------------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def crime_report(request, body: ReportIn):
     team = list(Officer.objects.filter(pk__in=body.team, entity_id=case.entity_id))
     if len(team) != len(set(body.team)):
         raise ActionRefused("crime.team_two", "专案组成员应为本机关的执法人员", "team")
-    ct = C.do_report_crime(case, acting_user=actor(request), team=team, report_text=body.report_text,
+    ct = crime.do_report_crime(case, acting_user=actor(request), team=team, report_text=body.report_text,
                            police_name=body.police_name)
     return Status(201, ct)
 
@@ -235,37 +235,37 @@ def crime_detail(request, crime_id: int):
 
 @router.post("/crime/{crime_id}/decide", response=responses(CrimeOut), summary="负责人审批（3个工作日内）")
 def crime_decide(request, crime_id: int, body: DecideIn):
-    return C.do_decide_crime(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
+    return crime.do_decide_crime(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
                              approve=body.approve, reason=body.reason)
 
 
 @router.post("/crime/{crime_id}/handover", response=responses(CrimeOut), summary="移送公安机关（批准后24小时内）")
 def crime_handover(request, crime_id: int, body: HandoverIn):
-    return C.do_hand_over_crime(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
+    return crime.do_hand_over_crime(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
                                 materials=body.materials, procuratorate=body.procuratorate)
 
 
 @router.post("/crime/{crime_id}/receipt", response=responses(CrimeOut), summary="登记公安机关回执")
 def crime_receipt(request, crime_id: int, body: ReceiptIn):
-    return C.do_record_receipt(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
+    return crime.do_record_receipt(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
                                received_on=body.received_on, receipt_number=body.receipt_number)
 
 
 @router.post("/crime/{crime_id}/outcome", response=responses(CrimeOut), summary="登记立案或不予立案")
 def crime_outcome(request, crime_id: int, body: OutcomeIn):
-    return C.do_record_outcome(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
+    return crime.do_record_outcome(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
                                outcome=body.outcome, notice_on=body.notice_on, reason=body.reason)
 
 
 @router.post("/crime/{crime_id}/reconsider", response=responses(CrimeOut), summary="提请公安机关复议")
 def crime_reconsider(request, crime_id: int, body: ReasonIn):
-    return C.do_request_reconsideration(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
+    return crime.do_request_reconsideration(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
                                         reason=body.reason)
 
 
 @router.post("/crime/{crime_id}/procuratorate", response=responses(CrimeOut), summary="建议人民检察院立案监督")
 def crime_procuratorate(request, crime_id: int, body: NoteIn):
-    return C.do_suggest_procuratorate(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
+    return crime.do_suggest_procuratorate(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
                                       note=body.note)
 
 
@@ -304,11 +304,11 @@ def discipline_list(request):
 def discipline_refer(request, body: ReferralIn):
     officer = get_visible(Officer, request, body.officer)
     case = get_visible(Case, request, body.case) if body.case else None
-    return Status(201, A.do_refer_discipline(acting_user=actor(request), officer=officer, facts=body.facts,
+    return Status(201, transfer_actions.do_refer_discipline(acting_user=actor(request), officer=officer, facts=body.facts,
                                              organ=body.organ, case=case))
 
 
 @router.post("/discipline/{referral_id}/outcome", response=responses(ReferralOut), summary="记录处理结果")
 def discipline_outcome(request, referral_id: int, body: ReferralOutcomeIn):
-    return A.do_record_discipline_outcome(get_visible(DisciplineReferral, request, referral_id),
+    return transfer_actions.do_record_discipline_outcome(get_visible(DisciplineReferral, request, referral_id),
                                           acting_user=actor(request), outcome=body.outcome)

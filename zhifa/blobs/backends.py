@@ -127,7 +127,7 @@ class LocalBlobStore:
     def delete(self, sha256: str):
         self.path(sha256).unlink(missing_ok=True)
 
-    def keys(self):
+    def entries(self):
         """(sha256, mtime) of every stored content."""
         if not self.root.is_dir():
             return
@@ -230,7 +230,7 @@ class S3BlobStore:
                 if up["Key"] == key and (since is None or up.get("Initiated", since) >= since):
                     self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=up["UploadId"])
                     n += 1
-        except Exception:  # noqa: BLE001 - cleanup after a failure must not hide that failure
+        except Exception:
             log.warning("abort of multipart uploads of %s failed", key, exc_info=True)
         return n
 
@@ -262,7 +262,7 @@ class S3BlobStore:
         self.ensure_bucket()
         self.client.delete_object(Bucket=self.bucket, Key=self.key(sha256))
 
-    def keys(self):
+    def entries(self):
         self.ensure_bucket()
         for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.PREFIX):
             for obj in page.get("Contents", []):

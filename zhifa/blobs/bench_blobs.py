@@ -82,7 +82,7 @@ class Records:
     def bench_ingest(self, work: Path, size: int) -> dict:
         from django.test import override_settings
 
-        from zhifa.blobs.store import CHUNK, DualHash, _read, blob_store, put_stream
+        from zhifa.blobs.store import CHUNK, DualHash, blob_store, put_stream, read_chunk
 
         src = work / "evidence.mp4"
         _generate(src, size)
@@ -97,7 +97,7 @@ class Records:
             t = time.perf_counter()
             hasher = DualHash()
             with open(src, "rb") as f:
-                while chunk := _read(f, CHUNK):
+                while chunk := read_chunk(f, CHUNK):
                     hasher.update(chunk)
             hasher.finish()
             return time.perf_counter() - t

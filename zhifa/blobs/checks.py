@@ -7,7 +7,8 @@ memory stays flat however large the store.
 """
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from zhifa.blobs.backends import BlobMissing
 from zhifa.blobs.models import Blob

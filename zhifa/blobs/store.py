@@ -98,7 +98,7 @@ class DualHash:
             self._stop()
 
 
-def _read(fileobj, n: int) -> bytes:
+def read_chunk(fileobj, n: int) -> bytes:
     """Up to n bytes; fewer only at the end of the stream (sockets and pipes return short reads)."""
     data = fileobj.read(n)
     if not data or len(data) == n:
@@ -135,7 +135,7 @@ def put_stream(fileobj, *, max_size=None, expected_sha256=None, expected_size=No
     hasher = None
     try:
         wanted = min(CHUNK, limit + 1)
-        chunk = _read(fileobj, wanted)
+        chunk = read_chunk(fileobj, wanted)
         if not chunk:
             raise _refuse("blob.empty", f"文件为空{_named(filename)}")
         if len(chunk) > limit:
@@ -154,7 +154,7 @@ def put_stream(fileobj, *, max_size=None, expected_sha256=None, expected_size=No
             if text:
                 text.feed(chunk)
             spool.write(chunk)
-            chunk = _read(fileobj, min(CHUNK, limit - total + 1))  # +1: notice passing the limit
+            chunk = read_chunk(fileobj, min(CHUNK, limit - total + 1))  # +1: notice passing the limit
         if text:
             text.feed(b"", final=True)
         sha256, sm3 = hasher.finish()
@@ -176,7 +176,7 @@ def _named(filename):
 
 
 def _too_large(limit, filename):
-    return _refuse("blob.too_large", f"文件过大{_named(filename)}：最大允许 {_human(limit)}")
+    return _refuse("blob.too_large", f"文件过大{_named(filename)}：最大允许 {human_size(limit)}")
 
 
 def _size_mismatch(expected, got, more=False):
@@ -184,7 +184,7 @@ def _size_mismatch(expected, got, more=False):
     return _refuse("blob.size_mismatch", f"文件大小不符：声明 {expected} 字节，实际 {got_text}")
 
 
-def _human(n: int) -> str:
+def human_size(n: int) -> str:
     for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if n >= size:
             return f"{n / size:.1f} {unit}".replace(".0 ", " ")
@@ -257,7 +257,7 @@ def rehash(blob: Blob) -> tuple[str, str, int]:
     size = 0
     try:
         with blob_store().open(blob.sha256) as f:
-            while chunk := _read(f, CHUNK):
+            while chunk := read_chunk(f, CHUNK):
                 size += len(chunk)
                 hasher.update(chunk)
     except BaseException:
@@ -289,7 +289,7 @@ def gc(older_than: dt.timedelta = dt.timedelta(hours=1), *, dry_run=False) -> di
                 store.delete(sha256)
         batch.clear()
 
-    for item in store.keys():
+    for item in store.entries():
         batch.append(item)
         if len(batch) >= 500:
             flush()

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhifa.blobs.models import UploadSession
-from zhifa.blobs.store import _human, put_stream
+from zhifa.blobs.store import human_size, put_stream
 from zhifa.common.actions import ActionRefused
 
 EXPIRY = dt.timedelta(hours=24)
@@ -53,7 +53,7 @@ def start_upload(owner, *, filename: str, size: int, sha256: str | None = None) 
     if size is None or int(size) <= 0:
         raise ActionRefused("blob.empty", "文件为空，不能上传", field="size")
     if size > settings.ZHIFA_BLOB_MAX_SIZE:
-        raise ActionRefused("blob.too_large", f"文件过大：最大允许 {_human(settings.ZHIFA_BLOB_MAX_SIZE)}", field="size")
+        raise ActionRefused("blob.too_large", f"文件过大：最大允许 {human_size(settings.ZHIFA_BLOB_MAX_SIZE)}", field="size")
     if sha256 and not _HEX64.match(sha256.strip()):
         raise ActionRefused("validation", "SHA-256摘要格式不正确（应为64位十六进制）", field="sha256")
     session = UploadSession(owner=owner, filename=filename, size=int(size), sha256=(sha256 or "").strip().lower())
@@ -87,7 +87,7 @@ def append_chunk(session: UploadSession, offset: int, data, *, length: int | Non
             raise ActionRefused("upload.empty_chunk", "上传块为空", field="file")
         if n > settings.ZHIFA_UPLOAD_CHUNK_MAX:
             raise ActionRefused("upload.chunk_too_large",
-                                f"上传块过大：每块最多 {_human(settings.ZHIFA_UPLOAD_CHUNK_MAX)}", field="file")
+                                f"上传块过大：每块最多 {human_size(settings.ZHIFA_UPLOAD_CHUNK_MAX)}", field="file")
         if s.received + n > s.size:
             raise ActionRefused("upload.beyond_size", f"上传内容超过声明的文件大小 {s.size} 字节", field="file")
         # r+b, seek, truncate: bytes beyond `received` (a crash, or a chunk cut short) are
@@ -125,7 +125,7 @@ def upload_status(session: UploadSession) -> dict:
     return {"offset": session.received, "size": session.size, "state": session.state}
 
 
-def finish_upload(session: UploadSession, *, allowed_kinds=None) -> "Blob":  # noqa: F821
+def finish_upload(session: UploadSession, *, allowed_kinds=None) -> Blob:  # noqa: F821
     """Check size and declared digest, store the bytes through put_stream; idempotent. When the
     content itself is refused (type, digest, size) the session is aborted: resending cannot help."""
     try:

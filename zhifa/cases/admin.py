@@ -2,8 +2,19 @@
 from django.contrib import admin
 
 from zhifa.cases.models import (
-    Case, CaseConfig, CaseEvent, CaseOfficer, CollectiveDiscussion, Deadline, Extension, LegalReview, Party,
-    Recusal, Seizure, SimpleRecord, Suspension,
+    Case,
+    CaseConfig,
+    CaseEvent,
+    CaseOfficer,
+    CollectiveDiscussion,
+    Deadline,
+    Extension,
+    LegalReview,
+    Party,
+    Recusal,
+    Seizure,
+    SimpleRecord,
+    Suspension,
 )
 from zhifa.common.admin_mixins import LoggedAdmin
 

@@ -24,7 +24,7 @@ def _periods():
     return periods
 
 
-def _compute(dl: Deadline):
+def compute_due(dl: Deadline):
     p = _periods()
     unit = p.WORKING if dl.working_days else p.CALENDAR
     due = p.add_period(dl.started_on, dl.base_days + dl.extended_days + dl.paused_days, unit)
@@ -40,7 +40,7 @@ def open_deadline(case: Case, kind: str, started_on: dt.date) -> Deadline:
     period = p.PERIODS[kind]
     dl = Deadline(case=case, kind=kind, label=period.label, basis=period.basis, started_on=started_on,
                   base_days=period.n, working_days=period.unit == p.WORKING)
-    _compute(dl)
+    compute_due(dl)
     dl.save()
     return dl
 
@@ -73,7 +73,7 @@ def extend(case: Case, kind: str, days: int, ref: str) -> Deadline | None:
         return None
     dl.extended_days += days
     dl.extension_ref = (dl.extension_ref + "；" if dl.extension_ref else "") + ref
-    _compute(dl)
+    compute_due(dl)
     dl.save()
     return dl
 
@@ -89,7 +89,7 @@ def resume(case: Case, on: dt.date) -> None:
     for dl in Deadline.objects.filter(case=case, state=PAUSED):
         dl.paused_days += (on - dl.paused_from).days
         dl.state, dl.paused_from = RUNNING, None
-        _compute(dl)
+        compute_due(dl)
         dl.save()
 
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from zhifa.cases import actions as A
+from zhifa.cases import actions as case_actions
 from zhifa.cases.models import Case, Source
 from zhifa.common.identifiers import make_credit_code, make_id_number
 from zhifa.common.roles import Role
@@ -441,37 +441,37 @@ def _step(desk, spec, case, step, on, reason, kw, data, officers, items, created
     common = {"expected_version": v, "on": on}
     if step == "register":
         actor = me if spec.with_me else unithead
-        case = A.do_register_case(data, acting_user=actor, parties=[spec.party], officers=officers,
+        case = case_actions.do_register_case(data, acting_user=actor, parties=[spec.party], officers=officers,
                                   power_items=items, on=on, reason=reason or "登记案件线索。")
         created.append(case)
     elif step == "spot":
-        case = A.do_on_the_spot_penalty(data, place=kw["place"], party=spec.party, officers=officers,
+        case = case_actions.do_on_the_spot_penalty(data, place=kw["place"], party=spec.party, officers=officers,
                                         acting_user=me, on=on, power_items=items, reason=reason)
         created.append(case)
     elif step == "plan":
-        case = A.do_plan_inspection(data, acting_user=unithead, parties=[spec.party], officers=officers, on=on,
+        case = case_actions.do_plan_inspection(data, acting_user=unithead, parties=[spec.party], officers=officers, on=on,
                                     power_items=items, reason=reason or "按照年度抽查计划安排检查。")
         created.append(case)
     elif step == "seize":
-        case = A.do_seize(data, measure=kw["measure"], items=kw["items"], approved_by=head, party=spec.party,
+        case = case_actions.do_seize(data, measure=kw["measure"], items=kw["items"], approved_by=head, party=spec.party,
                           officers=officers, acting_user=me, on=on, power_items=items, reason=reason)
         created.append(case)
     elif step == "file":
-        A.do_file_case(case, acting_user=me, reason=reason, **common)
+        case_actions.do_file_case(case, acting_user=me, reason=reason, **common)
     elif step == "approve":
-        A.do_approve_filing(case, acting_user=unithead, reason=reason, **common)
+        case_actions.do_approve_filing(case, acting_user=unithead, reason=reason, **common)
     elif step == "not_file":
-        A.do_not_file(case, acting_user=head, reason=reason, **common)
+        case_actions.do_not_file(case, acting_user=head, reason=reason, **common)
     elif step == "investigate":
-        A.do_start_investigation(case, acting_user=me, reason=reason, **common)
+        case_actions.do_start_investigation(case, acting_user=me, reason=reason, **common)
     elif step == "propose":
-        A.do_propose(case, acting_user=me, reason=_describe_penalty(spec.penalty), **_propose_kwargs(spec), **common)
+        case_actions.do_propose(case, acting_user=me, reason=_describe_penalty(spec.penalty), **_propose_kwargs(spec), **common)
     elif step == "notice":
-        A.do_serve_notice(case, acting_user=me, reason=reason, **common)
+        case_actions.do_serve_notice(case, acting_user=me, reason=reason, **common)
     elif step == "statement":
-        A.do_record_statement(case, acting_user=me, reason=reason, **kw, **common)
+        case_actions.do_record_statement(case, acting_user=me, reason=reason, **kw, **common)
     elif step == "request_hearing":
-        A.do_request_hearing(case, acting_user=me, reason=reason, **common)
+        case_actions.do_request_hearing(case, acting_user=me, reason=reason, **common)
     elif step == "schedule_hearing":
         if "hearing_k" in kw:
             hearing_on = desk.day(kw["hearing_k"])
@@ -482,10 +482,10 @@ def _step(desk, spec, case, step, on, reason, kw, data, officers, items, created
             if not due.known:
                 raise Skip(due.reason)
             hearing_on = due.date
-        A.do_schedule_hearing(case, hearing_on=hearing_on, chair=_chair(desk, case), acting_user=me,
+        case_actions.do_schedule_hearing(case, hearing_on=hearing_on, chair=_chair(desk, case), acting_user=me,
                               reason=reason + f"听证定于{hearing_on:%Y年%m月%d日}在本局听证室举行。", **common)
     elif step == "hold_hearing":
-        A.do_hold_hearing(case, record=kw["record"], acting_user=me, reason="听证会按期举行。", **common)
+        case_actions.do_hold_hearing(case, record=kw["record"], acting_user=me, reason="听证会按期举行。", **common)
     elif step == "submit_review":
         from zhifa.review.actions import do_submit_packet
         from zhifa.review.catalogue import packet_defaults
@@ -495,27 +495,27 @@ def _step(desk, spec, case, step, on, reason, kw, data, officers, items, created
             "reasoning", "当事人初次违法，如实陈述违法事实，积极配合调查，依照裁量基准在一般档位内处罚。")}
         do_submit_packet(case, reviewer=u["reviewer"], packet=packet, acting_user=me, **common)
     elif step == "decide":
-        A.do_decide(case, acting_user=head, reason=reason, **common)
+        case_actions.do_decide(case, acting_user=head, reason=reason, **common)
     elif step == "serve":
-        A.do_serve_decision(case, acting_user=me, reason=reason, **common)
+        case_actions.do_serve_decision(case, acting_user=me, reason=reason, **common)
     elif step == "pay":
-        A.do_record_payment(case, amount=kw["amount"], acting_user=me, reason=reason, **common)
+        case_actions.do_record_payment(case, amount=kw["amount"], acting_user=me, reason=reason, **common)
     elif step == "close":
-        A.do_close(case, acting_user=unithead, reason=reason, **common)
+        case_actions.do_close(case, acting_user=unithead, reason=reason, **common)
     elif step == "archive":
-        A.do_archive(case, acting_user=me, reason=reason, **common)
+        case_actions.do_archive(case, acting_user=me, reason=reason, **common)
     elif step == "transfer":
-        A.do_transfer(case, transfer_kind=kw["transfer_kind"], transfer_to=kw["transfer_to"], acting_user=head,
+        case_actions.do_transfer(case, transfer_kind=kw["transfer_kind"], transfer_to=kw["transfer_to"], acting_user=head,
                       reason=reason, **common)
     elif step == "record":
-        A.do_file_simple_record(case, acting_user=me, reason=reason, **common)
+        case_actions.do_file_simple_record(case, acting_user=me, reason=reason, **common)
     elif step == "start":
-        A.do_start_inspection(case, acting_user=me, reason=reason, **common)
+        case_actions.do_start_inspection(case, acting_user=me, reason=reason, **common)
     elif step == "result":
-        A.do_record_inspection_result(case, result=kw["result"], problems_found=kw["problems_found"],
+        case_actions.do_record_inspection_result(case, result=kw["result"], problems_found=kw["problems_found"],
                                       acting_user=me, reason="现场检查完毕，制作现场检查笔录。", **common)
     elif step == "open_case":
-        A.do_open_penalty_case(case, title=kw["title"], acting_user=me, reason=reason, **common)
+        case_actions.do_open_penalty_case(case, title=kw["title"], acting_user=me, reason=reason, **common)
         new_id = case.events.order_by("-id").values_list("payload", flat=True).first().get("new_case")
         created.append(Case.objects.get(pk=new_id))
     else:  # pragma: no cover - a typo in SCENARIOS
@@ -589,6 +589,6 @@ def seed_demo_cases(entity, *, acting_user, unit_head=None, head=None, reviewer=
             desk.warn(f"演示案件“{spec.title}”未生成（{e}）", log)
     # What the daily `zhifa refresh_deadlines` would do today (the seed runs on an empty database,
     # so only these cases are concerned): lapsed party windows are marked as such.
-    A.refresh_deadlines(desk.today)
+    case_actions.refresh_deadlines(desk.today)
     log(f"  cases: {len(created)} 件，{time.perf_counter() - started:.1f}s")
     return created

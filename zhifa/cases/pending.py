@@ -21,7 +21,7 @@ def resolve(year: int, *, acting_user, on) -> int:
     n, case_ids = 0, set()
     for dl in Deadline.objects.select_for_update().filter(known=False, unknown_year=year):
         before = snapshot(dl)
-        deadlines._compute(dl)
+        deadlines.compute_due(dl)
         fields = ["due_on", "known", "unknown_year", "unknown_reason"]
         if (dl.known and dl.state == Deadline.State.MET and dl.met_on and dl.met_on > dl.due_on
                 and dl.kind not in deadlines.PARTY_WINDOWS):

@@ -141,9 +141,9 @@ def surcharge(fine: Decimal, due: dt.date, on: dt.date) -> Decimal:
 
 
 def periods():
-    from zhifa.legalcal import periods as p
+    from zhifa.legalcal import periods as legal_periods
 
-    return p
+    return legal_periods
 
 
 # ---- common rules -----------------------------------------------------------------------
@@ -264,7 +264,7 @@ def recusal_officer_in_case(ctx):
 
 
 # ---- penalty content --------------------------------------------------------------------
-def _amount(value, label, fld):
+def parse_amount(value, label, fld):
     if value in (None, ""):
         return None
     try:
@@ -287,8 +287,8 @@ def normalise_penalty(data: dict) -> dict:
         refuse("penalty.amounts_valid", "请选择处罚种类，或选择不予行政处罚", "penalty_kinds")
     if kinds and no_penalty:
         refuse("penalty.amounts_valid", "不予行政处罚时不能同时选择处罚种类", "penalty_kinds")
-    fine = _amount(data.get("fine_amount"), "罚款金额", "fine_amount")
-    conf = _amount(data.get("confiscation_amount"), "没收金额", "confiscation_amount")
+    fine = parse_amount(data.get("fine_amount"), "罚款金额", "fine_amount")
+    conf = parse_amount(data.get("confiscation_amount"), "没收金额", "confiscation_amount")
     if (PenaltyKind.FINE in kinds) != bool(fine):
         refuse("penalty.amounts_valid", "选择罚款时须填写大于零的罚款金额；未选择罚款时不得填写罚款金额",
                "fine_amount")
@@ -336,5 +336,9 @@ def simple_limits(ctx):
                    "fine_amount")
 
 
-from zhifa.cases import rules_procedure  # noqa: E402,F401  (registers the procedure rules)
-from zhifa.cases import rules_discretion  # noqa: E402,F401  (registers penalty.within_benchmark)
+# Last, not at the top: rules_discretion and rules_procedure import `rule` and `refuse` from this
+# module (a cycle), and importing them here registers their rules whenever this module is loaded.
+from zhifa.cases import (  # noqa: E402 - cycle: both modules import rule/refuse from this one
+    rules_discretion,  # noqa: F401  (registers penalty.within_benchmark)
+    rules_procedure,  # noqa: F401  (registers the procedure rules)
+)

@@ -7,7 +7,7 @@ together with the deviations found.
 from __future__ import annotations
 
 from zhifa.cases.models import PenaltyKind
-from zhifa.cases.rules import _amount, refuse, rule
+from zhifa.cases.rules import parse_amount, refuse, rule
 
 
 @rule("penalty.within_benchmark")
@@ -20,7 +20,7 @@ def within_benchmark(ctx):
     if p.get("discretion_level") and p["discretion_level"] not in discretion.LEVELS:
         refuse("penalty.within_benchmark", f"裁量档位应为{'、'.join(discretion.LEVELS)}之一", "discretion_level")
     if p.get("illegal_gains") not in (None, ""):
-        p["illegal_gains"] = _amount(p["illegal_gains"], "违法所得", "illegal_gains")
+        p["illegal_gains"] = parse_amount(p["illegal_gains"], "违法所得", "illegal_gains")
     items = [i for i in case.power_items.all() if i.category == "penalty"]
     benchmarks = [i for i in items if discretion.benchmark_for(i, case.entity, ctx.on) is not None]
     p["discretion_deviations"] = []

@@ -2,11 +2,17 @@
 execution, transfer, seizure (registered into rules.RULES on import)."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from zhifa.cases.models import CollectiveDiscussion, Deadline, Extension
 from zhifa.cases.rules import (
-    handler_ids, hearing_triggers, periods, recused_ids, refuse, rule, surcharge, user_officer,
+    handler_ids,
+    hearing_triggers,
+    periods,
+    recused_ids,
+    refuse,
+    rule,
+    surcharge,
 )
 from zhifa.common.roles import Role
 
@@ -116,49 +122,7 @@ def notice_7wd(ctx):
                "hearing_on")
 
 
-# ---- legal review (Art. 58) and collective discussion (Art. 57) -------------------------
-def _reviewer(ctx):
-    return ctx.payload.get("reviewer") if ctx.transition.name == "submit_legal_review" else ctx.user
-
-
-@rule("review.reviewer_qualified")
-def reviewer_qualified(ctx):
-    user = _reviewer(ctx)
-    if user is None and ctx.preview:
-        return
-    officer = user_officer(user) if user else None
-    if (user is None or user.role != Role.LEGAL_REVIEWER or user.entity_id != ctx.case.entity_id
-            or officer is None or not officer.is_legal_reviewer or officer.status != officer.Status.ACTIVE):
-        refuse("review.reviewer_qualified", "法制审核须由本机关在岗的法制审核人员进行（《行政处罚法》第五十八条）", "reviewer")
-
-
-@rule("review.reviewer_not_handler")
-def reviewer_not_handler(ctx):
-    user = _reviewer(ctx)
-    officer = user_officer(user) if user else None
-    if officer is not None and officer.pk in handler_ids(ctx.case, ever=True):
-        refuse("review.reviewer_not_handler", "法制审核人员不得是本案承办人员（办审分离）", "reviewer")
-
-
-@rule("review.assigned_reviewer")
-def assigned_reviewer(ctx):
-    pending = ctx.case.reviews.filter(outcome="").last()
-    if pending is None or pending.reviewer_id != ctx.user.pk:
-        refuse("review.assigned_reviewer", "本案未提交给您审核")
-
-
-@rule("review.passed_if_required")
-def review_passed(ctx):
-    """THE GATE: the statutory grounds plus the entity's review catalogue (zhifa.review.gate): the latest
-    review says 同意 on the current packet version, or the heads discussed collectively after the
-    handler objected to a 存在问题 opinion (118号)."""
-    from zhifa.review.gate import gate_refusal
-
-    reason = gate_refusal(ctx.case)
-    if reason:
-        refuse("review.passed_if_required", reason)
-
-
+# ---- collective discussion (Art. 57); the review.* rules (Art. 58) are zhifa/review/rules.py ----
 def discussion_required(case) -> bool:
     return case.complex or case.major_violation
 
@@ -231,7 +195,7 @@ def payment_amount_valid(ctx):
     amount = ctx.payload.get("amount")
     try:
         amount = Decimal(str(amount))
-    except Exception:  # noqa: BLE001
+    except (InvalidOperation, ValueError, TypeError):
         refuse("payment.amount_valid", "缴款金额无效", "amount")
     if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         refuse("payment.amount_valid", "缴款金额须大于零，最多两位小数", "amount")

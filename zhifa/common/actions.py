@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -18,11 +20,15 @@ from zhifa.common.models import ChangeLog
 from zhifa.common.scope import can, can_on_entity
 from zhifa.ledger.log import ledger_changes
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
 
 class ActionRefused(Exception):
     """A precondition failed. `rule` is the rule's stable name; `message` is Chinese."""
 
-    def __init__(self, rule: str, message: str, field: str | None = None):
+    def __init__(self, rule: str, message: str, field: str | None = None) -> None:
         super().__init__(f"[{rule}] {message}")
         self.rule, self.message, self.field = rule, str(message), field
 
@@ -42,9 +48,9 @@ def _jsonable(value):
     return value
 
 
-def snapshot(obj) -> dict:
+def snapshot(obj: models.Model) -> dict[str, Any]:
     """Plain-JSON picture of a row's concrete fields (FKs as ids, M2M as id lists)."""
-    data = {}
+    data: dict[str, Any] = {}
     for f in obj._meta.concrete_fields:
         if f.name in getattr(obj, "changelog_exclude", ()):
             continue
@@ -56,7 +62,9 @@ def snapshot(obj) -> dict:
     return data
 
 
-def log_change(obj, action: str, *, acting_user, before=None, after=None, reason="") -> ChangeLog:
+def log_change(obj: models.Model, action: str, *, acting_user: AbstractBaseUser | AnonymousUser | None,
+               before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+               reason: str = "") -> ChangeLog:
     row = ChangeLog.objects.create(**_log_kwargs(obj, action, acting_user, before, after, reason))
     ledger_changes([(row, obj)])  # every change-log row is also a "change" entry in the ledger
     return row
@@ -77,7 +85,8 @@ def _log_kwargs(obj, action, acting_user, before, after, reason):
     )
 
 
-def bulk_log_created(objs, *, acting_user, action=ChangeLog.Action.CREATE, reason=""):
+def bulk_log_created(objs: Iterable[models.Model], *, acting_user: AbstractBaseUser | AnonymousUser | None,
+                     action: str = ChangeLog.Action.CREATE, reason: str = "") -> None:
     """Change-log rows for many freshly created rows in one INSERT (imports, seeding)."""
     objs = list(objs)
     rows = ChangeLog.objects.bulk_create(

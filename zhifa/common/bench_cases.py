@@ -89,7 +89,7 @@ class Cases:
                 "cases_per_s": closed / seconds, "transitions_per_s": transitions / seconds,
                 "baseline_seconds": baseline["seconds"], "baseline_per_s": transitions / baseline["seconds"],
                 "per_process_cpu": [round(r["cpu"], 1) for r in results["parts"]],
-                **_closure_checks(n)}
+                **closure_checks(n)}
 
     # (2) numbering ------------------------------------------------------------------------------------
     def bench_numbering(self, writers: int, total: int) -> dict:
@@ -170,7 +170,7 @@ class Cases:
                                       .values_list("pk", flat=True)[:4]),
             "city_supervisor": list(User.objects.filter(username="citysupervisor").values_list("pk", flat=True)),
         }
-        cases = {uid: n for uid, n in busy}
+        cases = dict(busy)
         return {"groups": {k: v for k, v in groups.items() if v}, "officer_loads": [cases[u] for u in officers]}
 
     def bench_queue(self, n_requests: int) -> dict:
@@ -195,7 +195,7 @@ class Cases:
         timings = {p: defaultdict(list) for p in paths}
         health, sizes, errors = [], {}, []
         clients = {}
-        for g, uid in order:
+        for _group, uid in order:
             user = User.objects.get(pk=uid)
             c = Client()
             c.force_login(user)
@@ -238,7 +238,6 @@ class Cases:
     def report(self, r: dict) -> list[list[str]]:
         ok = _bench()._ok
         c, nb, f, q = r["closure"], r["numbering"], r["fixture"], r["queue"]
-        per_process = c["transitions_per_s"] / c["workers"]
         rows = [[
             f"{c['cases']:,} general-procedure cases 案源登记 → 结案 through the actions, {c['workers']} process{'es' if c['workers'] > 1 else ''} "
             f"({c['transitions']:,} transitions; {c['closed']:,} closed, {c['error_count']} refused)",
@@ -378,7 +377,7 @@ def _in_processes(n: int, fn) -> dict:
             out = fn(k) or {}
             out["cpu"] = time.process_time() - t
             results.put(pickle.dumps((k, out)))
-        except BaseException as e:  # noqa: BLE001
+        except BaseException as e:  # noqa: BLE001 - a forked child reports every failure to the parent, never dies silently
             traceback.print_exc()
             results.put(pickle.dumps((k, {"closed": 0, "transitions": 0, "errors": [repr(e)], "cpu": 0})))
         finally:
@@ -397,7 +396,7 @@ def _in_processes(n: int, fn) -> dict:
     return {"seconds": seconds, "parts": [out for _, out in sorted(parts, key=lambda x: x[0])]}
 
 
-def _closure_checks(n: int) -> dict:
+def closure_checks(n: int) -> dict:
     """Every closed case numbered, and per entity and year the filing and decision numbers are 1..N."""
     import re
 

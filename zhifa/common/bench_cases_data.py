@@ -218,12 +218,12 @@ def closure_plans(desks, n: int, start: dt.date, end: dt.date, seed=2026) -> lis
 
 def drive(plan: Plan, desks) -> int:
     """Register a general-procedure case and take it to 结案 through the actions; returns transitions."""
-    from zhifa.cases import actions as A
+    from zhifa.cases import actions as case_actions
 
     d = desks[plan.desk]
     lead, assist = d.officers[plan.lead], d.officers[plan.assist]
     d0, d1, d2, d3, d4, d5, d6, d7, d8 = plan.dates
-    case = A.do_register_case(
+    case = case_actions.do_register_case(
         {"entity": d.entity, "unit": d.unit, "title": plan.title, "source": "inspection" if plan.lead % 2 else "complaint",
          "violation_on": d0 - dt.timedelta(days=5 + plan.lead % 60), "discovered_on": d0,
          "law_requires_review": plan.path == "review"},
@@ -236,29 +236,29 @@ def drive(plan: Plan, desks) -> int:
         case = fn(case, acting_user=user, expected_version=case.version, on=on, **kw)
         n += 1
 
-    step(A.do_file_case, lead.user, d0)
-    step(A.do_approve_filing, d.unit_head, d1)
-    step(A.do_start_investigation, assist.user, d1)
+    step(case_actions.do_file_case, lead.user, d0)
+    step(case_actions.do_approve_filing, d.unit_head, d1)
+    step(case_actions.do_start_investigation, assist.user, d1)
     if plan.fine is None:
-        step(A.do_propose, lead.user, d2, penalty_kinds=["warning"], **DISCRETION)
+        step(case_actions.do_propose, lead.user, d2, penalty_kinds=["warning"], **DISCRETION)
     else:
-        step(A.do_propose, lead.user, d2, penalty_kinds=["fine"], fine_amount=plan.fine,
+        step(case_actions.do_propose, lead.user, d2, penalty_kinds=["fine"], fine_amount=plan.fine,
              facts=f"经查，{plan.title.removesuffix('案')}，事实清楚。", **DISCRETION)
-    step(A.do_serve_notice, lead.user, d3)
+    step(case_actions.do_serve_notice, lead.user, d3)
     if plan.path == "hearing":
-        step(A.do_waive_hearing, lead.user, d4)
+        step(case_actions.do_waive_hearing, lead.user, d4)
     if plan.statement:
-        step(A.do_record_statement, assist.user, d4, text=plan.statement)
+        step(case_actions.do_record_statement, assist.user, d4, text=plan.statement)
     else:
-        step(A.do_record_statement, assist.user, d4, waived=True)
+        step(case_actions.do_record_statement, assist.user, d4, waived=True)
     if plan.path == "review":
-        step(A.do_submit_legal_review, lead.user, d4, reviewer=d.reviewer)
-        step(A.do_record_legal_review, d.reviewer, d5, outcome="agree", opinion="事实清楚，证据确凿，程序合法，适用依据正确")
-    step(A.do_decide, d.head, d5)
-    step(A.do_serve_decision, lead.user, d6)
+        step(case_actions.do_submit_legal_review, lead.user, d4, reviewer=d.reviewer)
+        step(case_actions.do_record_legal_review, d.reviewer, d5, outcome="agree", opinion="事实清楚，证据确凿，程序合法，适用依据正确")
+    step(case_actions.do_decide, d.head, d5)
+    step(case_actions.do_serve_decision, lead.user, d6)
     if plan.fine is not None:
-        step(A.do_record_payment, assist.user, d7, amount=plan.fine)
-    step(A.do_close, d.unit_head, d8)
+        step(case_actions.do_record_payment, assist.user, d7, amount=plan.fine)
+    step(case_actions.do_close, d.unit_head, d8)
     assert case.state == "closed", case.state
     return n
 
@@ -303,12 +303,12 @@ class OpenCaseFactory:
 
     def deadline(self, case, kind, start, *, closed_on=None):
         from zhifa.cases.models import Deadline
-        from zhifa.legalcal import periods as p
+        from zhifa.legalcal import periods
 
-        period = p.PERIODS[kind]
-        due = p.add_period(start, period.n, period.unit)
+        period = periods.PERIODS[kind]
+        due = periods.add_period(start, period.n, period.unit)
         dl = Deadline(case=case, kind=kind, label=period.label, basis=period.basis, started_on=start,
-                      base_days=period.n, working_days=period.unit == p.WORKING, due_on=due.date, known=due.known,
+                      base_days=period.n, working_days=period.unit == periods.WORKING, due_on=due.date, known=due.known,
                       unknown_reason="" if due.known else due.reason)
         if closed_on is not None:
             late = due.known and closed_on > due.date and kind not in ("statement_defence", "hearing_request")
@@ -355,7 +355,7 @@ class OpenCaseFactory:
         self.stats[f"{kind}:{case.state}"] += 1
 
     def general(self, case, d, lead, assist, d0, p):
-        rng, K = self.rng, "penalty_general"
+        rng, KIND = self.rng, "penalty_general"
         target = rng.choices(list(GENERAL_MIX), weights=list(GENERAL_MIX.values()))[0]
         if target == "legal_review" and d.reviewer is None:
             target = "notified"
@@ -420,7 +420,7 @@ class OpenCaseFactory:
                 day = self._day(day, 1, 12)
                 case.paid_amount, case.paid_on = (fine / 2).quantize(Decimal("0.01")), day
                 payload = {"amount": str(case.paid_amount)}
-            self.event(case, K, name, state, reached[name], actor, day, payload)
+            self.event(case, KIND, name, state, reached[name], actor, day, payload)
             state = reached[name]
         case.state, case.version, case.last_action_on = state, len(steps), day
 
@@ -434,10 +434,10 @@ class OpenCaseFactory:
         dl.state, dl.met_on = (Deadline.State.BREACHED if late else Deadline.State.MET), day
 
     def inspection(self, case, d, lead, d0):
-        K = "inspection"
+        KIND = "inspection"
         target = self.rng.choices(list(INSPECTION_MIX), weights=list(INSPECTION_MIX.values()))[0]
         case.number = self.number(d, "inspection", d0)
-        self.event(case, K, "plan_inspection", "", "planned", lead.user, d0)
+        self.event(case, KIND, "plan_inspection", "", "planned", lead.user, d0)
         state, version, day = "planned", 1, d0
         for name, to in (("start_inspection", "inspecting"), ("record_inspection_result", "result_recorded")):
             if state == target:
@@ -445,7 +445,7 @@ class OpenCaseFactory:
             day = self._day(day, 1, 10)
             if name == "record_inspection_result":
                 case.inspection_result, case.problems_found = "未发现违法行为", False
-            self.event(case, K, name, state, to, lead.user, day)
+            self.event(case, KIND, name, state, to, lead.user, day)
             state, version = to, version + 1
         case.state, case.version, case.last_action_on = state, version, day
 
@@ -462,7 +462,14 @@ class OpenCaseFactory:
 
     def write(self):
         from zhifa.cases.models import (
-            Case, CaseEvent, CaseOfficer, Deadline, LegalReview, NumberCounter, Party, Seizure,
+            Case,
+            CaseEvent,
+            CaseOfficer,
+            Deadline,
+            LegalReview,
+            NumberCounter,
+            Party,
+            Seizure,
         )
 
         rows = self.rows

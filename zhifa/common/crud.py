@@ -5,8 +5,8 @@ A refused action is shown on the form with the rule's Chinese message, never a 5
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -209,6 +209,6 @@ class ScopedModelForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        for name, f in self.fields.items():
+        for f in self.fields.values():
             if isinstance(f, forms.ModelChoiceField) and hasattr(f.queryset.model.objects, "restrict"):
                 f.queryset = f.queryset.model.objects.restrict(user, "view")

@@ -1,9 +1,8 @@
 """Home page figures, per role, all through the scope layer."""
 import datetime as dt
-
-from django.conf import settings
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,7 +22,12 @@ from django.urls import path
 from zhifa.common.crud import Crud
 from zhifa.common.scope import rule_for
 from zhifa.common.xlsx import (
-    FILE_ROW, MAX_ROWS, XLSX_CONTENT_TYPE, Column, ImportReport, write_xlsx,
+    FILE_ROW,
+    MAX_ROWS,
+    XLSX_CONTENT_TYPE,
+    Column,
+    ImportReport,
+    write_xlsx,
 )
 
 MAX_SHOWN_ERRORS = 1000

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -93,8 +94,8 @@ def check_phone(value: str) -> str | None:
     return _("电话号码格式无效（手机号11位，座机如0857-8221234）")
 
 
-def _validator(check):
-    def validate(value):
+def _validator(check: Callable[[str], str | None]) -> Callable[[str], None]:
+    def validate(value: str) -> None:
         reason = check(value)
         if reason:
             raise ValidationError(reason, code="invalid")
@@ -109,7 +110,7 @@ validate_region_code = _validator(check_region_code)
 validate_phone = _validator(check_phone)
 
 
-def make_credit_code(region_code: str, org_code8: str, *, authority="1", kind="1") -> str:
+def make_credit_code(region_code: str, org_code8: str, *, authority: str = "1", kind: str = "1") -> str:
     """A valid 统一社会信用代码 (for demo data and tests): authority, kind, region, 9-char org code, check."""
     body = f"{authority}{kind}{region_code[:6]}{org_code8[:8]}"
     # The organisation code (GB 11714) carries its own check char; any alphabet char is accepted here.

@@ -65,7 +65,7 @@ class ChangeLog(models.Model):
                 except Exception:  # noqa: BLE001 - a field removed since the row was logged
                     field = None
             label = str(field.verbose_name) if field is not None else name
-            out.append((label, _humanise(field, b), _humanise(field, a)))
+            out.append((label, humanise(field, b), humanise(field, a)))
         return out
 
     def _raw_diff(self):
@@ -74,7 +74,7 @@ class ChangeLog(models.Model):
         return [(k, before.get(k), after.get(k)) for k in keys]
 
 
-def _humanise(field, value):
+def humanise(field, value):
     if value is None or value == "":
         return value
     if isinstance(value, bool):

@@ -15,8 +15,8 @@ import datetime as dt
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
 
 from django.http import FileResponse
 
@@ -82,7 +82,7 @@ def _open(file_obj):
             file_obj.seek(0)
         head = file_obj.read(4)
         file_obj.seek(0)
-    except Exception as e:  # noqa: BLE001 - unreadable upload
+    except Exception as e:
         raise FileProblem("无法读取上传的文件") from e
     if not head:
         raise FileProblem("文件是空的")
@@ -94,7 +94,7 @@ def _open(file_obj):
         return openpyxl.load_workbook(file_obj, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as e:
         raise FileProblem("文件不是有效的 Excel（.xlsx）文件，或文件已损坏") from e
-    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds on garbage input
+    except Exception as e:
         raise FileProblem("文件不是有效的 Excel（.xlsx）文件，或文件已损坏") from e
 
 
@@ -176,6 +176,29 @@ def text(value, *, max_length: int | None = None, label: str = "") -> tuple[str,
     if max_length is not None and len(s) > max_length:
         return s, f"{label or '内容'}不能超过 {max_length} 个字"
     return s, None
+
+
+class RowReader:
+    """Reads the cells of one import row, each problem appended to `problems` as (header, reason)."""
+
+    def __init__(self, raw: dict, problems: list[tuple[str, str]], headers: dict, max_lengths: dict):
+        self.raw, self.problems, self.headers, self.max_lengths = raw, problems, headers, max_lengths
+
+    def txt(self, key, required=False):
+        """`text` of the cell; a required empty cell is a problem ("必填")."""
+        value, reason = text(self.raw.get(key), max_length=self.max_lengths.get(key), label=self.headers[key])
+        if reason:
+            self.problems.append((self.headers[key], reason))
+        elif required and not value:
+            self.problems.append((self.headers[key], "必填"))
+        return value
+
+    def pick(self, key, parse, *args, **kw):
+        """`parse(cell, *args, **kw)`, its reason (if any) a problem."""
+        value, reason = parse(self.raw.get(key), *args, **kw)
+        if reason:
+            self.problems.append((self.headers[key], reason))
+        return value
 
 
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -287,7 +310,7 @@ def template_notes(columns: Sequence[Column], extra: Sequence[str] = ()) -> list
 def write_xlsx(columns: Sequence[Column], rows: Iterable[Sequence], *, filename: str,
                sheet_title="Sheet1") -> FileResponse:
     """Streaming download: rows are written to a temporary file, then sent in chunks."""
-    tmp = tempfile.TemporaryFile()
+    tmp = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse streams it and closes it when sent
     _write(tmp, columns, rows, sheet_title)
     tmp.seek(0)
     return FileResponse(tmp, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

@@ -19,7 +19,7 @@ from zhifa.disclosure.models import WITHDRAWAL_GROUNDS, Publication
 from zhifa.ledger import log as ledger
 from zhifa.legalcal import pending
 
-S = Publication.State
+PubState = Publication.State
 
 
 def _locked(pub) -> Publication:
@@ -54,7 +54,7 @@ def do_set_spans(pub, spans, *, acting_user, reason="") -> Publication:
     with transaction.atomic():
         pub = _locked(pub)
         check_scope(acting_user, pub, "change")
-        _state(pub, S.DRAFT, S.HELD)
+        _state(pub, PubState.DRAFT, PubState.HELD)
         before = snapshot(pub)
         pub.spans = check_spans(pub.source_text, spans)
         pipeline.build(pub)
@@ -76,13 +76,13 @@ def do_approve(pub, *, acting_user, on: dt.date | None = None) -> Publication:
     with transaction.atomic():
         pub = _locked(pub)
         check_scope(acting_user, pub, "change")
-        _state(pub, S.DRAFT, S.HELD)
+        _state(pub, PubState.DRAFT, PubState.HELD)
         bad = leaks(pub)
         if bad:
             raise ActionRefused("publication.no_identifiers",
                                 f"公示正文仍含身份证号、电话或银行卡号（{bad[0][:4]}…），请先隐去", "spans")
         before = snapshot(pub)
-        pub.state, pub.approved_by = S.PUBLISHED, acting_user
+        pub.state, pub.approved_by = PubState.PUBLISHED, acting_user
         pub.published_on, pub.published_at = on or timezone.localdate(), timezone.now()
         expiry.apply_period(pub)  # 公示期限: public_until fixed at approval
         pub.save()
@@ -103,7 +103,7 @@ def do_flag_withdrawal(pub, *, acting_user, ground: str, occurred_on: dt.date) -
     with transaction.atomic():
         pub = _locked(pub)
         check_scope(acting_user, pub, "change")
-        _state(pub, S.PUBLISHED)
+        _state(pub, PubState.PUBLISHED)
         if ground not in WITHDRAWAL_GROUNDS:
             raise ActionRefused("withdrawal.ground", "请选择撤下事由：决定被变更、撤销、确认违法或确认无效", "ground")
         before = snapshot(pub)
@@ -124,11 +124,11 @@ def do_withdraw(pub, *, acting_user, public_reason: str, on: dt.date | None = No
     with transaction.atomic():
         pub = _locked(pub)
         check_scope(acting_user, pub, "change")
-        _state(pub, S.PUBLISHED)
+        _state(pub, PubState.PUBLISHED)
         if len(public_reason) < 4:
             raise ActionRefused("withdrawal.reason", "撤下公示须填写向社会公开的撤下理由（至少4个字）", "public_reason")
         before = snapshot(pub)
-        pub.state, pub.withdrawal_reason = S.WITHDRAWN, public_reason[:300]
+        pub.state, pub.withdrawal_reason = PubState.WITHDRAWN, public_reason[:300]
         pub.withdrawn_on = on or timezone.localdate()
         pub.save()
         entry = ledger.append("withdrawal", subject=pub, actor=acting_user, data={

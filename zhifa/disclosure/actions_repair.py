@@ -40,7 +40,7 @@ from zhifa.disclosure.models import CreditRepair, Publication
 from zhifa.disclosure.pipeline import access_code as case_access_code
 from zhifa.legalcal.periods import shift_months
 
-R = CreditRepair.State
+RepairState = CreditRepair.State
 SEVERE = {"suspend_business": "责令停产停业", "limit_activity": "限制开展生产经营活动", "restrict_practice": "限制从业",
           "lower_qualification": "降低资质等级", "revoke_licence": "吊销许可证件", "close": "责令关闭"}
 CONDITION_LABELS = {f: str(CreditRepair._meta.get_field(f).verbose_name) for f in CreditRepair.CONDITIONS}
@@ -94,7 +94,7 @@ def _check_form(applicant_kind, applicant, reason):
 
 def _check_eligible(pub, today):
     """One pending request, the minimum period, no severe penalty (shared by staff and portal)."""
-    if pub.credit_repairs.filter(state=R.PENDING).exists():
+    if pub.credit_repairs.filter(state=RepairState.PENDING).exists():
         raise ActionRefused("repair.pending", "该公示信息已有待审批的信用修复申请", "publication")
     earliest = earliest_repair_on(pub)
     if earliest and today < earliest:
@@ -193,7 +193,7 @@ def online_status(pub, *, access_code: str, client: str = "") -> list[dict]:
         _check_code(pub, access_code)
     return [{"state": r.state, "state_label": r.get_state_display(), "channel": r.get_channel_display(),
              "requested_on": r.requested_on, "decided_on": r.decided_on,
-             "note": r.decision_note if r.state != R.PENDING else ""}
+             "note": r.decision_note if r.state != RepairState.PENDING else ""}
             for r in pub.credit_repairs.order_by("-requested_on", "-id")]
 
 
@@ -203,7 +203,7 @@ def _locked(repair) -> CreditRepair:
 
 def _decide_checks(repair, acting_user):
     check_scope(acting_user, repair.publication, "change")
-    if repair.state != R.PENDING:
+    if repair.state != RepairState.PENDING:
         raise ActionRefused("repair.state", f"该申请已{repair.get_state_display()}，不能重复审批", "state")
     if getattr(acting_user, "role", None) != Role.AGENCY_HEAD:
         raise ActionRefused("repair.approver_role", "审批人：信用修复申请须由行政机关负责人审批", "decided_by")
@@ -227,7 +227,7 @@ def do_approve_repair(repair, *, acting_user, note: str = "", on: dt.date | None
                                 f"申请条件：当事人于{again.decided_on:%Y年%m月%d日}因同类违法行为再次受到处罚"
                                 f"（{again.decision_number or again.number}），不能批准", "no_repeat")
         before = snapshot(repair)
-        repair.state, repair.decided_by, repair.decided_on = R.APPROVED, acting_user, today
+        repair.state, repair.decided_by, repair.decided_on = RepairState.APPROVED, acting_user, today
         repair.decision_note = (note or "").strip()[:500]
         repair.save()
         log_change(repair, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(repair),
@@ -245,7 +245,7 @@ def do_reject_repair(repair, *, acting_user, note: str, on: dt.date | None = Non
         if len(note) < 4:
             raise ActionRefused("repair.note", "审批意见：不予批准须说明理由（至少4个字）", "note")
         before = snapshot(repair)
-        repair.state, repair.decided_by = R.REJECTED, acting_user
+        repair.state, repair.decided_by = RepairState.REJECTED, acting_user
         repair.decided_on, repair.decision_note = on or timezone.localdate(), note[:500]
         repair.save()
         log_change(repair, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(repair),
@@ -254,5 +254,5 @@ def do_reject_repair(repair, *, acting_user, note: str, on: dt.date | None = Non
 
 
 def pending_for(user):
-    return (CreditRepair.objects.restrict(user, "view").filter(state=R.PENDING)
+    return (CreditRepair.objects.restrict(user, "view").filter(state=RepairState.PENDING)
             .select_related("publication", "publication__entity").order_by("requested_on", "id"))

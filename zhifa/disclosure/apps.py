@@ -8,16 +8,8 @@ class DisclosureConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_save
-
-        from zhifa.cases.models import CaseEvent
-        from zhifa.disclosure.pipeline import on_case_event
-
-        # Issuing a decision (the "decide" transition writes a CaseEvent in its transaction)
-        # queues the publication in the same transaction.
-        post_save.connect(on_case_event, sender=CaseEvent, dispatch_uid="disclosure.queue_publication")
-
-        from django.db.models.signals import post_migrate
+        # What the portal does on case transitions: subscribers.py.
+        from django.db.models.signals import post_migrate, post_save
 
         from zhifa.disclosure.search import ensure_sqlite_index
 

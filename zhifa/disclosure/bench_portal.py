@@ -263,7 +263,7 @@ class Portal:
         page_times, health = [], []
         for _ in range(repeat):
             for q in ("罚款", "食", "销售过期食品", "鳄鱼"):
-                page_times.append(self._time(lambda: client.get("/gs/results/", {"q": q})))
+                page_times.append(self._time(lambda q=q: client.get("/gs/results/", {"q": q})))
             health.append(self._time(lambda: client.get("/healthz")))
         return {"rows": rows_out,
                 "p95_none": b.percentile(by["none"], 95), "p95_filtered": b.percentile(by["filtered"], 95),

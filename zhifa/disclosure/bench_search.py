@@ -17,10 +17,10 @@ QUERIES = ["食", "罚款", "过期", "食品安全", "道路运输", "明码标
 def fill(n: int, seed: int = 1):
     from zhifa.cases.models import Case
     from zhifa.common.identifiers import make_credit_code
-    from zhifa.orgs.models import Entity, Region
     from zhifa.disclosure import corpus, redact, search
     from zhifa.disclosure.models import Publication
     from zhifa.disclosure.pipeline import normalise
+    from zhifa.orgs.models import Entity, Region
 
     r = random.Random(seed)
     gz, _ = Region.objects.get_or_create(code="520000", defaults={"name": "贵州省", "level": 1})

@@ -62,7 +62,7 @@ def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(10))
 
 
-def _rate_check(client: str):
+def rate_check(client: str):
     limit = int(getattr(settings, "ZHIFA_COMPLAINT_RATE", 5))
     key = f"zhifa:complaint-rate:{client}"
     count = cache.get(key, 0)
@@ -108,7 +108,7 @@ def do_submit_complaint(*, entity, kind: str, content: str, contact: str = "", c
     if entity is None or not entity.is_active:
         raise ActionRefused("validation", "请选择执法部门", "entity")
     content = _check_content(content)
-    _rate_check(client or "-")
+    rate_check(client or "-")
     on = on or timezone.localdate()
     due_on, pending_year = due_after(on, period_days(kind))
     with transaction.atomic():

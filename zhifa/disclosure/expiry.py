@@ -23,8 +23,8 @@ from django.utils import timezone
 from zhifa.common.actions import log_change, snapshot
 from zhifa.common.models import ChangeLog
 from zhifa.disclosure.models import Publication
-from zhifa.legalcal.periods import shift_months
 from zhifa.ledger import log as ledger
+from zhifa.legalcal.periods import shift_months
 
 DEFAULTS = {"low_months": 3, "months": 36, "low_fine_citizen": "1000", "low_fine_org": "10000",
             "repair_min_months": 3}

@@ -231,5 +231,4 @@ class ComplaintStep(models.Model):
 
 
 from zhifa.disclosure.models_repair import CreditRepair  # noqa: E402,F401  (信用修复)
-
 from zhifa.disclosure.models_reports import AnnualReport  # noqa: E402,F401  (年度统计年报)

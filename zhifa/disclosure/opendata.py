@@ -12,8 +12,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from django.conf import settings
 from django.utils import timezone
@@ -113,9 +113,9 @@ def _certificate_row(c, base):
 # ---- powers lists --------------------------------------------------------------------------------
 def _published(model_name):
     def qs():
-        from zhifa.powers import models as m
+        from zhifa.powers import models as power_models
 
-        return getattr(m, model_name).objects.published().select_related("entity").order_by("id")
+        return getattr(power_models, model_name).objects.published().select_related("entity").order_by("id")
     return qs
 
 

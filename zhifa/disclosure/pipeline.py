@@ -155,9 +155,7 @@ def queue(case, actor) -> Publication:
     return pub
 
 
-def on_case_event(sender, instance, created, raw=False, **kwargs):
-    if raw or not created or instance.transition not in DECISION_TRANSITIONS:
-        return
-    case = instance.case
+def on_decision(case, actor) -> None:
+    """The decision was issued (subscribers.py): queue its publication once."""
     if not Publication.objects.filter(case=case).exists():
-        queue(case, instance.actor)
+        queue(case, actor)

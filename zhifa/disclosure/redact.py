@@ -21,7 +21,9 @@ ships inside the wheel.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from zhifa.common.identifiers import check_credit_code, check_id_number
 
@@ -67,7 +69,7 @@ class Span:
     text: str
     replacement: str
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -103,8 +105,8 @@ def _line_of(text: str, pos: int) -> str:
     return text[a: b if b >= 0 else len(text)]
 
 
-def _pattern_spans(text: str, keep: set[str]):
-    out = []
+def _pattern_spans(text: str, keep: set[str]) -> list[Span]:
+    out: list[Span] = []
     for m in _ID_RE.finditer(text):
         if check_id_number(m.group()) is None:
             out.append(Span(m.start(), m.end(), "id_number", m.group(), MASK["id_number"]))
@@ -139,7 +141,7 @@ def _pattern_spans(text: str, keep: set[str]):
 _jieba_ready = False
 
 
-def _jieba():
+def _jieba() -> Any:
     global _jieba_ready
     import jieba
     import jieba.posseg as pseg
@@ -150,11 +152,11 @@ def _jieba():
     return pseg
 
 
-def keep_names(text: str, keep=()) -> set[str]:
+def keep_names(text: str, keep: Iterable[str] = ()) -> set[str]:
     return set(keep) | {m.group(1) for m in _KEEP_NAME_RE.finditer(text)}
 
 
-def person_names(text: str, names=(), keep=()) -> set[str]:
+def person_names(text: str, names: Iterable[str] = (), keep: Iterable[str] = ()) -> set[str]:
     """Natural persons' names in `text`: known names, labelled names and jieba `nr` words."""
     keep = keep_names(text, keep)
     found = {n for n in names if n and len(n) >= 2 and n in text}
@@ -165,7 +167,8 @@ def person_names(text: str, names=(), keep=()) -> set[str]:
     return {n for n in found if n not in keep}
 
 
-def find_spans(text: str, names=(), keep=(), known=()) -> list[Span]:
+def find_spans(text: str, names: Iterable[str] = (), keep: Iterable[str] = (),
+               known: Iterable[tuple[str, str]] = ()) -> list[Span]:
     """`known`: (kind, value) pairs of the case's own private data (a party's home address,
     phone, ID number), hidden wherever they occur even without a label."""
     keep = {k.strip() for k in keep if k and k.strip()}
@@ -185,7 +188,7 @@ def find_spans(text: str, names=(), keep=(), known=()) -> list[Span]:
 PRIORITY = ["id_number", "bank_card", "phone", "plate", "address", "health", "name"]
 
 
-def merge(spans) -> list[Span]:
+def merge(spans: Iterable[Span]) -> list[Span]:
     """Drop spans overlapping an earlier-kept one (longer and higher-priority kinds win)."""
     ordered = sorted(spans, key=lambda s: (PRIORITY.index(s.kind), -(s.end - s.start), s.start))
     kept: list[Span] = []
@@ -195,8 +198,9 @@ def merge(spans) -> list[Span]:
     return sorted(kept, key=lambda s: s.start)
 
 
-def apply(text: str, spans) -> str:
-    out, pos = [], 0
+def apply(text: str, spans: Iterable[Span]) -> str:
+    out: list[str] = []
+    pos = 0
     for s in sorted(spans, key=lambda s: s.start):
         if s.start < pos:
             continue
@@ -207,11 +211,11 @@ def apply(text: str, spans) -> str:
     return "".join(out)
 
 
-def spans_from_dicts(items) -> list[Span]:
+def spans_from_dicts(items: Iterable[dict[str, Any]]) -> list[Span]:
     return [Span(int(d["start"]), int(d["end"]), d["kind"], d["text"], d["replacement"]) for d in items]
 
 
-def redact(text: str, names=(), keep=()) -> str:
+def redact(text: str, names: Iterable[str] = (), keep: Iterable[str] = ()) -> str:
     return apply(text, find_spans(text, names, keep))
 
 

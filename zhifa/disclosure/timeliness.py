@@ -7,12 +7,12 @@ from django.utils import timezone
 
 from zhifa.disclosure.models import Publication
 
-S = Publication.State
+PubState = Publication.State
 
 
 def status(pub, today) -> str:
     """on_time | late | missing | pending | held."""
-    if pub.state == S.HELD:
+    if pub.state == PubState.HELD:
         return "held"
     if pub.published_on:
         return "on_time" if pub.due_on and pub.published_on <= pub.due_on else "late"
@@ -26,7 +26,7 @@ LABELS = {"on_time": "按时", "late": "逾期公示", "missing": "逾期未公�
 
 def per_entity(qs, today=None) -> list[dict]:
     today = today or timezone.localdate()
-    rows = defaultdict(lambda: {k: 0 for k in LABELS})
+    rows = defaultdict(lambda: dict.fromkeys(LABELS, 0))
     names = {}
     for pub in qs.select_related("entity"):
         rows[pub.entity_id][status(pub, today)] += 1
@@ -36,8 +36,8 @@ def per_entity(qs, today=None) -> list[dict]:
 
 def overdue_withdrawals(qs, today=None):
     today = today or timezone.localdate()
-    return qs.filter(state=S.PUBLISHED, withdrawal_due_on__lt=today)
+    return qs.filter(state=PubState.PUBLISHED, withdrawal_due_on__lt=today)
 
 
 def pending(qs):
-    return qs.filter(state__in=[S.DRAFT, S.HELD]).order_by("due_on", "id")
+    return qs.filter(state__in=[PubState.DRAFT, PubState.HELD]).order_by("due_on", "id")

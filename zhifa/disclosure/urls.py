@@ -1,18 +1,17 @@
 from django.urls import include, path
 
 from zhifa.disclosure import views_complaints as vc
-from zhifa.disclosure import views_reports
-from zhifa.disclosure import views_staff as v
+from zhifa.disclosure import views_reports, views_staff
 
 urlpatterns = [
     path("gs/", include("zhifa.disclosure.urls_public")),
-    path("disclosure/", v.queue, name="disclosure-queue"),
+    path("disclosure/", views_staff.queue, name="disclosure-queue"),
     path("disclosure/complaints/", vc.complaint_list, name="disclosure-complaints"),
     path("disclosure/complaints/new/", vc.complaint_new, name="complaint-new"),
     path("disclosure/complaints/<int:pk>/", vc.complaint_detail, name="complaint-detail"),
-    path("disclosure/<int:pk>/", v.detail, name="disclosure-detail"),
-    path("disclosure/certificates/<int:pk>/", v.certificate_qr_page, name="disclosure-cert"),
-    path("disclosure/certificates/<int:pk>/qr.svg", v.certificate_qr, name="disclosure-cert-qr"),
+    path("disclosure/<int:pk>/", views_staff.detail, name="disclosure-detail"),
+    path("disclosure/certificates/<int:pk>/", views_staff.certificate_qr_page, name="disclosure-cert"),
+    path("disclosure/certificates/<int:pk>/qr.svg", views_staff.certificate_qr, name="disclosure-cert-qr"),
 ]
 
 # 信用修复 (zhifa.disclosure.views_repair)

@@ -1,20 +1,19 @@
 from django.urls import path
 
-from zhifa.disclosure import views_public as v
-from zhifa.disclosure import views_reports
+from zhifa.disclosure import views_public, views_reports
 
 urlpatterns = [
-    path("", v.home, name="gs-home"),
-    path("entities/", v.entities, name="gs-entities"),
-    path("officers/", v.officers, name="gs-officers"),
-    path("powers/", v.powers, name="gs-powers"),
-    path("results/", v.results, name="gs-results"),
-    path("results/<int:pk>/", v.decision, name="gs-decision"),
-    path("results/<int:pk>/proof.json", v.decision_proof, name="gs-decision-proof"),
-    path("progress/", v.progress, name="gs-progress"),
-    path("contact/", v.contact, name="gs-contact"),
-    path("cert/", v.certificate, name="gs-cert"),
-    path("cert/<str:number>/", v.certificate, name="gs-cert-number"),
+    path("", views_public.home, name="gs-home"),
+    path("entities/", views_public.entities, name="gs-entities"),
+    path("officers/", views_public.officers, name="gs-officers"),
+    path("powers/", views_public.powers, name="gs-powers"),
+    path("results/", views_public.results, name="gs-results"),
+    path("results/<int:pk>/", views_public.decision, name="gs-decision"),
+    path("results/<int:pk>/proof.json", views_public.decision_proof, name="gs-decision-proof"),
+    path("progress/", views_public.progress, name="gs-progress"),
+    path("contact/", views_public.contact, name="gs-contact"),
+    path("cert/", views_public.certificate, name="gs-cert"),
+    path("cert/<str:number>/", views_public.certificate, name="gs-cert-number"),
 ]
 
 # 开放数据 and the Atom feed (zhifa.disclosure.opendata, feeds)

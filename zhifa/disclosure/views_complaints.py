@@ -19,7 +19,7 @@ from zhifa.common.actions import ActionRefused
 from zhifa.common.crud import changelog_for
 from zhifa.common.roles import Role
 from zhifa.common.scope import can, get_or_deny
-from zhifa.disclosure import complaints as C
+from zhifa.disclosure import complaints
 from zhifa.disclosure.models import Complaint
 from zhifa.orgs.models import Entity
 
@@ -30,7 +30,7 @@ def _filtered(request):
     if g.get("state") in Complaint.State.values:
         qs = qs.filter(state=g["state"])
     elif g.get("state") == "open":
-        qs = qs.filter(state__in=C.OPEN_STATES)
+        qs = qs.filter(state__in=complaints.OPEN_STATES)
     if g.get("source") in Complaint.Source.values:
         qs = qs.filter(source=g["source"])
     if g.get("kind") in Complaint.Kind.values:
@@ -38,7 +38,7 @@ def _filtered(request):
     if g.get("entity", "").isdigit():
         qs = qs.filter(entity_id=int(g["entity"]))
     if g.get("overdue") == "1":
-        qs = qs.filter(pk__in=C.overdue(timezone.localdate()).values("pk"))
+        qs = qs.filter(pk__in=complaints.overdue(timezone.localdate()).values("pk"))
     if g.get("satisfaction") in Complaint.Satisfaction.values:
         qs = qs.filter(satisfaction=g["satisfaction"])
     q = (g.get("q") or "").strip()[:50]
@@ -52,7 +52,7 @@ def complaint_list(request):
     if request.method == "POST":  # the quick reply of the former queue page
         c = get_or_deny(Complaint.objects.restrict(request.user, "view"), pk=request.POST.get("pk") or 0)
         try:
-            C.do_answer_complaint(c, acting_user=request.user, answer=request.POST.get("answer", ""))
+            complaints.do_answer_complaint(c, acting_user=request.user, answer=request.POST.get("answer", ""))
             messages.success(request, "已答复")
         except ActionRefused as e:
             messages.error(request, e.message)
@@ -60,7 +60,7 @@ def complaint_list(request):
     today = timezone.localdate()
     page = Paginator(_filtered(request), 50).get_page(request.GET.get("page"))
     for c in page.object_list:
-        c.overdue = C.is_overdue(c, today)
+        c.overdue = complaints.is_overdue(c, today)
     ctx = {"page": page, "today": today, "g": request.GET, "states": Complaint.State.choices,
            "sources": Complaint.Source.choices, "kinds": Complaint.Kind.choices,
            "satisfactions": Complaint.Satisfaction.choices,
@@ -106,7 +106,7 @@ def complaint_new(request):
                 raise ActionRefused("validation", "收到日期格式不正确", "received_on") from None
             if entity is None and not (supervisor and p.get("entity") == ""):
                 raise ActionRefused("complaint.entity_required", "请选择办理主体", "entity")
-            c = C.do_register_complaint(
+            c = complaints.do_register_complaint(
                 acting_user=user, kind=p.get("kind", ""), content=p.get("content", ""), source=p.get("source", ""),
                 entity=entity, source_ref=p.get("source_ref", ""), complainant=p.get("complainant", ""),
                 contact=p.get("contact", ""), received_on=received, note=p.get("note", ""))
@@ -116,7 +116,7 @@ def complaint_new(request):
             error = e
     return render(request, "disclosure/complaints/new.html", {
         "entities": entities, "supervisor": supervisor, "form": form, "error": error,
-        "sources": [(v, l) for v, l in Complaint.Source.choices if v in C.STAFF_SOURCES],
+        "sources": [(v, label) for v, label in Complaint.Source.choices if v in complaints.STAFF_SOURCES],
         "kinds": Complaint.Kind.choices})
 
 
@@ -136,24 +136,24 @@ def complaint_detail(request, pk):
                 entity = next((e for e in _assign_entities(user) if str(e.pk) == p.get("entity")), None)
                 if entity is None:
                     raise ActionRefused("complaint.assign_in_scope", "请选择您监督区域内的有效执法主体", "entity")
-                C.do_assign_complaint(c, acting_user=user, entity=entity, reason=p.get("reason", ""))
+                complaints.do_assign_complaint(c, acting_user=user, entity=entity, reason=p.get("reason", ""))
                 messages.success(request, f"已分派至{entity.name}")
             elif op == "dispute":
-                C.do_dispute_jurisdiction(c, acting_user=user, reason=p.get("reason", ""))
+                complaints.do_dispute_jurisdiction(c, acting_user=user, reason=p.get("reason", ""))
                 messages.success(request, "已提出管辖异议，退回司法局重新分派")
             elif op == "step":
-                C.do_add_step(c, acting_user=user, note=p.get("note", ""))
+                complaints.do_add_step(c, acting_user=user, note=p.get("note", ""))
                 messages.success(request, "已记录办理情况")
             else:
-                C.do_answer_complaint(c, acting_user=user, answer=p.get("answer", ""))
+                complaints.do_answer_complaint(c, acting_user=user, answer=p.get("answer", ""))
                 messages.success(request, "已答复")
             return redirect("complaint-detail", pk=c.pk)
         except ActionRefused as e:
             error = e
-    open_ = c.state in C.OPEN_STATES
+    open_ = c.state in complaints.OPEN_STATES
     received = c.state == Complaint.State.RECEIVED
     return render(request, "disclosure/complaints/detail.html", {
-        "c": c, "error": error, "op": op, "today": timezone.localdate(), "overdue": C.is_overdue(c, timezone.localdate()),
+        "c": c, "error": error, "op": op, "today": timezone.localdate(), "overdue": complaints.is_overdue(c, timezone.localdate()),
         "steps": c.steps.select_related("entity", "by").order_by("at", "id"),
         "can_assign": open_ and can(user, "assign", c),
         "assign_entities": _assign_entities(user) if open_ and can(user, "assign", c) else [],
@@ -167,13 +167,13 @@ def complaint_detail(request, pk):
 def public_feedback(request):
     """满意度评价 on the public site: whoever holds the tracking code."""
     code = (request.POST.get("code") or "").strip().upper()
-    c = C.lookup(code)
+    c = complaints.lookup(code)
     url = reverse("gs-contact") + (f"?code={code}" if c else "")
     if c is None:
         messages.error(request, "查询码不正确")
         return redirect(url)
     try:
-        C.do_give_feedback(c, satisfaction=request.POST.get("satisfaction", ""),
+        complaints.do_give_feedback(c, satisfaction=request.POST.get("satisfaction", ""),
                            comment=request.POST.get("comment", ""))
         messages.success(request, "感谢您的评价")
     except ActionRefused as e:

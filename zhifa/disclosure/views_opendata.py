@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from zhifa.disclosure import opendata
-from zhifa.disclosure.views_public import _ctx
+from zhifa.disclosure.views_public import portal_context
 
 TYPES = {"integer": "整数", "string": "字符串", "text": "长文本", "date": "日期（YYYY-MM-DD）", "decimal": "数值（元/百分比）",
          "uuid": "UUID", "url": "网址", "json": "列表（JSON）"}
@@ -22,7 +22,7 @@ def index(request):
     for ds in data["datasets"]:
         for f in ds["fields"]:
             f["type_label"] = TYPES.get(f["type"], f["type"])
-    return render(request, "disclosure/public/data.html", _ctx(request, "data", dictionary=data))
+    return render(request, "disclosure/public/data.html", portal_context(request, "data", dictionary=data))
 
 
 def dictionary_json(request):

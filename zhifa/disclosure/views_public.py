@@ -10,7 +10,7 @@ from zhifa.disclosure import public
 from zhifa.disclosure.models import Publication
 
 
-def _ctx(request, module, **kw):
+def portal_context(request, module, **kw):
     from zhifa.ledger import log
 
     return {"module": module, "tree_head": log.latest_tree_head(), **kw}
@@ -18,7 +18,7 @@ def _ctx(request, module, **kw):
 
 def home(request):
     latest = public.published()[:10]
-    return render(request, "disclosure/public/home.html", _ctx(
+    return render(request, "disclosure/public/home.html", portal_context(
         request, "home", latest=latest, published_count=public.published_count(),
         withdrawn=Publication.objects.filter(state=Publication.State.WITHDRAWN).order_by("-withdrawn_on")[:10]))
 
@@ -27,7 +27,7 @@ def entities(request):
     from zhifa.orgs.models import Entity
 
     rows = Entity.objects.filter(is_active=True).select_related("region").order_by("region__code", "name")
-    return render(request, "disclosure/public/entities.html", _ctx(request, "entities", rows=rows))
+    return render(request, "disclosure/public/entities.html", portal_context(request, "entities", rows=rows))
 
 
 def officers(request):
@@ -39,13 +39,13 @@ def officers(request):
     if q := (request.GET.get("q") or "").strip():
         certs = certs.filter(officer__name__icontains=q) | certs.filter(number__icontains=q)
     page = Paginator(certs, 30).get_page(request.GET.get("page"))
-    return render(request, "disclosure/public/officers.html", _ctx(request, "officers", page=page, q=q))
+    return render(request, "disclosure/public/officers.html", portal_context(request, "officers", page=page, q=q))
 
 
 def powers(request):
     from zhifa.powers.models import Flowchart, InspectionItem, PowerItem, ServiceGuide
 
-    return render(request, "disclosure/public/powers.html", _ctx(
+    return render(request, "disclosure/public/powers.html", portal_context(
         request, "powers",
         items=PowerItem.objects.published().select_related("entity").order_by("entity__name", "code")[:300],
         inspections=InspectionItem.objects.published().select_related("entity").order_by("entity__name", "code")[:300],
@@ -59,7 +59,7 @@ def results(request):
              "snippet": public.highlight(p.public_body, q, limit=120)} for p in page]
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "disclosure/public/results.html", _ctx(
+    return render(request, "disclosure/public/results.html", portal_context(
         request, "results", page=page, rows=rows, q=request.GET.get("q", ""), params=params.urlencode(),
         max_results=public.search_index.MAX_RESULTS, get=request.GET, **public.filter_options()))
 
@@ -73,7 +73,7 @@ def _published_or_404(pk):
 
 def decision(request, pk):
     pub = _published_or_404(pk)
-    return render(request, "disclosure/public/decision.html", _ctx(request, "results", pub=pub))
+    return render(request, "disclosure/public/decision.html", portal_context(request, "results", pub=pub))
 
 
 def decision_proof(request, pk):
@@ -91,7 +91,7 @@ def progress(request):
     if request.GET.get("number") or request.GET.get("code"):
         tried = True
         mine = public.party_view(request.GET.get("number", ""), request.GET.get("code", ""))
-    return render(request, "disclosure/public/progress.html", _ctx(
+    return render(request, "disclosure/public/progress.html", portal_context(
         request, "progress", page=page, rows=rows, mine=mine, tried=tried, get=request.GET))
 
 
@@ -112,7 +112,7 @@ def contact(request):
         except ActionRefused as e:
             error = e.message
     found = complaints.lookup(request.GET.get("code", "")) if request.GET.get("code") else None
-    return render(request, "disclosure/public/contact.html", _ctx(
+    return render(request, "disclosure/public/contact.html", portal_context(
         request, "contact", rows=rows, submitted=submitted, error=error, form=form, found=found,
         code=request.GET.get("code", "")))
 
@@ -120,5 +120,5 @@ def contact(request):
 def certificate(request, number=None):
     number = number or (request.GET.get("number") or "").strip()
     result = public.certificate_check(number) if number else None
-    return render(request, "disclosure/public/certificate.html", _ctx(
+    return render(request, "disclosure/public/certificate.html", portal_context(
         request, "cert", number=number, result=result))

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from zhifa.common.actions import ActionRefused
 from zhifa.common.scope import get_or_deny
-from zhifa.disclosure import actions_repair as A
+from zhifa.disclosure import actions_repair as repair_actions
 from zhifa.disclosure.models import CreditRepair, Publication
 
 
@@ -20,7 +20,7 @@ def request_repair(request, pk):
     pub = get_or_deny(Publication.objects.restrict(request.user, "view"), pk=pk)
     p = request.POST
     try:
-        A.do_request_repair(pub, acting_user=request.user, reason=p.get("reason", ""),
+        repair_actions.do_request_repair(pub, acting_user=request.user, reason=p.get("reason", ""),
                             applicant_kind=p.get("applicant_kind", "party"), applicant=p.get("applicant", ""),
                             **{f: p.get(f) == "on" for f in CreditRepair.CONDITIONS})
         messages.success(request, "已登记信用修复申请，待行政机关负责人审批")
@@ -35,10 +35,10 @@ def decide_repair(request, pk):
     repair = get_or_deny(CreditRepair.objects.restrict(request.user, "view").select_related("publication"), pk=pk)
     try:
         if request.POST.get("op") == "approve":
-            A.do_approve_repair(repair, acting_user=request.user, note=request.POST.get("note", ""))
+            repair_actions.do_approve_repair(repair, acting_user=request.user, note=request.POST.get("note", ""))
             messages.success(request, "已批准信用修复，该信息已停止公示")
         else:
-            A.do_reject_repair(repair, acting_user=request.user, note=request.POST.get("note", ""))
+            repair_actions.do_reject_repair(repair, acting_user=request.user, note=request.POST.get("note", ""))
             messages.success(request, "已作出不予批准的决定")
     except ActionRefused as e:
         messages.error(request, e.message)

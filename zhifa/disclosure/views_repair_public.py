@@ -9,10 +9,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from zhifa.common.actions import ActionRefused
-from zhifa.disclosure import actions_repair as A
+from zhifa.disclosure import actions_repair as repair_actions
 from zhifa.disclosure import complaints, public
 from zhifa.disclosure.models import CreditRepair, Publication
-from zhifa.disclosure.views_public import _ctx
+from zhifa.disclosure.views_public import portal_context
 
 FORM_FIELDS = ("access_code", "applicant", "contact", "reason")
 ART14 = ("依据《市场监督管理行政处罚信息公示规定》第十四条，行政处罚信息公示达到规定时限要求，且同时符合下列条件的，"
@@ -42,7 +42,7 @@ def repair(request, pk):
         if p.get("op") == "status":
             looked_up = True
             try:
-                status = A.online_status(pub, access_code=p.get("access_code", ""),
+                status = repair_actions.online_status(pub, access_code=p.get("access_code", ""),
                                          client=complaints.client_of(request))
             except ActionRefused as e:
                 errors["status"] = e.message
@@ -51,7 +51,7 @@ def repair(request, pk):
             form = {k: p.get(k, "") for k in ("applicant", "contact", "reason")}
             form.update({f: p.get(f) == "on" for f in CreditRepair.CONDITIONS})
             try:
-                submitted = A.do_submit_repair_online(
+                submitted = repair_actions.do_submit_repair_online(
                     pub, access_code=p.get("access_code", ""), client=complaints.client_of(request),
                     **{k: form[k] for k in ("applicant", "contact", "reason")},
                     **{f: form[f] for f in CreditRepair.CONDITIONS})
@@ -59,10 +59,10 @@ def repair(request, pk):
             except ActionRefused as e:
                 errors[e.field if e.field in FORM_FIELDS else "form"] = e.message
                 code = 429 if e.rule == "repair.rate_limited" else 422
-    earliest = A.earliest_repair_on(pub) if is_public else None
-    severe = A.severe_kinds(pub) if is_public else []
-    conditions = [(f, label, form.get(f, False)) for f, label in A.CONDITION_LABELS.items()]
-    return render(request, "disclosure/public/repair.html", _ctx(
+    earliest = repair_actions.earliest_repair_on(pub) if is_public else None
+    severe = repair_actions.severe_kinds(pub) if is_public else []
+    conditions = [(f, label, form.get(f, False)) for f, label in repair_actions.CONDITION_LABELS.items()]
+    return render(request, "disclosure/public/repair.html", portal_context(
         request, "results", pub=pub, is_public=is_public, earliest=earliest, too_early=bool(earliest and today < earliest),
         severe="、".join(severe), art14=ART14, severe_note=SEVERE_NOTE, conditions=conditions, form=form,
         errors=errors, submitted=submitted, status=status, looked_up=looked_up), status=code)

@@ -19,8 +19,7 @@ from zhifa.common.actions import ActionRefused
 from zhifa.common.scope import can, can_on_entity, get_or_deny
 from zhifa.common.xlsx import XLSX_CONTENT_TYPE
 from zhifa.disclosure.models import AnnualReport
-from zhifa.supervision import reports as R
-from zhifa.supervision import reports_export as X
+from zhifa.supervision import reports, reports_export
 
 FORMATS = {"xlsx", "pdf"}
 
@@ -40,8 +39,8 @@ def _body(report) -> dict:
     s = fig["summary"]
     on_time, late, missing = s["pub_on_time"], s["pub_late"], s["pub_missing"]
     due = on_time + late + missing
-    return {"report": report, "fig": fig, "summary": X.summary_rows(fig), "tables": X.sections(fig)[1:],
-            "chart": _chart(fig), "deadline": R.deadline_of(report.year),
+    return {"report": report, "fig": fig, "summary": reports_export.summary_rows(fig), "tables": reports_export.sections(fig)[1:],
+            "chart": _chart(fig), "deadline": reports.deadline_of(report.year),
             "timeliness": f"{on_time * 100 / due:.1f}%" if due else "—"}
 
 
@@ -56,7 +55,7 @@ def _public_ctx(module="reports", **kw):
 def public_list(request):
     from zhifa.orgs.models import Entity
 
-    qs = R.public_reports().order_by("-year", "entity__region__path", "entity__name")
+    qs = reports.public_reports().order_by("-year", "entity__region__path", "entity__name")
     year = request.GET.get("year", "")
     if year.isdigit():
         qs = qs.filter(year=int(year))
@@ -64,7 +63,7 @@ def public_list(request):
     if entity.isdigit():
         qs = qs.filter(entity_id=int(entity))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    published = R.public_reports()
+    published = reports.public_reports()
     return render(request, "disclosure/public/reports.html", _public_ctx(
         page=page, year=year, entity=entity,
         years=sorted(set(published.values_list("year", flat=True)), reverse=True),
@@ -72,7 +71,7 @@ def public_list(request):
 
 
 def _published_or_404(pk):
-    report = R.public_reports().filter(pk=pk).first()
+    report = reports.public_reports().filter(pk=pk).first()
     if report is None:
         raise Http404("该统计年报不存在或尚未公开")
     return report
@@ -88,10 +87,10 @@ def _file(report, fmt):
 
     name = f"{report}"
     if fmt == "xlsx":
-        data, ctype = X.report_xlsx(report.figures, name), XLSX_CONTENT_TYPE
+        data, ctype = reports_export.report_xlsx(report.figures, name), XLSX_CONTENT_TYPE
     else:
         try:
-            data, ctype = X.cached_report_pdf(report), "application/pdf"
+            data, ctype = reports_export.cached_report_pdf(report), "application/pdf"
         except PdfUnavailable as e:
             return HttpResponse(str(e), status=503, content_type="text/plain; charset=utf-8")
     from urllib.parse import quote
@@ -122,14 +121,14 @@ def staff_list(request):
         try:
             if request.POST.get("action") == "publish":
                 report = get_or_deny(qs, pk=request.POST.get("report") or 0)
-                R.do_publish_annual_report(report, acting_user=user)
+                reports.do_publish_annual_report(report, acting_user=user)
                 messages.success(request, f"{report}已公开")
             else:
                 entity = Entity.objects.restrict(user).filter(pk=request.POST.get("entity") or 0).first() \
                     if str(request.POST.get("entity", "")).isdigit() else None
                 if entity is None:
                     raise ActionRefused("validation", "请选择执法主体", "entity")
-                report = R.do_generate_annual_report(entity, request.POST.get("year"), acting_user=user)
+                report = reports.do_generate_annual_report(entity, request.POST.get("year"), acting_user=user)
                 messages.success(request, f"{report}已生成")
             return redirect(request.get_full_path())
         except ActionRefused as e:
@@ -146,7 +145,7 @@ def staff_list(request):
     return render(request, "disclosure/reports_staff.html", {
         "page": page, "error": error, "year": year, "entities": generatable,
         "years": range(today.year, today.year - 6, -1), "default_year": today.year - 1 if today.month == 1 else today.year,
-        "deadline": R.deadline_of(today.year - 1), "today": today})
+        "deadline": reports.deadline_of(today.year - 1), "today": today})
 
 
 @login_required

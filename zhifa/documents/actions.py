@@ -18,7 +18,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from zhifa.common.actions import ActionRefused, OutOfScope, log_change, snapshot
-from zhifa.ledger import log as ledger
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.common.scope import can
@@ -26,6 +25,7 @@ from zhifa.documents import context as ctxmod
 from zhifa.documents.models import DocumentTemplate, GeneratedDocument, storage
 from zhifa.documents.render import PdfUnavailable, check_docx, convert_pdf, render_docx
 from zhifa.documents.types import DocType, spec
+from zhifa.ledger import log as ledger
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 MAX_EXTRA_CHARS = 50_000
@@ -63,7 +63,7 @@ def check_may_generate(user, case):
 
 
 # ---- templates ----------------------------------------------------------------------------
-def _store(name: str, data: bytes) -> str:
+def store_file(name: str, data: bytes) -> str:
     return storage().save(name, ContentFile(data))
 
 
@@ -85,7 +85,7 @@ def _create_template(doc_type, data, *, entity, is_builtin, uploaded_by, note=""
                 if activate:
                     _deactivate(doc_type, entity)
                 where = f"entity-{entity.pk}" if entity else "global"
-                path = _store(f"templates/{doc_type}/{where}/v{version}-{digest[:12]}.docx", data)
+                path = store_file(f"templates/{doc_type}/{where}/v{version}-{digest[:12]}.docx", data)
                 t = DocumentTemplate.objects.create(
                     doc_type=doc_type, name=name or str(DocType(doc_type).label), entity=entity, version=version,
                     file_path=path, sha256=digest, size=len(data), is_builtin=is_builtin, active=activate,
@@ -126,7 +126,7 @@ def template_for(doc_type: str, entity) -> DocumentTemplate:
     return DocumentTemplate.objects.filter(doc_type=doc_type, entity__isnull=True, active=True).first() or builtin
 
 
-def _read_upload(file) -> bytes:
+def read_upload(file) -> bytes:
     if isinstance(file, (bytes, bytearray)):
         return bytes(file)
     if hasattr(file, "size") and file.size and file.size > MAX_TEMPLATE_BYTES:
@@ -152,7 +152,7 @@ def do_upload_template(doc_type: str, file, *, acting_user, entity=None, note: s
     if not is_template_admin(acting_user):
         raise ActionRefused("documents.admin_only", "只有系统管理员可以上传文书模板")
     spec(doc_type)
-    data = _read_upload(file)
+    data = read_upload(file)
     validate_template(doc_type, data)
     if entity is None:
         builtin_template(doc_type)  # the shipped default stays on record as an earlier version
@@ -278,7 +278,7 @@ def generate_docx(case, doc_type: str, *, acting_user, extra=None) -> GeneratedD
     template = template_for(doc_type, case.entity)
     docx = render_docx(template.read(), ctx)
     digest = sha256(docx)
-    path = _store(f"cases/{case.entity_id}/{case.pk}/{doc_type}/v{version}-{digest[:12]}.docx", docx)
+    path = store_file(f"cases/{case.entity_id}/{case.pk}/{doc_type}/v{version}-{digest[:12]}.docx", docx)
     doc = GeneratedDocument.objects.create(
         case=case, doc_type=doc_type, number=number, version=version, template=template,
         template_version=template.version, docx_path=path, docx_sha256=digest, docx_size=len(docx),
@@ -309,7 +309,7 @@ def render_pdf_row(model, doc, *, acting_user, event: str, case_of):
         pdf, error = None, str(e)[:500]
     path = ""
     if pdf is not None:
-        path = _store(doc.docx_path.rsplit(".", 1)[0] + ".pdf", pdf)
+        path = store_file(doc.docx_path.rsplit(".", 1)[0] + ".pdf", pdf)
     with transaction.atomic():
         row = model.objects.select_for_update().get(pk=doc.pk)
         before = snapshot(row)

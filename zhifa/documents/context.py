@@ -16,8 +16,6 @@ from decimal import Decimal
 from zhifa.documents import text
 from zhifa.documents.types import DocType
 
-D = DocType
-
 
 # ---------------------------------------------------------------------------------------------
 # Reading a case
@@ -313,9 +311,7 @@ class Composer:
     def compose(self) -> dict:
         d, c, t = self.data, self.c, self.t
         parties = self.parties()
-        party = parties[0] if parties else {k: "" for k in (
-            "kind", "kind_label", "name", "id_number", "credit_code", "legal_representative", "address", "phone",
-            "gender", "birth_date", "birth_date_num", "id_label", "id_value", "you")}
+        party = parties[0] if parties else dict.fromkeys(("kind", "kind_label", "name", "id_number", "credit_code", "legal_representative", "address", "phone", "gender", "birth_date", "birth_date_num", "id_label", "id_value", "you"), "")
         officers = self.officers()
         basis = self.basis()
         penalty = self.penalty()
@@ -336,7 +332,7 @@ class Composer:
             "officers": officers, "officers_text": self.officers_text(officers),
             "officer_names": "、".join(o["name"] for o in officers),
             "basis": basis, "penalty": penalty, "evidence": evidence,
-            "performance": self.performance(penalty) if t == D.PENALTY_DECISION else [],
+            "performance": self.performance(penalty) if t == DocType.PENALTY_DECISION else [],
             "remedy": self.remedy(), "rights": self.rights(party["you"] or "你（单位）"),
             "hearing": self.hearing(), "seizure": self.seizure(), "service": self.service(parties),
             "record": self.record(parties, officers), "closing": self.closing(penalty),
@@ -353,7 +349,7 @@ class Composer:
         numbered = [f"（{ordinals[i] if i < 10 else i + 1}）{item}{'；' if i < len(penalty['parts']) - 1 else '。'}"
                     for i, item in enumerate(penalty["parts"])]
         procedure = []
-        notice = self.data["documents"].get(D.PENALTY_NOTICE) or {}
+        notice = self.data["documents"].get(DocType.PENALTY_NOTICE) or {}
         if c["rights_notice_served_on"]:
             num = f"（{notice['number']}）" if notice.get("number") else ""
             rights = "陈述、申辩和要求听证" if c["notice_includes_hearing"] else "陈述、申辩"
@@ -383,9 +379,9 @@ class Composer:
         return {
             "case": {**ctx["case"], "cause": title},
             "penalty": {**penalty, "items_numbered": numbered},
-            "procedure_paras": procedure if self.t == D.PENALTY_DECISION else [],
+            "procedure_paras": procedure if self.t == DocType.PENALTY_DECISION else [],
             "heading_no": {"basis": n[0], "performance": n[1], "remedy": n[2]},
-            "reason_paras": paras(self.x("reason")) if self.t != D.SEIZURE_DECISION else [],
+            "reason_paras": paras(self.x("reason")) if self.t != DocType.SEIZURE_DECISION else [],
             "contact": {"name": "、".join(o["name"] for o in officers[:2]), "phone": ctx["entity"]["phone"]},
             "seizure_remedy": self.remedy(f"本{measure}决定")["text"],
         }
@@ -395,17 +391,17 @@ class Composer:
         if self.x("date"):
             return str(self.x("date"))[:10]
         by_type = {
-            D.PENALTY_DECISION: c["decided_on"], D.HEARING_NOTICE: c["hearing_notified_on"],
-            D.HEARING_RECORD: c["hearing_held_on"] or c["hearing_scheduled_on"],
-            D.SEIZURE_DECISION: (self.data["seizure"] or {}).get("decided_on", ""),
-            D.SEIZURE_LIST: (self.data["seizure"] or {}).get("decided_on", ""),
+            DocType.PENALTY_DECISION: c["decided_on"], DocType.HEARING_NOTICE: c["hearing_notified_on"],
+            DocType.HEARING_RECORD: c["hearing_held_on"] or c["hearing_scheduled_on"],
+            DocType.SEIZURE_DECISION: (self.data["seizure"] or {}).get("decided_on", ""),
+            DocType.SEIZURE_LIST: (self.data["seizure"] or {}).get("decided_on", ""),
         }
         return by_type.get(t) or self.today.isoformat()
 
     def hearing(self):
         c, d = self.c, self.data
         chair = d["hearing_chair"] or {"name": "", "title": ""}
-        notice_extra = (d["documents"].get(D.HEARING_NOTICE) or {}).get("extra", {})
+        notice_extra = (d["documents"].get(DocType.HEARING_NOTICE) or {}).get("extra", {})
         place = self.x("hearing_place") or notice_extra.get("hearing_place", "")
         time = self.x("hearing_time") or notice_extra.get("hearing_time", "")
         return {"date": _d(c["hearing_scheduled_on"]), "held_on": _d(c["hearing_held_on"] or c["hearing_scheduled_on"]),
@@ -435,9 +431,9 @@ class Composer:
 
     def service(self, parties):
         c, d = self.c, self.data
-        default = D.PENALTY_DECISION if c["decision_number"] else D.PENALTY_NOTICE
+        default = DocType.PENALTY_DECISION if c["decision_number"] else DocType.PENALTY_NOTICE
         if c["kind"] == "coercive":
-            default = D.SEIZURE_DECISION
+            default = DocType.SEIZURE_DECISION
         served_type = self.x("served_doc_type", default)
         try:
             served_label = str(DocType(served_type).label)
@@ -445,17 +441,17 @@ class Composer:
             served_label = str(served_type)
         latest = d["documents"].get(served_type) or {}
         number = latest.get("number", "")
-        if not number and served_type == D.PENALTY_DECISION:
+        if not number and served_type == DocType.PENALTY_DECISION:
             number = c["decision_number"]
-        if not number and served_type == D.SEIZURE_DECISION:
+        if not number and served_type == DocType.SEIZURE_DECISION:
             number = (d["seizure"] or {}).get("number", "")
-        served_on = self.x("served_on") or (c["served_on"] if served_type == D.PENALTY_DECISION else "") or (
-            c["rights_notice_served_on"] if served_type == D.PENALTY_NOTICE else "")
+        served_on = self.x("served_on") or (c["served_on"] if served_type == DocType.PENALTY_DECISION else "") or (
+            c["rights_notice_served_on"] if served_type == DocType.PENALTY_NOTICE else "")
         recipient = self.x("recipient") or (parties[0]["name"] if parties else "")
         address = self.x("service_address") or (parties[0]["address"] if parties else "")
         return {"doc_type": served_type, "doc_name": served_label, "doc_number": number,
                 "doc_generated": bool(latest), "recipient": recipient, "address": address,
-                "method": self.x("method") or (c["service_method"] if served_type == D.PENALTY_DECISION else "") or "直接送达",
+                "method": self.x("method") or (c["service_method"] if served_type == DocType.PENALTY_DECISION else "") or "直接送达",
                 "served_on": _d(served_on), "servers": "、".join(o["name"] for o in d["officers"]),
                 "note": self.x("note")}
 
@@ -477,10 +473,10 @@ class Composer:
         for item in self.extra.get("qa") or []:
             if isinstance(item, dict) and (item.get("q") or item.get("a")):
                 qa.append({"q": str(item.get("q", "")), "a": str(item.get("a", ""))})
-        content = paras(self.x("content")) or (paras(self.c["inspection_result"]) if self.t == D.INSPECTION_RECORD
+        content = paras(self.x("content")) or (paras(self.c["inspection_result"]) if self.t == DocType.INSPECTION_RECORD
                                                else [])
         recorder = self.x("recorder") or (officers[1]["name"] if len(officers) > 1 else "")
-        return {"place": self.x("place") or (party.get("address", "") if self.t == D.INSPECTION_RECORD else ""),
+        return {"place": self.x("place") or (party.get("address", "") if self.t == DocType.INSPECTION_RECORD else ""),
                 "start": self.x("start"), "end": self.x("end"), "interviewee": interviewee, "qa": qa,
                 "content_paras": content, "recorder": recorder, "present_person": self.x("present_person"),
                 "present_position": self.x("present_position"), "blank_lines": 8 if not (qa or content) else 0}
@@ -527,33 +523,33 @@ class Composer:
         need(parties, "当事人")
         for p in parties:
             need(p["name"], "当事人姓名或名称")
-        if t in (D.PENALTY_NOTICE, D.PENALTY_DECISION, D.SEIZURE_DECISION):
+        if t in (DocType.PENALTY_NOTICE, DocType.PENALTY_DECISION, DocType.SEIZURE_DECISION):
             for p in parties:
                 need(p["address"], f"当事人“{p['name']}”的地址")
-        if t in (D.INQUIRY_RECORD, D.INSPECTION_RECORD, D.SEIZURE_LIST, D.HEARING_RECORD, D.FILING_APPROVAL):
+        if t in (DocType.INQUIRY_RECORD, DocType.INSPECTION_RECORD, DocType.SEIZURE_LIST, DocType.HEARING_RECORD, DocType.FILING_APPROVAL):
             need(len(officers) >= 2, "两名以上执法人员（《行政处罚法》第四十二条）")
-        if t in (D.INQUIRY_RECORD, D.INSPECTION_RECORD, D.SEIZURE_LIST, D.PENALTY_NOTICE):
+        if t in (DocType.INQUIRY_RECORD, DocType.INSPECTION_RECORD, DocType.SEIZURE_LIST, DocType.PENALTY_NOTICE):
             for o in officers:
                 need(o["certificate_number"], f"执法人员“{o['name']}”的有效执法证号")
-        if t == D.FILING_APPROVAL:
+        if t == DocType.FILING_APPROVAL:
             need(c["title"], "案由")
             need(c["facts"] or c["source_detail"], "简要案情（违法事实或案件来源说明）")
-        if t in (D.INQUIRY_RECORD, D.INSPECTION_RECORD):
-            need(ctx["record"]["place"], "询问地点" if t == D.INQUIRY_RECORD else "检查地点")
-        if t == D.INQUIRY_RECORD:
+        if t in (DocType.INQUIRY_RECORD, DocType.INSPECTION_RECORD):
+            need(ctx["record"]["place"], "询问地点" if t == DocType.INQUIRY_RECORD else "检查地点")
+        if t == DocType.INQUIRY_RECORD:
             need(ctx["record"]["interviewee"]["name"], "被询问人姓名")
-        if t in (D.PENALTY_NOTICE, D.PENALTY_DECISION):
+        if t in (DocType.PENALTY_NOTICE, DocType.PENALTY_DECISION):
             need(c["facts"], "违法事实")
             need(ctx["basis"]["text"], "法律依据")
-            need(ctx["penalty"]["parts"], "拟作出的行政处罚（种类及幅度）" if t == D.PENALTY_NOTICE else "行政处罚的种类")
+            need(ctx["penalty"]["parts"], "拟作出的行政处罚（种类及幅度）" if t == DocType.PENALTY_NOTICE else "行政处罚的种类")
             need("fine" not in c["penalty_kinds"] or c["fine_amount"], "罚款金额")
             need(not c["no_penalty"], "行政处罚内容（本案拟不予行政处罚，应制作不予行政处罚的文书）")
-        if t == D.PENALTY_NOTICE:
+        if t == DocType.PENALTY_NOTICE:
             need(c["proposed_on"], "拟处理意见（请先办理“提出拟处理意见”）")
-        if t == D.PENALTY_DECISION:
+        if t == DocType.PENALTY_DECISION:
             need(c["decision_number"] and c["decided_on"], "行政处罚决定（文号和决定日期；请先办理“作出行政处罚决定”）")
             need(ctx["evidence"], "证据（请逐项列明认定违法事实的证据）")
-        if t == D.HEARING_NOTICE:
+        if t == DocType.HEARING_NOTICE:
             h = ctx["hearing"]
             need(c["hearing_scheduled_on"] and c["hearing_notified_on"], "听证日期（请先办理“通知听证”）")
             need(h["chair"], "听证主持人")
@@ -563,24 +559,24 @@ class Composer:
             if c["hearing_scheduled_on"] and early["date"] and c["hearing_scheduled_on"] < early["date"]:
                 self.missing.append(f"至少提前七个工作日通知的听证日期（最早可于{text.num_date(early['date'])}举行，"
                                     f"《行政处罚法》第六十四条）")
-        if t == D.HEARING_RECORD:
+        if t == DocType.HEARING_RECORD:
             h = ctx["hearing"]
             need(c["hearing_scheduled_on"] or c["hearing_held_on"], "听证日期（请先办理“通知听证”）")
             need(h["chair"], "听证主持人")
             need(h["place"], "听证地点")
-        if t == D.SERVICE_RECEIPT:
+        if t == DocType.SERVICE_RECEIPT:
             s = ctx["service"]
             need(s["doc_number"] or s["doc_generated"], f"送达的文书（请先生成{s['doc_name']}）")
             need(s["address"], "送达地点")
-        if t in (D.SEIZURE_DECISION, D.SEIZURE_LIST):
+        if t in (DocType.SEIZURE_DECISION, DocType.SEIZURE_LIST):
             s = self.data["seizure"]
             need(s, "查封、扣押记录（请先办理“实施查封、扣押”）")
             if s:
                 need(ctx["seizure"]["goods"], "查封、扣押的场所、设施或者财物清单")
-        if t == D.SEIZURE_DECISION:
+        if t == DocType.SEIZURE_DECISION:
             need(ctx["seizure"]["reason_paras"], "查封、扣押的理由")
             need(ctx["basis"]["text"], "查封、扣押的依据")
-        if t == D.CLOSING_REPORT:
+        if t == DocType.CLOSING_REPORT:
             need(c["number"], "案件编号（案件尚未立案或编号）")
             need(ctx["closing"]["outcome"], "处理结果（案件尚未作出决定或检查结论）")
 
@@ -646,9 +642,9 @@ def sample_data() -> dict:
         "deadlines": {}, "events": {"file_case": {"on": "2026-03-02", "reason": "", "actor": "刘一"},
                                     "approve_filing": {"on": "2026-03-03", "reason": "同意立案", "actor": "科长"}},
         "review": {"outcome": "同意", "opinion": "事实清楚，证据充分。", "decided_on": "2026-04-22"},
-        "documents": {D.HEARING_NOTICE: {"number": "某市监听通〔2026〕1号", "version": 1, "generated_on": "2026-04-09",
+        "documents": {DocType.HEARING_NOTICE: {"number": "某市监听通〔2026〕1号", "version": 1, "generated_on": "2026-04-09",
                                          "extra": {"hearing_place": "本局听证室", "hearing_time": "上午9时30分"}},
-                      D.PENALTY_DECISION: {"number": "某市监罚决〔2026〕1号", "version": 1,
+                      DocType.PENALTY_DECISION: {"number": "某市监罚决〔2026〕1号", "version": 1,
                                            "generated_on": "2026-04-23", "extra": {}}},
     }
 
@@ -661,9 +657,9 @@ SAMPLE_EXTRA = {
 }
 
 
-SAMPLE_NUMBERS = {D.FILING_APPROVAL: "某市监立〔2026〕1号", D.PENALTY_NOTICE: "某市监罚告〔2026〕1号",
-                  D.HEARING_NOTICE: "某市监听通〔2026〕1号", D.PENALTY_DECISION: "某市监罚决〔2026〕1号",
-                  D.SEIZURE_DECISION: "某市监强措〔2026〕1号", D.INSPECTION_RECORD: "某市监检〔2026〕1号"}
+SAMPLE_NUMBERS = {DocType.FILING_APPROVAL: "某市监立〔2026〕1号", DocType.PENALTY_NOTICE: "某市监罚告〔2026〕1号",
+                  DocType.HEARING_NOTICE: "某市监听通〔2026〕1号", DocType.PENALTY_DECISION: "某市监罚决〔2026〕1号",
+                  DocType.SEIZURE_DECISION: "某市监强措〔2026〕1号", DocType.INSPECTION_RECORD: "某市监检〔2026〕1号"}
 
 
 def sample_context(doc_type: str) -> dict:

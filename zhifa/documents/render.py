@@ -2,6 +2,7 @@
 (LibreOffice headless). The PDF step is separate so it can move to a background task."""
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -174,10 +175,8 @@ def convert_pdf(docx_bytes: bytes, *, timeout: int | None = None) -> bytes:
         try:
             stdout, stderr = proc.communicate(timeout=limit)
         except subprocess.TimeoutExpired:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             proc.communicate()
             raise PdfUnavailable(f"PDF转换超时（超过{limit}秒），请稍后重新生成") from None
         out = os.path.join(work, "document.pdf")

@@ -26,7 +26,7 @@ class DocType(models.TextChoices):
     LEGAL_REVIEW_OPINION = "legal_review_opinion", _("法制审核意见书")
 
 
-G, S, I, C = "penalty_general", "penalty_simple", "inspection", "coercive"
+GENERAL, SIMPLE, INSPECTION, COERCIVE = "penalty_general", "penalty_simple", "inspection", "coercive"
 
 
 @dataclass(frozen=True)
@@ -49,17 +49,17 @@ class Spec:
 
 
 SPECS: dict[str, Spec] = {s.code: s for s in [
-    Spec(DocType.FILING_APPROVAL, (G,), "case.number"),
-    Spec(DocType.INQUIRY_RECORD, (G, I, C)),
-    Spec(DocType.INSPECTION_RECORD, (G, I, C), "case.number@inspection"),
-    Spec(DocType.PENALTY_NOTICE, (G,), "issue:notice"),
-    Spec(DocType.HEARING_NOTICE, (G,), "issue:hearing_notice"),
-    Spec(DocType.HEARING_RECORD, (G,)),
-    Spec(DocType.PENALTY_DECISION, (G,), "case.decision_number"),
-    Spec(DocType.SERVICE_RECEIPT, (G, S, I, C)),
-    Spec(DocType.SEIZURE_DECISION, (C,), "seizure.number"),
-    Spec(DocType.SEIZURE_LIST, (C,)),
-    Spec(DocType.CLOSING_REPORT, (G, I, C)),
+    Spec(DocType.FILING_APPROVAL, (GENERAL,), "case.number"),
+    Spec(DocType.INQUIRY_RECORD, (GENERAL, INSPECTION, COERCIVE)),
+    Spec(DocType.INSPECTION_RECORD, (GENERAL, INSPECTION, COERCIVE), "case.number@inspection"),
+    Spec(DocType.PENALTY_NOTICE, (GENERAL,), "issue:notice"),
+    Spec(DocType.HEARING_NOTICE, (GENERAL,), "issue:hearing_notice"),
+    Spec(DocType.HEARING_RECORD, (GENERAL,)),
+    Spec(DocType.PENALTY_DECISION, (GENERAL,), "case.decision_number"),
+    Spec(DocType.SERVICE_RECEIPT, (GENERAL, SIMPLE, INSPECTION, COERCIVE)),
+    Spec(DocType.SEIZURE_DECISION, (COERCIVE,), "seizure.number"),
+    Spec(DocType.SEIZURE_LIST, (COERCIVE,)),
+    Spec(DocType.CLOSING_REPORT, (GENERAL, INSPECTION, COERCIVE)),
     # Generated with the reviewer's opinion (zhifa.review.opinion), never from the documents panel.
     Spec(DocType.LEGAL_REVIEW_OPINION, ()),
 ]}

@@ -26,7 +26,7 @@ from zhifa.disclosure import pipeline, redact
 from zhifa.guidance.models import GuidingCase
 from zhifa.ledger import log as ledger
 
-S = GuidingCase.State
+GuidingState = GuidingCase.State
 CLOSED = ("closed", "archived")
 # Pattern kinds that are never public, whoever they belong to.
 NEVER_PUBLIC = ("id_number", "phone", "bank_card")
@@ -83,7 +83,7 @@ def do_select_guidance(case, *, acting_user, on=None) -> GuidingCase:
     check_scope_new(acting_user, GuidingCase, case.entity, None, "change")
     if case.state not in CLOSED:
         raise ActionRefused("guidance.case_closed", "只能选编已结案或已归档的案件", "case")
-    if GuidingCase.objects.filter(case=case).exclude(state=S.WITHDRAWN).exists():
+    if GuidingCase.objects.filter(case=case).exclude(state=GuidingState.WITHDRAWN).exists():
         raise ActionRefused("guidance.not_duplicate", "该案件已被选编为指导案例", "case")
     source = compose(case)
     spans = redact.find_spans(source, pipeline.known_names(case), pipeline.keep_list(case),
@@ -108,7 +108,7 @@ def _editable(g, user):
 def do_edit_guidance(g: GuidingCase, *, acting_user, title: str, body: str, key_points: str = "",
                      significance: str = "") -> GuidingCase:
     g = _editable(g, acting_user)
-    if g.state != S.DRAFT:
+    if g.state != GuidingState.DRAFT:
         raise ActionRefused("guidance.draft_only", "只能编辑未发布的指导案例", "state")
     if not _text(title):
         raise ActionRefused("guidance.title", "请填写标题", "title")
@@ -126,7 +126,7 @@ def do_edit_guidance(g: GuidingCase, *, acting_user, title: str, body: str, key_
 @transaction.atomic
 def do_publish_guidance(g: GuidingCase, *, acting_user, on=None) -> GuidingCase:
     g = _editable(g, acting_user)
-    if g.state != S.DRAFT:
+    if g.state != GuidingState.DRAFT:
         raise ActionRefused("guidance.draft_only", "该指导案例已发布或已撤回", "state")
     if not g.key_points:
         raise ActionRefused("guidance.key_points", "发布前请填写裁判要点", "key_points")
@@ -134,7 +134,7 @@ def do_publish_guidance(g: GuidingCase, *, acting_user, on=None) -> GuidingCase:
         raise ActionRefused("guidance.significance", "发布前请填写指导意义", "significance")
     _check_private(g, g.body + g.title + g.key_points + g.significance)
     before = snapshot(g)
-    g.state, g.published_on, g.published_by = S.PUBLISHED, on or timezone.localdate(), acting_user
+    g.state, g.published_on, g.published_by = GuidingState.PUBLISHED, on or timezone.localdate(), acting_user
     g.number = (GuidingCase.objects.aggregate(m=Max("number"))["m"] or 0) + 1
     g.save()
     _log(g, "guidance.published", acting_user, before, number=g.number)
@@ -144,12 +144,12 @@ def do_publish_guidance(g: GuidingCase, *, acting_user, on=None) -> GuidingCase:
 @transaction.atomic
 def do_withdraw_guidance(g: GuidingCase, *, acting_user, reason: str) -> GuidingCase:
     g = _editable(g, acting_user)
-    if g.state != S.PUBLISHED:
+    if g.state != GuidingState.PUBLISHED:
         raise ActionRefused("guidance.published_only", "只能撤回已发布的指导案例", "state")
     if not _text(reason):
         raise ActionRefused("guidance.withdraw_reason", "请填写撤回理由", "reason")
     before = snapshot(g)
-    g.state, g.withdrawal_reason = S.WITHDRAWN, _text(reason)
+    g.state, g.withdrawal_reason = GuidingState.WITHDRAWN, _text(reason)
     g.save()
     _log(g, "guidance.withdrawn", acting_user, before, reason=g.withdrawal_reason)
     return g

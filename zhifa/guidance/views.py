@@ -13,7 +13,7 @@ from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
 from zhifa.common.roles import Role
 from zhifa.common.scope import can, get_or_deny
-from zhifa.guidance import actions as G
+from zhifa.guidance import actions as guidance_actions
 from zhifa.guidance.models import GuidingCase, published
 
 
@@ -37,7 +37,7 @@ def guidance_list(request):
 def candidates(request):
     user = _supervisor(request)
     taken = GuidingCase.objects.exclude(state=GuidingCase.State.WITHDRAWN).values("case_id")
-    qs = (Case.objects.restrict(user).filter(state__in=G.CLOSED).exclude(pk__in=taken)
+    qs = (Case.objects.restrict(user).filter(state__in=guidance_actions.CLOSED).exclude(pk__in=taken)
           .select_related("entity").order_by("-closed_on", "-id"))
     if q := (request.GET.get("q") or "").strip():
         qs = qs.filter(title__icontains=q)
@@ -53,7 +53,7 @@ def select(request, case_id):
     user = _supervisor(request)
     case = get_or_deny(Case.objects.restrict(user), pk=case_id)
     try:
-        g = G.do_select_guidance(case, acting_user=user)
+        g = guidance_actions.do_select_guidance(case, acting_user=user)
     except ActionRefused as e:
         messages.error(request, e.message)
         return redirect("guidance-candidates")
@@ -71,14 +71,14 @@ def edit(request, pk):
         try:
             if op in ("save", "publish"):
                 form = {k: p.get(k, "") for k in form}
-                g = G.do_edit_guidance(g, acting_user=user, **form)
+                g = guidance_actions.do_edit_guidance(g, acting_user=user, **form)
                 if op == "publish":
-                    g = G.do_publish_guidance(g, acting_user=user)
+                    g = guidance_actions.do_publish_guidance(g, acting_user=user)
                     messages.success(request, f"已发布为指导案例第{g.number}号")
                 else:
                     messages.success(request, "已保存")
             elif op == "withdraw":
-                G.do_withdraw_guidance(g, acting_user=user, reason=p.get("reason", ""))
+                guidance_actions.do_withdraw_guidance(g, acting_user=user, reason=p.get("reason", ""))
                 messages.success(request, "已撤回")
             else:
                 raise ActionRefused("validation", "未知的操作", "op")
@@ -87,7 +87,7 @@ def edit(request, pk):
             error = e
     return render(request, "guidance/edit.html", {
         "g": g, "form": form, "error": error, "can_change": can(user, "change", g),
-        "spans": g.spans, "leaks": G.private_leaks(g.case, form["body"]) if g.state == "draft" else []})
+        "spans": g.spans, "leaks": guidance_actions.private_leaks(g.case, form["body"]) if g.state == "draft" else []})
 
 
 # ---- public portal -------------------------------------------------------------------------------

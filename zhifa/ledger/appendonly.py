@@ -16,10 +16,15 @@ runner's flushes between transactional tests.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
+from django.db.migrations.state import ProjectState
 
 _lock = threading.Lock()
 _unlocked = 0  # a process-wide count: the live-server thread of browser tests shares it
@@ -29,14 +34,14 @@ def _is_unlocked() -> int:
     return 1 if _unlocked > 0 else 0
 
 
-def register_sqlite_function(sender, connection, **kwargs):
+def register_sqlite_function(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     """connection_created receiver (connected in LedgerConfig.ready)."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("zhifa_ledger_unlocked", 0, _is_unlocked)
 
 
 @contextmanager
-def ledger_unlocked(using: str = DEFAULT_DB_ALIAS):
+def ledger_unlocked(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Let UPDATE/DELETE/TRUNCATE through the append-only triggers inside this block (one
     transaction). Never used by the application itself."""
     global _unlocked
@@ -57,7 +62,7 @@ def ledger_unlocked(using: str = DEFAULT_DB_ALIAS):
                 _unlocked -= 1
 
 
-def _set_pg(connection, value):
+def _set_pg(connection: BaseDatabaseWrapper, value: str) -> None:
     with connection.cursor() as c:
         c.execute(f"SET LOCAL zhifa.ledger_unlocked = '{value}'")
 
@@ -77,7 +82,7 @@ $$
 """
 
 
-def _names(table: str) -> dict:
+def _names(table: str) -> dict[str, str]:
     return {"table": table, "upd": f"{table}_no_update", "del": f"{table}_no_delete",
             "trunc": f"{table}_no_truncate"}
 
@@ -129,26 +134,29 @@ class AppendOnly(Operation):
     def __init__(self, model_name: str):
         self.model_name = model_name
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, list[str], dict[str, Any]]:
         return self.__class__.__name__, [self.model_name], {}
 
-    def state_forwards(self, app_label, state):
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
         pass
 
-    def _table(self, app_label, state):
-        return state.apps.get_model(app_label, self.model_name)._meta.db_table
+    def _table(self, app_label: str, state: ProjectState) -> str:
+        table: str = state.apps.get_model(app_label, self.model_name)._meta.db_table
+        return table
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+    def database_forwards(self, app_label: str, schema_editor: BaseDatabaseSchemaEditor,
+                          from_state: ProjectState, to_state: ProjectState) -> None:
         for sql in install_sql(schema_editor.connection.vendor, self._table(app_label, to_state)):
             schema_editor.execute(sql, params=None)  # None: the PL/pgSQL body contains '%'
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+    def database_backwards(self, app_label: str, schema_editor: BaseDatabaseSchemaEditor,
+                           from_state: ProjectState, to_state: ProjectState) -> None:
         for sql in drop_sql(schema_editor.connection.vendor, self._table(app_label, from_state)):
             schema_editor.execute(sql, params=None)
 
-    def describe(self):
+    def describe(self) -> str:
         return f"Make {self.model_name} append-only (refuse UPDATE/DELETE)"
 
     @property
-    def migration_name_fragment(self):
+    def migration_name_fragment(self) -> str:
         return f"append_only_{self.model_name.lower()}"

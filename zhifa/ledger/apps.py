@@ -7,7 +7,7 @@ class LedgerConfig(AppConfig):
     verbose_name = "防篡改日志"
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
         from zhifa.common.models import ChangeLog

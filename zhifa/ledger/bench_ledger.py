@@ -18,6 +18,8 @@ from __future__ import annotations
 import io
 import random
 import time
+from types import ModuleType
+from typing import Any
 
 ARGUMENTS = [
     (("--entries",), dict(type=int, default=1_000_000, help="ledger: 预先写入的日志条目数")),
@@ -28,13 +30,13 @@ CHUNK = 10_000
 EVENTS = ["record.added", "record.version", "record.accessed", "case.transition", "document.generated"]
 
 
-def _bench():
+def _bench() -> ModuleType:
     from zhifa.common.management.commands import bench
 
     return bench
 
 
-def _ms(seconds_list):
+def _ms(seconds_list: list[float]) -> dict[str, float]:
     b = _bench()
     return {"p50": b.percentile(seconds_list, 50) * 1000, "p95": b.percentile(seconds_list, 95) * 1000}
 
@@ -47,7 +49,7 @@ class Ledger:
     arguments = ARGUMENTS
     options = ("entries", "appends", "proofs")
 
-    def run(self, opts) -> dict:
+    def run(self, opts: dict[str, Any]) -> dict[str, Any]:
         from django import get_version
 
         b = _bench()
@@ -59,7 +61,7 @@ class Ledger:
         return out
 
     # (1) ------------------------------------------------------------------------------------------
-    def build(self, n: int) -> dict:
+    def build(self, n: int) -> dict[str, Any]:
         from django.contrib.contenttypes.models import ContentType
         from django.db import connection, transaction
 
@@ -97,12 +99,12 @@ class Ledger:
         return {"entries": log.size(), "seconds": seconds, "baseline_seconds": baseline}
 
     # (2) ------------------------------------------------------------------------------------------
-    def bench_append(self, n: int) -> dict:
+    def bench_append(self, n: int) -> dict[str, Any]:
         from django.db import connection, transaction
 
         from zhifa.ledger import log
 
-        times = []
+        times: list[float] = []
         t0 = time.perf_counter()
         for i in range(n):
             t = time.perf_counter()
@@ -110,7 +112,7 @@ class Ledger:
                 log.append("bench.single", case=i, data={"i": i})
             times.append(time.perf_counter() - t)
         total = time.perf_counter() - t0
-        base = []
+        base: list[float] = []
         with connection.cursor() as c:
             c.execute("CREATE TABLE bench_single (id bigint primary key, body text)")
         for i in range(n):
@@ -124,13 +126,15 @@ class Ledger:
                 "baseline_per_second": n / max(sum(base), 1e-9), "baseline": _ms(base), "size_after": log.size()}
 
     # (3) ------------------------------------------------------------------------------------------
-    def bench_proofs(self, n: int) -> dict:
+    def bench_proofs(self, n: int) -> dict[str, Any]:
         from zhifa.ledger import log, merkle
         from zhifa.ledger.models import LedgerEntry
 
         size = log.size()
         rng = random.Random(3)
-        inc, con, base = [], [], []
+        inc: list[float] = []
+        con: list[float] = []
+        base: list[float] = []
         checked = 0
         for k in range(n):
             second = rng.randrange(max(1, size // 2), size + 1)
@@ -153,7 +157,7 @@ class Ledger:
                 "checked": checked}
 
     # (4) ------------------------------------------------------------------------------------------
-    def bench_verify(self) -> dict:
+    def bench_verify(self) -> dict[str, Any]:
         import hashlib
 
         from django.core.management import call_command
@@ -186,7 +190,7 @@ class Ledger:
                 "output": out.getvalue()[-2000:]}
 
     # report ----------------------------------------------------------------------------------------
-    def report(self, r: dict) -> list[list[str]]:
+    def report(self, r: dict[str, Any]) -> list[list[str]]:
         ok = _bench()._ok
         b, a, p, v = r["build"], r["append"], r["proofs"], r["verify"]
         per_m = b["entries"] / 1e6
@@ -218,7 +222,7 @@ class Ledger:
         return rows
 
     @staticmethod
-    def details(r: dict) -> list[str]:
+    def details(r: dict[str, Any]) -> list[str]:
         v = r.get("verify", {})
         last = [line for line in v.get("output", "").splitlines() if line.strip()][-1:]
         return [f"verify summary: {last[0] if last else '—'}",

@@ -20,6 +20,7 @@ import decimal
 import hashlib
 import json
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -28,22 +29,22 @@ from django.utils import timezone
 from zhifa.ledger.pure import canonical_json
 
 
-def ledger_field_objects(model) -> list:
+def ledger_field_objects(model: type[models.Model]) -> list[Any]:
     names = getattr(model, "ledger_fields", None)
     if names is None:
         return list(model._meta.concrete_fields)
     return [model._meta.get_field(n) for n in names]
 
 
-def fingerprint_data(obj) -> dict:
+def fingerprint_data(obj: models.Model) -> dict[str, Any]:
     return {f.name: normalise(f, getattr(obj, f.attname)) for f in ledger_field_objects(type(obj))}
 
 
-def fingerprint(obj) -> str:
+def fingerprint(obj: models.Model) -> str:
     return hashlib.sha256(canonical_json(fingerprint_data(obj))).hexdigest()
 
 
-def normalise(field, value):
+def normalise(field: Any, value: Any) -> Any:
     if value is None:
         return None
     if field.is_relation:
@@ -82,7 +83,7 @@ def normalise(field, value):
     return value
 
 
-def _array(field, value):
+def _array(field: Any, value: Any) -> Any:
     """PostgreSQL ArrayField: each element normalised by the base field."""
     base = getattr(field, "base_field", None)
     if base is not None and isinstance(value, (list, tuple)):

@@ -20,6 +20,8 @@ import decimal
 import json
 import time
 import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, models, transaction
@@ -30,6 +32,16 @@ from zhifa.ledger import merkle
 from zhifa.ledger.fingerprints import fingerprint
 from zhifa.ledger.models import LedgerEntry, LedgerHead, LedgerNode, TreeHead
 from zhifa.ledger.pure import canonical_json, tree_head_message
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    from zhifa.common.models import ChangeLog
+
+    Actor: TypeAlias = AbstractBaseUser | AnonymousUser
 
 __all__ = ["append", "append_many", "fingerprint", "register_subject", "root", "inclusion_proof",
            "consistency_proof", "sign_tree_head", "latest_tree_head", "LedgerRangeError", "SUBJECT_MODELS"]
@@ -47,7 +59,7 @@ class LedgerRangeError(ValueError):
         self.field, self.message = field, message
 
 
-def register_subject(model) -> None:
+def register_subject(model: type[models.Model]) -> None:
     """Every row of `model` must have a ledger entry (checked by `zhifa verify`)."""
     if model not in SUBJECT_MODELS:
         SUBJECT_MODELS.append(model)
@@ -55,11 +67,12 @@ def register_subject(model) -> None:
 
 # ---- appending ------------------------------------------------------------------------------------
 
-def append(event_type: str, *, subject=None, actor=None, case=None, data=None) -> LedgerEntry:
+def append(event_type: str, *, subject: models.Model | None = None, actor: Actor | None = None,
+           case: models.Model | int | None = None, data: dict[str, Any] | None = None) -> LedgerEntry:
     return append_many([(event_type, {"subject": subject, "actor": actor, "case": case, "data": data})])[0]
 
 
-def append_many(items) -> list[LedgerEntry]:
+def append_many(items: Iterable[tuple[str, dict[str, Any]]]) -> list[LedgerEntry]:
     if not connection.in_atomic_block:
         raise RuntimeError("ledger.append 必须在调用方的事务（transaction.atomic）中调用")
     items = list(items)
@@ -70,9 +83,10 @@ def append_many(items) -> list[LedgerEntry]:
     now = timezone.now()
     when = now.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     next_key = merkle.node_count(head.size)
-    entries, nodes = [], []
+    entries: list[LedgerEntry] = []
+    nodes: list[tuple[int, bytes]] = []
 
-    def emit(_level, h):
+    def emit(_level: int, h: bytes) -> None:
         nonlocal next_key
         nodes.append((next_key, h))
         next_key += 1
@@ -80,7 +94,7 @@ def append_many(items) -> list[LedgerEntry]:
     seq = head.size
     for event_type, kwargs in items:
         entry = _entry(seq, event_type, now, when, **kwargs)
-        merkle.push_leaf(stack, entry.leaf_hash, emit)
+        merkle.push_leaf(stack, bytes(entry.leaf_hash), emit)  # bytes; the field's type allows memoryview
         entries.append(entry)
         seq += 1
     _insert(entries, nodes)
@@ -94,10 +108,11 @@ ENTRY_COLUMNS = ("seq", "body", "leaf_hash", "event_type", "subject_type_id", "s
                  "created_at")
 
 
-def _insert(entries, nodes):
+def _insert(entries: list[LedgerEntry], nodes: list[tuple[int, bytes]]) -> None:
     """Plain INSERTs of the new rows; on PostgreSQL through COPY, which is what makes seeding a
     million entries take a minute or two rather than several (bulk_create spends most of its time
     building and parsing one huge statement per batch)."""
+    erows: list[tuple[Any, ...]]
     erows = [(e.seq, e.body, e.leaf_hash, e.event_type, e.subject_type_id, e.subject_id, e.case_id, e.actor_id,
               e.created_at) for e in entries]
     nrows = nodes
@@ -122,7 +137,9 @@ def _insert(entries, nodes):
             c.executemany(f'INSERT INTO "{nt}" (key, hash) VALUES (%s, %s)', nrows[i:i + BATCH])
 
 
-def _entry(seq, event_type, now, when, subject=None, actor=None, case=None, data=None) -> LedgerEntry:
+def _entry(seq: int, event_type: str, now: dt.datetime, when: str, subject: models.Model | None = None,
+           actor: Actor | None = None, case: models.Model | int | None = None,
+           data: dict[str, Any] | None = None) -> LedgerEntry:
     if not isinstance(event_type, str) or not 0 < len(event_type) <= 64:
         raise ValueError(f"事件类型无效：{event_type!r}")
     subject_type, subject_id, subject_label, fp = None, "", None, None
@@ -133,7 +150,7 @@ def _entry(seq, event_type, now, when, subject=None, actor=None, case=None, data
         subject_id = str(subject.pk)
         subject_label = f"{subject_type.app_label}.{subject_type.model}:{subject_id}"
         fp = fingerprint(subject)
-    case_id = getattr(case, "pk", case)
+    case_id: Any = getattr(case, "pk", case)
     if case_id is not None:
         case_id = int(case_id)
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
@@ -151,11 +168,11 @@ def _entry(seq, event_type, now, when, subject=None, actor=None, case=None, data
                        case_id=case_id, actor_id=actor_obj.pk if actor_obj else None, created_at=now)
 
 
-def _plain(data: dict) -> dict:
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError("data 必须是 JSON 对象（dict）")
 
-    def default(v):
+    def default(v: Any) -> Any:
         if isinstance(v, (dt.datetime, dt.date, dt.time)):
             return v.isoformat()
         if isinstance(v, (decimal.Decimal, uuid.UUID)):
@@ -166,7 +183,8 @@ def _plain(data: dict) -> dict:
             return sorted(v) if isinstance(v, (set, frozenset)) else list(v)
         raise TypeError(f"无法记入日志的值：{type(v).__name__}")
 
-    return json.loads(json.dumps(data, default=default, ensure_ascii=False))
+    plain: dict[str, Any] = json.loads(json.dumps(data, default=default, ensure_ascii=False))
+    return plain
 
 
 def _lock_head() -> LedgerHead:
@@ -192,7 +210,7 @@ def _frontier(size: int) -> list[tuple[int, bytes]]:
     return [(lv, hashes[merkle.node_key(lv, i)]) for lv, i in nodes]
 
 
-def _fetch(keys) -> dict[int, bytes]:
+def _fetch(keys: Iterable[int]) -> dict[int, bytes]:
     """Stored subtree hashes by key, in one query."""
     keys = set(keys)
     found = {k: bytes(h) for k, h in LedgerNode.objects.filter(key__in=keys).values_list("key", "hash")} if keys else {}
@@ -216,7 +234,7 @@ def size() -> int:
 LABELS = {"seq": "序号", "tree_size": "树大小", "first": "旧树大小", "second": "新树大小"}
 
 
-def _check_size(name: str, value, upper: int, lower: int = 0) -> int:
+def _check_size(name: str, value: object, upper: int, lower: int = 0) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not lower <= value <= upper:
         if upper < lower:
             text = f"{LABELS[name]}（{name}）无效：日志为空"
@@ -236,7 +254,7 @@ def root(tree_size: int | None = None) -> bytes:
     return _ranges_hashes([(0, tree_size)])[0]
 
 
-def _ranges_hashes(ranges) -> list[bytes]:
+def _ranges_hashes(ranges: Iterable[tuple[int, int]]) -> list[bytes]:
     parts = [merkle.subtree_nodes(a, b) for a, b in ranges]
     hashes = _fetch(merkle.node_key(lv, i) for nodes in parts for lv, i in nodes)
     return [merkle.fold([(lv, hashes[merkle.node_key(lv, i)]) for lv, i in nodes]) for nodes in parts]
@@ -276,9 +294,9 @@ def latest_tree_head() -> TreeHead | None:
 
 # ---- the change log's hook ------------------------------------------------------------------------
 
-def ledger_changes(pairs) -> None:
+def ledger_changes(pairs: Iterable[tuple[ChangeLog, models.Model]]) -> None:
     """A "change" entry for each (ChangeLog row, changed object); called by common.actions."""
-    items = []
+    items: list[tuple[str, dict[str, Any]]] = []
     for row, obj in pairs:
         case = obj.pk if obj._meta.label_lower == "cases.case" else getattr(obj, "case_id", None)
         items.append(("change", {"subject": row, "actor": row.user if row.user_id else None,

@@ -45,7 +45,7 @@ def mth(leaf_hashes: Sequence[bytes]) -> bytes:
     return fold(stack)
 
 
-def push_leaf(stack: list, h: bytes, emit: Callable[[int, bytes], None] | None = None) -> None:
+def push_leaf(stack: list[tuple[int, bytes]], h: bytes, emit: Callable[[int, bytes], None] | None = None) -> None:
     """Append one leaf hash to a stack of (level, hash) complete subtrees, merging equal levels.
     `emit(level, hash)` is called for every completed subtree, leaf first, in post-order."""
     level = 0
@@ -165,8 +165,8 @@ def range_hash(a: int, b: int, get: Callable[[int, int], bytes]) -> bytes:
 
 # ---- proofs over an in-memory list (tests, offline tools) ---------------------------------------
 
-def _list_getter(leaf_hashes: Sequence[bytes]):
-    def get(level, index):
+def _list_getter(leaf_hashes: Sequence[bytes]) -> Callable[[int, int], bytes]:
+    def get(level: int, index: int) -> bytes:
         return mth(leaf_hashes[index << level:(index + 1) << level])
     return get
 

@@ -2,6 +2,8 @@
 (migration 0002, appendonly.py) refuse UPDATE and DELETE. LedgerHead is the one row that changes:
 it serialises appends and caches the current size and root (verify checks it against the
 entries, so a head that disagrees is caught)."""
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -30,7 +32,7 @@ class LedgerEntry(models.Model):
         verbose_name = _("日志条目")
         verbose_name_plural = _("日志条目")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"#{self.seq} {self.event_type}"
 
     @property
@@ -76,7 +78,7 @@ class TreeHead(models.Model):
         verbose_name = _("签名树头")
         verbose_name_plural = _("签名树头")
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"log": "zhifa", "tree_size": self.tree_size, "root_hash": self.root_hash,
                 "timestamp": self.timestamp, "key_id": self.key_id, "public_key": self.public_key,
                 "signature": self.signature}

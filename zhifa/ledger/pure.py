@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 LOG_NAME = "zhifa"
 
 
-def canonical_json(value) -> bytes:
+def canonical_json(value: Any) -> bytes:
     """Sorted keys, no spaces, UTF-8 (not \\u escapes): one byte string per value."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       allow_nan=False).encode("utf-8")
@@ -28,7 +29,7 @@ def key_id(public_key_hex: str) -> str:
     return hashlib.sha256(bytes.fromhex(public_key_hex)).hexdigest()[:16]
 
 
-def verify_tree_head(head: dict, public_key_hex: str) -> bool:
+def verify_tree_head(head: dict[str, Any], public_key_hex: str) -> bool:
     """True when `head` ({"tree_size", "root_hash", "timestamp", "signature"}, hex strings) is
     signed by the Ed25519 key `public_key_hex` (raw 32 bytes, hex)."""
     from cryptography.exceptions import InvalidSignature

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Generator, Iterable, Iterator, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -44,14 +44,15 @@ class Discrepancy:
     where: str  # table and key, e.g. "ledger_ledgerentry seq=42"
     detail: str  # expected vs found, in Chinese
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"[{self.kind}] {self.where}：{self.detail}"
 
 
 CHECKS: list[Callable[[], Iterable[Discrepancy]]] = []
+_Check = TypeVar("_Check", bound=Callable[[], Iterable[Discrepancy]])
 
 
-def check(fn):
+def check(fn: _Check) -> _Check:
     """Register a check (a function yielding Discrepancy); idempotent on re-import."""
     key = (fn.__module__, fn.__qualname__)
     CHECKS[:] = [c for c in CHECKS if (c.__module__, c.__qualname__) != key]
@@ -59,18 +60,18 @@ def check(fn):
     return fn
 
 
-def discover():
+def discover() -> None:
     from django.utils.module_loading import autodiscover_modules
 
     autodiscover_modules("verify")
 
 
-def run(checks=None) -> Iterator[Discrepancy]:
+def run(checks: Iterable[Callable[[], Iterable[Discrepancy]]] | None = None) -> Iterator[Discrepancy]:
     for fn in checks if checks is not None else list(CHECKS):
         yield from fn()
 
 
-def _hex(h) -> str:
+def _hex(h: bytes | memoryview | None) -> str:
     return bytes(h).hex() if h is not None else "（无）"
 
 
@@ -110,7 +111,7 @@ def check_log() -> Iterator[Discrepancy]:
         missing_from = None
         for j in range(s0, s1):
             row = rows.get(j)
-            leaf = None
+            leaf: bytes | None = None
             if row is None:
                 missing_from = j if missing_from is None else missing_from
             else:
@@ -123,6 +124,7 @@ def check_log() -> Iterator[Discrepancy]:
             if leaf is None:
                 fresh_ok = False
             if fresh_ok:
+                assert leaf is not None  # fresh_ok turned False at the first missing leaf
                 merkle.push_leaf(fresh_stack, leaf)
                 if j + 1 in wanted:
                     recomputed_roots[j + 1] = merkle.fold(fresh_stack)
@@ -143,12 +145,13 @@ def check_log() -> Iterator[Discrepancy]:
     yield from _check_tree_heads(heads, recomputed_roots, n, fresh_ok)
 
 
-def _gap(table, a, b) -> Discrepancy:
+def _gap(table: str, a: int, b: int) -> Discrepancy:
     where = f"{table} seq={a}" if a == b else f"{table} seq={a}..{b}"
     return Discrepancy("ledger.seq_missing", where, f"缺少 {b - a + 1} 条条目（序号应连续，删除或截断）")
 
 
-def _check_entry(table, row, ct_label):
+def _check_entry(table: str, row: tuple[Any, ...],
+                 ct_label: dict[int, str]) -> Generator[Discrepancy, None, bytes]:
     """Yields the entry's discrepancies; returns the leaf hash recomputed from its body."""
     seq, body, stored_leaf, event_type, ct_id, subject_id, case_id = row
     where = f"{table} seq={seq}"
@@ -174,7 +177,8 @@ def _check_entry(table, row, ct_label):
     return leaf
 
 
-def _check_nodes(table, j, leaf, stored, stack):
+def _check_nodes(table: str, j: int, leaf: bytes | None, stored: dict[int, bytes],
+                 stack: list[tuple[int, bytes]]) -> Iterator[Discrepancy]:
     """Nodes that leaf j completes, in post-order: the leaf against its body, inner nodes against
     their stored children. A missing node is reported and replaced by the recomputed value."""
     key = merkle.node_count(j)
@@ -202,7 +206,8 @@ def _check_nodes(table, j, leaf, stored, stack):
     stack.append((level, h))
 
 
-def _check_tree_heads(heads, roots, n, fresh_ok):
+def _check_tree_heads(heads: Iterable[tuple[Any, ...]], roots: dict[int, bytes], n: int,
+                      fresh_ok: bool) -> Iterator[Discrepancy]:
     from zhifa.ledger import signing
     from zhifa.ledger.models import TreeHead
 
@@ -241,7 +246,7 @@ def check_subjects() -> Iterator[Discrepancy]:
 
     qs = (LedgerEntry.objects.filter(subject_type__isnull=False).order_by("subject_type_id", "subject_id", "seq")
           .values_list("subject_type_id", "subject_id", "seq", "body"))
-    pending: dict[int, list] = {}
+    pending: dict[int, list[tuple[Any, ...]]] = {}
     last = None
     for row in qs.iterator(chunk_size=CHUNK):
         if last is not None and (row[0], row[1]) != (last[0], last[1]):
@@ -253,13 +258,13 @@ def check_subjects() -> Iterator[Discrepancy]:
         yield from _flush(ct_id, pending.pop(ct_id))
 
 
-def _queue(pending, row):
+def _queue(pending: dict[int, list[tuple[Any, ...]]], row: tuple[Any, ...]) -> Iterator[Discrepancy]:
     pending.setdefault(row[0], []).append(row)
     if len(pending[row[0]]) >= 2000:
         yield from _flush(row[0], pending.pop(row[0]))
 
 
-def _flush(ct_id, rows):
+def _flush(ct_id: int, rows: list[tuple[Any, ...]]) -> Iterator[Discrepancy]:
     from zhifa.ledger.fingerprints import fingerprint
     from zhifa.ledger.models import LedgerEntry
 
@@ -270,7 +275,7 @@ def _flush(ct_id, rows):
         for _, sid, seq, _ in rows:
             yield Discrepancy("ledger.subject_model", f"{table} seq={seq}", f"对象类型 {ct.app_label}.{ct.model} 已不存在")
         return
-    keys = {}
+    keys: dict[str, Any] = {}
     for r in rows:
         try:
             keys[r[1]] = model._meta.pk.to_python(r[1])

@@ -4,7 +4,8 @@ loaded by `seed_from_chinesecalendar` (post_migrate), which never touches admin-
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.db import transaction
 
@@ -13,6 +14,12 @@ from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.legalcal import pending, periods
 from zhifa.legalcal.models import CalendarDay, CalendarYear
+from zhifa.legalcal.periods import DayList
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from zhifa.orgs.models import User
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -29,17 +36,19 @@ PACKAGE_NAMES = {
 }
 
 
-def is_calendar_admin(user) -> bool:
+def is_calendar_admin(user: User | AnonymousUser | None) -> TypeGuard[User]:
     return bool(user and user.is_authenticated and user.is_active
                 and (user.is_superuser or user.role == Role.ADMIN))
 
 
-def check_admin(user):
+def check_admin(user: User | AnonymousUser | None) -> User:
+    """Refuses a non-administrator; returns the user, now known to be a User."""
     if not is_calendar_admin(user):
         raise ActionRefused("calendar.admin_only", "只有系统管理员可以录入或修改法定节假日安排")
+    return user
 
 
-def year_snapshot(cy: CalendarYear) -> dict:
+def year_snapshot(cy: CalendarYear) -> dict[str, Any]:
     """The year row plus its days, for the change log."""
     data = snapshot(cy)
     data.pop("updated_at", None)
@@ -49,9 +58,9 @@ def year_snapshot(cy: CalendarYear) -> dict:
     return data
 
 
-def _expand(items: Iterable, label: str) -> list[tuple[dt.date, str]]:
+def _expand(items: Iterable[Sequence[Any]], label: str) -> DayList:
     """[(date, name)] from (date, name), ((start, end), name) or (start, end, name) items."""
-    out = []
+    out: DayList = []
     for item in items:
         if len(item) == 3:
             (start, end), name = item[:2], item[2]
@@ -69,8 +78,8 @@ def _expand(items: Iterable, label: str) -> list[tuple[dt.date, str]]:
     return out
 
 
-def _validate_days(year: int, holidays, workdays):
-    seen = {}
+def _validate_days(year: int, holidays: DayList, workdays: DayList) -> None:
+    seen: dict[dt.date, str] = {}
     for kind, label, days in (("holiday", "放假日", holidays), ("workday", "调休上班日", workdays)):
         for d, _name in days:
             if d.year != year:
@@ -88,7 +97,8 @@ def _validate_days(year: int, holidays, workdays):
 
 
 @transaction.atomic
-def do_enter_calendar_year(year: int, holidays, workdays, notice: str, *, acting_user,
+def do_enter_calendar_year(year: int, holidays: Iterable[Sequence[Any]], workdays: Iterable[Sequence[Any]],
+                           notice: str, *, acting_user: User | AnonymousUser | None,
                            replace: bool = False, confirmed: bool = True, reason: str = "",
                            source_text: str = "", on: dt.date | None = None) -> CalendarYear:
     """Enter (or re-enter) a year's holiday arrangement from the State Council notice.
@@ -97,7 +107,7 @@ def do_enter_calendar_year(year: int, holidays, workdays, notice: str, *, acting
     An admin-entered year may be edited freely; a year loaded from chinesecalendar is only
     replaced with replace=True (the replacement is logged).
     """
-    check_admin(acting_user)
+    admin = check_admin(acting_user)
     if not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
         raise ActionRefused("calendar.year_invalid", f"年度应在{MIN_YEAR}—{MAX_YEAR}之间", field="year")
     notice = (notice or "").strip()
@@ -121,11 +131,11 @@ def do_enter_calendar_year(year: int, holidays, workdays, notice: str, *, acting
             reason = (reason + "；" if reason else "") + "以管理员录入的数据替换 chinesecalendar 数据包的数据"
         cy.days.all().delete()
         cy.source, cy.notice, cy.entered_by, cy.confirmed, cy.source_text = (
-            CalendarYear.Source.ADMIN, notice[:200], acting_user, confirmed, source_text or "")
+            CalendarYear.Source.ADMIN, notice[:200], admin, confirmed, source_text or "")
         cy.save()
     else:
         cy = CalendarYear.objects.create(year=year, source=CalendarYear.Source.ADMIN, notice=notice[:200],
-                                         entered_by=acting_user, confirmed=confirmed,
+                                         entered_by=admin, confirmed=confirmed,
                                          source_text=source_text or "")
     CalendarDay.objects.bulk_create(
         [CalendarDay(calendar_year=cy, date=d, kind=CalendarDay.Kind.HOLIDAY, name=n) for d, n in holidays]
@@ -143,7 +153,7 @@ def do_enter_calendar_year(year: int, holidays, workdays, notice: str, *, acting
 
 
 @transaction.atomic
-def do_delete_calendar_year(cy: CalendarYear, *, acting_user, reason: str = ""):
+def do_delete_calendar_year(cy: CalendarYear, *, acting_user: User | AnonymousUser | None, reason: str = "") -> None:
     """Remove an admin-entered year (its periods become unknown again)."""
     check_admin(acting_user)
     if cy.source == CalendarYear.Source.PACKAGE:
@@ -157,11 +167,11 @@ def do_delete_calendar_year(cy: CalendarYear, *, acting_user, reason: str = ""):
 
 
 # ---- chinesecalendar package data --------------------------------------------------------
-def package_data() -> dict[int, tuple[list, list]]:
+def package_data() -> dict[int, tuple[DayList, DayList]]:
     """{year: ([(date, 中文名)] holidays, [(date, 中文名)] make-up working days)}."""
     from chinese_calendar import constants
 
-    data: dict[int, tuple[list, list]] = {}
+    data: dict[int, tuple[DayList, DayList]] = {}
     for d, name in constants.holidays.items():
         data.setdefault(d.year, ([], []))[0].append((d, PACKAGE_NAMES.get(name, name)))
     for d, name in constants.workdays.items():
@@ -182,17 +192,17 @@ def package_label() -> str:
 
 
 @transaction.atomic
-def seed_from_chinesecalendar(*, acting_user=None) -> dict[str, list[int]]:
+def seed_from_chinesecalendar(*, acting_user: User | None = None) -> dict[str, list[int]]:
     """Load every year the package covers; idempotent.
 
     Missing years are created (not change-logged: reference data loaded at migrate time,
     its source and package version are on the row); package-sourced years whose data changed
     (a newer package) are refreshed and logged; admin-entered years are never touched.
     """
-    result = {"created": [], "updated": [], "kept_admin": []}
+    result: dict[str, list[int]] = {"created": [], "updated": [], "kept_admin": []}
     data = package_data()
     existing = {cy.year: cy for cy in CalendarYear.objects.filter(year__in=list(data))}
-    stored: dict[int, set] = {}
+    stored: dict[int, set[tuple[dt.date, str, str]]] = {}
     for year, date, kind, name in CalendarDay.objects.filter(calendar_year__year__in=list(data)).values_list(
             "calendar_year__year", "date", "kind", "name"):
         stored.setdefault(year, set()).add((date, kind, name))

@@ -1,8 +1,11 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 
-def _seed_after_migrate(sender, using="default", **kwargs):
+def _seed_after_migrate(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
     """Load the chinesecalendar years after every migrate / flush (idempotent, cheap)."""
     from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -19,7 +22,7 @@ def _seed_after_migrate(sender, using="default", **kwargs):
     periods.clear_cache()
 
 
-def _invalidate(sender, **kwargs):
+def _invalidate(sender: type[Model], **kwargs: Any) -> None:
     from zhifa.legalcal import periods
 
     periods.invalidate()
@@ -30,7 +33,7 @@ class LegalCalConfig(AppConfig):
     label = "legalcal"
     verbose_name = "法定工作日历"
 
-    def ready(self):
+    def ready(self) -> None:
         from zhifa.legalcal.models import CalendarDay, CalendarYear
 
         post_migrate.connect(_seed_after_migrate, sender=self, dispatch_uid="legalcal-seed")

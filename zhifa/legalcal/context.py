@@ -1,10 +1,13 @@
 """The banner administrators and supervisors see while a year the legal calendar needs is missing."""
+from typing import Any
+
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from zhifa.common.roles import Role
 
 
-def calendar_warning(request):
+def calendar_warning(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated and (user.is_superuser or user.role in (Role.ADMIN, Role.SUPERVISOR))):
         return {}

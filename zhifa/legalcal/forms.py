@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from zhifa.legalcal import periods
@@ -40,8 +42,9 @@ class DeadlineForm(forms.Form):
                            help_text="未选择法定期限时填写")
     unit = forms.ChoiceField(label="期间单位", choices=UNIT_CHOICES, required=False, initial=periods.WORKING)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         key = data.get("period")
         if key:
             p = periods.PERIODS[key]

@@ -38,7 +38,7 @@ class CalendarYear(models.Model):
         verbose_name = _("法定工作日历年度")
         verbose_name_plural = _("法定工作日历")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.year}年法定节假日安排"
 
     @property
@@ -68,5 +68,5 @@ class CalendarDay(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(kind__in=["holiday", "workday"]),
                                               name="legalcal_day_kind_valid")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name} {self.get_kind_display()}"

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from zhifa.common.actions import ActionRefused
+from zhifa.legalcal.periods import DayList
 
 ONE_DAY = dt.timedelta(days=1)
 KEYWORDS = ("放假", "上班", "补休", "调休")
@@ -77,7 +78,7 @@ class Notice:
     workdays: list[tuple[dt.date, str]]
     title: str = ""
 
-    def in_year(self) -> tuple[list, list]:
+    def in_year(self) -> tuple[DayList, DayList]:
         """(holidays, workdays) inside the notice's year: what `do_enter_calendar_year` accepts."""
         return ([x for x in self.holidays if x[0].year == self.year],
                 [x for x in self.workdays if x[0].year == self.year])
@@ -135,10 +136,10 @@ def _cn_weekday(d: dt.date) -> str:
     return "星期" + WEEKDAYS[d.weekday()]
 
 
-def _tokens(sentence: str, year: int, item_has_january: bool, ctx: dict) -> list[tuple[re.Match, _Tok]]:
+def _tokens(sentence: str, year: int, item_has_january: bool, ctx: dict[str, int]) -> list[tuple[re.Match[str], _Tok]]:
     """Every date in the sentence with its year resolved. `ctx` carries the last (year, month)
     seen in the item so that "至3日" / "、21日" inherit them."""
-    out = []
+    out: list[tuple[re.Match[str], _Tok]] = []
     for m in _DATE.finditer(sentence):
         y = int(m["y"]) if m["y"] else None
         month = int(m["m"]) if m["m"] else None
@@ -164,7 +165,7 @@ def _tokens(sentence: str, year: int, item_has_january: bool, ctx: dict) -> list
     return out
 
 
-def _weekdays_fit(body: str, year: int, title: str):
+def _weekdays_fit(body: str, year: int, title: str) -> None:
     """Refuse a notice whose stated weekdays fit another year rather than the stated one (the
     title changed, the body not): better said as a wrong year than as a dozen wrong weekdays."""
     marks = [(int(m["m"]), int(m["d"]), _weekday_of(m["note"])) for m in _DATE.finditer(body)
@@ -172,7 +173,7 @@ def _weekdays_fit(body: str, year: int, title: str):
     if len(marks) < 3:
         return
 
-    def fits(y):
+    def fits(y: int) -> int:
         return sum(1 for mo, d, wd in marks if _valid(y, mo, d) and dt.date(y, mo, d).weekday() == wd)
 
     if fits(year) * 2 >= len(marks):
@@ -183,7 +184,7 @@ def _weekdays_fit(body: str, year: int, title: str):
                               f"似为{best}年的安排，请核对", title)
 
 
-def _valid(y, m, d) -> bool:
+def _valid(y: int, m: int, d: int) -> bool:
     try:
         dt.date(y, m, d)
         return True
@@ -215,9 +216,9 @@ class _Item:
     name: str
     header: str
     replace: bool = False
-    holidays: dict = field(default_factory=dict)   # date → sentence
-    workdays: dict = field(default_factory=dict)
-    ranges: list = field(default_factory=list)     # (start, end, sentence) of multi-day ranges
+    holidays: dict[dt.date, str] = field(default_factory=dict)   # date → sentence
+    workdays: dict[dt.date, str] = field(default_factory=dict)
+    ranges: list[tuple[dt.date, dt.date, str]] = field(default_factory=list)  # multi-day (start, end, sentence)
 
 
 _GROUP = re.compile(r"\x00(\d+)\x00(?:(?:至|到)\x00(\d+)\x00)?")
@@ -225,22 +226,23 @@ _LIST = re.compile(rf"{_GROUP.pattern}(?:[、和及]{_GROUP.pattern})*")
 _EXTEND = re.compile(r"延长(?:\d{4}年)?(?P<name>[^，。；\x00]+?)假期至\x00(?P<i>\d+)\x00$")
 
 
-def _parse_sentence(sentence: str, item: _Item, year: int, has_january: bool, ctx: dict,
-                    extensions: list, resumes: list) -> list[dt.date]:
+def _parse_sentence(sentence: str, item: _Item, year: int, has_january: bool, ctx: dict[str, int],
+                    extensions: list[tuple[str, dt.date, str]], resumes: list[dt.date]) -> list[dt.date]:
     """Declare the sentence's days on the item; returns every date the sentence mentions."""
     toks = _tokens(sentence, year, has_january, ctx)
     if not toks:
         return []
-    marked, pos = [], 0
+    marked: list[str] = []
+    pos = 0
     for i, (m, _t) in enumerate(toks):
         marked.append(sentence[pos:m.start()])
         marked.append(f"\x00{i}\x00")
         pos = m.end()
     marked.append(sentence[pos:])
-    marked = "".join(marked)
+    joined = "".join(marked)
     declared_off = 0
     claims: list[int] = []
-    for clause in re.split(r"[，。；]", marked):
+    for clause in re.split(r"[，。；]", joined):
         if not clause:
             continue
         ext = _EXTEND.search(clause)
@@ -253,7 +255,7 @@ def _parse_sentence(sentence: str, item: _Item, year: int, has_january: bool, ct
                 claims.append(n)
         for lm in _LIST.finditer(clause):
             tail = clause[lm.end():]
-            groups = []
+            groups: list[tuple[dt.date, dt.date]] = []
             for g in _GROUP.finditer(lm[0]):
                 a = toks[int(g[1])][1].date
                 b = toks[int(g[2])][1].date if g[2] else a
@@ -282,7 +284,7 @@ def _parse_sentence(sentence: str, item: _Item, year: int, has_january: bool, ct
     return [t.date for _m, t in toks]
 
 
-def _declare(item: _Item, kind: str, a: dt.date, b: dt.date, sentence: str):
+def _declare(item: _Item, kind: str, a: dt.date, b: dt.date, sentence: str) -> None:
     days = _days(a, b)
     if kind == "workday":
         for d in days:
@@ -352,11 +354,11 @@ def parse_notice(text: str, year: int | None = None) -> Notice:
     _weekdays_fit(body, year, stating)
     preamble, raw_items = _split_items(body)
     items: list[_Item] = []
-    extensions: list = []
-    resumes: list = []
+    extensions: list[tuple[str, dt.date, str]] = []
+    resumes: list[dt.date] = []
     mentioned: list[tuple[str, list[dt.date]]] = []
     for s in _sentences(preamble):
-        ctx: dict = {}
+        ctx: dict[str, int] = {}
         dates = [t.date for _m, t in _tokens(s, year, False, ctx)] if _DATE.search(s) else []
         mentioned.append((s, dates))
     for name, raw, replace in raw_items:

@@ -21,10 +21,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from zhifa.legalcal.periods import Due
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from zhifa.orgs.models import User
 
 
 def label(year: int | None) -> str:
@@ -101,7 +107,7 @@ def titles() -> dict[str, str]:
     return {k.key: k.title for k in kinds()}
 
 
-def resolve_year(year: int, *, acting_user, on: dt.date | None = None) -> dict[str, int]:
+def resolve_year(year: int, *, acting_user: User | AnonymousUser | None, on: dt.date | None = None) -> dict[str, int]:
     """Compute every due date waiting for `year` (call inside the transaction that enters it).
 
     Items whose period also runs into a later unknown year move on to wait for that year."""
@@ -133,7 +139,7 @@ def missing_years(today: dt.date | None = None) -> list[int]:
     return years
 
 
-def calendar_warning(today: dt.date | None = None) -> dict | None:
+def calendar_warning(today: dt.date | None = None) -> dict[str, Any] | None:
     """{'years': [2027], 'pending': 12, 'text': …} while a year the product needs is missing, else None.
     Cached briefly: the banner is on every page of administrators and supervisors."""
     from django.core.cache import cache

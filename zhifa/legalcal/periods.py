@@ -28,6 +28,7 @@ import calendar as _stdcal
 import datetime as dt
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -36,6 +37,7 @@ WEEKDAYS_CN = "一二三四五六日"
 
 WORKING, CALENDAR, MONTHS = "working", "calendar", "months"
 UNIT_LABELS = {WORKING: "个工作日", CALENDAR: "日", MONTHS: "个月"}
+DayList = list[tuple[dt.date, str]]  # [(date, name)]: listed holidays or make-up working days
 
 
 def weekday_cn(d: dt.date) -> str:
@@ -81,8 +83,11 @@ class Due:
     def weekday(self) -> str:
         return weekday_cn(self.date) if self.date else ""
 
-    def __str__(self):
-        return fmt(self.date) if self.known else self.reason
+    def __str__(self) -> str:
+        if not self.known:
+            return self.reason
+        assert self.date is not None  # a known Due always has its date
+        return fmt(self.date)
 
 
 class Calendar:
@@ -90,13 +95,13 @@ class Calendar:
 
     __slots__ = ("years", "holidays", "workdays", "loaded_at")
 
-    def __init__(self, years, holidays: dict[dt.date, str], workdays: dict[dt.date, str]):
+    def __init__(self, years: Iterable[int], holidays: dict[dt.date, str], workdays: dict[dt.date, str]) -> None:
         self.years = frozenset(years)
         self.holidays = dict(holidays)
         self.workdays = dict(workdays)
         self.loaded_at = time.monotonic()
 
-    def check(self, d: dt.date):
+    def check(self, d: dt.date) -> None:
         if d.year not in self.years:
             raise CalendarUnknown(d.year)
 
@@ -130,7 +135,8 @@ def load() -> Calendar:
     from zhifa.legalcal.models import CalendarDay, CalendarYear
 
     years = CalendarYear.objects.values_list("year", flat=True)
-    holidays, workdays = {}, {}
+    holidays: dict[dt.date, str] = {}
+    workdays: dict[dt.date, str] = {}
     for date, kind, name in CalendarDay.objects.values_list("date", "kind", "name"):
         (holidays if kind == CalendarDay.Kind.HOLIDAY else workdays)[date] = name
     return Calendar(years, holidays, workdays)
@@ -146,12 +152,12 @@ def current() -> Calendar:
     return cal
 
 
-def clear_cache():
+def clear_cache() -> None:
     global _cached
     _cached = None
 
 
-def invalidate():
+def invalidate() -> None:
     """Drop the cached snapshot now and again when the current transaction commits."""
     from django.db import transaction
 
@@ -164,7 +170,7 @@ def known_years(cal: Calendar | None = None) -> frozenset[int]:
 
 
 # ---- arithmetic --------------------------------------------------------------------------
-def _check_n(n: int):
+def _check_n(n: int) -> None:
     if not isinstance(n, int) or isinstance(n, bool) or n < 0:
         raise ValueError(f"期间长度必须是非负整数：{n!r}")
 

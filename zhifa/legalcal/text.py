@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from zhifa.common.actions import ActionRefused
-from zhifa.legalcal.periods import weekday_cn
+from zhifa.legalcal.periods import DayList, weekday_cn
+
+if TYPE_CHECKING:
+    from zhifa.legalcal.models import CalendarDay
 
 HOLIDAY_WORDS = {"休", "放假", "假", "holiday"}
 WORKDAY_WORDS = {"班", "上班", "workday"}
@@ -36,7 +41,7 @@ def _date(text: str) -> dt.date:
     return dt.date(y, m, d)
 
 
-def parse(text: str, year: int | None = None):
+def parse(text: str, year: int | None = None) -> tuple[DayList, DayList]:
     """→ (holidays, workdays), each a list of (date, name) in date order.
 
     With `year`, dates outside that year are errors. A date listed twice, or a make-up
@@ -44,7 +49,8 @@ def parse(text: str, year: int | None = None):
     """
     errors: list[str] = []
     seen: dict[dt.date, tuple[int, str]] = {}
-    holidays, workdays = [], []
+    holidays: DayList = []
+    workdays: DayList = []
     for no, raw in enumerate((text or "").splitlines(), start=1):
         line = raw.replace("\u3000", " ").strip()
         if not line or line.startswith("#"):
@@ -93,17 +99,17 @@ def parse(text: str, year: int | None = None):
     return holidays, workdays
 
 
-def render(days) -> str:
+def render(days: Iterable[CalendarDay]) -> str:
     """CalendarDay rows (date order) back to text, consecutive same-name days as ranges."""
-    lines = []
+    lines: list[str] = []
     rows = sorted(days, key=lambda x: x.date)
 
-    def key(i_day):
+    def key(i_day: tuple[int, CalendarDay]) -> tuple[str, str, int]:
         i, day = i_day
         return (day.kind, day.name, day.date.toordinal() - i)
 
-    for (kind, name, _), group in groupby(enumerate(rows), key=key):
-        group = [d for _, d in group]
+    for (kind, name, _), pairs in groupby(enumerate(rows), key=key):
+        group = [d for _, d in pairs]
         word = "休" if kind == "holiday" else "班"
         first, last = group[0].date, group[-1].date
         span = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d}~{last:%Y-%m-%d}"

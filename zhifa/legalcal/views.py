@@ -1,12 +1,14 @@
 import calendar as stdcal
 import datetime as dt
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -24,7 +26,7 @@ EXPLAIN_MAX_DAYS = 400
 
 
 @login_required
-def year_list(request):
+def year_list(request: HttpRequest) -> HttpResponse:
     years = (CalendarYear.objects.restrict(request.user).select_related("entered_by")
              .annotate(n_holidays=Count("days", filter=Q(days__kind=CalendarDay.Kind.HOLIDAY)),
                        n_workdays=Count("days", filter=Q(days__kind=CalendarDay.Kind.WORKDAY))))
@@ -40,13 +42,14 @@ class _Listed(NamedTuple):
     name: str
 
 
-def _grid(year: int, listed: dict, is_working):
+def _grid(year: int, listed: Mapping[dt.date, CalendarDay | _Listed],
+          is_working: Callable[[dt.date], bool]) -> list[dict[str, Any]]:
     """Twelve month tables of the year; `listed` maps a date to what the notice says of it."""
-    out = []
+    out: list[dict[str, Any]] = []
     for month in range(1, 13):
-        weeks = []
+        weeks: list[list[dict[str, Any] | None]] = []
         for week in stdcal.Calendar(firstweekday=0).monthdatescalendar(year, month):
-            row = []
+            row: list[dict[str, Any] | None] = []
             for d in week:
                 if d.month != month:
                     row.append(None)
@@ -64,14 +67,14 @@ def _grid(year: int, listed: dict, is_working):
     return out
 
 
-def _months(cy: CalendarYear, cal: periods.Calendar):
+def _months(cy: CalendarYear, cal: periods.Calendar) -> list[dict[str, Any]]:
     days = {d.date: d for d in cy.days.all()}
     return _grid(cy.year, days, lambda d: cal.is_working(d) if d.year in cal.years else d.weekday() < 5)
 
 
 @login_required
-def year_detail(request, year):
-    cy = get_or_deny(CalendarYear.objects.restrict(request.user).select_related("entered_by"), year=year)
+def year_detail(request: HttpRequest, year: int) -> HttpResponse:
+    cy: CalendarYear = get_or_deny(CalendarYear.objects.restrict(request.user).select_related("entered_by"), year=year)
     cal = periods.current()
     days = list(cy.days.all())
     return render(request, "legalcal/year_detail.html", {
@@ -84,11 +87,11 @@ def year_detail(request, year):
 
 
 @login_required
-def year_edit(request, year=None):
+def year_edit(request: HttpRequest, year: int | None = None) -> HttpResponse:
     if not is_calendar_admin(request.user):
         raise PermissionDenied
-    cy = get_or_deny(CalendarYear.objects.all(), year=year) if year is not None else None
-    initial = {"confirmed": True}
+    cy: CalendarYear | None = get_or_deny(CalendarYear.objects.all(), year=year) if year is not None else None
+    initial: dict[str, Any] = {"confirmed": True}
     if cy is not None:
         initial.update(year=cy.year, notice=cy.notice if cy.source == CalendarYear.Source.ADMIN else "",
                        text=text.render(cy.days.all()), confirmed=cy.confirmed)
@@ -119,12 +122,12 @@ def year_edit(request, year=None):
 
 
 @login_required
-def notice_paste(request):
+def notice_paste(request: HttpRequest) -> HttpResponse:
     """Paste the State Council notice: parse, show the year, save on confirmation."""
     if not is_calendar_admin(request.user):
         raise PermissionDenied
     form = NoticePasteForm(request.POST or None)
-    ctx = {"form": form, "weekday_heads": list(periods.WEEKDAYS_CN)}
+    ctx: dict[str, Any] = {"form": form, "weekday_heads": list(periods.WEEKDAYS_CN)}
     if request.method == "POST" and form.is_valid():
         pasted = form.cleaned_data["text"]
         try:
@@ -163,8 +166,8 @@ def notice_paste(request):
 
 @login_required
 @require_POST
-def year_delete(request, year):
-    cy = get_or_deny(CalendarYear.objects.restrict(request.user), year=year)
+def year_delete(request: HttpRequest, year: int) -> HttpResponse:
+    cy: CalendarYear = get_or_deny(CalendarYear.objects.restrict(request.user), year=year)
     try:
         do_delete_calendar_year(cy, acting_user=request.user, reason=request.POST.get("reason", ""))
     except ActionRefused as e:
@@ -175,9 +178,9 @@ def year_delete(request, year):
     return redirect("calendar-years")
 
 
-def _ranges(items):
+def _ranges(items: Iterable[tuple[dt.date, str]]) -> list[str]:
     """[(date, label)] → ['2025-10-01~2025-10-08 国庆节', …] joining consecutive equal labels."""
-    out = []
+    out: list[list[Any]] = []
     for d, label in items:
         if out and out[-1][2] == label and (d - out[-1][1]).days == 1:
             out[-1][1] = d
@@ -186,11 +189,12 @@ def _ranges(items):
     return [f"{a:%Y-%m-%d}" + (f"~{b:%Y-%m-%d}" if b != a else "") + f"（{label}）" for a, b, label in out]
 
 
-def explain(start: dt.date, due: dt.date, cal: periods.Calendar):
+def explain(start: dt.date, due: dt.date, cal: periods.Calendar) -> dict[str, list[str]] | None:
     """Rest days and make-up working days in (start, due], for the calculator's explanation."""
     if (due - start).days > EXPLAIN_MAX_DAYS:
         return None
-    rest, makeup = [], []
+    rest: list[tuple[dt.date, str]] = []
+    makeup: list[tuple[dt.date, str]] = []
     d = start + periods.ONE_DAY
     while d <= due:
         if not cal.is_working(d):
@@ -202,9 +206,9 @@ def explain(start: dt.date, due: dt.date, cal: periods.Calendar):
 
 
 @login_required
-def deadline(request):
+def deadline(request: HttpRequest) -> HttpResponse:
     form = DeadlineForm(request.GET or None)
-    ctx = {"form": form, "can_enter": is_calendar_admin(request.user)}
+    ctx: dict[str, Any] = {"form": form, "can_enter": is_calendar_admin(request.user)}
     if form.is_bound and not form.is_valid():
         ctx["errors"] = [f"{form.fields[k].label}：{e}" if k in form.fields else e
                          for k, errs in form.errors.items() for e in errs]
@@ -216,6 +220,7 @@ def deadline(request):
                    unit=d["unit"], basis=d["basis"], label=d["label"],
                    start_weekday=periods.weekday_cn(d["start"]))
         if due.known:
+            assert due.date is not None  # a known Due always has its date
             ctx["explain"] = explain(d["start"], due.date, cal)
         elif is_calendar_admin(request.user):
             ctx["enter_url"] = reverse("calendar-year-create") + f"?year={due.unknown_year}"

@@ -14,9 +14,9 @@ OFFICER_FIELDS = {"entity", "unit", "name", "id_number", "gender", "phone", "tit
 
 def check_entrusting(data_entity: Entity):
     """Rule orgs.entrusted_by_statutory: only a statutory agency may entrust (行政处罚法 Art. 20)."""
-    if data_entity.kind == Entity.Kind.ENTRUSTED and data_entity.entrusted_by_id:
-        if data_entity.entrusted_by.kind != Entity.Kind.STATUTORY:
-            raise ActionRefused("orgs.entrusted_by_statutory", "委托机关必须是法定行政机关", field="entrusted_by")
+    if (data_entity.kind == Entity.Kind.ENTRUSTED and data_entity.entrusted_by_id
+            and data_entity.entrusted_by.kind != Entity.Kind.STATUTORY):
+        raise ActionRefused("orgs.entrusted_by_statutory", "委托机关必须是法定行政机关", field="entrusted_by")
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ ChangeLog row per created officer and certificate.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db import IntegrityError
 
@@ -16,8 +16,19 @@ from zhifa.common.actions import ActionRefused
 from zhifa.common.identifiers import check_id_number, check_phone, id_number_gender, make_id_number
 from zhifa.common.scope import UNIT, can_on_entity, rule_for
 from zhifa.common.xlsx import (
-    FILE_ROW, Column, ImportReport, batched, label_map, parse_bool, parse_choice, parse_date,
-    read_table, template_notes, text, workbook_bytes,
+    FILE_ROW,
+    Column,
+    ImportReport,
+    RowReader,
+    batched,
+    label_map,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    read_table,
+    template_notes,
+    text,
+    workbook_bytes,
 )
 from zhifa.orgs.models import Certificate, Entity, Officer, Unit
 
@@ -50,7 +61,7 @@ OFFICER_COLUMNS = [
     Column("证件状态", "cert_status", 10, help=f"{_CERT_STATUS}；留空为有效"),
 ]
 OFFICER_HEADERS = [c.header for c in OFFICER_COLUMNS]
-H = {c.key: c.header for c in OFFICER_COLUMNS}
+HEADERS = {c.key: c.header for c in OFFICER_COLUMNS}
 CERT_KEYS = ("cert_fields", "cert_authority", "cert_issued_on", "cert_expires_on")
 EXAMPLE_ID_NUMBER = make_id_number("110101", dt.date(1980, 1, 1), 123)
 TEMPLATE_REMARKS = [
@@ -187,7 +198,7 @@ class OwnerResolver:
         return entity, unit
 
 
-def _dup_in_file(values: Iterable[tuple[int, str]], header: str, what: str, report: ImportReport):
+def report_duplicates(values: Iterable[tuple[int, str]], header: str, what: str, report: ImportReport):
     first: dict[str, int] = {}
     for row, value in values:
         if value in first:
@@ -204,7 +215,7 @@ def _existing(model, field: str, values: list[str], **extra) -> set[str]:
     return found
 
 
-def _finish(report: ImportReport, create) -> ImportReport:
+def finish_import(report: ImportReport, create) -> ImportReport:
     """Run the bulk action; a refusal (e.g. a concurrent import) becomes a file-level error."""
     report.errors.sort(key=lambda e: e.row)
     if not report.ok:
@@ -234,29 +245,17 @@ def import_officers(file_obj, *, acting_user) -> ImportReport:
         return report
     owners = OwnerResolver(Officer, acting_user, rows, noun="人员")
     status_choices, cert_choices = Officer.Status.choices, Certificate.Status.choices
-    L = {k: _maxlen(Officer, f) for k, f in [("name", "name"), ("phone", "phone"), ("title", "title"),
+    maxlen = {k: _maxlen(Officer, f) for k, f in [("name", "name"), ("phone", "phone"), ("title", "title"),
                                              ("legal_qualification_no", "legal_qualification_no")]}
-    L.update(cert_number=_maxlen(Certificate, "number"), cert_fields=_maxlen(Certificate, "fields"),
+    maxlen.update(cert_number=_maxlen(Certificate, "number"), cert_fields=_maxlen(Certificate, "fields"),
              cert_authority=_maxlen(Certificate, "issuing_authority"))
     officers, certificates = [], []
     ids, numbers = [], []  # (row, value) for duplicate checks
     for n, raw in rows:
         problems: list[tuple[str, str]] = []
 
-        def txt(key, required=False):
-            value, reason = text(raw.get(key), max_length=L.get(key), label=H[key])
-            if reason:
-                problems.append((H[key], reason))
-            elif required and not value:
-                problems.append((H[key], "必填"))
-            return value
-
-        def pick(key, parse, *args, **kw):
-            value, reason = parse(raw.get(key), *args, **kw)
-            if reason:
-                problems.append((H[key], reason))
-            return value
-
+        reader = RowReader(raw, problems, HEADERS, maxlen)
+        txt, pick = reader.txt, reader.pick
         entity, unit = owners.resolve(raw, problems)
         name = txt("name", True)
         id_number = txt("id_number", True).upper()
@@ -265,15 +264,15 @@ def import_officers(file_obj, *, acting_user) -> ImportReport:
             if reason:
                 if isinstance(raw.get("id_number"), (int, float)):
                     reason += "（请将身份证号列设为文本格式，数字格式会丢失末几位）"
-                problems.append((H["id_number"], reason))
+                problems.append((HEADERS["id_number"], reason))
             elif id_number == EXAMPLE_ID_NUMBER:
-                problems.append((H["id_number"], "这是模板中的示例行，请删除后再导入"))
+                problems.append((HEADERS["id_number"], "这是模板中的示例行，请删除后再导入"))
             else:
                 ids.append((n, id_number))
         gender_text = txt("gender")
         gender = GENDER_VALUE.get(gender_text.upper() if gender_text else "")
         if gender_text and gender is None:
-            problems.append((H["gender"], "应填“男”或“女”"))
+            problems.append((HEADERS["gender"], "应填“男”或“女”"))
         elif not gender_text and id_number and not check_id_number(id_number):
             gender = id_number_gender(id_number)
         phone = txt("phone")
@@ -281,16 +280,16 @@ def import_officers(file_obj, *, acting_user) -> ImportReport:
             phone = phone.replace(" ", "")
             reason = check_phone(phone)
             if reason:
-                problems.append((H["phone"], reason))
+                problems.append((HEADERS["phone"], reason))
         title = txt("title")
         status = pick("status", parse_choice, status_choices, default=Officer.Status.ACTIVE)
         qualified = pick("legal_qualification", parse_bool)
         qualification_no = txt("legal_qualification_no")
         reviewer = pick("is_legal_reviewer", parse_bool)
         if qualified and not qualification_no:
-            problems.append((H["legal_qualification_no"], "具有法律职业资格的须填写证书编号"))
+            problems.append((HEADERS["legal_qualification_no"], "具有法律职业资格的须填写证书编号"))
         if reviewer and not (qualified and qualification_no):
-            problems.append((H["is_legal_reviewer"],
+            problems.append((HEADERS["is_legal_reviewer"],
                              "法制审核人员应当取得法律职业资格并填写证书编号（《行政处罚法》第五十八条）"))
 
         number = txt("cert_number")
@@ -303,14 +302,14 @@ def import_officers(file_obj, *, acting_user) -> ImportReport:
             expires = pick("cert_expires_on", parse_date)
             for key, value in (("cert_issued_on", issued), ("cert_expires_on", expires)):
                 if value is None and not text(raw.get(key))[0]:
-                    problems.append((H[key], "必填"))
+                    problems.append((HEADERS[key], "必填"))
             if issued and expires and expires <= issued:
-                problems.append((H["cert_expires_on"], "有效期至必须晚于发证日期"))
+                problems.append((HEADERS["cert_expires_on"], "有效期至必须晚于发证日期"))
             c_status = pick("cert_status", parse_choice, cert_choices, default=Certificate.Status.VALID)
             cert = dict(number=number, fields=c_fields, issuing_authority=authority, issued_on=issued,
                         expires_on=expires, status=c_status)
         elif any(text(raw.get(k))[0] for k in CERT_KEYS):
-            problems.append((H["cert_number"], "填写了执法证信息，但缺少执法证号"))
+            problems.append((HEADERS["cert_number"], "填写了执法证信息，但缺少执法证号"))
 
         for column, reason in problems:
             report.add(n, column, reason)
@@ -323,17 +322,17 @@ def import_officers(file_obj, *, acting_user) -> ImportReport:
         if cert:
             certificates.append(Certificate(officer=o, **cert))
 
-    _dup_in_file(ids, H["id_number"], "身份证号", report)
-    _dup_in_file(numbers, H["cert_number"], "执法证号", report)
+    report_duplicates(ids, HEADERS["id_number"], "身份证号", report)
+    report_duplicates(numbers, HEADERS["cert_number"], "执法证号", report)
     taken = _existing(Officer, "id_number", sorted({v for _, v in ids}))
     for n, v in ids:
         if v in taken:
-            report.add(n, H["id_number"], "系统中已有该身份证号的人员（导入只用于新增人员，请删除此行）")
+            report.add(n, HEADERS["id_number"], "系统中已有该身份证号的人员（导入只用于新增人员，请删除此行）")
     taken = _existing(Certificate, "number", sorted({v for _, v in numbers}))
     for n, v in numbers:
         if v in taken:
-            report.add(n, H["cert_number"], "系统中已有该执法证号")
-    return _finish(report, lambda: _create(officers, certificates, acting_user))
+            report.add(n, HEADERS["cert_number"], "系统中已有该执法证号")
+    return finish_import(report, lambda: _create(officers, certificates, acting_user))
 
 
 def _create(officers, certificates, acting_user):

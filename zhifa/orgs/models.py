@@ -8,7 +8,10 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.common.identifiers import (
-    validate_credit_code, validate_id_number, validate_phone, validate_region_code,
+    validate_credit_code,
+    validate_id_number,
+    validate_phone,
+    validate_region_code,
 )
 from zhifa.common.roles import Role
 from zhifa.common.scope import RestrictedManager, RestrictedQuerySet

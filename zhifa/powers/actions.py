@@ -8,10 +8,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhifa.common.actions import (
-    ActionRefused, bulk_log_created, check_scope, create_row, log_change, snapshot, update_row,
+    ActionRefused,
+    bulk_log_created,
+    check_scope,
+    create_row,
+    log_change,
+    snapshot,
+    update_row,
 )
 from zhifa.common.models import ChangeLog
-from zhifa.powers.models import VersionStatus, Versioned
+from zhifa.powers.models import Versioned, VersionStatus
 
 
 @transaction.atomic

@@ -233,7 +233,7 @@ def _parse_amount(text: str, n: int, label: str):
     try:
         if m:
             return (GOODS if m.group(1) and m.group(1).startswith("货值") else GAINS), to_decimal(m.group(2))
-        if text.endswith("万元") or text.endswith("万"):
+        if text.endswith(("万元", "万")):
             return FIXED, to_decimal(text.removesuffix("元").removesuffix("万")) * 10000
         return FIXED, to_decimal(text.removesuffix("元"))
     except (ValueError, TypeError):

@@ -7,14 +7,21 @@ ChangeLog row per item. 版本 and 状态 columns are export-only and ignored on
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from zhifa.common.scope import rule_for
 from zhifa.common.xlsx import (
-    FILE_ROW, Column, ImportReport, label_map, parse_choice, read_table, template_notes, text,
+    FILE_ROW,
+    Column,
+    ImportReport,
+    RowReader,
+    label_map,
+    parse_choice,
+    read_table,
+    template_notes,
     workbook_bytes,
 )
-from zhifa.orgs.excel import DB_CHUNK, OwnerResolver, _dup_in_file, _finish
+from zhifa.orgs.excel import DB_CHUNK, OwnerResolver, finish_import, report_duplicates
 from zhifa.powers.models import PowerItem, VersionStatus
 
 _CATEGORIES = "、".join(str(label) for _, label in PowerItem.Category.choices)
@@ -35,7 +42,7 @@ POWER_ITEM_COLUMNS = [
     Column("状态", "status", 14, required=False, help="仅导出用，导入时忽略（新事项为草稿）"),
 ]
 POWER_ITEM_HEADERS = [c.header for c in POWER_ITEM_COLUMNS]
-H = {c.key: c.header for c in POWER_ITEM_COLUMNS}
+HEADERS = {c.key: c.header for c in POWER_ITEM_COLUMNS}
 EXAMPLE_CODE = "示例-0001"
 TEMPLATE_REMARKS = [
     "第1行为表头，请勿修改；第2行是示例，导入前请删除。",
@@ -79,31 +86,24 @@ def import_power_items(file_obj, *, acting_user) -> ImportReport:
     rows = read_table(file_obj, POWER_ITEM_COLUMNS, report)
     if rows is None:
         return report
-    owners = OwnerResolver(PowerItem, acting_user, rows, entity_header=H["entity"], unit_header=H["unit"],
+    owners = OwnerResolver(PowerItem, acting_user, rows, entity_header=HEADERS["entity"], unit_header=HEADERS["unit"],
                            noun="权责事项")
     maxlen = {k: PowerItem._meta.get_field(k).max_length for k in ("code", "name", "law", "article")}
     items, codes = [], []  # codes: (row, (entity_id, code))
     for n, raw in rows:
         problems: list[tuple[str, str]] = []
 
-        def txt(key, required=False):
-            value, reason = text(raw.get(key), max_length=maxlen.get(key), label=H[key])
-            if reason:
-                problems.append((H[key], reason))
-            elif required and not value:
-                problems.append((H[key], "必填"))
-            return value
-
+        txt = RowReader(raw, problems, HEADERS, maxlen).txt
         entity, unit = owners.resolve(raw, problems)
         code = txt("code", True)
         if code == EXAMPLE_CODE:
-            problems.append((H["code"], "这是模板中的示例行，请删除后再导入"))
+            problems.append((HEADERS["code"], "这是模板中的示例行，请删除后再导入"))
         name = txt("name", True)
         category, reason = parse_choice(raw.get("category"), PowerItem.Category.choices)
         if reason:
-            problems.append((H["category"], reason))
+            problems.append((HEADERS["category"], reason))
         elif not category:
-            problems.append((H["category"], "必填"))
+            problems.append((HEADERS["category"], "必填"))
         law = txt("law", True)
         data = dict(article=txt("article"), basis_text=txt("basis_text"), duties=txt("duties"),
                     accountability=txt("accountability"))
@@ -115,12 +115,12 @@ def import_power_items(file_obj, *, acting_user) -> ImportReport:
             items.append(PowerItem(entity=entity, unit=unit, code=code, name=name, category=category, law=law,
                                    status=VersionStatus.DRAFT, **data))
 
-    _dup_in_file(codes, H["code"], "事项编码（同一实施主体）", report)
+    report_duplicates(codes, HEADERS["code"], "事项编码（同一实施主体）", report)
     taken = _existing_codes(sorted({v for _, v in codes}))
     for n, v in codes:
         if v in taken:
-            report.add(n, H["code"], "该实施主体已有此事项编码（导入只用于新增事项，请删除此行或改在系统中修改）")
-    return _finish(report, lambda: _create(items, acting_user))
+            report.add(n, HEADERS["code"], "该实施主体已有此事项编码（导入只用于新增事项，请删除此行或改在系统中修改）")
+    return finish_import(report, lambda: _create(items, acting_user))
 
 
 def _existing_codes(pairs: list[tuple[int, str]]) -> set[tuple[int, str]]:

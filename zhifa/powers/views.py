@@ -13,7 +13,12 @@ from zhifa.powers import actions, forms
 from zhifa.powers.discretion import FINE_BASES, range_text, sanction_labels
 from zhifa.powers.flow import render_svg
 from zhifa.powers.models import (
-    DiscretionBenchmark, Flowchart, InspectionItem, PowerItem, ServiceGuide, VersionStatus,
+    DiscretionBenchmark,
+    Flowchart,
+    InspectionItem,
+    PowerItem,
+    ServiceGuide,
+    VersionStatus,
 )
 
 
@@ -27,7 +32,7 @@ def _versions_context(request, obj):
         "version_actions": True,
     }
     if isinstance(obj, Flowchart):
-        ctx["svg"] = mark_safe(render_svg(obj.steps))  # noqa: S308 - labels are escaped in render_svg
+        ctx["svg"] = mark_safe(render_svg(obj.steps))
     return ctx
 
 

@@ -20,7 +20,7 @@ from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.ledger import log as ledger
 from zhifa.records import rules
-from zhifa.records.models import AccessLog, AvRequirement, Destruction, RecordItem, RecordKind, RecordVersion
+from zhifa.records.models import AccessLog, AvRequirement, Destruction, RecordItem, RecordVersion
 
 META_FIELDS = ("title", "proves", "captured_at", "place", "latitude", "longitude", "device")
 SUPERVISORY = (Role.SUPERVISOR, Role.ADMIN)

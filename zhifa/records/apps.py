@@ -9,10 +9,10 @@ class RecordsConfig(AppConfig):
 
     def ready(self):
         # Registers records.av_required into the case rules (machine.COMMON lists it).
-        from zhifa.records import rules  # noqa: F401
         from zhifa.cases.models import CaseEvent
         from zhifa.documents.models import GeneratedDocument
         from zhifa.ledger.log import register_subject
+        from zhifa.records import rules  # noqa: F401
         from zhifa.records.models import RecordItem, RecordVersion
 
         # Every row of these must have its ledger entry (`zhifa verify` checks both ways).

@@ -17,7 +17,7 @@ from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.common.scope import can
 from zhifa.review.catalogue import is_major
-from zhifa.review.models import AdviserOpinion, Catalogue, CaseFlags, MajorFlag, Notice, Objection
+from zhifa.review.models import AdviserOpinion, CaseFlags, Catalogue, MajorFlag, Notice, Objection
 
 CATALOGUE_FIELDS = ("fine_threshold_citizen", "fine_threshold_org", "revoke_licence", "suspend_or_close",
                     "hearing_held", "public_interest", "complex", "suspected_crime", "all_general", "review_days",

@@ -8,10 +8,10 @@ class ReviewConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Registers the review.* / discussion.* rules of this app into the case rules
-        # (machine.py lists them) and the signal that flags major cases.
-        from zhifa.review import rules, signals  # noqa: F401
+        # Registers the review.* / discussion.* rules of this app into the case rules (machine.py lists
+        # where they guard); what it does on transitions is in subscribers.py.
         from zhifa.ledger.log import register_subject
+        from zhifa.review import rules  # noqa: F401
         from zhifa.review.models import Opinion
 
         register_subject(Opinion)

@@ -12,7 +12,7 @@ import json
 from django.conf import settings
 
 from zhifa.cases.models import HEARING_KINDS, PenaltyKind
-from zhifa.review.models import PACKET_FIELDS, Catalogue, CaseFlags, Packet
+from zhifa.review.models import PACKET_FIELDS, CaseFlags, Catalogue, Packet
 
 REVOKE = {PenaltyKind.REVOKE_LICENCE, PenaltyKind.LOWER_QUALIFICATION}
 SUSPEND = {PenaltyKind.SUSPEND_BUSINESS, PenaltyKind.CLOSE, PenaltyKind.RESTRICT_PRACTICE,

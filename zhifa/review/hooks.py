@@ -1,5 +1,5 @@
-"""What the review transitions add to the core's effects (called from zhifa.cases.actions.effects,
-inside the transition's transaction)."""
+"""What the review transitions add to the core's effects (declared in zhifa/review/subscribers.py, run
+inside the transition's transaction after its ledger entry)."""
 from __future__ import annotations
 
 from zhifa.cases import deadlines
@@ -32,7 +32,7 @@ def submitted(ctx, review):
     days = review_days(case.entity_id)
     dl = Deadline(case=case, kind=DEADLINE_KIND, label="法制审核期限", basis="国办发〔2018〕118号（十三）",
                   started_on=on, base_days=days, working_days=True)
-    deadlines._compute(dl)
+    deadlines.compute_due(dl)
     dl.save()
     from zhifa.review.actions import notify
 

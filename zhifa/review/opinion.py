@@ -10,7 +10,7 @@ from zhifa.cases.rules import user_officer
 from zhifa.common.actions import log_change, snapshot
 from zhifa.common.models import ChangeLog
 from zhifa.documents import context as ctxmod
-from zhifa.documents.actions import _store, sha256, template_for
+from zhifa.documents.actions import sha256, store_file, template_for
 from zhifa.documents.models import GeneratedDocument
 from zhifa.documents.render import render_docx
 from zhifa.documents.text import cn_date
@@ -52,7 +52,7 @@ def generate_opinion_document(case, opinion, *, acting_user) -> GeneratedDocumen
     template = template_for(DOC_TYPE, case.entity)
     docx = render_docx(template.read(), ctx)
     digest = sha256(docx)
-    path = _store(f"cases/{case.entity_id}/{case.pk}/{DOC_TYPE}/v{version}-{digest[:12]}.docx", docx)
+    path = store_file(f"cases/{case.entity_id}/{case.pk}/{DOC_TYPE}/v{version}-{digest[:12]}.docx", docx)
     doc = GeneratedDocument.objects.create(
         case=case, doc_type=DOC_TYPE, number="", version=version, template=template,
         template_version=template.version, docx_path=path, docx_sha256=digest, docx_size=len(docx),

@@ -3,7 +3,9 @@ machine.py lists where they guard. Each refuses with ActionRefused(rule, Chinese
 from __future__ import annotations
 
 from zhifa.cases.rules import handler_ids, refuse, rule, user_officer
+from zhifa.common.roles import Role
 from zhifa.review.catalogue import current_catalogue, packet_missing
+from zhifa.review.gate import gate_refusal
 from zhifa.review.models import CHECKLIST, CHECKLIST_LABELS, Objection, Packet
 
 
@@ -14,6 +16,47 @@ def _pending(case):
 def _pending_packet(case):
     review = _pending(case)
     return Packet.objects.filter(review=review).first() if review else None
+
+
+# ---- who reviews (Art. 58, 办审分离) and the gate before any decision ----------------------
+def _reviewer(ctx):
+    return ctx.payload.get("reviewer") if ctx.transition.name == "submit_legal_review" else ctx.user
+
+
+@rule("review.reviewer_qualified")
+def reviewer_qualified(ctx):
+    user = _reviewer(ctx)
+    if user is None and ctx.preview:
+        return
+    officer = user_officer(user) if user else None
+    if (user is None or user.role != Role.LEGAL_REVIEWER or user.entity_id != ctx.case.entity_id
+            or officer is None or not officer.is_legal_reviewer or officer.status != officer.Status.ACTIVE):
+        refuse("review.reviewer_qualified", "法制审核须由本机关在岗的法制审核人员进行（《行政处罚法》第五十八条）", "reviewer")
+
+
+@rule("review.reviewer_not_handler")
+def reviewer_not_handler(ctx):
+    user = _reviewer(ctx)
+    officer = user_officer(user) if user else None
+    if officer is not None and officer.pk in handler_ids(ctx.case, ever=True):
+        refuse("review.reviewer_not_handler", "法制审核人员不得是本案承办人员（办审分离）", "reviewer")
+
+
+@rule("review.assigned_reviewer")
+def assigned_reviewer(ctx):
+    pending = ctx.case.reviews.filter(outcome="").last()
+    if pending is None or pending.reviewer_id != ctx.user.pk:
+        refuse("review.assigned_reviewer", "本案未提交给您审核")
+
+
+@rule("review.passed_if_required")
+def review_passed(ctx):
+    """THE GATE: the statutory grounds plus the entity's review catalogue (zhifa.review.gate): the latest
+    review says 同意 on the current packet version, or the heads discussed collectively after the
+    handler objected to a 存在问题 opinion (118号)."""
+    reason = gate_refusal(ctx.case)
+    if reason:
+        refuse("review.passed_if_required", reason)
 
 
 @rule("review.packet_complete")

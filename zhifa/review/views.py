@@ -17,11 +17,19 @@ from zhifa.common.actions import ActionRefused
 from zhifa.common.roles import Role
 from zhifa.common.scope import get_or_deny
 from zhifa.orgs.models import Entity, LegalAdviser, User
-from zhifa.review import actions as R
+from zhifa.review import actions as review_actions
 from zhifa.review.catalogue import current_catalogue, is_major, packet_defaults, packet_diff, staffing
 from zhifa.review.gate import gate_refusal
 from zhifa.review.models import (
-    CHECKLIST, PACKET_FIELDS, AdviserOpinion, Catalogue, DiscussionRecord, Notice, Objection, Opinion, Packet,
+    CHECKLIST,
+    PACKET_FIELDS,
+    AdviserOpinion,
+    Catalogue,
+    DiscussionRecord,
+    Notice,
+    Objection,
+    Opinion,
+    Packet,
 )
 from zhifa.review.queue import reviewer_queue
 
@@ -46,7 +54,7 @@ def queue(request):
 @login_required
 @require_POST
 def notices_read(request):
-    R.do_mark_notices_read(request.user)
+    review_actions.do_mark_notices_read(request.user)
     return redirect("review-queue")
 
 
@@ -114,7 +122,7 @@ def submit(request, pk):
     case = _case(request, pk)
     reviewer = User.objects.filter(pk=_int(request.POST.get("reviewer")), entity=case.entity).first()
     packet = {f: request.POST.get(f, "") for f, _l in PACKET_FIELDS}
-    return _panel_or_refusal(request, case, lambda: R.do_submit_packet(
+    return _panel_or_refusal(request, case, lambda: review_actions.do_submit_packet(
         case, reviewer=reviewer, packet=packet, acting_user=request.user, correction_note=request.POST.get("note", ""),
         expected_version=_int(request.POST.get("expected_version"), -1)))
 
@@ -123,7 +131,7 @@ def submit(request, pk):
 @require_POST
 def objection(request, pk):
     review = get_or_deny(LegalReview.objects.filter(case__in=Case.objects.restrict(request.user, "view")), pk=pk)
-    return _panel_or_refusal(request, review.case, lambda: R.do_record_objection(
+    return _panel_or_refusal(request, review.case, lambda: review_actions.do_record_objection(
         review, text=request.POST.get("text", ""), acting_user=request.user))
 
 
@@ -133,7 +141,7 @@ def discussion(request, pk):
     case = _case(request, pk)
     names, titles, views = (request.POST.getlist(k) for k in ("att_name", "att_title", "att_view"))
     attendees = [{"name": n, "title": t, "view": v} for n, t, v in zip(names, titles, views) if n.strip() or v.strip()]
-    return _panel_or_refusal(request, case, lambda: R.do_hold_discussion(
+    return _panel_or_refusal(request, case, lambda: review_actions.do_hold_discussion(
         case, trigger=request.POST.get("trigger", ""), attendees=attendees, minutes=request.POST.get("minutes", ""),
         conclusion=request.POST.get("conclusion", ""), acting_user=request.user,
         expected_version=_int(request.POST.get("expected_version"), -1)))
@@ -144,7 +152,7 @@ def discussion(request, pk):
 def adviser_opinion(request, pk):
     case = _case(request, pk)
     adviser = LegalAdviser.objects.filter(pk=_int(request.POST.get("adviser"))).first()
-    return _panel_or_refusal(request, case, lambda: R.do_record_adviser_opinion(
+    return _panel_or_refusal(request, case, lambda: review_actions.do_record_adviser_opinion(
         case, adviser=adviser, question=request.POST.get("question", ""), opinion=request.POST.get("opinion", ""),
         given_on=timezone.localdate(), acting_user=request.user))
 
@@ -163,7 +171,7 @@ def review_form(request, pk):
         posted = {"checklist": checklist, "opinion": request.POST.get("opinion", ""),
                   "corrections": request.POST.get("corrections", ""), "outcome": request.POST.get("outcome", "")}
         try:
-            R.do_review(case, outcome=posted["outcome"], packet_version=_int(request.POST.get("packet_version")),
+            review_actions.do_review(case, outcome=posted["outcome"], packet_version=_int(request.POST.get("packet_version")),
                         checklist=checklist, opinion=posted["opinion"], corrections=posted["corrections"],
                         acting_user=request.user, expected_version=_int(request.POST.get("expected_version"), -1))
         except ActionRefused as e:
@@ -214,7 +222,7 @@ def catalogue(request):
         data["note"] = request.POST.get("note", "")[:300]
         if error is None:
             try:
-                R.do_save_catalogue(entity, data, acting_user=request.user)
+                review_actions.do_save_catalogue(entity, data, acting_user=request.user)
             except ActionRefused as e:
                 error = e
             else:

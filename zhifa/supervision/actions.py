@@ -16,17 +16,14 @@ computed when that year is entered (zhifa/supervision/pending.py); the order is 
 """
 from __future__ import annotations
 
-import datetime as dt
-
-from django.utils import timezone
-
 from django.db import transaction
+from django.utils import timezone
 
 from zhifa.common.actions import ActionRefused, OutOfScope, log_change, snapshot
 from zhifa.common.roles import Role
 from zhifa.common.scope import can, can_on_entity
-from zhifa.legalcal import pending
 from zhifa.ledger import log as ledger
+from zhifa.legalcal import pending
 from zhifa.supervision.models import Alert, SupervisionOrder
 
 ALERT_ACTIONS = {"acknowledge": Alert.State.ACKNOWLEDGED, "assign": Alert.State.ASSIGNED, "close": Alert.State.CLOSED}

@@ -47,7 +47,7 @@ from zhifa.common.scope import can, can_on_entity
 from zhifa.supervision import casefile as CF
 from zhifa.supervision.models_casefile import CaseReview, ReviewRound, Rubric, ScoreLine
 
-S = CaseReview.State
+ReviewState = CaseReview.State
 
 
 def _today(on):
@@ -246,7 +246,7 @@ def do_assign_reviewer(review: CaseReview, reviewer, *, acting_user) -> CaseRevi
     review = CaseReview.objects.select_for_update().select_related("case", "round").get(pk=review.pk)
     check_scope(acting_user, review, "change")
     _lock_round(review.round, acting_user)
-    if review.state != S.PENDING:
+    if review.state != ReviewState.PENDING:
         raise ActionRefused("casefile.review_submitted", "该案卷已提交评分，不能更换评查人", "reviewer")
     refusal = CF.reviewer_refusal(reviewer, review.case)
     if refusal:
@@ -300,7 +300,7 @@ def do_score_review(review: CaseReview, *, acting_user, lines: dict, comment: st
         raise OutOfScope()
     if review.round.state != ReviewRound.State.OPEN:
         raise ActionRefused("casefile.round_finished", "评查活动已完成，不能再评分", "state")
-    if review.state != S.PENDING:
+    if review.state != ReviewState.PENDING:
         raise ActionRefused("casefile.review_submitted", "评分已提交，不能修改", "state")
     new = _lines(review, lines)
     before = snapshot(review)
@@ -311,7 +311,7 @@ def do_score_review(review: CaseReview, *, acting_user, lines: dict, comment: st
     review.score, review.vetoed = score, any(ln.veto for ln in new)
     review.grade = CF.grade_of(score, review.total_points, review.vetoed, review.round)
     if submit:
-        review.state, review.submitted_on = S.SUBMITTED, _today(on)
+        review.state, review.submitted_on = ReviewState.SUBMITTED, _today(on)
     review.save()
     log_change(review, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(review),
                reason="提交评分" if submit else "暂存评分")
@@ -323,7 +323,7 @@ def do_mark_guidance(review: CaseReview, *, acting_user, recommended: bool) -> C
     """Mark an excellent file as a candidate guiding case (案例指导 picks up recommended_for_guidance)."""
     review = CaseReview.objects.select_for_update().get(pk=review.pk)
     check_scope(acting_user, review, "change")
-    if recommended and (review.state != S.SUBMITTED or review.grade != CaseReview.Grade.EXCELLENT):
+    if recommended and (review.state != ReviewState.SUBMITTED or review.grade != CaseReview.Grade.EXCELLENT):
         raise ActionRefused("casefile.guidance_excellent", "只有评为优秀的案卷可以推荐为指导案例", "recommended_for_guidance")
     before = snapshot(review)
     review.recommended_for_guidance = bool(recommended)
@@ -338,7 +338,7 @@ def do_finish_round(round_: ReviewRound, *, acting_user, on=None) -> ReviewRound
     round_ = _lock_round(round_, acting_user)
     if not round_.reviews.exists():
         raise ActionRefused("casefile.round_empty", "本活动尚无评查案卷", "state")
-    left = round_.reviews.exclude(state=S.SUBMITTED).count()
+    left = round_.reviews.exclude(state=ReviewState.SUBMITTED).count()
     if left:
         raise ActionRefused("casefile.round_incomplete", f"尚有{left}件案卷未提交评分", "state")
     before = snapshot(round_)

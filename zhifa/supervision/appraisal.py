@@ -23,8 +23,13 @@ from zhifa.common.actions import ActionRefused, OutOfScope, check_scope_new, log
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.orgs.models import Entity
-from zhifa.supervision.models_casefile import (AppraisalResult, AppraisalScheme, AppraisalSnapshot, CaseReview,
-                                               ReviewRound)
+from zhifa.supervision.models_casefile import (
+    AppraisalResult,
+    AppraisalScheme,
+    AppraisalSnapshot,
+    CaseReview,
+    ReviewRound,
+)
 
 INDICATORS = [  # key, label, default weight, how it is computed (shown on the page)
     ("timeliness", "办案时效", 20, "作出决定、送达等机关法定期限按期完成的比例"),

@@ -197,7 +197,7 @@ class Supervision:
             self.officers.setdefault(eid, []).append(oid)
         today = self.today
         certs, trainings = [], []
-        for k, (oid, eid) in enumerate(Officer.objects.values_list("pk", "entity_id")):
+        for oid in Officer.objects.values_list("pk", flat=True):
             soon = rng.random() < 0.01
             certs.append(Certificate(officer_id=oid, number=f"C{oid:010d}", fields="综合", issuing_authority="省政府",
                                      issued_on=today - dt.timedelta(days=1000),
@@ -353,28 +353,28 @@ class Supervision:
         # serves the other entities and that entity's cases are aggregated live. The event is appended
         # directly (a case of the bench has no real history to move on); the pages only see its id.
         from zhifa.cases.models import Case, CaseEvent
-        from zhifa.supervision import figures as F
+        from zhifa.supervision import figures
 
         case = Case.objects.filter(entity__region=self.county).order_by("-id").first()
         CaseEvent.objects.create(case=case, transition="bench", label="基准测试", from_state=case.state,
                                  to_state=case.state, on=self.today)
-        assert F.changed_entities(F._state(F.today())) == {case.entity_id}
+        assert figures.changed_entities(figures.rollup_state(figures.today())) == {case.entity_id}
         out.update(self._home_times("_after", n))
         # The next day, before the nightly rebuild: yesterday's rollup for every entity without a deadline
         # falling due since (and without a transition), the others live.
-        real_today = F.today
-        F.today = lambda: real_today() + dt.timedelta(days=1)
+        real_today = figures.today
+        figures.today = lambda: real_today() + dt.timedelta(days=1)
         try:
-            out["next_day_changed"] = len(F.changed_entities(F._state(F.today()), F.today()))
+            out["next_day_changed"] = len(figures.changed_entities(figures.rollup_state(figures.today()), figures.today()))
             out.update(self._home_times("_next_day", n))
         finally:
-            F.today = real_today
+            figures.today = real_today
         # No rollup at all (before the first build): everything aggregated live.
-        F.USE_ROLLUP = False
+        figures.USE_ROLLUP = False
         try:
             out.update(self._home_times("_live", 3, warm=0))
         finally:
-            F.USE_ROLLUP = True
+            figures.USE_ROLLUP = True
         return out
 
     def bench_alerts(self) -> dict:
@@ -390,7 +390,6 @@ class Supervision:
         second = recompute_alerts(self.today)
         second_s = time.perf_counter() - t
         from zhifa.supervision.figures import refresh_rollup
-
         from zhifa.supervision.figures import today as real_today
 
         rollup = refresh_rollup(real_today())  # the pages count overdue as of the real date
@@ -407,20 +406,20 @@ class Supervision:
     def bench_yearly(self) -> dict:
         from django.db import connection
 
-        from zhifa.supervision import figures as F
+        from zhifa.supervision import figures
 
         year = self.today.year - 1
-        region = F.home_region(self.sup_province)
-        F.USE_ROLLUP = False  # the report is computed from the cases themselves
+        region = figures.home_region(self.sup_province)
+        figures.USE_ROLLUP = False  # the report is computed from the cases themselves
         try:
             t = time.perf_counter()
-            total = F.totals(self.sup_province, self.today, region=region, year=year)
-            children = F.by_child_region(self.sup_province, self.today, region, year)
-            entities = F.by_entity(self.sup_province, self.today, region=region, year=year)
+            total = figures.totals(self.sup_province, self.today, region=region, year=year)
+            children = figures.by_child_region(self.sup_province, self.today, region, year)
+            entities = figures.by_entity(self.sup_province, self.today, region=region, year=year)
             seconds = time.perf_counter() - t
         finally:
-            F.USE_ROLLUP = True
-        assert F.totals(self.sup_province, self.today, region=region, year=year) == total  # rollup agrees
+            figures.USE_ROLLUP = True
+        assert figures.totals(self.sup_province, self.today, region=region, year=year) == total  # rollup agrees
         t = time.perf_counter()
         with connection.cursor() as c:
             c.execute("SELECT count(*) FROM cases_case WHERE coalesce(filed_on, registered_on) "
@@ -454,8 +453,8 @@ class Supervision:
             rows += home_rows("_next_day", f"the same, the next day before the nightly rebuild (yesterday's rollup, "
                                            f"which carries the next day's overdue; {h['next_day_changed']:,} "
                                            f"changed entities live)")
-        rows.append([f"home with no rollup at all (before its first build: all live), "
-                     f"province / county, p50 of 3", f"{h['province_live']['p50']:.0f} / "
+        rows.append(["home with no rollup at all (before its first build: all live), "
+                     "province / county, p50 of 3", f"{h['province_live']['p50']:.0f} / "
                      f"{h['county_live']['p50']:.0f} ms", "—", "—", "—", "—"])
         rows.append([f"recompute all alerts: first run (opens {a['first'].get('opened', 0):,}) / second run; "
                      f"then the figures rollup ({a['rollup_rows']:,} rows)",

@@ -195,9 +195,9 @@ def rubric_for(kind: str, region) -> Rubric | None:
     for r in Rubric.objects.filter(kind=kind).select_related("region"):
         if r.region is None:
             best = best or r
-        elif region is not None and region.path.startswith(r.region.path):
-            if best is None or best.region is None or len(r.region.path) > len(best.region.path):
-                best = r
+        elif (region is not None and region.path.startswith(r.region.path)
+              and (best is None or best.region is None or len(r.region.path) > len(best.region.path))):
+            best = r
     return best
 
 

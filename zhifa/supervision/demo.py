@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from zhifa.supervision import actions_casefile as A
+from zhifa.supervision import actions_casefile as casefile_actions
 from zhifa.supervision import appraisal as AP
 
 SEED = 20261201
@@ -38,26 +38,26 @@ def seed_demo_casefile(entity, *, users, log=None):
         log("  casefile: 缺少 supervisor 演示账号，未生成案卷评查")
         return None
     today = timezone.localdate()
-    rnd = A.do_create_round(acting_user=sup, name=f"{today.year}年度行政执法案卷评查（第一批）", year=today.year,
+    rnd = casefile_actions.do_create_round(acting_user=sup, name=f"{today.year}年度行政执法案卷评查（第一批）", year=today.year,
                             kinds=["penalty_general", "penalty_simple"], closed_from=today - dt.timedelta(days=365),
                             closed_to=today)
-    reviews = A.do_sample_round(rnd, acting_user=sup, ratio="1", seed=SEED)
+    reviews = casefile_actions.do_sample_round(rnd, acting_user=sup, ratio="1", seed=SEED)
     if not reviews:
         log("  casefile: 没有已办结的演示案卷，评查活动未完成")
         return rnd
     best = None
     for rv in reviews:
-        A.do_assign_reviewer(rv, sup, acting_user=sup)
+        casefile_actions.do_assign_reviewer(rv, sup, acting_user=sup)
         lines, comment = SCORES.get((rv.case.kind, rv.case.state), ({}, "案卷规范。"))
-        rv = A.do_score_review(rv, acting_user=sup, lines=lines, comment=comment, submit=True)
+        rv = casefile_actions.do_score_review(rv, acting_user=sup, lines=lines, comment=comment, submit=True)
         if rv.grade == "excellent" and (best is None or rv.score > best.score):
             best = rv
     if best is not None:
-        A.do_mark_guidance(best, acting_user=sup, recommended=True)
+        casefile_actions.do_mark_guidance(best, acting_user=sup, recommended=True)
     if rnd.reviews.exclude(state="submitted").exists():
         log("  casefile: 有其他主体的案卷待评查，评查活动保持进行中")
     else:
-        A.do_finish_round(rnd, acting_user=sup)
+        casefile_actions.do_finish_round(rnd, acting_user=sup)
     AP.do_enter_results(acting_user=sup, entity=entity, year=today.year,
                         data={"reconsideration_total": 3, "reconsideration_corrected": 1, "litigation_total": 1,
                               "litigation_lost": 0, "note": "复议机关：七星关区人民政府；诉讼：七星关区人民法院"})

@@ -16,11 +16,10 @@ Lists behind figures are always live.
 from __future__ import annotations
 
 import datetime as dt
-
-from django.utils import timezone
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from zhifa.cases.machine import TERMINAL_STATES
 from zhifa.cases.models import Case, CaseOfficer, Deadline, Kind, LegalReview
@@ -101,7 +100,7 @@ def metric_cases(user, metric: str, today, **where):
 
 
 def totals(user, today, **where) -> dict:
-    rows, live, changed = _split(user, today, **where)
+    rows, live, changed = split_rollup(user, today, **where)
     if rows is None:
         return _clean(live.order_by().aggregate(**_aggregates(today, changed)))
     out = _from_rollup(rows.aggregate(**ROLLUP_SUMS))
@@ -121,7 +120,7 @@ def region_figures(user, today, region: Region, year=None) -> tuple[dict, list[d
     """(totals, by_child_region, by_entity) of a region from one aggregation per entity: every case has
     exactly one entity, so the region's and each child's figures are sums of its entities' rows."""
     rows = _entity_rows(user, today, region=region, year=year)
-    total = _sum_rows(rows) if rows else _clean({k: 0 for k in ROLLUP_METRICS})
+    total = _sum_rows(rows) if rows else _clean(dict.fromkeys(ROLLUP_METRICS, 0))
     children = []
     for child in Region.objects.filter(parent=region).order_by("code"):
         mine = [r for r in rows if r["_path"].startswith(child.path)]
@@ -142,7 +141,7 @@ def _sum_rows(rows) -> dict:
 
 def _entity_rows(user, today, region=None, year=None) -> list[dict]:
     keys = ("entity_id", "entity__name", "entity__region__name")
-    rows, live, changed = _split(user, today, region=region, year=year)
+    rows, live, changed = split_rollup(user, today, region=region, year=year)
     out = []
     if rows is not None:
         # grouped by the entity id alone (the rollup's index order, no sort on names), names after
@@ -173,7 +172,7 @@ ROLLUP_SUMS = {
     "finished": Sum("n_all", filter=Q(is_open=False)),
     **{k: Sum("n_all", filter=Q(kind=k)) for k in Kind.values},
     **{k: Sum(f"n_{k}") for k in ("decided", "fined", "hearing", "reviewed", "published")},
-    "overdue": Sum("n_over"),  # n_overdue or n_overdue_next, by the day (_split annotates it)
+    "overdue": Sum("n_over"),  # n_overdue or n_overdue_next, by the day (split_rollup annotates it)
     "fines": Sum("sum_fines"),
 }
 USE_ROLLUP = True  # the benchmark switches it off to time the live aggregation
@@ -192,7 +191,7 @@ def _watermark():
             CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0)
 
 
-def _state(today):
+def rollup_state(today):
     """The rollup's state if it was built for `today` or an earlier day, else None."""
     from zhifa.supervision.models import FigureRollupState
 
@@ -219,10 +218,10 @@ def changed_entities(state, today=None) -> set[int]:
     if today is not None and today > state.built_for + dt.timedelta(days=1):
         from zhifa.cases.deadlines import PARTY_WINDOWS
 
-        S = Deadline.State
+        DeadlineState = Deadline.State
         # running past its due date, or already marked breached by the daily refresh; anything else that
         # changes a deadline is a transition, caught above
-        falling = (Deadline.objects.filter(state__in=[S.RUNNING, S.BREACHED], known=True,
+        falling = (Deadline.objects.filter(state__in=[DeadlineState.RUNNING, DeadlineState.BREACHED], known=True,
                                            due_on__gte=state.built_for + dt.timedelta(days=1), due_on__lt=today)
                    .exclude(kind__in=PARTY_WINDOWS))
         ids |= set(falling.order_by().values_list("case__entity_id", flat=True).distinct())
@@ -231,11 +230,11 @@ def changed_entities(state, today=None) -> set[int]:
 
 def rollup_fresh(today) -> bool:
     """Built today and nothing changed since (no entity needs the live aggregation)."""
-    state = _state(today)
+    state = rollup_state(today)
     return state is not None and state.built_for == today and (state.case_max, state.event_max) == _watermark()
 
 
-def _split(user, today, *, region=None, entity=None, officer=None, year=None):
+def split_rollup(user, today, *, region=None, entity=None, officer=None, year=None):
     """(rollup rows, live cases, changed entity ids): the rollup for entities unchanged since it was
     built, the cases of the changed ones aggregated live. (None, all cases, None) when the rollup
     cannot serve the query."""
@@ -249,7 +248,7 @@ def _split(user, today, *, region=None, entity=None, officer=None, year=None):
         return None, live(), None
     if not (user.is_superuser or (user.role == Role.SUPERVISOR and user.entity_id)):
         return None, live(), None
-    state = _state(today)
+    state = rollup_state(today)
     if state is None:
         return None, live(), None
     rows = FigureRollup.objects.annotate(n_over=F("n_overdue_next") if today > state.built_for else F("n_overdue"))

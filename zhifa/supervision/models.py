@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.common.roles import Role
-from zhifa.common.scope import SUBTREE, ENTITY, RestrictedManager
+from zhifa.common.scope import ENTITY, SUBTREE, RestrictedManager
 
 USER = settings.AUTH_USER_MODEL
 
@@ -129,8 +129,15 @@ class SupervisionOrder(models.Model):
         return show(self.due_on, self.due_pending_year)
 
 
-from zhifa.supervision.models_social import SocialSupervisor, SupervisionLead  # noqa: E402,F401
 from zhifa.supervision.models_casefile import (  # noqa: E402,F401
-    AppraisalResult, AppraisalScheme, AppraisalSnapshot, CaseReview, ReviewRound, Rubric, ScoreLine)
-from zhifa.supervision.models_orderdocs import OrderDocument, OrderTemplate  # noqa: E402,F401
+    AppraisalResult,
+    AppraisalScheme,
+    AppraisalSnapshot,
+    CaseReview,
+    ReviewRound,
+    Rubric,
+    ScoreLine,
+)
 from zhifa.supervision.models_figures import FigureRollup, FigureRollupState  # noqa: E402,F401
+from zhifa.supervision.models_orderdocs import OrderDocument, OrderTemplate  # noqa: E402,F401
+from zhifa.supervision.models_social import SocialSupervisor, SupervisionLead  # noqa: E402,F401

@@ -1,6 +1,6 @@
 """Pre-aggregated supervision figures (zhifa.supervision.figures.refresh_rollup): per entity, year, case
 kind and open/finished, every figure of figures.metrics. Built by the background alerts task; pages read it
-for the entities unchanged since (figures._split), so a province's home does not aggregate a million
+for the entities unchanged since (figures.split_rollup), so a province's home does not aggregate a million
 cases on every request. Not user data: no scope, no change log."""
 from django.db import models
 

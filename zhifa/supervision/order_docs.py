@@ -20,7 +20,7 @@ from django.db.models import Max
 
 from zhifa.common.actions import ActionRefused, log_change, snapshot
 from zhifa.common.models import ChangeLog
-from zhifa.documents.actions import _read_upload, _store, is_template_admin, render_pdf_row, sha256
+from zhifa.documents.actions import is_template_admin, read_upload, render_pdf_row, sha256, store_file
 from zhifa.documents.render import check_docx, render_docx
 from zhifa.documents.text import cn_date
 from zhifa.ledger import log as ledger
@@ -108,7 +108,7 @@ def _create_template(kind, data, *, is_builtin, uploaded_by, note="", activate=T
                 version = (OrderTemplate.objects.filter(kind=kind).aggregate(m=Max("version"))["m"] or 0) + 1
                 if activate:
                     OrderTemplate.objects.filter(kind=kind, active=True).update(active=False)
-                path = _store(f"templates/supervision/{kind}/v{version}-{digest[:12]}.docx", data)
+                path = store_file(f"templates/supervision/{kind}/v{version}-{digest[:12]}.docx", data)
                 return OrderTemplate.objects.create(kind=kind, version=version, file_path=path, sha256=digest,
                                                     size=len(data), is_builtin=is_builtin, active=activate,
                                                     note=note[:300], uploaded_by=uploaded_by)
@@ -146,7 +146,7 @@ def do_upload_order_template(kind: str, file, *, acting_user, note: str = "") ->
     if not is_template_admin(acting_user):
         raise ActionRefused("documents.admin_only", "只有系统管理员可以上传文书模板")
     _check_kind(kind)
-    data = _read_upload(file)
+    data = read_upload(file)
     check_docx(data)
     render_docx(data, sample_context(kind))  # refuses with documents.template_error, naming the problem
     builtin_template(kind)  # the shipped default stays on record as an earlier version
@@ -205,7 +205,7 @@ def generate_order_document(order: SupervisionOrder, *, acting_user) -> OrderDoc
     digest = sha256(docx)
     latest = order.documents.order_by("-version").first()
     version = (latest.version if latest else 0) + 1
-    path = _store(f"supervision/{order.entity_id}/{order.pk}/v{version}-{digest[:12]}.docx", docx)
+    path = store_file(f"supervision/{order.entity_id}/{order.pk}/v{version}-{digest[:12]}.docx", docx)
     doc = OrderDocument.objects.create(order=order, version=version, number=number, template=template,
                                        template_version=template.version, docx_path=path, docx_sha256=digest,
                                        docx_size=len(docx), context=ctx, generated_by=acting_user)

@@ -23,7 +23,7 @@ from zhifa.common.actions import ActionRefused, OutOfScope, log_change, snapshot
 from zhifa.common.scope import can, can_on_entity
 from zhifa.disclosure.models import AnnualReport
 from zhifa.supervision import figures as FIG
-from zhifa.supervision import stats as S
+from zhifa.supervision import stats
 
 DEADLINE = (1, 31)  # published by 31 January of the following year
 BASIS_NOTE = "案件按立案日期（未立案的按登记日期）归入统计期间；“在办”“期限超期”为生成时的状态。"
@@ -51,7 +51,7 @@ def _fill_periods(rows, dim, year):
     for i in range(1, n + 1):
         k = f"{year}-{i}"
         out.append(have.get(k) or {"key": k, "label": f"第{i}季度" if dim == "quarter" else f"{i}月",
-                                   **{m: "0.00" if m in S.MONEY else 0 for m in TABLE_KEYS}})
+                                   **{m: "0.00" if m in stats.MONEY else 0 for m in TABLE_KEYS}})
         if k in have:
             out[-1]["label"] = f"第{i}季度" if dim == "quarter" else f"{i}月"
     return out
@@ -62,16 +62,16 @@ def compute(qs, today, *, year=None, split=False) -> dict:
     the period). With split=True every query also groups by entity."""
     pre = ["entity"] if split else []
     out = defaultdict(lambda: {"summary": None, "tables": {name: [] for name, _, _ in TABLES}})
-    for r in S.grouped(qs, pre, today):
-        out[r.get("entity_id")]["summary"] = {k: S.jsonable(r[k]) for k in S.ORDER}
+    for r in stats.grouped(qs, pre, today):
+        out[r.get("entity_id")]["summary"] = {k: stats.jsonable(r[k]) for k in stats.ORDER}
     for name, _, dim in TABLES:
-        for r in S.grouped(qs, pre + [dim], today, TABLE_KEYS):
-            key, label = S._dim_value(dim, r)
+        for r in stats.grouped(qs, pre + [dim], today, TABLE_KEYS):
+            key, label = stats.dim_value(dim, r)
             out[r.get("entity_id")]["tables"][name].append(
-                {"key": _key(dim, key), "label": label, **{k: S.jsonable(r[k]) for k in TABLE_KEYS}})
+                {"key": _key(dim, key), "label": label, **{k: stats.jsonable(r[k]) for k in TABLE_KEYS}})
     for fig in out.values():
         if fig["summary"] is None:
-            fig["summary"] = {k: S.jsonable(v) for k, v in S._clean({}, S.ORDER).items()}
+            fig["summary"] = {k: stats.jsonable(v) for k, v in stats.clean_row({}, stats.ORDER).items()}
         if year:
             for name, _, dim in TABLES:
                 if dim in ("quarter", "month"):
@@ -80,7 +80,7 @@ def compute(qs, today, *, year=None, split=False) -> dict:
 
 
 def _meta(today):
-    m = S.metrics(today)
+    m = stats.metrics(today)
     return {"labels": {k: v.label for k, v in m.items()}, "groups": {k: v.group for k, v in m.items()},
             "money": [k for k, v in m.items() if v.money], "table_keys": TABLE_KEYS,
             "table_titles": [[name, title] for name, title, _ in TABLES], "sections": SUMMARY_SECTIONS,
@@ -88,7 +88,7 @@ def _meta(today):
 
 
 def _period(year, today):
-    start, end = S.period_bounds(year)
+    start, end = stats.period_bounds(year)
     return start, min(end, today)
 
 
@@ -96,7 +96,7 @@ def figures_for(entities, year: int, today=None) -> dict[int, dict]:
     """Annual figures of each of `entities` (a queryset) for `year`, in a few GROUP BY queries."""
     today = today or timezone.localdate()
     start, end = _period(year, today)
-    qs = S.in_period(Case.objects.filter(entity__in=entities), start, end)
+    qs = stats.in_period(Case.objects.filter(entity__in=entities), start, end)
     per = compute(qs, today, year=year, split=True)
     meta = _meta(today)
     out = {}
@@ -108,20 +108,20 @@ def figures_for(entities, year: int, today=None) -> dict[int, dict]:
     return out
 
 
-def region_report(user, spec: S.Spec, today=None) -> dict:
+def region_report(user, spec: stats.Spec, today=None) -> dict:
     """The live report of a supervisor's region (or one entity) for the spec's period: summary,
     the standard tables, and per-entity figures."""
     today = today or FIG.today()
-    qs = S.cases_for(user, spec)
+    qs = stats.cases_for(user, spec)
     fig = compute(qs, today, year=spec.year if not (spec.quarter or spec.month) else None)[None]
-    entities = S.query(user, S.Spec(dims=["entity"], metrics=TABLE_KEYS, region=spec.region, entity=spec.entity,
+    entities = stats.query(user, stats.Spec(dims=["entity"], metrics=TABLE_KEYS, region=spec.region, entity=spec.entity,
                                      year=spec.year, quarter=spec.quarter, month=spec.month), today)
     start, end = spec.bounds
     where = spec.entity or spec.region
     return {"title": f"{where.name if where else '全部区域'}{spec.period_label}行政执法统计",
             "period": [start.isoformat() if start else None, end.isoformat() if end else None],
             "generated_on": today.isoformat(), **_meta(today), **fig,
-            "entities": [{"key": r["keys"][0], "label": r["labels"][0], **{k: S.jsonable(r[k]) for k in TABLE_KEYS}}
+            "entities": [{"key": r["keys"][0], "label": r["labels"][0], **{k: stats.jsonable(r[k]) for k in TABLE_KEYS}}
                          for r in entities.rows]}
 
 
@@ -235,8 +235,8 @@ def unpublished_after_deadline(today):
     year = today.year - 1
     if today <= deadline_of(year):
         return []
-    start, end = S.period_bounds(year)
-    acted = S.in_period(Case.objects.all(), start, end).order_by().values_list("entity_id", flat=True).distinct()
+    start, end = stats.period_bounds(year)
+    acted = stats.in_period(Case.objects.all(), start, end).order_by().values_list("entity_id", flat=True).distinct()
     started = AnnualReport.objects.filter(year=year).values_list("entity_id", flat=True)
     done = AnnualReport.objects.filter(year=year, published_on__isnull=False, period_end=end).values_list(
         "entity_id", flat=True)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from zhifa.supervision import stats as S
+from zhifa.supervision import stats
 
 BASIS_NOTE = "案件按立案日期（未立案的按登记日期）归入统计期间；“在办”“期限超期”为查询时的状态。"
 
@@ -103,7 +103,7 @@ def report_xlsx(fig, title: str) -> bytes:
     return buf.getvalue()
 
 
-def query_xlsx(result: S.Result, title: str) -> bytes:
+def query_xlsx(result: stats.Result, title: str) -> bytes:
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -118,20 +118,20 @@ def query_xlsx(result: S.Result, title: str) -> bytes:
     return buf.getvalue()
 
 
-def describe(spec: S.Spec) -> str:
+def describe(spec: stats.Spec) -> str:
     parts = [f"统计期间：{spec.period_label}"]
     if spec.region is not None:
         parts.append(f"区划：{spec.region.name}")
     if spec.entity is not None:
         parts.append(f"执法主体：{spec.entity.name}")
     if spec.kind:
-        parts.append(f"案件类别：{S.Kind(spec.kind).label}")
+        parts.append(f"案件类别：{stats.Kind(spec.kind).label}")
     if spec.category:
         parts.append(f"执法领域：{spec.category}")
     if spec.outcome:
-        parts.append(f"办理结果：{S.OUTCOME_LABELS[spec.outcome]}")
+        parts.append(f"办理结果：{stats.OUTCOME_LABELS[spec.outcome]}")
     if spec.dims:
-        parts.append("分组：" + "、".join(S.DIMENSIONS[d] for d in spec.dims))
+        parts.append("分组：" + "、".join(stats.DIMENSIONS[d] for d in spec.dims))
     return "；".join(parts)
 
 
@@ -201,7 +201,7 @@ def report_docx(fig, title: str) -> bytes:
     return buf.getvalue()
 
 
-def query_docx(result: S.Result, title: str) -> bytes:
+def query_docx(result: stats.Result, title: str) -> bytes:
     doc = _doc()
     doc.add_heading(title, level=1)
     doc.add_paragraph(describe(result.spec))

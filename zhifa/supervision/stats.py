@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case as CaseWhen
-from django.db.models import CharField, Count, F as DF, Q, Sum, Value, When
+from django.db.models import CharField, Count, Q, Sum, Value, When
+from django.db.models import F as DF
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter, ExtractYear
 from django.http import Http404
 
@@ -127,7 +128,7 @@ def aggregates(today, keys=None) -> dict:
     return {k: (MONEY[k][1] if k in MONEY else Count("id", filter=q[k][2])) for k in keys}
 
 
-def _clean(row: dict, keys) -> dict:
+def clean_row(row: dict, keys) -> dict:
     for k in keys:
         if k in MONEY:
             row[k] = row.get(k) or Decimal("0.00")
@@ -315,11 +316,11 @@ def grouped(qs, dims: list[str], today, keys=None) -> list[dict]:
     fields = [f for d in dims for f in _DIM_FIELDS[d]]
     qs = _annotate_dims(qs.order_by(), dims)
     if not fields:
-        return [_clean(qs.aggregate(**aggregates(today, keys)), keys)]
-    return [_clean(r, keys) for r in qs.values(*fields).annotate(**aggregates(today, keys)).order_by(*fields)]
+        return [clean_row(qs.aggregate(**aggregates(today, keys)), keys)]
+    return [clean_row(r, keys) for r in qs.values(*fields).annotate(**aggregates(today, keys)).order_by(*fields)]
 
 
-def _dim_value(dim, row, child_of=None):
+def dim_value(dim, row, child_of=None):
     """(sortable key, Chinese label) of one dimension of a grouped row."""
     if dim == "entity":
         return row["entity_id"], row["entity__name"]
@@ -386,7 +387,7 @@ def query(user, spec: Spec, today=None) -> Result:
         child_of = _region_folder(base)
     rows: dict[tuple, dict] = {}
     for r in raw:
-        pairs = [_dim_value(d, r, child_of) for d in spec.dims]
+        pairs = [dim_value(d, r, child_of) for d in spec.dims]
         key = tuple(p[0] for p in pairs)
         row = rows.get(key)
         if row is None:  # several region paths fold into one child region: add them up

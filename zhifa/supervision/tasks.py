@@ -133,11 +133,9 @@ def _after_commit():
         log.exception("预警重新计算任务未能排队")
 
 
-def on_case_event(sender, instance, created, raw=False, **kwargs):
-    """post_save of CaseEvent (every transition writes one in its transaction): recompute after commit,
-    once per transaction however many transitions it holds."""
-    if raw or not created:
-        return
+def on_case_event() -> None:
+    """A case transition (subscribers.py): recompute after commit, once per transaction however many
+    transitions it holds."""
     if any(entry[1] is _after_commit for entry in connection.run_on_commit):
         return
     transaction.on_commit(_after_commit)

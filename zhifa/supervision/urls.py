@@ -1,8 +1,6 @@
 from django.urls import path
 
-from zhifa.supervision import views, views_orderdocs, views_social
-from zhifa.supervision import views_appraisal, views_casefile
-from zhifa.supervision import views_stats
+from zhifa.supervision import views, views_appraisal, views_casefile, views_orderdocs, views_social, views_stats
 
 urlpatterns = [
     path("", views.home, name="supervision-home"),

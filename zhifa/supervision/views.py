@@ -2,7 +2,6 @@
 alerts and their handling, 督办/整改通知 and the agency's reply."""
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,8 +17,8 @@ from zhifa.common.actions import ActionRefused
 from zhifa.common.roles import Role
 from zhifa.common.scope import can, get_or_deny
 from zhifa.orgs.models import Entity, Officer, Region, User
-from zhifa.supervision import actions as A
-from zhifa.supervision import figures as F
+from zhifa.supervision import actions as supervision_actions
+from zhifa.supervision import figures
 from zhifa.supervision.models import Alert, SupervisionOrder
 
 HOME_ENTITIES = 50  # entities listed (and charted) on a region's home; the busiest first
@@ -27,7 +26,7 @@ COLUMNS = ["all", "open", "penalty_general", "penalty_simple", "inspection", "co
            "reviewed", "published", "overdue"]
 
 
-def _supervisor(request):
+def require_supervisor(request):
     u = request.user
     if not (u.is_superuser or u.role == Role.SUPERVISOR):
         raise PermissionDenied
@@ -55,20 +54,20 @@ def _year(request):
 
 
 def _columns(today):
-    m = F.metrics(today)
+    m = figures.metrics(today)
     return [(c, m[c][0]) for c in COLUMNS]
 
 
 @login_required
 def home(request):
-    user, today, year = _supervisor(request), F.today(), _year(request)
-    region = F.home_region(user)
+    user, today, year = require_supervisor(request), figures.today(), _year(request)
+    region = figures.home_region(user)
     if request.GET.get("region"):
         region = Region.objects.filter(pk=request.GET["region"]).first() if request.GET["region"].isdigit() else None
-        if region is None or not F.region_allowed(user, region):
+        if region is None or not figures.region_allowed(user, region):
             raise Http404
     y = {"year": year} if year else {}
-    total, children, rows = F.region_figures(user, today, region, year)
+    total, children, rows = figures.region_figures(user, today, region, year)
     entity_count = len(rows)
     if entity_count > HOME_ENTITIES:  # a province has thousands: show the busiest, the regions lead to the rest
         keep = {r["entity_id"] for r in sorted(rows, key=lambda r: -r["all"])[:HOME_ENTITIES]}
@@ -92,7 +91,7 @@ def home(request):
 
 
 def _ancestors(user, region):
-    base, out, r = F.home_region(user), [], region
+    base, out, r = figures.home_region(user), [], region
     while r is not None:
         out.insert(0, r)
         if base and r.pk == base.pk:
@@ -103,30 +102,30 @@ def _ancestors(user, region):
 
 @login_required
 def entity_view(request, pk):
-    user, today, year = _supervisor(request), F.today(), _year(request)
+    user, today, year = require_supervisor(request), figures.today(), _year(request)
     entity = get_or_deny(Entity.objects.restrict(user), pk=pk)
     y = {"year": year} if year else {}
     return render(request, "supervision/entity.html", {
         "entity": entity, "year": year, "columns": _columns(today),
-        "total": _cells(F.totals(user, today, entity=entity, year=year), entity=entity.pk, **y),
+        "total": _cells(figures.totals(user, today, entity=entity, year=year), entity=entity.pk, **y),
         "officers": [_cells(r, entity=entity.pk, officer=r["officer"].pk, **y)
-                     for r in F.by_officer(user, today, entity, year)],
+                     for r in figures.by_officer(user, today, entity, year)],
         "alerts": Alert.objects.restrict(user).filter(entity=entity).exclude(state=Alert.State.CLOSED)[:50],
         "orders": SupervisionOrder.objects.restrict(user).filter(entity=entity)[:50]})
 
 
 @login_required
 def case_list(request):
-    user, today = _supervisor(request), F.today()
+    user, today = require_supervisor(request), figures.today()
     g, where, title = request.GET, {}, []
     metric = g.get("metric", "all")
-    m = F.metrics(today)
+    m = figures.metrics(today)
     if metric not in m:
         raise Http404
     title.append(m[metric][0])
     if g.get("region", "").isdigit():
         where["region"] = get_or_deny(Region.objects.all(), pk=g["region"])
-        if not F.region_allowed(user, where["region"]):
+        if not figures.region_allowed(user, where["region"]):
             raise Http404
         title.insert(0, where["region"].name)
     if g.get("entity", "").isdigit():
@@ -138,7 +137,7 @@ def case_list(request):
     if g.get("officer", "").isdigit():
         where["officer"] = get_or_deny(Officer.objects.restrict(user), pk=g["officer"])
         title.insert(-1, where["officer"].name)
-    qs = F.metric_cases(user, metric, today, **where).select_related("entity").order_by("-id")
+    qs = figures.metric_cases(user, metric, today, **where).select_related("entity").order_by("-id")
     page = Paginator(qs, 50).get_page(g.get("page"))
     return render(request, "supervision/cases.html", {"page": page, "title": " · ".join(title),
                                                       "count": page.paginator.count})
@@ -146,7 +145,7 @@ def case_list(request):
 
 @login_required
 def alert_list(request):
-    user, today = request.user, F.today()
+    user, today = request.user, figures.today()
     qs = Alert.objects.restrict(user).select_related("entity", "case", "officer", "assignee")
     state = request.GET.get("state", "live")
     if state == "live":
@@ -175,14 +174,14 @@ def alert_detail(request, pk):
     if request.method == "POST":
         assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
         try:
-            A.do_alert_action(alert, request.POST.get("action", ""), acting_user=user,
+            supervision_actions.do_alert_action(alert, request.POST.get("action", ""), acting_user=user,
                               note=request.POST.get("note", ""), assignee=assignee)
             messages.success(request, "预警已处理")
             return redirect("supervision-alert", pk=alert.pk)
         except ActionRefused as e:
             error = e
     return render(request, "supervision/alert.html", {
-        "alert": alert, "age": alert.age_days(F.today()), "error": error, "can_act": can(user, "change", alert),
+        "alert": alert, "age": alert.age_days(figures.today()), "error": error, "can_act": can(user, "change", alert),
         "assignees": _assignees(alert), "orders": alert.orders.all()})
 
 
@@ -193,12 +192,12 @@ def order_list(request):
     if request.GET.get("state") in SupervisionOrder.State.values:
         qs = qs.filter(state=request.GET["state"])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "supervision/orders.html", {"page": page, "today": F.today()})
+    return render(request, "supervision/orders.html", {"page": page, "today": figures.today()})
 
 
 @login_required
 def order_new(request):
-    user = _supervisor(request)
+    user = require_supervisor(request)
     g = request.POST if request.method == "POST" else request.GET
     case = alert = None
     if g.get("alert", "").isdigit():
@@ -214,7 +213,7 @@ def order_new(request):
     error = None
     if request.method == "POST":
         try:
-            order = A.do_issue_order(acting_user=user, entity=entity, case=case, alert=alert,
+            order = supervision_actions.do_issue_order(acting_user=user, entity=entity, case=case, alert=alert,
                                      kind=g.get("kind", ""), text=g.get("text", ""), days=g.get("days"))
             messages.success(request, f"{order.get_kind_display()}已发出")
             return redirect("supervision-order", pk=order.pk)
@@ -233,13 +232,13 @@ def order_detail(request, pk):
     error = None
     if request.method == "POST":
         try:
-            A.do_reply_order(order, acting_user=user, text=request.POST.get("reply_text", ""))
+            supervision_actions.do_reply_order(order, acting_user=user, text=request.POST.get("reply_text", ""))
             messages.success(request, "答复已提交")
             return redirect("supervision-order", pk=order.pk)
         except ActionRefused as e:
             error = e
     return render(request, "supervision/order.html", {
-        "order": order, "error": error, "today": F.today(),
+        "order": order, "error": error, "today": figures.today(),
         "can_reply": order.state == SupervisionOrder.State.OPEN and can(user, "reply", order)})
 
 

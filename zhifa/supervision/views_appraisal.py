@@ -14,7 +14,7 @@ from zhifa.orgs.models import Entity, Region
 from zhifa.supervision import appraisal as AP
 from zhifa.supervision import figures as FIG
 from zhifa.supervision.models_casefile import AppraisalResult, AppraisalSnapshot
-from zhifa.supervision.views_casefile import _supervisor
+from zhifa.supervision.views_casefile import require_supervisor_or_admin
 
 
 def _year(request):
@@ -41,7 +41,7 @@ def _qs(region, year):
 
 @login_required
 def home(request):
-    user = _supervisor(request)
+    user = require_supervisor_or_admin(request)
     region, year = _region(request, user), _year(request)
     snap = AppraisalSnapshot.objects.restrict(user).filter(region=region, year=year).first()
     error = None
@@ -64,7 +64,7 @@ def home(request):
 
 @login_required
 def entity_view(request, pk):
-    user = _supervisor(request)
+    user = require_supervisor_or_admin(request)
     entity = get_or_deny(Entity.objects.restrict(user).select_related("region"), pk=pk)
     year = _year(request)
     region = FIG.home_region(user) or entity.region
@@ -81,7 +81,7 @@ def entity_view(request, pk):
 
 @login_required
 def scheme(request):
-    user = _supervisor(request)
+    user = require_supervisor_or_admin(request)
     region, year = _region(request, user), _year(request)
     weights, error = AP.weights_for(region, year), None
     if request.method == "POST":
@@ -100,7 +100,7 @@ def scheme(request):
 
 @login_required
 def results(request):
-    user = _supervisor(request)
+    user = require_supervisor_or_admin(request)
     region, year = _region(request, user), _year(request)
     error, posted = None, {}
     if request.method == "POST":

@@ -19,12 +19,12 @@ from zhifa.common.actions import ActionRefused
 from zhifa.common.roles import Role
 from zhifa.common.scope import can, get_or_deny
 from zhifa.orgs.models import Region, User
-from zhifa.supervision import actions_casefile as A
+from zhifa.supervision import actions_casefile as casefile_actions
 from zhifa.supervision import casefile as CF
 from zhifa.supervision.models_casefile import CATEGORIES, CaseReview, ReviewRound, Rubric
 
 
-def _supervisor(request):
+def require_supervisor_or_admin(request):
     u = request.user
     if not (u.is_superuser or u.role in (Role.SUPERVISOR, Role.ADMIN)):
         raise PermissionDenied
@@ -49,7 +49,7 @@ def regions_for(user):
 
 @login_required
 def home(request):
-    user = _supervisor(request)
+    user = require_supervisor_or_admin(request)
     rounds = ReviewRound.objects.restrict(user).select_related("region", "owner")
     return render(request, "supervision/casefile_home.html", {
         "rounds": rounds[:100], "mine": visible_reviews(user).filter(reviewer=user, state="pending").count()})
@@ -57,7 +57,7 @@ def home(request):
 
 @login_required
 def round_new(request):
-    user = _supervisor(request)
+    user = require_supervisor_or_admin(request)
     today = dt.date.today()
     g = request.POST if request.method == "POST" else {}
     form = {"name": g.get("name", f"{today.year}年度行政执法案卷评查"), "year": g.get("year", today.year),
@@ -69,7 +69,7 @@ def round_new(request):
     if request.method == "POST":
         region = Region.objects.filter(pk=form["region"]).first() if str(form["region"]).isdigit() else None
         try:
-            r = A.do_create_round(acting_user=user, name=form["name"], year=form["year"], kinds=form["kinds"],
+            r = casefile_actions.do_create_round(acting_user=user, name=form["name"], year=form["year"], kinds=form["kinds"],
                                   closed_from=form["closed_from"], closed_to=form["closed_to"], region=region,
                                   pass_min=form["pass_min"], excellent_min=form["excellent_min"])
             messages.success(request, "评查活动已创建，请抽取案卷")
@@ -96,14 +96,14 @@ def _reviewers(user, review):
 
 @login_required
 def round_detail(request, pk):
-    user = _supervisor(request)
+    user = require_supervisor_or_admin(request)
     r = get_or_deny(ReviewRound.objects.restrict(user).select_related("region", "owner", "created_by"), pk=pk)
     error = None
     if request.method == "POST":
         op, p = request.POST.get("op", ""), request.POST
         try:
             if op == "sample":
-                made = A.do_sample_round(r, acting_user=user, ratio=p.get("ratio"), count=p.get("count"),
+                made = casefile_actions.do_sample_round(r, acting_user=user, ratio=p.get("ratio"), count=p.get("count"),
                                          seed=p.get("seed"))
                 messages.success(request, f"已随机抽取{len(made)}件案卷")
             elif op == "add":
@@ -114,20 +114,20 @@ def round_detail(request, pk):
                     case = Case.objects.restrict(user).filter(pk=int(number)).first()
                 if case is None:
                     raise ActionRefused("validation", "案件编号：未找到该案件（或不在您的数据范围内）", "case")
-                A.do_add_case(r, case, acting_user=user)
+                casefile_actions.do_add_case(r, case, acting_user=user)
                 messages.success(request, f"已选取 {case}")
             elif op == "assign":
                 review = get_or_deny(CaseReview.objects.restrict(user).filter(round=r), pk=p.get("review") or 0)
                 reviewer = User.objects.filter(pk=p.get("reviewer") or 0).first() if str(p.get("reviewer", "")).isdigit() \
                     else None
-                A.do_assign_reviewer(review, reviewer, acting_user=user)
+                casefile_actions.do_assign_reviewer(review, reviewer, acting_user=user)
                 messages.success(request, "已指定评查人")
             elif op == "guidance":
                 review = get_or_deny(CaseReview.objects.restrict(user).filter(round=r), pk=p.get("review") or 0)
-                A.do_mark_guidance(review, acting_user=user, recommended=p.get("recommended") == "1")
+                casefile_actions.do_mark_guidance(review, acting_user=user, recommended=p.get("recommended") == "1")
                 messages.success(request, "已更新指导案例推荐")
             elif op == "finish":
-                A.do_finish_round(r, acting_user=user)
+                casefile_actions.do_finish_round(r, acting_user=user)
                 messages.success(request, "评查活动已完成")
             else:
                 raise ActionRefused("validation", "未知操作", "op")
@@ -169,7 +169,7 @@ def review_page(request, pk):
     if request.method == "POST":
         posted = _posted_lines(request.POST, review.rubric_items)
         try:
-            A.do_score_review(review, acting_user=user, lines=posted, comment=request.POST.get("comment", ""),
+            casefile_actions.do_score_review(review, acting_user=user, lines=posted, comment=request.POST.get("comment", ""),
                               submit=request.POST.get("action") == "submit")
             messages.success(request, "评分已提交" if request.POST.get("action") == "submit" else "评分已暂存")
             return redirect("casefile-review", pk=review.pk)
@@ -205,8 +205,8 @@ def review_page(request, pk):
 # ---- rubrics ---------------------------------------------------------------------------------
 @login_required
 def rubric_list(request):
-    user = _supervisor(request)
-    A.do_ensure_default_rubrics(acting_user=user)
+    user = require_supervisor_or_admin(request)
+    casefile_actions.do_ensure_default_rubrics(acting_user=user)
     rubrics = Rubric.objects.restrict(user).select_related("region")
     return render(request, "supervision/casefile_rubrics.html", {
         "rubrics": rubrics, "kinds": Kind.choices,
@@ -236,7 +236,7 @@ def _ded_text(item):
 
 @login_required
 def rubric_edit(request, pk=None):
-    user = _supervisor(request)
+    user = require_supervisor_or_admin(request)
     rubric = get_or_deny(Rubric.objects.restrict(user).select_related("region"), pk=pk) if pk else None
     region = rubric.region if rubric else None
     kind = rubric.kind if rubric else request.GET.get("kind") or request.POST.get("kind", "")
@@ -253,7 +253,7 @@ def rubric_edit(request, pk=None):
     if request.method == "POST":
         items, name = _items_from_post(request.POST), request.POST.get("name", "")
         try:
-            saved = A.do_save_rubric(acting_user=user, kind=kind, name=name, items=items, region=region,
+            saved = casefile_actions.do_save_rubric(acting_user=user, kind=kind, name=name, items=items, region=region,
                                      total_points=request.POST.get("total_points", "100"), rubric=rubric,
                                      reason=request.POST.get("reason", ""))
             messages.success(request, f"评查标准已保存（第{saved.version}版）")
@@ -266,4 +266,4 @@ def rubric_edit(request, pk=None):
         "rubric": rubric, "rows": rows, "name": name, "kind": kind, "kind_label": dict(Kind.choices).get(kind, kind),
         "region": region, "categories": CATEGORIES, "error": error,
         "total": request.POST.get("total_points") or (rubric.total_points if rubric else 100),
-        "may_edit": A.may_edit_rubric(user, region)}, status=422 if error else 200)
+        "may_edit": casefile_actions.may_edit_rubric(user, region)}, status=422 if error else 200)

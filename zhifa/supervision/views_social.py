@@ -20,7 +20,7 @@ from zhifa.common.crud import changelog_for
 from zhifa.common.roles import Role
 from zhifa.common.scope import can, can_on_entity, get_or_deny
 from zhifa.orgs.models import Entity, Region
-from zhifa.supervision import social as S
+from zhifa.supervision import social
 from zhifa.supervision.models import Alert, SupervisionOrder
 from zhifa.supervision.models_social import SocialSupervisor, SupervisionLead
 
@@ -79,7 +79,7 @@ def appoint(request):
         try:
             region = next((r for r in regions if str(r.pk) == p.get("region")), None)
             chosen = [e for e in entities if str(e.pk) in set(p.getlist("entities"))]
-            s = S.do_appoint_supervisor(
+            s = social.do_appoint_supervisor(
                 acting_user=user, name=p.get("name", ""), kind=p.get("kind", ""), workplace=p.get("workplace", ""),
                 contact=p.get("contact", ""), region=region, entities=chosen,
                 appointed_on=_date(p.get("appointed_on"), "聘任日期", "appointed_on"),
@@ -101,10 +101,10 @@ def supervisor_detail(request, pk):
     if request.method == "POST":
         try:
             if request.POST.get("op") == "end":
-                S.do_end_supervisor(s, acting_user=user, reason=request.POST.get("reason", ""))
+                social.do_end_supervisor(s, acting_user=user, reason=request.POST.get("reason", ""))
                 messages.success(request, "已解聘")
             elif request.POST.get("op") == "renew":
-                S.do_renew_link(s, acting_user=user)
+                social.do_renew_link(s, acting_user=user)
                 messages.success(request, "已更换反馈链接，原链接作废")
             return redirect("social-detail", pk=s.pk)
         except ActionRefused as e:
@@ -112,7 +112,7 @@ def supervisor_detail(request, pk):
     manage = can(user, "change", s)
     return render(request, "supervision/social/detail.html", {
         "s": s, "error": error, "manage": manage, "today": timezone.localdate(),
-        "link": request.build_absolute_uri(reverse("gs-social-feedback", args=[S.token_for(s)]))
+        "link": request.build_absolute_uri(reverse("gs-social-feedback", args=[social.token_for(s)]))
         if manage and s.state == SocialSupervisor.State.ACTIVE else "",
         "leads": s.leads.select_related("entity").order_by("-received_on", "-id")[:100],
         "watched": s.entities.all(), "log": changelog_for(s)[:50],
@@ -145,7 +145,7 @@ def lead_detail(request, pk):
             entity = next((e for e in entities if str(e.pk) == p.get("entity")), None)
             if p.get("entity") and entity is None:
                 raise ActionRefused("lead.entity_in_scope", "涉及的执法主体不在您的监督区域内", "entity")
-            S.do_convert_lead(lead, acting_user=user, to=p.get("to", ""), entity=entity, note=p.get("note", ""),
+            social.do_convert_lead(lead, acting_user=user, to=p.get("to", ""), entity=entity, note=p.get("note", ""),
                               order_kind=p.get("order_kind", "duban"), days=p.get("days") or 10,
                               complaint_kind=p.get("complaint_kind", "complaint"))
             messages.success(request, "线索已处理")
@@ -153,28 +153,28 @@ def lead_detail(request, pk):
         except ActionRefused as e:
             error = e
     return render(request, "supervision/social/lead.html", {
-        "lead": lead, "error": error, "entities": entities, "targets": S.TARGETS, "outcome": S.outcome(lead),
+        "lead": lead, "error": error, "entities": entities, "targets": social.TARGETS, "outcome": social.outcome(lead),
         "can_act": lead.state == SupervisionLead.State.NEW and can(user, "change", lead),
         "order_kinds": SupervisionOrder.Kind.choices, "form": request.POST if request.method == "POST" else {}})
 
 
 def public_feedback(request, token):
     """The social supervisor's own page: submit feedback, follow earlier leads. No account."""
-    s = S.supervisor_for_token(token)
+    s = social.supervisor_for_token(token)
     if s is None:
         raise Http404
     error, done = None, None
-    entities = list(S.watched_entities(s).order_by("region__path", "name")[:500])
+    entities = list(social.watched_entities(s).order_by("region__path", "name")[:500])
     if request.method == "POST":
         p = request.POST
         entity = next((e for e in entities if str(e.pk) == p.get("entity")), None)
         try:
             if p.get("entity") and entity is None:
                 raise ActionRefused("lead.entity_in_scope", "所选执法部门不在您的监督范围内", "entity")
-            done = S.do_submit_lead(token, content=p.get("content", ""), entity=entity, case_ref=p.get("case_ref", ""))
+            done = social.do_submit_lead(token, content=p.get("content", ""), entity=entity, case_ref=p.get("case_ref", ""))
         except ActionRefused as e:
             error = e
-    leads = [(lead, S.outcome(lead)) for lead in s.leads.select_related(
+    leads = [(lead, social.outcome(lead)) for lead in s.leads.select_related(
         "entity", "complaint__entity", "order__entity").order_by("-received_on", "-id")[:50]]
     return render(request, "supervision/social/public_feedback.html", {
         "s": s, "serving": s.is_serving(timezone.localdate()), "entities": entities, "error": error, "done": done,

@@ -12,10 +12,8 @@ from zhifa.cases.models import Case, Kind
 from zhifa.common.actions import ActionRefused
 from zhifa.common.xlsx import XLSX_CONTENT_TYPE
 from zhifa.supervision import figures as FIG
-from zhifa.supervision import reports as R
-from zhifa.supervision import reports_export as X
-from zhifa.supervision import stats as S
-from zhifa.supervision.views import _supervisor
+from zhifa.supervision import reports, reports_export, stats
+from zhifa.supervision.views import require_supervisor
 
 CHART_KEYS = ["all", "penalty", "not_punished", "hearing", "reviewed", "discussed"]
 
@@ -31,14 +29,14 @@ def _params(request):
 
 
 def _spec(request):
-    user = _supervisor(request)
-    spec = S.parse_spec(user, _params(request))
+    user = require_supervisor(request)
+    spec = stats.parse_spec(user, _params(request))
     if spec.region is None and spec.entity is None:
         spec.region = FIG.home_region(user)
     return user, spec
 
 
-def _chart(result: S.Result, metric: str) -> dict:
+def _chart(result: stats.Result, metric: str) -> dict:
     """Bars of `metric` by the first dimension, one series per value of the second (if any)."""
     if not result.dims:
         return {"categories": [], "series": []}
@@ -55,16 +53,16 @@ def _chart(result: S.Result, metric: str) -> dict:
 @login_required
 def stats_page(request):
     error, result, report, spec = None, None, None, None
-    user = _supervisor(request)
+    user = require_supervisor(request)
     try:
         user, spec = _spec(request)
-        result = S.query(user, spec)
-        report = R.region_report(user, S.Spec(region=spec.region, entity=spec.entity, year=spec.year,
+        result = stats.query(user, spec)
+        report = reports.region_report(user, stats.Spec(region=spec.region, entity=spec.entity, year=spec.year,
                                               quarter=spec.quarter, month=spec.month))
     except ActionRefused as e:
         error = e
     today = FIG.today()
-    known = S.metrics(today)
+    known = stats.metrics(today)
     if result:
         for row in result.rows:
             row["values"] = [row[m.key] for m in result.metrics]
@@ -84,13 +82,13 @@ def stats_page(request):
         "query": query, "report_query": urlencode(base),
         "chart": _chart(result, metric) if result else None, "chart_metric": metric,
         "report_chart": _report_chart(report) if report else None,
-        "dimensions": S.DIMENSIONS.items(), "dims_selected": spec.dims if spec else [],
-        "metric_groups": _groups(known), "metrics_selected": spec.metrics if spec else S.DEFAULT,
+        "dimensions": stats.DIMENSIONS.items(), "dims_selected": spec.dims if spec else [],
+        "metric_groups": _groups(known), "metrics_selected": spec.metrics if spec else stats.DEFAULT,
         "years": range(today.year, today.year - 8, -1), "quarters": range(1, 5), "months": range(1, 13),
-        "kinds": Kind.choices, "outcomes": S.OUTCOME_LABELS.items(),
+        "kinds": Kind.choices, "outcomes": stats.OUTCOME_LABELS.items(),
         "categories": _categories(user),
-        "regions": _regions(user), "summary": X.summary_rows(report) if report else [],
-        "tables": X.sections(report)[1:] if report else [],
+        "regions": _regions(user), "summary": reports_export.summary_rows(report) if report else [],
+        "tables": reports_export.sections(report)[1:] if report else [],
         "total_values": [result.total[m.key] for m in result.metrics] if result else [],
     }
     return render(request, "supervision/stats.html", ctx)
@@ -145,7 +143,7 @@ def _pdf_or_message(docx: bytes, filename: str):
     from zhifa.documents.render import PdfUnavailable
 
     try:
-        return _download(X.to_pdf(docx), filename, "application/pdf")
+        return _download(reports_export.to_pdf(docx), filename, "application/pdf")
     except PdfUnavailable as e:
         return HttpResponse(str(e), status=503, content_type="text/plain; charset=utf-8")
 
@@ -156,13 +154,13 @@ def query_export(request, fmt):
         raise Http404
     try:
         user, spec = _spec(request)
-        result = S.query(user, spec)
+        result = stats.query(user, spec)
     except ActionRefused as e:
         return _refused(e)
     title = f"{(spec.entity or spec.region).name}行政执法统计查询（{spec.period_label}）"
     if fmt == "xlsx":
-        return _download(X.query_xlsx(result, title), f"{title}.xlsx", XLSX_CONTENT_TYPE)
-    return _pdf_or_message(X.query_docx(result, title), f"{title}.pdf")
+        return _download(reports_export.query_xlsx(result, title), f"{title}.xlsx", XLSX_CONTENT_TYPE)
+    return _pdf_or_message(reports_export.query_docx(result, title), f"{title}.pdf")
 
 
 @login_required
@@ -171,11 +169,11 @@ def report_export(request, fmt):
         raise Http404
     try:
         user, spec = _spec(request)
-        report = R.region_report(user, S.Spec(region=spec.region, entity=spec.entity, year=spec.year,
+        report = reports.region_report(user, stats.Spec(region=spec.region, entity=spec.entity, year=spec.year,
                                               quarter=spec.quarter, month=spec.month))
     except ActionRefused as e:
         return _refused(e)
     title = report["title"]
     if fmt == "xlsx":
-        return _download(X.report_xlsx(report, title), f"{title}.xlsx", XLSX_CONTENT_TYPE)
-    return _pdf_or_message(X.report_docx(report, title), f"{title}.pdf")
+        return _download(reports_export.report_xlsx(report, title), f"{title}.xlsx", XLSX_CONTENT_TYPE)
+    return _pdf_or_message(reports_export.report_docx(report, title), f"{title}.pdf")

@@ -33,7 +33,7 @@ from zhifa.ledger import log as ledger
 from zhifa.orgs.models import Region
 from zhifa.transfers.models import CaseTransfer, DisciplineReferral
 
-S = CaseTransfer.State
+TransferState = CaseTransfer.State
 
 
 def _today(on):
@@ -60,7 +60,7 @@ def common_region(a, b) -> Region | None:
 
 
 def record_sent(case, *, kind_label: str, to_name: str, reason: str, on, acting_user) -> CaseTransfer:
-    """The CaseTransfer of an agency transfer (called by the case's 移送 transition, hooks.py).
+    """The CaseTransfer of an agency transfer (called on the case's 移送 transition, subscribers.py).
     The receiver is found by its full name (主体全称); another name is an agency outside the
     platform: the transfer is recorded without an online receipt."""
     from zhifa.orgs.models import Entity
@@ -68,7 +68,7 @@ def record_sent(case, *, kind_label: str, to_name: str, reason: str, on, acting_
     to_entity = Entity.objects.filter(name=to_name.strip(), is_active=True).exclude(pk=case.entity_id).first()
     t = CaseTransfer.objects.create(case=case, from_entity=case.entity, to_entity=to_entity, to_name=to_name.strip(),
                                     reason=reason, sent_on=on, sent_by=acting_user,
-                                    state=S.PENDING if to_entity else S.EXTERNAL)
+                                    state=TransferState.PENDING if to_entity else TransferState.EXTERNAL)
     step(t, "transfer.sent", acting_user=acting_user, case=case, reason=f"{kind_label}：{to_name}",
          to_entity=to_entity.pk if to_entity else None, to_name=t.to_name, sent_on=on)
     return t
@@ -91,11 +91,11 @@ def do_accept_transfer(t: CaseTransfer, *, acting_user, note: str = "", open_cas
     """接收: the receipt; optionally registers the case at the receiver (案源登记, source 其他机关移交)."""
     t = _lock(t)
     _receiver(t, acting_user)
-    if t.state != S.PENDING:
+    if t.state != TransferState.PENDING:
         raise ActionRefused("transfer.pending", f"该移送当前状态为“{t.get_state_display()}”，不能接收", "state")
     before = snapshot(t)
     on = _today(on)
-    t.state, t.received_on, t.received_by, t.receipt_note = S.ACCEPTED, on, acting_user, _text(note)
+    t.state, t.received_on, t.received_by, t.receipt_note = TransferState.ACCEPTED, on, acting_user, _text(note)
     if open_case:
         t.new_case = _register_at_receiver(t, acting_user, officers, on)
     t.save()
@@ -122,7 +122,7 @@ def do_refuse_transfer(t: CaseTransfer, *, acting_user, reason: str, on=None) ->
     """拒收: goes to the justice bureau of the common region for coordination."""
     t = _lock(t)
     _receiver(t, acting_user)
-    if t.state != S.PENDING:
+    if t.state != TransferState.PENDING:
         raise ActionRefused("transfer.pending", f"该移送当前状态为“{t.get_state_display()}”，不能拒收", "state")
     if t.decided_entity_id:
         raise ActionRefused("transfer.refusal_after_coordination",
@@ -130,7 +130,7 @@ def do_refuse_transfer(t: CaseTransfer, *, acting_user, reason: str, on=None) ->
     if not _text(reason):
         raise ActionRefused("transfer.refusal_reason", "请填写拒收理由（为何不属于本机关管辖）", "reason")
     before = snapshot(t)
-    t.state, t.refused_on, t.refusal_reason = S.REFUSED, _today(on), _text(reason)
+    t.state, t.refused_on, t.refusal_reason = TransferState.REFUSED, _today(on), _text(reason)
     t.coordination_region = common_region(t.from_entity, t.to_entity)
     t.save()
     step(t, "transfer.refused", acting_user=acting_user, before=before, case=t.case, reason=t.refusal_reason,
@@ -145,13 +145,13 @@ def do_raise_dispute(t: CaseTransfer, *, acting_user, reason: str, on=None) -> C
     check_scope(acting_user, t, "view")
     if acting_user.role != Role.AGENCY_HEAD or acting_user.entity_id not in (t.from_entity_id, t.to_entity_id):
         raise ActionRefused("transfer.dispute_party", "只有移送机关或接收机关的行政机关负责人可以提出管辖争议", "reason")
-    if t.state not in (S.PENDING, S.ACCEPTED) or t.to_entity_id is None:
+    if t.state not in (TransferState.PENDING, TransferState.ACCEPTED) or t.to_entity_id is None:
         raise ActionRefused("transfer.dispute_state", f"该移送当前状态为“{t.get_state_display()}”，不能提出管辖争议",
                             "state")
     if not _text(reason):
         raise ActionRefused("transfer.dispute_reason", "请填写管辖争议的理由", "reason")
     before = snapshot(t)
-    t.state, t.dispute_reason, t.dispute_raised_by = S.DISPUTED, _text(reason), acting_user
+    t.state, t.dispute_reason, t.dispute_raised_by = TransferState.DISPUTED, _text(reason), acting_user
     t.coordination_region = common_region(t.from_entity, t.to_entity)
     t.save()
     step(t, "transfer.disputed", acting_user=acting_user, before=before, case=t.case, reason=t.dispute_reason,
@@ -184,9 +184,9 @@ def do_coordinate(t: CaseTransfer, *, acting_user, entity, reason: str, on=None)
     t.decided_by, t.decided_on = acting_user, _today(on)
     if entity.pk == t.to_entity_id:
         # Accepted before a dispute: stays accepted; otherwise the receiver must now give receipt.
-        t.state = S.ACCEPTED if t.received_on else S.PENDING
+        t.state = TransferState.ACCEPTED if t.received_on else TransferState.PENDING
     else:
-        t.state = S.RETURNED
+        t.state = TransferState.RETURNED
     t.save()
     step(t, "transfer.coordinated", acting_user=acting_user, before=before, case=t.case, reason=t.decision_reason,
          decided_entity=entity.pk)

@@ -39,7 +39,7 @@ from zhifa.legalcal import pending, periods
 from zhifa.transfers.actions import step
 from zhifa.transfers.models import CrimeTransfer
 
-S = CrimeTransfer.State
+CrimeState = CrimeTransfer.State
 HANDOVER_HOURS = 24
 RECONSIDER_WORKING_DAYS = 3
 # Art. 6: (一)(二)(三) always; (四)(五) where they exist.
@@ -101,7 +101,7 @@ def do_decide_crime(ct: CrimeTransfer, *, acting_user, approve: bool, reason: st
                     at: dt.datetime | None = None) -> CrimeTransfer:
     ct = _lock(ct)
     _head(ct, acting_user)
-    if ct.state != S.REPORTED:
+    if ct.state != CrimeState.REPORTED:
         raise ActionRefused("crime.reported", f"该移送当前状态为“{ct.get_state_display()}”，不能审批", "state")
     if not approve and not _text(reason):
         raise ActionRefused("crime.refusal_reason", "决定不批准移送的，应当将不予批准的理由记录在案（第五条）", "reason")
@@ -112,9 +112,9 @@ def do_decide_crime(ct: CrimeTransfer, *, acting_user, approve: bool, reason: st
     # A late decision is still recorded — and flagged (the lapse itself raised an alert).
     ct.decided_late = bool(ct.decide_due_on and on > ct.decide_due_on)
     if approve:
-        ct.state, ct.handover_due_at = S.APPROVED, at + dt.timedelta(hours=HANDOVER_HOURS)
+        ct.state, ct.handover_due_at = CrimeState.APPROVED, at + dt.timedelta(hours=HANDOVER_HOURS)
     else:
-        ct.state = S.NOT_APPROVED
+        ct.state = CrimeState.NOT_APPROVED
     ct.save()
     step(ct, "crime.approved" if approve else "crime.not_approved", acting_user=acting_user, before=before,
          case=ct.case, reason=ct.decision_reason, decided_on=on, late=ct.decided_late,
@@ -132,7 +132,7 @@ def do_hand_over_crime(ct: CrimeTransfer, *, acting_user, materials, procuratora
 
     ct = _lock(ct)
     _head(ct, acting_user)
-    if ct.state != S.APPROVED:
+    if ct.state != CrimeState.APPROVED:
         raise ActionRefused("crime.approved", f"该移送当前状态为“{ct.get_state_display()}”，须经负责人批准后移送",
                             "state")
     materials = [m for m in dict.fromkeys(materials or []) if m in MATERIALS]
@@ -158,7 +158,7 @@ def do_hand_over_crime(ct: CrimeTransfer, *, acting_user, materials, procuratora
 def mark_handed_over(ct: CrimeTransfer, user, at: dt.datetime) -> CrimeTransfer:
     """The hand-over itself (from the case's 移送 transition or from do_hand_over_crime)."""
     before = snapshot(ct)
-    ct.state, ct.handed_over_at, ct.handed_over_by = S.HANDED_OVER, at, user
+    ct.state, ct.handed_over_at, ct.handed_over_by = CrimeState.HANDED_OVER, at, user
     ct.handed_over_late = bool(ct.handover_due_at and at > ct.handover_due_at)
     ct.save()
     step(ct, "crime.handed_over", acting_user=user, before=before, case=ct.case, handed_over_at=at,
@@ -171,12 +171,12 @@ def on_case_transfer(case, user, police_name, reason, on) -> CrimeTransfer:
     done directly on the case page by the head, the head's act is the approval (of a pending
     report, or without one) and the hand-over, recorded so the receipt and outcome can follow."""
     now = timezone.now()
-    ct = CrimeTransfer.objects.filter(case=case, state__in=(S.REPORTED, S.APPROVED, S.HANDED_OVER)).first()
-    if ct is not None and ct.state == S.HANDED_OVER:
+    ct = CrimeTransfer.objects.filter(case=case, state__in=(CrimeState.REPORTED, CrimeState.APPROVED, CrimeState.HANDED_OVER)).first()
+    if ct is not None and ct.state == CrimeState.HANDED_OVER:
         return ct
-    if ct is not None and ct.state == S.REPORTED:
+    if ct is not None and ct.state == CrimeState.REPORTED:
         before = snapshot(ct)
-        ct.state, ct.decided_on, ct.decided_at, ct.decided_by = S.APPROVED, on, now, user
+        ct.state, ct.decided_on, ct.decided_at, ct.decided_by = CrimeState.APPROVED, on, now, user
         ct.decided_late = bool(ct.decide_due_on and on > ct.decide_due_on)
         ct.handover_due_at = now + dt.timedelta(hours=HANDOVER_HOURS)
         ct.save()
@@ -187,7 +187,7 @@ def on_case_transfer(case, user, police_name, reason, on) -> CrimeTransfer:
                                       report_text=f"（负责人直接决定移送）{reason}", reported_on=on, reported_by=user,
                                       decide_due_on=on, decided_on=on, decided_at=now, decided_by=user,
                                       handover_due_at=now + dt.timedelta(hours=HANDOVER_HOURS),
-                                      state=S.APPROVED)
+                                      state=CrimeState.APPROVED)
     step(ct, "crime.approved", acting_user=user, case=case, reason=ct.report_text, decided_on=on, direct=True)
     return mark_handed_over(ct, user, now)
 
@@ -196,12 +196,12 @@ def on_case_transfer(case, user, police_name, reason, on) -> CrimeTransfer:
 def do_record_receipt(ct: CrimeTransfer, *, acting_user, received_on, receipt_number: str = "") -> CrimeTransfer:
     ct = _lock(ct)
     check_scope(acting_user, ct, "change")
-    if ct.state != S.HANDED_OVER:
+    if ct.state != CrimeState.HANDED_OVER:
         raise ActionRefused("crime.handed_over", f"该移送当前状态为“{ct.get_state_display()}”，不能登记回执", "state")
     if received_on is None or received_on < timezone.localdate(ct.handed_over_at) or received_on > timezone.localdate():
         raise ActionRefused("crime.receipt_date", "回执签收日期不能早于移送日期，也不能晚于今天", "received_on")
     before = snapshot(ct)
-    ct.state, ct.police_received_on, ct.receipt_number = S.RECEIVED, received_on, _text(receipt_number)
+    ct.state, ct.police_received_on, ct.receipt_number = CrimeState.RECEIVED, received_on, _text(receipt_number)
     ct.save()
     step(ct, "crime.received", acting_user=acting_user, before=before, case=ct.case, received_on=received_on,
          receipt_number=ct.receipt_number)
@@ -213,16 +213,16 @@ def do_record_outcome(ct: CrimeTransfer, *, acting_user, outcome: str, notice_on
     """立案 or 不予立案 as notified in writing by the police (Art. 8), or after reconsideration (Art. 9)."""
     ct = _lock(ct)
     check_scope(acting_user, ct, "change")
-    if ct.state not in (S.RECEIVED, S.RECONSIDERING):
+    if ct.state not in (CrimeState.RECEIVED, CrimeState.RECONSIDERING):
         raise ActionRefused("crime.received", f"该移送当前状态为“{ct.get_state_display()}”，不能登记立案结果", "state")
-    if outcome not in (S.FILED, S.NOT_FILED):
+    if outcome not in (CrimeState.FILED, CrimeState.NOT_FILED):
         raise ActionRefused("crime.outcome", "结果应为立案或不予立案", "outcome")
-    if outcome == S.NOT_FILED and not _text(reason):
+    if outcome == CrimeState.NOT_FILED and not _text(reason):
         raise ActionRefused("crime.not_filed_reason", "不予立案的，请登记公安机关说明的理由（第八条）", "reason")
     if notice_on is None or notice_on < ct.police_received_on or notice_on > timezone.localdate():
         raise ActionRefused("validation", "通知日期：不能早于公安机关接收日期，也不能晚于今天", "notice_on")
     before = snapshot(ct)
-    ct.reconsidered = ct.reconsidered or ct.state == S.RECONSIDERING
+    ct.reconsidered = ct.reconsidered or ct.state == CrimeState.RECONSIDERING
     ct.state, ct.outcome_on, ct.outcome_reason = outcome, notice_on, _text(reason)
     ct.save()
     step(ct, f"crime.{outcome}", acting_user=acting_user, before=before, case=ct.case, notice_on=notice_on,
@@ -246,7 +246,7 @@ def reconsider_due_display(ct) -> str:
 def do_request_reconsideration(ct: CrimeTransfer, *, acting_user, reason: str, on=None) -> CrimeTransfer:
     ct = _lock(ct)
     check_scope(acting_user, ct, "change")
-    if ct.state != S.NOT_FILED or ct.reconsidered:
+    if ct.state != CrimeState.NOT_FILED or ct.reconsidered:
         raise ActionRefused("crime.reconsider_state", "只能对公安机关不予立案的决定提请一次复议", "state")
     on = _today(on)
     due = reconsider_due(ct)
@@ -258,7 +258,7 @@ def do_request_reconsideration(ct: CrimeTransfer, *, acting_user, reason: str, o
     if not _text(reason):
         raise ActionRefused("validation", "复议理由：请填写认为应当立案的理由", "reason")
     before = snapshot(ct)
-    ct.state, ct.reconsideration_on, ct.reconsideration_reason = S.RECONSIDERING, on, _text(reason)
+    ct.state, ct.reconsideration_on, ct.reconsideration_reason = CrimeState.RECONSIDERING, on, _text(reason)
     ct.save()
     step(ct, "crime.reconsideration", acting_user=acting_user, before=before, case=ct.case, on=on,
          reason=ct.reconsideration_reason)
@@ -269,7 +269,7 @@ def do_request_reconsideration(ct: CrimeTransfer, *, acting_user, reason: str, o
 def do_suggest_procuratorate(ct: CrimeTransfer, *, acting_user, note: str, on=None) -> CrimeTransfer:
     ct = _lock(ct)
     check_scope(acting_user, ct, "change")
-    if ct.state != S.NOT_FILED or ct.procuratorate_suggested_on:
+    if ct.state != CrimeState.NOT_FILED or ct.procuratorate_suggested_on:
         raise ActionRefused("crime.supervision_state", "公安机关不予立案后，方可建议人民检察院依法进行立案监督（一次）",
                             "state")
     if not _text(note):

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from zhifa.cases import actions as CA
 from zhifa.cases.models import Case
-from zhifa.legalcal.periods import CalendarUnknown
 from zhifa.common.actions import ActionRefused
 from zhifa.common.identifiers import make_credit_code
 from zhifa.common.roles import Role
+from zhifa.legalcal.periods import CalendarUnknown
 from zhifa.orgs.models import Entity, Officer, User
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def seed_demo_transfers(entity, *, users, admin, password, log=None):
 
 
 def _agency(entity, users, admin, password, today, log):
-    from zhifa.transfers import actions as T
+    from zhifa.transfers import actions as transfer_actions
 
     receiver = _receiver(entity)
     if receiver is None:
@@ -74,7 +74,7 @@ def _agency(entity, users, admin, password, today, log):
                    reason="当事人行为涉嫌违反《中华人民共和国水污染防治法》，依法应由生态环境主管部门管辖。")
     t = case.agency_transfers.get()
     officers = list(Officer.objects.filter(entity=receiver, status="active").order_by("pk")[:2])
-    T.do_accept_transfer(t, acting_user=rhead, note="案件材料及证据清单已收到", open_case=len(officers) == 2,
+    transfer_actions.do_accept_transfer(t, acting_user=rhead, note="案件材料及证据清单已收到", open_case=len(officers) == 2,
                          officers=list(zip(officers, ("lead", "assist"))), on=on + dt.timedelta(days=2))
     party2 = {"kind": "org", "name": "毕节市七星关区佳美装饰材料经营部",
               "credit_code": make_credit_code("520502", "MA6HD8TR", authority="9"),
@@ -85,18 +85,18 @@ def _agency(entity, users, admin, password, today, log):
                    expected_version=case2.version, on=on + dt.timedelta(days=1),
                    reason="露天焚烧产生烟尘污染，属大气污染防治事项，依法应由生态环境主管部门管辖。")
     t2 = case2.agency_transfers.get()
-    T.do_refuse_transfer(t2, acting_user=rhead, on=on + dt.timedelta(days=3),
+    transfer_actions.do_refuse_transfer(t2, acting_user=rhead, on=on + dt.timedelta(days=3),
                          reason="城区露天焚烧由城市管理部门依相对集中行政处罚权管辖，不属本局职责。")
     sup = users.get("supervisor")
     if sup is not None:
-        T.do_coordinate(t2, acting_user=sup, entity=receiver, on=on + dt.timedelta(days=5),
+        transfer_actions.do_coordinate(t2, acting_user=sup, entity=receiver, on=on + dt.timedelta(days=5),
                         reason="经查本区相对集中行政处罚权目录，露天焚烧废弃包装物仍由生态环境部门管辖，由接收机关依法处理。")
     log(f"  transfers: 移送{receiver.name} 2 件（登录 {rhead.username} 查看收到的移送）")
 
 
 def _crime(entity, users, today):
     from zhifa.legalcal import periods
-    from zhifa.transfers import crime as C
+    from zhifa.transfers import crime
 
     case = (Case.objects.filter(entity=entity, state="investigating", suspended=False)
             .exclude(crime_transfers__isnull=False).order_by("pk").first())
@@ -116,7 +116,7 @@ def _crime(entity, users, today):
         reported -= dt.timedelta(days=1)
         while not periods.is_working_day(reported):
             reported -= dt.timedelta(days=1)
-    C.do_report_crime(case, acting_user=users["officer"], team=team, police_name="毕节市公安局七星关分局",
+    crime.do_report_crime(case, acting_user=users["officer"], team=team, police_name="毕节市公安局七星关分局",
                       on=max(reported, case.last_action_on or reported),
                       report_text="经专案组核实，当事人生产的食品经检验菌落总数严重超标，已销售货值金额约6.8万元，"
                                   "涉嫌构成《中华人民共和国刑法》第一百四十三条规定的生产、销售不符合安全标准的食品罪，"
@@ -124,26 +124,26 @@ def _crime(entity, users, today):
 
 
 def _discipline(entity, users, today):
-    from zhifa.transfers import actions as T
+    from zhifa.transfers import actions as transfer_actions
 
     sup = users.get("supervisor")
     officer = Officer.objects.filter(entity=entity, status="active").exclude(user=users["officer"]).order_by("pk").first()
     if sup is None or officer is None:
         return
-    T.do_refer_discipline(acting_user=sup, officer=officer, organ="毕节市七星关区纪委监委", on=today,
+    transfer_actions.do_refer_discipline(acting_user=sup, officer=officer, organ="毕节市七星关区纪委监委", on=today,
                           facts="群众举报该执法人员在检查中向经营者索要财物，经执法监督核查存在线索，依规移送。")
 
 
 def _guidance(entity, users, log):
-    from zhifa.guidance import actions as G
+    from zhifa.guidance import actions as guidance_actions
 
     sup = users.get("citysupervisor") or users.get("supervisor")
-    case = Case.objects.filter(entity=entity, state__in=G.CLOSED, kind="penalty_general").order_by("pk").first()
+    case = Case.objects.filter(entity=entity, state__in=guidance_actions.CLOSED, kind="penalty_general").order_by("pk").first()
     if sup is None or case is None:
         return
-    g = G.do_select_guidance(case, acting_user=sup)
-    g = G.do_edit_guidance(g, acting_user=sup, title=f"{case.field or '市场监管'}领域：{case.title[:60]}", body=g.body,
+    g = guidance_actions.do_select_guidance(case, acting_user=sup)
+    g = guidance_actions.do_edit_guidance(g, acting_user=sup, title=f"{case.field or '市场监管'}领域：{case.title[:60]}", body=g.body,
                            key_points="当事人积极配合调查并及时改正的，可依照裁量基准从轻处罚，但应在决定书中说明从轻的事实和理由。",
                            significance="明确从轻处罚情节的认定与说理要求，统一辖区同类案件的裁量尺度。")
-    g = G.do_publish_guidance(g, acting_user=sup)
+    g = guidance_actions.do_publish_guidance(g, acting_user=sup)
     log(f"  guidance: 指导案例第{g.number}号已发布（/gs/guidance/）")

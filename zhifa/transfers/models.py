@@ -2,7 +2,7 @@
 suspected crimes to public security (两法衔接, 《行政执法机关移送涉嫌犯罪案件的规定》) and officer
 misconduct to discipline inspection (纪检监察).
 
-Rows are written only by zhifa.transfers.actions (and its CaseEvent hook, hooks.py).
+Rows are written only by zhifa.transfers.actions (and its case-transition subscriber, subscribers.py).
 """
 from __future__ import annotations
 

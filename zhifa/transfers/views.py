@@ -15,8 +15,8 @@ from zhifa.common.actions import ActionRefused
 from zhifa.common.roles import Role
 from zhifa.common.scope import can, get_or_deny
 from zhifa.orgs.models import Officer
-from zhifa.transfers import actions as A
-from zhifa.transfers import crime as C
+from zhifa.transfers import actions as transfer_actions
+from zhifa.transfers import crime
 from zhifa.transfers.models import CaseTransfer, CrimeTransfer, DisciplineReferral
 
 
@@ -38,7 +38,7 @@ def index(request):
     ctx = {"incoming": qs.filter(to_entity_id=user.entity_id).exclude(state=CaseTransfer.State.EXTERNAL)[:200],
            "outgoing": qs.filter(from_entity_id=user.entity_id)[:200],
            "coordination": [t for t in qs.filter(state__in=("refused", "disputed"))[:200]
-                            if A.may_coordinate(user, t)] if _is_supervisor(user) else [],
+                            if transfer_actions.may_coordinate(user, t)] if _is_supervisor(user) else [],
            "crimes": CrimeTransfer.objects.restrict(user).select_related("case", "entity")[:200],
            "referrals": DisciplineReferral.objects.restrict(user).select_related("officer", "entity")[:200],
            "is_supervisor": _is_supervisor(user)}
@@ -67,15 +67,15 @@ def transfer_detail(request, pk):
                     by_id = {str(o.pk): o for o in picks}
                     officers = [(by_id[x], r) for x, r in ((p.get("lead"), "lead"), (p.get("assist"), "assist"))
                                 if x in by_id]
-                A.do_accept_transfer(t, acting_user=user, note=p.get("note", ""), open_case=bool(p.get("open_case")),
+                transfer_actions.do_accept_transfer(t, acting_user=user, note=p.get("note", ""), open_case=bool(p.get("open_case")),
                                      officers=officers)
             elif op == "refuse":
-                A.do_refuse_transfer(t, acting_user=user, reason=p.get("reason", ""))
+                transfer_actions.do_refuse_transfer(t, acting_user=user, reason=p.get("reason", ""))
             elif op == "dispute":
-                A.do_raise_dispute(t, acting_user=user, reason=p.get("reason", ""))
+                transfer_actions.do_raise_dispute(t, acting_user=user, reason=p.get("reason", ""))
             elif op == "coordinate":
                 chosen = {str(t.from_entity_id): t.from_entity, str(t.to_entity_id): t.to_entity}.get(p.get("entity"))
-                A.do_coordinate(t, acting_user=user, entity=chosen, reason=p.get("reason", ""))
+                transfer_actions.do_coordinate(t, acting_user=user, entity=chosen, reason=p.get("reason", ""))
             else:
                 raise ActionRefused("validation", "未知的操作", "op")
             messages.success(request, "已办理")
@@ -88,7 +88,7 @@ def transfer_detail(request, pk):
         "can_receive": is_receiver and t.state == CaseTransfer.State.PENDING,
         "can_dispute": user.role == Role.AGENCY_HEAD and user.entity_id in (t.from_entity_id, t.to_entity_id)
         and t.state in ("pending", "accepted") and t.to_entity_id is not None,
-        "can_coordinate": t.needs_coordination and A.may_coordinate(user, t),
+        "can_coordinate": t.needs_coordination and transfer_actions.may_coordinate(user, t),
         "officers": _officer_choices(t.to_entity) if is_receiver else []})
 
 
@@ -101,7 +101,7 @@ def crime_new(request):
     if request.method == "POST":
         team = list(_officer_choices(case.entity).filter(pk__in=[x for x in g.getlist("team") if x.isdigit()]))
         try:
-            ct = C.do_report_crime(case, acting_user=user, team=team, report_text=g.get("report_text", ""),
+            ct = crime.do_report_crime(case, acting_user=user, team=team, report_text=g.get("report_text", ""),
                                    police_name=g.get("police_name", ""))
             messages.success(request, "书面报告已提交负责人审批")
             return redirect("transfers-crime", pk=ct.pk)
@@ -121,38 +121,38 @@ def crime_detail(request, pk):
         p = request.POST
         try:
             if op in ("approve", "refuse"):
-                C.do_decide_crime(ct, acting_user=user, approve=op == "approve", reason=p.get("reason", ""))
+                crime.do_decide_crime(ct, acting_user=user, approve=op == "approve", reason=p.get("reason", ""))
             elif op == "handover":
-                C.do_hand_over_crime(ct, acting_user=user, materials=p.getlist("materials"),
+                crime.do_hand_over_crime(ct, acting_user=user, materials=p.getlist("materials"),
                                      procuratorate=p.get("procuratorate", ""))
             elif op == "receipt":
-                C.do_record_receipt(ct, acting_user=user, received_on=_date(p.get("received_on"), "received_on"),
+                crime.do_record_receipt(ct, acting_user=user, received_on=_date(p.get("received_on"), "received_on"),
                                     receipt_number=p.get("receipt_number", ""))
             elif op == "outcome":
-                C.do_record_outcome(ct, acting_user=user, outcome=p.get("outcome", ""),
+                crime.do_record_outcome(ct, acting_user=user, outcome=p.get("outcome", ""),
                                     notice_on=_date(p.get("notice_on"), "notice_on"), reason=p.get("reason", ""))
             elif op == "reconsider":
-                C.do_request_reconsideration(ct, acting_user=user, reason=p.get("reason", ""))
+                crime.do_request_reconsideration(ct, acting_user=user, reason=p.get("reason", ""))
             elif op == "procuratorate":
-                C.do_suggest_procuratorate(ct, acting_user=user, note=p.get("note", ""))
+                crime.do_suggest_procuratorate(ct, acting_user=user, note=p.get("note", ""))
             else:
                 raise ActionRefused("validation", "未知的操作", "op")
             messages.success(request, "已办理")
             return redirect("transfers-crime", pk=ct.pk)
         except ActionRefused as e:
             error = e
-    S = CrimeTransfer.State
+    CrimeState = CrimeTransfer.State
     is_head = user.role == Role.AGENCY_HEAD and user.entity_id == ct.entity_id
     staff = can(user, "change", ct)
     return render(request, "transfers/crime.html", {
-        "ct": ct, "error": error, "op": op, "post": request.POST, "materials": C.MATERIALS.items(),
-        "material_labels": [C.MATERIALS.get(m, m) for m in ct.materials],
-        "reconsider_due": C.reconsider_due_display(ct),
-        "can_decide": is_head and ct.state == S.REPORTED, "can_handover": is_head and ct.state == S.APPROVED,
-        "can_receipt": staff and ct.state == S.HANDED_OVER,
-        "can_outcome": staff and ct.state in (S.RECEIVED, S.RECONSIDERING),
-        "can_reconsider": staff and ct.state == S.NOT_FILED and not ct.reconsidered,
-        "can_procuratorate": staff and ct.state == S.NOT_FILED and not ct.procuratorate_suggested_on})
+        "ct": ct, "error": error, "op": op, "post": request.POST, "materials": crime.MATERIALS.items(),
+        "material_labels": [crime.MATERIALS.get(m, m) for m in ct.materials],
+        "reconsider_due": crime.reconsider_due_display(ct),
+        "can_decide": is_head and ct.state == CrimeState.REPORTED, "can_handover": is_head and ct.state == CrimeState.APPROVED,
+        "can_receipt": staff and ct.state == CrimeState.HANDED_OVER,
+        "can_outcome": staff and ct.state in (CrimeState.RECEIVED, CrimeState.RECONSIDERING),
+        "can_reconsider": staff and ct.state == CrimeState.NOT_FILED and not ct.reconsidered,
+        "can_procuratorate": staff and ct.state == CrimeState.NOT_FILED and not ct.procuratorate_suggested_on})
 
 
 @login_required
@@ -171,7 +171,7 @@ def discipline_new(request):
         try:
             if officer is None:
                 raise ActionRefused("validation", "涉及执法人员：请选择", "officer")
-            r = A.do_refer_discipline(acting_user=user, officer=officer, facts=g.get("facts", ""),
+            r = transfer_actions.do_refer_discipline(acting_user=user, officer=officer, facts=g.get("facts", ""),
                                       organ=g.get("organ", ""), case=case)
             messages.success(request, "违纪线索已移送")
             return redirect("transfers-discipline", pk=r.pk)
@@ -191,7 +191,7 @@ def discipline_detail(request, pk):
     error = None
     if request.method == "POST":
         try:
-            A.do_record_discipline_outcome(r, acting_user=user, outcome=request.POST.get("outcome", ""))
+            transfer_actions.do_record_discipline_outcome(r, acting_user=user, outcome=request.POST.get("outcome", ""))
             messages.success(request, "处理结果已记录")
             return redirect("transfers-discipline", pk=r.pk)
         except ActionRefused as e:

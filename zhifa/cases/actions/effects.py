@@ -4,20 +4,27 @@ from __future__ import annotations
 from zhifa.cases import deadlines
 from zhifa.cases.actions.engine import effect
 from zhifa.cases.models import (
-    CaseOfficer, CollectiveDiscussion, Extension, Kind, LegalReview, Recusal, SimpleRecord, Suspension,
+    CaseOfficer,
+    CollectiveDiscussion,
+    Extension,
+    Kind,
+    LegalReview,
+    Recusal,
+    SimpleRecord,
+    Suspension,
 )
 from zhifa.cases.numbering import next_number
 from zhifa.cases.rules import hearing_triggers, limitation_warning
 from zhifa.cases.rules_procedure import amount_owed
 from zhifa.common.actions import ActionRefused
 
-G, S, I, C = Kind.PENALTY_GENERAL, Kind.PENALTY_SIMPLE, Kind.INSPECTION, Kind.COERCIVE
+GENERAL, SIMPLE, INSPECTION, COERCIVE = Kind.PENALTY_GENERAL, Kind.PENALTY_SIMPLE, Kind.INSPECTION, Kind.COERCIVE
 PENALTY_FIELDS = ("penalty_kinds", "fine_amount", "confiscation_amount", "no_penalty")
 FLAG_FIELDS = ("major_public_interest", "complex", "major_violation", "law_requires_review")
 
 
-@effect(G, "assign_officers")
-@effect(I, "assign_officers")
+@effect(GENERAL, "assign_officers")
+@effect(INSPECTION, "assign_officers")
 def assign_officers(ctx):
     case, on = ctx.case, ctx.on
     for officer in ctx.payload.get("remove") or []:
@@ -31,7 +38,7 @@ def assign_officers(ctx):
             CaseOfficer.objects.create(case=case, officer=officer, role=role, assigned_on=on)
 
 
-@effect(G, "record_recusal")
+@effect(GENERAL, "record_recusal")
 def record_recusal(ctx):
     p, case = ctx.payload, ctx.case
     if p.get("decision") not in ("approved", "refused") or not (p.get("reason") or "").strip():
@@ -45,14 +52,14 @@ def record_recusal(ctx):
             case.hearing_chair = None
 
 
-@effect(G, "file_case")
+@effect(GENERAL, "file_case")
 def file_case(ctx):
     if ctx.payload.get("limitation_reason"):
         ctx.case.limitation_reason = ctx.payload["limitation_reason"]
     ctx.case.limitation_warning = limitation_warning(ctx.case)[:300]
 
 
-@effect(G, "approve_filing")
+@effect(GENERAL, "approve_filing")
 def approve_filing(ctx):
     case = ctx.case
     case.filed_on = ctx.on
@@ -61,7 +68,7 @@ def approve_filing(ctx):
     return {"number": case.number}
 
 
-@effect(G, "propose")
+@effect(GENERAL, "propose")
 def propose(ctx):
     case, p = ctx.case, ctx.payload
     changed = any(getattr(case, f) != p[f] for f in PENALTY_FIELDS)
@@ -83,7 +90,7 @@ def propose(ctx):
         deadlines.close_deadline(case, "hearing_request", ctx.on, cancel=True)
 
 
-@effect(G, "serve_notice")
+@effect(GENERAL, "serve_notice")
 def serve_notice(ctx):
     case = ctx.case
     case.rights_notice_served_on = ctx.on
@@ -94,7 +101,7 @@ def serve_notice(ctx):
     return {"hearing_rights": case.notice_includes_hearing}
 
 
-@effect(G, "record_statement")
+@effect(GENERAL, "record_statement")
 def record_statement(ctx):
     case, p = ctx.case, ctx.payload
     if p.get("waived"):
@@ -106,41 +113,39 @@ def record_statement(ctx):
     deadlines.close_deadline(case, "statement_defence", ctx.on)
 
 
-@effect(G, "request_hearing")
+@effect(GENERAL, "request_hearing")
 def request_hearing(ctx):
     ctx.case.hearing_requested, ctx.case.hearing_requested_on = True, ctx.on
     deadlines.close_deadline(ctx.case, "hearing_request", ctx.on)
 
 
-@effect(G, "waive_hearing")
+@effect(GENERAL, "waive_hearing")
 def waive_hearing(ctx):
     ctx.case.hearing_waived = True
     deadlines.close_deadline(ctx.case, "hearing_request", ctx.on)
 
 
-@effect(G, "schedule_hearing")
+@effect(GENERAL, "schedule_hearing")
 def schedule_hearing(ctx):
     case = ctx.case
     case.hearing_notified_on, case.hearing_scheduled_on = ctx.on, ctx.payload["hearing_on"]
     case.hearing_chair = ctx.payload["chair"]
 
 
-@effect(G, "hold_hearing")
+@effect(GENERAL, "hold_hearing")
 def hold_hearing(ctx):
     ctx.case.hearing_held_on = ctx.on
     ctx.case.hearing_record = ctx.payload.get("record", "")
     deadlines.close_deadline(ctx.case, "statement_defence", ctx.on)  # heard at the hearing
 
 
-@effect(G, "submit_legal_review")
+@effect(GENERAL, "submit_legal_review")
 def submit_legal_review(ctx):
-    review = LegalReview.objects.create(case=ctx.case, reviewer=ctx.payload["reviewer"], submitted_on=ctx.on)
-    from zhifa.review import hooks  # packet version, reviewer's due date (zhifa.review)
-
-    return hooks.submitted(ctx, review)
+    # The packet version and the reviewer's due date: zhifa/review/subscribers.py.
+    LegalReview.objects.create(case=ctx.case, reviewer=ctx.payload["reviewer"], submitted_on=ctx.on)
 
 
-@effect(G, "review_pass", "review_fail")
+@effect(GENERAL, "review_pass", "review_fail")
 def record_review(ctx):
     opinion = ctx.payload.get("opinion") or ctx.payload.get("reason") or ""
     if not opinion.strip():
@@ -148,26 +153,20 @@ def record_review(ctx):
     review = ctx.case.reviews.filter(outcome="").last()
     review.outcome = LegalReview.Outcome.AGREE if ctx.transition.name == "review_pass" else LegalReview.Outcome.PROBLEMS
     review.opinion, review.decided_on = opinion, ctx.on
-    review.save()
-    from zhifa.review import hooks  # checklist opinion, 法制审核意见书, ledger review.opinion
-
-    return hooks.reviewed(ctx, review)
+    review.save()  # the checklist opinion and the 法制审核意见书: zhifa/review/subscribers.py
 
 
-@effect(G, "hold_collective_discussion")
+@effect(GENERAL, "hold_collective_discussion")
 def hold_discussion(ctx):
     p = ctx.payload
     if not (p.get("participants") or "").strip() or not (p.get("conclusion") or "").strip():
         raise ActionRefused("validation", "请填写参加人员和讨论结论", "conclusion")
-    discussion = CollectiveDiscussion.objects.create(case=ctx.case, chaired_by=ctx.user,
-                                                     participants=p["participants"], conclusion=p["conclusion"],
-                                                     held_on=ctx.on)
-    from zhifa.review import hooks  # attendees' views and minutes (zhifa.review)
-
-    return hooks.discussed(ctx, discussion)
+    # The attendees' views and the minutes: zhifa/review/subscribers.py.
+    CollectiveDiscussion.objects.create(case=ctx.case, chaired_by=ctx.user, participants=p["participants"],
+                                        conclusion=p["conclusion"], held_on=ctx.on)
 
 
-@effect(G, "extend_decision_period")
+@effect(GENERAL, "extend_decision_period")
 def extend_period(ctx):
     p = ctx.payload
     if not (p.get("reason") or "").strip():
@@ -180,21 +179,21 @@ def extend_period(ctx):
     return {"due_on": dl.due_on if dl else None}
 
 
-@effect(G, "suspend")
+@effect(GENERAL, "suspend")
 def suspend(ctx):
     Suspension.objects.create(case=ctx.case, from_date=ctx.on, reason=ctx.payload["reason"])
     ctx.case.suspended = True
     deadlines.pause(ctx.case, ctx.on)
 
 
-@effect(G, "resume")
+@effect(GENERAL, "resume")
 def resume(ctx):
     ctx.case.suspensions.filter(to_date__isnull=True).update(to_date=ctx.on)
     ctx.case.suspended = False
     deadlines.resume(ctx.case, ctx.on)
 
 
-@effect(G, "decide")
+@effect(GENERAL, "decide")
 def decide(ctx):
     case, p = ctx.case, ctx.payload
     for f in PENALTY_FIELDS:
@@ -208,7 +207,7 @@ def decide(ctx):
     return {"decision_number": case.decision_number}
 
 
-@effect(G, "serve_decision")
+@effect(GENERAL, "serve_decision")
 def serve_decision(ctx):
     case = ctx.case
     case.served_on, case.service_method = ctx.on, ctx.payload.get("method", "直接送达")
@@ -217,7 +216,7 @@ def serve_decision(ctx):
         deadlines.open_deadline(case, "payment", ctx.on)
 
 
-@effect(G, "record_payment")
+@effect(GENERAL, "record_payment")
 def record_payment(ctx):
     case = ctx.case
     case.paid_amount += ctx.payload["amount"]
@@ -226,9 +225,9 @@ def record_payment(ctx):
         deadlines.close_deadline(case, "payment", ctx.on)
 
 
-@effect(G, "close")
-@effect(I, "close")
-@effect(C, "close")
+@effect(GENERAL, "close")
+@effect(INSPECTION, "close")
+@effect(COERCIVE, "close")
 def close(ctx):
     ctx.case.closed_on = ctx.on
     if ctx.payload.get("execution_note"):
@@ -236,7 +235,7 @@ def close(ctx):
     deadlines.close_all(ctx.case, ctx.on)
 
 
-@effect(G, "not_file", "revoke", "transfer")
+@effect(GENERAL, "not_file", "revoke", "transfer")
 def exit_case(ctx):
     case, p = ctx.case, ctx.payload
     case.exit_reason = p["reason"]
@@ -245,16 +244,16 @@ def exit_case(ctx):
     deadlines.close_all(case, ctx.on)
 
 
-@effect(G, "archive")
-@effect(S, "archive")
-@effect(I, "archive")
-@effect(C, "archive")
+@effect(GENERAL, "archive")
+@effect(SIMPLE, "archive")
+@effect(INSPECTION, "archive")
+@effect(COERCIVE, "archive")
 def archive(ctx):
     ctx.case.archived_on = ctx.on
 
 
 # ---- simple procedure ---------------------------------------------------------------------
-@effect(S, "on_the_spot_penalty")
+@effect(SIMPLE, "on_the_spot_penalty")
 def on_the_spot(ctx):
     case, p = ctx.case, ctx.payload
     SimpleRecord.objects.create(case=case, decided_at_place=p.get("place") or "", decided_on=ctx.on,
@@ -266,7 +265,7 @@ def on_the_spot(ctx):
     return {"decision_number": case.decision_number}
 
 
-@effect(S, "file_simple_record")
+@effect(SIMPLE, "file_simple_record")
 def file_simple_record(ctx):
     ctx.case.simple.filed_on = ctx.on
     ctx.case.simple.save()

@@ -7,12 +7,12 @@ the version — all in one transaction, so a refusal leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
 
-from zhifa.cases import deadlines, machine
+from zhifa.cases import deadlines, events, machine
 from zhifa.cases.models import Case, CaseEvent, CaseOfficer, Party
 from zhifa.cases.rules import RULES, Ctx, limitation_warning
 from zhifa.common.actions import ActionRefused, _jsonable, check_scope, check_scope_new, log_change, snapshot, validate
@@ -94,6 +94,11 @@ def _run(case, name, user, expected_version, reason, on, payload):
                   data={"transition": name, "from": from_state, "to": case.state, "version": case.version})
     log_change(case, ChangeLog.Action.UPDATE if before else ChangeLog.Action.CREATE, acting_user=user,
                before=before, after=snapshot(case), reason=f"{t.label}{'：' + reason if reason else ''}")
+    events.publish(event, ctx)  # the apps built on cases react here (cases/events.py), after the entry above
+    nearest = deadlines.next_due_of(case)  # a subscriber may have opened or closed a period (review)
+    if nearest != case.next_due_on:
+        Case.objects.filter(pk=case.pk).update(next_due_on=nearest)
+        case.next_due_on = nearest
     return case
 
 

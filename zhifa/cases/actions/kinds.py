@@ -8,7 +8,7 @@ from zhifa.cases.numbering import next_number
 from zhifa.cases.rules import normalise_penalty
 from zhifa.common.actions import ActionRefused
 
-I, C = Kind.INSPECTION, Kind.COERCIVE
+INSPECTION, COERCIVE = Kind.INSPECTION, Kind.COERCIVE
 
 
 def _copy_parties(case):
@@ -50,12 +50,12 @@ def do_file_simple_record(case, *, acting_user, expected_version, on=None, reaso
 
 
 # ---- inspection -------------------------------------------------------------------------
-@effect(I, "plan_inspection")
+@effect(INSPECTION, "plan_inspection")
 def _plan(ctx):
     ctx.case.number = next_number(ctx.case.entity, "inspection", ctx.on.year)
 
 
-@effect(I, "record_inspection_result")
+@effect(INSPECTION, "record_inspection_result")
 def _result(ctx):
     if not (ctx.payload.get("result") or "").strip():
         raise ActionRefused("validation", "请填写检查结果", "result")
@@ -63,14 +63,14 @@ def _result(ctx):
     ctx.case.problems_found = bool(ctx.payload.get("problems_found"))
 
 
-@effect(I, "open_penalty_case")
+@effect(INSPECTION, "open_penalty_case")
 def _open_case(ctx):
     return _derive_penalty_case(ctx, ctx.payload.get("title") or f"{ctx.case.title}（检查发现问题）",
                                 f"行政检查{ctx.case.number}发现")
 
 
 def do_plan_inspection(data: dict, *, acting_user, parties=(), officers=(), on=None, reason="", power_items=()):
-    return create_case(I, "plan_inspection", data, acting_user=acting_user, parties=parties, officers=officers,
+    return create_case(INSPECTION, "plan_inspection", data, acting_user=acting_user, parties=parties, officers=officers,
                        power_items=power_items, on=on, reason=reason)
 
 
@@ -93,7 +93,7 @@ def do_open_penalty_case(case, *, acting_user, expected_version, title="", on=No
 
 
 # ---- seizure (行政强制法) ------------------------------------------------------------------
-@effect(C, "seize")
+@effect(COERCIVE, "seize")
 def _seize(ctx):
     p = ctx.payload
     items = p.get("items") or []
@@ -108,7 +108,7 @@ def _seize(ctx):
     deadlines.open_deadline(ctx.case, "seizure", ctx.on)
 
 
-@effect(C, "extend_seizure")
+@effect(COERCIVE, "extend_seizure")
 def _extend(ctx):
     from zhifa.cases.rules_procedure import current_seizure
 
@@ -120,13 +120,13 @@ def _extend(ctx):
     return {"due_on": dl.due_on if dl else None}
 
 
-@effect(C, "release_seizure")
+@effect(COERCIVE, "release_seizure")
 def _release(ctx):
     ctx.case.seizures.filter(released_on__isnull=True).update(released_on=ctx.on)
     deadlines.close_deadline(ctx.case, "seizure", ctx.on)
 
 
-@effect(C, "convert_seizure")
+@effect(COERCIVE, "convert_seizure")
 def _convert(ctx):
     return _derive_penalty_case(ctx, ctx.payload.get("title") or ctx.case.title, f"查封扣押{ctx.case.number}转立")
 
@@ -134,7 +134,7 @@ def _convert(ctx):
 def do_seize(data: dict, *, measure, items, approved_by, party, officers, acting_user, on=None, reason="",
              power_items=()):
     """查封/扣押 with the head's prior approval; 30-day period opened (行政强制法 Arts. 18, 24, 25)."""
-    return create_case(C, "seize", data, acting_user=acting_user, parties=[party], officers=officers,
+    return create_case(COERCIVE, "seize", data, acting_user=acting_user, parties=[party], officers=officers,
                        power_items=power_items, on=on,
                        reason=reason, measure=measure, items=items, approved_by=approved_by)
 

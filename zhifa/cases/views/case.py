@@ -13,13 +13,18 @@ from zhifa.cases import machine
 from zhifa.cases.forms import transition_form
 from zhifa.cases.models import Case, Kind, PenaltyKind
 from zhifa.cases.views.display import (
-    CaseLogEntry, deadline_row, days_text, documents_url, offers_for, officer_rows, run_transition,
+    CaseLogEntry,
+    days_text,
+    deadline_row,
+    documents_url,
+    offers_for,
+    officer_rows,
+    run_transition,
 )
 from zhifa.common.actions import ActionRefused
 from zhifa.common.crud import changelog_for
 from zhifa.common.roles import Role
 from zhifa.common.scope import get_or_deny
-
 
 HANDLER_ROLES = {Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD, Role.LEGAL_REVIEWER}
 

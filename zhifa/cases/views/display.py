@@ -67,17 +67,17 @@ def offers_for(case, user, *, posted=None, on=None):
 
 def run_transition(case, name, form, user):
     """Call the core's action for transition `name` with the form's payload."""
-    from zhifa.cases import actions as A
+    from zhifa.cases import actions as case_actions
 
     d = form.cleaned_data
     kw = {"acting_user": user, "expected_version": d["version"], "on": d["on"]}
     if name in ("review_pass", "review_fail"):
-        return A.do_record_legal_review(case, **form.payload(), **kw)
+        return case_actions.do_record_legal_review(case, **form.payload(), **kw)
     if "reason" in form.fields:
         kw["reason"] = d.get("reason") or ""
-    fn = getattr(A, f"do_{name}", None)
+    fn = getattr(case_actions, f"do_{name}", None)
     if fn is None:
-        return A.apply_transition(case, name, **kw, **form.payload())
+        return case_actions.apply_transition(case, name, **kw, **form.payload())
     return fn(case, **kw, **form.payload())
 
 
@@ -108,7 +108,7 @@ def days_text(days_left):
 def queue_deadline(case, today=None):
     """The deadline a work-queue row shows: nearest running known one, else running with unknown
     calendar, else paused, else breached."""
-    dls = [d for d in case.open_deadlines]
+    dls = list(case.open_deadlines)
     running = [d for d in dls if d.state == Deadline.State.RUNNING]
     known = sorted((d for d in running if d.known and d.due_on), key=lambda d: d.due_on)
     for pick in (known, [d for d in running if not d.known],
@@ -158,7 +158,7 @@ class CaseLogEntry:
         return getattr(self._e, name)
 
     def display_diff(self):
-        from zhifa.common.models import _humanise
+        from zhifa.common.models import humanise
 
         model = self._e.content_type.model_class()
         out = []
@@ -173,7 +173,7 @@ class CaseLogEntry:
             if name == "state" and self._kind:
                 out.append((label, *(machine.state_label(self._kind, v) if v else v for v in (b, a))))
                 continue
-            out.append((label, *(_list_value(field, v) if isinstance(v, list) else _humanise(field, v)
+            out.append((label, *(_list_value(field, v) if isinstance(v, list) else humanise(field, v)
                                  for v in (b, a))))
         return out
 

@@ -55,7 +55,7 @@ class Scale:
 
 SCALES = {
     "county": Scale("county", ["sfj"], COUNTY_SET, [MAIN_COUNTY], {MAIN_COUNTY: 5}, 2, officers=140, items=380),
-    "city": Scale("city", COUNTY_SET, COUNTY_SET, list(BIJIE_TOWNS), {c: 4 for c in BIJIE_TOWNS}, 2,
+    "city": Scale("city", COUNTY_SET, COUNTY_SET, list(BIJIE_TOWNS), dict.fromkeys(BIJIE_TOWNS, 4), 2,
                   officers=1600, items=3300),
     "bijie": Scale("bijie", ALL_KEYS, ALL_KEYS, list(BIJIE_TOWNS), BIJIE_TOWNS, None,
                    officers=11963, items=25023),
@@ -274,7 +274,7 @@ class Builder:
 
     def build_units(self):
         units = []
-        for e, b, p in self.entities:
+        for e, b, _p in self.entities:
             names = b.units if b else TOWN_UNITS
             for i, name in enumerate(names):
                 units.append(Unit(entity=e, name=name, is_legal_unit=(i == 1), phone=landline(self.rng)))
@@ -316,14 +316,14 @@ class Builder:
 
     # ---- people --------------------------------------------------------------------------
     def build_officers(self):
-        rng, today = self.rng, self.today
+        rng = self.rng
         weights = []
-        for e, b, p in self.entities:
+        for _e, b, p in self.entities:
             w = b.officer_weight if b else 0.45
             weights.append(w * (1.3 if p.level == "city" else 1.0))
         counts = distribute(self.scale.officers, weights, minimum=3)
         officers, certs, trainings = [], [], []
-        for k, ((e, b, p), n) in enumerate(zip(self.entities, counts)):
+        for k, ((e, _b, p), n) in enumerate(zip(self.entities, counts)):
             units = self.units[e.pk]
             main = e is self.main_entity
             # a few suspended / departed officers at every scale, beyond the random ones
@@ -422,7 +422,7 @@ class Builder:
     def build_advisers(self):
         rng, today = self.rng, self.today
         advisers = []
-        for e, b, p in self.entities:
+        for e, _b, p in self.entities:
             if p.level == "town" and rng.random() < 0.7:
                 continue
             n = 2 if e is self.main_entity else 1
@@ -460,7 +460,7 @@ class Builder:
             for cat, name, law, art in catalog.items_for(b, n):
                 code_cat = catalog.CATEGORY_CODES[cat]
                 seqs[code_cat] = seqs.get(code_cat, 0) + 1
-                unit = units[0] if cat in (catalog.P, catalog.Q, catalog.I) else units[min(2, len(units) - 1)]
+                unit = units[0] if cat in (catalog.PENALTY, catalog.COERCION, catalog.INSPECTION) else units[min(2, len(units) - 1)]
                 items.append(PowerItem(
                     entity=e, unit=unit, code=f"{e.region.code}{bureau_no:02d}{code_cat}{seqs[code_cat]:04d}",
                     name=name, category=cat, law=catalog.law_name(law), article=catalog.article(art),
@@ -469,7 +469,7 @@ class Builder:
                     effective_from=effective))
             bucket["items"].extend(items)
             self.item_plan[e.pk] = seqs
-            insp = [it for it in items if it.category == catalog.I][:3]
+            insp = [it for it in items if it.category == catalog.INSPECTION][:3]
             for k, it in enumerate(insp):
                 key = k == 0
                 bucket["insp"].append(InspectionItem(
@@ -479,7 +479,7 @@ class Builder:
                     frequency="每年不少于1次" if key else "每年1次", targets=f"{e.region.name}辖区内{b.fields.split('、')[0]}相关市场主体",
                     method=rng.choice(("现场检查", "书面检查、现场检查", "网络监测、现场检查")),
                     law=f"《{it.law}》{it.article}", effective_from=effective))
-            lic = [it for it in items if it.category == catalog.L][:3]
+            lic = [it for it in items if it.category == catalog.LICENSING][:3]
             for it in lic:
                 bucket["guides"].append(ServiceGuide(
                     entity=e, power_item_code=it.code, title=it.name, basis=f"《{it.law}》{it.article}",
@@ -490,8 +490,8 @@ class Builder:
                     time_limit=f"{rng.choice((5, 10, 15, 20))}个工作日（法定时限20个工作日）",
                     office_hours="周一至周五 上午9:00—12:00，下午13:00—17:00（法定节假日除外）",
                     address=e.address, phone=e.phone, fee="不收费", effective_from=effective))
-            for title, cat in (("行政处罚一般程序流程图", catalog.P), ("行政许可办理流程图", catalog.L),
-                               ("行政检查流程图", catalog.I)):
+            for title, cat in (("行政处罚一般程序流程图", catalog.PENALTY), ("行政许可办理流程图", catalog.LICENSING),
+                               ("行政检查流程图", catalog.INSPECTION)):
                 if any(it.category == cat for it in items):
                     bucket["flows"].append(Flowchart(entity=e, title=title, power_category=cat,
                                                      steps=FLOWS[cat], effective_from=effective))
@@ -523,13 +523,13 @@ class Builder:
         for k, (name, law, art) in enumerate(drafts, 1):
             created.append(power_actions.do_create_versioned(PowerItem, {
                 "entity": e, "unit": units[0], "code": f"{e.region.code}{bureau_no:02d}CF{seq + k:04d}",
-                "name": name, "category": catalog.P, "law": catalog.law_name(law), "article": catalog.article(art),
-                "basis_text": catalog.basis_text(catalog.P, name, law, art, e.name),
-                "duties": catalog.DUTIES[catalog.P], "accountability": catalog.ACCOUNTABILITY,
+                "name": name, "category": catalog.PENALTY, "law": catalog.law_name(law), "article": catalog.article(art),
+                "basis_text": catalog.basis_text(catalog.PENALTY, name, law, art, e.name),
+                "duties": catalog.DUTIES[catalog.PENALTY], "accountability": catalog.ACCOUNTABILITY,
             }, acting_user=head))
         power_actions.do_submit_versioned(created[-1], acting_user=head)
         # A revision of a published item: version 2 as a draft, version 1 stays public.
-        target = next(it for it in self.main_items if it.category == catalog.P)
+        target = next(it for it in self.main_items if it.category == catalog.PENALTY)
         power_actions.do_update_versioned(target, {"accountability": catalog.ACCOUNTABILITY + "\n6.未按规定公示处罚决定的。"},
                                           acting_user=head, reason="增加未公示处罚决定的追责情形")
 
@@ -543,12 +543,12 @@ def _flow(labels):
 
 
 FLOWS = {
-    catalog.P: _flow([("立案", "start"), ("调查取证", "task"), ("案件审查", "task"), ("重大执法决定法制审核", "decision"),
+    catalog.PENALTY: _flow([("立案", "start"), ("调查取证", "task"), ("案件审查", "task"), ("重大执法决定法制审核", "decision"),
                       ("告知陈述申辩（听证）权利", "task"), ("作出处罚决定", "task"), ("送达", "task"), ("执行", "task"),
                       ("结案归档", "end")]),
-    catalog.L: _flow([("申请", "start"), ("受理", "decision"), ("审查", "task"), ("决定", "decision"), ("送达", "task"),
+    catalog.LICENSING: _flow([("申请", "start"), ("受理", "decision"), ("审查", "task"), ("决定", "decision"), ("送达", "task"),
                       ("办结", "end")]),
-    catalog.I: _flow([("制定检查计划（双随机抽取）", "start"), ("实施检查", "task"), ("结果处理", "decision"),
+    catalog.INSPECTION: _flow([("制定检查计划（双随机抽取）", "start"), ("实施检查", "task"), ("结果处理", "decision"),
                       ("结果公示", "task"), ("归档", "end")]),
 }
 
@@ -571,7 +571,7 @@ def analyze():
 def demo_logins() -> list[tuple[str, str, str, str]]:
     """(username, password, role label, entity) for the table printed after seeding."""
     rows = []
-    for username, role, _where in DEMO_LOGINS:
+    for username, _role, _where in DEMO_LOGINS:
         u = User.objects.select_related("entity").filter(username=username).first()
         if u:
             rows.append((username, DEMO_PASSWORD, str(Role(u.role).label), u.entity.name if u.entity else "（全部）"))

@@ -190,7 +190,7 @@ class Foundation:
         cert = Certificate.objects.order_by("pk").values_list("number", flat=True).first() or "52"
         queries = [
             "", "q=王", f"q={sample.name[:2]}", "status=active", "cert=1", "cert=0&status=active",
-            f"entity={head.entity_id}", "page=2", "status=active&cert=1&page=3", f"q=张&status=active&page=2",
+            f"entity={head.entity_id}", "page=2", "status=active&cert=1&page=3", "q=张&status=active&page=2",
             f"entity={other.entity_id}&cert=1", "reviewer=1", f"q={sample.id_number[:10]}", f"q={cert[:10]}",
         ]
         timings = {"citysupervisor": [], "head": []}
@@ -337,11 +337,11 @@ def _ok(flag: bool) -> str:
     return "yes" if flag else "**no**"
 
 
-from zhifa.common.bench_cases import Cases  # noqa: E402  (zhifa bench cases)
-from zhifa.ledger.bench_ledger import Ledger  # noqa: E402  (zhifa bench ledger)
 from zhifa.blobs.bench_blobs import Records as Ingest  # noqa: E402  (zhifa bench ingest)
-from zhifa.records.bench import RecordsAll  # noqa: E402  (zhifa bench records = ingest + ledger)
+from zhifa.common.bench_cases import Cases  # noqa: E402  (zhifa bench cases)
 from zhifa.disclosure.bench_portal import Portal  # noqa: E402  (zhifa bench portal)
+from zhifa.ledger.bench_ledger import Ledger  # noqa: E402  (zhifa bench ledger)
+from zhifa.records.bench import RecordsAll  # noqa: E402  (zhifa bench records = ingest + ledger)
 from zhifa.supervision.bench import Supervision  # noqa: E402  (zhifa bench supervision)
 
 SUITES = {"foundation": Foundation, "cases": Cases, "ledger": Ledger, "ingest": Ingest, "records": RecordsAll,

@@ -19,7 +19,11 @@ class Command(BaseCommand):
         import sys
 
         try:
-            text = sys.stdin.read() if opts["file"] == "-" else open(opts["file"], encoding="utf-8").read()
+            if opts["file"] == "-":
+                text = sys.stdin.read()
+            else:
+                with open(opts["file"], encoding="utf-8") as f:
+                    text = f.read()
         except (OSError, UnicodeDecodeError) as e:
             raise CommandError(f"无法读取文件：{e}") from None
         spans = redact.find_spans(text, opts["name"], opts["keep"])

@@ -1,8 +1,9 @@
 """`zhifa ledger sign` (sign a tree head of the current size; run it from cron) and
 `zhifa ledger status` (size, root, the latest signed head, the public key)."""
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from zhifa.ledger import log, signing
 
@@ -10,12 +11,12 @@ from zhifa.ledger import log, signing
 class Command(BaseCommand):
     help = "防篡改日志：sign（签署当前树头，供定时任务调用）| status（查看日志状态）"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["sign", "status"])
         parser.add_argument("--if-grown", action="store_true",
                             help="sign：仅当日志自上次签名后有新增条目时才签名")
 
-    def handle(self, *args, action, if_grown, **opts):
+    def handle(self, *args: Any, action: str, if_grown: bool, **opts: Any) -> None:
         if action == "sign":
             latest = log.latest_tree_head()
             if if_grown and latest is not None and latest.tree_size >= log.size():
@@ -25,9 +26,9 @@ class Command(BaseCommand):
             self.stdout.write(f"已签署树头：{head.tree_size} 条，根哈希 {head.root_hash}，密钥 {head.key_id}")
             self.stdout.write(json.dumps(head.as_dict(), ensure_ascii=False))
             return
-        head = log.current_head()
+        current = log.current_head()
         latest = log.latest_tree_head()
-        self.stdout.write(f"日志条目：{head.size}\n根哈希：{head.root}\n公钥：{signing.public_key_hex()}"
+        self.stdout.write(f"日志条目：{current.size}\n根哈希：{current.root}\n公钥：{signing.public_key_hex()}"
                           f"（{signing.key_id()}）")
         if latest is None:
             self.stdout.write("尚无签名树头")

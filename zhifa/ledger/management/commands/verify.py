@@ -1,8 +1,9 @@
 """`zhifa verify`: run every registered check (zhifa.ledger.verify.CHECKS) and print each
 discrepancy; exit code 1 if there is any, 0 otherwise."""
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhifa.ledger import verify
 
@@ -10,12 +11,12 @@ from zhifa.ledger import verify
 class Command(BaseCommand):
     help = "核验防篡改日志及各项记录（逐条列出不一致之处；有不一致时退出码为 1）"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--check", action="append", default=[],
                             help="只运行名称包含该文字的检查（可重复），如 --check log")
         parser.add_argument("--list", dest="list_checks", action="store_true", help="列出已登记的检查后退出")
 
-    def handle(self, *args, check, list_checks, **opts):
+    def handle(self, *args: Any, check: list[str], list_checks: bool, **opts: Any) -> None:
         verify.discover()
         checks = [c for c in verify.CHECKS if not check or any(w in c.__name__ for w in check)]
         if list_checks:

@@ -9,11 +9,14 @@ Problems end with one Chinese line on stderr and exit status 1 (CommandError).
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TextIO
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
 from zhifa.common.actions import ActionRefused
@@ -22,12 +25,15 @@ from zhifa.legalcal import notice as notice_mod
 from zhifa.legalcal import pending
 from zhifa.legalcal.models import CalendarYear
 
+if TYPE_CHECKING:
+    from zhifa.orgs.models import User as StaffUser
+
 DEFAULT_NOTICE = "国务院办公厅放假安排通知"
 
 
-def ranges(days) -> list[str]:
+def ranges(days: Iterable[tuple[dt.date, str]]) -> list[str]:
     """[(date, name)] → ['2025-10-01~2025-10-08 国庆节、中秋节', …] (consecutive same-name days joined)."""
-    out: list[list] = []
+    out: list[list[Any]] = []
     for d, name in days:
         if out and out[-1][2] == name and (d - out[-1][1]).days == 1:
             out[-1][1] = d
@@ -54,7 +60,7 @@ class Command(BaseCommand):
     help = "法定工作日历：解析、录入国务院办公厅放假安排通知，查看各年度状态"
     stealth_options = ("stdin",)
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="{parse-notice,import-notice,status}")
         p = sub.add_parser("parse-notice", help="解析通知原文并显示结果（不保存）")
         p.add_argument("file", help="通知原文文件（UTF-8 或 GBK），- 表示标准输入")
@@ -68,7 +74,7 @@ class Command(BaseCommand):
         p.add_argument("--user", help="录入人用户名（默认：第一个有效的系统管理员）")
         sub.add_parser("status", help="列出已载入的年度和待定期限")
 
-    def handle(self, *args, action, **options):
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
             if action == "status":
                 return self.status()
@@ -84,7 +90,7 @@ class Command(BaseCommand):
             raise CommandError(" ".join(message.split())) from None
 
     # ---- helpers ---------------------------------------------------------------------------------
-    def read(self, path: str, stdin=None) -> str:
+    def read(self, path: str, stdin: TextIO | None = None) -> str:
         if path == "-":
             stream = stdin or sys.stdin
             data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
@@ -98,7 +104,7 @@ class Command(BaseCommand):
                 raise CommandError(f"无法读取文件{path}：{e.strerror}") from None
         return data if isinstance(data, str) else notice_mod.decode(data)
 
-    def show(self, parsed, as_json: bool):
+    def show(self, parsed: notice_mod.Notice, as_json: bool) -> None:
         if as_json:
             self.stdout.write(json.dumps({
                 "year": parsed.year,
@@ -108,10 +114,10 @@ class Command(BaseCommand):
         for line in summary_lines(parsed):
             self.stdout.write(line)
 
-    def acting_user(self, username: str | None):
+    def acting_user(self, username: str | None) -> StaffUser:
         User = get_user_model()
         if username:
-            user = User.objects.filter(username=username).first()
+            user: StaffUser | None = User.objects.filter(username=username).first()
             if user is None:
                 raise CommandError(f"用户不存在：{username}")
             if not user.is_active:
@@ -123,7 +129,7 @@ class Command(BaseCommand):
             raise CommandError("没有可用的系统管理员账号：请先创建系统管理员，或用 --user 指定录入人")
         return user
 
-    def import_notice(self, parsed, text: str, options):
+    def import_notice(self, parsed: notice_mod.Notice, text: str, options: dict[str, Any]) -> None:
         from zhifa.legalcal.actions import do_enter_calendar_year
 
         user = self.acting_user(options.get("user"))
@@ -154,7 +160,7 @@ class Command(BaseCommand):
         except EOFError:
             return ""
 
-    def status(self):
+    def status(self) -> None:
         rows = list(CalendarYear.objects.select_related("entered_by").order_by("year"))
         by_year = pending.by_year()
         self.stdout.write("年度\t数据来源\t通知\t录入人\t待定期限")

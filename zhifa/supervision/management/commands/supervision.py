@@ -1,9 +1,8 @@
 """`zhifa supervision alerts [--today YYYY-MM-DD]`: recompute every alert (the cron entry)."""
 import datetime as dt
 
-from django.utils import timezone
-
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 
 class Command(BaseCommand):
