@@ -145,7 +145,7 @@ def test_key_is_generated_once_with_mode_0600(settings, tmp_path):
     first = signing.public_key_hex()
     path = tmp_path / "keys" / "ledger-ed25519.pem"
     assert path.exists() and oct(os.stat(path).st_mode & 0o777) == "0o600"
-    signing._cache.clear()
+    signing.clear_cache()
     assert signing.public_key_hex() == first  # reused, not regenerated
     settings.ZHIFA_LEDGER_TRUSTED_KEYS = ["ab" * 32, "not-hex"]
     assert set(signing.trusted_keys().values()) == {first, "ab" * 32}

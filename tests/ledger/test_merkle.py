@@ -156,7 +156,7 @@ def test_node_keys_are_post_order_and_dense():
 
 def test_subtree_nodes_fold_to_the_range_hash():
     hashes = [merkle.leaf_hash(bytes([i])) for i in range(37)]
-    get = merkle._list_getter(hashes)
+    get = merkle.list_getter(hashes)
     for a, b in [(0, 37), (32, 37), (16, 21), (36, 37), (0, 1)]:
         assert merkle.range_hash(a, b, get) == merkle.mth(hashes[a:b])
     with pytest.raises(ValueError):

@@ -155,7 +155,7 @@ def test_tree_head_signed_by_an_unknown_key(built, settings, tmp_path):
 
     settings.ZHIFA_LEDGER_KEY_FILE = ""
     settings.DATA_DIR = tmp_path  # a different key from now on; the old one is not trusted
-    signing._cache.clear()
+    signing.clear_cache()
     code, out = run_verify()
     assert kinds(out) == {"ledger.tree_head_key"}
     settings.ZHIFA_LEDGER_TRUSTED_KEYS = [built.public_key]

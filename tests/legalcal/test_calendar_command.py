@@ -38,7 +38,7 @@ def waiting_2027(monkeypatch):
         n, state["n"] = (state["n"], 0) if year == 2027 else (0, state["n"])
         return n
 
-    monkeypatch.setitem(pending._kinds, "test.waiting",
+    monkeypatch.setitem(pending.REGISTRY, "test.waiting",
                         pending.Kind("test.waiting", "测试期限", lambda: {2027: state["n"]}, resolve))
     return state
 

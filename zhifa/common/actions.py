@@ -38,7 +38,7 @@ class OutOfScope(ActionRefused):
         super().__init__("scope", message)
 
 
-def _jsonable(value):
+def jsonable(value):
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
     if isinstance(value, (decimal.Decimal, uuid.UUID)):
@@ -54,7 +54,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     for f in obj._meta.concrete_fields:
         if f.name in getattr(obj, "changelog_exclude", ()):
             continue
-        data[f.name] = _jsonable(getattr(obj, f.attname))
+        data[f.name] = jsonable(getattr(obj, f.attname))
     for f in obj._meta.many_to_many:
         if obj.pk:
             data[f.name] = sorted(obj.__dict__.get("_prefetched_objects_cache", {}).get(

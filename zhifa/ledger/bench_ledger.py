@@ -182,7 +182,7 @@ class Ledger:
                 rows = c.fetchall()
                 if not rows:
                     break
-                for seq, body in rows:
+                for _seq, body in rows:
                     hashlib.sha256(b"\x00" + body.encode()).digest()
                 last = rows[-1][0]
         baseline = time.perf_counter() - t

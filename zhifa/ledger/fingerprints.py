@@ -70,7 +70,7 @@ def normalise(field: Any, value: Any) -> Any:
             # What Django does on save: naive means the default time zone.
             value = timezone.make_aware(value, timezone.get_default_timezone())
         if timezone.is_aware(value):
-            value = value.astimezone(dt.timezone.utc)
+            value = value.astimezone(dt.UTC)
         return value.isoformat(timespec="microseconds")
     if isinstance(value, dt.time):
         return value.isoformat(timespec="microseconds")

@@ -81,7 +81,7 @@ def append_many(items: Iterable[tuple[str, dict[str, Any]]]) -> list[LedgerEntry
     head = _lock_head()
     stack = _frontier(head.size)
     now = timezone.now()
-    when = now.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    when = now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     next_key = merkle.node_count(head.size)
     entries: list[LedgerEntry] = []
     nodes: list[tuple[int, bytes]] = []

@@ -16,7 +16,7 @@ least b-a, so it is a right fold of the complete subtrees of b-a's binary digits
 from __future__ import annotations
 
 import hashlib
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -165,19 +165,19 @@ def range_hash(a: int, b: int, get: Callable[[int, int], bytes]) -> bytes:
 
 # ---- proofs over an in-memory list (tests, offline tools) ---------------------------------------
 
-def _list_getter(leaf_hashes: Sequence[bytes]) -> Callable[[int, int], bytes]:
+def list_getter(leaf_hashes: Sequence[bytes]) -> Callable[[int, int], bytes]:
     def get(level: int, index: int) -> bytes:
         return mth(leaf_hashes[index << level:(index + 1) << level])
     return get
 
 
 def inclusion_proof(m: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:
-    get = _list_getter(leaf_hashes)
+    get = list_getter(leaf_hashes)
     return [range_hash(a, b, get) for a, b in inclusion_ranges(m, len(leaf_hashes))]
 
 
 def consistency_proof(m: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:
-    get = _list_getter(leaf_hashes)
+    get = list_getter(leaf_hashes)
     return [range_hash(a, b, get) for a, b in consistency_ranges(m, len(leaf_hashes))]
 
 

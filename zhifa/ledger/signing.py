@@ -18,6 +18,11 @@ from django.conf import settings
 from zhifa.ledger.pure import key_id as key_id_of
 
 _cache: dict[str, Ed25519PrivateKey] = {}
+
+
+def clear_cache() -> None:
+    """Forget loaded keys (tests that swap the key file)."""
+    _cache.clear()
 _lock = threading.Lock()
 
 

@@ -24,8 +24,9 @@ The ledger's own checks, one pass over entries (by seq) and stored nodes (by key
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Generator, Iterable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -272,7 +273,7 @@ def _flush(ct_id: int, rows: list[tuple[Any, ...]]) -> Iterator[Discrepancy]:
     ct = ContentType.objects.get_for_id(ct_id)
     model = ct.model_class()
     if model is None:
-        for _, sid, seq, _ in rows:
+        for _, _sid, seq, _ in rows:
             yield Discrepancy("ledger.subject_model", f"{table} seq={seq}", f"对象类型 {ct.app_label}.{ct.model} 已不存在")
         return
     keys: dict[str, Any] = {}

@@ -312,7 +312,7 @@ def _split_items(body: str) -> tuple[str, list[tuple[str, str, bool]]]:
     marks += [(m.start(), m.end(), m["name"], True) for m in _AMEND.finditer(body)]
     marks.sort()
     items = []
-    for i, (start, end, name, replace) in enumerate(marks):
+    for i, (_start, end, name, replace) in enumerate(marks):
         stop = marks[i + 1][0] if i + 1 < len(marks) else len(body)
         items.append((name, body[end:stop], replace))
     return (body[:marks[0][0]] if marks else body), items

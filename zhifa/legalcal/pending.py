@@ -63,13 +63,13 @@ class Kind:
     resolve: Callable[..., int]
 
 
-_kinds: dict[str, Kind] = {}
+REGISTRY: dict[str, Kind] = {}
 _after: list[Callable[..., None]] = []
 _discovered = False
 
 
 def register(key: str, title: str, *, count: Callable[[], dict[int, int]], resolve: Callable[..., int]) -> None:
-    _kinds[key] = Kind(key, title, count, resolve)
+    REGISTRY[key] = Kind(key, title, count, resolve)
 
 
 def after_resolve(fn: Callable[..., None]) -> Callable[..., None]:
@@ -85,7 +85,7 @@ def kinds() -> list[Kind]:
 
         autodiscover_modules("pending")
         _discovered = True
-    return list(_kinds.values())
+    return list(REGISTRY.values())
 
 
 def by_kind() -> dict[str, dict[int, int]]:
@@ -116,7 +116,7 @@ def resolve_year(year: int, *, acting_user: User | AnonymousUser | None, on: dt.
     periods.clear_cache()  # the year just entered must be seen now, before commit
     on = on or timezone.localdate()
     done = {k.key: k.resolve(year, acting_user=acting_user, on=on) for k in kinds()}
-    for fn in list(_after):
+    for fn in _after:
         fn(year=year, acting_user=acting_user, on=on, resolved=done)
     forget_warning()
     return done

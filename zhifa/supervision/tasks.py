@@ -38,11 +38,11 @@ def optional(module: str, name: str):
         return None
 
 
-def _jsonable(value):
+def jsonable(value):
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return str(value)
@@ -57,7 +57,7 @@ def recompute_alerts_task(today: str | None = None) -> dict:
     out = recompute_alerts(day)
     # The supervision home's pre-aggregated figures, rebuilt on the same debounce and clock.
     out["figures"] = refresh_rollup(day)
-    return _jsonable(out)
+    return jsonable(out)
 
 
 @task()
@@ -65,7 +65,7 @@ def expire_publications_task(today: str | None = None):
     fn = optional("zhifa.disclosure.expiry", "expire_publications")
     if fn is None:
         return {"skipped": "zhifa.disclosure.expiry.expire_publications 不存在"}
-    return _jsonable(fn(_day(today)))
+    return jsonable(fn(_day(today)))
 
 
 def annual_reports_function():
@@ -81,7 +81,7 @@ def annual_reports_task(year: int):
     fn = annual_reports_function()
     if fn is None:
         return {"skipped": "generate_annual_reports 不存在"}
-    return _jsonable(fn(int(year)))
+    return jsonable(fn(int(year)))
 
 
 @task()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from zhifa.cases import deadlines, events, machine
 from zhifa.cases.models import Case, CaseEvent, CaseOfficer, Party
 from zhifa.cases.rules import RULES, Ctx, limitation_warning
-from zhifa.common.actions import ActionRefused, _jsonable, check_scope, check_scope_new, log_change, snapshot, validate
+from zhifa.common.actions import ActionRefused, check_scope, check_scope_new, jsonable, log_change, snapshot, validate
 from zhifa.common.models import ChangeLog
 from zhifa.ledger import log as ledger
 
@@ -44,7 +44,7 @@ def _jsonish(value):
         return [_jsonish(v) for v in value]
     if hasattr(value, "_meta"):
         return {"id": value.pk, "repr": str(value)}
-    return _jsonable(value)
+    return jsonable(value)
 
 
 def _check_actor(case, t, user):
