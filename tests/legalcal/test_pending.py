@@ -244,3 +244,16 @@ def test_known_years_unaffected(cw):
     order = SA.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="督办", days=3,
                               on=dt.date(2025, 9, 30))
     assert order.due_on == periods.add_working_days(dt.date(2025, 9, 30), 3).date and order.due_pending_year is None
+
+
+def test_a_newer_chinesecalendar_package_computes_what_waits_for_its_year(cw, monkeypatch):
+    from zhifa.legalcal import actions as calendar_actions
+
+    order = SA.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="请依法处理",
+                              days=5, on=dt.date(2040, 12, 3))
+    data = calendar_actions.package_data()
+    monkeypatch.setattr(calendar_actions, "package_data",
+                        lambda: {**data, 2040: ([(dt.date(2040, 1, 1), "元旦")], [])})
+    assert 2040 in calendar_actions.seed_from_chinesecalendar()["created"]
+    order.refresh_from_db()
+    assert order.due_on == dt.date(2040, 12, 10) and order.due_pending_year is None

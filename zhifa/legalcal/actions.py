@@ -200,6 +200,8 @@ def seed_from_chinesecalendar(*, acting_user: User | None = None) -> dict[str, l
     (a newer package) are refreshed and logged; admin-entered years are never touched.
     """
     result: dict[str, list[int]] = {"created": [], "updated": [], "kept_admin": []}
+    # The first load (the first migrate) finds nothing pending, and other apps' tables may not exist yet.
+    first_load = not CalendarYear.objects.exists()
     data = package_data()
     existing = {cy.year: cy for cy in CalendarYear.objects.filter(year__in=list(data))}
     stored: dict[int, set[tuple[dt.date, str, str]]] = {}
@@ -237,6 +239,6 @@ def seed_from_chinesecalendar(*, acting_user: User | None = None) -> dict[str, l
                        after=year_snapshot(cy), reason="按新版 chinesecalendar 数据包更新")
     if touched:
         periods.invalidate()
-    for year in result["created"]:  # a newer package brings a year some due dates wait for
+    for year in [] if first_load else result["created"]:  # a newer package brings a year due dates wait for
         pending.resolve_year(year, acting_user=acting_user)
     return result
