@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from zhifa.common.management.commands.bench import markdown, percentile, recreate_database
+from zhifa.site.management.commands.bench import markdown, percentile, recreate_database
 
 
 def test_percentile_nearest_rank():

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "zhifa.supervision",
     "zhifa.transfers",
     "zhifa.guidance",
+    "zhifa.site",  # the top floor: home, demo seed, benchmarks
 ]
 
 MIDDLEWARE = [

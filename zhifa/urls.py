@@ -4,9 +4,10 @@ from django.urls import include, path
 
 from zhifa import health
 from zhifa.common import views as common_views
+from zhifa.site import views as site_views
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", common_views.healthz, name="healthz"),

@@ -1,4 +1,4 @@
-"""The demo cases of `zhifa seed` (zhifa.cases.demo): one county seeding per module, checked from
+"""The demo cases of `zhifa seed` (zhifa.site.demo.cases): one county seeding per module, checked from
 many angles, plus the fallback when today's year has no calendar data."""
 import datetime as dt
 import logging
@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from tests import factories
 from zhifa.cases import actions as case_actions
-from zhifa.cases.demo import SCENARIOS, seed_demo_cases
 from zhifa.cases.models import Case, CaseEvent, Deadline, LegalReview, NumberCounter, Seizure
 from zhifa.cases.numbering import DOC_TYPES
 from zhifa.common.identifiers import check_credit_code, check_id_number
@@ -21,6 +20,7 @@ from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.legalcal import periods
 from zhifa.orgs.models import Certificate, Entity, User
+from zhifa.site.demo.cases import SCENARIOS, seed_demo_cases
 
 pytestmark = pytest.mark.django_db
 FAST = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -37,7 +37,7 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     from zhifa.legalcal.actions import seed_from_chinesecalendar
-    from zhifa.orgs.demo import seed
+    from zhifa.site.demo import seed
 
     data_dir = tmp_path_factory.mktemp("demo-data")  # evidence blobs and keys of this module
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST, DATA_DIR=data_dir):
@@ -248,7 +248,7 @@ def test_unknown_year_falls_back_to_the_last_known_day(caplog):
     CalendarYear.objects.filter(year__gte=year).delete()
     periods.clear_cache()
     try:
-        with caplog.at_level(logging.WARNING, logger="zhifa.cases.demo"):
+        with caplog.at_level(logging.WARNING, logger="zhifa.site.demo.cases"):
             cases = seed_demo_cases(w["entity"], acting_user=w["officer"], unit_head=w["unit_head"], head=w["head"],
                                     reviewer=w["reviewer"])
     finally:
@@ -271,7 +271,7 @@ def test_no_calendar_at_all_creates_nothing(caplog):
     CalendarYear.objects.all().delete()
     periods.clear_cache()
     try:
-        with caplog.at_level(logging.WARNING, logger="zhifa.cases.demo"):
+        with caplog.at_level(logging.WARNING, logger="zhifa.site.demo.cases"):
             assert seed_demo_cases(w["entity"], acting_user=w["officer"], unit_head=w["unit_head"], head=w["head"],
                                    reviewer=w["reviewer"]) == []
     finally:

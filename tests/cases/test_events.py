@@ -31,12 +31,30 @@ def imported_modules(path: Path) -> set[str]:
 def test_cases_imports_no_app_built_on_it():
     offenders = []
     for path in (ZHIFA / "cases").rglob("*.py"):
-        if path.name == "demo.py":  # the demo seed belongs to the top floor (docs/architecture.md)
-            continue
         for mod in imported_modules(path):
             parts = mod.split(".")
             if len(parts) > 1 and parts[0] == "zhifa" and parts[1] in ABOVE_CASES:
                 offenders.append(f"{path.relative_to(ZHIFA)} imports {mod}")
+    assert not offenders, offenders
+
+
+def test_ground_imports_no_app_above_it():
+    """common/ is ground: the home page, the seed and the benchmarks live on the top floor (zhifa/site)."""
+    ground_ok = {"common", "ledger"}  # common.actions appends its change-log rows to the ledger
+    offenders = []
+    for path in (ZHIFA / "common").rglob("*.py"):
+        for mod in imported_modules(path):
+            parts = mod.split(".")
+            if len(parts) > 1 and parts[0] == "zhifa" and parts[1] not in ground_ok:
+                offenders.append(f"{path.relative_to(ZHIFA)} imports {mod}")
+    assert not offenders, offenders
+
+
+def test_nothing_imports_the_top_floor():
+    offenders = [f"{path.relative_to(ZHIFA)} imports {mod}"
+                 for path in ZHIFA.rglob("*.py") if "site" not in path.relative_to(ZHIFA).parts[:1]
+                 and path.name not in ("urls.py",)
+                 for mod in imported_modules(path) if mod.startswith("zhifa.site")]
     assert not offenders, offenders
 
 

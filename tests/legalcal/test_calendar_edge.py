@@ -31,8 +31,8 @@ def forget(*years):
 @pytest.mark.parametrize("day", [dt.date(2026, 12, 28), dt.date(2027, 1, 4), dt.date(2027, 6, 15), dt.date(2040, 2, 29)],
                          ids=["dec28-next-year-unknown", "jan4-this-year-unknown", "mid-next-year", "far-leap-day"])
 def test_demo_seeds_and_verifies_on_any_date(day, settings):
-    from zhifa.orgs.demo import seed
     from zhifa.orgs.models import Entity
+    from zhifa.site.demo import seed
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     forget(*range(2027, 2042))  # as on a machine whose chinesecalendar stops at 2026

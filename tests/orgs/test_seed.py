@@ -11,11 +11,11 @@ from django.test import override_settings
 from zhifa.common.identifiers import check_credit_code, check_id_number, check_phone
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
-from zhifa.orgs.demo import DEMO_PASSWORD, seed
-from zhifa.orgs.demo.builder import distribute
-from zhifa.orgs.demo.catalog import BUREAUS, cn_number, items_for
 from zhifa.orgs.models import Certificate, Entity, LegalAdviser, Officer, Region, Training, Unit, User
 from zhifa.powers.models import Flowchart, InspectionItem, PowerItem, ServiceGuide, VersionStatus
+from zhifa.site.demo import DEMO_PASSWORD, seed
+from zhifa.site.demo.builder import distribute
+from zhifa.site.demo.catalog import BUREAUS, cn_number, items_for
 
 pytestmark = pytest.mark.django_db
 FAST = ["django.contrib.auth.hashers.MD5PasswordHasher"]

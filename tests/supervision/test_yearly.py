@@ -18,7 +18,7 @@ FAST = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     from zhifa.legalcal.actions import seed_from_chinesecalendar
-    from zhifa.orgs.demo import seed
+    from zhifa.site.demo import seed
 
     data_dir = tmp_path_factory.mktemp("demo-data")
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST, DATA_DIR=data_dir):

@@ -33,7 +33,7 @@ MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 
 
 def _bench():
-    from zhifa.common.management.commands import bench
+    from zhifa.common import benchkit as bench
 
     return bench
 
@@ -131,7 +131,7 @@ class Records:
 
     # report -----------------------------------------------------------------------------------------------
     def report(self, r: dict) -> list[list[str]]:
-        ok = _bench()._ok
+        ok = _bench().ok_mark
         i, u = r["ingest"], r["upload"]
         mbs = i["bytes"] / MB / i["seconds"]
         rows = []

@@ -11,13 +11,6 @@ def healthz(request):
 
 
 @login_required
-def home(request):
-    from zhifa.common.dashboard import dashboard
-
-    return render(request, "home.html", dashboard(request.user))
-
-
-@login_required
 def changelog(request, ct, pk):
     """Full change log of one record; only if the record itself is visible."""
     try:

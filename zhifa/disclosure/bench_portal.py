@@ -114,7 +114,7 @@ def bulk_load(n: int, entities, bodies, seed: int = 1, batch: int = 5000, progre
 # ---- the suite ------------------------------------------------------------------------------------
 
 def _bench():
-    from zhifa.common.management.commands import bench
+    from zhifa.common import benchkit as bench
 
     return bench
 
@@ -332,7 +332,7 @@ class Portal:
     # report ------------------------------------------------------------------------------------------
     def report(self, r: dict) -> list[list[str]]:
         s, d, h, ld = r["search"], r["decision"], r["http"], r["load"]
-        ok = _bench()._ok
+        ok = _bench().ok_mark
         return [
             [f"load {ld['rows']:,} published decisions "
              + ("(COPY) + GIN indexes" if r["db"].startswith("PostgreSQL") else "(bulk insert, FTS5 kept by triggers)"),

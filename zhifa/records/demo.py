@@ -4,7 +4,7 @@ made once with ffmpeg's test source) and text records. They go through do_add_re
 configured blob store, so the demo, the case pages and `zhifa verify` work on real bytes.
 
 The demo entity requires audio/video records of 查封扣押 and 听证 (its 音像记录事项清单); the
-case walk (zhifa.cases.demo) calls before_step/after_step so each record exists when the step
+case walk (zhifa.site.demo.cases) calls before_step/after_step so each record exists when the step
 needs it, as an officer's body camera would have it.
 """
 from __future__ import annotations

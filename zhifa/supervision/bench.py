@@ -35,7 +35,7 @@ YEARS = 3
 
 
 def _bench():
-    from zhifa.common.management.commands import bench
+    from zhifa.common import benchkit as bench
 
     return bench
 
@@ -433,7 +433,7 @@ class Supervision:
 
     # ---- report ---------------------------------------------------------------------------------
     def report(self, r: dict) -> list[list[str]]:
-        ok = _bench()._ok
+        ok = _bench().ok_mark
         h, a, y, ld = r["home"], r["alerts"], r["yearly"], r["load"]
 
         def home_rows(suffix, what):

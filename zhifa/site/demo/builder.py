@@ -16,18 +16,18 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from zhifa.cases.demo import seed_demo_cases
 from zhifa.common.identifiers import make_credit_code, make_id_number
 from zhifa.common.roles import Role
 from zhifa.orgs import actions as org_actions
-from zhifa.orgs.demo import catalog
-from zhifa.orgs.demo.catalog import BUREAUS, BY_KEY, COUNTY_SET, TOWN_UNITS, Bureau
-from zhifa.orgs.demo.names import FIRMS, address, landline, mobile, person_name, town_names
 from zhifa.orgs.models import Certificate, Entity, LegalAdviser, Officer, Region, Training, Unit, User
 from zhifa.orgs.regions import ensure_towns, load_regions
 from zhifa.powers import actions as power_actions
 from zhifa.powers.discretion import seed_benchmarks
 from zhifa.powers.models import Flowchart, InspectionItem, PowerItem, ServiceGuide
+from zhifa.site.demo import catalog
+from zhifa.site.demo.cases import seed_demo_cases
+from zhifa.site.demo.catalog import BUREAUS, BY_KEY, COUNTY_SET, TOWN_UNITS, Bureau
+from zhifa.site.demo.names import FIRMS, address, landline, mobile, person_name, town_names
 
 DEMO_PASSWORD = "zhifa2026"
 CITY_CODE = "520500"

@@ -4,7 +4,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from zhifa.orgs.demo import SCALES, analyze, demo_logins, is_seeded, seed
+from zhifa.site.demo import SCALES, analyze, demo_logins, is_seeded, seed
 
 
 class Command(BaseCommand):

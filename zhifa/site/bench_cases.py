@@ -38,7 +38,7 @@ ARGUMENTS = [
 
 
 def _bench():
-    from zhifa.common.management.commands import bench
+    from zhifa.common import benchkit as bench
 
     return bench
 
@@ -54,7 +54,7 @@ class Cases:
     def run(self, opts) -> dict:
         from django import get_version
 
-        from zhifa.common import bench_cases_data as data
+        from zhifa.site import bench_cases_data as data
 
         b = _bench()
         out = {"scale": opts["scale"], "db": b.db_version(), "django": get_version()}
@@ -73,7 +73,7 @@ class Cases:
 
     # (1) closure through the actions ----------------------------------------------------------------
     def bench_closure(self, n: int, workers: int, start, end) -> dict:
-        from zhifa.common import bench_cases_data as data
+        from zhifa.site import bench_cases_data as data
 
         plans = data.closure_plans(self.desks, n, start, end)
         slices = [plans[i::workers] for i in range(workers)]
@@ -128,8 +128,8 @@ class Cases:
 
         from zhifa.cases.deadlines import refresh_deadlines
         from zhifa.cases.models import Case, Deadline
-        from zhifa.common import bench_cases_data as data
-        from zhifa.orgs.demo import analyze
+        from zhifa.site import bench_cases_data as data
+        from zhifa.site.demo import analyze
 
         t = time.perf_counter()
         factory = data.OpenCaseFactory(self.desks, start, end)
@@ -236,7 +236,7 @@ class Cases:
 
     # report ------------------------------------------------------------------------------------------
     def report(self, r: dict) -> list[list[str]]:
-        ok = _bench()._ok
+        ok = _bench().ok_mark
         c, nb, f, q = r["closure"], r["numbering"], r["fixture"], r["queue"]
         rows = [[
             f"{c['cases']:,} general-procedure cases 案源登记 → 结案 through the actions, {c['workers']} process{'es' if c['workers'] > 1 else ''} "
@@ -295,7 +295,7 @@ class Cases:
 
 # ---- process and thread helpers ----------------------------------------------------------------------
 def _drive_slice(plans, desks) -> dict:
-    from zhifa.common import bench_cases_data as data
+    from zhifa.site import bench_cases_data as data
 
     closed = transitions = 0
     errors = []

@@ -62,7 +62,7 @@ class Desk:
 def prepare_org(scale: str) -> dict:
     from zhifa.legalcal import periods
     from zhifa.legalcal.actions import seed_from_chinesecalendar
-    from zhifa.orgs.demo import analyze, seed
+    from zhifa.site.demo import analyze, seed
 
     b = seed(scale)
     seed_from_chinesecalendar()
@@ -148,7 +148,7 @@ def weights(desks) -> list[float]:
 
 def party(rng: random.Random, desk: Desk, n: int, org_share=0.3) -> dict:
     from zhifa.common.identifiers import make_credit_code, make_id_number
-    from zhifa.orgs.demo.names import address, mobile, person_name
+    from zhifa.site.demo.names import address, mobile, person_name
 
     region = desk.entity.region.code
     if rng.random() < org_share:

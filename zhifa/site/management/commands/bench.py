@@ -19,9 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import math
 import os
-import platform
 import random
 import subprocess
 import sys
@@ -33,6 +31,9 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from zhifa.common.benchkit import db_version, machine_info, percentile
+from zhifa.common.benchkit import ok_mark as _ok
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/zhifa_bench"
 
@@ -95,42 +96,6 @@ def drop_database(url: str):
 
 # ---- helpers ------------------------------------------------------------------------------------
 
-def percentile(values, p: float) -> float:
-    """Nearest-rank percentile (p in 0..100)."""
-    s = sorted(values)
-    if not s:
-        return 0.0
-    k = max(0, min(len(s) - 1, math.ceil(p / 100 * len(s)) - 1))
-    return s[k]
-
-
-def machine_info() -> dict:
-    info = {"uname": " ".join(platform.uname()[i] for i in (0, 2, 4)), "cpus": os.cpu_count(),
-            "python": platform.python_version()}
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                info["ram_gib"] = round(int(line.split()[1]) / 1024 / 1024, 1)
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu"] = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return info
-
-
-def db_version() -> str:
-    from django.db import connection
-
-    with connection.cursor() as c:
-        if connection.vendor == "postgresql":
-            c.execute("SHOW server_version")
-            return "PostgreSQL " + c.fetchone()[0]
-        c.execute("select sqlite_version()")
-        return "SQLite " + c.fetchone()[0]
-
-
 # ---- suites (child process) -----------------------------------------------------------------------
 
 class Foundation:
@@ -152,7 +117,7 @@ class Foundation:
         from django.apps import apps
         from django.db import connection
 
-        from zhifa.orgs.demo import analyze, seed
+        from zhifa.site.demo import analyze, seed
 
         t = time.perf_counter()
         b = seed(scale)
@@ -262,8 +227,8 @@ class Foundation:
         import openpyxl
 
         from zhifa.common.identifiers import make_id_number
-        from zhifa.orgs.demo.names import mobile, person_name
         from zhifa.orgs.models import Certificate, Entity, Officer, Unit
+        from zhifa.site.demo.names import mobile, person_name
 
         rng = random.Random(2026)
         used = set(Officer.objects.values_list("id_number", flat=True))
@@ -333,15 +298,11 @@ class Foundation:
         return rows
 
 
-def _ok(flag: bool) -> str:
-    return "yes" if flag else "**no**"
-
-
 from zhifa.blobs.bench_blobs import Records as Ingest  # noqa: E402  (zhifa bench ingest)
-from zhifa.common.bench_cases import Cases  # noqa: E402  (zhifa bench cases)
 from zhifa.disclosure.bench_portal import Portal  # noqa: E402  (zhifa bench portal)
 from zhifa.ledger.bench_ledger import Ledger  # noqa: E402  (zhifa bench ledger)
 from zhifa.records.bench import RecordsAll  # noqa: E402  (zhifa bench records = ingest + ledger)
+from zhifa.site.bench_cases import Cases  # noqa: E402  (zhifa bench cases)
 from zhifa.supervision.bench import Supervision  # noqa: E402  (zhifa bench supervision)
 
 SUITES = {"foundation": Foundation, "cases": Cases, "ledger": Ledger, "ingest": Ingest, "records": RecordsAll,
