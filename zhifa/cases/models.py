@@ -319,9 +319,9 @@ class Deadline(models.Model):
     @property
     def due_display(self) -> str:
         """'2027-01-08', or '待定：需录入2027年节假日安排' while the calendar lacks that year."""
-        from zhifa.legalcal.pending import show
+        from zhifa.legalcal.pending import label
 
-        return show(self.due_on, self.unknown_year) if not self.known or not self.due_on else f"{self.due_on:%Y-%m-%d}"
+        return f"{self.due_on:%Y-%m-%d}" if self.known and self.due_on else label(self.unknown_year)
 
 
 class Extension(models.Model):
