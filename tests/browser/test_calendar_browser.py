@@ -27,7 +27,7 @@ def test_banner_paste_notice_and_pending_due_date_computed(page, site, world):
     admin.set_password("pass12345")
     admin.save()
     sup = User.objects.get(username="supcounty")
-    with time_machine.travel(dt.datetime(2026, 12, 28, 2, 0, tzinfo=dt.timezone.utc), tick=True):
+    with time_machine.travel(dt.datetime(2026, 12, 28, 2, 0, tzinfo=dt.UTC), tick=True):
         pending.forget_warning()
         order = supervision_actions.do_issue_order(acting_user=sup, entity=world["smj"], kind="duban",
                                                    text="请依法处理", days=5)
