@@ -150,8 +150,7 @@ def calendar_warning(today: dt.date | None = None) -> dict[str, Any] | None:
     if found is None:
         years = missing_years(today)
         if years:
-            counts = by_year()
-            n = sum(counts.get(y, 0) for y in years) + sum(c for y, c in counts.items() if y > max(years))
+            n = sum(by_year().values())  # every pending due date waits for some year not entered
             found = {"years": years, "pending": n,
                      "text": f"{'、'.join(f'{y}年' for y in years)}法定节假日安排尚未录入"
                              f"（待定期限{n}项）：请录入国务院办公厅放假安排通知"}
