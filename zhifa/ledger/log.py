@@ -195,6 +195,10 @@ def _lock_head() -> LedgerHead:
     if head is not None:
         return head
     if LedgerEntry.objects.exists():
+        # A concurrent first append may have committed its head and entry since the read above.
+        head = LedgerHead.objects.select_for_update().filter(pk=1).first()
+        if head is not None:
+            return head
         raise RuntimeError("日志头（LedgerHead）缺失而日志条目存在：请运行 zhifa verify 检查")
     try:
         with transaction.atomic():
