@@ -15,7 +15,7 @@ def desk(world):
     from zhifa.cases.rules import hearing_thresholds
     from zhifa.legalcal import periods
     from zhifa.legalcal.actions import seed_from_chinesecalendar
-    from zhifa.site.bench_cases_data import Desk
+    from zhifa.site.bench.cases_data import Desk
 
     periods.clear_cache()
     seed_from_chinesecalendar()
@@ -46,7 +46,7 @@ NEXT = {  # a real next transition for each fixture state: (action, role, payloa
 def test_open_case_fixture_matches_what_the_actions_write(desk):
     from zhifa.cases import actions as case_actions
     from zhifa.cases.models import Case, CaseEvent, Deadline
-    from zhifa.site.bench_cases_data import OpenCaseFactory
+    from zhifa.site.bench.cases_data import OpenCaseFactory
 
     factory = OpenCaseFactory([desk], *WINDOW, seed=3)
     for i in range(300):
@@ -90,14 +90,14 @@ def test_open_case_fixture_matches_what_the_actions_write(desk):
 @pytest.mark.django_db
 def test_closure_driver_takes_each_path_to_closed(desk):
     from zhifa.cases.models import Case
-    from zhifa.site.bench_cases_data import closure_plans, drive
+    from zhifa.site.bench.cases_data import closure_plans, drive
 
     plans = closure_plans([desk], 40, *WINDOW, seed=5)
     assert {p.path for p in plans} >= {"short", "hearing", "warning"}
     for plan in plans:
         assert drive(plan, [desk]) >= 10
     assert Case.objects.filter(state="closed").count() == 40
-    from zhifa.site.bench_cases import closure_checks
+    from zhifa.site.bench.cases import closure_checks
 
     assert closure_checks(40)["numbers_ok"]
 

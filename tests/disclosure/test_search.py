@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 
 from tests.disclosure.conftest import decided_case
-from zhifa.disclosure import actions, bench_portal, public, search
+from zhifa.disclosure import actions, public, search
+from zhifa.disclosure import bench as bench_portal
 from zhifa.disclosure.models import Publication
 
 

@@ -14,6 +14,7 @@ from zhifa.cases.deadlines import PARTY_WINDOWS
 from zhifa.cases.machine import TERMINAL_STATES
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
+from zhifa.common.registry import alert_checks
 from zhifa.disclosure.models import AnnualReport
 from zhifa.supervision import alerts, reports, stats
 from zhifa.supervision import figures as FIG
@@ -210,7 +211,7 @@ def test_alert_when_last_years_report_is_not_published_after_31_january(cw, case
     def found(today):
         return {f.key: f for f in alerts.check_annual_reports(today)}
 
-    assert alerts.check_annual_reports in alerts.CHECKS
+    assert alert_checks["annual_reports"] is alerts.check_annual_reports
     assert found(dt.date(2027, 1, 31)) == {}  # the deadline day itself
     late = found(dt.date(2027, 2, 1))
     keys = {f"annual_report:{cw['smj'].pk}:2026", f"annual_report:{cw['df'].pk}:2026"}

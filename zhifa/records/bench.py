@@ -1,10 +1,12 @@
 """`zhifa bench records`: the whole of issue 4's performance list in one run — evidence ingest
-and upload memory (zhifa.blobs.bench_blobs.Ingest) then the ledger at 1 000 000 entries
-(zhifa.ledger.bench_ledger.Ledger). `zhifa bench ingest` / `zhifa bench ledger` run one half."""
-from zhifa.blobs.bench_blobs import Records as Ingest
-from zhifa.ledger.bench_ledger import Ledger
+and upload memory (zhifa.blobs.bench.Ingest) then the ledger at 1 000 000 entries
+(zhifa.ledger.bench.Ledger). `zhifa bench ingest` / `zhifa bench ledger` run one half."""
+from zhifa.blobs.bench import Records as Ingest
+from zhifa.common.registry import bench_suites
+from zhifa.ledger.bench import Ledger
 
 
+@bench_suites.register("records", order=50)
 class RecordsAll:
     name = "records"
     default_url = Ledger.default_url

@@ -24,6 +24,8 @@ import random
 import time
 from decimal import Decimal
 
+from zhifa.common.registry import bench_suites
+
 ARGUMENTS = [
     (("--sup-cases",), dict(type=int, default=1_000_000, help="supervision: 案件数")),
     (("--sup-entities",), dict(type=int, default=2000, help="supervision: 执法主体数")),
@@ -91,6 +93,7 @@ def _setval(model):
         c.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))")
 
 
+@bench_suites.register("supervision", order=70)
 class Supervision:
     """Issue 7: supervision home, alerts recompute and yearly report at 1 000 000 cases."""
 

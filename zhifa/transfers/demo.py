@@ -13,6 +13,7 @@ from zhifa.cases import actions as CA
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
 from zhifa.common.identifiers import make_credit_code
+from zhifa.common.registry import demo_steps
 from zhifa.common.roles import Role
 from zhifa.legalcal.periods import CalendarUnknown
 from zhifa.orgs.models import Entity, Officer, User
@@ -147,3 +148,11 @@ def _guidance(entity, users, log):
                            significance="明确从轻处罚情节的认定与说理要求，统一辖区同类案件的裁量尺度。")
     g = guidance_actions.do_publish_guidance(g, acting_user=sup)
     log(f"  guidance: 指导案例第{g.number}号已发布（/gs/guidance/）")
+
+
+@demo_steps.register("transfers", order=30)
+def transfers_step(demo) -> None:
+    """移送、两法衔接、违纪线索、案例指导 through their actions."""
+    if demo.cases:
+        seed_demo_transfers(demo.main_entity, users=demo.users, admin=demo.admin, password=demo.password,
+                            log=demo.log)

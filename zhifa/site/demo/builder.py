@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from zhifa.common.identifiers import make_credit_code, make_id_number
+from zhifa.common.registry import demo_steps
 from zhifa.common.roles import Role
 from zhifa.orgs import actions as org_actions
 from zhifa.orgs.models import Certificate, Entity, LegalAdviser, Officer, Region, Training, Unit, User
@@ -126,6 +127,7 @@ class Builder:
         self.supervisors: dict[int, User] = {}   # region id -> supervisor user
         self.users: dict[str, User] = {}
         self.main_entity: Entity | None = None
+        self.password = DEMO_PASSWORD  # for demo steps that log in as a second entity's head
 
     # ---- helpers ---------------------------------------------------------------------
     def _step(self, name, fn):
@@ -162,32 +164,9 @@ class Builder:
         # 演示案件 through the real case actions (county and city scales only: bijie stays fast).
         self.cases = (seed_demo_cases(self.main_entity, acting_user=self.users["officer"], log=self.log)
                       if self.scale.name != "bijie" else [])
-        if self.cases:  # 公示 with its period and a credit-repair request (zhifa.disclosure.demo_period)
-            from zhifa.disclosure.demo_period import seed_demo_publications
-
-            seed_demo_publications(self.main_entity, log=self.log)
-        if self.cases:  # 年度统计年报 of the demo entity, generated and published (zhifa.supervision.reports)
-            from zhifa.supervision.reports import seed_demo_reports
-
-            seed_demo_reports(self.main_entity, head=self.users["head"], log=self.log)
-        if self.cases:  # 移送、两法衔接、违纪线索、案例指导 through their actions (zhifa.transfers.demo)
-            from zhifa.transfers.demo import seed_demo_transfers
-
-            seed_demo_transfers(self.main_entity, users=self.users, admin=self.admin, password=DEMO_PASSWORD,
-                                log=self.log)
-        if self.cases:  # 案卷评查 (a finished round) and 评议考核 results (zhifa.supervision.demo)
-            from zhifa.supervision.demo import seed_demo_casefile
-
-            seed_demo_casefile(self.main_entity, users=self.users, log=self.log)
-        if self.cases:  # 督办通知书 (replied) and 执法监督建议书 with their documents (zhifa.supervision.demo_orders)
-            from zhifa.supervision.demo_orders import seed_demo_orders
-
-            seed_demo_orders(self.main_entity, users=self.users, log=self.log)
-        if self.scale.name != "bijie":  # 投诉举报 in every state and 社会监督员 with leads (zhifa.supervision.demo_social)
-            from zhifa.supervision.demo_social import seed_complaints_and_social
-
-            seed_complaints_and_social(main=self.main_entity, supervisor=self.users.get("supervisor"),
-                                       head=self.users.get("head"), officer=self.users.get("officer"), log=self.log)
+        # Each app's own demo steps, in order (`<app>/demo.py`, zhifa.common.registry.demo_steps).
+        for step in demo_steps.entries():
+            self._step(step.key, lambda fn=step.value: fn(self))
         return self
 
     def build_regions(self):

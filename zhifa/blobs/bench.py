@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from zhifa.common.registry import bench_suites
+
 ARGUMENTS = [
     (("--size-mb",), dict(type=int, default=1024, help="records: 入库吞吐测试的文件大小（MB）")),
     (("--upload-mb",), dict(type=int, default=0, help="records: 分块上传峰值内存测试的文件大小（MB，默认为 --size-mb 的两倍）")),
@@ -54,6 +56,7 @@ def _timed(cmd) -> float:
     return time.perf_counter() - t
 
 
+@bench_suites.register("ingest", order=40)
 class Records:
     """Issue 'records': ingest throughput vs openssl, peak RSS of a chunked upload."""
 
@@ -180,7 +183,7 @@ from django.contrib.auth import get_user_model
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.core.wsgi import get_wsgi_application
 from zhifa.apiv1.auth import make_token
-from zhifa.blobs.bench_blobs import MP4_HEAD
+from zhifa.blobs.bench import MP4_HEAD
 
 class Quiet(WSGIRequestHandler):
     def log_message(self, *args):

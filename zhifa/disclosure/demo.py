@@ -8,6 +8,7 @@ import datetime as dt
 from django.utils import timezone
 
 from zhifa.common.actions import ActionRefused
+from zhifa.common.registry import demo_steps
 from zhifa.common.roles import Role
 
 
@@ -47,3 +48,10 @@ def seed_demo_publications(entity, *, today: dt.date | None = None, log=None) ->
     expired = expiry.expire_publications(today)
     log(f"  disclosure: 公示 {len(approved)} 件，信用修复申请 {repairs} 件，期满停止公示 {expired} 件")
     return {"published": len(approved), "repairs": repairs, "expired": expired}
+
+
+@demo_steps.register("publications", order=10)
+def publications_step(demo) -> None:
+    """公示 with its period and a credit-repair request, for the demo cases."""
+    if demo.cases:
+        seed_demo_publications(demo.main_entity, log=demo.log)

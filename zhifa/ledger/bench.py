@@ -21,6 +21,8 @@ import time
 from types import ModuleType
 from typing import Any
 
+from zhifa.common.registry import bench_suites
+
 ARGUMENTS = [
     (("--entries",), dict(type=int, default=1_000_000, help="ledger: 预先写入的日志条目数")),
     (("--appends",), dict(type=int, default=2000, help="ledger: 单条追加（各自一个事务）的次数")),
@@ -41,6 +43,7 @@ def _ms(seconds_list: list[float]) -> dict[str, float]:
     return {"p50": b.percentile(seconds_list, 50) * 1000, "p95": b.percentile(seconds_list, 95) * 1000}
 
 
+@bench_suites.register("ledger", order=30)
 class Ledger:
     """Issue 'ledger': building, appending, proving and verifying at 1 000 000 entries."""
 

@@ -13,7 +13,7 @@
     be exactly 1..N. Processes, not threads: Python threads would queue on the GIL while one of
     them holds the row lock. Baseline: the same number of nextval() calls on a PostgreSQL sequence
     (no gap-free guarantee) from as many processes.
-(3) work queue: `--open-cases` open cases are bulk-created as fixture (bench_cases_data.py), the
+(3) work queue: `--open-cases` open cases are bulk-created as fixture (bench/cases_data.py), the
     daily refresh_deadlines() runs, then GET /cases/queue/ (the UI page) and GET /api/v1/cases/queue
     are timed through django.test.Client for officers, heads, reviewers and supervisors. Baseline:
     /healthz through the same client and middleware.
@@ -26,6 +26,8 @@ import random
 import time
 import traceback
 from collections import Counter, defaultdict
+
+from zhifa.common.registry import bench_suites
 
 ARGUMENTS = [
     (("--cases",), dict(type=int, default=10000, help="cases: 从登记到结案的案件数")),
@@ -43,6 +45,7 @@ def _bench():
     return bench
 
 
+@bench_suites.register("cases", order=20)
 class Cases:
     """Issue 'cases': closure throughput, concurrent numbering, the work queue at 100 000 open cases."""
 
@@ -54,7 +57,7 @@ class Cases:
     def run(self, opts) -> dict:
         from django import get_version
 
-        from zhifa.site import bench_cases_data as data
+        from zhifa.site.bench import cases_data as data
 
         b = _bench()
         out = {"scale": opts["scale"], "db": b.db_version(), "django": get_version()}
@@ -73,7 +76,7 @@ class Cases:
 
     # (1) closure through the actions ----------------------------------------------------------------
     def bench_closure(self, n: int, workers: int, start, end) -> dict:
-        from zhifa.site import bench_cases_data as data
+        from zhifa.site.bench import cases_data as data
 
         plans = data.closure_plans(self.desks, n, start, end)
         slices = [plans[i::workers] for i in range(workers)]
@@ -128,7 +131,7 @@ class Cases:
 
         from zhifa.cases.deadlines import refresh_deadlines
         from zhifa.cases.models import Case, Deadline
-        from zhifa.site import bench_cases_data as data
+        from zhifa.site.bench import cases_data as data
         from zhifa.site.demo import analyze
 
         t = time.perf_counter()
@@ -295,7 +298,7 @@ class Cases:
 
 # ---- process and thread helpers ----------------------------------------------------------------------
 def _drive_slice(plans, desks) -> dict:
-    from zhifa.site import bench_cases_data as data
+    from zhifa.site.bench import cases_data as data
 
     closed = transitions = 0
     errors = []

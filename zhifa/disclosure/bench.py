@@ -27,6 +27,8 @@ import threading
 import time
 import urllib.request
 
+from zhifa.common.registry import bench_suites
+
 QUERIES = ["食", "罚", "款", "罚款", "过期", "鳄鱼", "食品安", "道路运输", "明码标价", "违法所得", "销售过期食品",
            "中华人民共和国", "城市市容和环境卫", "七星关区洪山路", "价格法第四十二条",
            "〕77777号"]  # the last: one decision's number (a rare hit through the trigram index)
@@ -127,6 +129,7 @@ PG_SEARCH_INDEXES = {
 }
 
 
+@bench_suites.register("portal", order=60)
 class Portal:
     """Issue 6: search, decision page and home page at a million published decisions."""
 

@@ -1,0 +1,54 @@
+"""The registries apps fill from one module each (zhifa/common/registry.py)."""
+import inspect
+
+import pytest
+
+from zhifa.common.registry import Registry, alert_checks, bench_suites, demo_steps
+from zhifa.supervision.models import Alert
+
+
+def test_entries_come_in_order_then_key_and_a_module_imported_twice_registers_once():
+    reg: Registry[int] = Registry("no_such_module_anywhere", "thing")
+    reg.register("b", 2, order=5)
+    reg.register("a", 1, order=5)
+    reg.register("z", 0, order=1)
+    reg.register("a", 1, order=5)  # the same module again: no-op
+    assert reg.keys() == ["z", "a", "b"]
+    assert reg["a"] == 1 and "b" in reg and reg.get("missing") is None
+    with pytest.raises(KeyError):
+        reg["missing"]
+
+
+def test_the_same_key_from_two_modules_is_refused():
+    reg: Registry[object] = Registry("no_such_module_anywhere", "thing")
+
+    def one():
+        return 1
+
+    def two():
+        return 2
+
+    two.__module__ = "elsewhere"
+    reg.register("k", one)
+    with pytest.raises(ValueError, match="registered twice"):
+        reg.register("k", two)
+
+
+def test_every_app_contributes_its_alert_checks_and_each_kind_is_an_alert_kind():
+    modules = {entry.module for entry in alert_checks.entries()}
+    assert modules == {"zhifa.cases.alerts", "zhifa.orgs.alerts", "zhifa.review.alerts", "zhifa.disclosure.alerts",
+                       "zhifa.supervision.alerts", "zhifa.transfers.alerts"}
+    kinds = set(Alert.Kind.values)
+    for entry in alert_checks.entries():
+        source = inspect.getsource(entry.value)
+        assert {kind for kind in kinds if f'"{kind}"' in source}, entry.key
+
+
+def test_bench_suites_and_demo_steps_are_found_in_their_apps():
+    assert set(bench_suites.keys()) == {"foundation", "cases", "ledger", "ingest", "records", "portal", "supervision"}
+    for entry in bench_suites.entries():
+        assert entry.module.endswith(".bench") or ".bench." in entry.module, entry
+    steps = demo_steps.entries()
+    assert [entry.key for entry in steps] == ["publications", "annual_reports", "transfers", "casefile", "orders",
+                                              "complaints_social"]
+    assert {entry.module.split(".")[1] for entry in steps} == {"disclosure", "supervision", "transfers"}

@@ -1,0 +1,121 @@
+"""Registries that apps fill from one module each, found by autodiscovery.
+
+The same idiom as the case seam (`<app>/subscribers.py`), the pending due dates
+(`<app>/pending.py`) and `zhifa verify` (`<app>/verify.py`): an app that contributes to a
+cross-cutting list declares it in a module of a fixed name, and whoever reads the list calls
+`discover()` first. The lists live here, on the ground floor, so that an app contributes without
+importing the app (or the top floor) that reads them:
+
+| registry        | module            | read by                                        |
+|-----------------|-------------------|------------------------------------------------|
+| `bench_suites`  | `<app>/bench.py`  | `zhifa bench <suite>` (zhifa/site)             |
+| `demo_steps`    | `<app>/demo.py`   | `zhifa seed` / the demo builder (zhifa/site)   |
+| `alert_checks`  | `<app>/alerts.py` | 预警 recomputation (zhifa/supervision/alerts)  |
+
+    from zhifa.common.registry import alert_checks
+
+    @alert_checks.register("complaints", order=90)
+    def overdue_complaints(today): ...
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.utils.module_loading import autodiscover_modules
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Entry(Generic[T]):
+    key: str
+    value: T
+    order: int
+    module: str
+
+
+class Registry(Generic[T]):
+    """Named entries, ordered by `order` then key, contributed by `<app>/<module>.py`."""
+
+    def __init__(self, module: str, what: str) -> None:
+        self.module = module
+        self.what = what
+        self._entries: dict[str, Entry[T]] = {}
+        self._discovered = False
+
+    def register(self, key: str, value: T | None = None, *, order: int = 100) -> Any:
+        """`register(key, value)` or, as a decorator, `@register(key)`. Registering the same key
+        from the same module again (a module imported twice) is a no-op; from another module it
+        is a mistake and raises."""
+        def add(item: T) -> T:
+            module = getattr(item, "__module__", "") or ""
+            known = self._entries.get(key)
+            if known is not None and known.module != module:
+                raise ValueError(f"{self.what} {key!r} registered twice: {known.module} and {module}")
+            self._entries[key] = Entry(key, item, order, module)
+            return item
+
+        if value is not None:
+            return add(value)
+        return add
+
+    def discover(self) -> None:
+        if not self._discovered:
+            autodiscover_modules(self.module)
+            self._discovered = True
+
+    def entries(self) -> list[Entry[T]]:
+        self.discover()
+        return sorted(self._entries.values(), key=lambda entry: (entry.order, entry.key))
+
+    def keys(self) -> list[str]:
+        return [entry.key for entry in self.entries()]
+
+    def values(self) -> list[T]:
+        return [entry.value for entry in self.entries()]
+
+    def get(self, key: str) -> T | None:
+        self.discover()
+        entry = self._entries.get(key)
+        return entry.value if entry else None
+
+    def __getitem__(self, key: str) -> T:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        self.discover()
+        return key in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+
+# `zhifa bench <key>`: a class with `run(opts) -> dict` (child process, bench database) and
+# `report(results) -> rows`; optional `options` (argparse dests), `add_arguments(parser)`, `details`.
+bench_suites: Registry[type] = Registry("bench", "bench suite")
+
+# Demo steps, run in order after the foundation and the demo cases: fn(demo) where `demo` is the
+# builder (main_entity, users, admin, password, cases, scale, log). `order` places the step.
+demo_steps: Registry[Callable[..., Any]] = Registry("demo", "demo step")
+
+# 预警 conditions: fn(today) yielding `Finding`s; the alert engine opens, keeps and closes alerts.
+alert_checks: Registry[Callable[..., Iterator[Any]]] = Registry("alerts", "alert check")
+
+
+@dataclass
+class Finding:
+    """One condition an alert check found on a day: `key` identifies it across days (an alert stays
+    open while its key is found), `kind` is one of the supervision app's Alert.Kind values."""
+
+    key: str
+    kind: str
+    entity_id: int
+    text: str
+    case_id: int | None = None
+    officer_id: int | None = None
+    certificate_id: int | None = None

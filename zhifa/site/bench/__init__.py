@@ -1,0 +1,4 @@
+"""Benchmarks of the assembled product (registered in zhifa.common.registry.bench_suites)."""
+from zhifa.site.bench import cases, foundation
+
+__all__ = ["cases", "foundation"]

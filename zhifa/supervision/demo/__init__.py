@@ -1,0 +1,37 @@
+"""The supervision app's demo steps (zhifa.common.registry.demo_steps; run by `zhifa seed`)."""
+from __future__ import annotations
+
+from zhifa.common.registry import demo_steps
+from zhifa.supervision.demo.casefile import seed_demo_casefile
+from zhifa.supervision.demo.orders import seed_demo_orders
+from zhifa.supervision.demo.social import seed_complaints_and_social
+from zhifa.supervision.reports import seed_demo_reports
+
+
+@demo_steps.register("annual_reports", order=20)
+def annual_reports_step(demo) -> None:
+    """年度统计年报 of the demo entity, generated and published."""
+    if demo.cases:
+        seed_demo_reports(demo.main_entity, head=demo.users["head"], log=demo.log)
+
+
+@demo_steps.register("casefile", order=40)
+def casefile_step(demo) -> None:
+    """案卷评查 (a finished round) and 评议考核 results."""
+    if demo.cases:
+        seed_demo_casefile(demo.main_entity, users=demo.users, log=demo.log)
+
+
+@demo_steps.register("orders", order=50)
+def orders_step(demo) -> None:
+    """督办通知书 (replied) and 执法监督建议书 with their documents."""
+    if demo.cases:
+        seed_demo_orders(demo.main_entity, users=demo.users, log=demo.log)
+
+
+@demo_steps.register("complaints_social", order=60)
+def complaints_social_step(demo) -> None:
+    """投诉举报 in every state and 社会监督员 with leads (not at 毕节 scale: it stays fast)."""
+    if demo.scale.name != "bijie":
+        seed_complaints_and_social(main=demo.main_entity, supervisor=demo.users.get("supervisor"),
+                                   head=demo.users.get("head"), officer=demo.users.get("officer"), log=demo.log)
