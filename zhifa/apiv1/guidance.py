@@ -78,7 +78,7 @@ def _mine(request, pk):
     return g
 
 
-@router.get("", response=responses(list[GuidingOut]), summary="指导案例")
+@router.get("", response=responses(list[GuidingOut]), operation_id="zhifa_apiv1_guidance_guidance_list", summary="指导案例")
 def guidance_list(request, state: str = ""):
     qs = GuidingCase.objects.restrict(actor(request)) | published()
     if state:
@@ -86,43 +86,50 @@ def guidance_list(request, state: str = ""):
     return list(qs.select_related("entity").distinct()[:1000])
 
 
-@router.post("", response=responses(GuidingOut, 201), summary="选编指导案例")
+@router.post("", response=responses(GuidingOut, 201), operation_id="zhifa_apiv1_guidance_select", summary="选编指导案例")
 def select(request, body: SelectIn):
     case = get_visible(Case, request, body.case)
     return Status(201, guidance_actions.do_select_guidance(case, acting_user=actor(request)))
 
 
-@router.get("/similar/{case_id}", response=responses(list[PublicGuidingOut]), summary="类似案件的指导案例")
+@router.get("/similar/{case_id}", response=responses(list[PublicGuidingOut]),
+            operation_id="zhifa_apiv1_guidance_similar", summary="类似案件的指导案例")
 def similar(request, case_id: int):
     return guidance_actions.similar_to(get_visible(Case, request, case_id))
 
 
-@router.get("/{guidance_id}", response=responses(GuidingOut), summary="指导案例详情")
+@router.get("/{guidance_id}", response=responses(GuidingOut),
+            operation_id="zhifa_apiv1_guidance_detail", summary="指导案例详情")
 def detail(request, guidance_id: int):
     return _mine(request, guidance_id)
 
 
-@router.post("/{guidance_id}", response=responses(GuidingOut), summary="编辑指导案例")
+@router.post("/{guidance_id}", response=responses(GuidingOut),
+             operation_id="zhifa_apiv1_guidance_edit", summary="编辑指导案例")
 def edit(request, guidance_id: int, body: EditIn):
     return guidance_actions.do_edit_guidance(_mine(request, guidance_id), acting_user=actor(request), **body.model_dump())
 
 
-@router.post("/{guidance_id}/publish", response=responses(GuidingOut), summary="发布指导案例")
+@router.post("/{guidance_id}/publish", response=responses(GuidingOut),
+             operation_id="zhifa_apiv1_guidance_publish", summary="发布指导案例")
 def publish(request, guidance_id: int):
     return guidance_actions.do_publish_guidance(_mine(request, guidance_id), acting_user=actor(request))
 
 
-@router.post("/{guidance_id}/withdraw", response=responses(GuidingOut), summary="撤回指导案例")
+@router.post("/{guidance_id}/withdraw", response=responses(GuidingOut),
+             operation_id="zhifa_apiv1_guidance_withdraw", summary="撤回指导案例")
 def withdraw(request, guidance_id: int, body: WithdrawIn):
     return guidance_actions.do_withdraw_guidance(_mine(request, guidance_id), acting_user=actor(request), reason=body.reason)
 
 
-@public.get("", response=responses(list[PublicGuidingOut]), auth=None, summary="指导案例（公开）")
+@public.get("", response=responses(list[PublicGuidingOut]), auth=None,
+            operation_id="zhifa_apiv1_guidance_public_list", summary="指导案例（公开）")
 def public_list(request):
     return list(published().select_related("entity").order_by("-number")[:500])
 
 
-@public.get("/{guidance_id}", response=responses(PublicGuidingOut), auth=None, summary="指导案例详情（公开）")
+@public.get("/{guidance_id}", response=responses(PublicGuidingOut), auth=None,
+            operation_id="zhifa_apiv1_guidance_public_detail", summary="指导案例详情（公开）")
 def public_detail(request, guidance_id: int):
     g = published().select_related("entity").filter(pk=guidance_id).first()
     if g is None:

@@ -152,7 +152,7 @@ def _content(request, upload_id, text):
     return {}
 
 
-@router.get("", response=responses(list[RecordOut]), summary="记录列表")
+@router.get("", response=responses(list[RecordOut]), operation_id="zhifa_apiv1_records_list_records", summary="记录列表")
 @paginate(Pagination)
 def list_records(request, filters: Query[RecordFilter]):
     qs = visible(RecordItem, request).select_related("current", "current__blob").order_by("-id")
@@ -165,7 +165,8 @@ def list_records(request, filters: Query[RecordFilter]):
     return qs
 
 
-@router.post("", response=responses(RecordDetailOut, 201), summary="登记记录")
+@router.post("", response=responses(RecordDetailOut, 201),
+             operation_id="zhifa_apiv1_records_add_record", summary="登记记录")
 def add_record(request, data: RecordIn):
     case = get_visible(Case, request, data.case)
     party = Party.objects.filter(case=case, pk=data.party).first() if data.party else None
@@ -181,7 +182,8 @@ def add_record(request, data: RecordIn):
     return Status(201, item)
 
 
-@router.get("/access-log", response=responses(list[AccessOut]), summary="案件调阅记录")
+@router.get("/access-log", response=responses(list[AccessOut]),
+            operation_id="zhifa_apiv1_records_access_log", summary="案件调阅记录")
 @paginate(Pagination)
 def access_log(request, case: int = Query(..., title="案件编号")):
     user = actor(request)
@@ -191,7 +193,8 @@ def access_log(request, case: int = Query(..., title="案件编号")):
     return visible(AccessLog, request).filter(case=c).select_related("version")
 
 
-@router.get("/{pk}", response=responses(RecordDetailOut), summary="调阅记录（登记调阅）")
+@router.get("/{pk}", response=responses(RecordDetailOut),
+            operation_id="zhifa_apiv1_records_get_record", summary="调阅记录（登记调阅）")
 def get_record(request, pk: RecordId, reason: str = ""):
     item = get_visible(RecordItem.objects.restrict(actor(request), "view").select_related("current__blob"),
                        request, pk)
@@ -199,7 +202,7 @@ def get_record(request, pk: RecordId, reason: str = ""):
     return item
 
 
-@router.get("/{pk}/versions/{number}/content", summary="下载记录内容（登记调阅）",
+@router.get("/{pk}/versions/{number}/content", operation_id="zhifa_apiv1_records_get_content", summary="下载记录内容（登记调阅）",
             response={200: None, 403: dict, 404: dict, 409: dict, 422: dict})
 def get_content(request, pk: RecordId, number: int, reason: str = ""):
     from django.http import Http404
@@ -219,7 +222,8 @@ def get_content(request, pk: RecordId, number: int, reason: str = ""):
     return resp
 
 
-@router.post("/{pk}/versions", response=responses(RecordDetailOut, 201), summary="更正记录（新版本）")
+@router.post("/{pk}/versions", response=responses(RecordDetailOut, 201),
+             operation_id="zhifa_apiv1_records_correct_record", summary="更正记录（新版本）")
 def correct_record(request, pk: RecordId, data: CorrectionIn):
     item = get_visible(RecordItem, request, pk)
     changes = {k: v for k, v in data.dict(exclude={"reason", "upload_id", "text", "collectors"}).items()
@@ -230,7 +234,8 @@ def correct_record(request, pk: RecordId, data: CorrectionIn):
     return Status(201, item)
 
 
-@router.put("/av-requirements/{entity}", response=responses(AvIn), summary="设置音像记录事项清单")
+@router.put("/av-requirements/{entity}", response=responses(AvIn),
+            operation_id="zhifa_apiv1_records_set_av", summary="设置音像记录事项清单")
 def set_av(request, entity: int, data: AvIn):
     e = get_visible(Entity, request, entity)
     rows = actions.do_set_av_requirements(e, data.steps, acting_user=actor(request))

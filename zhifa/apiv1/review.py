@@ -125,19 +125,21 @@ def _status(case) -> dict:
             "gate_open": gate is None, "gate_message": gate or "", "packets": packets, "opinions": opinions}
 
 
-@router.get("/queue", response=responses(list[dict]), summary="我的待审核案件")
+@router.get("/queue", response=responses(list[dict]), operation_id="zhifa_apiv1_review_queue", summary="我的待审核案件")
 def queue(request):
     return [{"review_id": r["review"].pk, "case_id": r["case"].pk, "case": str(r["case"]),
              "packet_version": r["packet"].version if r["packet"] else None, "due_on": r["due_on"]}
             for r in reviewer_queue(actor(request))]
 
 
-@router.get("/cases/{case_id}", response=responses(ReviewStatusOut), summary="案件的法制审核情况")
+@router.get("/cases/{case_id}", response=responses(ReviewStatusOut),
+            operation_id="zhifa_apiv1_review_case_status", summary="案件的法制审核情况")
 def case_status(request, case_id: int):
     return _status(get_visible(Case, request, case_id))
 
 
-@router.post("/cases/{case_id}/submit", response=responses(ReviewStatusOut), summary="提交法制审核（送审材料）")
+@router.post("/cases/{case_id}/submit", response=responses(ReviewStatusOut),
+             operation_id="zhifa_apiv1_review_submit", summary="提交法制审核（送审材料）")
 def submit(request, case_id: int, body: SubmitIn):
     case = get_visible(Case, request, case_id)
     reviewer = User.objects.filter(pk=body.reviewer, entity_id=case.entity_id).first()
@@ -146,7 +148,8 @@ def submit(request, case_id: int, body: SubmitIn):
     return _status(case)
 
 
-@router.post("/cases/{case_id}/opinion", response=responses(ReviewStatusOut), summary="出具法制审核意见")
+@router.post("/cases/{case_id}/opinion", response=responses(ReviewStatusOut),
+             operation_id="zhifa_apiv1_review_opinion", summary="出具法制审核意见")
 def opinion(request, case_id: int, body: OpinionIn):
     case = get_visible(Case, request, case_id)
     review_actions.do_review(case, outcome=body.outcome, packet_version=body.packet_version,
@@ -156,7 +159,8 @@ def opinion(request, case_id: int, body: OpinionIn):
     return _status(case)
 
 
-@router.post("/cases/{case_id}/objection", response=responses(ReviewStatusOut), summary="承办人对审核意见提出异议")
+@router.post("/cases/{case_id}/objection", response=responses(ReviewStatusOut),
+             operation_id="zhifa_apiv1_review_objection", summary="承办人对审核意见提出异议")
 def objection(request, case_id: int, body: ObjectionIn):
     case = get_visible(Case, request, case_id)
     last = case.reviews.exclude(outcome="").order_by("id").last()
@@ -166,7 +170,8 @@ def objection(request, case_id: int, body: ObjectionIn):
     return _status(case)
 
 
-@router.post("/cases/{case_id}/discussion", response=responses(ReviewStatusOut), summary="集体讨论")
+@router.post("/cases/{case_id}/discussion", response=responses(ReviewStatusOut),
+             operation_id="zhifa_apiv1_review_discussion", summary="集体讨论")
 def discussion(request, case_id: int, body: DiscussionIn):
     case = get_visible(Case, request, case_id)
     review_actions.do_hold_discussion(case, trigger=body.trigger, attendees=[a.dict() for a in body.attendees],
@@ -175,7 +180,8 @@ def discussion(request, case_id: int, body: DiscussionIn):
     return _status(case)
 
 
-@router.get("/cases/{case_id}/diff/{version}", response=responses(list[dict]), summary="送审材料与上一版相比的变化")
+@router.get("/cases/{case_id}/diff/{version}", response=responses(list[dict]),
+            operation_id="zhifa_apiv1_review_diff", summary="送审材料与上一版相比的变化")
 def diff(request, case_id: int, version: int):
     case = get_visible(Case, request, case_id)
     new = \
@@ -194,19 +200,22 @@ def _catalogue_out(cat):
     return {"version": cat.version, **{f: getattr(cat, f) for f in CatalogueIn.model_fields}}
 
 
-@router.get("/catalogue/{entity_id}", response=responses(dict), summary="法制审核目录清单（当前版本）")
+@router.get("/catalogue/{entity_id}", response=responses(dict),
+            operation_id="zhifa_apiv1_review_catalogue", summary="法制审核目录清单（当前版本）")
 def catalogue(request, entity_id: int):
     entity = get_visible(Entity, request, entity_id)
     return _catalogue_out(current_catalogue(entity.pk))
 
 
-@router.post("/catalogue/{entity_id}", response=responses(dict, 201), summary="修订法制审核目录清单（生成新版本）")
+@router.post("/catalogue/{entity_id}", response=responses(dict, 201),
+             operation_id="zhifa_apiv1_review_save_catalogue", summary="修订法制审核目录清单（生成新版本）")
 def save_catalogue(request, entity_id: int, body: CatalogueIn):
     entity = get_visible(Entity, request, entity_id)
     return Status(201, _catalogue_out(review_actions.do_save_catalogue(entity, body.dict(), acting_user=actor(request))))
 
 
-@router.get("/staffing", response=responses(list[dict]), summary="法制审核人员配备比例")
+@router.get("/staffing", response=responses(list[dict]),
+            operation_id="zhifa_apiv1_review_staffing_list", summary="法制审核人员配备比例")
 def staffing_list(request):
     out = []
     for e in visible(Entity, request).filter(is_justice_bureau=False).order_by("name"):

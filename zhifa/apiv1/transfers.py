@@ -79,7 +79,8 @@ class CoordinateIn(InSchema):
     reason: str = F(..., "协调意见")
 
 
-@router.get("/agency", response=responses(list[TransferOut]), summary="案件移送")
+@router.get("/agency", response=responses(list[TransferOut]),
+            operation_id="zhifa_apiv1_transfers_agency_list", summary="案件移送")
 def agency_list(request, box: str = ""):
     user = actor(request)
     qs = visible(CaseTransfer, request)
@@ -92,7 +93,8 @@ def agency_list(request, box: str = ""):
     return list(qs[:1000])
 
 
-@router.get("/agency/{transfer_id}", response=responses(TransferOut), summary="案件移送详情")
+@router.get("/agency/{transfer_id}", response=responses(TransferOut),
+            operation_id="zhifa_apiv1_transfers_agency_detail", summary="案件移送详情")
 def agency_detail(request, transfer_id: int):
     return get_visible(CaseTransfer, request, transfer_id)
 
@@ -106,7 +108,8 @@ def _officer(t, pk, field):
     return o
 
 
-@router.post("/agency/{transfer_id}/accept", response=responses(TransferOut), summary="接收移送的案件")
+@router.post("/agency/{transfer_id}/accept", response=responses(TransferOut),
+             operation_id="zhifa_apiv1_transfers_accept", summary="接收移送的案件")
 def accept(request, transfer_id: int, body: AcceptIn):
     t = get_visible(CaseTransfer, request, transfer_id)
     officers = [(o, r) for o, r in ((_officer(t, body.lead, "lead"), "lead"),
@@ -115,19 +118,22 @@ def accept(request, transfer_id: int, body: AcceptIn):
                                 officers=officers)
 
 
-@router.post("/agency/{transfer_id}/refuse", response=responses(TransferOut), summary="拒收（交司法行政机关协调）")
+@router.post("/agency/{transfer_id}/refuse", response=responses(TransferOut),
+             operation_id="zhifa_apiv1_transfers_refuse", summary="拒收（交司法行政机关协调）")
 def refuse(request, transfer_id: int, body: ReasonIn):
     return transfer_actions.do_refuse_transfer(get_visible(CaseTransfer, request, transfer_id), acting_user=actor(request),
                                 reason=body.reason)
 
 
-@router.post("/agency/{transfer_id}/dispute", response=responses(TransferOut), summary="提出管辖争议")
+@router.post("/agency/{transfer_id}/dispute", response=responses(TransferOut),
+             operation_id="zhifa_apiv1_transfers_dispute", summary="提出管辖争议")
 def dispute(request, transfer_id: int, body: ReasonIn):
     return transfer_actions.do_raise_dispute(get_visible(CaseTransfer, request, transfer_id), acting_user=actor(request),
                               reason=body.reason)
 
 
-@router.post("/agency/{transfer_id}/coordinate", response=responses(TransferOut), summary="管辖协调决定")
+@router.post("/agency/{transfer_id}/coordinate", response=responses(TransferOut),
+             operation_id="zhifa_apiv1_transfers_coordinate", summary="管辖协调决定")
 def coordinate(request, transfer_id: int, body: CoordinateIn):
     t = get_visible(CaseTransfer, request, transfer_id)
     entity = {t.from_entity_id: t.from_entity, t.to_entity_id: t.to_entity}.get(body.entity)
@@ -209,7 +215,8 @@ class NoteIn(InSchema):
     note: str = F(..., "立案监督建议")
 
 
-@router.get("/crime", response=responses(list[CrimeOut]), summary="两法衔接：涉嫌犯罪案件移送")
+@router.get("/crime", response=responses(list[CrimeOut]),
+            operation_id="zhifa_apiv1_transfers_crime_list", summary="两法衔接：涉嫌犯罪案件移送")
 def crime_list(request, state: str = ""):
     qs = visible(CrimeTransfer, request).prefetch_related("team")
     if state:
@@ -217,7 +224,8 @@ def crime_list(request, state: str = ""):
     return list(qs[:1000])
 
 
-@router.post("/crime", response=responses(CrimeOut, 201), summary="提出移送涉嫌犯罪案件的书面报告")
+@router.post("/crime", response=responses(CrimeOut, 201),
+             operation_id="zhifa_apiv1_transfers_crime_report", summary="提出移送涉嫌犯罪案件的书面报告")
 def crime_report(request, body: ReportIn):
     case = get_visible(Case, request, body.case)
     team = list(Officer.objects.filter(pk__in=body.team, entity_id=case.entity_id))
@@ -228,42 +236,49 @@ def crime_report(request, body: ReportIn):
     return Status(201, ct)
 
 
-@router.get("/crime/{crime_id}", response=responses(CrimeOut), summary="涉嫌犯罪案件移送详情")
+@router.get("/crime/{crime_id}", response=responses(CrimeOut),
+            operation_id="zhifa_apiv1_transfers_crime_detail", summary="涉嫌犯罪案件移送详情")
 def crime_detail(request, crime_id: int):
     return get_visible(CrimeTransfer, request, crime_id)
 
 
-@router.post("/crime/{crime_id}/decide", response=responses(CrimeOut), summary="负责人审批（3个工作日内）")
+@router.post("/crime/{crime_id}/decide", response=responses(CrimeOut),
+             operation_id="zhifa_apiv1_transfers_crime_decide", summary="负责人审批（3个工作日内）")
 def crime_decide(request, crime_id: int, body: DecideIn):
     return crime.do_decide_crime(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
                              approve=body.approve, reason=body.reason)
 
 
-@router.post("/crime/{crime_id}/handover", response=responses(CrimeOut), summary="移送公安机关（批准后24小时内）")
+@router.post("/crime/{crime_id}/handover", response=responses(CrimeOut),
+             operation_id="zhifa_apiv1_transfers_crime_handover", summary="移送公安机关（批准后24小时内）")
 def crime_handover(request, crime_id: int, body: HandoverIn):
     return crime.do_hand_over_crime(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
                                 materials=body.materials, procuratorate=body.procuratorate)
 
 
-@router.post("/crime/{crime_id}/receipt", response=responses(CrimeOut), summary="登记公安机关回执")
+@router.post("/crime/{crime_id}/receipt", response=responses(CrimeOut),
+             operation_id="zhifa_apiv1_transfers_crime_receipt", summary="登记公安机关回执")
 def crime_receipt(request, crime_id: int, body: ReceiptIn):
     return crime.do_record_receipt(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
                                received_on=body.received_on, receipt_number=body.receipt_number)
 
 
-@router.post("/crime/{crime_id}/outcome", response=responses(CrimeOut), summary="登记立案或不予立案")
+@router.post("/crime/{crime_id}/outcome", response=responses(CrimeOut),
+             operation_id="zhifa_apiv1_transfers_crime_outcome", summary="登记立案或不予立案")
 def crime_outcome(request, crime_id: int, body: OutcomeIn):
     return crime.do_record_outcome(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
                                outcome=body.outcome, notice_on=body.notice_on, reason=body.reason)
 
 
-@router.post("/crime/{crime_id}/reconsider", response=responses(CrimeOut), summary="提请公安机关复议")
+@router.post("/crime/{crime_id}/reconsider", response=responses(CrimeOut),
+             operation_id="zhifa_apiv1_transfers_crime_reconsider", summary="提请公安机关复议")
 def crime_reconsider(request, crime_id: int, body: ReasonIn):
     return crime.do_request_reconsideration(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
                                         reason=body.reason)
 
 
-@router.post("/crime/{crime_id}/procuratorate", response=responses(CrimeOut), summary="建议人民检察院立案监督")
+@router.post("/crime/{crime_id}/procuratorate", response=responses(CrimeOut),
+             operation_id="zhifa_apiv1_transfers_crime_procuratorate", summary="建议人民检察院立案监督")
 def crime_procuratorate(request, crime_id: int, body: NoteIn):
     return crime.do_suggest_procuratorate(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
                                       note=body.note)
@@ -295,12 +310,14 @@ class ReferralOutcomeIn(InSchema):
     outcome: str = F(..., "处理结果")
 
 
-@router.get("/discipline", response=responses(list[ReferralOut]), summary="违纪线索移送（执法监督人员）")
+@router.get("/discipline", response=responses(list[ReferralOut]),
+            operation_id="zhifa_apiv1_transfers_discipline_list", summary="违纪线索移送（执法监督人员）")
 def discipline_list(request):
     return list(visible(DisciplineReferral, request)[:1000])
 
 
-@router.post("/discipline", response=responses(ReferralOut, 201), summary="移送违纪线索")
+@router.post("/discipline", response=responses(ReferralOut, 201),
+             operation_id="zhifa_apiv1_transfers_discipline_refer", summary="移送违纪线索")
 def discipline_refer(request, body: ReferralIn):
     officer = get_visible(Officer, request, body.officer)
     case = get_visible(Case, request, body.case) if body.case else None
@@ -308,7 +325,8 @@ def discipline_refer(request, body: ReferralIn):
                                              organ=body.organ, case=case))
 
 
-@router.post("/discipline/{referral_id}/outcome", response=responses(ReferralOut), summary="记录处理结果")
+@router.post("/discipline/{referral_id}/outcome", response=responses(ReferralOut),
+             operation_id="zhifa_apiv1_transfers_discipline_outcome", summary="记录处理结果")
 def discipline_outcome(request, referral_id: int, body: ReferralOutcomeIn):
     return transfer_actions.do_record_discipline_outcome(get_visible(DisciplineReferral, request, referral_id),
                                           acting_user=actor(request), outcome=body.outcome)
