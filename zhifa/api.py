@@ -3,10 +3,9 @@
 Every endpoint accepts a Django session (with CSRF on unsafe methods) or a personal Bearer
 token from POST /api/v1/auth/token. See zhifa/apiv1/ for the routers.
 """
+from zhifa.apiv1 import casefile as casefile_api
 from zhifa.apiv1 import (
-    auth,
     cases,
-    changelog,
     discretion,
     ledger,
     orgs,
@@ -16,14 +15,14 @@ from zhifa.apiv1 import (
     reports_public,
     uploads,
 )
-from zhifa.apiv1 import casefile as casefile_api
 from zhifa.apiv1 import complaints as complaints_api
 from zhifa.apiv1 import disclosure as disclosure_api
 from zhifa.apiv1 import public as public_api
 from zhifa.apiv1 import review as review_api
 from zhifa.apiv1 import social as social_api
 from zhifa.apiv1 import supervision as supervision_api
-from zhifa.apiv1.errors import ZhifaAPI, install
+from zhifa.common.api import auth, changelog
+from zhifa.common.api.errors import ZhifaAPI, install
 
 api = ZhifaAPI(
     title="行政执法三项制度与协调监督平台 API",

@@ -31,9 +31,9 @@ from django.http import Http404
 from ninja import Router
 from ninja.responses import Status
 
-from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
+from zhifa.common.api.base import F, InSchema, actor, get_visible, responses
 from zhifa.orgs.models import Entity, Region, User
 from zhifa.supervision import actions_casefile as casefile_actions
 from zhifa.supervision import appraisal as AP

@@ -21,7 +21,6 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from zhifa.apiv1.base import Pagination, RecordId, actor, get_visible, responses, visible
 from zhifa.apiv1.cases_payloads import (
     CREATE_PAYLOADS,
     TRANSITION_PAYLOADS,
@@ -46,6 +45,7 @@ from zhifa.cases import actions as case_actions
 from zhifa.cases import machine
 from zhifa.cases.models import Case, CaseEvent, CaseOfficer, Deadline, Kind, Party
 from zhifa.common.actions import ActionRefused
+from zhifa.common.api.base import Pagination, RecordId, actor, get_visible, responses, visible
 
 cases = Router(tags=["执法办案"])
 

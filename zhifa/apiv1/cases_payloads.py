@@ -18,11 +18,10 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic import create_model, model_validator
 from pydantic_core import PydanticCustomError
 
-from zhifa.apiv1.base import CreditCode, F, IdNumber, InSchema, Phone, valid_id, visible
-from zhifa.apiv1.errors import field_label, translate
-from zhifa.apiv1.orgs import choices, choices_text
 from zhifa.cases.models import Kind, PenaltyKind, Source
 from zhifa.common.actions import ActionRefused
+from zhifa.common.api.base import CreditCode, F, IdNumber, InSchema, Phone, choices, choices_text, valid_id, visible
+from zhifa.common.api.errors import field_label, translate
 from zhifa.orgs.models import Entity, Officer, Unit
 from zhifa.powers.discretion import LEVELS
 from zhifa.powers.models import PowerItem

@@ -9,10 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from ninja import Schema
 
-from zhifa.apiv1.base import ENTITY_FIELD, F, Flag, ListFilter, actor
-from zhifa.apiv1.orgs import choices, choices_text
 from zhifa.cases import machine
 from zhifa.cases.models import CaseOfficer, Deadline, Kind, Party, PenaltyKind, Source
+from zhifa.common.api.base import ENTITY_FIELD, F, Flag, ListFilter, actor, choices, choices_text
 
 KIND_TEXT = choices_text(Kind)
 SOURCE_TEXT = choices_text(Source)

@@ -22,8 +22,8 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.common.actions import ActionRefused
+from zhifa.common.api.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.disclosure import complaints
 from zhifa.disclosure.models import Complaint
 from zhifa.orgs.models import Entity

@@ -13,7 +13,7 @@ from typing import Optional
 
 from ninja import Router, Schema
 
-from zhifa.apiv1.base import F, actor, get_visible, responses, visible
+from zhifa.common.api.base import F, actor, get_visible, responses, visible
 from zhifa.disclosure import actions_repair as repair_actions
 from zhifa.disclosure.models import CreditRepair, Publication
 

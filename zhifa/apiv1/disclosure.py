@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 from ninja import Router, Schema
 
-from zhifa.apiv1.base import F, actor, get_visible, responses, visible
+from zhifa.common.api.base import F, actor, get_visible, responses, visible
 from zhifa.disclosure import actions, timeliness
 from zhifa.disclosure.models import Publication
 

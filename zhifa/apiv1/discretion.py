@@ -8,9 +8,9 @@ from typing import Literal, Optional
 
 from ninja import Router, Schema
 
-from zhifa.apiv1.base import F, InSchema, responses, visible
 from zhifa.apiv1.powers import VersionedFilter, VersionedOut, VersionOut, versioned_router, visible_versions
 from zhifa.common.actions import ActionRefused
+from zhifa.common.api.base import F, InSchema, responses, visible
 from zhifa.orgs.models import Entity
 from zhifa.powers import discretion
 from zhifa.powers.models import DiscretionBenchmark

@@ -17,8 +17,8 @@ from django.http import Http404
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses
 from zhifa.cases.models import Case
+from zhifa.common.api.base import F, InSchema, actor, get_visible, responses
 from zhifa.guidance import actions as guidance_actions
 from zhifa.guidance.models import GuidingCase, published
 

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.http import Http404
 from ninja import Path, Query, Router, Schema
 
-from zhifa.apiv1.base import MAX_ID, F, actor, responses
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
+from zhifa.common.api.base import MAX_ID, F, actor, responses
 from zhifa.ledger import log, signing
 from zhifa.ledger.models import LedgerEntry
 

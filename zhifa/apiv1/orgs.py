@@ -1,13 +1,13 @@
 """Regions, enforcement entities, internal units and legal advisers."""
 import datetime as dt
 from decimal import Decimal
-from typing import Literal, Optional
+from typing import Optional
 
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from zhifa.apiv1.base import (
+from zhifa.common.api.base import (
     ENTITY_FIELD,
     Q_FIELD,
     CreditCode,
@@ -18,6 +18,8 @@ from zhifa.apiv1.base import (
     Phone,
     RecordId,
     actor,
+    choices,
+    choices_text,
     get_visible,
     patch_schema,
     payload_data,
@@ -27,16 +29,6 @@ from zhifa.apiv1.base import (
 )
 from zhifa.orgs import actions
 from zhifa.orgs.models import Entity, LegalAdviser, Region, Unit
-
-
-def choices(cls):
-    """Literal type of a Django TextChoices' values (for the schema and its validation)."""
-    return Literal[tuple(cls.values)]
-
-
-def choices_text(cls) -> str:
-    return "；".join(f"{v} {label}" for v, label in cls.choices)
-
 
 # ---- regions --------------------------------------------------------------------------------
 regions = Router(tags=["行政区划"])

@@ -10,7 +10,8 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from zhifa.apiv1.base import (
+from zhifa.common.actions import ActionRefused
+from zhifa.common.api.base import (
     ENTITY_FIELD,
     Q_FIELD,
     F,
@@ -22,6 +23,8 @@ from zhifa.apiv1.base import (
     Phone,
     RecordId,
     actor,
+    choices,
+    choices_text,
     get_visible,
     patch_schema,
     payload_data,
@@ -29,8 +32,6 @@ from zhifa.apiv1.base import (
     responses,
     visible,
 )
-from zhifa.apiv1.orgs import choices, choices_text
-from zhifa.common.actions import ActionRefused
 from zhifa.orgs import actions
 from zhifa.orgs.models import Certificate, Entity, Officer, Training, Unit
 

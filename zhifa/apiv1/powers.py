@@ -12,7 +12,8 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from zhifa.apiv1.base import (
+from zhifa.common.actions import ActionRefused
+from zhifa.common.api.base import (
     ENTITY_FIELD,
     Q_FIELD,
     F,
@@ -21,6 +22,8 @@ from zhifa.apiv1.base import (
     Pagination,
     RecordId,
     actor,
+    choices,
+    choices_text,
     get_visible,
     patch_schema,
     payload_data,
@@ -28,8 +31,6 @@ from zhifa.apiv1.base import (
     responses,
     visible,
 )
-from zhifa.apiv1.orgs import choices, choices_text
-from zhifa.common.actions import ActionRefused
 from zhifa.orgs.models import Entity, Unit
 from zhifa.powers import actions
 from zhifa.powers.models import Flowchart, InspectionItem, PowerItem, ServiceGuide, VersionStatus

@@ -17,7 +17,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field as _PField
 from pydantic import create_model
 
-from zhifa.apiv1.base import F, responses
+from zhifa.common.api.base import F, responses
 from zhifa.disclosure import opendata, public
 
 router = Router(tags=["公示平台（公开）"], auth=None)

@@ -19,9 +19,9 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from zhifa.apiv1.base import F, InSchema, Pagination, RecordId, actor, get_visible, responses, visible
 from zhifa.cases.models import Case, Party
 from zhifa.common.actions import ActionRefused, OutOfScope
+from zhifa.common.api.base import F, InSchema, Pagination, RecordId, actor, get_visible, responses, visible
 from zhifa.common.roles import Role
 from zhifa.orgs.models import Entity
 from zhifa.records import actions

@@ -20,9 +20,9 @@ from typing import Optional
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
+from zhifa.common.api.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.orgs.models import Entity, User
 from zhifa.review import actions as review_actions
 from zhifa.review.catalogue import current_catalogue, is_major, packet_diff, staffing

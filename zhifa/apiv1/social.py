@@ -23,8 +23,8 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.common.actions import ActionRefused
+from zhifa.common.api.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.common.scope import can
 from zhifa.orgs.models import Entity, Region
 from zhifa.supervision import social

@@ -19,9 +19,9 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
+from zhifa.common.api.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.orgs.models import Entity, Officer, Region, User
 from zhifa.supervision import actions as supervision_actions
 from zhifa.supervision import figures as FIG

@@ -27,9 +27,9 @@ from typing import Optional
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
+from zhifa.common.api.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.orgs.models import Officer
 from zhifa.transfers import actions as transfer_actions
 from zhifa.transfers import crime

@@ -19,10 +19,10 @@ from django.http import Http404, HttpResponse
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from zhifa.apiv1.base import ERRORS, ErrorOut, F, InSchema, actor, responses
 from zhifa.blobs import uploads
 from zhifa.blobs.models import Blob, UploadSession
 from zhifa.common.actions import ActionRefused
+from zhifa.common.api.base import ERRORS, ErrorOut, F, InSchema, actor, responses
 
 router = Router(tags=["分块上传"])
 

@@ -6,7 +6,7 @@ Scope semantics over HTTP:
   * a visible record the caller may not change → 403 (ActionRefused rule "scope");
   * an FK id in a request body must resolve inside `restrict(user, "view")`, else 422.
 """
-from typing import Annotated, Any, ClassVar, Optional
+from typing import Annotated, Any, ClassVar, Literal, Optional
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -159,6 +159,16 @@ def responses(ok, code=200):
 class RefOut(Schema):
     id: int = F(..., "编号")
     name: str = F(..., "名称")
+
+
+# ---- choices ---------------------------------------------------------------------------------
+def choices(cls):
+    """Literal type of a Django TextChoices' values (for the schema and its validation)."""
+    return Literal[tuple(cls.values)]
+
+
+def choices_text(cls) -> str:
+    return "；".join(f"{v} {label}" for v, label in cls.choices)
 
 
 # ---- identifiers ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.http import Http404
 from ninja import Path, Router, Schema
 from ninja.pagination import paginate
 
-from zhifa.apiv1.base import F, Pagination, get_visible, responses
+from zhifa.common.api.base import F, Pagination, get_visible, responses
 from zhifa.common.crud import changelog_for
 
 router = Router(tags=["变更记录"])

@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
-from zhifa.apiv1.base import ERRORS, F, InSchema, actor
+from zhifa.common.api.base import ERRORS, F, InSchema, actor
 
 TOKEN_MAX_AGE = dt.timedelta(days=30)
 _SALT = "zhifa.api.token"
