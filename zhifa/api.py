@@ -6,11 +6,7 @@ token from POST /api/v1/auth/token. See zhifa/apiv1/ for the routers.
 from zhifa.apiv1 import casefile as casefile_api
 from zhifa.apiv1 import (
     cases,
-    discretion,
     ledger,
-    orgs,
-    people,
-    powers,
     records,
     reports_public,
     uploads,
@@ -23,6 +19,10 @@ from zhifa.apiv1 import social as social_api
 from zhifa.apiv1 import supervision as supervision_api
 from zhifa.common.api import auth, changelog
 from zhifa.common.api.errors import ZhifaAPI, install
+from zhifa.orgs.api import entities as orgs
+from zhifa.orgs.api import people
+from zhifa.powers.api import discretion
+from zhifa.powers.api import items as powers
 
 api = ZhifaAPI(
     title="行政执法三项制度与协调监督平台 API",

@@ -5,7 +5,7 @@ from typing import Literal, Optional
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -104,8 +104,6 @@ class CertificateFilter(ListFilter):
 
 
 def _valid_q():
-    from django.db.models import Q
-
     today = dt.date.today()
     return Q(status=Certificate.Status.VALID, issued_on__lte=today, expires_on__gte=today)
 

@@ -8,11 +8,11 @@ from typing import Literal, Optional
 
 from ninja import Router, Schema
 
-from zhifa.apiv1.powers import VersionedFilter, VersionedOut, VersionOut, versioned_router, visible_versions
 from zhifa.common.actions import ActionRefused
 from zhifa.common.api.base import F, InSchema, responses, visible
 from zhifa.orgs.models import Entity
 from zhifa.powers import discretion
+from zhifa.powers.api.items import VersionedFilter, VersionedOut, VersionOut, versioned_router, visible_versions
 from zhifa.powers.models import DiscretionBenchmark
 
 LEVEL_TEXT = "、".join(discretion.LEVELS)
