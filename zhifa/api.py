@@ -4,19 +4,19 @@ Every endpoint accepts a Django session (with CSRF on unsafe methods) or a perso
 token from POST /api/v1/auth/token. See zhifa/apiv1/ for the routers.
 """
 from zhifa.apiv1 import casefile as casefile_api
+from zhifa.apiv1 import complaints as complaints_api
+from zhifa.apiv1 import disclosure as disclosure_api
 from zhifa.apiv1 import (
-    cases,
     ledger,
     records,
     reports_public,
     uploads,
 )
-from zhifa.apiv1 import complaints as complaints_api
-from zhifa.apiv1 import disclosure as disclosure_api
 from zhifa.apiv1 import public as public_api
 from zhifa.apiv1 import review as review_api
 from zhifa.apiv1 import social as social_api
 from zhifa.apiv1 import supervision as supervision_api
+from zhifa.cases.api import routes as cases
 from zhifa.common.api import auth, changelog
 from zhifa.common.api.errors import ZhifaAPI, install
 from zhifa.orgs.api import entities as orgs

@@ -356,7 +356,7 @@ def test_generic_payload_validation_matches_the_typed_routes():
     payload dict with the same schemas and the same Chinese messages."""
     from ninja.errors import ValidationError
 
-    from zhifa.apiv1.cases_payloads import ProposePayload, validate_payload
+    from zhifa.cases.api.payloads import ProposePayload, validate_payload
 
     with pytest.raises(ValidationError) as e:
         validate_payload(ProposePayload, {"fine_amount": "abc"})

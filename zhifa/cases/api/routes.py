@@ -21,7 +21,9 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from zhifa.apiv1.cases_payloads import (
+from zhifa.cases import actions as case_actions
+from zhifa.cases import machine
+from zhifa.cases.api.payloads import (
     CREATE_PAYLOADS,
     TRANSITION_PAYLOADS,
     CaseCreateIn,
@@ -32,7 +34,7 @@ from zhifa.apiv1.cases_payloads import (
     typed_transition_in,
     validate_payload,
 )
-from zhifa.apiv1.cases_schemas import (
+from zhifa.cases.api.schemas import (
     PENDING_DEADLINES,
     CaseDetailOut,
     CaseFilter,
@@ -41,8 +43,6 @@ from zhifa.apiv1.cases_schemas import (
     QueueItemOut,
     machine_offers,
 )
-from zhifa.cases import actions as case_actions
-from zhifa.cases import machine
 from zhifa.cases.models import Case, CaseEvent, CaseOfficer, Deadline, Kind, Party
 from zhifa.common.actions import ActionRefused
 from zhifa.common.api.base import Pagination, RecordId, actor, get_visible, responses, visible

@@ -1,5 +1,5 @@
-"""Output schemas and list filters of the cases API (执法办案); routes in cases.py, inputs in
-cases_payloads.py. Resolvers never query per row: the querysets in cases.py prefetch what they read.
+"""Output schemas and list filters of the cases API (执法办案); routes in routes.py, inputs in
+payloads.py. Resolvers never query per row: the querysets in routes.py prefetch what they read.
 """
 import datetime as dt
 from decimal import Decimal
@@ -7,10 +7,13 @@ from typing import Literal, Optional
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from ninja import Schema
 
 from zhifa.cases import machine
+from zhifa.cases.actions import allowed_transitions
 from zhifa.cases.models import CaseOfficer, Deadline, Kind, Party, PenaltyKind, Source
+from zhifa.cases.rules_procedure import amount_owed
 from zhifa.common.api.base import ENTITY_FIELD, F, Flag, ListFilter, actor, choices, choices_text
 
 KIND_TEXT = choices_text(Kind)
@@ -32,8 +35,6 @@ _LABELS: dict = {}
 
 def label(choices_cls, value) -> str:
     """Display text of a choice, cached (get_FOO_display costs a translation lookup per row)."""
-    from django.utils.translation import get_language
-
     key = (choices_cls, value, get_language())
     if key not in _LABELS:
         _LABELS[key] = str(dict(choices_cls.choices).get(value, value))
@@ -336,8 +337,6 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_amount_owed(obj):
-        from zhifa.cases.rules_procedure import amount_owed
-
         return amount_owed(obj, _today())
 
     @staticmethod
@@ -370,8 +369,6 @@ class CaseDetailOut(CaseOut):
 
 
 def machine_offers(case, user):
-    from zhifa.cases.actions import allowed_transitions
-
     return allowed_transitions(case, user)
 
 
