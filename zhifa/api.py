@@ -8,21 +8,23 @@ from zhifa.apiv1 import complaints as complaints_api
 from zhifa.apiv1 import disclosure as disclosure_api
 from zhifa.apiv1 import (
     ledger,
-    records,
     reports_public,
-    uploads,
 )
 from zhifa.apiv1 import public as public_api
-from zhifa.apiv1 import review as review_api
 from zhifa.apiv1 import social as social_api
 from zhifa.apiv1 import supervision as supervision_api
+from zhifa.blobs import api as uploads
 from zhifa.cases.api import routes as cases
 from zhifa.common.api import auth, changelog
 from zhifa.common.api.errors import ZhifaAPI, install
+from zhifa.guidance import api as guidance_api
 from zhifa.orgs.api import entities as orgs
 from zhifa.orgs.api import people
 from zhifa.powers.api import discretion
 from zhifa.powers.api import items as powers
+from zhifa.records import api as records
+from zhifa.review import api as review_api
+from zhifa.transfers import api as transfers_api
 
 api = ZhifaAPI(
     title="行政执法三项制度与协调监督平台 API",
@@ -60,8 +62,6 @@ api.add_router("/v1/uploads", uploads.router)
 api.add_router("/v1/records", records.router)
 api.add_router("/v1/review", review_api.router)
 api.add_router("/v1/public/reports", reports_public.router)  # before /v1/public
-from zhifa.apiv1 import guidance as guidance_api  # noqa: E402  (案例指导, issue 7 item 7)
-from zhifa.apiv1 import transfers as transfers_api  # noqa: E402  (移送, issue 7 item 6)
 
 api.add_router("/v1/public/guidance", guidance_api.public)  # before /v1/public
 api.add_router("/v1/public", public_api.router)

@@ -12,11 +12,15 @@ reviewer's checklist opinion, objection, collective discussion, catalogue, staff
     GET  /review/staffing                     reviewers ÷ officers per visible entity vs the floor
 
 Refusals: {"rule", "message", "field"} with 409 (422 for rule "validation").
+
+Operation ids keep the names they were published under when this router lived in zhifa/apiv1/
+(zhifa_apiv1_review_…): clients generated from the OpenAPI schema depend on them.
 """
 import datetime as dt
 from decimal import Decimal
 from typing import Optional
 
+from django.http import Http404
 from ninja import Router, Schema
 from ninja.responses import Status
 
@@ -187,8 +191,6 @@ def diff(request, case_id: int, version: int):
     new = \
         Packet.objects.filter(case=case, version=version).first()
     if new is None:
-        from django.http import Http404
-
         raise Http404("没有该版本的送审材料")
     old = Packet.objects.filter(case=case, version__lt=version).order_by("-version").first()
     return packet_diff(old, new)

@@ -9,6 +9,9 @@ Staff (/guidance):
     POST /guidance/{id}/withdraw          {reason}
     GET  /guidance/similar/{case_id}      published guiding cases of the same field or power item
 Public (/public/guidance, no account): published guiding cases only, without the source text.
+
+Operation ids keep the names they were published under when this router lived in zhifa/apiv1/
+(zhifa_apiv1_guidance_…): clients generated from the OpenAPI schema depend on them.
 """
 import datetime as dt
 from typing import Optional

@@ -20,6 +20,9 @@
     POST /transfers/discipline/{id}/outcome             {outcome}
 
 Refusals: {"rule", "message", "field"} with 409 (422 for "validation"), 403 out of scope.
+
+Operation ids keep the names they were published under when this router lived in zhifa/apiv1/
+(zhifa_apiv1_transfers_…): clients generated from the OpenAPI schema depend on them.
 """
 import datetime as dt
 from typing import Optional

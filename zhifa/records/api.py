@@ -8,17 +8,21 @@ then refers to the finished upload, or carries a text record inline.
     POST /records/{id}/versions          a correction: {reason, title?, …, upload_id?}
     GET  /records/access-log?case=       who accessed a case's records (heads, supervisors)
     PUT  /records/av-requirements/{entity}  the entity's A/V-required steps
+
+Operation ids keep the names they were published under when this router lived in zhifa/apiv1/
+(zhifa_apiv1_records_…): clients generated from the OpenAPI schema depend on them.
 """
 
 import datetime as dt
 from decimal import Decimal
 from typing import Optional
 
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from zhifa.blobs.store import open_blob
 from zhifa.cases.models import Case, Party
 from zhifa.common.actions import ActionRefused, OutOfScope
 from zhifa.common.api.base import F, InSchema, Pagination, RecordId, actor, get_visible, responses, visible
@@ -205,10 +209,6 @@ def get_record(request, pk: RecordId, reason: str = ""):
 @router.get("/{pk}/versions/{number}/content", operation_id="zhifa_apiv1_records_get_content", summary="下载记录内容（登记调阅）",
             response={200: None, 403: dict, 404: dict, 409: dict, 422: dict})
 def get_content(request, pk: RecordId, number: int, reason: str = ""):
-    from django.http import Http404
-
-    from zhifa.blobs.store import open_blob
-
     item = get_visible(RecordItem.objects.restrict(actor(request), "view"), request, pk)
     version = item.versions.select_related("blob").filter(number=number).first()
     if version is None or item.destroyed_at or version.blob.destroyed_at:
