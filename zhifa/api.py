@@ -6,11 +6,10 @@ token from POST /api/v1/auth/token. See zhifa/apiv1/ for the routers.
 from zhifa.apiv1 import casefile as casefile_api
 from zhifa.apiv1 import complaints as complaints_api
 from zhifa.apiv1 import disclosure as disclosure_api
+from zhifa.apiv1 import public as public_api
 from zhifa.apiv1 import (
-    ledger,
     reports_public,
 )
-from zhifa.apiv1 import public as public_api
 from zhifa.apiv1 import social as social_api
 from zhifa.apiv1 import supervision as supervision_api
 from zhifa.blobs import api as uploads
@@ -18,6 +17,7 @@ from zhifa.cases.api import routes as cases
 from zhifa.common.api import auth, changelog
 from zhifa.common.api.errors import ZhifaAPI, install
 from zhifa.guidance import api as guidance_api
+from zhifa.ledger import api as ledger
 from zhifa.orgs.api import entities as orgs
 from zhifa.orgs.api import people
 from zhifa.powers.api import discretion

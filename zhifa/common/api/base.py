@@ -11,7 +11,7 @@ from typing import Annotated, Any, ClassVar, Literal, Optional
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from ninja import Field, Path, Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator, BeforeValidator, create_model, field_validator
@@ -38,9 +38,9 @@ RecordId = Annotated[int, Path(..., title="记录编号", description="记录编
 
 
 # ---- acting user and scope --------------------------------------------------------------
-def actor(request):
+def actor(request: HttpRequest) -> Any:
     """The authenticated user (session or token); set by the auth classes as request.auth."""
-    return request.auth
+    return request.auth  # type: ignore[attr-defined]  # django-ninja adds `auth` to the request
 
 
 def visible(model, request):
@@ -152,7 +152,7 @@ class ErrorOut(Schema):
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def responses(ok, code=200):
+def responses(ok: Any, code: int = 200) -> dict[int, Any]:
     return {code: ok, **ERRORS}
 
 

@@ -4,15 +4,18 @@ and inclusion / consistency proofs. Hashes are lowercase hex.
 Scope: an entry that belongs to a case is visible only to those who may view the case (404
 otherwise); tree heads, the public key and proofs carry hashes only and are public (no account),
 so that anyone holding an archive package or a published digest can check it against the log.
+
+The ledger is ground and knows a case only by its id (LedgerEntry.case_id is a plain integer), so
+the entry route finds the case model through the app registry rather than importing zhifa.cases.
 """
 import json
 from typing import Annotated, Any, Optional
 
+from django.apps import apps
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from ninja import Path, Query, Router, Schema
 
-from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
 from zhifa.common.api.base import MAX_ID, F, actor, responses
 from zhifa.ledger import log, signing
@@ -74,14 +77,14 @@ class ConsistencyOut(Schema):
     proof: list[str] = F(..., "一致性证明", "RFC 9162 §2.1.4 一致性证明")
 
 
-def _refuse(e: log.LedgerRangeError):
+def _refuse(e: log.LedgerRangeError) -> ActionRefused:
     return ActionRefused("validation", e.message, field=e.field)
 
 
 @router.get("/tree-head", response=responses(TreeHeadOut), operation_id="ledger_tree_head", auth=None,
             summary="最新签名树头",
             description="返回最新的签名树头；如日志在上次签名后有新增条目，先签署当前大小的树头。")
-def tree_head(request):
+def tree_head(request: HttpRequest) -> dict[str, Any]:
     latest = log.latest_tree_head()
     if latest is None or latest.tree_size < log.size():
         with transaction.atomic():
@@ -91,25 +94,29 @@ def tree_head(request):
 
 @router.get("/public-key", response=responses(PublicKeyOut), operation_id="ledger_public_key", auth=None,
             summary="签名公钥")
-def public_key(request):
+def public_key(request: HttpRequest) -> dict[str, Any]:
     return {"key_id": signing.key_id(), "public_key": signing.public_key_hex(), "algorithm": "Ed25519",
             "trusted": [{"key_id": k, "public_key": v} for k, v in signing.trusted_keys().items()]}
 
 
 @router.get("/entries/{seq}", response=responses(EntryOut), operation_id="ledger_entry",
             summary="日志条目", description="属于某案件的条目，只有有权查看该案件的用户可见。")
-def entry(request, seq: Annotated[int, Path(..., title="序号", description="条目序号（从0开始）", ge=0, le=MAX_ID)]):
+def entry(request: HttpRequest,
+          seq: Annotated[int, Path(..., title="序号", description="条目序号（从0开始）", ge=0, le=MAX_ID)],
+          ) -> dict[str, Any]:
     row = LedgerEntry.objects.filter(seq=seq).first()
     if row is None:
         raise Http404
-    if row.case_id is not None and not Case.objects.restrict(actor(request), "view").filter(pk=row.case_id).exists():
-        raise Http404
+    if row.case_id is not None:
+        case_model = apps.get_model("cases", "Case")
+        if not case_model.objects.restrict(actor(request), "view").filter(pk=row.case_id).exists():
+            raise Http404
     return {"seq": row.seq, "body": json.loads(row.body), "canonical": row.body, "leaf_hash": row.leaf_hash_hex}
 
 
 @router.get("/proof/inclusion", response=responses(InclusionOut), operation_id="ledger_inclusion_proof", auth=None,
             summary="包含证明", description="证明第 seq 条在大小为 tree_size 的树中（RFC 9162 §2.1.3）。")
-def inclusion(request, q: Query[InclusionQuery]):
+def inclusion(request: HttpRequest, q: Query[InclusionQuery]) -> dict[str, Any]:
     try:
         size = log.size() if q.tree_size is None else q.tree_size
         proof = log.inclusion_proof(q.seq, size)
@@ -123,7 +130,7 @@ def inclusion(request, q: Query[InclusionQuery]):
 
 @router.get("/proof/consistency", response=responses(ConsistencyOut), operation_id="ledger_consistency_proof", auth=None,
             summary="一致性证明", description="证明大小为 first 的树是大小为 second 的树的前缀（RFC 9162 §2.1.4）。")
-def consistency(request, q: Query[ConsistencyQuery]):
+def consistency(request: HttpRequest, q: Query[ConsistencyQuery]) -> dict[str, Any]:
     try:
         second = log.size() if q.second is None else q.second
         proof = log.consistency_proof(q.first, second)
