@@ -1,28 +1,32 @@
 """REST API (django-ninja); OpenAPI schema at /api/openapi.json, docs at /api/docs.
 
 Every endpoint accepts a Django session (with CSRF on unsafe methods) or a personal Bearer
-token from POST /api/v1/auth/token. See zhifa/apiv1/ for the routers.
+token from POST /api/v1/auth/token. Each app's routers live in the app, `zhifa/<app>/api.py` (or
+`api/` when it is more than one module); the shared plumbing (acting user, scoped look-ups, errors,
+authentication) in `zhifa/common/api/`. zhifa/apiv1/ still holds the supervision and disclosure
+routers until they move into those apps. ROUTERS below is the one list of what is mounted where.
 """
+from ninja import Router
+
 from zhifa.apiv1 import casefile as casefile_api
 from zhifa.apiv1 import complaints as complaints_api
+from zhifa.apiv1 import credit_repair as credit_repair_api
 from zhifa.apiv1 import disclosure as disclosure_api
 from zhifa.apiv1 import public as public_api
-from zhifa.apiv1 import (
-    reports_public,
-)
+from zhifa.apiv1 import reports_public as reports_public_api
 from zhifa.apiv1 import social as social_api
 from zhifa.apiv1 import supervision as supervision_api
-from zhifa.blobs import api as uploads
-from zhifa.cases.api import routes as cases
+from zhifa.blobs import api as blobs_api
+from zhifa.cases.api import routes as cases_api
 from zhifa.common.api import auth, changelog
 from zhifa.common.api.errors import ZhifaAPI, install
 from zhifa.guidance import api as guidance_api
-from zhifa.ledger import api as ledger
-from zhifa.orgs.api import entities as orgs
-from zhifa.orgs.api import people
-from zhifa.powers.api import discretion
-from zhifa.powers.api import items as powers
-from zhifa.records import api as records
+from zhifa.ledger import api as ledger_api
+from zhifa.orgs.api import entities as entities_api
+from zhifa.orgs.api import people as people_api
+from zhifa.powers.api import discretion as discretion_api
+from zhifa.powers.api import items as powers_api
+from zhifa.records import api as records_api
 from zhifa.review import api as review_api
 from zhifa.transfers import api as transfers_api
 
@@ -41,39 +45,42 @@ api = ZhifaAPI(
 )
 install(api)
 
-api.add_router("/v1/auth", auth.router)
-api.add_router("/v1/regions", orgs.regions)
-api.add_router("/v1/entities", orgs.entities)
-api.add_router("/v1/units", orgs.units)
-api.add_router("/v1/advisers", orgs.advisers)
-api.add_router("/v1/officers", people.officers)
-api.add_router("/v1/certificates", people.certificates)
-api.add_router("/v1/trainings", people.trainings)
-api.add_router("/v1/power-items", powers.power_items)
-api.add_router("/v1/inspection-items", powers.inspection_items)
-api.add_router("/v1/service-guides", powers.service_guides)
-api.add_router("/v1/flowcharts", powers.flowcharts)
-api.add_router("/v1/discretion-benchmarks/check", discretion.checker)  # before the list: "/{pk}"
-api.add_router("/v1/discretion-benchmarks", discretion.benchmarks)
-api.add_router("/v1/changelog", changelog.router)
-api.add_router("/v1/cases", cases.cases)
-api.add_router("/v1/ledger", ledger.router)
-api.add_router("/v1/uploads", uploads.router)
-api.add_router("/v1/records", records.router)
-api.add_router("/v1/review", review_api.router)
-api.add_router("/v1/public/reports", reports_public.router)  # before /v1/public
+# (prefix under /api, router), mounted in this order: the order is that of the OpenAPI schema, and a
+# prefix inside another one comes first (its paths would otherwise match the other's "/{pk}").
+ROUTERS: list[tuple[str, Router]] = [
+    ("/v1/auth", auth.router),
+    ("/v1/regions", entities_api.regions),
+    ("/v1/entities", entities_api.entities),
+    ("/v1/units", entities_api.units),
+    ("/v1/advisers", entities_api.advisers),
+    ("/v1/officers", people_api.officers),
+    ("/v1/certificates", people_api.certificates),
+    ("/v1/trainings", people_api.trainings),
+    ("/v1/power-items", powers_api.power_items),
+    ("/v1/inspection-items", powers_api.inspection_items),
+    ("/v1/service-guides", powers_api.service_guides),
+    ("/v1/flowcharts", powers_api.flowcharts),
+    ("/v1/discretion-benchmarks/check", discretion_api.checker),  # before the list: "/{pk}"
+    ("/v1/discretion-benchmarks", discretion_api.benchmarks),
+    ("/v1/changelog", changelog.router),
+    ("/v1/cases", cases_api.cases),
+    ("/v1/ledger", ledger_api.router),
+    ("/v1/uploads", blobs_api.router),
+    ("/v1/records", records_api.router),
+    ("/v1/review", review_api.router),
+    ("/v1/public/reports", reports_public_api.router),  # before /v1/public
+    ("/v1/public/guidance", guidance_api.public),  # before /v1/public
+    ("/v1/public", public_api.router),
+    ("/v1/disclosure", disclosure_api.router),
+    ("/v1/supervision", supervision_api.router),
+    ("/v1/complaints", complaints_api.router),
+    ("/v1/social", social_api.router),
+    ("/v1/credit-repairs", credit_repair_api.router),
+    ("/v1/casefile", casefile_api.router),
+    ("/v1/appraisal", casefile_api.appraisal),
+    ("/v1/transfers", transfers_api.router),
+    ("/v1/guidance", guidance_api.router),
+]
 
-api.add_router("/v1/public/guidance", guidance_api.public)  # before /v1/public
-api.add_router("/v1/public", public_api.router)
-api.add_router("/v1/disclosure", disclosure_api.router)
-api.add_router("/v1/supervision", supervision_api.router)
-api.add_router("/v1/complaints", complaints_api.router)
-api.add_router("/v1/social", social_api.router)
-
-from zhifa.apiv1 import credit_repair as credit_repair_api  # noqa: E402  (信用修复, issue 6 item 6)
-
-api.add_router("/v1/credit-repairs", credit_repair_api.router)
-api.add_router("/v1/casefile", casefile_api.router)
-api.add_router("/v1/appraisal", casefile_api.appraisal)
-api.add_router("/v1/transfers", transfers_api.router)
-api.add_router("/v1/guidance", guidance_api.router)
+for prefix, router in ROUTERS:
+    api.add_router(prefix, router)
