@@ -84,9 +84,14 @@ def _who(user) -> str:
 
 
 def _step(c, kind, *, acting_user, note="", on=None, by_name=None):
-    return ComplaintStep.objects.create(complaint=c, kind=kind, entity=c.entity, note=note, on=on or timezone.localdate(),
+    """A handling step, change-logged (and so ledgered) like every other row."""
+    step = ComplaintStep.objects.create(complaint=c, kind=kind, entity=c.entity, note=note,
+                                        on=on or timezone.localdate(),
                                         by=acting_user if acting_user is not None and acting_user.pk else None,
                                         by_name=by_name if by_name is not None else _who(acting_user))
+    log_change(step, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(step),
+               reason=f"办理记录：{step.get_kind_display()}")
+    return step
 
 
 def _check_content(content: str) -> str:
@@ -224,7 +229,6 @@ def do_add_step(c, *, acting_user, note: str, on: dt.date | None = None) -> Comp
         if len(note) < 4:
             raise ActionRefused("complaint.step_note", "请填写办理情况", "note")
         step = _step(c, ComplaintStep.Kind.HANDLE, acting_user=acting_user, note=note[:2000], on=on)
-        log_change(step, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(step), reason="办理记录")
     return step
 
 
