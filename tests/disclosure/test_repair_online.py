@@ -10,8 +10,8 @@ from django.utils import timezone
 from tests.disclosure.conftest import decided_case
 from zhifa.common.actions import ActionRefused
 from zhifa.common.models import ChangeLog
-from zhifa.disclosure import actions
-from zhifa.disclosure import actions_repair as repair_actions
+from zhifa.disclosure.actions import credit_repair as repair_actions
+from zhifa.disclosure.actions import publications as publication_actions
 from zhifa.disclosure.models import CreditRepair, Publication
 from zhifa.disclosure.pipeline import access_code
 
@@ -36,7 +36,7 @@ def refused(rule, fn, *a, **kw):
 
 
 def published(cw, on=dt.date(2026, 4, 23), **kw):
-    return actions.do_approve(decided_case(cw, **kw).publication, acting_user=cw["head"], on=on)
+    return publication_actions.do_approve(decided_case(cw, **kw).publication, acting_user=cw["head"], on=on)
 
 
 def submit(pub, on=dt.date(2026, 8, 1), client="1.2.3.4", **kw):
@@ -93,7 +93,7 @@ def test_form_rules(cw):
     assert refused("repair.reason", submit, pub, reason=" 无 ").field == "reason"
     assert refused("repair.applicant", submit, pub, applicant="  ").field == "applicant"
     assert refused("validation", submit, pub, contact="1" * 101).field == "contact"
-    actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    publication_actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
     refused("repair.publication_state", submit, pub)
     assert not CreditRepair.objects.exists()
 
@@ -204,7 +204,7 @@ def test_portal_page_rate_limit_and_severe(cw, client, settings):
 def test_unknown_or_never_repaired_entries_have_no_page(cw, client):
     assert client.get("/gs/results/999999/repair/").status_code == 404
     pub = page_pub(cw)
-    actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    publication_actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
     assert client.get(f"/gs/results/{pub.pk}/repair/").status_code == 404
 
 
