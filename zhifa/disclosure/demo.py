@@ -10,15 +10,14 @@ from django.utils import timezone
 from zhifa.common.actions import ActionRefused
 from zhifa.common.registry import demo_steps
 from zhifa.common.roles import Role
+from zhifa.disclosure import expiry
+from zhifa.disclosure.actions import credit_repair as repair_actions
+from zhifa.disclosure.actions import publications as publication_actions
+from zhifa.disclosure.models import Publication
+from zhifa.orgs.models import User
 
 
 def seed_demo_publications(entity, *, today: dt.date | None = None, log=None) -> dict:
-    from zhifa.disclosure import expiry
-    from zhifa.disclosure.actions import credit_repair as repair_actions
-    from zhifa.disclosure.actions import publications as publication_actions
-    from zhifa.disclosure.models import Publication
-    from zhifa.orgs.models import User
-
     log = log or (lambda msg: None)
     today = today or timezone.localdate()
     head = User.objects.filter(entity=entity, role=Role.AGENCY_HEAD, is_active=True).order_by("id").first()

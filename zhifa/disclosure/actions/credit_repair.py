@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused, check_scope, log_change, snapshot
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
@@ -61,8 +62,6 @@ def severe_kinds(pub) -> list[str]:
 
 def repeat_offences(pub):
     """Later decided cases against the same party (ID number or credit code) in the same field."""
-    from zhifa.cases.models import Case
-
     ids = [(p.id_number, p.credit_code) for p in pub.case.parties.all()]
     who = Q()
     for id_number, credit_code in ids:
