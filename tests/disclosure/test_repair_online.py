@@ -1,5 +1,5 @@
 """信用修复 on the public portal: the party applies with the access code printed on its documents
-(actions_repair.do_submit_repair_online, /gs/results/<id>/repair/), staff see it in the queue marked
+(actions.credit_repair.do_submit_repair_online, /gs/results/<id>/repair/), staff see it in the queue marked
 网上申请 with the contact, the head decides, and the party reads the outcome with the same code."""
 import datetime as dt
 
