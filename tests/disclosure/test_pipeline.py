@@ -69,7 +69,7 @@ def test_approver_can_add_a_span(cw):
     pub = decided_case(cw).publication
     i = pub.source_text.index("门店")
     pub = publication_actions.do_set_spans(pub, [*pub.spans, {"start": i, "end": i + 2, "kind": "address"}],
-                               acting_user=cw["head"])
+                                           acting_user=cw["head"])
     assert "门店" not in pub.public_body and "[住址已隐去]" in pub.public_body
 
 
@@ -159,7 +159,7 @@ def test_zhifa_verify_covers_publications(cw):
 
     pub = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"])
     publication_actions.do_withdraw(publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"]),
-                        acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+                                    acting_user=cw["head"], public_reason="原处罚决定已被撤销")
     code, out = run_verify()
     assert code == 0, out
     with ledger_unlocked():

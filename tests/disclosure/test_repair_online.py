@@ -81,7 +81,7 @@ def test_min_period_severe_penalty_and_duplicate(cw):
     refused("repair.pending", submit, pub)
     staff_side = published(cw)
     repair_actions.do_request_repair(staff_side, acting_user=cw["head"], reason="当事人来窗口申请", applicant="张建国",
-                        on=dt.date(2026, 8, 1))
+                                     on=dt.date(2026, 8, 1))
     refused("repair.pending", submit, staff_side)  # one pending request whatever the channel
     severe = published(cw, penalty={"penalty_kinds": ["fine", "revoke_licence"], "fine_amount": "5000"})
     assert "吊销许可证件" in refused("repair.severe_penalty", submit, severe).message

@@ -108,10 +108,10 @@ def test_a_period_reaching_a_further_unknown_year_waits_for_that_year(cw, admin)
 
 def test_complaints_portal_and_staff_are_registered_pending(cw, admin):
     web = complaint_actions.do_submit_complaint(entity=cw["smj"], kind=Complaint.Kind.COMPLAINT, content="某门店长期销售过期食品，请依法查处",
-                                 client="1.2.3.4", on=dt.date(2040, 12, 3))
+                                                client="1.2.3.4", on=dt.date(2040, 12, 3))
     staff = complaint_actions.do_register_complaint(acting_user=cw["sup_county"], kind=Complaint.Kind.CONSULT, content="请问个体工商户年报的办理时限是多久",
                                      source=COMPLAINT_STAFF_SOURCES[0], entity=cw["smj"], received_on=dt.date(2040, 12, 3),
-                                     today=dt.date(2040, 12, 3))
+                                                    today=dt.date(2040, 12, 3))
     for c in (web, staff):
         assert (c.due_on, c.due_pending_year, c.due_note) == (None, 2040, LABEL_2040)
     assert complaint_actions.public_dict(web)["due_display"] == LABEL_2040
@@ -191,7 +191,7 @@ def test_publication_and_withdrawal_due_dates_pending(in_2040, cw, admin):
     assert (pub.due_on, pub.due_pending_year, pub.due_note) == (None, 2040, LABEL_2040)
     pub = publication_actions.do_approve(pub, acting_user=cw["head"], on=dt.date(2040, 12, 4))
     pub = publication_actions.do_flag_withdrawal(pub, acting_user=cw["head"], ground=next(iter(WITHDRAWAL_GROUNDS)),
-                                occurred_on=dt.date(2040, 12, 5))
+                                                 occurred_on=dt.date(2040, 12, 5))
     assert (pub.withdrawal_due_on, pub.withdrawal_due_pending_year) == (None, 2040)
     assert pub.withdrawal_due_display == LABEL_2040
     assert pending.by_kind()["disclosure.withdrawal"] == {2040: 1}

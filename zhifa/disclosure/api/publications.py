@@ -98,13 +98,13 @@ def approve(request, pk: int):
 @router.post("/publications/{pk}/withdrawal-ground", operation_id="zhifa_apiv1_disclosure_ground", response=responses(PublicationOut), summary="登记撤下事由")
 def ground(request, pk: int, data: GroundIn):
     return publication_actions.do_flag_withdrawal(get_visible(Publication, request, pk), acting_user=actor(request),
-                                      ground=data.ground, occurred_on=data.occurred_on)
+                                                  ground=data.ground, occurred_on=data.occurred_on)
 
 
 @router.post("/publications/{pk}/withdraw", operation_id="zhifa_apiv1_disclosure_withdraw", response=responses(PublicationOut), summary="撤下公示")
 def withdraw(request, pk: int, data: WithdrawIn):
     return publication_actions.do_withdraw(get_visible(Publication, request, pk), acting_user=actor(request),
-                               public_reason=data.public_reason)
+                                           public_reason=data.public_reason)
 
 
 @router.get("/timeliness", operation_id="zhifa_apiv1_disclosure_timeliness_view", response=responses(list[dict[str, Any]]), summary="公示及时性（按执法主体）")

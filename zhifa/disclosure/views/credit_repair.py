@@ -35,8 +35,9 @@ def request_repair(request, pk):
     p = request.POST
     try:
         repair_actions.do_request_repair(pub, acting_user=request.user, reason=p.get("reason", ""),
-                            applicant_kind=p.get("applicant_kind", "party"), applicant=p.get("applicant", ""),
-                            **{f: p.get(f) == "on" for f in CreditRepair.CONDITIONS})
+                                         applicant_kind=p.get("applicant_kind", "party"),
+                                         applicant=p.get("applicant", ""),
+                                         **{f: p.get(f) == "on" for f in CreditRepair.CONDITIONS})
         messages.success(request, "已登记信用修复申请，待行政机关负责人审批")
     except ActionRefused as e:
         messages.error(request, e.message)
@@ -84,7 +85,7 @@ def repair(request, pk):
             looked_up = True
             try:
                 status = repair_actions.online_status(pub, access_code=p.get("access_code", ""),
-                                         client=complaints.client_of(request))
+                                                      client=complaints.client_of(request))
             except ActionRefused as e:
                 errors["status"] = e.message
                 code = 429 if e.rule == "repair.rate_limited" else 422

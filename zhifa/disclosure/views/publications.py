@@ -76,7 +76,7 @@ def detail(request, pk):
             elif op == "flag":
                 on = dt.date.fromisoformat(request.POST.get("occurred_on") or timezone.localdate().isoformat())
                 publication_actions.do_flag_withdrawal(pub, acting_user=request.user, ground=request.POST.get("ground", ""),
-                                           occurred_on=on)
+                                                       occurred_on=on)
                 messages.success(request, "已登记撤下事由")
             elif op == "withdraw":
                 publication_actions.do_withdraw(pub, acting_user=request.user, public_reason=request.POST.get("public_reason", ""))
