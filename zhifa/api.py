@@ -1,7 +1,8 @@
 """REST API (django-ninja); OpenAPI schema at /api/openapi.json, docs at /api/docs.
 
 Every endpoint accepts a Django session (with CSRF on unsafe methods) or a personal Bearer
-token from POST /api/v1/auth/token. See zhifa/apiv1/ for the routers.
+token from POST /api/v1/auth/token. Routers: zhifa/apiv1/ and each app's api/ package
+(zhifa/disclosure/api/).
 """
 from zhifa.apiv1 import (
     auth,
@@ -13,17 +14,18 @@ from zhifa.apiv1 import (
     people,
     powers,
     records,
-    reports_public,
     uploads,
 )
 from zhifa.apiv1 import casefile as casefile_api
-from zhifa.apiv1 import complaints as complaints_api
-from zhifa.apiv1 import disclosure as disclosure_api
-from zhifa.apiv1 import public as public_api
 from zhifa.apiv1 import review as review_api
 from zhifa.apiv1 import social as social_api
 from zhifa.apiv1 import supervision as supervision_api
 from zhifa.apiv1.errors import ZhifaAPI, install
+from zhifa.disclosure.api import annual_reports as disclosure_annual_reports_api
+from zhifa.disclosure.api import complaints as disclosure_complaints_api
+from zhifa.disclosure.api import credit_repair as disclosure_credit_repair_api
+from zhifa.disclosure.api import public as disclosure_public_api
+from zhifa.disclosure.api import publications as disclosure_publications_api
 
 api = ZhifaAPI(
     title="行政执法三项制度与协调监督平台 API",
@@ -60,20 +62,18 @@ api.add_router("/v1/ledger", ledger.router)
 api.add_router("/v1/uploads", uploads.router)
 api.add_router("/v1/records", records.router)
 api.add_router("/v1/review", review_api.router)
-api.add_router("/v1/public/reports", reports_public.router)  # before /v1/public
+api.add_router("/v1/public/reports", disclosure_annual_reports_api.router)  # before /v1/public
 from zhifa.apiv1 import guidance as guidance_api  # noqa: E402  (案例指导, issue 7 item 7)
 from zhifa.apiv1 import transfers as transfers_api  # noqa: E402  (移送, issue 7 item 6)
 
 api.add_router("/v1/public/guidance", guidance_api.public)  # before /v1/public
-api.add_router("/v1/public", public_api.router)
-api.add_router("/v1/disclosure", disclosure_api.router)
+api.add_router("/v1/public", disclosure_public_api.router)
+api.add_router("/v1/disclosure", disclosure_publications_api.router)
 api.add_router("/v1/supervision", supervision_api.router)
-api.add_router("/v1/complaints", complaints_api.router)
+api.add_router("/v1/complaints", disclosure_complaints_api.router)
 api.add_router("/v1/social", social_api.router)
 
-from zhifa.apiv1 import credit_repair as credit_repair_api  # noqa: E402  (信用修复, issue 6 item 6)
-
-api.add_router("/v1/credit-repairs", credit_repair_api.router)
+api.add_router("/v1/credit-repairs", disclosure_credit_repair_api.router)
 api.add_router("/v1/casefile", casefile_api.router)
 api.add_router("/v1/appraisal", casefile_api.appraisal)
 api.add_router("/v1/transfers", transfers_api.router)

@@ -49,13 +49,12 @@ from zhifa.common.actions import ActionRefused, OutOfScope, check_scope, log_cha
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.common.scope import can, can_on_entity
+from zhifa.disclosure.choices import COMPLAINT_OPEN_STATES, COMPLAINT_STAFF_SOURCES
 from zhifa.disclosure.models import Complaint, ComplaintStep
 from zhifa.disclosure.pipeline import due_after
 from zhifa.legalcal import pending
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-OPEN_STATES = (Complaint.State.PENDING, Complaint.State.RECEIVED, Complaint.State.DISPUTED)
-STAFF_SOURCES = [s for s in Complaint.Source.values if s != Complaint.Source.PORTAL]
 
 
 def new_code() -> str:
@@ -135,7 +134,7 @@ def do_register_complaint(*, acting_user, kind: str, content: str, source: str, 
     received_on = received_on or today
     if kind not in Complaint.Kind.values:
         raise ActionRefused("validation", "请选择咨询或投诉举报", "kind")
-    if source not in STAFF_SOURCES:
+    if source not in COMPLAINT_STAFF_SOURCES:
         raise ActionRefused("complaint.source_valid", "来源应为12345热线、来信、来访、社会监督员或其他", "source")
     content = _check_content(content)
     if received_on > today or received_on < today - dt.timedelta(days=366):
@@ -302,11 +301,11 @@ def public_dict(c) -> dict:
 
 def overdue(today: dt.date):
     """Complaints not answered by their due date (the alert check and the staff list use this)."""
-    return Complaint.objects.filter(state__in=OPEN_STATES, due_on__lt=today)
+    return Complaint.objects.filter(state__in=COMPLAINT_OPEN_STATES, due_on__lt=today)
 
 
 def is_overdue(c, today) -> bool:
-    return c.state in OPEN_STATES and c.due_on is not None and c.due_on < today
+    return c.state in COMPLAINT_OPEN_STATES and c.due_on is not None and c.due_on < today
 
 
 def may(user, action: str, c) -> bool:
