@@ -4,7 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from zhifa.common.actions import log_change, snapshot
 from zhifa.common.identifiers import make_credit_code, make_id_number
+from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.orgs import actions as org_actions
 from zhifa.orgs.models import Region, User
@@ -14,8 +16,13 @@ _seq = itertools.count(1)
 
 def system_admin() -> User:
     user = User.objects.filter(username="sysadmin").first()
-    if user is None:
-        user = User.objects.create_superuser("sysadmin", password="x", role=Role.ADMIN, display_name="系统管理员")
+    if user is None:  # through the action, so the account is change-logged like any other
+        first = User.objects.filter(is_superuser=True).first()
+        if first is None:
+            user = org_actions.do_bootstrap_admin(username="sysadmin", password="x")
+        else:
+            user = User.objects.create_superuser("sysadmin", password="x", role=Role.ADMIN, display_name="系统管理员")
+            log_change(user, ChangeLog.Action.CREATE, acting_user=first, after=snapshot(user), reason="测试")
     return user
 
 

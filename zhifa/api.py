@@ -3,23 +3,23 @@
 Every endpoint accepts a Django session (with CSRF on unsafe methods) or a personal Bearer
 token from POST /api/v1/auth/token. Each app's routers live in the app, `zhifa/<app>/api.py` (or
 `api/` when it is more than one module); the shared plumbing (acting user, scoped look-ups, errors,
-authentication) in `zhifa/common/api/`. zhifa/apiv1/ still holds the supervision and disclosure
-routers until they move into those apps. ROUTERS below is the one list of what is mounted where.
+authentication) in `zhifa/common/api/`. zhifa/apiv1/ still holds the supervision routers until
+they move into that app. ROUTERS below is the one list of what is mounted where.
 """
 from ninja import Router
 
 from zhifa.apiv1 import casefile as casefile_api
-from zhifa.apiv1 import complaints as complaints_api
-from zhifa.apiv1 import credit_repair as credit_repair_api
-from zhifa.apiv1 import disclosure as disclosure_api
-from zhifa.apiv1 import public as public_api
-from zhifa.apiv1 import reports_public as reports_public_api
 from zhifa.apiv1 import social as social_api
 from zhifa.apiv1 import supervision as supervision_api
 from zhifa.blobs import api as blobs_api
 from zhifa.cases.api import routes as cases_api
 from zhifa.common.api import auth, changelog
 from zhifa.common.api.errors import ZhifaAPI, install
+from zhifa.disclosure.api import annual_reports as disclosure_annual_reports_api
+from zhifa.disclosure.api import complaints as disclosure_complaints_api
+from zhifa.disclosure.api import credit_repair as disclosure_credit_repair_api
+from zhifa.disclosure.api import public as disclosure_public_api
+from zhifa.disclosure.api import publications as disclosure_publications_api
 from zhifa.guidance import api as guidance_api
 from zhifa.ledger import api as ledger_api
 from zhifa.orgs.api import entities as entities_api
@@ -68,14 +68,14 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/v1/uploads", blobs_api.router),
     ("/v1/records", records_api.router),
     ("/v1/review", review_api.router),
-    ("/v1/public/reports", reports_public_api.router),  # before /v1/public
+    ("/v1/public/reports", disclosure_annual_reports_api.router),  # before /v1/public
     ("/v1/public/guidance", guidance_api.public),  # before /v1/public
-    ("/v1/public", public_api.router),
-    ("/v1/disclosure", disclosure_api.router),
+    ("/v1/public", disclosure_public_api.router),
+    ("/v1/disclosure", disclosure_publications_api.router),
     ("/v1/supervision", supervision_api.router),
-    ("/v1/complaints", complaints_api.router),
+    ("/v1/complaints", disclosure_complaints_api.router),
     ("/v1/social", social_api.router),
-    ("/v1/credit-repairs", credit_repair_api.router),
+    ("/v1/credit-repairs", disclosure_credit_repair_api.router),
     ("/v1/casefile", casefile_api.router),
     ("/v1/appraisal", casefile_api.appraisal),
     ("/v1/transfers", transfers_api.router),

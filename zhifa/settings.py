@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "zhifa.transfers",
     "zhifa.guidance",
     "zhifa.site",  # the top floor: home, demo seed, benchmarks
+    "zhifa.portal",  # the top floor of the public site /gs/
 ]
 
 MIDDLEWARE = [

@@ -23,8 +23,8 @@ urlpatterns = [
     path("supervision/", include("zhifa.supervision.urls")),
     path("transfers/", include("zhifa.transfers.urls")),
     path("guidance/", include("zhifa.guidance.urls")),
-    path("gs/guidance/", include("zhifa.guidance.urls_public")),  # before the portal's catch-all include
-    path("", include("zhifa.disclosure.urls")),  # /gs/ public site, /disclosure/ staff pages
+    path("disclosure/", include("zhifa.disclosure.urls")),
+    path("gs/", include("zhifa.portal.urls")),  # the public site: every app's urls_public.py
     path("api/", include("zhifa.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def published(world):
     from tests.disclosure.conftest import decided_case
-    from zhifa.disclosure import actions
+    from zhifa.disclosure.actions import publications as publication_actions
     from zhifa.legalcal import periods
     from zhifa.legalcal.actions import seed_from_chinesecalendar
 
@@ -26,7 +26,7 @@ def published(world):
     cw = factories.case_world(world)
     case = decided_case(cw)
     # Published today: a 5000-yuan fine stays public 36 months, so the row is in the data whatever the year.
-    actions.do_approve(case.publication, acting_user=cw["head"], on=timezone.localdate())
+    publication_actions.do_approve(case.publication, acting_user=cw["head"], on=timezone.localdate())
     case.refresh_from_db()
     yield cw, case
     periods.clear_cache()

@@ -17,7 +17,7 @@ WIDTH = 390
 @pytest.fixture
 def portal(world):
     from tests.disclosure.conftest import decided_case
-    from zhifa.disclosure import actions
+    from zhifa.disclosure.actions import publications as publication_actions
     from zhifa.legalcal import periods
     from zhifa.legalcal.actions import seed_from_chinesecalendar
 
@@ -26,7 +26,7 @@ def portal(world):
     periods.clear_cache()
     cw = factories.case_world(world)
     case = decided_case(cw)
-    actions.do_approve(case.publication, acting_user=cw["head"], on=dt.date(2026, 4, 22))
+    publication_actions.do_approve(case.publication, acting_user=cw["head"], on=dt.date(2026, 4, 22))
     case.refresh_from_db()
     yield cw, case
     periods.clear_cache()

@@ -16,14 +16,14 @@ pytestmark = pytest.mark.browser
 def decision(world):
     from tests.calendar_ahead import ensure_calendar_ahead
     from tests.disclosure.conftest import decided_case
-    from zhifa.disclosure import actions
+    from zhifa.disclosure.actions import publications as publication_actions
 
     ensure_calendar_ahead(world["admin"])
     cw = factories.case_world(world)
     case = decided_case(cw)
     # published long enough ago for the minimum period, recently enough to be public today
     on = max(timezone.localdate() - dt.timedelta(days=200), case.decided_on)
-    pub = actions.do_approve(case.publication, acting_user=cw["head"], on=on)
+    pub = publication_actions.do_approve(case.publication, acting_user=cw["head"], on=on)
     return cw, pub
 
 
@@ -36,7 +36,7 @@ def phone(browser):
 
 
 def test_party_applies_online_and_reads_the_outcome(phone, site, decision):
-    from zhifa.disclosure import actions_repair as repair_actions
+    from zhifa.disclosure.actions import credit_repair as repair_actions
     from zhifa.disclosure.models import CreditRepair
     from zhifa.disclosure.pipeline import access_code
 

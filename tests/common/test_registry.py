@@ -2,8 +2,10 @@
 import inspect
 
 import pytest
+from django.urls import reverse
 
-from zhifa.common.registry import Registry, alert_checks, bench_suites, demo_steps
+from zhifa.common.registry import Registry, alert_checks, bench_suites, demo_steps, portal_pages
+from zhifa.portal.templatetags.portal import links
 from zhifa.supervision.models import Alert
 
 
@@ -52,3 +54,14 @@ def test_bench_suites_and_demo_steps_are_found_in_their_apps():
     assert [entry.key for entry in steps] == ["publications", "annual_reports", "transfers", "casefile", "orders",
                                               "complaints_social"]
     assert {entry.module.split(".")[1] for entry in steps} == {"disclosure", "supervision", "transfers"}
+
+
+def test_every_public_page_is_declared_in_its_apps_urls_public_and_mounted_by_the_portal():
+    entries = portal_pages.entries()
+    assert {entry.key: entry.module for entry in entries} == {"guidance": "zhifa.guidance.urls_public",
+                                                              "disclosure": "zhifa.disclosure.urls_public"}
+    assert [entry.key for entry in entries] == ["guidance", "disclosure"]  # /gs/guidance/ matched first
+    nav = [link.label for link in links()]
+    assert nav == ["综合信息", "执法部门", "执法人员", "权责清单", "执法结果", "办理动态", "咨询投诉", "亮证查询", "指导案例",
+                   "统计年报", "开放数据"]
+    assert reverse("gs-guidance") == "/gs/guidance/" and reverse("gs-decision", args=[7]) == "/gs/results/7/"

@@ -25,7 +25,7 @@ COUNT = """
 import django, os
 django.setup()
 from django.core.cache import cache
-from zhifa.disclosure.complaints import rate_check
+from zhifa.disclosure.actions.complaints import rate_check
 from zhifa.common.actions import ActionRefused
 try:
     rate_check(os.environ["CLIENT"])

@@ -10,7 +10,7 @@ from tests import factories
 from tests.api.conftest import ApiClient
 from zhifa.common.actions import ActionRefused, OutOfScope
 from zhifa.common.models import ChangeLog
-from zhifa.disclosure import complaints
+from zhifa.disclosure.actions import complaints
 from zhifa.disclosure.models import Complaint, ComplaintStep
 from zhifa.legalcal.periods import add_working_days
 from zhifa.supervision.alerts import recompute_alerts

@@ -3,7 +3,7 @@ from django.core.cache import cache
 
 from tests import factories
 from zhifa.common.actions import ActionRefused
-from zhifa.disclosure import complaints
+from zhifa.disclosure.actions import complaints
 from zhifa.disclosure.models import Complaint
 
 

@@ -11,8 +11,9 @@ from tests import factories
 from tests.disclosure.conftest import decided_case
 from zhifa.common.actions import ActionRefused
 from zhifa.common.models import ChangeLog
-from zhifa.disclosure import actions, expiry, public
-from zhifa.disclosure import actions_repair as repair_actions
+from zhifa.disclosure import expiry, public
+from zhifa.disclosure.actions import credit_repair as repair_actions
+from zhifa.disclosure.actions import publications as publication_actions
 from zhifa.disclosure.models import CreditRepair, Publication
 from zhifa.ledger.models import LedgerEntry
 
@@ -28,7 +29,7 @@ def refused(rule, fn, *a, **kw):
 
 
 def published(cw, on=dt.date(2026, 4, 23), **kw):
-    return actions.do_approve(decided_case(cw, **kw).publication, acting_user=cw["head"], on=on)
+    return publication_actions.do_approve(decided_case(cw, **kw).publication, acting_user=cw["head"], on=on)
 
 
 LOW = {"penalty": {"penalty_kinds": ["fine"], "fine_amount": "500"}}
@@ -46,7 +47,7 @@ def test_org_threshold_and_warning_only(cw):
     org = published(cw, party=factories.org_party("七星关区鑫源商贸有限公司"))  # 5 000 < 10 000 for an organisation
     assert org.public_until == dt.date(2026, 7, 23) and "法人或其他组织" in org.period_rule
     warn = decided_case(cw, penalty={"penalty_kinds": ["warning"], "fine_amount": None}).publication
-    warn = actions.do_approve(warn, acting_user=cw["head"], on=dt.date(2026, 4, 23))
+    warn = publication_actions.do_approve(warn, acting_user=cw["head"], on=dt.date(2026, 4, 23))
     assert warn.public_until == dt.date(2026, 7, 23) and "警告" in warn.period_rule
 
 
@@ -130,7 +131,7 @@ def test_request_rules(cw):
 
 def test_only_public_entries_can_be_repaired(cw):
     pub = published(cw)
-    actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    publication_actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
     refused("repair.publication_state", request, cw, pub)
     low = published(cw, **LOW)
     refused("repair.publication_state", request, cw, low, on=dt.date(2026, 8, 1))  # already past its period
@@ -213,7 +214,7 @@ def test_credit_repair_api(cw, client):
 # ---- item 5: the supervisor sees an overdue withdrawal ------------------------------------------
 def test_supervisor_sees_overdue_withdrawal(cw, client):
     pub = published(cw)
-    actions.do_flag_withdrawal(pub, acting_user=cw["head"], ground="revoked", occurred_on=dt.date(2026, 5, 4))
+    publication_actions.do_flag_withdrawal(pub, acting_user=cw["head"], ground="revoked", occurred_on=dt.date(2026, 5, 4))
     client.force_login(cw["sup_county"])
     page = client.get("/disclosure/").content.decode()
     table = page.split('data-testid="overdue-withdrawals"')[1].split("</table>")[0]

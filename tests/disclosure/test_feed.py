@@ -4,7 +4,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 from tests.disclosure.conftest import decided_case
-from zhifa.disclosure import actions
+from zhifa.disclosure.actions import publications as publication_actions
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -19,8 +19,8 @@ def entries(client, **params):
 
 
 def test_feed_lists_published_decisions_newest_first(cw, client):
-    first = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 22))
-    second = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 23))
+    first = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 22))
+    second = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 23))
     draft = decided_case(cw).publication
     root, items = entries(client)
     assert "执法结果公示" in root.find(f"{ATOM}title").text
@@ -32,7 +32,7 @@ def test_feed_lists_published_decisions_newest_first(cw, client):
 
 
 def test_feed_per_entity(cw, client):
-    pub = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 22))
+    pub = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 22))
     root, items = entries(client, entity=cw["smj"].pk)
     assert cw["smj"].name in root.find(f"{ATOM}title").text and len(items) == 1
     assert entries(client, entity=cw["df"].pk)[1] == []
@@ -41,11 +41,11 @@ def test_feed_per_entity(cw, client):
 
 
 def test_withdrawn_and_expired_entries_leave_the_feed(cw, client):
-    stays = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 22))
-    gone = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 22))
+    stays = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 22))
+    gone = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 22))
     low = decided_case(cw, penalty={"penalty_kinds": ["fine"], "fine_amount": "200"}).publication
-    actions.do_approve(low, acting_user=cw["head"], on=dt.date(2026, 4, 22))  # public until 22 July 2026
-    actions.do_withdraw(gone, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    publication_actions.do_approve(low, acting_user=cw["head"], on=dt.date(2026, 4, 22))  # public until 22 July 2026
+    publication_actions.do_withdraw(gone, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
     links = [link for _, link, _ in entries(client)[1]]
     assert links == [f"http://testserver/gs/results/{stays.pk}/"]
 

@@ -13,7 +13,8 @@ from tests.disclosure.test_reports import xlsx_text
 from zhifa.cases.models import Party
 from zhifa.common.identifiers import check_id_number
 from zhifa.common.xlsx import XLSX_CONTENT_TYPE
-from zhifa.disclosure import actions, opendata
+from zhifa.disclosure import opendata
+from zhifa.disclosure.actions import publications as publication_actions
 from zhifa.disclosure.models import AnnualReport, Complaint, CreditRepair
 from zhifa.guidance.models import published
 from zhifa.orgs.models import Certificate, Entity, Officer
@@ -47,20 +48,20 @@ def build(cw):
     cases.append(decided_case(cw, party=org))
     pubs = [c.publication for c in cases]
     for p in pubs[:3] + pubs[4:]:
-        actions.do_approve(p, acting_user=cw["head"], on=dt.date(2026, 4, 23))
-    actions.do_withdraw(pubs[1], acting_user=cw["head"], public_reason="原处罚决定已被变更")
+        publication_actions.do_approve(p, acting_user=cw["head"], on=dt.date(2026, 4, 23))
+    publication_actions.do_withdraw(pubs[1], acting_user=cw["head"], public_reason="原处罚决定已被变更")
     Officer.objects.filter(pk=cw["h1"].pk).update(phone="13700000001")
     factories.case(cw)  # a case in progress, not decided
     from tests.supervision.transfer_helpers import published_guidance
 
     published_guidance(cw)  # 案例指导 on the portal (issue 7 item 7)
-    from zhifa.disclosure.complaints import do_submit_complaint
+    from zhifa.disclosure.actions.complaints import do_submit_complaint
 
     do_submit_complaint(entity=cw["smj"], kind="complaint", content="举报某超市销售过期食品，请核查。",
                         contact="13911112222", client="leak-scan")
     # 投诉举报 handling and 社会监督员 (issue 7): a hotline complaint with a named complainant, handled
     # and answered; a social supervisor's personal page with a lead.
-    from zhifa.disclosure import complaints
+    from zhifa.disclosure.actions import complaints
     from zhifa.supervision import social
 
     c = complaints.do_register_complaint(acting_user=cw["sup_county"], kind="complaint", source="12345",
@@ -79,7 +80,7 @@ def build(cw):
     reports.do_publish_annual_report(reports.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"]),
                                      acting_user=cw["head"])
     # 信用修复 applied for online by the party, with its (private) contact
-    from zhifa.disclosure.actions_repair import do_submit_repair_online
+    from zhifa.disclosure.actions.credit_repair import do_submit_repair_online
     from zhifa.disclosure.pipeline import access_code
 
     do_submit_repair_online(pubs[0], access_code=access_code(cases[0]), applicant="张建国", contact="13822223333",

@@ -6,7 +6,8 @@ import io
 import json
 
 from tests.disclosure.conftest import decided_case
-from zhifa.disclosure import actions, opendata
+from zhifa.disclosure import opendata
+from zhifa.disclosure.actions import publications as publication_actions
 
 DATASETS = ("decisions", "entities", "officers", "power-items", "inspection-items", "service-guides", "flowcharts")
 
@@ -41,11 +42,11 @@ def publish_lists(cw):
 
 def world_with_publications(cw):
     publish_lists(cw)
-    shown = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 23))
-    gone = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 23))
-    actions.do_withdraw(gone, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    shown = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 23))
+    gone = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 23))
+    publication_actions.do_withdraw(gone, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
     low = decided_case(cw, penalty={"penalty_kinds": ["fine"], "fine_amount": "300"}).publication
-    low = actions.do_approve(low, acting_user=cw["head"], on=dt.date(2026, 4, 23))  # three months: expired by now
+    low = publication_actions.do_approve(low, acting_user=cw["head"], on=dt.date(2026, 4, 23))  # three months: expired by now
     draft = decided_case(cw).publication
     return shown, gone, low, draft
 

@@ -6,7 +6,8 @@ import pytest
 from tests import factories
 from tests.disclosure.conftest import decided_case
 from zhifa.common.actions import ActionRefused
-from zhifa.disclosure import actions, timeliness
+from zhifa.disclosure import timeliness
+from zhifa.disclosure.actions import publications as publication_actions
 from zhifa.disclosure.models import Publication
 from zhifa.ledger.models import LedgerEntry
 
@@ -46,57 +47,57 @@ def test_warning_only_and_minors_are_held(cw):
 
 def test_approve_publishes_with_a_ledger_entry(cw):
     pub = decided_case(cw).publication
-    pub = actions.do_approve(pub, acting_user=cw["head"], on=dt.date(2026, 4, 24))
+    pub = publication_actions.do_approve(pub, acting_user=cw["head"], on=dt.date(2026, 4, 24))
     assert pub.state == PubState.PUBLISHED and pub.approved_by == cw["head"]
     entry = LedgerEntry.objects.get(seq=pub.ledger_seq)
     assert entry.event_type == "publication"
     assert "张建国" not in entry.body
-    refused("publication.state", actions.do_approve, pub, acting_user=cw["head"])
+    refused("publication.state", publication_actions.do_approve, pub, acting_user=cw["head"])
 
 
 def test_approve_refused_while_an_id_number_is_visible(cw):
     pub = decided_case(cw).publication
     without_id = [s for s in pub.spans if s["kind"] != "id_number"]
-    pub = actions.do_set_spans(pub, without_id, acting_user=cw["head"])
+    pub = publication_actions.do_set_spans(pub, without_id, acting_user=cw["head"])
     assert cw["h1"].id_number not in pub.public_body
     assert pub.case.parties.get().id_number in pub.public_body
-    refused("publication.no_identifiers", actions.do_approve, pub, acting_user=cw["head"])
+    refused("publication.no_identifiers", publication_actions.do_approve, pub, acting_user=cw["head"])
     assert Publication.objects.get(pk=pub.pk).state == PubState.DRAFT
 
 
 def test_approver_can_add_a_span(cw):
     pub = decided_case(cw).publication
     i = pub.source_text.index("门店")
-    pub = actions.do_set_spans(pub, [*pub.spans, {"start": i, "end": i + 2, "kind": "address"}],
-                               acting_user=cw["head"])
+    pub = publication_actions.do_set_spans(pub, [*pub.spans, {"start": i, "end": i + 2, "kind": "address"}],
+                                           acting_user=cw["head"])
     assert "门店" not in pub.public_body and "[住址已隐去]" in pub.public_body
 
 
 def test_span_range_rule(cw):
     pub = decided_case(cw).publication
-    refused("publication.span_range", actions.do_set_spans, pub, [{"start": 5, "end": 10 ** 6, "kind": "name"}],
+    refused("publication.span_range", publication_actions.do_set_spans, pub, [{"start": 5, "end": 10 ** 6, "kind": "name"}],
             acting_user=cw["head"])
-    refused("publication.span_range", actions.do_set_spans, pub,
+    refused("publication.span_range", publication_actions.do_set_spans, pub,
             [{"start": 1, "end": 5, "kind": "name"}, {"start": 3, "end": 8, "kind": "name"}], acting_user=cw["head"])
 
 
 def test_officer_cannot_approve(cw):
     pub = decided_case(cw).publication
     with pytest.raises(ActionRefused):
-        actions.do_approve(pub, acting_user=cw["u1"])
+        publication_actions.do_approve(pub, acting_user=cw["u1"])
 
 
 def test_withdrawal_needs_ground_and_public_reason_and_is_a_ledger_event(cw):
-    pub = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"])
-    refused("withdrawal.ground", actions.do_flag_withdrawal, pub, acting_user=cw["head"], ground="x",
+    pub = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"])
+    refused("withdrawal.ground", publication_actions.do_flag_withdrawal, pub, acting_user=cw["head"], ground="x",
             occurred_on=dt.date(2026, 5, 6))
-    pub = actions.do_flag_withdrawal(pub, acting_user=cw["head"], ground="revoked", occurred_on=dt.date(2026, 5, 6))
+    pub = publication_actions.do_flag_withdrawal(pub, acting_user=cw["head"], ground="revoked", occurred_on=dt.date(2026, 5, 6))
     assert pub.withdrawal_due_on == dt.date(2026, 5, 9)  # 3 working days: Thu 7, Fri 8, Sat 9 (调休上班日)
     qs = Publication.objects.all()
     assert list(timeliness.overdue_withdrawals(qs, dt.date(2026, 5, 12))) == [pub]
     assert not timeliness.overdue_withdrawals(qs, pub.withdrawal_due_on).exists()
-    refused("withdrawal.reason", actions.do_withdraw, pub, acting_user=cw["head"], public_reason=" ")
-    pub = actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    refused("withdrawal.reason", publication_actions.do_withdraw, pub, acting_user=cw["head"], public_reason=" ")
+    pub = publication_actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
     assert pub.state == PubState.WITHDRAWN
     assert LedgerEntry.objects.get(seq=pub.withdrawal_seq).event_type == "withdrawal"
     assert not timeliness.overdue_withdrawals(qs, dt.date(2026, 5, 12)).exists()
@@ -104,14 +105,14 @@ def test_withdrawal_needs_ground_and_public_reason_and_is_a_ledger_event(cw):
 
 def test_withdrawal_period_is_configurable(cw, settings):
     settings.ZHIFA_WITHDRAWAL_DAYS = 1
-    pub = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"])
-    pub = actions.do_flag_withdrawal(pub, acting_user=cw["head"], ground="changed", occurred_on=dt.date(2026, 6, 1))
+    pub = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"])
+    pub = publication_actions.do_flag_withdrawal(pub, acting_user=cw["head"], ground="changed", occurred_on=dt.date(2026, 6, 1))
     assert pub.withdrawal_due_on == dt.date(2026, 6, 2)
 
 
 def test_timeliness_per_entity(cw):
-    on_time = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 29))
-    late = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 30))
+    on_time = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 29))
+    late = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 30))
     decided_case(cw)  # never published
     rows = timeliness.per_entity(Publication.objects.all(), today=dt.date(2026, 5, 6))
     assert len(rows) == 1 and rows[0]["entity"] == cw["smj"].name
@@ -156,9 +157,9 @@ def test_zhifa_verify_covers_publications(cw):
     from tests.ledger.test_verify import run_verify
     from zhifa.ledger.appendonly import ledger_unlocked
 
-    pub = actions.do_approve(decided_case(cw).publication, acting_user=cw["head"])
-    actions.do_withdraw(actions.do_approve(decided_case(cw).publication, acting_user=cw["head"]),
-                        acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    pub = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"])
+    publication_actions.do_withdraw(publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"]),
+                                    acting_user=cw["head"], public_reason="原处罚决定已被撤销")
     code, out = run_verify()
     assert code == 0, out
     with ledger_unlocked():
@@ -170,4 +171,4 @@ def test_zhifa_verify_covers_publications(cw):
 def test_a_held_publication_can_still_be_approved(cw):
     pub = decided_case(cw, penalty={"penalty_kinds": ["warning"], "fine_amount": None}).publication
     assert pub.state == PubState.HELD
-    assert actions.do_approve(pub, acting_user=cw["head"]).state == PubState.PUBLISHED
+    assert publication_actions.do_approve(pub, acting_user=cw["head"]).state == PubState.PUBLISHED

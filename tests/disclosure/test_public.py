@@ -5,13 +5,14 @@ import sys
 
 from tests import factories
 from tests.disclosure.conftest import decided_case
-from zhifa.disclosure import actions, public, verify_proof
+from zhifa.disclosure import public, verify_proof
+from zhifa.disclosure.actions import publications as publication_actions
 from zhifa.disclosure.pipeline import access_code
 
 
 def published(cw, **kw):
     pub = decided_case(cw, **kw).publication
-    return actions.do_approve(pub, acting_user=cw["head"], on=dt.date(2026, 4, 22))
+    return publication_actions.do_approve(pub, acting_user=cw["head"], on=dt.date(2026, 4, 22))
 
 
 def test_public_modules_need_no_login(cw, client):
@@ -59,7 +60,7 @@ def test_public_api(cw, client):
 
 def test_withdrawn_decision_leaves_every_public_page(cw, client):
     pub = published(cw)
-    actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    publication_actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
     assert client.get(f"/gs/results/{pub.pk}/").status_code == 404
     assert client.get(f"/gs/results/{pub.pk}/proof.json").status_code == 404
     assert client.get(f"/api/v1/public/decisions/{pub.pk}").status_code == 404

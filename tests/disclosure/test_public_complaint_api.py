@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from tests.calendar_ahead import ensure_calendar_ahead
-from zhifa.disclosure import complaints
+from zhifa.disclosure.actions import complaints
 from zhifa.disclosure.models import Complaint, ComplaintStep
 
 PHONE = "13985712345"

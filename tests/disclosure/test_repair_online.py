@@ -1,5 +1,5 @@
 """信用修复 on the public portal: the party applies with the access code printed on its documents
-(actions_repair.do_submit_repair_online, /gs/results/<id>/repair/), staff see it in the queue marked
+(actions.credit_repair.do_submit_repair_online, /gs/results/<id>/repair/), staff see it in the queue marked
 网上申请 with the contact, the head decides, and the party reads the outcome with the same code."""
 import datetime as dt
 
@@ -10,8 +10,8 @@ from django.utils import timezone
 from tests.disclosure.conftest import decided_case
 from zhifa.common.actions import ActionRefused
 from zhifa.common.models import ChangeLog
-from zhifa.disclosure import actions
-from zhifa.disclosure import actions_repair as repair_actions
+from zhifa.disclosure.actions import credit_repair as repair_actions
+from zhifa.disclosure.actions import publications as publication_actions
 from zhifa.disclosure.models import CreditRepair, Publication
 from zhifa.disclosure.pipeline import access_code
 
@@ -36,7 +36,7 @@ def refused(rule, fn, *a, **kw):
 
 
 def published(cw, on=dt.date(2026, 4, 23), **kw):
-    return actions.do_approve(decided_case(cw, **kw).publication, acting_user=cw["head"], on=on)
+    return publication_actions.do_approve(decided_case(cw, **kw).publication, acting_user=cw["head"], on=on)
 
 
 def submit(pub, on=dt.date(2026, 8, 1), client="1.2.3.4", **kw):
@@ -81,7 +81,7 @@ def test_min_period_severe_penalty_and_duplicate(cw):
     refused("repair.pending", submit, pub)
     staff_side = published(cw)
     repair_actions.do_request_repair(staff_side, acting_user=cw["head"], reason="当事人来窗口申请", applicant="张建国",
-                        on=dt.date(2026, 8, 1))
+                                     on=dt.date(2026, 8, 1))
     refused("repair.pending", submit, staff_side)  # one pending request whatever the channel
     severe = published(cw, penalty={"penalty_kinds": ["fine", "revoke_licence"], "fine_amount": "5000"})
     assert "吊销许可证件" in refused("repair.severe_penalty", submit, severe).message
@@ -93,7 +93,7 @@ def test_form_rules(cw):
     assert refused("repair.reason", submit, pub, reason=" 无 ").field == "reason"
     assert refused("repair.applicant", submit, pub, applicant="  ").field == "applicant"
     assert refused("validation", submit, pub, contact="1" * 101).field == "contact"
-    actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    publication_actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
     refused("repair.publication_state", submit, pub)
     assert not CreditRepair.objects.exists()
 
@@ -204,7 +204,7 @@ def test_portal_page_rate_limit_and_severe(cw, client, settings):
 def test_unknown_or_never_repaired_entries_have_no_page(cw, client):
     assert client.get("/gs/results/999999/repair/").status_code == 404
     pub = page_pub(cw)
-    actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    publication_actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
     assert client.get(f"/gs/results/{pub.pk}/repair/").status_code == 404
 
 

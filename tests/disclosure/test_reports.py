@@ -8,7 +8,7 @@ import pytest
 
 from tests.disclosure.conftest import decided_case
 from zhifa.common.xlsx import XLSX_CONTENT_TYPE
-from zhifa.disclosure import actions
+from zhifa.disclosure.actions import publications as publication_actions
 from zhifa.disclosure.models import AnnualReport
 from zhifa.supervision import reports
 
@@ -23,7 +23,7 @@ def xlsx_text(resp) -> str:
 @pytest.fixture
 def published(cw):
     one = decided_case(cw)
-    actions.do_approve(one.publication, acting_user=cw["head"], on=dt.date(2026, 4, 23))
+    publication_actions.do_approve(one.publication, acting_user=cw["head"], on=dt.date(2026, 4, 23))
     decided_case(cw, penalty={"penalty_kinds": ["warning", "fine"], "fine_amount": "2000"})
     rep = reports.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"])
     return reports.do_publish_annual_report(rep, acting_user=cw["head"])

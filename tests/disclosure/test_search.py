@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 
 from tests.disclosure.conftest import decided_case
-from zhifa.disclosure import actions, public, search
 from zhifa.disclosure import bench as bench_portal
+from zhifa.disclosure import public, search
+from zhifa.disclosure.actions import publications as publication_actions
 from zhifa.disclosure.models import Publication
 
 
@@ -127,10 +128,10 @@ def test_write_time_segmentation():
 def test_withdrawn_and_redacted_text_leave_the_index(cw, client):
     pub = decided_case(cw, facts="当事人张建国在其经营的门店销售超过保质期的鳄鱼罐头。").publication
     assert public.search_page({"q": "鳄鱼"})[0].count == 0  # a draft is not public
-    pub = actions.do_approve(pub, acting_user=cw["head"], on=dt.date(2026, 4, 22))
+    pub = publication_actions.do_approve(pub, acting_user=cw["head"], on=dt.date(2026, 4, 22))
     for q in ("鳄", "鳄鱼", "鳄鱼罐头"):
         assert [p.pk for p in public.search_page({"q": q})[0]] == [pub.pk], q
-    actions.do_withdraw(pub, acting_user=cw["head"], public_reason="决定已被依法撤销")
+    publication_actions.do_withdraw(pub, acting_user=cw["head"], public_reason="决定已被依法撤销")
     for q in ("鳄", "鳄鱼", "鳄鱼罐头"):
         assert public.search_page({"q": q})[0].count == 0, q
         assert not public.search({"q": q})[0].exists()

@@ -180,7 +180,7 @@ def test_publication_overdue_and_withdrawal_overdue(cw, quiet):
     """公示: a decision not published by its due date, and a published one not taken down by its
     withdrawal due date, each raise an alert that closes itself once done."""
     from tests.disclosure.conftest import decided_case
-    from zhifa.disclosure import actions as PA
+    from zhifa.disclosure.actions import publications as publication_actions
 
     pub = decided_case(cw, on=dt.date(2026, 4, 20)).publication
     assert pub.state == "draft" and pub.due_on
@@ -190,17 +190,17 @@ def test_publication_overdue_and_withdrawal_overdue(cw, quiet):
     (a,) = live(Alert.Kind.PUBLICATION_OVERDUE)
     assert a.entity == pub.entity and a.case_id == pub.case_id and f"{pub.due_on:%Y-%m-%d}前公示" in a.text
     day = pub.due_on + dt.timedelta(days=2)
-    pub = PA.do_approve(pub, acting_user=cw["head"], on=day)
+    pub = publication_actions.do_approve(pub, acting_user=cw["head"], on=day)
     recompute_alerts(day)
     assert not live(Alert.Kind.PUBLICATION_OVERDUE) and Alert.objects.get(pk=a.pk).auto_closed
 
-    pub = PA.do_flag_withdrawal(pub, acting_user=cw["head"], ground="revoked", occurred_on=day)
+    pub = publication_actions.do_flag_withdrawal(pub, acting_user=cw["head"], ground="revoked", occurred_on=day)
     recompute_alerts(pub.withdrawal_due_on)
     assert not live(Alert.Kind.WITHDRAWAL_OVERDUE)
     late = pub.withdrawal_due_on + dt.timedelta(days=1)
     recompute_alerts(late)
     (w,) = live(Alert.Kind.WITHDRAWAL_OVERDUE)
     assert "决定被撤销" in w.text and "仍在公示" in w.text
-    PA.do_withdraw(pub, acting_user=cw["head"], public_reason="该决定已被复议机关撤销", on=late)
+    publication_actions.do_withdraw(pub, acting_user=cw["head"], public_reason="该决定已被复议机关撤销", on=late)
     recompute_alerts(late)
     assert not live(Alert.Kind.WITHDRAWAL_OVERDUE)

@@ -21,7 +21,7 @@ TODAY = dt.date(2026, 7, 1)
 
 @pytest.fixture
 def data(cw):
-    from zhifa.disclosure.complaints import do_submit_complaint
+    from zhifa.disclosure.actions.complaints import do_submit_complaint
 
     files = file_world(cw, smj=2, hbj=1, df=1)
     sup = cw["sup_county"]

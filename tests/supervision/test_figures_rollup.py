@@ -154,14 +154,14 @@ def test_a_party_window_lapsing_is_not_overdue(cw):
 def test_a_publication_approved_after_the_rollup_shows_at_once(cw, monkeypatch):
     """Approving a publication is no case transition: the entity still counts as changed."""
     from tests.disclosure.conftest import decided_case
-    from zhifa.disclosure import actions as PA
+    from zhifa.disclosure.actions import publications as publication_actions
 
     pub = decided_case(cw).publication
     today = timezone.localdate()
     figures.refresh_rollup(today)
     assert figures.changed_entities(figures.rollup_state(today), today) == set()
     before = figures.totals(cw["sup_county"], today)["published"]
-    PA.do_approve(pub, acting_user=cw["head"], on=today)
+    publication_actions.do_approve(pub, acting_user=cw["head"], on=today)
     assert figures.changed_entities(figures.rollup_state(today), today) == {pub.entity_id}
     after = figures.totals(cw["sup_county"], today)
     assert after["published"] == before + 1 and after == live(cw["sup_county"], today, monkeypatch)["totals"]

@@ -38,7 +38,7 @@ class OutOfScope(ActionRefused):
         super().__init__("scope", message)
 
 
-def jsonable(value):
+def jsonable(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
     if isinstance(value, (decimal.Decimal, uuid.UUID)):

@@ -11,6 +11,7 @@ importing the app (or the top floor) that reads them:
 | `bench_suites`  | `<app>/bench.py`  | `zhifa bench <suite>` (zhifa/site)             |
 | `demo_steps`    | `<app>/demo.py`   | `zhifa seed` / the demo builder (zhifa/site)   |
 | `alert_checks`  | `<app>/alerts.py` | 预警 recomputation (zhifa/supervision/alerts)  |
+| `portal_pages`  | `<app>/urls_public.py` | the public site /gs/ (zhifa/portal)       |
 
     from zhifa.common.registry import alert_checks
 
@@ -45,16 +46,17 @@ class Registry(Generic[T]):
         self._entries: dict[str, Entry[T]] = {}
         self._discovered = False
 
-    def register(self, key: str, value: T | None = None, *, order: int = 100) -> Any:
+    def register(self, key: str, value: T | None = None, *, order: int = 100, module: str | None = None) -> Any:
         """`register(key, value)` or, as a decorator, `@register(key)`. Registering the same key
         from the same module again (a module imported twice) is a no-op; from another module it
-        is a mistake and raises."""
+        is a mistake and raises. `module` names the contributing module when the value does not
+        carry its own `__module__` (an instance rather than a function or a class)."""
         def add(item: T) -> T:
-            module = getattr(item, "__module__", "") or ""
+            contributor = module or getattr(item, "__module__", "") or ""
             known = self._entries.get(key)
-            if known is not None and known.module != module:
-                raise ValueError(f"{self.what} {key!r} registered twice: {known.module} and {module}")
-            self._entries[key] = Entry(key, item, order, module)
+            if known is not None and known.module != contributor:
+                raise ValueError(f"{self.what} {key!r} registered twice: {known.module} and {contributor}")
+            self._entries[key] = Entry(key, item, order, contributor)
             return item
 
         if value is not None:
@@ -105,6 +107,33 @@ demo_steps: Registry[Callable[..., Any]] = Registry("demo", "demo step")
 
 # 预警 conditions: fn(today) yielding `Finding`s; the alert engine opens, keeps and closes alerts.
 alert_checks: Registry[Callable[..., Iterator[Any]]] = Registry("alerts", "alert check")
+
+
+
+@dataclass(frozen=True)
+class PortalLink:
+    """One entry of the public site's navigation: `module` is what a page passes in its context to
+    mark the entry it belongs to; entries from every app are shown by `order`."""
+
+    label: str
+    url_name: str
+    module: str
+    order: int
+
+
+@dataclass(frozen=True)
+class PortalPages:
+    """An app's public pages: its `<app>/urls_public.py` (the module that registers this, passing
+    `module=__name__`) mounted at /gs/<prefix>, and its entries in the navigation."""
+
+    prefix: str = ""
+    nav: tuple[PortalLink, ...] = ()
+
+
+# The public site (公示平台, /gs/), assembled by zhifa/portal from every app's `urls_public.py`:
+#     portal_pages.register("guidance", PortalPages("guidance/", nav=(...)), order=80, module=__name__)
+# `order` places the app's URLs (the first match wins); the key is the app's label.
+portal_pages: Registry[PortalPages] = Registry("urls_public", "portal pages")
 
 
 @dataclass

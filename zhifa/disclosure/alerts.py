@@ -3,14 +3,15 @@ app's alert engine opens, keeps and closes the alerts)."""
 from __future__ import annotations
 
 from zhifa.common.registry import Finding, alert_checks
-from zhifa.disclosure.complaints import overdue
-from zhifa.disclosure.models import WITHDRAWAL_GROUNDS, Publication
+from zhifa.disclosure.actions.complaints import overdue
+from zhifa.disclosure.choices import WITHDRAWAL_GROUNDS
+from zhifa.disclosure.models import Publication
 from zhifa.disclosure.timeliness import overdue_withdrawals
 
 
 @alert_checks.register("complaints", order=90)
 def check_complaints(today):
-    """投诉举报 not answered by their due date (zhifa.disclosure.complaints)."""
+    """投诉举报 not answered by their due date (zhifa.disclosure.actions.complaints)."""
     for c in overdue(today).select_related("entity"):
         yield Finding(f"complaint:{c.pk}", "complaint_overdue", c.entity_id,
                       f"{c.entity.name}：{c.get_kind_display()}{c.tracking_code}（{c.received_on:%Y-%m-%d}收到）"

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate, post_save
+
+from zhifa.disclosure.search import ensure_sqlite_index
 
 
 class DisclosureConfig(AppConfig):
@@ -9,13 +12,9 @@ class DisclosureConfig(AppConfig):
 
     def ready(self):
         # What the portal does on case transitions: subscribers.py.
-        from django.db.models.signals import post_migrate, post_save
-
-        from zhifa.disclosure.search import ensure_sqlite_index
-
-        post_migrate.connect(ensure_sqlite_index, sender=self, dispatch_uid="disclosure.search_index")
-
+        # Imported here: the app registry loads this module before any model exists.
         from zhifa.disclosure.models import Publication
         from zhifa.disclosure.public import clear_filter_options
 
+        post_migrate.connect(ensure_sqlite_index, sender=self, dispatch_uid="disclosure.search_index")
         post_save.connect(clear_filter_options, sender=Publication, dispatch_uid="disclosure.search_options")

@@ -18,8 +18,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -27,7 +29,19 @@ import threading
 import time
 import urllib.request
 
+from django import get_version
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from zhifa.cases.models import Case
+from zhifa.common import benchkit as bench
+from zhifa.common.identifiers import make_credit_code
 from zhifa.common.registry import bench_suites
+from zhifa.disclosure import corpus, public, redact, search
+from zhifa.disclosure.models import Publication
+from zhifa.disclosure.pipeline import normalise
+from zhifa.orgs.models import Entity, Region
 
 QUERIES = ["食", "罚", "款", "罚款", "过期", "鳄鱼", "食品安", "道路运输", "明码标价", "违法所得", "销售过期食品",
            "中华人民共和国", "城市市容和环境卫", "七星关区洪山路", "价格法第四十二条",
@@ -47,16 +61,11 @@ ARGUMENTS = [
 
 def templates(n: int = TEMPLATES, seed: int = 1) -> list[str]:
     """Redacted generated decision bodies (the redaction is the slow part: ~50 ms each)."""
-    from zhifa.disclosure import corpus, redact
-
     return [redact.redact(d.text, d.names, d.keep) for d in corpus.generate(n, seed)]
 
 
 def org(n_entities: int = 40):
     """Regions and entities for the bench (idempotent)."""
-    from zhifa.common.identifiers import make_credit_code
-    from zhifa.orgs.models import Entity, Region
-
     gz, _ = Region.objects.get_or_create(code="520000", defaults={"name": "贵州省", "level": 1})
     bj, _ = Region.objects.get_or_create(code="520500", defaults={"name": "毕节市", "level": 2, "parent": gz})
     counties = []
@@ -74,9 +83,6 @@ def org(n_entities: int = 40):
 
 def rows(n: int, entities, bodies, seed: int = 1, start: int = 0):
     """Yield (case kwargs, publication kwargs) for n published decisions."""
-    from zhifa.disclosure import search
-    from zhifa.disclosure.pipeline import normalise
-
     r = random.Random(seed + start)
     body_tokens = [search.tokens(normalise(b)) for b in bodies]
     for i in range(start, start + n):
@@ -99,9 +105,6 @@ def rows(n: int, entities, bodies, seed: int = 1, start: int = 0):
 
 def bulk_load(n: int, entities, bodies, seed: int = 1, batch: int = 5000, progress=None):
     """bulk_create in batches (both engines; used by the tests at small n and by the bench)."""
-    from zhifa.cases.models import Case
-    from zhifa.disclosure.models import Publication
-
     done = 0
     while done < n:
         k = min(batch, n - done)
@@ -116,8 +119,6 @@ def bulk_load(n: int, entities, bodies, seed: int = 1, batch: int = 5000, progre
 # ---- the suite ------------------------------------------------------------------------------------
 
 def _bench():
-    from zhifa.common import benchkit as bench
-
     return bench
 
 
@@ -139,16 +140,12 @@ class Portal:
     options = ("rows", "search_repeat", "page_requests", "http_seconds")
 
     def run(self, opts) -> dict:
-        from django import get_version
-        from django.db import connection
-
         b = _bench()
         out = {"scale": f"{opts['rows']:,} decisions", "db": b.db_version(), "django": get_version()}
         with connection.cursor() as c:
             if connection.vendor == "postgresql":
                 c.execute("SHOW lc_ctype")
                 out["lc_ctype"] = c.fetchone()[0]
-        from zhifa.disclosure.models import Publication
 
         if os.environ.get("ZHIFA_BENCH_PORTAL_REUSE") and Publication.objects.count() >= opts["rows"]:
             out["load"] = {"rows": Publication.objects.count(), "reused": True, "rows_seconds": 0,
@@ -161,8 +158,6 @@ class Portal:
         return out
 
     def load(self, n: int) -> dict:
-        from django.db import connection
-
         t0 = time.perf_counter()
         bodies = templates()
         entities = org()
@@ -199,11 +194,6 @@ class Portal:
 
     def copy_load(self, n, entities, bodies, batch: int = 50000):
         """COPY cases and publications in batches; ids come from the tables' sequences."""
-        from django.db import connection
-
-        from zhifa.cases.models import Case
-        from zhifa.disclosure.models import Publication
-
         case_cols, case_defaults = _copy_columns(Case, {"kind", "state", "title", "entity_id", "number"})
         pub_cols, pub_defaults = _copy_columns(Publication, {"case_id"} | set(next(rows(1, entities, bodies))[1]))
         done = 0
@@ -231,11 +221,6 @@ class Portal:
 
     # (2) search -------------------------------------------------------------------------------------
     def bench_search(self, repeat: int) -> dict:
-        from django.test import Client
-
-        from zhifa.disclosure import public
-        from zhifa.disclosure.models import Publication
-
         b = _bench()
         e = Publication.objects.order_by("id").values_list("entity_id", flat=True).first()
         filters = {
@@ -284,10 +269,6 @@ class Portal:
 
     # (3) decision page -------------------------------------------------------------------------------
     def bench_decision(self, n: int) -> dict:
-        from django.test import Client
-
-        from zhifa.disclosure.models import Publication
-
         b = _bench()
         lo = Publication.objects.order_by("id").values_list("id", flat=True).first()
         hi = Publication.objects.order_by("-id").values_list("id", flat=True).first()
@@ -301,8 +282,6 @@ class Portal:
 
     # (4) home page under gunicorn ---------------------------------------------------------------------
     def bench_http(self, seconds: float) -> dict:
-        import socket
-
         with socket.socket() as sock:  # a free port (a fixed one may be taken by another run)
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
@@ -375,8 +354,6 @@ class Portal:
 
 def _copy_columns(model, given: set) -> tuple[list[str], dict]:
     """Every concrete column of `model` except the primary key, with defaults for those not given."""
-    from django.utils import timezone
-
     cols, defaults = [], {}
     for f in model._meta.concrete_fields:
         if f.primary_key:
@@ -395,8 +372,6 @@ def _copy_columns(model, given: set) -> tuple[list[str], dict]:
 
 
 def _json(v):
-    import json
-
     return json.dumps(v)
 
 

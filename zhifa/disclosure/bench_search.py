@@ -11,17 +11,17 @@ import random
 import statistics
 import time
 
+from zhifa.cases.models import Case
+from zhifa.common.identifiers import make_credit_code
+from zhifa.disclosure import corpus, public, redact, search
+from zhifa.disclosure.models import Publication
+from zhifa.disclosure.pipeline import normalise
+from zhifa.orgs.models import Entity, Region
+
 QUERIES = ["食", "罚款", "过期", "食品安全", "道路运输", "明码标价", "销售过期食品", "城市市容和环境卫生"]
 
 
 def fill(n: int, seed: int = 1):
-    from zhifa.cases.models import Case
-    from zhifa.common.identifiers import make_credit_code
-    from zhifa.disclosure import corpus, redact, search
-    from zhifa.disclosure.models import Publication
-    from zhifa.disclosure.pipeline import normalise
-    from zhifa.orgs.models import Entity, Region
-
     r = random.Random(seed)
     gz, _ = Region.objects.get_or_create(code="520000", defaults={"name": "贵州省", "level": 1})
     region, _ = Region.objects.get_or_create(code="520502", defaults={"name": "七星关区", "level": 3, "parent": gz})
@@ -50,8 +50,6 @@ def fill(n: int, seed: int = 1):
 
 
 def run(n: int, repeat: int = 20, out=print):
-    from zhifa.disclosure import public
-
     entities = fill(n)
     out(f"{n} published decisions; {repeat} runs per query; server time of search + count + first page")
     out("| query (chars) | filter | p50 ms | p95 ms | hits |")

@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass, field
 
 from zhifa.common.identifiers import make_credit_code, make_id_number
+from zhifa.disclosure.redact import KINDS, find_spans, luhn_ok
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉梅文斌鹏飞宇浩然子轩欣怡晓燕海波德福春"
@@ -67,7 +68,6 @@ def _landline(r):
 def _card(r):
     body = "622848" + "".join(str(r.randint(0, 9)) for _ in range(12))
     for c in "0123456789":
-        from zhifa.disclosure.redact import luhn_ok
 
         if luhn_ok(body + c):
             body += c
@@ -152,8 +152,6 @@ def generate(n: int = 240, seed: int = 6) -> list[Doc]:
 
 
 def measure(docs, *, use_known_names: bool = True) -> dict:
-    from zhifa.disclosure.redact import KINDS, find_spans
-
     stats = {k: {"tp": 0, "fn": 0, "fp": 0} for k in KINDS}
     misses = []
     for doc in docs:

@@ -10,13 +10,14 @@ from django.utils import timezone
 from zhifa.common.actions import ActionRefused
 from zhifa.common.registry import demo_steps
 from zhifa.common.roles import Role
+from zhifa.disclosure import expiry
+from zhifa.disclosure.actions import credit_repair as repair_actions
+from zhifa.disclosure.actions import publications as publication_actions
+from zhifa.disclosure.models import Publication
+from zhifa.orgs.models import User
 
 
 def seed_demo_publications(entity, *, today: dt.date | None = None, log=None) -> dict:
-    from zhifa.disclosure import actions, actions_repair, expiry
-    from zhifa.disclosure.models import Publication
-    from zhifa.orgs.models import User
-
     log = log or (lambda msg: None)
     today = today or timezone.localdate()
     head = User.objects.filter(entity=entity, role=Role.AGENCY_HEAD, is_active=True).order_by("id").first()
@@ -28,16 +29,16 @@ def seed_demo_publications(entity, *, today: dt.date | None = None, log=None) ->
     for pub in drafts:
         on = min(pub.due_on or pub.decided_on + dt.timedelta(days=5), today)
         try:
-            approved.append(actions.do_approve(pub, acting_user=head, on=on))
+            approved.append(publication_actions.do_approve(pub, acting_user=head, on=on))
         except ActionRefused as e:
             log(f"  disclosure: {pub.decision_number} 未公示（{e.message}）")
     repairs = 0
     for pub in approved:
-        earliest = actions_repair.earliest_repair_on(pub)
-        if earliest and earliest <= today and not actions_repair.severe_kinds(pub):
+        earliest = repair_actions.earliest_repair_on(pub)
+        if earliest and earliest <= today and not repair_actions.severe_kinds(pub):
             party = pub.case.parties.order_by("id").first()
             try:
-                actions_repair.do_request_repair(
+                repair_actions.do_request_repair(
                     pub, acting_user=head, reason="当事人已缴清罚款并完成整改，申请提前停止公示", applicant_kind="party",
                     applicant=party.name if party else "", fulfilled=True, harm_removed=True, no_repeat=True,
                     not_listed=True, on=today)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from zhifa.disclosure import public
+from zhifa.orgs.models import Entity
 
 LIMIT = 50
 
@@ -18,8 +19,6 @@ class PublicationFeed(Feed):
     link = "/gs/results/"
 
     def get_object(self, request, *args, **kwargs):
-        from zhifa.orgs.models import Entity
-
         raw = request.GET.get("entity", "")
         if raw.isdigit() and int(raw) < 2**63:
             return Entity.objects.filter(pk=int(raw), is_active=True).first()

@@ -15,10 +15,15 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from zhifa.common.models import ChangeLog
 from zhifa.disclosure import public
+from zhifa.orgs.models import Certificate, Entity
+from zhifa.powers import models as power_models
 
 LICENCE = ("本平台开放数据可免费获取、复制、传播和用于商业或非商业用途，使用时须注明来源“行政执法公示平台”，"
            "不得歪曲、篡改数据原意；数据以平台实时公示内容为准。")
@@ -84,8 +89,6 @@ def _decisions():
 
 # ---- entities, officers ------------------------------------------------------------------------
 def _entities():
-    from zhifa.orgs.models import Entity
-
     return Entity.objects.filter(is_active=True).select_related("region").order_by("id")
 
 
@@ -96,8 +99,6 @@ def _entity_row(e, base):
 
 
 def _certificates():
-    from zhifa.orgs.models import Certificate
-
     today = timezone.localdate()
     return (Certificate.objects.filter(status="valid", issued_on__lte=today, expires_on__gte=today)
             .select_related("officer", "officer__entity").order_by("id"))
@@ -113,8 +114,6 @@ def _certificate_row(c, base):
 # ---- powers lists --------------------------------------------------------------------------------
 def _published(model_name):
     def qs():
-        from zhifa.powers import models as power_models
-
         return getattr(power_models, model_name).objects.published().select_related("entity").order_by("id")
     return qs
 
@@ -243,11 +242,6 @@ def json_stream(ds: Dataset, base: str = "") -> Iterator[str]:
 
 def last_updated(ds: Dataset) -> dt.datetime | None:
     """The latest recorded change of the dataset's rows (change log; publications also by date)."""
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-
-    from zhifa.common.models import ChangeLog
-
     ct = ContentType.objects.get_for_model(apps.get_model(ds.model_label))
     return ChangeLog.objects.filter(content_type=ct).order_by("-time").values_list("time", flat=True).first()
 

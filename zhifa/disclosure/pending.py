@@ -7,7 +7,7 @@ from django.db.models import Count
 from zhifa.common.actions import log_change, snapshot
 from zhifa.common.models import ChangeLog
 from zhifa.disclosure import pipeline
-from zhifa.disclosure.complaints import period_days
+from zhifa.disclosure.actions.complaints import period_days
 from zhifa.disclosure.models import Complaint, Publication
 from zhifa.legalcal import pending
 

@@ -12,13 +12,21 @@ import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
 
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from zhifa.cases import machine
+from zhifa.cases.models import Case
 from zhifa.disclosure import search as search_index
 from zhifa.disclosure.models import Publication
 from zhifa.disclosure.pipeline import access_code, normalise
+from zhifa.ledger import log
+from zhifa.ledger.models import LedgerEntry
+from zhifa.orgs.models import Certificate, Entity
 
 PAGE_SIZE = 20
 
@@ -26,7 +34,6 @@ PAGE_SIZE = 20
 def published(today: dt.date | None = None):
     """The single source of what is public: published, not withdrawn, and still within its
     publication period (公示期限) by date, whether or not the expiry job has run yet."""
-    from django.db.models import Q
 
     today = today or timezone.localdate()
     return (Publication.objects.filter(state=Publication.State.PUBLISHED)
@@ -56,7 +63,6 @@ def filtered(params) -> tuple:
     if (entity := params.get("entity")) and str(entity).isdigit():
         qs = qs.filter(entity_id=int(entity))
     if region := params.get("region"):
-        from zhifa.orgs.models import Entity
 
         # the region's entities as a list: lets the planner filter without joining per row
         qs = qs.filter(entity_id__in=list(Entity.objects.filter(region__code__startswith=str(region)[:9])
@@ -96,10 +102,7 @@ def filter_options() -> dict:
     """The entity and category choices of the search form. Cached (a minute at most; any saved
     publication clears it, see apps.py): at a million decisions a DISTINCT over the table costs
     more than the search itself."""
-    from django.core.cache import cache
-    from django.db.models import Exists, OuterRef
 
-    from zhifa.orgs.models import Entity
 
     opts = cache.get("disclosure.search.filter_options")
     if opts is None:
@@ -116,9 +119,7 @@ def _categories() -> list[str]:
     """Every distinct category of the table (published or not; the caller checks each). PostgreSQL
     has no skip scan, and a DISTINCT over a million rows took a second: a recursive query walks the
     (category, published_on, id) index once per category instead."""
-    from django.db import connection
 
-    from zhifa.disclosure.models import Publication
 
     if connection.vendor != "postgresql":
         return list(Publication.objects.order_by().values_list("category", flat=True).distinct())
@@ -134,7 +135,6 @@ def _categories() -> list[str]:
 def published_count() -> int:
     """How many decisions are public (the home page's figure): cached like filter_options, since
     counting a million rows on every visit to the home page would cost more than the page."""
-    from django.core.cache import cache
 
     n = cache.get("disclosure.published_count")
     if n is None:
@@ -144,8 +144,6 @@ def published_count() -> int:
 
 
 def clear_filter_options(*args, **kwargs):
-    from django.core.cache import cache
-
     cache.delete_many(["disclosure.search.filter_options", "disclosure.published_count"])
 
 
@@ -177,11 +175,6 @@ def decision_dict(pub) -> dict:
 
 def proof(pub) -> dict:
     """Inclusion proof of the publication's ledger entry in a freshly signed tree head."""
-    from django.db import transaction
-
-    from zhifa.ledger import log
-    from zhifa.ledger.models import LedgerEntry
-
     head = log.latest_tree_head()
     if head is None or head.tree_size <= pub.ledger_seq:
         with transaction.atomic():
@@ -199,8 +192,6 @@ def proof_json(pub) -> str:
 
 # ---- 亮证 -----------------------------------------------------------------------------------
 def certificate_check(number: str, today: dt.date | None = None) -> dict | None:
-    from zhifa.orgs.models import Certificate
-
     cert = (Certificate.objects.select_related("officer", "officer__entity")
             .filter(number=(number or "").strip()).first())
     if cert is None:
@@ -217,22 +208,16 @@ OPEN_EXCLUDED = ("", "closed", "archived", "not_filed", "revoked", "transferred"
 
 
 def in_progress():
-    from zhifa.cases.models import Case
-
     return (Case.objects.exclude(state__in=OPEN_EXCLUDED).exclude(number="")
             .select_related("entity").order_by("-last_action_on", "-id"))
 
 
 def stage_of(case) -> str:
-    from zhifa.cases import machine
-
     return machine.state_label(case.kind, case.state)
 
 
 def party_view(number: str, code: str) -> dict | None:
     """The party's own view of its case: number + access code printed on its documents."""
-    from zhifa.cases.models import Case
-
     case = Case.objects.filter(number=(number or "").strip()).select_related("entity").first()
     if case is None or not code or access_code(case) != code.strip().upper():
         return None

@@ -143,6 +143,7 @@ _jieba_ready = False
 
 def _jieba() -> Any:
     global _jieba_ready
+    # Imported on first use: jieba.posseg loads its tables on import, which only redaction needs.
     import jieba
     import jieba.posseg as pseg
 

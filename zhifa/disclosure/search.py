@@ -28,10 +28,11 @@ paging stops at MAX_RESULTS.
 """
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models.expressions import RawSQL
 
 PROBE = 600
@@ -85,7 +86,6 @@ SQLITE_FILL = [
 def ensure_sqlite_index(sender=None, using="default", **kwargs):
     """post_migrate: on SQLite, Django rebuilds a table (dropping its triggers) when a later
     migration alters it; put the triggers back and refill the FTS tables if that happened."""
-    from django.db import connections
 
     conn = connections[using]
     if conn.vendor != "sqlite":
@@ -104,7 +104,7 @@ def ensure_sqlite_index(sender=None, using="default", **kwargs):
 # ---- write time ---------------------------------------------------------------------------------
 
 def _cut(text: str) -> list[str]:
-    try:
+    try:  # imported on first use, falling back to jieba when rjieba (a compiled wheel) is missing
         import rjieba
 
         return rjieba.cut_for_search(text)
@@ -208,7 +208,6 @@ def estimate(qs) -> int | None:
     """The planner's row estimate for `qs` (PostgreSQL), None elsewhere."""
     if connection.vendor != "postgresql":
         return None
-    import json
 
     sql, params = qs.values("id").query.sql_with_params()
     with connection.cursor() as c:

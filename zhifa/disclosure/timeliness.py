@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from zhifa.disclosure.choices import TIMELINESS_LABELS
 from zhifa.disclosure.models import Publication
 
 PubState = Publication.State
@@ -21,12 +22,11 @@ def status(pub, today) -> str:
     return "pending"
 
 
-LABELS = {"on_time": "按时", "late": "逾期公示", "missing": "逾期未公示", "pending": "待公示", "held": "默认不公示"}
 
 
 def per_entity(qs, today=None) -> list[dict]:
     today = today or timezone.localdate()
-    rows = defaultdict(lambda: dict.fromkeys(LABELS, 0))
+    rows = defaultdict(lambda: dict.fromkeys(TIMELINESS_LABELS, 0))
     names = {}
     for pub in qs.select_related("entity"):
         rows[pub.entity_id][status(pub, today)] += 1

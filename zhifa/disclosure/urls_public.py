@@ -1,49 +1,51 @@
-from django.urls import path
+"""The disclosure app's public pages (公示平台, no login), mounted at /gs/ by the portal (zhifa/portal)
+through the `portal_pages` registry, with their entries in the site's navigation."""
+from django.urls import path, re_path
 
-from zhifa.disclosure import views_public, views_reports
+from zhifa.common.registry import PortalLink, PortalPages, portal_pages
+from zhifa.disclosure.feeds import PublicationFeed
+from zhifa.disclosure.views import (
+    annual_reports,
+    complaints,
+    credit_repair,
+    directory,
+    open_data,
+    progress,
+    publications,
+)
 
 urlpatterns = [
-    path("", views_public.home, name="gs-home"),
-    path("entities/", views_public.entities, name="gs-entities"),
-    path("officers/", views_public.officers, name="gs-officers"),
-    path("powers/", views_public.powers, name="gs-powers"),
-    path("results/", views_public.results, name="gs-results"),
-    path("results/<int:pk>/", views_public.decision, name="gs-decision"),
-    path("results/<int:pk>/proof.json", views_public.decision_proof, name="gs-decision-proof"),
-    path("progress/", views_public.progress, name="gs-progress"),
-    path("contact/", views_public.contact, name="gs-contact"),
-    path("cert/", views_public.certificate, name="gs-cert"),
-    path("cert/<str:number>/", views_public.certificate, name="gs-cert-number"),
-]
-
-# 开放数据 and the Atom feed (zhifa.disclosure.opendata, feeds)
-from django.urls import re_path  # noqa: E402
-
-from zhifa.disclosure import views_opendata as od  # noqa: E402
-from zhifa.disclosure.feeds import PublicationFeed  # noqa: E402
-
-urlpatterns += [
-    path("data/", od.index, name="gs-data"),
-    path("data/dictionary.json", od.dictionary_json, name="gs-data-dictionary"),
-    re_path(r"^data/(?P<slug>[a-z-]+)\.(?P<fmt>csv|json)$", od.download, name="gs-data-download"),
+    path("entities/", directory.entities, name="gs-entities"),
+    path("officers/", directory.officers, name="gs-officers"),
+    path("powers/", directory.powers, name="gs-powers"),
+    path("results/", publications.results, name="gs-results"),
+    path("results/<int:pk>/", publications.decision, name="gs-decision"),
+    path("results/<int:pk>/proof.json", publications.decision_proof, name="gs-decision-proof"),
+    path("results/<int:pk>/repair/", credit_repair.repair, name="gs-decision-repair"),
+    path("progress/", progress.progress, name="gs-progress"),
+    path("contact/", complaints.contact, name="gs-contact"),
+    path("contact/feedback/", complaints.public_feedback, name="gs-contact-feedback"),
+    path("cert/", directory.certificate, name="gs-cert"),
+    path("cert/<str:number>/", directory.certificate, name="gs-cert-number"),
+    # 开放数据 and the Atom feed
+    path("data/", open_data.index, name="gs-data"),
+    path("data/dictionary.json", open_data.dictionary_json, name="gs-data-dictionary"),
+    re_path(r"^data/(?P<slug>[a-z-]+)\.(?P<fmt>csv|json)$", open_data.download, name="gs-data-download"),
     path("feed.atom", PublicationFeed(), name="gs-feed"),
+    # 年度行政执法统计年报
+    path("reports/", annual_reports.public_list, name="gs-reports"),
+    path("reports/<int:pk>/", annual_reports.public_detail, name="gs-report"),
+    path("reports/<int:pk>/report.<str:fmt>", annual_reports.public_download, name="gs-report-download"),
 ]
 
-# 咨询投诉: the complainant's satisfaction feedback (zhifa.disclosure.views_complaints); a social
-# supervisor's personal feedback link (zhifa.supervision.views_social)
-from zhifa.disclosure import views_complaints as vc  # noqa: E402
-from zhifa.supervision import views_social as vs  # noqa: E402
-
-urlpatterns += [
-    path("contact/feedback/", vc.public_feedback, name="gs-contact-feedback"),
-    path("jiandu/<str:token>/", vs.public_feedback, name="gs-social-feedback"),
-    # 年度行政执法统计年报 (zhifa.disclosure.views_reports)
-    path("reports/", views_reports.public_list, name="gs-reports"),
-    path("reports/<int:pk>/", views_reports.public_detail, name="gs-report"),
-    path("reports/<int:pk>/report.<str:fmt>", views_reports.public_download, name="gs-report-download"),
-]
-
-# 信用修复, the party's online request and its status (zhifa.disclosure.views_repair_public)
-from zhifa.disclosure import views_repair_public as vrp  # noqa: E402
-
-urlpatterns += [path("results/<int:pk>/repair/", vrp.repair, name="gs-decision-repair")]
+portal_pages.register("disclosure", PortalPages(prefix="", nav=(
+    PortalLink("执法部门", "gs-entities", "entities", order=10),
+    PortalLink("执法人员", "gs-officers", "officers", order=20),
+    PortalLink("权责清单", "gs-powers", "powers", order=30),
+    PortalLink("执法结果", "gs-results", "results", order=40),
+    PortalLink("办理动态", "gs-progress", "progress", order=50),
+    PortalLink("咨询投诉", "gs-contact", "contact", order=60),
+    PortalLink("亮证查询", "gs-cert", "cert", order=70),
+    PortalLink("统计年报", "gs-reports", "reports", order=90),
+    PortalLink("开放数据", "gs-data", "data", order=100),
+)), order=20, module=__name__)

@@ -4,14 +4,13 @@ recorded in the publication entry."""
 import hashlib
 import json
 
+from zhifa.disclosure.models import Publication
+from zhifa.ledger.models import LedgerEntry
 from zhifa.ledger.verify import Discrepancy, check
 
 
 @check
 def publications():
-    from zhifa.disclosure.models import Publication
-    from zhifa.ledger.models import LedgerEntry
-
     for pub in Publication.objects.filter(state__in=["published", "withdrawn", "expired"]).iterator():
         where = f"disclosure_publication id={pub.pk}"
         pairs = [("publication", pub.ledger_seq)] + ([("withdrawal", pub.withdrawal_seq)] if pub.state == "withdrawn" else [])

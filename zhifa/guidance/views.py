@@ -93,9 +93,7 @@ def edit(request, pk):
 # ---- public portal -------------------------------------------------------------------------------
 
 def _public_ctx(**kw):
-    from zhifa.ledger import log
-
-    return {"module": "guidance", "tree_head": log.latest_tree_head(), **kw}
+    return {"module": "guidance", **kw}
 
 
 def public_list(request):

@@ -41,7 +41,11 @@ def do_update_versioned(obj: Versioned, data: dict, *, acting_user, reason="") -
     if unknown:
         raise ActionRefused("validation", f"不允许修改字段“{sorted(unknown)[0]}”", field=sorted(unknown)[0])
     # Published (or superseded head): copy into a new draft, keep the published one public.
+    before = snapshot(obj)
     type(obj).objects.filter(pk=obj.pk).update(is_head=False)
+    obj.is_head = False
+    log_change(obj, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(obj),
+               reason=f"第{obj.version + 1}版起草，本版不再是最新版本")
     data = {**{f: getattr(obj, f) for f in obj.content_fields}, **data,
             "lineage": obj.lineage, "version": obj.version + 1}
     data.setdefault("effective_from", dt.date.today())
@@ -113,9 +117,13 @@ def do_discard_draft(obj: Versioned, *, acting_user):
     obj.delete()
     obj.pk = pk
     prev = type(obj).objects.filter(lineage=obj.lineage).order_by("-version").first()
-    if prev:
-        type(obj).objects.filter(pk=prev.pk).update(is_head=True)
     log_change(obj, ChangeLog.Action.DELETE, acting_user=acting_user, before=before)
+    if prev:
+        prev_before = snapshot(prev)
+        type(obj).objects.filter(pk=prev.pk).update(is_head=True)
+        prev.is_head = True
+        log_change(prev, ChangeLog.Action.UPDATE, acting_user=acting_user, before=prev_before, after=snapshot(prev),
+                   reason=f"第{obj.version}版草稿已删除，本版恢复为最新版本")
 
 
 @transaction.atomic

@@ -178,7 +178,7 @@ def do_submit_lead(token: str, *, content: str, entity=None, case_ref: str = "",
 def do_convert_lead(lead, *, acting_user, to: str, entity=None, note: str = "", order_kind: str = "duban",
                     days=10, complaint_kind: str = "complaint", on=None) -> SupervisionLead:
     """Turn a lead into a complaint case, an alert or a 督办 order, or close it with a note."""
-    from zhifa.disclosure.complaints import do_register_complaint
+    from zhifa.disclosure.actions.complaints import do_register_complaint
     from zhifa.supervision.actions import do_issue_order
 
     lead = SupervisionLead.objects.select_for_update().get(pk=lead.pk)

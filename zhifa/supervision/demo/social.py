@@ -11,7 +11,7 @@ from django.utils import timezone
 
 @transaction.atomic
 def seed_complaints_and_social(*, main, supervisor, head, officer, log=None) -> dict:
-    from zhifa.disclosure import complaints
+    from zhifa.disclosure.actions import complaints
     from zhifa.disclosure.models import Complaint
     from zhifa.orgs.models import Entity
     from zhifa.supervision import social

@@ -2,6 +2,9 @@
 on a database that already has cases)."""
 from django.core.management.base import BaseCommand, CommandError
 
+from zhifa.cases.models import Case
+from zhifa.disclosure import bench_search
+
 
 class Command(BaseCommand):
     help = "公示检索耗时（须在空的临时数据库上运行）"
@@ -11,9 +14,6 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=20)
 
     def handle(self, *args, **opts):
-        from zhifa.cases.models import Case
-        from zhifa.disclosure import bench_search
-
         if Case.objects.exists():
             raise CommandError("数据库中已有案件：请在空的临时数据库上运行（例如 DATABASE_URL=sqlite:////tmp/bench.sqlite3）")
         bench_search.run(opts["rows"], opts["repeat"], out=self.stdout.write)

@@ -1,5 +1,6 @@
 """zhifa redact FILE [--name 姓名 ...] [--keep 文字 ...] [--spans]: print the proposed public text."""
 import json
+import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -16,8 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--spans", action="store_true", help="输出隐去范围（JSON）而非文本")
 
     def handle(self, *args, **opts):
-        import sys
-
         try:
             if opts["file"] == "-":
                 text = sys.stdin.read()

@@ -1,4 +1,4 @@
-"""开放数据 pages and downloads (/gs/data/…) and the Atom feed (/gs/feed.atom): no login."""
+"""开放数据 (/gs/data/…, no login): the data dictionary page, its JSON, and each dataset as CSV or JSON."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from zhifa.disclosure import opendata
-from zhifa.disclosure.views_public import portal_context
 
 TYPES = {"integer": "整数", "string": "字符串", "text": "长文本", "date": "日期（YYYY-MM-DD）", "decimal": "数值（元/百分比）",
          "uuid": "UUID", "url": "网址", "json": "列表（JSON）"}
@@ -22,7 +21,7 @@ def index(request):
     for ds in data["datasets"]:
         for f in ds["fields"]:
             f["type_label"] = TYPES.get(f["type"], f["type"])
-    return render(request, "disclosure/public/data.html", portal_context(request, "data", dictionary=data))
+    return render(request, "disclosure/public/data.html", {"module": "data", "dictionary": data})
 
 
 def dictionary_json(request):

@@ -1,6 +1,7 @@
-"""Staff pages of 投诉举报 / 咨询 handling: the list with filters (HTMX refresh), staff entry, the
-detail page with the handling record and the forms for assign / dispute / step / answer; and the
-public satisfaction form (tracking code). Every write goes through zhifa.disclosure.complaints."""
+"""咨询投诉 / 投诉举报. Staff pages (/disclosure/complaints/): the list with filters (HTMX refresh),
+staff entry, the detail page with the handling record and the forms for assign / dispute / step /
+answer. Public pages (/gs/contact/, no login): submitting one, following it with the tracking code,
+and the satisfaction form. Every write goes through zhifa.disclosure.actions.complaints."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,9 @@ from django.views.decorators.http import require_POST
 from zhifa.common.actions import ActionRefused
 from zhifa.common.crud import changelog_for
 from zhifa.common.roles import Role
-from zhifa.common.scope import can, get_or_deny
-from zhifa.disclosure import complaints
+from zhifa.common.scope import can, can_on_entity, get_or_deny
+from zhifa.disclosure import choices
+from zhifa.disclosure.actions import complaints
 from zhifa.disclosure.models import Complaint
 from zhifa.orgs.models import Entity
 
@@ -30,7 +32,7 @@ def _filtered(request):
     if g.get("state") in Complaint.State.values:
         qs = qs.filter(state=g["state"])
     elif g.get("state") == "open":
-        qs = qs.filter(state__in=complaints.OPEN_STATES)
+        qs = qs.filter(state__in=choices.COMPLAINT_OPEN_STATES)
     if g.get("source") in Complaint.Source.values:
         qs = qs.filter(source=g["source"])
     if g.get("kind") in Complaint.Kind.values:
@@ -73,15 +75,11 @@ def complaint_list(request):
 
 
 def _register_entities(user):
-    from zhifa.common.scope import can_on_entity
-
     return [e for e in Entity.objects.restrict(user, "view").filter(is_active=True).select_related("region")
             .order_by("region__path", "name") if can_on_entity(user, "register", Complaint, e)]
 
 
 def _assign_entities(user):
-    from zhifa.common.scope import can_on_entity
-
     return [e for e in Entity.objects.restrict(user, "view").filter(is_active=True).select_related("region")
             .order_by("region__path", "name") if can_on_entity(user, "assign", Complaint, e)]
 
@@ -116,7 +114,7 @@ def complaint_new(request):
             error = e
     return render(request, "disclosure/complaints/new.html", {
         "entities": entities, "supervisor": supervisor, "form": form, "error": error,
-        "sources": [(v, label) for v, label in Complaint.Source.choices if v in complaints.STAFF_SOURCES],
+        "sources": [(v, label) for v, label in Complaint.Source.choices if v in choices.COMPLAINT_STAFF_SOURCES],
         "kinds": Complaint.Kind.choices})
 
 
@@ -150,7 +148,7 @@ def complaint_detail(request, pk):
             return redirect("complaint-detail", pk=c.pk)
         except ActionRefused as e:
             error = e
-    open_ = c.state in complaints.OPEN_STATES
+    open_ = c.state in choices.COMPLAINT_OPEN_STATES
     received = c.state == Complaint.State.RECEIVED
     return render(request, "disclosure/complaints/detail.html", {
         "c": c, "error": error, "op": op, "today": timezone.localdate(), "overdue": complaints.is_overdue(c, timezone.localdate()),
@@ -179,3 +177,22 @@ def public_feedback(request):
     except ActionRefused as e:
         messages.error(request, e.message)
     return redirect(url)
+
+
+def contact(request):
+    """咨询投诉 on the public site: submit one, or look one up by its tracking code."""
+    rows = Entity.objects.filter(is_active=True).order_by("name")
+    submitted, error, form = None, None, {}
+    if request.method == "POST":
+        form = request.POST
+        entity = rows.filter(pk=form.get("entity")).first() if str(form.get("entity", "")).isdigit() else None
+        try:
+            submitted = complaints.do_submit_complaint(
+                entity=entity, kind=form.get("kind", ""), content=form.get("content", ""),
+                contact=form.get("contact", ""), client=complaints.client_of(request))
+        except ActionRefused as e:
+            error = e.message
+    found = complaints.lookup(request.GET.get("code", "")) if request.GET.get("code") else None
+    return render(request, "disclosure/public/contact.html", {
+        "module": "contact", "rows": rows, "submitted": submitted, "error": error, "form": form, "found": found,
+        "code": request.GET.get("code", "")})

@@ -49,13 +49,12 @@ from zhifa.common.actions import ActionRefused, OutOfScope, check_scope, log_cha
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.common.scope import can, can_on_entity
+from zhifa.disclosure.choices import COMPLAINT_OPEN_STATES, COMPLAINT_STAFF_SOURCES
 from zhifa.disclosure.models import Complaint, ComplaintStep
 from zhifa.disclosure.pipeline import due_after
 from zhifa.legalcal import pending
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-OPEN_STATES = (Complaint.State.PENDING, Complaint.State.RECEIVED, Complaint.State.DISPUTED)
-STAFF_SOURCES = [s for s in Complaint.Source.values if s != Complaint.Source.PORTAL]
 
 
 def new_code() -> str:
@@ -84,9 +83,14 @@ def _who(user) -> str:
 
 
 def _step(c, kind, *, acting_user, note="", on=None, by_name=None):
-    return ComplaintStep.objects.create(complaint=c, kind=kind, entity=c.entity, note=note, on=on or timezone.localdate(),
+    """A handling step, change-logged (and so ledgered) like every other row."""
+    step = ComplaintStep.objects.create(complaint=c, kind=kind, entity=c.entity, note=note,
+                                        on=on or timezone.localdate(),
                                         by=acting_user if acting_user is not None and acting_user.pk else None,
                                         by_name=by_name if by_name is not None else _who(acting_user))
+    log_change(step, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(step),
+               reason=f"办理记录：{step.get_kind_display()}")
+    return step
 
 
 def _check_content(content: str) -> str:
@@ -130,7 +134,7 @@ def do_register_complaint(*, acting_user, kind: str, content: str, source: str, 
     received_on = received_on or today
     if kind not in Complaint.Kind.values:
         raise ActionRefused("validation", "请选择咨询或投诉举报", "kind")
-    if source not in STAFF_SOURCES:
+    if source not in COMPLAINT_STAFF_SOURCES:
         raise ActionRefused("complaint.source_valid", "来源应为12345热线、来信、来访、社会监督员或其他", "source")
     content = _check_content(content)
     if received_on > today or received_on < today - dt.timedelta(days=366):
@@ -224,7 +228,6 @@ def do_add_step(c, *, acting_user, note: str, on: dt.date | None = None) -> Comp
         if len(note) < 4:
             raise ActionRefused("complaint.step_note", "请填写办理情况", "note")
         step = _step(c, ComplaintStep.Kind.HANDLE, acting_user=acting_user, note=note[:2000], on=on)
-        log_change(step, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(step), reason="办理记录")
     return step
 
 
@@ -298,11 +301,11 @@ def public_dict(c) -> dict:
 
 def overdue(today: dt.date):
     """Complaints not answered by their due date (the alert check and the staff list use this)."""
-    return Complaint.objects.filter(state__in=OPEN_STATES, due_on__lt=today)
+    return Complaint.objects.filter(state__in=COMPLAINT_OPEN_STATES, due_on__lt=today)
 
 
 def is_overdue(c, today) -> bool:
-    return c.state in OPEN_STATES and c.due_on is not None and c.due_on < today
+    return c.state in COMPLAINT_OPEN_STATES and c.due_on is not None and c.due_on < today
 
 
 def may(user, action: str, c) -> bool:

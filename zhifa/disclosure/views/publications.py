@@ -1,20 +1,25 @@
-"""Staff pages (/disclosure/): the publication queue with due dates and overdue items, timeliness
-per entity, the approver's redaction editor, withdrawal, and each certificate's QR code."""
+"""Publications (行政执法结果公示). Staff pages (/disclosure/): the queue with due dates and overdue
+items, timeliness per entity, the approver's redaction editor, withdrawal. Public pages (/gs/results/,
+no login, published entries only, read through zhifa.disclosure.public): the search, one decision and
+its inclusion proof."""
 from __future__ import annotations
 
 import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from zhifa.common.actions import ActionRefused
 from zhifa.common.scope import can, get_or_deny
-from zhifa.disclosure import actions, actions_repair, redact, timeliness
-from zhifa.disclosure.models import WITHDRAWAL_GROUNDS, Publication
+from zhifa.disclosure import public, redact, timeliness
+from zhifa.disclosure.actions import credit_repair as repair_actions
+from zhifa.disclosure.actions import publications as publication_actions
+from zhifa.disclosure.choices import TIMELINESS_LABELS, WITHDRAWAL_GROUNDS
+from zhifa.disclosure.models import Publication
 from zhifa.disclosure.pipeline import access_code
 
 
@@ -24,10 +29,10 @@ def queue(request):
     today = timezone.localdate()
     pending = [(p, timeliness.status(p, today)) for p in timeliness.pending(qs)]
     return render(request, "disclosure/queue.html", {
-        "pending": pending, "labels": timeliness.LABELS, "today": today,
+        "pending": pending, "labels": TIMELINESS_LABELS, "today": today,
         "published": qs.filter(state=Publication.State.PUBLISHED).order_by("-published_on")[:50],
         "overdue_withdrawals": timeliness.overdue_withdrawals(qs, today),
-        "pending_repairs": actions_repair.pending_for(request.user),
+        "pending_repairs": repair_actions.pending_for(request.user),
         "per_entity": timeliness.per_entity(qs, today)})
 
 
@@ -63,18 +68,18 @@ def detail(request, pk):
         op = request.POST.get("op")
         try:
             if op == "spans":
-                actions.do_set_spans(pub, _edited_spans(pub, request.POST), acting_user=request.user)
+                publication_actions.do_set_spans(pub, _edited_spans(pub, request.POST), acting_user=request.user)
                 messages.success(request, "已更新隐去内容")
             elif op == "approve":
-                actions.do_approve(pub, acting_user=request.user)
+                publication_actions.do_approve(pub, acting_user=request.user)
                 messages.success(request, "已审核通过并公示")
             elif op == "flag":
                 on = dt.date.fromisoformat(request.POST.get("occurred_on") or timezone.localdate().isoformat())
-                actions.do_flag_withdrawal(pub, acting_user=request.user, ground=request.POST.get("ground", ""),
-                                           occurred_on=on)
+                publication_actions.do_flag_withdrawal(pub, acting_user=request.user, ground=request.POST.get("ground", ""),
+                                                       occurred_on=on)
                 messages.success(request, "已登记撤下事由")
             elif op == "withdraw":
-                actions.do_withdraw(pub, acting_user=request.user, public_reason=request.POST.get("public_reason", ""))
+                publication_actions.do_withdraw(pub, acting_user=request.user, public_reason=request.POST.get("public_reason", ""))
                 messages.success(request, "已撤下公示")
         except ActionRefused as e:
             messages.error(request, e.message)
@@ -84,30 +89,37 @@ def detail(request, pk):
     return render(request, "disclosure/detail.html", {
         "pub": pub, "segments": segments(pub.source_text, pub.spans), "kinds": redact.KINDS,
         "grounds": WITHDRAWAL_GROUNDS, "can_change": can(request.user, "change", pub),
-        "status": timeliness.LABELS[timeliness.status(pub, timezone.localdate())],
+        "status": TIMELINESS_LABELS[timeliness.status(pub, timezone.localdate())],
         "access_code": access_code(pub.case)})
 
 
-def _cert(request, pk):
-    from zhifa.orgs.models import Certificate
+# ---- public (/gs/results/) ----------------------------------------------------------------------
 
-    return get_or_deny(Certificate.objects.restrict(request.user, "view").select_related("officer"), pk=pk)
-
-
-def check_url(request, cert) -> str:
-    return request.build_absolute_uri(reverse("gs-cert-number", args=[cert.number]))
-
-
-@login_required
-def certificate_qr(request, pk):
-    import segno
-
-    cert = _cert(request, pk)
-    svg = segno.make(check_url(request, cert), error="m").svg_inline(scale=4)
-    return HttpResponse(svg, content_type="image/svg+xml")
+def results(request):
+    page, q = public.search_page(request.GET, request.GET.get("page"))
+    rows = [{"pub": p, "title": public.highlight(p.public_title, q),
+             "snippet": public.highlight(p.public_body, q, limit=120)} for p in page]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "disclosure/public/results.html", {
+        "module": "results", "page": page, "rows": rows, "q": request.GET.get("q", ""), "params": params.urlencode(),
+        "max_results": public.search_index.MAX_RESULTS, "get": request.GET, **public.filter_options()})
 
 
-@login_required
-def certificate_qr_page(request, pk):
-    cert = _cert(request, pk)
-    return render(request, "disclosure/certificate_qr.html", {"cert": cert, "url": check_url(request, cert)})
+def _published_or_404(pk):
+    pub = public.published().filter(pk=pk).first()
+    if pub is None:
+        raise Http404("该公示信息不存在或已撤下")
+    return pub
+
+
+def decision(request, pk):
+    pub = _published_or_404(pk)
+    return render(request, "disclosure/public/decision.html", {"module": "results", "pub": pub})
+
+
+def decision_proof(request, pk):
+    pub = _published_or_404(pk)
+    resp = HttpResponse(public.proof_json(pub), content_type="application/json; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="proof-{pub.pk}.json"'
+    return resp

@@ -1,6 +1,6 @@
 """信用修复 (credit repair): a request to stop publishing a penalty before its period ends
 (市场监督管理行政处罚信息公示规定 Art. 14). Staff register it for the party (or on their own
-initiative); the entity head approves or rejects it (zhifa.disclosure.actions_repair). Everything
+initiative); the entity head approves or rejects it (zhifa.disclosure.actions.credit_repair). Everything
 here is internal: the public only sees that the entry is gone. A party may also apply on the public
 portal with the access code printed on its documents (channel "portal"); its contact is kept for
 staff only and never shown on a public page.
@@ -12,21 +12,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.common.scope import RestrictedManager
+from zhifa.disclosure import choices
 
 
 class CreditRepair(models.Model):
-    class State(models.TextChoices):
-        PENDING = "pending", _("待审批")
-        APPROVED = "approved", _("已批准")
-        REJECTED = "rejected", _("不予批准")
-
-    class ApplicantKind(models.TextChoices):
-        PARTY = "party", _("当事人申请")
-        STAFF = "staff", _("执法机关依职权")
-
-    class Channel(models.TextChoices):
-        STAFF = "staff", _("窗口登记")
-        PORTAL = "portal", _("网上申请")
+    State = choices.CreditRepairState
+    ApplicantKind = choices.ApplicantKind
+    Channel = choices.CreditRepairChannel
 
     publication = models.ForeignKey("disclosure.Publication", verbose_name=_("公示信息"), on_delete=models.PROTECT,
                                     related_name="credit_repairs")

@@ -1,4 +1,4 @@
-"""投诉举报 / 咨询 handling over REST (zhifa.disclosure.complaints).
+"""投诉举报 / 咨询 handling over REST (zhifa.disclosure.actions.complaints).
 
 Staff (scope: supervisors their region, entity staff their entity):
     GET  /complaints?state=&source=&kind=&entity=&overdue=&q=&limit=&offset=
@@ -24,7 +24,8 @@ from ninja.responses import Status
 
 from zhifa.common.actions import ActionRefused
 from zhifa.common.api.base import F, InSchema, actor, get_visible, responses, visible
-from zhifa.disclosure import complaints
+from zhifa.disclosure import choices
+from zhifa.disclosure.actions import complaints
 from zhifa.disclosure.models import Complaint
 from zhifa.orgs.models import Entity
 
@@ -79,12 +80,12 @@ def _out(c, steps=False):
     return d
 
 
-@router.get("", response=responses(dict), summary="投诉举报列表")
+@router.get("", operation_id="zhifa_apiv1_complaints_list_complaints", response=responses(dict), summary="投诉举报列表")
 def list_complaints(request, state: str = "", source: str = "", kind: str = "", entity: Optional[int] = None,
                     overdue: bool = False, q: str = "", limit: int = 100, offset: int = 0):
     qs = visible(Complaint, request).select_related("entity")
     if state == "open":
-        qs = qs.filter(state__in=complaints.OPEN_STATES)
+        qs = qs.filter(state__in=choices.COMPLAINT_OPEN_STATES)
     elif state:
         qs = qs.filter(state=state)
     if source:
@@ -114,7 +115,7 @@ class ComplaintRegisterIn(InSchema):
     note: str = F("", "登记说明", max_length=500)
 
 
-@router.post("", response=responses(ComplaintHandlingOut, 201), summary="登记投诉举报（12345转办、来信、来访等）")
+@router.post("", operation_id="zhifa_apiv1_complaints_register", response=responses(ComplaintHandlingOut, 201), summary="登记投诉举报（12345转办、来信、来访等）")
 def register(request, body: ComplaintRegisterIn):
     entity = None
     if body.entity is not None:
@@ -128,7 +129,7 @@ def register(request, body: ComplaintRegisterIn):
     return Status(201, _out(c, steps=True))
 
 
-@router.get("/track/{code}", response=responses(dict), auth=None, summary="凭查询码查询办理情况（公众）")
+@router.get("/track/{code}", operation_id="zhifa_apiv1_complaints_track", response=responses(dict), auth=None, summary="凭查询码查询办理情况（公众）")
 def track(request, code: str):
     c = complaints.lookup(code[:16])
     if c is None:
@@ -141,7 +142,7 @@ class ComplaintFeedbackIn(InSchema):
     comment: str = F("", "评价意见", max_length=500)
 
 
-@router.post("/track/{code}/feedback", response=responses(dict), auth=None, summary="凭查询码评价答复（公众）")
+@router.post("/track/{code}/feedback", operation_id="zhifa_apiv1_complaints_feedback", response=responses(dict), auth=None, summary="凭查询码评价答复（公众）")
 def feedback(request, code: str, body: ComplaintFeedbackIn):
     c = complaints.lookup(code[:16])
     if c is None:
@@ -149,7 +150,7 @@ def feedback(request, code: str, body: ComplaintFeedbackIn):
     return complaints.public_dict(complaints.do_give_feedback(c, satisfaction=body.satisfaction, comment=body.comment))
 
 
-@router.get("/{complaint_id}", response=responses(ComplaintHandlingOut), summary="投诉举报详情（含办理记录）")
+@router.get("/{complaint_id}", operation_id="zhifa_apiv1_complaints_detail", response=responses(ComplaintHandlingOut), summary="投诉举报详情（含办理记录）")
 def detail(request, complaint_id: int):
     return _out(_c(request, complaint_id), steps=True)
 
@@ -175,7 +176,7 @@ def _c(request, pk):
     return get_visible(visible(Complaint, request).select_related("entity"), request, pk)
 
 
-@router.post("/{complaint_id}/assign", response=responses(ComplaintHandlingOut), summary="分派或改派（执法监督人员）")
+@router.post("/{complaint_id}/assign", operation_id="zhifa_apiv1_complaints_assign", response=responses(ComplaintHandlingOut), summary="分派或改派（执法监督人员）")
 def assign(request, complaint_id: int, body: ComplaintAssignIn):
     c = _c(request, complaint_id)
     entity = visible(Entity, request).filter(pk=body.entity).first() if 0 < body.entity < 2**63 else None
@@ -184,20 +185,20 @@ def assign(request, complaint_id: int, body: ComplaintAssignIn):
     return _out(complaints.do_assign_complaint(c, acting_user=actor(request), entity=entity, reason=body.reason), steps=True)
 
 
-@router.post("/{complaint_id}/dispute", response=responses(ComplaintHandlingOut), summary="提出管辖异议")
+@router.post("/{complaint_id}/dispute", operation_id="zhifa_apiv1_complaints_dispute", response=responses(ComplaintHandlingOut), summary="提出管辖异议")
 def dispute(request, complaint_id: int, body: ComplaintDisputeIn):
     return _out(complaints.do_dispute_jurisdiction(_c(request, complaint_id), acting_user=actor(request), reason=body.reason),
                 steps=True)
 
 
-@router.post("/{complaint_id}/steps", response=responses(ComplaintHandlingOut, 201), summary="登记办理情况")
+@router.post("/{complaint_id}/steps", operation_id="zhifa_apiv1_complaints_add_step", response=responses(ComplaintHandlingOut, 201), summary="登记办理情况")
 def add_step(request, complaint_id: int, body: ComplaintStepIn):
     c = _c(request, complaint_id)
     complaints.do_add_step(c, acting_user=actor(request), note=body.note)
     return Status(201, _out(_c(request, complaint_id), steps=True))
 
 
-@router.post("/{complaint_id}/answer", response=responses(ComplaintHandlingOut), summary="答复投诉人")
+@router.post("/{complaint_id}/answer", operation_id="zhifa_apiv1_complaints_answer", response=responses(ComplaintHandlingOut), summary="答复投诉人")
 def answer(request, complaint_id: int, body: ComplaintAnswerIn):
     return _out(complaints.do_answer_complaint(_c(request, complaint_id), acting_user=actor(request), answer=body.answer),
                 steps=True)

@@ -7,6 +7,8 @@ publication (the agency head), all through zhifa.supervision.reports actions.
 """
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -19,6 +21,8 @@ from zhifa.common.actions import ActionRefused
 from zhifa.common.scope import can, can_on_entity, get_or_deny
 from zhifa.common.xlsx import XLSX_CONTENT_TYPE
 from zhifa.disclosure.models import AnnualReport
+from zhifa.documents.render import PdfUnavailable
+from zhifa.orgs.models import Entity
 from zhifa.supervision import reports, reports_export
 
 FORMATS = {"xlsx", "pdf"}
@@ -46,15 +50,11 @@ def _body(report) -> dict:
 
 # ---- public ------------------------------------------------------------------------------------
 
-def _public_ctx(module="reports", **kw):
-    from zhifa.ledger import log
-
-    return {"module": module, "tree_head": log.latest_tree_head(), **kw}
+def _public_ctx(**kw):
+    return {"module": "reports", **kw}
 
 
 def public_list(request):
-    from zhifa.orgs.models import Entity
-
     qs = reports.public_reports().order_by("-year", "entity__region__path", "entity__name")
     year = request.GET.get("year", "")
     if year.isdigit():
@@ -83,8 +83,6 @@ def public_detail(request, pk):
 
 
 def _file(report, fmt):
-    from zhifa.documents.render import PdfUnavailable
-
     name = f"{report}"
     if fmt == "xlsx":
         data, ctype = reports_export.report_xlsx(report.figures, name), XLSX_CONTENT_TYPE
@@ -93,8 +91,6 @@ def _file(report, fmt):
             data, ctype = reports_export.cached_report_pdf(report), "application/pdf"
         except PdfUnavailable as e:
             return HttpResponse(str(e), status=503, content_type="text/plain; charset=utf-8")
-    from urllib.parse import quote
-
     resp = HttpResponse(data, content_type=ctype)
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"
     return resp
@@ -110,8 +106,6 @@ def public_download(request, pk, fmt):
 
 @login_required
 def staff_list(request):
-    from zhifa.orgs.models import Entity
-
     user = request.user
     qs = AnnualReport.objects.restrict(user, "view").select_related("entity", "entity__region").order_by(
         "-year", "entity__name")

@@ -16,7 +16,8 @@ from typing import Any, Optional
 from ninja import Router, Schema
 
 from zhifa.common.api.base import F, actor, get_visible, responses, visible
-from zhifa.disclosure import actions, timeliness
+from zhifa.disclosure import timeliness
+from zhifa.disclosure.actions import publications as publication_actions
 from zhifa.disclosure.models import Publication
 
 router = Router(tags=["执法结果公示"])
@@ -70,7 +71,7 @@ class WithdrawIn(Schema):
     public_reason: str = F(..., "公开的撤下理由")
 
 
-@router.get("/publications", response=responses(list[PublicationOut]), summary="公示信息列表")
+@router.get("/publications", operation_id="zhifa_apiv1_disclosure_publications", response=responses(list[PublicationOut]), summary="公示信息列表")
 def publications(request, state: Optional[str] = None):
     qs = visible(Publication, request).order_by("due_on", "id")
     if state:
@@ -78,34 +79,34 @@ def publications(request, state: Optional[str] = None):
     return list(qs[:500])
 
 
-@router.get("/publications/{pk}", response=responses(PublicationDetail), summary="公示信息详情")
+@router.get("/publications/{pk}", operation_id="zhifa_apiv1_disclosure_publication", response=responses(PublicationDetail), summary="公示信息详情")
 def publication(request, pk: int):
     return get_visible(Publication, request, pk)
 
 
-@router.put("/publications/{pk}/spans", response=responses(PublicationDetail), summary="调整隐去内容")
+@router.put("/publications/{pk}/spans", operation_id="zhifa_apiv1_disclosure_set_spans", response=responses(PublicationDetail), summary="调整隐去内容")
 def set_spans(request, pk: int, data: SpansIn):
     pub = get_visible(Publication, request, pk)
-    return actions.do_set_spans(pub, [s.dict() for s in data.spans], acting_user=actor(request))
+    return publication_actions.do_set_spans(pub, [s.dict() for s in data.spans], acting_user=actor(request))
 
 
-@router.post("/publications/{pk}/approve", response=responses(PublicationOut), summary="审核通过并公示")
+@router.post("/publications/{pk}/approve", operation_id="zhifa_apiv1_disclosure_approve", response=responses(PublicationOut), summary="审核通过并公示")
 def approve(request, pk: int):
-    return actions.do_approve(get_visible(Publication, request, pk), acting_user=actor(request))
+    return publication_actions.do_approve(get_visible(Publication, request, pk), acting_user=actor(request))
 
 
-@router.post("/publications/{pk}/withdrawal-ground", response=responses(PublicationOut), summary="登记撤下事由")
+@router.post("/publications/{pk}/withdrawal-ground", operation_id="zhifa_apiv1_disclosure_ground", response=responses(PublicationOut), summary="登记撤下事由")
 def ground(request, pk: int, data: GroundIn):
-    return actions.do_flag_withdrawal(get_visible(Publication, request, pk), acting_user=actor(request),
-                                      ground=data.ground, occurred_on=data.occurred_on)
+    return publication_actions.do_flag_withdrawal(get_visible(Publication, request, pk), acting_user=actor(request),
+                                                  ground=data.ground, occurred_on=data.occurred_on)
 
 
-@router.post("/publications/{pk}/withdraw", response=responses(PublicationOut), summary="撤下公示")
+@router.post("/publications/{pk}/withdraw", operation_id="zhifa_apiv1_disclosure_withdraw", response=responses(PublicationOut), summary="撤下公示")
 def withdraw(request, pk: int, data: WithdrawIn):
-    return actions.do_withdraw(get_visible(Publication, request, pk), acting_user=actor(request),
-                               public_reason=data.public_reason)
+    return publication_actions.do_withdraw(get_visible(Publication, request, pk), acting_user=actor(request),
+                                           public_reason=data.public_reason)
 
 
-@router.get("/timeliness", response=responses(list[dict[str, Any]]), summary="公示及时性（按执法主体）")
+@router.get("/timeliness", operation_id="zhifa_apiv1_disclosure_timeliness_view", response=responses(list[dict[str, Any]]), summary="公示及时性（按执法主体）")
 def timeliness_view(request):
     return timeliness.per_entity(visible(Publication, request))

@@ -12,9 +12,10 @@ import datetime as dt
 from typing import Optional
 
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from zhifa.common.api.base import F, actor, get_visible, responses, visible
-from zhifa.disclosure import actions_repair as repair_actions
+from zhifa.disclosure.actions import credit_repair as repair_actions
 from zhifa.disclosure.models import CreditRepair, Publication
 
 router = Router(tags=["信用修复"])
@@ -53,7 +54,7 @@ class NoteIn(Schema):
     note: str = F("", "审批意见", max_length=500)
 
 
-@router.get("", response=responses(list[RepairOut]), summary="信用修复申请列表")
+@router.get("", operation_id="zhifa_apiv1_credit_repair_repairs", response=responses(list[RepairOut]), summary="信用修复申请列表")
 def repairs(request, state: Optional[str] = None):
     qs = visible(CreditRepair, request).order_by("-requested_on", "-id")
     if state:
@@ -61,26 +62,24 @@ def repairs(request, state: Optional[str] = None):
     return list(qs[:500])
 
 
-@router.post("", response=responses(RepairOut, 201), summary="登记信用修复申请")
+@router.post("", operation_id="zhifa_apiv1_credit_repair_create", response=responses(RepairOut, 201), summary="登记信用修复申请")
 def create(request, data: RepairIn):
-    from ninja.responses import Status
-
     pub = get_visible(Publication, request, data.publication)
     fields = data.dict()
     fields.pop("publication")
     return Status(201, repair_actions.do_request_repair(pub, acting_user=actor(request), **fields))
 
 
-@router.get("/{pk}", response=responses(RepairOut), summary="信用修复申请详情")
+@router.get("/{pk}", operation_id="zhifa_apiv1_credit_repair_repair", response=responses(RepairOut), summary="信用修复申请详情")
 def repair(request, pk: int):
     return get_visible(CreditRepair, request, pk)
 
 
-@router.post("/{pk}/approve", response=responses(RepairOut), summary="批准信用修复（停止公示）")
+@router.post("/{pk}/approve", operation_id="zhifa_apiv1_credit_repair_approve", response=responses(RepairOut), summary="批准信用修复（停止公示）")
 def approve(request, pk: int, data: NoteIn):
     return repair_actions.do_approve_repair(get_visible(CreditRepair, request, pk), acting_user=actor(request), note=data.note)
 
 
-@router.post("/{pk}/reject", response=responses(RepairOut), summary="不予批准信用修复")
+@router.post("/{pk}/reject", operation_id="zhifa_apiv1_credit_repair_reject", response=responses(RepairOut), summary="不予批准信用修复")
 def reject(request, pk: int, data: NoteIn):
     return repair_actions.do_reject_repair(get_visible(CreditRepair, request, pk), acting_user=actor(request), note=data.note)

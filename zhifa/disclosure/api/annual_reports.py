@@ -24,7 +24,7 @@ def _out(r, figures=False):
     return out
 
 
-@router.get("", response=responses(list[dict]), summary="已公开的年度行政执法统计年报")
+@router.get("", operation_id="zhifa_apiv1_reports_public_reports", response=responses(list[dict]), summary="已公开的年度行政执法统计年报")
 def reports(request, year: Optional[int] = None, entity: Optional[int] = None):
     qs = supervision_reports.public_reports().order_by("-year", "entity__name")
     if year is not None:
@@ -34,7 +34,7 @@ def reports(request, year: Optional[int] = None, entity: Optional[int] = None):
     return [_out(r) for r in qs[:2000]]
 
 
-@router.get("/{report_id}", response=responses(dict), summary="一份已公开的统计年报（含统计数据）")
+@router.get("/{report_id}", operation_id="zhifa_apiv1_reports_public_report", response=responses(dict), summary="一份已公开的统计年报（含统计数据）")
 def report(request, report_id: int):
     r = supervision_reports.public_reports().filter(pk=report_id).first()
     if r is None:

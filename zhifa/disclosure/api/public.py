@@ -14,11 +14,14 @@ from typing import Any, Optional
 from django.core.paginator import Paginator
 from django.http import Http404
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 from pydantic import Field as _PField
 from pydantic import create_model
 
 from zhifa.common.api.base import F, responses
 from zhifa.disclosure import opendata, public
+from zhifa.disclosure.actions import complaints
+from zhifa.orgs.models import Entity
 
 router = Router(tags=["公示平台（公开）"], auth=None)
 
@@ -59,7 +62,7 @@ class SearchQuery(Schema):
     page: int = F(1, "页码", ge=1, le=100000)
 
 
-@router.get("/decisions", response=responses(DecisionPage), auth=None, summary="检索已公示的执法结果")
+@router.get("/decisions", operation_id="zhifa_apiv1_public_decisions", response=responses(DecisionPage), auth=None, summary="检索已公示的执法结果")
 def decisions(request, q: Query[SearchQuery]):
     params = {"q": q.q, "entity": q.entity, "region": q.region, "category": q.category, "from": q.date_from,
               "to": q.date_to, "min_amount": q.min_amount, "max_amount": q.max_amount}
@@ -76,12 +79,12 @@ def _published(pk):
     return pub
 
 
-@router.get("/decisions/{pk}", response=responses(DecisionOut), auth=None, summary="执法结果详情")
+@router.get("/decisions/{pk}", operation_id="zhifa_apiv1_public_decision", response=responses(DecisionOut), auth=None, summary="执法结果详情")
 def decision(request, pk: int):
     return public.decision_dict(_published(pk))
 
 
-@router.get("/decisions/{pk}/proof", response=responses(dict[str, Any]), auth=None, summary="包含证明")
+@router.get("/decisions/{pk}/proof", operation_id="zhifa_apiv1_public_decision_proof", response=responses(dict[str, Any]), auth=None, summary="包含证明")
 def decision_proof(request, pk: int):
     return public.proof(_published(pk))
 
@@ -99,7 +102,7 @@ class CertOut(Schema):
     today: str
 
 
-@router.get("/certificates/{number}", response=responses(CertOut), auth=None, summary="执法证件查询（亮证）")
+@router.get("/certificates/{number}", operation_id="zhifa_apiv1_public_certificate", response=responses(CertOut), auth=None, summary="执法证件查询（亮证）")
 def certificate(request, number: str):
     result = public.certificate_check(number)
     if result is None:
@@ -113,7 +116,7 @@ class StageOut(Schema):
     stage: str
 
 
-@router.get("/progress", response=responses(list[StageOut]), auth=None, summary="在办案件办理环节")
+@router.get("/progress", operation_id="zhifa_apiv1_public_progress", response=responses(list[StageOut]), auth=None, summary="在办案件办理环节")
 def progress(request, page: int = 1):
     rows = Paginator(public.in_progress(), 50).get_page(page)
     return [{"number": c.number, "entity": c.entity.name, "stage": public.stage_of(c)} for c in rows]
@@ -128,7 +131,7 @@ class MineOut(Schema):
     events: list[dict[str, str]]
 
 
-@router.get("/progress/mine", response=responses(MineOut), auth=None, summary="当事人查询本人案件")
+@router.get("/progress/mine", operation_id="zhifa_apiv1_public_mine", response=responses(MineOut), auth=None, summary="当事人查询本人案件")
 def mine(request, number: str, code: str):
     result = public.party_view(number, code)
     if result is None:
@@ -167,28 +170,19 @@ class ComplaintOut(Schema):
 
 
 def _complaint_dict(c):
-    from zhifa.disclosure import complaints
-
     return complaints.public_dict(c)
 
 
-@router.post("/complaints", response=responses(ComplaintOut, 201), auth=None, summary="提交咨询投诉")
+@router.post("/complaints", operation_id="zhifa_apiv1_public_submit_complaint", response=responses(ComplaintOut, 201), auth=None, summary="提交咨询投诉")
 def submit_complaint(request, data: ComplaintIn):
-    from ninja.responses import Status
-
-    from zhifa.disclosure import complaints
-    from zhifa.orgs.models import Entity
-
     entity = Entity.objects.filter(pk=data.entity, is_active=True).first() if 0 < data.entity < 2**63 else None
     c = complaints.do_submit_complaint(entity=entity, kind=data.kind, content=data.content, contact=data.contact,
                                        client=complaints.client_of(request))
     return Status(201, _complaint_dict(c))
 
 
-@router.get("/complaints/{code}", response=responses(ComplaintOut), auth=None, summary="查询咨询投诉办理情况")
+@router.get("/complaints/{code}", operation_id="zhifa_apiv1_public_complaint_status", response=responses(ComplaintOut), auth=None, summary="查询咨询投诉办理情况")
 def complaint_status(request, code: str):
-    from zhifa.disclosure import complaints
-
     c = complaints.lookup(code[:16])
     if c is None:
         raise Http404("查询码不正确")
@@ -227,7 +221,7 @@ class DictionaryOut(Schema):
     datasets: list[DatasetOut]
 
 
-@router.get("/data", response=responses(DictionaryOut), auth=None, summary="开放数据：数据字典")
+@router.get("/data", operation_id="zhifa_apiv1_public_data_dictionary", response=responses(DictionaryOut), auth=None, summary="开放数据：数据字典")
 def data_dictionary(request):
     return opendata.dictionary(request.build_absolute_uri("/").rstrip("/"))
 
@@ -252,7 +246,7 @@ def _data_endpoint(ds):
                 "results": [ds.row(o, base) for o in page]}
 
     endpoint.__name__ = "data_" + ds.slug.replace("-", "_")
-    router.get(f"/data/{ds.slug}", response=responses(page_model), auth=None, summary=f"开放数据：{ds.title}",
+    router.get(f"/data/{ds.slug}", operation_id=f"zhifa_apiv1_public_{endpoint.__name__}", response=responses(page_model), auth=None, summary=f"开放数据：{ds.title}",
                description=ds.description)(endpoint)
 
 

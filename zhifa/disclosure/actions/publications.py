@@ -15,7 +15,8 @@ from django.utils import timezone
 from zhifa.common.actions import ActionRefused, check_scope, log_change, snapshot
 from zhifa.common.models import ChangeLog
 from zhifa.disclosure import expiry, pipeline, redact
-from zhifa.disclosure.models import WITHDRAWAL_GROUNDS, Publication
+from zhifa.disclosure.choices import WITHDRAWAL_GROUNDS
+from zhifa.disclosure.models import Publication
 from zhifa.ledger import log as ledger
 from zhifa.legalcal import pending
 

@@ -32,17 +32,17 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused, check_scope, log_change, snapshot
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.disclosure import expiry, public
+from zhifa.disclosure.choices import SEVERE_PENALTIES
 from zhifa.disclosure.models import CreditRepair, Publication
 from zhifa.disclosure.pipeline import access_code as case_access_code
 from zhifa.legalcal.periods import shift_months
 
 RepairState = CreditRepair.State
-SEVERE = {"suspend_business": "责令停产停业", "limit_activity": "限制开展生产经营活动", "restrict_practice": "限制从业",
-          "lower_qualification": "降低资质等级", "revoke_licence": "吊销许可证件", "close": "责令关闭"}
 CONDITION_LABELS = {f: str(CreditRepair._meta.get_field(f).verbose_name) for f in CreditRepair.CONDITIONS}
 
 
@@ -57,13 +57,11 @@ def earliest_repair_on(pub) -> dt.date | None:
 
 
 def severe_kinds(pub) -> list[str]:
-    return [SEVERE[k] for k in (pub.case.penalty_kinds or []) if k in SEVERE]
+    return [SEVERE_PENALTIES[k] for k in (pub.case.penalty_kinds or []) if k in SEVERE_PENALTIES]
 
 
 def repeat_offences(pub):
     """Later decided cases against the same party (ID number or credit code) in the same field."""
-    from zhifa.cases.models import Case
-
     ids = [(p.id_number, p.credit_code) for p in pub.case.parties.all()]
     who = Q()
     for id_number, credit_code in ids:
