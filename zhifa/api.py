@@ -16,14 +16,12 @@ from zhifa.apiv1 import (
     reports_public,
     uploads,
 )
-from zhifa.apiv1 import casefile as casefile_api
 from zhifa.apiv1 import complaints as complaints_api
 from zhifa.apiv1 import disclosure as disclosure_api
 from zhifa.apiv1 import public as public_api
 from zhifa.apiv1 import review as review_api
-from zhifa.apiv1 import social as social_api
-from zhifa.apiv1 import supervision as supervision_api
 from zhifa.apiv1.errors import ZhifaAPI, install
+from zhifa.supervision import api as supervision_api
 
 api = ZhifaAPI(
     title="行政执法三项制度与协调监督平台 API",
@@ -67,14 +65,14 @@ from zhifa.apiv1 import transfers as transfers_api  # noqa: E402  (移送, issue
 api.add_router("/v1/public/guidance", guidance_api.public)  # before /v1/public
 api.add_router("/v1/public", public_api.router)
 api.add_router("/v1/disclosure", disclosure_api.router)
-api.add_router("/v1/supervision", supervision_api.router)
+api.add_router("/v1/supervision", supervision_api.supervision.router)
 api.add_router("/v1/complaints", complaints_api.router)
-api.add_router("/v1/social", social_api.router)
+api.add_router("/v1/social", supervision_api.social.router)
 
 from zhifa.apiv1 import credit_repair as credit_repair_api  # noqa: E402  (信用修复, issue 6 item 6)
 
 api.add_router("/v1/credit-repairs", credit_repair_api.router)
-api.add_router("/v1/casefile", casefile_api.router)
-api.add_router("/v1/appraisal", casefile_api.appraisal)
+api.add_router("/v1/casefile", supervision_api.casefile.router)
+api.add_router("/v1/appraisal", supervision_api.casefile.appraisal)
 api.add_router("/v1/transfers", transfers_api.router)
 api.add_router("/v1/guidance", guidance_api.router)

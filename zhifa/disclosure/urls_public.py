@@ -30,13 +30,13 @@ urlpatterns += [
 ]
 
 # 咨询投诉: the complainant's satisfaction feedback (zhifa.disclosure.views_complaints); a social
-# supervisor's personal feedback link (zhifa.supervision.views_social)
+# supervisor's personal feedback link (zhifa.supervision.views.social)
 from zhifa.disclosure import views_complaints as vc  # noqa: E402
-from zhifa.supervision import views_social as vs  # noqa: E402
+from zhifa.supervision.views import social as social_views  # noqa: E402
 
 urlpatterns += [
     path("contact/feedback/", vc.public_feedback, name="gs-contact-feedback"),
-    path("jiandu/<str:token>/", vs.public_feedback, name="gs-social-feedback"),
+    path("jiandu/<str:token>/", social_views.public_feedback, name="gs-social-feedback"),
     # 年度行政执法统计年报 (zhifa.disclosure.views_reports)
     path("reports/", views_reports.public_list, name="gs-reports"),
     path("reports/<int:pk>/", views_reports.public_detail, name="gs-report"),

@@ -19,7 +19,8 @@ from zhifa.common.actions import ActionRefused
 from zhifa.common.scope import can, can_on_entity, get_or_deny
 from zhifa.common.xlsx import XLSX_CONTENT_TYPE
 from zhifa.disclosure.models import AnnualReport
-from zhifa.supervision import reports, reports_export
+from zhifa.supervision import export
+from zhifa.supervision.actions import reports
 
 FORMATS = {"xlsx", "pdf"}
 
@@ -39,7 +40,7 @@ def _body(report) -> dict:
     s = fig["summary"]
     on_time, late, missing = s["pub_on_time"], s["pub_late"], s["pub_missing"]
     due = on_time + late + missing
-    return {"report": report, "fig": fig, "summary": reports_export.summary_rows(fig), "tables": reports_export.sections(fig)[1:],
+    return {"report": report, "fig": fig, "summary": export.summary_rows(fig), "tables": export.sections(fig)[1:],
             "chart": _chart(fig), "deadline": reports.deadline_of(report.year),
             "timeliness": f"{on_time * 100 / due:.1f}%" if due else "—"}
 
@@ -87,10 +88,10 @@ def _file(report, fmt):
 
     name = f"{report}"
     if fmt == "xlsx":
-        data, ctype = reports_export.report_xlsx(report.figures, name), XLSX_CONTENT_TYPE
+        data, ctype = export.report_xlsx(report.figures, name), XLSX_CONTENT_TYPE
     else:
         try:
-            data, ctype = reports_export.cached_report_pdf(report), "application/pdf"
+            data, ctype = export.cached_report_pdf(report), "application/pdf"
         except PdfUnavailable as e:
             return HttpResponse(str(e), status=503, content_type="text/plain; charset=utf-8")
     from urllib.parse import quote

@@ -14,9 +14,9 @@ from django.db import transaction
 from zhifa.cases import deadlines as dl_mod
 from zhifa.common.actions import bulk_log_created, log_change, snapshot
 from zhifa.common.registry import Finding, alert_checks
+from zhifa.supervision.actions.reports import deadline_of, unpublished_after_deadline
+from zhifa.supervision.actions.social import leads_raised_as_alerts
 from zhifa.supervision.models import Alert, SupervisionOrder
-from zhifa.supervision.reports import deadline_of, unpublished_after_deadline
-from zhifa.supervision.social import leads_raised_as_alerts
 
 
 @alert_checks.register("orders", order=80)

@@ -18,18 +18,20 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from zhifa.cases.models import NumberCounter
 from zhifa.common.actions import ActionRefused, log_change, snapshot
 from zhifa.common.models import ChangeLog
 from zhifa.documents.actions import is_template_admin, read_upload, render_pdf_row, sha256, store_file
+from zhifa.documents.models import storage
 from zhifa.documents.render import check_docx, render_docx
 from zhifa.documents.text import cn_date
 from zhifa.ledger import log as ledger
 from zhifa.legalcal import pending
+from zhifa.supervision.choices import ORDER_NUMBER_CODES
 from zhifa.supervision.models import OrderDocument, OrderTemplate, SupervisionOrder
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_docx"
-# kind → the type code in the document number (机关代字 + code + 〔year〕 + n + 号)
-NUMBER_CODES = {"duban": "督", "rectify": "整改", "suggestion": "监建", "decision": "监决"}
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
+NUMBER_CODES = ORDER_NUMBER_CODES  # kind → the type code in the document number
 
 FIELD_HELP = [
     ("issuer.name", "发文机关（执法监督机关，如某区司法局）"),
@@ -175,8 +177,6 @@ def do_activate_order_template(template: OrderTemplate, *, acting_user) -> Order
 # ---- numbers and generation -----------------------------------------------------------------------
 def next_order_number(issuer, kind: str, year: int) -> str:
     """Gap-free per issuing body, kind and year (the counter row is locked in the caller's transaction)."""
-    from zhifa.cases.models import NumberCounter
-
     key = dict(entity_id=issuer.pk, doc_type=f"supervision_{kind}", year=year)
     for _attempt in range(5):
         counter = NumberCounter.objects.select_for_update().filter(**key).first()
@@ -222,13 +222,13 @@ def generate_order_document(order: SupervisionOrder, *, acting_user) -> OrderDoc
 
 
 def _read(template: OrderTemplate) -> bytes:
-    from zhifa.documents.models import storage
-
     with storage().open(template.file_path, "rb") as fh:
         return fh.read()
 
 
 def schedule_pdf(doc: OrderDocument):
+    # Imported here: cycle tasks → alerts → actions.social → actions.orders → actions.documents → tasks
+    # (the task renders the PDF through this module).
     from zhifa.supervision.tasks import render_order_pdf_task
 
     transaction.on_commit(lambda: render_order_pdf_task.enqueue(doc.pk))

@@ -17,7 +17,8 @@ from zhifa.cases.models import Case, CaseEvent, CaseOfficer, Kind, LegalReview
 from zhifa.common.actions import ActionRefused
 from zhifa.common.roles import Role
 from zhifa.common.scope import can
-from zhifa.supervision.models_casefile import CATEGORIES, CaseReview, Rubric, ScoreLine
+from zhifa.supervision.choices import CATEGORIES
+from zhifa.supervision.models import CaseReview, Rubric, ScoreLine
 
 CATEGORY_LABELS = {k: str(v) for k, v in CATEGORIES}
 FINISHED_STATES = ("closed", "archived", "recorded")

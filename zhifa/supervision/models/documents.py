@@ -1,7 +1,7 @@
 """Documents of supervision orders (督办通知书, 整改通知书, 执法监督建议书, 执法监督决定书): administrator-
 editable .docx templates (versioned; the shipped default is version 1) and the document generated for each
 order, with the hashes of its Word and PDF files. Files live in the documents storage; nothing is deleted.
-Written only by zhifa.supervision.order_docs."""
+Written only by zhifa.supervision.actions.documents."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.common.roles import Role
 from zhifa.common.scope import SUBTREE, RestrictedManager
+from zhifa.supervision.choices import OrderKind
 
 USER = settings.AUTH_USER_MODEL
 
@@ -37,9 +38,7 @@ class OrderTemplate(models.Model):
         verbose_name_plural = _("监督文书模板")
 
     def __str__(self):
-        from zhifa.supervision.models import SupervisionOrder
-
-        return f"{SupervisionOrder.Kind(self.kind).label}模板 第{self.version}版"
+        return f"{OrderKind(self.kind).label}模板 第{self.version}版"
 
 
 class OrderDocument(models.Model):

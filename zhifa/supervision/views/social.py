@@ -20,9 +20,8 @@ from zhifa.common.crud import changelog_for
 from zhifa.common.roles import Role
 from zhifa.common.scope import can, can_on_entity, get_or_deny
 from zhifa.orgs.models import Entity, Region
-from zhifa.supervision import social
-from zhifa.supervision.models import Alert, SupervisionOrder
-from zhifa.supervision.models_social import SocialSupervisor, SupervisionLead
+from zhifa.supervision.actions import social
+from zhifa.supervision.models import Alert, SocialSupervisor, SupervisionLead, SupervisionOrder
 
 
 def _supervisor(request):
