@@ -13,6 +13,7 @@ from zhifa.common.models import ChangeLog
 from zhifa.documents.models import storage
 from zhifa.documents.render import docx_text, soffice_path
 from zhifa.ledger.models import LedgerEntry
+from zhifa.records.checks import check_documents
 from zhifa.supervision.actions import documents as document_actions
 from zhifa.supervision.actions import orders as order_actions
 from zhifa.supervision.models import OrderDocument, OrderTemplate, SupervisionOrder
@@ -21,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 def issue(cw, kind="duban", case=None, text="请依法作出处理决定。\n说明超期原因。", user="sup_county"):
-    return order_actions.do_issue_order(acting_user=cw[user], entity=cw["smj"], case=case, kind=kind, text=text, days=5,
-                            on=dt.date(2026, 6, 2))
+    return order_actions.do_issue_order(acting_user=cw[user], entity=cw["smj"], case=case, kind=kind, text=text,
+                                        days=5, on=dt.date(2026, 6, 2))
 
 
 def read(path):
@@ -180,3 +181,16 @@ def test_api_lists_and_downloads_order_documents(cw):
     r = c.get(f"/api/v1/supervision/order-documents/{docs[0]['id']}/docx")
     assert r.status_code == 200 and hashlib.sha256(b"".join(r.streaming_content)).hexdigest() == docs[0]["docx_sha256"]
     assert c.get(f"/api/v1/supervision/order-documents/{docs[0]['id']}/pdf").status_code == 404
+
+
+def test_verify_rehashes_order_documents(cw):
+    """`zhifa verify` re-hashes the stored files of order documents as it does case documents (one
+    check over every StoredDocument model): an edited or a missing .docx is reported."""
+    first, second = issue(cw).documents.get(), issue(cw, kind="rectify").documents.get()
+    assert not [d for d in check_documents() if d[1].startswith("supervision.orderdocument:")]
+    with open(storage().path(first.docx_path), "ab") as fh:
+        fh.write(b"tampered")
+    storage().delete(second.docx_path)
+    found = {(kind, where.split(" ")[0]) for kind, where, _detail in check_documents()}
+    assert ("document_digest", f"supervision.orderdocument:{first.pk}") in found
+    assert ("document_missing", f"supervision.orderdocument:{second.pk}") in found
