@@ -3,7 +3,7 @@
 Public (/gs/reports/): published reports by year and entity, each with charts and .xlsx / PDF
 downloads; nothing unpublished is reachable. Staff (/disclosure/reports/): the reports in the
 user's scope, generation (supervisors for their subtree, the agency head for the entity) and
-publication (the agency head), all through zhifa.supervision.reports actions.
+publication (the agency head), all through zhifa.supervision.actions.reports.
 """
 from __future__ import annotations
 

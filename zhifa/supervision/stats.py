@@ -1,6 +1,6 @@
 """Statistics (统计报表): counts and amounts per entity, region, kind, category, outcome and period,
 aggregated in the database (one GROUP BY per table), for the supervisors' statistics page, the
-annual report (年度行政执法统计年报, zhifa.supervision.reports) and the API.
+annual report (年度行政执法统计年报, zhifa.supervision.actions.reports) and the API.
 
 A case counts in the period of its 立案 date (its registration date if never filed), exactly as
 `figures.year_q`, so these tables, the supervision home and the annual report always agree.

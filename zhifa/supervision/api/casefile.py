@@ -1,4 +1,4 @@
-"""案卷评查 and 评议考核 over REST (zhifa.supervision.actions_casefile, zhifa.supervision.appraisal).
+"""案卷评查 and 评议考核 over REST (zhifa.supervision.actions.casefile, .actions.appraisal).
 
     GET  /casefile/rubrics                     rubrics (every staff member may read)
     GET  /casefile/rubrics/{id}

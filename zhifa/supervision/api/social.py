@@ -1,4 +1,4 @@
-"""社会监督员 and their leads over REST (zhifa.supervision.social).
+"""社会监督员 and their leads over REST (zhifa.supervision.actions.social).
 
 Supervisors (scope: the registry of their bureau and the bureaus below):
     GET  /social/supervisors?state=            registry

@@ -37,7 +37,8 @@ router = Router(tags=["执法监督"])
 
 
 def _fig(row):
-    return {k: (str(v) if k == "fines" else v) for k, v in row.items() if k in supervision_figures.metrics(supervision_figures.today()) or k == "fines"}
+    metrics = supervision_figures.metrics(supervision_figures.today())
+    return {k: (str(v) if k == "fines" else v) for k, v in row.items() if k in metrics or k == "fines"}
 
 
 def _region(request, region_id):
@@ -194,7 +195,7 @@ def reply(request, order_id: int, body: ReplyIn):
     return order_actions.do_reply_order(order, acting_user=actor(request), text=body.text)
 
 
-# ---- the documents of an order (zhifa.supervision.order_docs) ---------------------------------------
+# ---- the documents of an order (zhifa.supervision.actions.documents)---------------------------------------
 class OrderDocumentOut(Schema):
     id: int
     order_id: int

@@ -1,6 +1,6 @@
 """案卷评查 pages: rounds (create, sample, hand-pick, assign, results, finish), the reviewer's queue,
 the scoring page with the whole case file beside it (the case's own panels loaded by HTMX), and
-the rubric editor. Reads go through restrict(); writes through actions_casefile."""
+the rubric editor. Reads go through restrict(); writes through actions.casefile."""
 from __future__ import annotations
 
 import datetime as dt

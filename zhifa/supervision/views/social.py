@@ -1,6 +1,6 @@
 """社会监督员 pages: the registry and appointment (justice bureau supervisors), the lead queue with
 conversion into a complaint, an alert or a 督办 order, and the social supervisor's own login-free
-feedback page (/gs/jiandu/<token>/). Every write goes through zhifa.supervision.social."""
+feedback page (/gs/jiandu/<token>/). Every write goes through zhifa.supervision.actions.social."""
 from __future__ import annotations
 
 import datetime as dt
