@@ -30,7 +30,7 @@ def test_banner_paste_notice_and_pending_due_date_computed(page, site, world):
     with time_machine.travel(dt.datetime(2026, 12, 28, 2, 0, tzinfo=dt.UTC), tick=True):
         pending.forget_warning()
         order = order_actions.do_issue_order(acting_user=sup, entity=world["smj"], kind="duban",
-                                                   text="请依法处理", days=5)
+                                             text="请依法处理", days=5)
         assert order.due_pending_year == 2027
         login(page, site, "sysadmin")
         banner = page.get_by_test_id("calendar-warning")

@@ -74,7 +74,7 @@ def test_banner_counts_pending_due_dates_and_goes_once_the_year_is_entered(cw, c
     admin = factories.system_admin()
     forget(2040, 2041)
     order_actions.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="请依法处理", days=5,
-                      on=dt.date(2040, 12, 3))
+                                 on=dt.date(2040, 12, 3))
     with at(2040, 11, 2):
         pending.forget_warning()
         page = _page(client, admin)

@@ -76,7 +76,7 @@ def test_alert_scope(cw, lapsed):
 def test_order_issue_and_reply_are_ledger_events(cw, lapsed):
     case = lapsed.case
     order = order_actions.do_issue_order(acting_user=cw["sup_city"], entity=case.entity, case=case, alert=lapsed, kind="duban",
-                             text="请于期限内作出处理决定", days=5, on=dt.date(2026, 6, 2))
+                                         text="请于期限内作出处理决定", days=5, on=dt.date(2026, 6, 2))
     # 5 working days after Tuesday 2026-06-02 (no holiday): Tuesday 06-09.
     assert order.due_on == dt.date(2026, 6, 9) and order.state == SupervisionOrder.State.OPEN
     entry = LedgerEntry.objects.get(event_type="supervision.order")
@@ -89,14 +89,14 @@ def test_order_issue_and_reply_are_ledger_events(cw, lapsed):
 
 def test_order_over_national_day_uses_legal_calendar(cw):
     order = order_actions.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="rectify", text="整改执法证管理",
-                             days=3, on=dt.date(2025, 9, 30))
+                                         days=3, on=dt.date(2025, 9, 30))
     assert order.due_on == dt.date(2025, 10, 11)  # 10-01..10-08 off: 10-09, 10-10, 10-11 (make-up Saturday)
 
 
 def test_unknown_year_leaves_the_due_date_pending_not_refused(cw):
     """No refusal for an unknown year alone (issue 13): the order is issued, its due date pending."""
     order = order_actions.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="督办", days=10,
-                             on=dt.date(2040, 12, 25))
+                                         on=dt.date(2040, 12, 25))
     assert order.due_on is None and order.due_pending_year == 2040
     assert order.due_display == "待定：需录入2040年节假日安排"
 
@@ -121,17 +121,17 @@ def test_order_scope(cw):
     df_case = other_county_case(cw)
     with pytest.raises(OutOfScope):  # a county supervisor does not reach the neighbouring county
         order_actions.do_issue_order(acting_user=cw["sup_county"], entity=df_case.entity, case=df_case, kind="duban", text="督办",
-                         days=5, on=dt.date(2026, 6, 2))
+                                     days=5, on=dt.date(2026, 6, 2))
     for user in (cw["head"], cw["u1"]):
         with pytest.raises(OutOfScope):
             order_actions.do_issue_order(acting_user=user, entity=cw["smj"], kind="duban", text="督办", days=5, on=dt.date(2026, 6, 2))
     assert order_actions.do_issue_order(acting_user=cw["sup_city"], entity=df_case.entity, case=df_case, kind="duban",
-                            text="督办", days=5, on=dt.date(2026, 6, 2)).pk
+                                        text="督办", days=5, on=dt.date(2026, 6, 2)).pk
 
 
 def test_reply_rules(cw):
     order = order_actions.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="rectify", text="整改",
-                             days=5, on=dt.date(2026, 6, 2))
+                                         days=5, on=dt.date(2026, 6, 2))
     other_head = factories.user("agency_head", cw["hbj"], None, "hbjhead")
     for user in (other_head, cw["sup_county"], cw["unit_head"], cw["u1"]):
         with pytest.raises(OutOfScope):
@@ -146,7 +146,7 @@ def test_ledger_verifies_after_alerts_orders_and_replies(cw, lapsed):
 
     order_actions.do_alert_action(lapsed, "acknowledge", acting_user=cw["sup_county"], note="已提醒")
     order = order_actions.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], case=lapsed.case, kind="duban",
-                             text="督办", days=5, on=dt.date(2026, 6, 2))
+                                         text="督办", days=5, on=dt.date(2026, 6, 2))
     order_actions.do_reply_order(order, acting_user=cw["head"], text="已办理", on=dt.date(2026, 6, 3))
     recompute_alerts(dt.date(2026, 6, 3))
     verify.discover()

@@ -39,9 +39,10 @@ def data(cw):
     overdue_case(cw)  # 七星关区市场监督管理局: decision due 2026-06-01, still running on TODAY
     do_submit_complaint(entity=cw["hbj"], kind="complaint", content="某企业夜间排放污水，气味刺鼻，请查处。",
                         client="10.0.0.9", on=dt.date(2026, 3, 2))  # never answered: overdue by TODAY
-    appraisal_actions.do_enter_results(acting_user=sup, entity=cw["smj"], year=2026,
-                        data={"reconsideration_total": 4, "reconsideration_corrected": 1, "litigation_total": 2,
-                              "litigation_lost": 0, "note": "复议机关：七星关区人民政府"})
+    appraisal_actions.do_enter_results(
+        acting_user=sup, entity=cw["smj"], year=2026,
+        data={"reconsideration_total": 4, "reconsideration_corrected": 1, "litigation_total": 2,
+              "litigation_lost": 0, "note": "复议机关：七星关区人民政府"})
     return {"files": files, "round": r}
 
 
@@ -65,9 +66,9 @@ def test_scores_and_breakdown(cw, data):
     assert _row(rows, cw["hbj"])["total"] == "63.6" and rows[0]["entity_id"] == cw["hbj"].pk and rows[0]["rank"] == 1
     # Rounds of another year do not count; weights change the total.
     assert {ln["key"]: ln for ln in _row(appraisal_actions.compute(cw["sup_county"], cw["regions"]["county"], 2025, today=TODAY),
-                                          cw["hbj"])["lines"]}["casefile"]["applicable"] is False
+                                         cw["hbj"])["lines"]}["casefile"]["applicable"] is False
     appraisal_actions.do_save_scheme(acting_user=cw["sup_county"], region=cw["regions"]["county"], year=2026,
-                      weights={"casefile": 100})
+                                     weights={"casefile": 100})
     rows = appraisal_actions.compute(cw["sup_county"], cw["regions"]["county"], 2026, today=TODAY)
     assert _row(rows, cw["smj"])["total"] == "92.5"
 
@@ -82,7 +83,7 @@ def test_weight_and_result_rules(cw, data):
             weights={"casefile": "abc"})
     with pytest.raises(OutOfScope):
         appraisal_actions.do_save_scheme(acting_user=cw["sup_county"], region=cw["regions"]["county2"], year=2026,
-                          weights=appraisal_actions.default_weights())
+                                         weights=appraisal_actions.default_weights())
     refused("appraisal.results_consistent", appraisal_actions.do_enter_results, acting_user=cw["sup_county"], entity=cw["hbj"],
             year=2026, data={"litigation_total": 1, "litigation_lost": 2})
     refused("appraisal.results_consistent", appraisal_actions.do_enter_results, acting_user=cw["sup_county"], entity=cw["hbj"],
@@ -95,7 +96,7 @@ def test_weight_and_result_rules(cw, data):
         appraisal_actions.do_enter_results(acting_user=cw["officer"], entity=cw["smj"], year=2026, data={})
     # The entity's own head may enter its results; correcting keeps one row per entity and year.
     row = appraisal_actions.do_enter_results(acting_user=cw["head"], entity=cw["smj"], year=2026,
-                              data={"reconsideration_total": 5, "reconsideration_corrected": 1})
+                                             data={"reconsideration_total": 5, "reconsideration_corrected": 1})
     assert row.reconsideration_total == 5 and row.litigation_total == 0
     assert ChangeLog.objects.filter(content_type__model="appraisalresult", action="update").exists()
 

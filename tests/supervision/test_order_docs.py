@@ -82,7 +82,7 @@ def _docx_with(text: str) -> bytes:
 
 def test_uploaded_template_is_used_and_older_versions_stay(cw):
     t = document_actions.do_upload_order_template("duban", _docx_with("督办：{{ entity.name }} {{ doc.number }} {{ order.text }}"),
-                                    acting_user=cw["admin"], note="本地格式")
+                                                  acting_user=cw["admin"], note="本地格式")
     assert t.version == 2 and t.active and OrderTemplate.objects.get(kind="duban", version=1).is_builtin
     doc = issue(cw).documents.get()
     assert doc.template == t and docx_text(read(doc.docx_path)).startswith("督办：七星关区市场监督管理局 七司督〔2026〕1号")

@@ -151,9 +151,9 @@ def do_create_round(*, acting_user, name: str, year, kinds, closed_from, closed_
     if closed_from > closed_to:
         raise ActionRefused("casefile.round_dates", "结案日期止不能早于结案日期起", "closed_to")
     pass_min = scoring.dec(pass_min if pass_min not in (None, "") else getattr(settings, "ZHIFA_CASEFILE_PASS", 60),
-                      "pass_min", "合格分数线")
+                           "pass_min", "合格分数线")
     excellent_min = scoring.dec(excellent_min if excellent_min not in (None, "")
-                           else getattr(settings, "ZHIFA_CASEFILE_EXCELLENT", 90), "excellent_min", "优秀分数线")
+                                else getattr(settings, "ZHIFA_CASEFILE_EXCELLENT", 90), "excellent_min", "优秀分数线")
     if not (0 < pass_min < excellent_min <= 100):
         raise ActionRefused("casefile.thresholds", "分数线应满足 0 < 合格 < 优秀 ≤ 100", "excellent_min")
     do_ensure_default_rubrics(acting_user=acting_user)

@@ -293,7 +293,7 @@ def appraisal_scores(request, region: Optional[int] = None, year: Optional[int] 
 @appraisal.put("/scheme", operation_id="zhifa_apiv1_casefile_appraisal_scheme", response=responses(dict), summary="设置指标权重")
 def appraisal_scheme(request, payload: SchemeIn):
     s = appraisal_actions.do_save_scheme(acting_user=actor(request), region=_region(request, payload.region), year=payload.year,
-                          weights=payload.weights)
+                                         weights=payload.weights)
     return {"id": s.pk, "region_id": s.region_id, "year": s.year, "weights": s.weights}
 
 

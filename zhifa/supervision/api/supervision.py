@@ -131,7 +131,7 @@ def alert_action(request, alert_id: int, body: AlertActionIn):
     alert = get_visible(Alert, request, alert_id)
     assignee = User.objects.filter(pk=body.assignee).first() if body.assignee else None
     return _alert_out(order_actions.do_alert_action(alert, body.action, acting_user=actor(request), note=body.note,
-                                        assignee=assignee))
+                                                    assignee=assignee))
 
 
 class OrderOut(Schema):
@@ -185,7 +185,7 @@ def issue(request, body: OrderIn):
     if entity is None:
         raise ActionRefused("validation", "请指定被监督主体或案件", "entity")
     order = order_actions.do_issue_order(acting_user=actor(request), entity=entity, case=case, alert=alert, kind=body.kind,
-                             text=body.text, days=body.days)
+                                         text=body.text, days=body.days)
     return Status(201, order)
 
 
@@ -277,7 +277,7 @@ def stats_report(request, year: Optional[int] = None, quarter: Optional[int] = N
                  region: Optional[int] = None, entity: Optional[int] = None):
     user, spec = _stats_spec(request, year=year, quarter=quarter, month=month, region=region, entity=entity)
     return report_actions.region_report(user, stats.Spec(region=spec.region, entity=spec.entity, year=spec.year,
-                                           quarter=spec.quarter, month=spec.month))
+                                                         quarter=spec.quarter, month=spec.month))
 
 
 class AnnualReportOut(Schema):

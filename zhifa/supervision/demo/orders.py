@@ -22,9 +22,9 @@ def seed_demo_orders(entity, *, users, log=None):
              .order_by("first_seen", "id").first())
     orders = []
     duban = order_actions.do_issue_order(acting_user=city, entity=entity, kind="duban", days=5, alert=alert,
-                             case=alert.case if alert else None,
-                             text=(f"{alert.text}。请依法尽快办理，并说明原因。" if alert else
-                                   "请对本单位在办案件的法定期限进行全面排查，逾期案件逐件说明原因。"))
+                                         case=alert.case if alert else None,
+                                         text=(f"{alert.text}。请依法尽快办理，并说明原因。" if alert else
+                                               "请对本单位在办案件的法定期限进行全面排查，逾期案件逐件说明原因。"))
     order_actions.do_reply_order(duban, acting_user=head, text="已组织承办人员逐案排查，涉及案件已于本周内办理完毕，并对承办人员进行了约谈提醒。")
     orders.append(duban)
     orders.append(order_actions.do_issue_order(

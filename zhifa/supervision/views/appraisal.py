@@ -71,7 +71,7 @@ def entity_view(request, pk):
     snap = next((s for s in AppraisalSnapshot.objects.restrict(user).filter(year=year).select_related("region")
                  if entity.region.path.startswith(s.region.path)), None)
     rows = snap.rows if snap else appraisal_actions.compute(user, entity.region, year,
-                                              weights=appraisal_actions.weights_for(region, year))
+                                                            weights=appraisal_actions.weights_for(region, year))
     row = next((r for r in rows if r["entity_id"] == entity.pk), None)
     if row is None:
         raise Http404

@@ -79,7 +79,7 @@ def templates(request):
                 if f is None:
                     raise ActionRefused("validation", "请选择模板文件（.docx）", "file")
                 document_actions.do_upload_order_template(request.POST.get("kind", ""), f, acting_user=request.user,
-                                            note=request.POST.get("note", ""))
+                                                          note=request.POST.get("note", ""))
             return redirect("supervision-order-templates")
         except ActionRefused as e:
             error = e

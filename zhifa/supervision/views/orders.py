@@ -51,7 +51,7 @@ def alert_detail(request, pk):
         assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first()
         try:
             order_actions.do_alert_action(alert, request.POST.get("action", ""), acting_user=user,
-                              note=request.POST.get("note", ""), assignee=assignee)
+                                          note=request.POST.get("note", ""), assignee=assignee)
             messages.success(request, "预警已处理")
             return redirect("supervision-alert", pk=alert.pk)
         except ActionRefused as e:
@@ -90,7 +90,7 @@ def order_new(request):
     if request.method == "POST":
         try:
             order = order_actions.do_issue_order(acting_user=user, entity=entity, case=case, alert=alert,
-                                     kind=g.get("kind", ""), text=g.get("text", ""), days=g.get("days"))
+                                                 kind=g.get("kind", ""), text=g.get("text", ""), days=g.get("days"))
             messages.success(request, f"{order.get_kind_display()}已发出")
             return redirect("supervision-order", pk=order.pk)
         except ActionRefused as e:
