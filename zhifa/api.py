@@ -16,16 +16,14 @@ from zhifa.apiv1 import (
     records,
     uploads,
 )
-from zhifa.apiv1 import casefile as casefile_api
 from zhifa.apiv1 import review as review_api
-from zhifa.apiv1 import social as social_api
-from zhifa.apiv1 import supervision as supervision_api
 from zhifa.apiv1.errors import ZhifaAPI, install
 from zhifa.disclosure.api import annual_reports as disclosure_annual_reports_api
 from zhifa.disclosure.api import complaints as disclosure_complaints_api
 from zhifa.disclosure.api import credit_repair as disclosure_credit_repair_api
 from zhifa.disclosure.api import public as disclosure_public_api
 from zhifa.disclosure.api import publications as disclosure_publications_api
+from zhifa.supervision import api as supervision_api
 
 api = ZhifaAPI(
     title="行政执法三项制度与协调监督平台 API",
@@ -69,12 +67,12 @@ from zhifa.apiv1 import transfers as transfers_api  # noqa: E402  (移送, issue
 api.add_router("/v1/public/guidance", guidance_api.public)  # before /v1/public
 api.add_router("/v1/public", disclosure_public_api.router)
 api.add_router("/v1/disclosure", disclosure_publications_api.router)
-api.add_router("/v1/supervision", supervision_api.router)
+api.add_router("/v1/supervision", supervision_api.supervision.router)
 api.add_router("/v1/complaints", disclosure_complaints_api.router)
-api.add_router("/v1/social", social_api.router)
+api.add_router("/v1/social", supervision_api.social.router)
 
 api.add_router("/v1/credit-repairs", disclosure_credit_repair_api.router)
-api.add_router("/v1/casefile", casefile_api.router)
-api.add_router("/v1/appraisal", casefile_api.appraisal)
+api.add_router("/v1/casefile", supervision_api.casefile.router)
+api.add_router("/v1/appraisal", supervision_api.casefile.appraisal)
 api.add_router("/v1/transfers", transfers_api.router)
 api.add_router("/v1/guidance", guidance_api.router)

@@ -181,7 +181,7 @@ ZHIFA_PUBLICATION_PERIOD = {
 }
 
 # 投诉举报 handling (zhifa.disclosure.complaints): working days to answer on the legal calendar,
-# portal submissions per address per hour; leads per social supervisor per day (zhifa.supervision.social).
+# portal submissions per address per hour; leads per social supervisor per day (zhifa.supervision.actions.social).
 ZHIFA_COMPLAINT_DAYS = int(os.environ.get("ZHIFA_COMPLAINT_DAYS", "15"))
 ZHIFA_CONSULT_DAYS = int(os.environ.get("ZHIFA_CONSULT_DAYS", "5"))
 ZHIFA_COMPLAINT_RATE = int(os.environ.get("ZHIFA_COMPLAINT_RATE", "5"))

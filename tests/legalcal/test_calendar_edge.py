@@ -69,12 +69,12 @@ def test_banner_from_1_november_for_administrators_and_supervisors(cw, client):
 
 def test_banner_counts_pending_due_dates_and_goes_once_the_year_is_entered(cw, client):
     from zhifa.legalcal.actions import do_enter_calendar_year
-    from zhifa.supervision import actions as SA
+    from zhifa.supervision.actions import orders as order_actions
 
     admin = factories.system_admin()
     forget(2040, 2041)
-    SA.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="请依法处理", days=5,
-                      on=dt.date(2040, 12, 3))
+    order_actions.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="请依法处理", days=5,
+                                 on=dt.date(2040, 12, 3))
     with at(2040, 11, 2):
         pending.forget_warning()
         page = _page(client, admin)

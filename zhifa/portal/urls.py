@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from zhifa.common.registry import portal_pages
 from zhifa.portal import views
-from zhifa.supervision import views_social
+from zhifa.supervision.views import social as views_social
 
 urlpatterns = [
     path("", views.home, name="gs-home"),

@@ -12,8 +12,16 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+import openpyxl
 from django.conf import settings
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
+from zhifa.documents.render import convert_pdf
 from zhifa.supervision import stats
 
 BASIS_NOTE = "案件按立案日期（未立案的按登记日期）归入统计期间；“在办”“期限超期”为查询时的状态。"
@@ -69,9 +77,6 @@ def sections(fig):
 # ---- xlsx -------------------------------------------------------------------------------------
 
 def _sheet(wb, title, header, rows, notes=()):
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
     ws = wb.create_sheet(title[:31])
     for line in notes:
         ws.append([line])
@@ -89,8 +94,6 @@ def _sheet(wb, title, header, rows, notes=()):
 
 
 def report_xlsx(fig, title: str) -> bytes:
-    import openpyxl
-
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     period = fig.get("period") or [None, None]
@@ -104,8 +107,6 @@ def report_xlsx(fig, title: str) -> bytes:
 
 
 def query_xlsx(result: stats.Result, title: str) -> bytes:
-    import openpyxl
-
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     header, rows, total = result.table()
@@ -138,11 +139,6 @@ def describe(spec: stats.Spec) -> str:
 # ---- docx → PDF -------------------------------------------------------------------------------
 
 def _doc():
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
     doc = Document()
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.LANDSCAPE
@@ -161,8 +157,6 @@ def _doc():
 
 
 def _table(doc, header, rows):
-    from docx.shared import Pt
-
     t = doc.add_table(rows=1, cols=len(header))
     t.style = "Table Grid"
     for i, h in enumerate(header):
@@ -217,8 +211,6 @@ def query_docx(result: stats.Result, title: str) -> bytes:
 
 def to_pdf(docx_bytes: bytes) -> bytes:
     """Raises zhifa.documents.render.PdfUnavailable with a Chinese reason."""
-    from zhifa.documents.render import convert_pdf
-
     return convert_pdf(docx_bytes)
 
 

@@ -22,8 +22,8 @@ from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused, OutOfScope, log_change, snapshot
 from zhifa.common.scope import can, can_on_entity
 from zhifa.disclosure.models import AnnualReport
-from zhifa.supervision import figures as FIG
-from zhifa.supervision import stats
+from zhifa.orgs.models import Entity
+from zhifa.supervision import figures, stats
 
 DEADLINE = (1, 31)  # published by 31 January of the following year
 BASIS_NOTE = "案件按立案日期（未立案的按登记日期）归入统计期间；“在办”“期限超期”为生成时的状态。"
@@ -111,7 +111,7 @@ def figures_for(entities, year: int, today=None) -> dict[int, dict]:
 def region_report(user, spec: stats.Spec, today=None) -> dict:
     """The live report of a supervisor's region (or one entity) for the spec's period: summary,
     the standard tables, and per-entity figures."""
-    today = today or FIG.today()
+    today = today or figures.today()
     qs = stats.cases_for(user, spec)
     fig = compute(qs, today, year=spec.year if not (spec.quarter or spec.month) else None)[None]
     entities = stats.query(user, stats.Spec(dims=["entity"], metrics=TABLE_KEYS, region=spec.region, entity=spec.entity,
@@ -167,8 +167,6 @@ def _refuse_if_final(report):
 def do_generate_annual_report(entity, year, *, acting_user, today=None) -> AnnualReport:
     """Generate (or regenerate) `entity`'s report for `year`; a year not yet over gives figures
     up to today, marked partial."""
-    from zhifa.orgs.models import Entity
-
     today = today or timezone.localdate()
     if not can_on_entity(acting_user, "generate", AnnualReport, entity):
         raise OutOfScope()
@@ -199,8 +197,6 @@ def generate_annual_reports(year: int, *, today=None, publish: bool = False, ent
     """The system's yearly run (a background task calls it in January): a report for every active
     entity for `year`, skipping final reports already published. With publish=True the new reports
     are published at once (acting user: the system). Returns {"created", "updated", "skipped", "published"}."""
-    from zhifa.orgs.models import Entity
-
     today = today or timezone.localdate()
     year = _check_year(year, today)
     entities = entities if entities is not None else Entity.objects.filter(is_active=True)
@@ -230,8 +226,6 @@ def unpublished_after_deadline(today):
     """(entity, year) of entities whose report for last year is not published (in full) after
     31 January. Concerned: active entities with cases that year or a report started for it
     (an entity the system knows nothing about for that year has nothing to report here)."""
-    from zhifa.orgs.models import Entity
-
     year = today.year - 1
     if today <= deadline_of(year):
         return []
@@ -256,8 +250,6 @@ def seed_demo_reports(entity, *, head, log=None) -> AnnualReport | None:
     its agency head; when the seed runs in January, last year's report too, and the report of the
     year its demo cases are dated in (the last year the legal calendar knows, when this one is not
     entered yet)."""
-    from zhifa.cases.models import Case
-
     today = timezone.localdate()
     years = {today.year} | ({today.year - 1} if today.month == 1 else set())
     years |= {d.year for d in Case.objects.filter(entity=entity).dates("registered_on", "year")}

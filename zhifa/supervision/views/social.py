@@ -1,6 +1,6 @@
 """社会监督员 pages: the registry and appointment (justice bureau supervisors), the lead queue with
 conversion into a complaint, an alert or a 督办 order, and the social supervisor's own login-free
-feedback page (/gs/jiandu/<token>/). Every write goes through zhifa.supervision.social."""
+feedback page (/gs/jiandu/<token>/). Every write goes through zhifa.supervision.actions.social."""
 from __future__ import annotations
 
 import datetime as dt
@@ -20,9 +20,8 @@ from zhifa.common.crud import changelog_for
 from zhifa.common.roles import Role
 from zhifa.common.scope import can, can_on_entity, get_or_deny
 from zhifa.orgs.models import Entity, Region
-from zhifa.supervision import social
-from zhifa.supervision.models import Alert, SupervisionOrder
-from zhifa.supervision.models_social import SocialSupervisor, SupervisionLead
+from zhifa.supervision.actions import social
+from zhifa.supervision.models import Alert, SocialSupervisor, SupervisionLead, SupervisionOrder
 
 
 def _supervisor(request):

@@ -1,4 +1,4 @@
-"""社会监督员 and their leads over REST (zhifa.supervision.social).
+"""社会监督员 and their leads over REST (zhifa.supervision.actions.social).
 
 Supervisors (scope: the registry of their bureau and the bureaus below):
     GET  /social/supervisors?state=            registry
@@ -27,8 +27,8 @@ from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.common.actions import ActionRefused
 from zhifa.common.scope import can
 from zhifa.orgs.models import Entity, Region
-from zhifa.supervision import social
-from zhifa.supervision.models_social import SocialSupervisor, SupervisionLead
+from zhifa.supervision.actions import social
+from zhifa.supervision.models import SocialSupervisor, SupervisionLead
 
 router = Router(tags=["社会监督员"])
 
@@ -59,7 +59,7 @@ def _sup(request, s):
             "feedback_token": social.token_for(s) if manage else None}
 
 
-@router.get("/supervisors", response=responses(list[SocialSupervisorOut]), summary="社会监督员名册")
+@router.get("/supervisors", operation_id="zhifa_apiv1_social_supervisors", response=responses(list[SocialSupervisorOut]), summary="社会监督员名册")
 def supervisors(request, state: str = ""):
     qs = visible(SocialSupervisor, request)
     if state:
@@ -78,7 +78,7 @@ class SocialAppointIn(InSchema):
     contact: str = F("", "联系方式（不公开）", max_length=100)
 
 
-@router.post("/supervisors", response=responses(SocialSupervisorOut, 201), summary="聘任社会监督员")
+@router.post("/supervisors", operation_id="zhifa_apiv1_social_appoint", response=responses(SocialSupervisorOut, 201), summary="聘任社会监督员")
 def appoint(request, body: SocialAppointIn):
     region = None
     if body.region is not None:
@@ -94,7 +94,7 @@ def appoint(request, body: SocialAppointIn):
     return Status(201, _sup(request, s))
 
 
-@router.get("/supervisors/{sid}", response=responses(SocialSupervisorOut), summary="社会监督员详情")
+@router.get("/supervisors/{sid}", operation_id="zhifa_apiv1_social_supervisor", response=responses(SocialSupervisorOut), summary="社会监督员详情")
 def supervisor(request, sid: int):
     return _sup(request, get_visible(SocialSupervisor, request, sid))
 
@@ -103,13 +103,13 @@ class SocialEndIn(InSchema):
     reason: str = F(..., "解聘原因", max_length=200)
 
 
-@router.post("/supervisors/{sid}/end", response=responses(SocialSupervisorOut), summary="解聘")
+@router.post("/supervisors/{sid}/end", operation_id="zhifa_apiv1_social_end", response=responses(SocialSupervisorOut), summary="解聘")
 def end(request, sid: int, body: SocialEndIn):
     s = social.do_end_supervisor(get_visible(SocialSupervisor, request, sid), acting_user=actor(request), reason=body.reason)
     return _sup(request, s)
 
 
-@router.post("/supervisors/{sid}/renew-link", response=responses(SocialSupervisorOut), summary="更换个人反馈链接")
+@router.post("/supervisors/{sid}/renew-link", operation_id="zhifa_apiv1_social_renew", response=responses(SocialSupervisorOut), summary="更换个人反馈链接")
 def renew(request, sid: int):
     return _sup(request, social.do_renew_link(get_visible(SocialSupervisor, request, sid), acting_user=actor(request)))
 
@@ -138,7 +138,7 @@ def _lead(lead):
             "state_label": lead.get_state_display()}
 
 
-@router.get("/leads", response=responses(list[SocialLeadOut]), summary="监督线索")
+@router.get("/leads", operation_id="zhifa_apiv1_social_leads", response=responses(list[SocialLeadOut]), summary="监督线索")
 def leads(request, state: str = ""):
     qs = visible(SupervisionLead, request)
     if state:
@@ -146,7 +146,7 @@ def leads(request, state: str = ""):
     return [_lead(x) for x in qs[:1000]]
 
 
-@router.get("/leads/{lead_id}", response=responses(SocialLeadOut), summary="监督线索详情")
+@router.get("/leads/{lead_id}", operation_id="zhifa_apiv1_social_lead", response=responses(SocialLeadOut), summary="监督线索详情")
 def lead(request, lead_id: int):
     return _lead(get_visible(SupervisionLead, request, lead_id))
 
@@ -160,7 +160,7 @@ class SocialLeadConvertIn(InSchema):
     complaint_kind: str = F("complaint", "投诉类别", "complaint | consult")
 
 
-@router.post("/leads/{lead_id}/convert", response=responses(SocialLeadOut), summary="处理线索")
+@router.post("/leads/{lead_id}/convert", operation_id="zhifa_apiv1_social_convert", response=responses(SocialLeadOut), summary="处理线索")
 def convert(request, lead_id: int, body: SocialLeadConvertIn):
     x = get_visible(SupervisionLead, request, lead_id)
     entity = None
@@ -185,7 +185,7 @@ def _own(token):
     return s
 
 
-@router.get("/feedback/{token}", response=responses(dict), auth=None, summary="社会监督员：我反映的问题")
+@router.get("/feedback/{token}", operation_id="zhifa_apiv1_social_my_leads", response=responses(dict), auth=None, summary="社会监督员：我反映的问题")
 def my_leads(request, token: str):
     s = _own(token)
     return {"name": s.name, "bureau": s.bureau.name, "serving": s.is_serving(timezone.localdate()),
@@ -195,7 +195,7 @@ def my_leads(request, token: str):
                       for x in s.leads.order_by("-received_on", "-id")[:100]]}
 
 
-@router.post("/feedback/{token}", response=responses(dict, 201), auth=None, summary="社会监督员：提交反馈")
+@router.post("/feedback/{token}", operation_id="zhifa_apiv1_social_submit", response=responses(dict, 201), auth=None, summary="社会监督员：提交反馈")
 def submit(request, token: str, body: SocialFeedbackIn):
     s = _own(token)
     entity = None

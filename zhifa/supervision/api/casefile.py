@@ -1,4 +1,4 @@
-"""案卷评查 and 评议考核 over REST (zhifa.supervision.actions_casefile, zhifa.supervision.appraisal).
+"""案卷评查 and 评议考核 over REST (zhifa.supervision.actions.casefile, .actions.appraisal).
 
     GET  /casefile/rubrics                     rubrics (every staff member may read)
     GET  /casefile/rubrics/{id}
@@ -35,12 +35,11 @@ from zhifa.apiv1.base import F, InSchema, actor, get_visible, responses
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
 from zhifa.orgs.models import Entity, Region, User
-from zhifa.supervision import actions_casefile as casefile_actions
-from zhifa.supervision import appraisal as AP
-from zhifa.supervision import casefile as CF
-from zhifa.supervision import figures as FIG
-from zhifa.supervision.models_casefile import AppraisalSnapshot, CaseReview, ReviewRound, Rubric
-from zhifa.supervision.views_casefile import visible_reviews
+from zhifa.supervision import figures, scoring
+from zhifa.supervision.actions import appraisal as appraisal_actions
+from zhifa.supervision.actions import casefile as casefile_actions
+from zhifa.supervision.models import AppraisalSnapshot, CaseReview, ReviewRound, Rubric
+from zhifa.supervision.views.casefile import visible_reviews
 
 router = Router(tags=["案卷评查"])
 appraisal = Router(tags=["评议考核"])
@@ -49,10 +48,10 @@ appraisal = Router(tags=["评议考核"])
 def _region(request, region_id):
     user = actor(request)
     if region_id is None:
-        r = FIG.home_region(user)
+        r = figures.home_region(user)
     else:
         r = Region.objects.filter(pk=region_id).first()
-        if r is None or not FIG.region_allowed(user, r):
+        if r is None or not figures.region_allowed(user, r):
             raise Http404
     if r is None:
         raise Http404
@@ -74,18 +73,18 @@ class RubricIn(InSchema):
     reason: str = F("", "修改说明", max_length=500)
 
 
-@router.get("/rubrics", response=responses(list[dict]), summary="评查标准列表")
+@router.get("/rubrics", operation_id="zhifa_apiv1_casefile_rubrics", response=responses(list[dict]), summary="评查标准列表")
 def rubrics(request):
     casefile_actions.do_ensure_default_rubrics(acting_user=actor(request))
     return [_rubric(r) for r in Rubric.objects.restrict(actor(request))]
 
 
-@router.get("/rubrics/{pk}", response=responses(dict), summary="评查标准")
+@router.get("/rubrics/{pk}", operation_id="zhifa_apiv1_casefile_rubric", response=responses(dict), summary="评查标准")
 def rubric(request, pk: int):
     return _rubric(get_visible(Rubric, request, pk))
 
 
-@router.post("/rubrics", response=responses(dict, 201), summary="制定评查标准")
+@router.post("/rubrics", operation_id="zhifa_apiv1_casefile_rubric_create", response=responses(dict, 201), summary="制定评查标准")
 def rubric_create(request, payload: RubricIn):
     region = _region(request, payload.region) if payload.region is not None else None
     r = casefile_actions.do_save_rubric(acting_user=actor(request), kind=payload.kind, name=payload.name, items=payload.items,
@@ -93,7 +92,7 @@ def rubric_create(request, payload: RubricIn):
     return Status(201, _rubric(r))
 
 
-@router.put("/rubrics/{pk}", response=responses(dict), summary="修改评查标准（版本号加一）")
+@router.put("/rubrics/{pk}", operation_id="zhifa_apiv1_casefile_rubric_update", response=responses(dict), summary="修改评查标准（版本号加一）")
 def rubric_update(request, pk: int, payload: RubricIn):
     r = casefile_actions.do_save_rubric(acting_user=actor(request), kind="", name=payload.name, items=payload.items,
                          total_points=payload.total_points, rubric=get_visible(Rubric, request, pk),
@@ -128,13 +127,13 @@ def _review(v: CaseReview, detail=False) -> dict:
 
 def _results(r: ReviewRound) -> dict:
     qs = r.reviews.all()
-    s = CF.summary(qs)
+    s = scoring.summary(qs)
     return {"summary": {**s, "avg": str(s["avg"]) if s["avg"] is not None else None},
             "per_entity": [{"entity_id": e["entity_id"], "entity": e["entity__name"], "n": e["n"],
                             "avg": str(e["avg"]), "low": str(e["low"]), "high": str(e["high"]),
                             "excellent": e["excellent"], "passed": e["passed"], "failed": e["failed"]}
-                           for e in CF.per_entity(qs)],
-            "worst_items": [{**w, "lost": str(w["lost"])} for w in CF.worst_items(qs)]}
+                           for e in scoring.per_entity(qs)],
+            "worst_items": [{**w, "lost": str(w["lost"])} for w in scoring.worst_items(qs)]}
 
 
 class RoundIn(InSchema):
@@ -176,12 +175,12 @@ def _visible_round(request, pk):
     return get_visible(ReviewRound, request, pk)
 
 
-@router.get("/rounds", response=responses(list[dict]), summary="评查活动列表")
+@router.get("/rounds", operation_id="zhifa_apiv1_casefile_rounds", response=responses(list[dict]), summary="评查活动列表")
 def rounds(request):
     return [_round(r) for r in ReviewRound.objects.restrict(actor(request))[:500]]
 
 
-@router.post("/rounds", response=responses(dict, 201), summary="发起评查活动")
+@router.post("/rounds", operation_id="zhifa_apiv1_casefile_round_create", response=responses(dict, 201), summary="发起评查活动")
 def round_create(request, payload: RoundIn):
     region = _region(request, payload.region) if payload.region is not None else None
     r = casefile_actions.do_create_round(acting_user=actor(request), name=payload.name, year=payload.year, kinds=payload.kinds,
@@ -190,14 +189,14 @@ def round_create(request, payload: RoundIn):
     return Status(201, _round(r))
 
 
-@router.get("/rounds/{pk}", response=responses(dict), summary="评查活动（案卷与结果）")
+@router.get("/rounds/{pk}", operation_id="zhifa_apiv1_casefile_round_detail", response=responses(dict), summary="评查活动（案卷与结果）")
 def round_detail(request, pk: int):
     r = _visible_round(request, pk)
     reviews = r.reviews.select_related("case")
     return {**_round(r), "reviews": [_review(v) for v in reviews], **_results(r)}
 
 
-@router.post("/rounds/{pk}/sample", response=responses(dict), summary="随机抽取案卷")
+@router.post("/rounds/{pk}/sample", operation_id="zhifa_apiv1_casefile_round_sample", response=responses(dict), summary="随机抽取案卷")
 def round_sample(request, pk: int, payload: SampleIn):
     made = casefile_actions.do_sample_round(_visible_round(request, pk), acting_user=actor(request), ratio=payload.ratio,
                              count=payload.count, seed=payload.seed)
@@ -205,19 +204,19 @@ def round_sample(request, pk: int, payload: SampleIn):
     return {**_round(r), "sampled": [v.case_id for v in made]}
 
 
-@router.post("/rounds/{pk}/cases", response=responses(dict, 201), summary="指定选取案卷")
+@router.post("/rounds/{pk}/cases", operation_id="zhifa_apiv1_casefile_round_add", response=responses(dict, 201), summary="指定选取案卷")
 def round_add(request, pk: int, payload: CaseIn):
     case = get_visible(Case, request, payload.case)
     v = casefile_actions.do_add_case(_visible_round(request, pk), case, acting_user=actor(request))
     return Status(201, _review(v))
 
 
-@router.post("/rounds/{pk}/finish", response=responses(dict), summary="完成评查活动")
+@router.post("/rounds/{pk}/finish", operation_id="zhifa_apiv1_casefile_round_finish", response=responses(dict), summary="完成评查活动")
 def round_finish(request, pk: int):
     return _round(casefile_actions.do_finish_round(_visible_round(request, pk), acting_user=actor(request)))
 
 
-@router.get("/reviews", response=responses(list[dict]), summary="评查案卷（mine=1 为本人的评查任务）")
+@router.get("/reviews", operation_id="zhifa_apiv1_casefile_reviews", response=responses(list[dict]), summary="评查案卷（mine=1 为本人的评查任务）")
 def reviews(request, mine: bool = False, round: Optional[int] = None):
     qs = visible_reviews(actor(request)).select_related("case")
     if mine:
@@ -227,12 +226,12 @@ def reviews(request, mine: bool = False, round: Optional[int] = None):
     return [_review(v) for v in qs[:1000]]
 
 
-@router.get("/reviews/{pk}", response=responses(dict), summary="评查案卷详情")
+@router.get("/reviews/{pk}", operation_id="zhifa_apiv1_casefile_review", response=responses(dict), summary="评查案卷详情")
 def review(request, pk: int):
     return _review(get_visible(visible_reviews(actor(request)).select_related("case"), request, pk), detail=True)
 
 
-@router.post("/reviews/{pk}/assign", response=responses(dict), summary="指定评查人")
+@router.post("/reviews/{pk}/assign", operation_id="zhifa_apiv1_casefile_review_assign", response=responses(dict), summary="指定评查人")
 def review_assign(request, pk: int, payload: AssignIn):
     v = get_visible(CaseReview, request, pk)
     reviewer = User.objects.filter(pk=payload.reviewer).first() if 0 < payload.reviewer < 2**63 else None
@@ -241,7 +240,7 @@ def review_assign(request, pk: int, payload: AssignIn):
     return _review(casefile_actions.do_assign_reviewer(v, reviewer, acting_user=actor(request)))
 
 
-@router.post("/reviews/{pk}/score", response=responses(dict), summary="评分（暂存或提交）")
+@router.post("/reviews/{pk}/score", operation_id="zhifa_apiv1_casefile_review_score", response=responses(dict), summary="评分（暂存或提交）")
 def review_score(request, pk: int, payload: ScoreIn):
     v = get_visible(visible_reviews(actor(request)), request, pk)
     v = casefile_actions.do_score_review(v, acting_user=actor(request), lines=payload.lines, comment=payload.comment,
@@ -249,7 +248,7 @@ def review_score(request, pk: int, payload: ScoreIn):
     return _review(v, detail=True)
 
 
-@router.post("/reviews/{pk}/guidance", response=responses(dict), summary="推荐为指导案例")
+@router.post("/reviews/{pk}/guidance", operation_id="zhifa_apiv1_casefile_review_guidance", response=responses(dict), summary="推荐为指导案例")
 def review_guidance(request, pk: int, payload: GuidanceIn):
     v = casefile_actions.do_mark_guidance(get_visible(CaseReview, request, pk), acting_user=actor(request),
                            recommended=payload.recommended)
@@ -279,42 +278,42 @@ class FinaliseIn(InSchema):
     year: int = F(..., "考核年度", ge=2000, le=2100)
 
 
-@appraisal.get("", response=responses(dict), summary="评议考核结果（各执法主体及分项）")
+@appraisal.get("", operation_id="zhifa_apiv1_casefile_appraisal_scores", response=responses(dict), summary="评议考核结果（各执法主体及分项）")
 def appraisal_scores(request, region: Optional[int] = None, year: Optional[int] = None):
     user, r = actor(request), _region(request, region)
-    year = year or FIG.today().year
+    year = year or figures.today().year
     snap = AppraisalSnapshot.objects.restrict(user).filter(region=r, year=year).first()
     return {"region_id": r.pk, "year": year, "finalised": snap is not None,
             "finalised_on": snap.finalised_on if snap else None,
-            "indicators": [{"key": k, "label": label, "how": how} for k, label, _w, how in AP.INDICATORS],
-            "weights": snap.weights if snap else AP.weights_for(r, year),
-            "rows": snap.rows if snap else AP.compute(user, r, year)}
+            "indicators": [{"key": k, "label": label, "how": how} for k, label, _w, how in appraisal_actions.INDICATORS],
+            "weights": snap.weights if snap else appraisal_actions.weights_for(r, year),
+            "rows": snap.rows if snap else appraisal_actions.compute(user, r, year)}
 
 
-@appraisal.put("/scheme", response=responses(dict), summary="设置指标权重")
+@appraisal.put("/scheme", operation_id="zhifa_apiv1_casefile_appraisal_scheme", response=responses(dict), summary="设置指标权重")
 def appraisal_scheme(request, payload: SchemeIn):
-    s = AP.do_save_scheme(acting_user=actor(request), region=_region(request, payload.region), year=payload.year,
-                          weights=payload.weights)
+    s = appraisal_actions.do_save_scheme(acting_user=actor(request), region=_region(request, payload.region), year=payload.year,
+                                         weights=payload.weights)
     return {"id": s.pk, "region_id": s.region_id, "year": s.year, "weights": s.weights}
 
 
-@appraisal.post("/results", response=responses(dict), summary="录入行政复议、诉讼结果")
+@appraisal.post("/results", operation_id="zhifa_apiv1_casefile_appraisal_results", response=responses(dict), summary="录入行政复议、诉讼结果")
 def appraisal_results(request, payload: ResultsIn):
     entity = get_visible(Entity, request, payload.entity)
     data = payload.model_dump(exclude={"entity", "year"})
-    r = AP.do_enter_results(acting_user=actor(request), entity=entity, year=payload.year, data=data)
+    r = appraisal_actions.do_enter_results(acting_user=actor(request), entity=entity, year=payload.year, data=data)
     return {"id": r.pk, "entity_id": r.entity_id, "year": r.year,
-            **{f: getattr(r, f) for f in AP.RESULT_FIELDS}, "note": r.note}
+            **{f: getattr(r, f) for f in appraisal_actions.RESULT_FIELDS}, "note": r.note}
 
 
-@appraisal.post("/finalise", response=responses(dict, 201), summary="评议考核定稿")
+@appraisal.post("/finalise", operation_id="zhifa_apiv1_casefile_appraisal_finalise", response=responses(dict, 201), summary="评议考核定稿")
 def appraisal_finalise(request, payload: FinaliseIn):
-    s = AP.do_finalise(acting_user=actor(request), region=_region(request, payload.region), year=payload.year)
+    s = appraisal_actions.do_finalise(acting_user=actor(request), region=_region(request, payload.region), year=payload.year)
     return Status(201, {"id": s.pk, "region_id": s.region_id, "year": s.year, "finalised_on": s.finalised_on,
                         "weights": s.weights, "rows": s.rows})
 
 
-@appraisal.get("/snapshots", response=responses(list[dict]), summary="已定稿的评议考核")
+@appraisal.get("/snapshots", operation_id="zhifa_apiv1_casefile_appraisal_snapshots", response=responses(list[dict]), summary="已定稿的评议考核")
 def appraisal_snapshots(request):
     return [{"id": s.pk, "region_id": s.region_id, "year": s.year, "finalised_on": s.finalised_on}
             for s in AppraisalSnapshot.objects.restrict(actor(request))]

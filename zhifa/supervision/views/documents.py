@@ -15,7 +15,7 @@ from zhifa.common.scope import can, get_or_deny
 from zhifa.documents.actions import is_template_admin
 from zhifa.documents.models import storage
 from zhifa.documents.render import DOCX_MIME
-from zhifa.supervision import order_docs as OD
+from zhifa.supervision.actions import documents as document_actions
 from zhifa.supervision.models import OrderDocument, OrderTemplate, SupervisionOrder
 
 
@@ -54,7 +54,7 @@ def render_pdf(request, pk):
     doc = _doc(request, pk)
     if not can(request.user, "change", doc):
         raise PermissionDenied
-    OD.do_render_order_pdf(doc, acting_user=request.user)
+    document_actions.do_render_order_pdf(doc, acting_user=request.user)
     return redirect("supervision-order", pk=doc.order_id)
 
 
@@ -73,23 +73,23 @@ def templates(request):
                 t = OrderTemplate.objects.filter(pk=request.POST["activate"]).first()
                 if t is None:
                     raise Http404
-                OD.do_activate_order_template(t, acting_user=request.user)
+                document_actions.do_activate_order_template(t, acting_user=request.user)
             else:
                 f = request.FILES.get("file")
                 if f is None:
                     raise ActionRefused("validation", "请选择模板文件（.docx）", "file")
-                OD.do_upload_order_template(request.POST.get("kind", ""), f, acting_user=request.user,
-                                            note=request.POST.get("note", ""))
+                document_actions.do_upload_order_template(request.POST.get("kind", ""), f, acting_user=request.user,
+                                                          note=request.POST.get("note", ""))
             return redirect("supervision-order-templates")
         except ActionRefused as e:
             error = e
     rows = []
     for kind, label in SupervisionOrder.Kind.choices:
-        OD.builtin_template(kind)
+        document_actions.builtin_template(kind)
         rows.append({"kind": kind, "label": label,
                      "versions": OrderTemplate.objects.filter(kind=kind).select_related("uploaded_by")})
     return render(request, "supervision/order_templates.html", {"rows": rows, "error": error,
-                                                                "field_help": OD.FIELD_HELP,
+                                                                "field_help": document_actions.FIELD_HELP,
                                                                 "kinds": SupervisionOrder.Kind.choices})
 
 

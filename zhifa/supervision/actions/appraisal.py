@@ -22,8 +22,11 @@ from zhifa.cases.models import Case, Deadline, Kind, LegalReview
 from zhifa.common.actions import ActionRefused, OutOfScope, check_scope_new, log_change, snapshot
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
+from zhifa.disclosure.models import Complaint, Publication
+from zhifa.disclosure.timeliness import status
 from zhifa.orgs.models import Entity
-from zhifa.supervision.models_casefile import (
+from zhifa.review.catalogue import is_major
+from zhifa.supervision.models import (
     AppraisalResult,
     AppraisalScheme,
     AppraisalSnapshot,
@@ -75,8 +78,6 @@ def _timeliness(ids, year, today):
 
 
 def _review(ids, year):
-    from zhifa.review.catalogue import is_major
-
     rows = defaultdict(lambda: [0, 0])
     agreed = set(LegalReview.objects.filter(case__entity_id__in=ids, outcome=LegalReview.Outcome.AGREE,
                                             case__decided_on__year=year).values_list("case_id", flat=True))
@@ -88,9 +89,6 @@ def _review(ids, year):
 
 
 def _publication(ids, year, today):
-    from zhifa.disclosure.models import Publication
-    from zhifa.disclosure.timeliness import status
-
     rows = defaultdict(lambda: [0, 0])
     for pub in Publication.objects.filter(entity_id__in=ids, decided_on__year=year):
         s = status(pub, today)
@@ -109,10 +107,6 @@ def _casefile(ids, year):
 
 
 def _complaints(ids, year, today):
-    try:
-        from zhifa.disclosure.models import Complaint
-    except ImportError:  # the portal app is optional
-        return {}
     rows = defaultdict(lambda: [0, 0])
     qs = Complaint.objects.filter(entity_id__in=ids, received_on__year=year, due_on__isnull=False)
     for e, due, answered in qs.values_list("entity_id", "due_on", "answered_on"):

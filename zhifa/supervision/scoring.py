@@ -1,5 +1,5 @@
 """案卷评查 logic without writes: default rubrics, rubric validation, the reproducible sample draw,
-score arithmetic, reviewer independence and round results. Writes are in actions_casefile.py.
+score arithmetic, reviewer independence and round results. Writes are in actions/casefile.py.
 
 Default rubrics follow the structure of the provincial 行政处罚案卷评查评分细则 (seed 004) and the
 118号 checklist (主体、程序、事实证据、法律适用、裁量、文书、归档), 100 points each; a deduction
@@ -17,7 +17,8 @@ from zhifa.cases.models import Case, CaseEvent, CaseOfficer, Kind, LegalReview
 from zhifa.common.actions import ActionRefused
 from zhifa.common.roles import Role
 from zhifa.common.scope import can
-from zhifa.supervision.models_casefile import CATEGORIES, CaseReview, Rubric, ScoreLine
+from zhifa.supervision.choices import CATEGORIES
+from zhifa.supervision.models import CaseReview, Rubric, ScoreLine
 
 CATEGORY_LABELS = {k: str(v) for k, v in CATEGORIES}
 FINISHED_STATES = ("closed", "archived", "recorded")

@@ -3,6 +3,8 @@ quarter or month) with charts, and free queries by dimension, both exportable to
 Scope: the supervisor's region subtree (stats.parse_spec refuses other regions with 404)."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -11,9 +13,11 @@ from django.utils.http import urlencode
 from zhifa.cases.models import Case, Kind
 from zhifa.common.actions import ActionRefused
 from zhifa.common.xlsx import XLSX_CONTENT_TYPE
-from zhifa.supervision import figures as FIG
-from zhifa.supervision import reports, reports_export, stats
-from zhifa.supervision.views import require_supervisor
+from zhifa.documents.render import PdfUnavailable
+from zhifa.orgs.models import Region
+from zhifa.supervision import export, figures, stats
+from zhifa.supervision.actions import reports
+from zhifa.supervision.views.access import require_supervisor
 
 CHART_KEYS = ["all", "penalty", "not_punished", "hearing", "reviewed", "discussed"]
 
@@ -22,7 +26,7 @@ def _params(request):
     """GET parameters with the page's defaults: this year, grouped by entity."""
     g = request.GET.copy()
     if "year" not in g:
-        g["year"] = str(FIG.today().year)
+        g["year"] = str(figures.today().year)
     if "dims" not in g:
         g["dims"] = "entity"
     return g
@@ -32,7 +36,7 @@ def _spec(request):
     user = require_supervisor(request)
     spec = stats.parse_spec(user, _params(request))
     if spec.region is None and spec.entity is None:
-        spec.region = FIG.home_region(user)
+        spec.region = figures.home_region(user)
     return user, spec
 
 
@@ -61,7 +65,7 @@ def stats_page(request):
                                               quarter=spec.quarter, month=spec.month))
     except ActionRefused as e:
         error = e
-    today = FIG.today()
+    today = figures.today()
     known = stats.metrics(today)
     if result:
         for row in result.rows:
@@ -87,8 +91,8 @@ def stats_page(request):
         "years": range(today.year, today.year - 8, -1), "quarters": range(1, 5), "months": range(1, 13),
         "kinds": Kind.choices, "outcomes": stats.OUTCOME_LABELS.items(),
         "categories": _categories(user),
-        "regions": _regions(user), "summary": reports_export.summary_rows(report) if report else [],
-        "tables": reports_export.sections(report)[1:] if report else [],
+        "regions": _regions(user), "summary": export.summary_rows(report) if report else [],
+        "tables": export.sections(report)[1:] if report else [],
         "total_values": [result.total[m.key] for m in result.metrics] if result else [],
     }
     return render(request, "supervision/stats.html", ctx)
@@ -107,9 +111,7 @@ def _categories(user):
 
 
 def _regions(user):
-    from zhifa.orgs.models import Region
-
-    base = FIG.home_region(user)
+    base = figures.home_region(user)
     if base is None:
         return []
     return list(Region.objects.filter(path__startswith=base.path, level__lte=base.level + 1).order_by("path"))
@@ -130,8 +132,6 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 def _quote(name):
-    from urllib.parse import quote
-
     return quote(name)
 
 
@@ -140,10 +140,8 @@ def _refused(e: ActionRefused):
 
 
 def _pdf_or_message(docx: bytes, filename: str):
-    from zhifa.documents.render import PdfUnavailable
-
     try:
-        return _download(reports_export.to_pdf(docx), filename, "application/pdf")
+        return _download(export.to_pdf(docx), filename, "application/pdf")
     except PdfUnavailable as e:
         return HttpResponse(str(e), status=503, content_type="text/plain; charset=utf-8")
 
@@ -159,8 +157,8 @@ def query_export(request, fmt):
         return _refused(e)
     title = f"{(spec.entity or spec.region).name}行政执法统计查询（{spec.period_label}）"
     if fmt == "xlsx":
-        return _download(reports_export.query_xlsx(result, title), f"{title}.xlsx", XLSX_CONTENT_TYPE)
-    return _pdf_or_message(reports_export.query_docx(result, title), f"{title}.pdf")
+        return _download(export.query_xlsx(result, title), f"{title}.xlsx", XLSX_CONTENT_TYPE)
+    return _pdf_or_message(export.query_docx(result, title), f"{title}.pdf")
 
 
 @login_required
@@ -175,5 +173,5 @@ def report_export(request, fmt):
         return _refused(e)
     title = report["title"]
     if fmt == "xlsx":
-        return _download(reports_export.report_xlsx(report, title), f"{title}.xlsx", XLSX_CONTENT_TYPE)
-    return _pdf_or_message(reports_export.report_docx(report, title), f"{title}.pdf")
+        return _download(export.report_xlsx(report, title), f"{title}.xlsx", XLSX_CONTENT_TYPE)
+    return _pdf_or_message(export.report_docx(report, title), f"{title}.pdf")

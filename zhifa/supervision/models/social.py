@@ -1,8 +1,8 @@
 """社会监督员 (social supervisors) appointed by a justice bureau, and the supervision leads (线索)
-their feedback becomes. Written only by zhifa.supervision.social.
+their feedback becomes. Written only by zhifa.supervision.actions.social.
 
 A social supervisor has no account: each gets a personal, login-free feedback link carrying a
-signed token (see social.token_for). `contact` is private: shown to supervisors only.
+signed token (see actions.social.token_for). `contact` is private: shown to supervisors only.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.common.roles import Role
 from zhifa.common.scope import REGION, SUBTREE, RestrictedManager
+from zhifa.supervision.choices import LeadState, SupervisorKind, SupervisorState
 
 USER = settings.AUTH_USER_MODEL
 # Only the justice bureau's supervisors (and administrators) see the registry and the leads.
@@ -19,19 +20,8 @@ _NOBODY_ELSE = {Role.AGENCY_HEAD: None, Role.UNIT_HEAD: None, Role.LEGAL_REVIEWE
 
 
 class SocialSupervisor(models.Model):
-    class Kind(models.TextChoices):
-        CITIZEN = "citizen", _("市民")
-        LAWYER = "lawyer", _("律师")
-        JOURNALIST = "journalist", _("新闻记者")
-        NPC = "npc", _("人大代表")
-        CPPCC = "cppcc", _("政协委员")
-        EXPERT = "expert", _("专家学者")
-        ENTERPRISE = "enterprise", _("企业代表")
-        OTHER = "other", _("其他")
-
-    class State(models.TextChoices):
-        ACTIVE = "active", _("在任")
-        ENDED = "ended", _("已解聘")
+    Kind = SupervisorKind
+    State = SupervisorState
 
     bureau = models.ForeignKey("orgs.Entity", verbose_name=_("聘任机关"), on_delete=models.PROTECT,
                                related_name="social_supervisors")
@@ -73,12 +63,7 @@ class SupervisionLead(models.Model):
     """线索: a social supervisor's feedback, converted by a supervisor into a complaint case, an
     alert or a 督办 order, or closed with a note."""
 
-    class State(models.TextChoices):
-        NEW = "new", _("待处理")
-        COMPLAINT = "complaint", _("已转投诉办理")
-        ALERT = "alert", _("已转预警")
-        ORDER = "order", _("已发督办")
-        CLOSED = "closed", _("已办结")
+    State = LeadState
 
     supervisor = models.ForeignKey(SocialSupervisor, verbose_name=_("社会监督员"), on_delete=models.PROTECT,
                                    related_name="leads")

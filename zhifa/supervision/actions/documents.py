@@ -16,20 +16,28 @@ import datetime as dt
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 
+from zhifa.cases.models import NumberCounter
 from zhifa.common.actions import ActionRefused, log_change, snapshot
 from zhifa.common.models import ChangeLog
-from zhifa.documents.actions import is_template_admin, read_upload, render_pdf_row, sha256, store_file
+from zhifa.documents.actions import (
+    activate_template_version,
+    create_template_version,
+    is_template_admin,
+    read_upload,
+    render_pdf_row,
+    sha256,
+    store_file,
+)
 from zhifa.documents.render import check_docx, render_docx
 from zhifa.documents.text import cn_date
 from zhifa.ledger import log as ledger
 from zhifa.legalcal import pending
+from zhifa.supervision.choices import ORDER_NUMBER_CODES
 from zhifa.supervision.models import OrderDocument, OrderTemplate, SupervisionOrder
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_docx"
-# kind → the type code in the document number (机关代字 + code + 〔year〕 + n + 号)
-NUMBER_CODES = {"duban": "督", "rectify": "整改", "suggestion": "监建", "decision": "监决"}
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
+NUMBER_CODES = ORDER_NUMBER_CODES  # kind → the type code in the document number
 
 FIELD_HELP = [
     ("issuer.name", "发文机关（执法监督机关，如某区司法局）"),
@@ -101,20 +109,8 @@ def sample_context(kind: str) -> dict:
 
 # ---- templates ------------------------------------------------------------------------------------
 def _create_template(kind, data, *, is_builtin, uploaded_by, note="", activate=True) -> OrderTemplate:
-    digest = sha256(data)
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                version = (OrderTemplate.objects.filter(kind=kind).aggregate(m=Max("version"))["m"] or 0) + 1
-                if activate:
-                    OrderTemplate.objects.filter(kind=kind, active=True).update(active=False)
-                path = store_file(f"templates/supervision/{kind}/v{version}-{digest[:12]}.docx", data)
-                return OrderTemplate.objects.create(kind=kind, version=version, file_path=path, sha256=digest,
-                                                    size=len(data), is_builtin=is_builtin, active=activate,
-                                                    note=note[:300], uploaded_by=uploaded_by)
-        except IntegrityError:
-            continue  # a concurrent upload took the version number: count again
-    raise ActionRefused("documents.busy", "模板正在被他人更新，请稍后重试")
+    return create_template_version(OrderTemplate, data, series={"kind": kind}, folder=f"supervision/{kind}",
+                                   is_builtin=is_builtin, uploaded_by=uploaded_by, note=note, activate=activate)
 
 
 def builtin_template(kind: str) -> OrderTemplate:
@@ -158,25 +154,13 @@ def do_upload_order_template(kind: str, file, *, acting_user, note: str = "") ->
 
 @transaction.atomic
 def do_activate_order_template(template: OrderTemplate, *, acting_user) -> OrderTemplate:
-    if not is_template_admin(acting_user):
-        raise ActionRefused("documents.admin_only", "只有系统管理员可以启用文书模板")
-    t = OrderTemplate.objects.select_for_update().get(pk=template.pk)
-    if t.active:
-        return t
-    before = snapshot(t)
-    OrderTemplate.objects.filter(kind=t.kind, active=True).update(active=False)
-    t.active = True
-    t.save(update_fields=["active"])
-    log_change(t, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(t),
-               reason=f"启用{SupervisionOrder.Kind(t.kind).label}模板第{t.version}版")
-    return t
+    return activate_template_version(template, series_fields=("kind",), acting_user=acting_user,
+                                     reason=f"启用{SupervisionOrder.Kind(template.kind).label}模板第{{version}}版")
 
 
 # ---- numbers and generation -----------------------------------------------------------------------
 def next_order_number(issuer, kind: str, year: int) -> str:
     """Gap-free per issuing body, kind and year (the counter row is locked in the caller's transaction)."""
-    from zhifa.cases.models import NumberCounter
-
     key = dict(entity_id=issuer.pk, doc_type=f"supervision_{kind}", year=year)
     for _attempt in range(5):
         counter = NumberCounter.objects.select_for_update().filter(**key).first()
@@ -201,7 +185,7 @@ def generate_order_document(order: SupervisionOrder, *, acting_user) -> OrderDoc
         number = next_order_number(acting_user.entity, order.kind, order.issued_on.year)
     ctx = order_context(order, number=number)
     template = template_for(order.kind)
-    docx = render_docx(_read(template), ctx)
+    docx = render_docx(template.read(), ctx)
     digest = sha256(docx)
     latest = order.documents.order_by("-version").first()
     version = (latest.version if latest else 0) + 1
@@ -221,14 +205,9 @@ def generate_order_document(order: SupervisionOrder, *, acting_user) -> OrderDoc
     return doc
 
 
-def _read(template: OrderTemplate) -> bytes:
-    from zhifa.documents.models import storage
-
-    with storage().open(template.file_path, "rb") as fh:
-        return fh.read()
-
-
 def schedule_pdf(doc: OrderDocument):
+    # Imported here: cycle tasks → alerts → actions.social → actions.orders → actions.documents → tasks
+    # (the task renders the PDF through this module).
     from zhifa.supervision.tasks import render_order_pdf_task
 
     transaction.on_commit(lambda: render_order_pdf_task.enqueue(doc.pk))

@@ -24,6 +24,8 @@ from zhifa.common.roles import Role
 from zhifa.common.scope import can, can_on_entity
 from zhifa.ledger import log as ledger
 from zhifa.legalcal import pending
+from zhifa.legalcal.periods import add_working_days
+from zhifa.supervision.actions.documents import generate_order_document, next_order_number
 from zhifa.supervision.models import Alert, SupervisionOrder
 
 ALERT_ACTIONS = {"acknowledge": Alert.State.ACKNOWLEDGED, "assign": Alert.State.ASSIGNED, "close": Alert.State.CLOSED}
@@ -64,8 +66,6 @@ def do_alert_action(alert: Alert, action: str, *, acting_user, note: str, assign
 @transaction.atomic
 def do_issue_order(*, acting_user, entity, kind: str, text: str, days: int, case=None, alert=None,
                    on=None) -> SupervisionOrder:
-    from zhifa.legalcal.periods import add_working_days
-
     if not can_on_entity(acting_user, "issue", SupervisionOrder, entity):
         raise OutOfScope()
     if kind not in SupervisionOrder.Kind.values:
@@ -83,7 +83,6 @@ def do_issue_order(*, acting_user, entity, kind: str, text: str, days: int, case
         raise ActionRefused("supervision.order_days", "办理期限应为1至60个工作日", "days")
     issued_on = _today(on)
     due_on, pending_year = pending.split(add_working_days(issued_on, days))
-    from zhifa.supervision.order_docs import next_order_number
 
     # Numbered before the row is logged, so the change log and ledger fingerprint hold the final number.
     number = next_order_number(acting_user.entity, kind, issued_on.year) if acting_user.entity_id else ""
@@ -95,7 +94,6 @@ def do_issue_order(*, acting_user, entity, kind: str, text: str, days: int, case
     ledger.append("supervision.order", subject=order, actor=acting_user, case=case,
                   data={"kind": kind, "entity": entity.pk, "due_on": due_on.isoformat() if due_on else None,
                         "due_pending_year": pending_year, "text": text})
-    from zhifa.supervision.order_docs import generate_order_document
 
     # The document (督办通知书 etc., numbered, from the active template) in the same transaction.
     generate_order_document(order, acting_user=acting_user)

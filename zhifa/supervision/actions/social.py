@@ -42,9 +42,10 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from zhifa.common.actions import ActionRefused, OutOfScope, check_scope, log_change, snapshot
 from zhifa.common.roles import Role
 from zhifa.common.scope import can_on_entity
+from zhifa.disclosure.actions.complaints import do_register_complaint
 from zhifa.orgs.models import Entity
-from zhifa.supervision.models import Alert
-from zhifa.supervision.models_social import SocialSupervisor, SupervisionLead
+from zhifa.supervision.actions.orders import do_issue_order
+from zhifa.supervision.models import Alert, SocialSupervisor, SupervisionLead
 
 SALT = "zhifa.social-supervisor"
 MAX_TERM_DAYS = 5 * 366
@@ -178,9 +179,6 @@ def do_submit_lead(token: str, *, content: str, entity=None, case_ref: str = "",
 def do_convert_lead(lead, *, acting_user, to: str, entity=None, note: str = "", order_kind: str = "duban",
                     days=10, complaint_kind: str = "complaint", on=None) -> SupervisionLead:
     """Turn a lead into a complaint case, an alert or a 督办 order, or close it with a note."""
-    from zhifa.disclosure.actions.complaints import do_register_complaint
-    from zhifa.supervision.actions import do_issue_order
-
     lead = SupervisionLead.objects.select_for_update().get(pk=lead.pk)
     check_scope(acting_user, lead, "change")
     if lead.state != SupervisionLead.State.NEW:

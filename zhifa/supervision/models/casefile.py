@@ -1,6 +1,6 @@
-"""案卷评查 (case-file review) and 评议考核 (yearly appraisal) models.
+"""案卷评查 (case-file review) models: rubrics, review rounds, the reviewed case files and their lines.
 
-Rows are written only by zhifa.supervision.actions_casefile and zhifa.supervision.appraisal.
+Rows are written only by zhifa.supervision.actions.casefile.
 A review keeps a frozen copy of the rubric it was scored on (`rubric_items`), so editing a rubric
 never changes a past score.
 """
@@ -13,13 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.cases.models import Kind as CaseKind
 from zhifa.common.roles import Role
 from zhifa.common.scope import SUBTREE, RestrictedManager
+from zhifa.supervision.choices import CATEGORIES, ReviewGrade, ReviewHow, ReviewState, RoundState
 
 USER = settings.AUTH_USER_MODEL
 POINTS = dict(max_digits=6, decimal_places=1)
-
-CATEGORIES = [("subject", _("主体")), ("procedure", _("程序")), ("evidence", _("事实证据")),
-              ("law", _("法律适用")), ("discretion", _("裁量")), ("documents", _("文书")), ("archive", _("归档"))]
-
 
 class Rubric(models.Model):
     """评查标准 for one case kind; `region` null is the system default, otherwise a justice
@@ -50,9 +47,7 @@ class Rubric(models.Model):
 class ReviewRound(models.Model):
     """评查活动: a justice bureau's review of closed case files in its region."""
 
-    class State(models.TextChoices):
-        OPEN = "open", _("评查中")
-        FINISHED = "finished", _("已完成")
+    State = RoundState
 
     owner = models.ForeignKey("orgs.Entity", verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey("orgs.Region", verbose_name=_("评查范围"), on_delete=models.PROTECT, related_name="+")
@@ -88,18 +83,9 @@ class ReviewRound(models.Model):
 class CaseReview(models.Model):
     """One sampled case file in a round, its reviewer and its score."""
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("待评查")
-        SUBMITTED = "submitted", _("已提交")
-
-    class How(models.TextChoices):
-        RANDOM = "random", _("随机抽取")
-        MANUAL = "manual", _("指定选取")
-
-    class Grade(models.TextChoices):
-        EXCELLENT = "excellent", _("优秀")
-        PASS = "pass", _("合格")
-        FAIL = "fail", _("不合格")
+    State = ReviewState
+    How = ReviewHow
+    Grade = ReviewGrade
 
     round = models.ForeignKey(ReviewRound, verbose_name=_("评查活动"), on_delete=models.PROTECT, related_name="reviews")
     case = models.ForeignKey("cases.Case", verbose_name=_("案卷"), on_delete=models.PROTECT, related_name="file_reviews")
@@ -152,75 +138,3 @@ class ScoreLine(models.Model):
         constraints = [models.UniqueConstraint(fields=["review", "code"], name="score_line_unique")]
         verbose_name = _("评查扣分")
         verbose_name_plural = _("评查扣分")
-
-
-class AppraisalScheme(models.Model):
-    """评议考核指标权重 of one region and year (weights per indicator key, total 100)."""
-
-    owner = models.ForeignKey("orgs.Entity", verbose_name=_("考核单位"), on_delete=models.PROTECT, related_name="+")
-    region = models.ForeignKey("orgs.Region", verbose_name=_("考核范围"), on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField(_("考核年度"))
-    weights = models.JSONField(_("指标权重"), default=dict)
-
-    objects = RestrictedManager()
-    scope_entity_path = "owner"
-    scope_rules = {"change": {Role.SUPERVISOR: SUBTREE, Role.AGENCY_HEAD: None, Role.UNIT_HEAD: None}}
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["region", "year"], name="appraisal_scheme_unique")]
-        verbose_name = _("评议考核方案")
-        verbose_name_plural = _("评议考核方案")
-
-    def __str__(self):
-        return f"{self.region.name}{self.year}年度评议考核方案"
-
-
-class AppraisalResult(models.Model):
-    """行政复议、行政诉讼 results of one entity in one year, entered by staff."""
-
-    entity = models.ForeignKey("orgs.Entity", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField(_("年度"))
-    reconsideration_total = models.PositiveIntegerField(_("行政复议案件数"), default=0)
-    reconsideration_corrected = models.PositiveIntegerField(_("被撤销、变更或确认违法数"), default=0)
-    litigation_total = models.PositiveIntegerField(_("行政诉讼案件数"), default=0)
-    litigation_lost = models.PositiveIntegerField(_("败诉数"), default=0)
-    note = models.CharField(_("说明"), max_length=300, blank=True)
-    entered_by = models.ForeignKey(USER, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+")
-    entered_on = models.DateField(_("录入日期"))
-
-    objects = RestrictedManager()
-    scope_entity_path = "entity"
-    scope_rules = {"change": {Role.SUPERVISOR: SUBTREE, Role.UNIT_HEAD: None}}
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["entity", "year"], name="appraisal_result_unique")]
-        verbose_name = _("复议诉讼结果")
-        verbose_name_plural = _("复议诉讼结果")
-
-    def __str__(self):
-        return f"{self.entity.name}{self.year}年复议诉讼结果"
-
-
-class AppraisalSnapshot(models.Model):
-    """A finalised year: the weights and every entity's breakdown as they stood, never recomputed."""
-
-    owner = models.ForeignKey("orgs.Entity", verbose_name=_("考核单位"), on_delete=models.PROTECT, related_name="+")
-    region = models.ForeignKey("orgs.Region", verbose_name=_("考核范围"), on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField(_("考核年度"))
-    weights = models.JSONField(_("指标权重"))
-    rows = models.JSONField(_("考核结果"))
-    finalised_by = models.ForeignKey(USER, verbose_name=_("定稿人"), on_delete=models.PROTECT, related_name="+")
-    finalised_on = models.DateField(_("定稿日期"))
-
-    objects = RestrictedManager()
-    scope_entity_path = "owner"
-    scope_rules = {"change": {Role.SUPERVISOR: SUBTREE, Role.AGENCY_HEAD: None, Role.UNIT_HEAD: None}}
-
-    class Meta:
-        ordering = ["-year", "-id"]
-        constraints = [models.UniqueConstraint(fields=["region", "year"], name="appraisal_snapshot_unique")]
-        verbose_name = _("评议考核结果（定稿）")
-        verbose_name_plural = _("评议考核结果（定稿）")
-
-    def __str__(self):
-        return f"{self.region.name}{self.year}年度评议考核"

@@ -36,6 +36,7 @@ import datetime as dt
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,8 +45,8 @@ from zhifa.common.actions import ActionRefused, OutOfScope, bulk_log_created, ch
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.common.scope import can, can_on_entity
-from zhifa.supervision import casefile as CF
-from zhifa.supervision.models_casefile import CaseReview, ReviewRound, Rubric, ScoreLine
+from zhifa.supervision import scoring
+from zhifa.supervision.models import CaseReview, ReviewRound, Rubric, ScoreLine
 
 ReviewState = CaseReview.State
 
@@ -63,9 +64,9 @@ def _is_admin(user):
 def do_ensure_default_rubrics(*, acting_user=None) -> list[Rubric]:
     """Create the system default rubric of every case kind that has none (idempotent)."""
     made = []
-    for kind, (name, items) in CF.DEFAULTS.items():
+    for kind, (name, items) in scoring.DEFAULTS.items():
         if not Rubric.objects.filter(kind=kind, region__isnull=True).exists():
-            r = Rubric.objects.create(kind=kind, name=name, items=CF.check_items(items, 100), total_points=100)
+            r = Rubric.objects.create(kind=kind, name=name, items=scoring.check_items(items, 100), total_points=100)
             log_change(r, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(r), reason="系统默认评查标准")
             made.append(r)
     return made
@@ -95,10 +96,10 @@ def do_save_rubric(*, acting_user, kind: str, name: str, items, region=None, tot
     name = (name or "").strip()[:120]
     if not name:
         raise ActionRefused("validation", "评查标准名称：不能为空", "name")
-    total = CF.dec(total_points, "total_points", "总分")
+    total = scoring.dec(total_points, "total_points", "总分")
     if total <= 0:
         raise ActionRefused("validation", "总分应大于0", "total_points")
-    clean = CF.check_items(items, total)
+    clean = scoring.check_items(items, total)
     if rubric is None:
         if Rubric.objects.filter(kind=kind, region=region).exists():
             raise ActionRefused("casefile.rubric_exists", "该区划已有此类案件的评查标准，请直接修改", "kind")
@@ -126,8 +127,6 @@ def _parse_date(value, field, label):
 @transaction.atomic
 def do_create_round(*, acting_user, name: str, year, kinds, closed_from, closed_to, region=None,
                     pass_min=None, excellent_min=None, on=None) -> ReviewRound:
-    from django.conf import settings
-
     owner = acting_user.entity
     if acting_user.role != Role.SUPERVISOR or owner is None \
             or not can_on_entity(acting_user, "change", ReviewRound, owner):
@@ -151,10 +150,10 @@ def do_create_round(*, acting_user, name: str, year, kinds, closed_from, closed_
     closed_to = _parse_date(closed_to, "closed_to", "结案日期止")
     if closed_from > closed_to:
         raise ActionRefused("casefile.round_dates", "结案日期止不能早于结案日期起", "closed_to")
-    pass_min = CF.dec(pass_min if pass_min not in (None, "") else getattr(settings, "ZHIFA_CASEFILE_PASS", 60),
-                      "pass_min", "合格分数线")
-    excellent_min = CF.dec(excellent_min if excellent_min not in (None, "")
-                           else getattr(settings, "ZHIFA_CASEFILE_EXCELLENT", 90), "excellent_min", "优秀分数线")
+    pass_min = scoring.dec(pass_min if pass_min not in (None, "") else getattr(settings, "ZHIFA_CASEFILE_PASS", 60),
+                           "pass_min", "合格分数线")
+    excellent_min = scoring.dec(excellent_min if excellent_min not in (None, "")
+                                else getattr(settings, "ZHIFA_CASEFILE_EXCELLENT", 90), "excellent_min", "优秀分数线")
     if not (0 < pass_min < excellent_min <= 100):
         raise ActionRefused("casefile.thresholds", "分数线应满足 0 < 合格 < 优秀 ≤ 100", "excellent_min")
     do_ensure_default_rubrics(acting_user=acting_user)
@@ -174,7 +173,7 @@ def _lock_round(round_, user):
 
 
 def _new_review(round_, case, how) -> CaseReview:
-    rubric = CF.rubric_for(case.kind, case.entity.region)
+    rubric = scoring.rubric_for(case.kind, case.entity.region)
     if rubric is None:
         raise ActionRefused("casefile.no_rubric", f"“{case.get_kind_display()}”尚无评查标准", "case")
     return CaseReview(round=round_, case=case, entity_id=case.entity_id, how=how, rubric=rubric,
@@ -200,10 +199,10 @@ def do_sample_round(round_: ReviewRound, *, acting_user, ratio=None, count=None,
     seed = int(seed)
     taken = set(round_.reviews.values_list("case_id", flat=True))
     by_entity: dict[int, list[int]] = {}
-    for pk, entity_id in CF.population(acting_user, round_).values_list("pk", "entity_id"):
+    for pk, entity_id in scoring.population(acting_user, round_).values_list("pk", "entity_id"):
         if pk not in taken:
             by_entity.setdefault(entity_id, []).append(pk)
-    ids = CF.draw(by_entity, seed, ratio=ratio, count=count)
+    ids = scoring.draw(by_entity, seed, ratio=ratio, count=count)
     cases = Case.objects.filter(pk__in=ids).select_related("entity__region").order_by("pk")
     made = CaseReview.objects.bulk_create([_new_review(round_, c, CaseReview.How.RANDOM) for c in cases])
     bulk_log_created(made, acting_user=acting_user, reason=f"随机抽取（种子 {seed}）")
@@ -231,7 +230,7 @@ def do_add_case(round_: ReviewRound, case: Case, *, acting_user) -> CaseReview:
     case = Case.objects.select_related("entity__region").get(pk=case.pk)
     if not case.entity.region.path.startswith(round_.region.path) or case.kind not in round_.kinds:
         raise ActionRefused("casefile.case_outside_round", "该案件不在本次评查的区域或案件类别范围内", "case")
-    if case.state not in CF.FINISHED_STATES:
+    if case.state not in scoring.FINISHED_STATES:
         raise ActionRefused("casefile.case_not_finished", "只能评查已结案或已归档的案卷", "case")
     if round_.reviews.filter(case=case).exists():
         raise ActionRefused("casefile.case_in_round", "该案卷已在本次评查中", "case")
@@ -248,7 +247,7 @@ def do_assign_reviewer(review: CaseReview, reviewer, *, acting_user) -> CaseRevi
     _lock_round(review.round, acting_user)
     if review.state != ReviewState.PENDING:
         raise ActionRefused("casefile.review_submitted", "该案卷已提交评分，不能更换评查人", "reviewer")
-    refusal = CF.reviewer_refusal(reviewer, review.case)
+    refusal = scoring.reviewer_refusal(reviewer, review.case)
     if refusal:
         raise refusal
     before = snapshot(review)
@@ -274,8 +273,8 @@ def _lines(review, lines: dict) -> list[ScoreLine]:
             raise ActionRefused("validation", f"{code}：扣分情形应为编号", f"lines.{code}") from None
         if any(not 0 <= o < len(item["deductions"]) for o in options):
             raise ActionRefused("validation", f"{code}：扣分情形不存在", f"lines.{code}")
-        extra = CF.dec(given.get("extra"), f"lines.{code}", f"{code} 其他扣分")
-        deducted, veto = CF.line_deduction(item, options, extra)
+        extra = scoring.dec(given.get("extra"), f"lines.{code}", f"{code} 其他扣分")
+        deducted, veto = scoring.line_deduction(item, options, extra)
         reason = str(given.get("reason") or "").strip()[:2000]
         if (options or extra > 0) and not reason:
             raise ActionRefused("casefile.deduction_reason", f"{code}“{item['text'][:20]}”有扣分，请写明扣分理由",
@@ -309,7 +308,7 @@ def do_score_review(review: CaseReview, *, acting_user, lines: dict, comment: st
     review.comment = (comment or "").strip()[:5000]
     score = sum((ln.max_points - ln.deducted for ln in new), Decimal("0"))
     review.score, review.vetoed = score, any(ln.veto for ln in new)
-    review.grade = CF.grade_of(score, review.total_points, review.vetoed, review.round)
+    review.grade = scoring.grade_of(score, review.total_points, review.vetoed, review.round)
     if submit:
         review.state, review.submitted_on = ReviewState.SUBMITTED, _today(on)
     review.save()

@@ -1,9 +1,9 @@
 """Builds the shipped default templates of the supervision documents (templates_docx/<kind>.docx), with
 the documents app's builder (same fonts, GB/T 9704 layout, reproducible zips).
 
-    .venv/bin/python -m zhifa.supervision.order_docs_build
+    .venv/bin/python -m zhifa.supervision.build_templates
 
-Fields (see order_docs.FIELD_HELP): issuer (the supervising body), entity (the supervised one), doc,
+Fields (see actions.documents.FIELD_HELP): issuer (the supervising body), entity (the supervised one), doc,
 order, case, alert.
 """
 from __future__ import annotations

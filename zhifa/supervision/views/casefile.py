@@ -1,13 +1,12 @@
 """案卷评查 pages: rounds (create, sample, hand-pick, assign, results, finish), the reviewer's queue,
 the scoring page with the whole case file beside it (the case's own panels loaded by HTMX), and
-the rubric editor. Reads go through restrict(); writes through actions_casefile."""
+the rubric editor. Reads go through restrict(); writes through actions.casefile."""
 from __future__ import annotations
 
 import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,16 +18,11 @@ from zhifa.common.actions import ActionRefused
 from zhifa.common.roles import Role
 from zhifa.common.scope import can, get_or_deny
 from zhifa.orgs.models import Region, User
-from zhifa.supervision import actions_casefile as casefile_actions
-from zhifa.supervision import casefile as CF
-from zhifa.supervision.models_casefile import CATEGORIES, CaseReview, ReviewRound, Rubric
-
-
-def require_supervisor_or_admin(request):
-    u = request.user
-    if not (u.is_superuser or u.role in (Role.SUPERVISOR, Role.ADMIN)):
-        raise PermissionDenied
-    return u
+from zhifa.supervision import scoring
+from zhifa.supervision.actions import casefile as casefile_actions
+from zhifa.supervision.choices import CATEGORIES
+from zhifa.supervision.models import CaseReview, ReviewRound, Rubric
+from zhifa.supervision.views.access import require_supervisor_or_admin
 
 
 def visible_reviews(user):
@@ -84,7 +78,7 @@ def round_new(request):
 def _reviewers(user, review):
     """People who may review this file: supervisors of the region and qualified legal reviewers,
     minus those the independence rule excludes (shown to the organiser, checked again on save)."""
-    people = CF.case_people(review.case)
+    people = scoring.case_people(review.case)
     qs = (User.objects.filter(is_active=True).filter(
         Q(role=Role.SUPERVISOR, entity__region__path__startswith=review.round.region.path)
         | Q(role=Role.SUPERVISOR, entity__region__path__startswith=user.entity.region.path if user.entity else "/")
@@ -142,8 +136,8 @@ def round_detail(request, pk):
     return render(request, "supervision/casefile_round.html", {
         "round": r, "reviews": reviews, "error": error, "editable": editable,
         "kinds": [dict(Kind.choices).get(k, k) for k in r.kinds],
-        "summary": CF.summary(r.reviews.all()), "per_entity": CF.per_entity(r.reviews.all()),
-        "worst": CF.worst_items(r.reviews.all()), "population": CF.population(user, r).count()},
+        "summary": scoring.summary(r.reviews.all()), "per_entity": scoring.per_entity(r.reviews.all()),
+        "worst": scoring.worst_items(r.reviews.all()), "population": scoring.population(user, r).count()},
         status=422 if error else 200)
 
 
@@ -177,7 +171,7 @@ def review_page(request, pk):
             error = e
     saved = {ln.code: ln for ln in review.lines.all()}
     groups = []
-    for label, items in CF.grouped(review.rubric_items):
+    for label, items in scoring.grouped(review.rubric_items):
         rows = []
         for it in items:
             ln = saved.get(it["code"])
@@ -245,7 +239,7 @@ def rubric_edit(request, pk=None):
             raise Http404
         if user.entity is not None:
             region = user.entity.region
-        base = CF.rubric_for(kind, region)
+        base = scoring.rubric_for(kind, region)
         items, name = (base.items if base else []), (f"{region.name if region else ''}{dict(Kind.choices)[kind]}案卷评查标准")
     else:
         items, name = rubric.items, rubric.name

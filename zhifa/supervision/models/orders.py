@@ -1,6 +1,6 @@
-"""Supervision (行政执法协调监督): alerts (预警) and supervision orders (督办 / 整改通知).
+"""Alerts (预警) and supervision orders (督办 / 整改通知, 执法监督建议书, 执法监督决定书).
 
-Rows are written only by zhifa.supervision.actions and zhifa.supervision.alerts.
+Rows are written only by zhifa.supervision.actions.orders and zhifa.supervision.alerts.
 """
 from __future__ import annotations
 
@@ -10,32 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.common.roles import Role
 from zhifa.common.scope import ENTITY, SUBTREE, RestrictedManager
+from zhifa.legalcal.pending import show
+from zhifa.supervision.choices import AlertKind, AlertState, OrderKind, OrderState
 
 USER = settings.AUTH_USER_MODEL
 
 
 class Alert(models.Model):
-    class Kind(models.TextChoices):
-        DEADLINE_LAPSED = "deadline_lapsed", _("法定期限已超期")
-        DEADLINE_DUE = "deadline_due", _("法定期限即将届满")
-        CERTIFICATE = "certificate", _("执法证过期或即将过期仍在办案")
-        TRAINING = "training", _("培训学时不足")
-        REVIEWERS = "reviewers", _("法制审核人员低于5%")
-        DISCRETION = "discretion", _("处罚偏离裁量基准")
-        REPEATED_INSPECTION = "repeated_inspection", _("多部门重复检查")
-        IDLE = "idle", _("案件长期未办理")
-        ORDER_OVERDUE = "order_overdue", _("督办/整改逾期未答复")
-        ANNUAL_REPORT = "annual_report", _("年度统计年报逾期未公开")
-        COMPLAINT_OVERDUE = "complaint_overdue", _("投诉举报逾期未办结")
-        SOCIAL_LEAD = "social_lead", _("社会监督员反映问题")
-        PUBLICATION_OVERDUE = "publication_overdue", _("执法决定逾期未公示")
-        WITHDRAWAL_OVERDUE = "withdrawal_overdue", _("公示信息逾期未撤下")
-
-    class State(models.TextChoices):
-        OPEN = "open", _("待处理")
-        ACKNOWLEDGED = "acknowledged", _("已确认")
-        ASSIGNED = "assigned", _("已分派")
-        CLOSED = "closed", _("已关闭")
+    Kind = AlertKind
+    State = AlertState
 
     kind = models.CharField(_("预警类别"), max_length=24, choices=Kind.choices, db_index=True)
     key = models.CharField(_("预警标识"), max_length=120, db_index=True)
@@ -77,15 +60,8 @@ class Alert(models.Model):
 
 
 class SupervisionOrder(models.Model):
-    class Kind(models.TextChoices):
-        DUBAN = "duban", _("督办通知")
-        RECTIFY = "rectify", _("整改通知")
-        SUGGESTION = "suggestion", _("执法监督建议书")
-        DECISION = "decision", _("执法监督决定书")
-
-    class State(models.TextChoices):
-        OPEN = "open", _("待答复")
-        REPLIED = "replied", _("已答复")
+    Kind = OrderKind
+    State = OrderState
 
     entity = models.ForeignKey("orgs.Entity", verbose_name=_("被监督主体"), on_delete=models.PROTECT,
                                related_name="supervision_orders")
@@ -124,20 +100,5 @@ class SupervisionOrder(models.Model):
 
     @property
     def due_display(self) -> str:
-        from zhifa.legalcal.pending import show
-
         return show(self.due_on, self.due_pending_year)
 
-
-from zhifa.supervision.models_casefile import (  # noqa: E402,F401
-    AppraisalResult,
-    AppraisalScheme,
-    AppraisalSnapshot,
-    CaseReview,
-    ReviewRound,
-    Rubric,
-    ScoreLine,
-)
-from zhifa.supervision.models_figures import FigureRollup, FigureRollupState  # noqa: E402,F401
-from zhifa.supervision.models_orderdocs import OrderDocument, OrderTemplate  # noqa: E402,F401
-from zhifa.supervision.models_social import SocialSupervisor, SupervisionLead  # noqa: E402,F401
