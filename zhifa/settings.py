@@ -4,6 +4,7 @@ ZHIFA_DATA_DIR holds every local file (SQLite database, evidence, generated docu
 DATABASE_URL overrides the database (default: SQLite inside the data dir).
 """
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -15,9 +16,46 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     DATA_DIR = DATA_DIR / "xdist" / os.environ["PYTEST_XDIST_WORKER"]
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("ZHIFA_SECRET_KEY", "dev-insecure-change-me")
-DEBUG = os.environ.get("ZHIFA_DEBUG", "1") == "1"
+# ---- Production unless told otherwise (issue 15) ----------------------------------------------
+# ZHIFA_DEMO=1 (set by `make demo`, the test suite through zhifa/settings_test.py and .ci/run): the
+# development secret key is accepted, debug is on by default and cookies are not limited to HTTPS.
+# Without it the platform refuses to start until ZHIFA_SECRET_KEY is set (docs/deploy.md).
+DEMO = os.environ.get("ZHIFA_DEMO", "0") == "1"
+DEV_SECRET_KEY = "dev-insecure-change-me"
+SECRET_KEY = os.environ.get("ZHIFA_SECRET_KEY", "")
+if not DEMO and (not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY):
+    sys.stderr.write(
+        "zhifa 拒绝启动：未设置 ZHIFA_SECRET_KEY。生产环境须设置一个随机密钥（例如 "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))' 的输出，见 docs/deploy.md）；"
+        "演示或开发环境请设置 ZHIFA_DEMO=1。\n")
+    raise SystemExit(3)  # gunicorn: "worker failed to boot" stops the server instead of respawning
+SECRET_KEY = SECRET_KEY or DEV_SECRET_KEY
+DEBUG = os.environ.get("ZHIFA_DEBUG", "1" if DEMO else "0") == "1"
 ALLOWED_HOSTS = os.environ.get("ZHIFA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0") == "1"
+
+
+# HTTPS (TLS at nginx or another proxy): cookies only over HTTPS, HSTS, http → https. ZHIFA_HTTPS=0
+# only on a closed network without TLS (and never with real data).
+HTTPS = _flag("ZHIFA_HTTPS", not DEMO)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = _flag("ZHIFA_SSL_REDIRECT", HTTPS)
+# Probes and the metrics scraper talk plain HTTP to the app server on the machine itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("ZHIFA_HSTS_SECONDS", str(365 * 86400) if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("ZHIFA_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _flag("ZHIFA_HSTS_PRELOAD", True)
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or networks, comma
+# separated, e.g. "127.0.0.1,10.0.0.0/8"). From any other peer those headers are dropped
+# (zhifa.common.proxy.TrustedProxyMiddleware), so X-Forwarded-Proto can mark a request as HTTPS.
+ZHIFA_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("ZHIFA_TRUSTED_PROXIES", "").split(",") if p.strip()]
+if ZHIFA_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ZHIFA_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,6 +85,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhifa.common.proxy.TrustedProxyMiddleware",  # first: the client's address and scheme behind nginx
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
