@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its Swagger UI from our static files (without the app, /api/docs loads it from a CDN)
     "django_tasks",
     "django_tasks_db",
     "zhifa.common",
@@ -82,11 +83,14 @@ INSTALLED_APPS = [
     "zhifa.transfers",
     "zhifa.guidance",
     "zhifa.site",  # the top floor: home, demo seed, benchmarks
+    "zhifa.ops",  # top floor too: logging context, metrics, heartbeat, backup and restore (issue 15)
 ]
 
 MIDDLEWARE = [
     "zhifa.common.proxy.TrustedProxyMiddleware",  # first: the client's address and scheme behind nginx
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files under gunicorn, debug off (issue 15)
+    "zhifa.ops.middleware.RequestContextMiddleware",  # request id and user on every log line, latency
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -147,15 +151,20 @@ USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "zhifa" / "locale"]
 
-STATIC_URL = "static/"
+STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "zhifa" / "static"]  # zhifa.css, vendor/htmx.min.js (not in an app)
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = DATA_DIR / "static"  # `zhifa collectstatic` fills it; whitenoise serves it
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 # "documents": document templates and generated case documents (a FileSystemStorage under the
 # data dir; point BACKEND/OPTIONS at an S3 storage to move them).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Production: hashed names (cached for ever by browsers) and gzip/brotli copies made by
+    # `zhifa collectstatic`, served by whitenoise; demo and tests: the files as they are.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                    if _flag("ZHIFA_STATIC_MANIFEST", not DEMO)
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                   "OPTIONS": {"location": DATA_DIR / "documents", "base_url": None}},
 }
@@ -228,3 +237,26 @@ ZHIFA_SOCIAL_LEAD_RATE = int(os.environ.get("ZHIFA_SOCIAL_LEAD_RATE", "20"))
 # 案卷评查: default grade thresholds of a new review round (percent of the rubric's total).
 ZHIFA_CASEFILE_PASS = float(os.environ.get("ZHIFA_CASEFILE_PASS", "60"))
 ZHIFA_CASEFILE_EXCELLENT = float(os.environ.get("ZHIFA_CASEFILE_EXCELLENT", "90"))
+
+# ---- Running the platform (issue 15): logs, errors, metrics, readiness ---------------------------
+# Logs go to stderr (journald, the container runtime): plain lines or JSON objects (ZHIFA_LOG_FORMAT),
+# each with the request id and the acting user; every 500 with its traceback (logger django.request).
+from zhifa.ops.logs import config as _log_config  # noqa: E402 - after the settings it reads
+
+LOGGING = _log_config(os.environ.get("ZHIFA_LOG_FORMAT", "plain"), os.environ.get("ZHIFA_LOG_LEVEL", "INFO"),
+                      access_log=_flag("ZHIFA_ACCESS_LOG", not DEMO))
+# Error reports to Sentry (or a compatible server such as GlitchTip) when SENTRY_DSN is set.
+if os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=os.environ["SENTRY_DSN"], environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+                    traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+                    send_default_pii=False)
+# /metrics (Prometheus): a bearer token, or direct requests from these addresses (not via the proxy).
+ZHIFA_METRICS_TOKEN = os.environ.get("ZHIFA_METRICS_TOKEN", "")
+ZHIFA_METRICS_ALLOW = [a.strip() for a in os.environ.get("ZHIFA_METRICS_ALLOW", "").split(",") if a.strip()]
+# /readyz thresholds. The worker beats every ZHIFA_HEARTBEAT_SECONDS.
+ZHIFA_HEARTBEAT_SECONDS = float(os.environ.get("ZHIFA_HEARTBEAT_SECONDS", "30"))
+ZHIFA_WORKER_STALE_SECONDS = int(os.environ.get("ZHIFA_WORKER_STALE_SECONDS", "120"))
+ZHIFA_QUEUE_MAX_AGE_SECONDS = int(os.environ.get("ZHIFA_QUEUE_MAX_AGE_SECONDS", "900"))
+ZHIFA_TREE_HEAD_MAX_AGE_HOURS = int(os.environ.get("ZHIFA_TREE_HEAD_MAX_AGE_HOURS", "26"))
