@@ -153,8 +153,10 @@ LOCALE_PATHS = [BASE_DIR / "zhifa" / "locale"]
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "zhifa" / "static"]  # zhifa.css, vendor/htmx.min.js (not in an app)
-STATIC_ROOT = DATA_DIR / "static"  # `zhifa collectstatic` fills it; whitenoise serves it
-STATIC_ROOT.mkdir(exist_ok=True)
+# `zhifa collectstatic` fills it; whitenoise serves it. The container image keeps it in the image
+# (ZHIFA_STATIC_ROOT=/opt/zhifa/static), not in the data volume.
+STATIC_ROOT = Path(os.environ.get("ZHIFA_STATIC_ROOT", DATA_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 # "documents": document templates and generated case documents (a FileSystemStorage under the
 # data dir; point BACKEND/OPTIONS at an S3 storage to move them).
