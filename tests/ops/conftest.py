@@ -13,7 +13,8 @@ def production_env(data_dir, **extra) -> dict:
     """deploy/zhifa.env with its placeholders filled, on top of this process's environment minus demo
     mode and the test settings: what a production process sees."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ("ZHIFA_DEMO", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "PYTEST_XDIST_WORKER")
+           if k not in ("ZHIFA_DEMO", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "PYTEST_XDIST_WORKER",
+                        "DJANGO_ALLOW_ASYNC_UNSAFE")  # set by tests/browser for Playwright
            and not k.startswith("ZHIFA_")}
     for line in (ROOT / "deploy" / "zhifa.env").read_text().splitlines():
         line = line.strip()
