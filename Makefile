@@ -5,6 +5,10 @@ BIN    := $(VENV)/bin
 export ZHIFA_DATA_DIR ?= $(CURDIR)/var
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# Demo mode (the development secret key, debug on; never in production, see docs/deploy.md) for the
+# demo, the checks and the tests; the test suite sets it itself too (zhifa/settings_test.py).
+demo check test test-dates test-fast test-pg: export ZHIFA_DEMO = 1
+
 .PHONY: install system-deps demo serve check test test-dates test-fast test-pg bench clean
 
 # Virtualenv + the package with its test extras; re-run when pyproject.toml changes.

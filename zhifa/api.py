@@ -3,14 +3,10 @@
 Every endpoint accepts a Django session (with CSRF on unsafe methods) or a personal Bearer
 token from POST /api/v1/auth/token. Each app's routers live in the app, `zhifa/<app>/api.py` (or
 `api/` when it is more than one module); the shared plumbing (acting user, scoped look-ups, errors,
-authentication) in `zhifa/common/api/`. zhifa/apiv1/ still holds the supervision routers until
-they move into that app. ROUTERS below is the one list of what is mounted where.
+authentication) in `zhifa/common/api/`. ROUTERS below is the one list of what is mounted where.
 """
 from ninja import Router
 
-from zhifa.apiv1 import casefile as casefile_api
-from zhifa.apiv1 import social as social_api
-from zhifa.apiv1 import supervision as supervision_api
 from zhifa.blobs import api as blobs_api
 from zhifa.cases.api import routes as cases_api
 from zhifa.common.api import auth, changelog
@@ -28,6 +24,7 @@ from zhifa.powers.api import discretion as discretion_api
 from zhifa.powers.api import items as powers_api
 from zhifa.records import api as records_api
 from zhifa.review import api as review_api
+from zhifa.supervision import api as supervision_api
 from zhifa.transfers import api as transfers_api
 
 api = ZhifaAPI(
@@ -72,12 +69,12 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/v1/public/guidance", guidance_api.public),  # before /v1/public
     ("/v1/public", disclosure_public_api.router),
     ("/v1/disclosure", disclosure_publications_api.router),
-    ("/v1/supervision", supervision_api.router),
+    ("/v1/supervision", supervision_api.supervision.router),
     ("/v1/complaints", disclosure_complaints_api.router),
-    ("/v1/social", social_api.router),
+    ("/v1/social", supervision_api.social.router),
     ("/v1/credit-repairs", disclosure_credit_repair_api.router),
-    ("/v1/casefile", casefile_api.router),
-    ("/v1/appraisal", casefile_api.appraisal),
+    ("/v1/casefile", supervision_api.casefile.router),
+    ("/v1/appraisal", supervision_api.casefile.appraisal),
     ("/v1/transfers", transfers_api.router),
     ("/v1/guidance", guidance_api.router),
 ]

@@ -4,6 +4,7 @@ ZHIFA_DATA_DIR holds every local file (SQLite database, evidence, generated docu
 DATABASE_URL overrides the database (default: SQLite inside the data dir).
 """
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -15,9 +16,46 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     DATA_DIR = DATA_DIR / "xdist" / os.environ["PYTEST_XDIST_WORKER"]
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("ZHIFA_SECRET_KEY", "dev-insecure-change-me")
-DEBUG = os.environ.get("ZHIFA_DEBUG", "1") == "1"
+# ---- Production unless told otherwise (issue 15) ----------------------------------------------
+# ZHIFA_DEMO=1 (set by `make demo`, the test suite through zhifa/settings_test.py and .ci/run): the
+# development secret key is accepted, debug is on by default and cookies are not limited to HTTPS.
+# Without it the platform refuses to start until ZHIFA_SECRET_KEY is set (docs/deploy.md).
+DEMO = os.environ.get("ZHIFA_DEMO", "0") == "1"
+DEV_SECRET_KEY = "dev-insecure-change-me"
+SECRET_KEY = os.environ.get("ZHIFA_SECRET_KEY", "")
+if not DEMO and (not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY):
+    sys.stderr.write(
+        "zhifa 拒绝启动：未设置 ZHIFA_SECRET_KEY。生产环境须设置一个随机密钥（例如 "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))' 的输出，见 docs/deploy.md）；"
+        "演示或开发环境请设置 ZHIFA_DEMO=1。\n")
+    raise SystemExit(3)  # gunicorn: "worker failed to boot" stops the server instead of respawning
+SECRET_KEY = SECRET_KEY or DEV_SECRET_KEY
+DEBUG = os.environ.get("ZHIFA_DEBUG", "1" if DEMO else "0") == "1"
 ALLOWED_HOSTS = os.environ.get("ZHIFA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0") == "1"
+
+
+# HTTPS (TLS at nginx or another proxy): cookies only over HTTPS, HSTS, http → https. ZHIFA_HTTPS=0
+# only on a closed network without TLS (and never with real data).
+HTTPS = _flag("ZHIFA_HTTPS", not DEMO)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = _flag("ZHIFA_SSL_REDIRECT", HTTPS)
+# Probes and the metrics scraper talk plain HTTP to the app server on the machine itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("ZHIFA_HSTS_SECONDS", str(365 * 86400) if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("ZHIFA_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _flag("ZHIFA_HSTS_PRELOAD", True)
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or networks, comma
+# separated, e.g. "127.0.0.1,10.0.0.0/8"). From any other peer those headers are dropped
+# (zhifa.common.proxy.TrustedProxyMiddleware), so X-Forwarded-Proto can mark a request as HTTPS.
+ZHIFA_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("ZHIFA_TRUSTED_PROXIES", "").split(",") if p.strip()]
+if ZHIFA_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ZHIFA_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -27,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its Swagger UI from our static files (without the app, /api/docs loads it from a CDN)
     "django_tasks",
     "django_tasks_db",
     "zhifa.common",
@@ -45,10 +84,14 @@ INSTALLED_APPS = [
     "zhifa.guidance",
     "zhifa.site",  # the top floor: home, demo seed, benchmarks
     "zhifa.portal",  # the top floor of the public site /gs/
+    "zhifa.ops",  # top floor too: logging context, metrics, heartbeat, backup and restore (issue 15)
 ]
 
 MIDDLEWARE = [
+    "zhifa.common.proxy.TrustedProxyMiddleware",  # first: the client's address and scheme behind nginx
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files under gunicorn, debug off (issue 15)
+    "zhifa.ops.middleware.RequestContextMiddleware",  # request id and user on every log line, latency
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,15 +152,22 @@ USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "zhifa" / "locale"]
 
-STATIC_URL = "static/"
+STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "zhifa" / "static"]  # zhifa.css, vendor/htmx.min.js (not in an app)
-STATIC_ROOT = DATA_DIR / "static"
+# `zhifa collectstatic` fills it; whitenoise serves it. The container image keeps it in the image
+# (ZHIFA_STATIC_ROOT=/opt/zhifa/static), not in the data volume.
+STATIC_ROOT = Path(os.environ.get("ZHIFA_STATIC_ROOT", DATA_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 # "documents": document templates and generated case documents (a FileSystemStorage under the
 # data dir; point BACKEND/OPTIONS at an S3 storage to move them).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Production: hashed names (cached for ever by browsers) and gzip/brotli copies made by
+    # `zhifa collectstatic`, served by whitenoise; demo and tests: the files as they are.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                    if _flag("ZHIFA_STATIC_MANIFEST", not DEMO)
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                   "OPTIONS": {"location": DATA_DIR / "documents", "base_url": None}},
 }
@@ -181,7 +231,7 @@ ZHIFA_PUBLICATION_PERIOD = {
 }
 
 # 投诉举报 handling (zhifa.disclosure.complaints): working days to answer on the legal calendar,
-# portal submissions per address per hour; leads per social supervisor per day (zhifa.supervision.social).
+# portal submissions per address per hour; leads per social supervisor per day (zhifa.supervision.actions.social).
 ZHIFA_COMPLAINT_DAYS = int(os.environ.get("ZHIFA_COMPLAINT_DAYS", "15"))
 ZHIFA_CONSULT_DAYS = int(os.environ.get("ZHIFA_CONSULT_DAYS", "5"))
 ZHIFA_COMPLAINT_RATE = int(os.environ.get("ZHIFA_COMPLAINT_RATE", "5"))
@@ -190,3 +240,26 @@ ZHIFA_SOCIAL_LEAD_RATE = int(os.environ.get("ZHIFA_SOCIAL_LEAD_RATE", "20"))
 # 案卷评查: default grade thresholds of a new review round (percent of the rubric's total).
 ZHIFA_CASEFILE_PASS = float(os.environ.get("ZHIFA_CASEFILE_PASS", "60"))
 ZHIFA_CASEFILE_EXCELLENT = float(os.environ.get("ZHIFA_CASEFILE_EXCELLENT", "90"))
+
+# ---- Running the platform (issue 15): logs, errors, metrics, readiness ---------------------------
+# Logs go to stderr (journald, the container runtime): plain lines or JSON objects (ZHIFA_LOG_FORMAT),
+# each with the request id and the acting user; every 500 with its traceback (logger django.request).
+from zhifa.ops.logs import config as _log_config  # noqa: E402 - after the settings it reads
+
+LOGGING = _log_config(os.environ.get("ZHIFA_LOG_FORMAT", "plain"), os.environ.get("ZHIFA_LOG_LEVEL", "INFO"),
+                      access_log=_flag("ZHIFA_ACCESS_LOG", not DEMO))
+# Error reports to Sentry (or a compatible server such as GlitchTip) when SENTRY_DSN is set.
+if os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=os.environ["SENTRY_DSN"], environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+                    traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+                    send_default_pii=False)
+# /metrics (Prometheus): a bearer token, or direct requests from these addresses (not via the proxy).
+ZHIFA_METRICS_TOKEN = os.environ.get("ZHIFA_METRICS_TOKEN", "")
+ZHIFA_METRICS_ALLOW = [a.strip() for a in os.environ.get("ZHIFA_METRICS_ALLOW", "").split(",") if a.strip()]
+# /readyz thresholds. The worker beats every ZHIFA_HEARTBEAT_SECONDS.
+ZHIFA_HEARTBEAT_SECONDS = float(os.environ.get("ZHIFA_HEARTBEAT_SECONDS", "30"))
+ZHIFA_WORKER_STALE_SECONDS = int(os.environ.get("ZHIFA_WORKER_STALE_SECONDS", "120"))
+ZHIFA_QUEUE_MAX_AGE_SECONDS = int(os.environ.get("ZHIFA_QUEUE_MAX_AGE_SECONDS", "900"))
+ZHIFA_TREE_HEAD_MAX_AGE_HOURS = int(os.environ.get("ZHIFA_TREE_HEAD_MAX_AGE_HOURS", "26"))

@@ -4,14 +4,17 @@ from django.urls import include, path
 
 from zhifa import health
 from zhifa.common import views as common_views
+from zhifa.ops import metrics as ops_metrics
+from zhifa.ops import views as ops_views
 from zhifa.site import views as site_views
 
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("healthz", common_views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", ops_metrics.metrics_view, name="metrics"),  # Prometheus; token or allowed addresses
     path("changelog/<int:ct>/<str:pk>/", common_views.changelog, name="changelog"),
     path("cases/", include("zhifa.cases.urls")),
     path("orgs/", include("zhifa.orgs.urls")),
@@ -25,6 +28,7 @@ urlpatterns = [
     path("guidance/", include("zhifa.guidance.urls")),
     path("disclosure/", include("zhifa.disclosure.urls")),
     path("gs/", include("zhifa.portal.urls")),  # the public site: every app's urls_public.py
+    path("api/openapi.json", ops_views.openapi_json),  # built once per process, before ninja's own view
     path("api/", include("zhifa.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,7 +18,7 @@ def test_banner_paste_notice_and_pending_due_date_computed(page, site, world):
     from zhifa.legalcal import pending, periods
     from zhifa.legalcal.models import CalendarYear
     from zhifa.orgs.models import User
-    from zhifa.supervision import actions as supervision_actions
+    from zhifa.supervision.actions import orders as order_actions
     from zhifa.supervision.models import SupervisionOrder
 
     CalendarYear.objects.filter(year__gte=2027).delete()  # as with chinesecalendar stopping at 2026
@@ -29,8 +29,8 @@ def test_banner_paste_notice_and_pending_due_date_computed(page, site, world):
     sup = User.objects.get(username="supcounty")
     with time_machine.travel(dt.datetime(2026, 12, 28, 2, 0, tzinfo=dt.UTC), tick=True):
         pending.forget_warning()
-        order = supervision_actions.do_issue_order(acting_user=sup, entity=world["smj"], kind="duban",
-                                                   text="请依法处理", days=5)
+        order = order_actions.do_issue_order(acting_user=sup, entity=world["smj"], kind="duban",
+                                             text="请依法处理", days=5)
         assert order.due_pending_year == 2027
         login(page, site, "sysadmin")
         banner = page.get_by_test_id("calendar-warning")

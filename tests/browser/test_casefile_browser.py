@@ -27,8 +27,8 @@ def cfworld(world, settings):
 
 def test_reviewer_scores_a_case_file(page, site, cfworld):
     from tests.supervision.casefile_helpers import closed_inspection, new_round
-    from zhifa.supervision import actions_casefile as casefile_actions
-    from zhifa.supervision.models_casefile import CaseReview
+    from zhifa.supervision.actions import casefile as casefile_actions
+    from zhifa.supervision.models import CaseReview
 
     w = cfworld
     case = closed_inspection(w["smj"], w["h1"], w["h2"], archive=True, unit=w["smj_unit"])

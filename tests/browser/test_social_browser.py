@@ -21,7 +21,7 @@ SECOND = "七星关区生态环境局对同一企业一年内重复检查六次�
 @pytest.fixture
 def social(world):
     from zhifa.legalcal import periods
-    from zhifa.supervision import social as supervision_social
+    from zhifa.supervision.actions import social as supervision_social
 
     cache.clear()  # the per-day lead limit
     ensure_calendar_ahead(world["admin"])
@@ -53,8 +53,7 @@ def open_lead(page, content):
 
 def test_feedback_link_leads_become_complaint_and_alert(page, site, social):
     from zhifa.disclosure.models import Complaint
-    from zhifa.supervision.models import Alert
-    from zhifa.supervision.models_social import SupervisionLead
+    from zhifa.supervision.models import Alert, SupervisionLead
 
     w, s = social
     # The supervisor reads the personal link off the register.

@@ -51,16 +51,18 @@ def test_bench_suites_and_demo_steps_are_found_in_their_apps():
     for entry in bench_suites.entries():
         assert entry.module.endswith(".bench") or ".bench." in entry.module, entry
     steps = demo_steps.entries()
-    assert [entry.key for entry in steps] == ["publications", "annual_reports", "transfers", "casefile", "orders",
+    assert [entry.key for entry in steps] == ["documents", "publications", "annual_reports", "transfers", "casefile", "orders",
                                               "complaints_social"]
-    assert {entry.module.split(".")[1] for entry in steps} == {"disclosure", "supervision", "transfers"}
+    assert {entry.module.split(".")[1] for entry in steps} == {"documents", "disclosure", "supervision", "transfers"}
 
 
 def test_every_public_page_is_declared_in_its_apps_urls_public_and_mounted_by_the_portal():
     entries = portal_pages.entries()
     assert {entry.key: entry.module for entry in entries} == {"guidance": "zhifa.guidance.urls_public",
-                                                              "disclosure": "zhifa.disclosure.urls_public"}
-    assert [entry.key for entry in entries] == ["guidance", "disclosure"]  # /gs/guidance/ matched first
+                                                              "disclosure": "zhifa.disclosure.urls_public",
+                                                              "supervision": "zhifa.supervision.urls_public"}
+    assert [entry.key for entry in entries] == ["guidance", "disclosure", "supervision"]  # /gs/guidance/ first
+    assert reverse("gs-social-feedback", args=["t0ken"]) == "/gs/jiandu/t0ken/"
     nav = [link.label for link in links()]
     assert nav == ["综合信息", "执法部门", "执法人员", "权责清单", "执法结果", "办理动态", "咨询投诉", "亮证查询", "指导案例",
                    "统计年报", "开放数据"]

@@ -18,8 +18,8 @@ from zhifa.disclosure.actions import publications as publication_actions
 from zhifa.disclosure.models import AnnualReport, Complaint, CreditRepair
 from zhifa.guidance.models import published
 from zhifa.orgs.models import Certificate, Entity, Officer
-from zhifa.supervision import social
-from zhifa.supervision.models_social import SocialSupervisor
+from zhifa.supervision.actions import social
+from zhifa.supervision.models import SocialSupervisor
 
 
 class Links(HTMLParser):
@@ -62,7 +62,7 @@ def build(cw):
     # 投诉举报 handling and 社会监督员 (issue 7): a hotline complaint with a named complainant, handled
     # and answered; a social supervisor's personal page with a lead.
     from zhifa.disclosure.actions import complaints
-    from zhifa.supervision import social
+    from zhifa.supervision.actions import social
 
     c = complaints.do_register_complaint(acting_user=cw["sup_county"], kind="complaint", source="12345",
                                 content="12345转办：某药店销售处方药不凭处方，请查处。", complainant="郑秀英",
@@ -75,7 +75,7 @@ def build(cw):
     social.do_submit_lead(social.token_for(s), content="某执法人员检查时未出示执法证件。", entity=cw["smj"],
                           on=dt.date(2026, 4, 20))
     # 年度统计年报 (issue 6 item 11): published, with its downloads.
-    from zhifa.supervision import reports
+    from zhifa.supervision.actions import reports
 
     reports.do_publish_annual_report(reports.do_generate_annual_report(cw["smj"], 2026, acting_user=cw["head"]),
                                      acting_user=cw["head"])

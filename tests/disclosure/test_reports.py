@@ -10,7 +10,7 @@ from tests.disclosure.conftest import decided_case
 from zhifa.common.xlsx import XLSX_CONTENT_TYPE
 from zhifa.disclosure.actions import publications as publication_actions
 from zhifa.disclosure.models import AnnualReport
-from zhifa.supervision import reports
+from zhifa.supervision.actions import reports
 
 
 def xlsx_text(resp) -> str:

@@ -113,3 +113,25 @@ def test_housekeeping_fields_declared_by_their_app_are_not_drift(tamper):
     Alert.objects.filter(pk=alert.pk).update(text="篡改后的预警内容")
     [line] = findings()
     assert f"supervision_alert pk={alert.pk}" in line and "字段 text" in line
+
+
+def test_the_demo_carries_documents_and_an_edited_file_is_caught(tamper):
+    from zhifa.documents.models import GeneratedDocument, storage
+
+    docs = GeneratedDocument.objects.order_by("pk")
+    assert docs.count() >= 20  # the demo cases' documents, generated through the action
+    assert len({doc.case_id for doc in docs}) >= 5
+    doc = docs.first()
+    path = storage().path(doc.docx_path)
+    with open(path, "rb") as fh:
+        original = fh.read()
+    try:
+        with open(path, "wb") as fh:
+            fh.write(original[:-1] + bytes([original[-1] ^ 1]))
+        out = io.StringIO()
+        with pytest.raises(CommandError):
+            call_command("verify", "--check", "documents", stdout=out)
+        assert f"documents.generateddocument:{doc.pk}" in out.getvalue()
+    finally:
+        with open(path, "wb") as fh:
+            fh.write(original)

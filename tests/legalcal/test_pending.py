@@ -22,9 +22,9 @@ from zhifa.disclosure.models import Complaint
 from zhifa.ledger.models import LedgerEntry
 from zhifa.legalcal import pending, periods
 from zhifa.legalcal.actions import do_enter_calendar_year
-from zhifa.supervision import actions as SA
+from zhifa.supervision.actions import orders as order_actions
+from zhifa.supervision.actions.documents import order_context
 from zhifa.supervision.models import Alert, SupervisionOrder
-from zhifa.supervision.order_docs import order_context
 from zhifa.transfers import crime as TC
 
 pytestmark = pytest.mark.django_db
@@ -74,8 +74,8 @@ def test_label_and_phrase():
 
 
 def test_supervision_order_is_issued_pending_and_computed_when_the_year_is_entered(cw, admin, client):
-    order = SA.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="请依法处理",
-                              days=5, on=dt.date(2040, 12, 3))
+    order = order_actions.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="请依法处理",
+                                         days=5, on=dt.date(2040, 12, 3))
     assert (order.due_on, order.due_pending_year) == (None, 2040)
     assert order.due_display == LABEL_2040
     ctx = order_context(order, number="x")["order"]
@@ -101,8 +101,8 @@ def test_supervision_order_is_issued_pending_and_computed_when_the_year_is_enter
 
 
 def test_a_period_reaching_a_further_unknown_year_waits_for_that_year(cw, admin):
-    order = SA.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="rectify", text="整改",
-                              days=10, on=dt.date(2040, 12, 24))
+    order = order_actions.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="rectify", text="整改",
+                                         days=10, on=dt.date(2040, 12, 24))
     assert order.due_pending_year == 2040
     enter(2040, admin, on=dt.date(2040, 12, 24))
     order.refresh_from_db()
@@ -233,8 +233,8 @@ def test_review_period_pending_in_the_reviewers_queue(cw, admin, client):
 
 
 def test_calendar_page_entry_resolves_in_the_same_request(cw, admin, client):
-    SA.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="请依法处理", days=5,
-                      on=dt.date(2040, 12, 3))
+    order_actions.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="请依法处理", days=5,
+                                 on=dt.date(2040, 12, 3))
     client.force_login(admin)
     r = client.post(reverse("calendar-year-create"), {"year": 2040, "notice": "国办发明电〔2039〕1号",
                                                       "text": "2040-01-01 元旦 休", "confirmed": "on"})
@@ -249,16 +249,16 @@ def test_every_kind_is_registered():
 
 def test_known_years_unaffected(cw):
     """A period inside known years is computed at once, as before."""
-    order = SA.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="督办", days=3,
-                              on=dt.date(2025, 9, 30))
+    order = order_actions.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="督办", days=3,
+                                         on=dt.date(2025, 9, 30))
     assert order.due_on == periods.add_working_days(dt.date(2025, 9, 30), 3).date and order.due_pending_year is None
 
 
 def test_a_newer_chinesecalendar_package_computes_what_waits_for_its_year(cw, monkeypatch):
     from zhifa.legalcal import actions as calendar_actions
 
-    order = SA.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="请依法处理",
-                              days=5, on=dt.date(2040, 12, 3))
+    order = order_actions.do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="duban", text="请依法处理",
+                                         days=5, on=dt.date(2040, 12, 3))
     data = calendar_actions.package_data()
     monkeypatch.setattr(calendar_actions, "package_data",
                         lambda: {**data, 2040: ([(dt.date(2040, 1, 1), "元旦")], [])})

@@ -51,7 +51,7 @@ def refused(rule, fn, *args, **kwargs):
 
 
 def new_round(user, **kw):
-    from zhifa.supervision.actions_casefile import do_create_round
+    from zhifa.supervision.actions.casefile import do_create_round
 
     data = {"name": "2026年度行政执法案卷评查", "year": 2026, "kinds": ["inspection"],
             "closed_from": dt.date(2026, 1, 1), "closed_to": dt.date(2026, 12, 31), **kw}

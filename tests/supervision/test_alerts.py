@@ -7,7 +7,7 @@ from tests import factories
 from tests.supervision.helpers import other_county_case, overdue_case
 from zhifa.cases import actions as CA
 from zhifa.cases.models import Case
-from zhifa.supervision import actions as supervision_actions
+from zhifa.supervision.actions import orders as order_actions
 from zhifa.supervision.alerts import recompute_alerts
 from zhifa.supervision.models import Alert
 
@@ -68,7 +68,7 @@ def test_supervisor_closed_alert_stays_closed_while_condition_holds(cw, quiet):
     case = factories.case(cw)
     recompute_alerts(dt.date(2026, 5, 10))
     a = live(AlertKind.IDLE, case=case).get()
-    supervision_actions.do_alert_action(a, "close", acting_user=cw["sup_county"], note="已核实，当事人外出")
+    order_actions.do_alert_action(a, "close", acting_user=cw["sup_county"], note="已核实，当事人外出")
     recompute_alerts(dt.date(2026, 5, 11))
     assert not live(AlertKind.IDLE, case=case).exists()
     a.refresh_from_db()
@@ -163,7 +163,7 @@ def test_command(cw, quiet):
 
 
 def test_order_not_replied_in_time(cw, quiet):
-    from zhifa.supervision.actions import do_issue_order, do_reply_order
+    from zhifa.supervision.actions.orders import do_issue_order, do_reply_order
 
     order = do_issue_order(acting_user=cw["sup_county"], entity=cw["smj"], kind="rectify", text="整改", days=3,
                            on=dt.date(2026, 6, 2))  # due 2026-06-05

@@ -11,9 +11,9 @@ from tests.supervision.casefile_helpers import file_world, new_round, refused
 from tests.supervision.helpers import overdue_case
 from zhifa.common.actions import OutOfScope
 from zhifa.common.models import ChangeLog
-from zhifa.supervision import actions_casefile as casefile_actions
-from zhifa.supervision import appraisal as AP
-from zhifa.supervision.models_casefile import AppraisalSnapshot
+from zhifa.supervision.actions import appraisal as appraisal_actions
+from zhifa.supervision.actions import casefile as casefile_actions
+from zhifa.supervision.models import AppraisalSnapshot
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 7, 1)
@@ -39,9 +39,10 @@ def data(cw):
     overdue_case(cw)  # 七星关区市场监督管理局: decision due 2026-06-01, still running on TODAY
     do_submit_complaint(entity=cw["hbj"], kind="complaint", content="某企业夜间排放污水，气味刺鼻，请查处。",
                         client="10.0.0.9", on=dt.date(2026, 3, 2))  # never answered: overdue by TODAY
-    AP.do_enter_results(acting_user=sup, entity=cw["smj"], year=2026,
-                        data={"reconsideration_total": 4, "reconsideration_corrected": 1, "litigation_total": 2,
-                              "litigation_lost": 0, "note": "复议机关：七星关区人民政府"})
+    appraisal_actions.do_enter_results(
+        acting_user=sup, entity=cw["smj"], year=2026,
+        data={"reconsideration_total": 4, "reconsideration_corrected": 1, "litigation_total": 2,
+              "litigation_lost": 0, "note": "复议机关：七星关区人民政府"})
     return {"files": files, "round": r}
 
 
@@ -50,7 +51,7 @@ def _row(rows, entity):
 
 
 def test_scores_and_breakdown(cw, data):
-    rows = AP.compute(cw["sup_county"], cw["regions"]["county"], 2026, today=TODAY)
+    rows = appraisal_actions.compute(cw["sup_county"], cw["regions"]["county"], 2026, today=TODAY)
     assert {r["entity_id"] for r in rows} == {cw["smj"].pk, cw["hbj"].pk}  # not the justice bureau, not 大方县
     smj = {ln["key"]: ln for ln in _row(rows, cw["smj"])["lines"]}
     assert smj["timeliness"]["score"] == "0.0" and smj["timeliness"]["detail"] == "按期0/1"
@@ -64,54 +65,54 @@ def test_scores_and_breakdown(cw, data):
     assert hbj["complaints"]["score"] == "0.0" and hbj["casefile"]["score"] == "89.0"
     assert _row(rows, cw["hbj"])["total"] == "63.6" and rows[0]["entity_id"] == cw["hbj"].pk and rows[0]["rank"] == 1
     # Rounds of another year do not count; weights change the total.
-    assert {ln["key"]: ln for ln in _row(AP.compute(cw["sup_county"], cw["regions"]["county"], 2025, today=TODAY),
-                                          cw["hbj"])["lines"]}["casefile"]["applicable"] is False
-    AP.do_save_scheme(acting_user=cw["sup_county"], region=cw["regions"]["county"], year=2026,
-                      weights={"casefile": 100})
-    rows = AP.compute(cw["sup_county"], cw["regions"]["county"], 2026, today=TODAY)
+    assert {ln["key"]: ln for ln in _row(appraisal_actions.compute(cw["sup_county"], cw["regions"]["county"], 2025, today=TODAY),
+                                         cw["hbj"])["lines"]}["casefile"]["applicable"] is False
+    appraisal_actions.do_save_scheme(acting_user=cw["sup_county"], region=cw["regions"]["county"], year=2026,
+                                     weights={"casefile": 100})
+    rows = appraisal_actions.compute(cw["sup_county"], cw["regions"]["county"], 2026, today=TODAY)
     assert _row(rows, cw["smj"])["total"] == "92.5"
 
 
 def test_weight_and_result_rules(cw, data):
     county = cw["regions"]["county"]
-    refused("appraisal.weights", AP.do_save_scheme, acting_user=cw["sup_county"], region=county, year=2026,
+    refused("appraisal.weights", appraisal_actions.do_save_scheme, acting_user=cw["sup_county"], region=county, year=2026,
             weights={"casefile": 60})
-    refused("appraisal.weights", AP.do_save_scheme, acting_user=cw["sup_county"], region=county, year=2026,
+    refused("appraisal.weights", appraisal_actions.do_save_scheme, acting_user=cw["sup_county"], region=county, year=2026,
             weights={"casefile": 120, "timeliness": -20})
-    refused("appraisal.weights", AP.do_save_scheme, acting_user=cw["sup_county"], region=county, year=2026,
+    refused("appraisal.weights", appraisal_actions.do_save_scheme, acting_user=cw["sup_county"], region=county, year=2026,
             weights={"casefile": "abc"})
     with pytest.raises(OutOfScope):
-        AP.do_save_scheme(acting_user=cw["sup_county"], region=cw["regions"]["county2"], year=2026,
-                          weights=AP.default_weights())
-    refused("appraisal.results_consistent", AP.do_enter_results, acting_user=cw["sup_county"], entity=cw["hbj"],
+        appraisal_actions.do_save_scheme(acting_user=cw["sup_county"], region=cw["regions"]["county2"], year=2026,
+                                         weights=appraisal_actions.default_weights())
+    refused("appraisal.results_consistent", appraisal_actions.do_enter_results, acting_user=cw["sup_county"], entity=cw["hbj"],
             year=2026, data={"litigation_total": 1, "litigation_lost": 2})
-    refused("appraisal.results_consistent", AP.do_enter_results, acting_user=cw["sup_county"], entity=cw["hbj"],
+    refused("appraisal.results_consistent", appraisal_actions.do_enter_results, acting_user=cw["sup_county"], entity=cw["hbj"],
             year=2026, data={"reconsideration_total": 0, "reconsideration_corrected": 1})
-    refused("validation", AP.do_enter_results, acting_user=cw["sup_county"], entity=cw["hbj"], year=2026,
+    refused("validation", appraisal_actions.do_enter_results, acting_user=cw["sup_county"], entity=cw["hbj"], year=2026,
             data={"litigation_total": "-1"})
     with pytest.raises(OutOfScope):
-        AP.do_enter_results(acting_user=cw["sup_county"], entity=cw["df"], year=2026, data={})
+        appraisal_actions.do_enter_results(acting_user=cw["sup_county"], entity=cw["df"], year=2026, data={})
     with pytest.raises(OutOfScope):
-        AP.do_enter_results(acting_user=cw["officer"], entity=cw["smj"], year=2026, data={})
+        appraisal_actions.do_enter_results(acting_user=cw["officer"], entity=cw["smj"], year=2026, data={})
     # The entity's own head may enter its results; correcting keeps one row per entity and year.
-    row = AP.do_enter_results(acting_user=cw["head"], entity=cw["smj"], year=2026,
-                              data={"reconsideration_total": 5, "reconsideration_corrected": 1})
+    row = appraisal_actions.do_enter_results(acting_user=cw["head"], entity=cw["smj"], year=2026,
+                                             data={"reconsideration_total": 5, "reconsideration_corrected": 1})
     assert row.reconsideration_total == 5 and row.litigation_total == 0
     assert ChangeLog.objects.filter(content_type__model="appraisalresult", action="update").exists()
 
 
 def test_finalise_freezes_the_year(cw, data):
     county, sup = cw["regions"]["county"], cw["sup_county"]
-    refused("appraisal.year_open", AP.do_finalise, acting_user=sup, region=county, year=2026, on=TODAY)
+    refused("appraisal.year_open", appraisal_actions.do_finalise, acting_user=sup, region=county, year=2026, on=TODAY)
     with pytest.raises(OutOfScope):
-        AP.do_finalise(acting_user=cw["head"], region=county, year=2026, on=dt.date(2027, 1, 10))
-    snap = AP.do_finalise(acting_user=sup, region=county, year=2026, on=dt.date(2027, 1, 10))
+        appraisal_actions.do_finalise(acting_user=cw["head"], region=county, year=2026, on=dt.date(2027, 1, 10))
+    snap = appraisal_actions.do_finalise(acting_user=sup, region=county, year=2026, on=dt.date(2027, 1, 10))
     before = _row(snap.rows, cw["smj"])["total"]
-    refused("appraisal.finalised", AP.do_finalise, acting_user=sup, region=county, year=2026, on=dt.date(2027, 1, 11))
-    refused("appraisal.finalised", AP.do_enter_results, acting_user=sup, entity=cw["smj"], year=2026,
+    refused("appraisal.finalised", appraisal_actions.do_finalise, acting_user=sup, region=county, year=2026, on=dt.date(2027, 1, 11))
+    refused("appraisal.finalised", appraisal_actions.do_enter_results, acting_user=sup, entity=cw["smj"], year=2026,
             data={"reconsideration_total": 9, "reconsideration_corrected": 9})
-    refused("appraisal.finalised", AP.do_save_scheme, acting_user=sup, region=county, year=2026,
-            weights=AP.default_weights())
+    refused("appraisal.finalised", appraisal_actions.do_save_scheme, acting_user=sup, region=county, year=2026,
+            weights=appraisal_actions.default_weights())
     assert _row(AppraisalSnapshot.objects.get().rows, cw["smj"])["total"] == before
     assert ChangeLog.objects.filter(content_type__model="appraisalsnapshot", action="create").count() == 1
 

@@ -11,9 +11,9 @@ from tests.supervision.casefile_helpers import closed_inspection, file_world, ne
 from zhifa.common.actions import OutOfScope
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
-from zhifa.supervision import actions_casefile as casefile_actions
-from zhifa.supervision import casefile as CF
-from zhifa.supervision.models_casefile import ReviewRound, Rubric, ScoreLine
+from zhifa.supervision import scoring
+from zhifa.supervision.actions import casefile as casefile_actions
+from zhifa.supervision.models import ReviewRound, Rubric, ScoreLine
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_default_rubrics_are_100_points_in_seven_categories(cw):
     assert len(made) == 4 and casefile_actions.do_ensure_default_rubrics(acting_user=cw["admin"]) == []
     for r in Rubric.objects.all():
         assert sum(Decimal(i["points"]) for i in r.items) == 100
-        assert {i["category"] for i in r.items} == set(CF.CATEGORY_LABELS)
+        assert {i["category"] for i in r.items} == set(scoring.CATEGORY_LABELS)
         for i in r.items:
             assert all(Decimal(d["points"]) <= Decimal(i["points"]) for d in i["deductions"])
 
@@ -51,8 +51,8 @@ def test_rubric_rules_and_editors(cw):
             items=items, region=cw["regions"]["county2"])
     own = casefile_actions.do_save_rubric(acting_user=cw["sup_county"], kind="inspection", name="七星关区行政检查案卷评查标准",
                            items=items, region=cw["regions"]["county"])
-    assert CF.rubric_for("inspection", cw["regions"]["county"]) == own
-    assert CF.rubric_for("inspection", cw["regions"]["county2"]) == default
+    assert scoring.rubric_for("inspection", cw["regions"]["county"]) == own
+    assert scoring.rubric_for("inspection", cw["regions"]["county2"]) == default
     refused("casefile.rubric_exists", casefile_actions.do_save_rubric, acting_user=cw["sup_city"], kind="inspection", name="y",
             items=items, region=cw["regions"]["county"])
     bad = [dict(items[0], points="7")] + items[1:]
@@ -83,13 +83,13 @@ def test_editing_a_rubric_never_changes_a_frozen_review(cw, files):
 # ---- sampling -------------------------------------------------------------------------------------
 def test_draw_is_reproducible_and_per_entity():
     pop = {1: list(range(100, 140)), 2: list(range(200, 210))}
-    a = CF.draw(pop, 12345, ratio=0.25)
-    assert a == CF.draw(pop, 12345, ratio=0.25)
-    assert a != CF.draw(pop, 54321, ratio=0.25)
+    a = scoring.draw(pop, 12345, ratio=0.25)
+    assert a == scoring.draw(pop, 12345, ratio=0.25)
+    assert a != scoring.draw(pop, 54321, ratio=0.25)
     assert len([x for x in a if x < 200]) == 10 and len([x for x in a if x >= 200]) == 3
     # Adding an entity leaves the other entities' draws alone.
-    assert [x for x in CF.draw({**pop, 3: [300, 301]}, 12345, ratio=0.25) if x < 300] == a
-    assert len(CF.draw(pop, 1, count=3)) == 6 and len(CF.draw(pop, 1, count=99)) == 50
+    assert [x for x in scoring.draw({**pop, 3: [300, 301]}, 12345, ratio=0.25) if x < 300] == a
+    assert len(scoring.draw(pop, 1, count=3)) == 6 and len(scoring.draw(pop, 1, count=99)) == 50
 
 
 def test_sampling_reproducible_through_the_action(cw, files):
@@ -225,12 +225,12 @@ def test_results_per_entity_worst_items_guidance_and_finish(cw, files):
     refused("casefile.round_incomplete", casefile_actions.do_finish_round, r, acting_user=sup)
     casefile_actions.do_score_review(c, acting_user=sup, submit=True, lines={"E1": {"options": [0], "reason": "发现违法未处理"},
                                                              "G1": {"extra": "1", "reason": "未编页码"}})  # 89
-    rows = {e["entity_id"]: e for e in CF.per_entity(r.reviews.all())}
+    rows = {e["entity_id"]: e for e in scoring.per_entity(r.reviews.all())}
     assert rows[cw["smj"].pk]["avg"] == Decimal("92.5") and rows[cw["smj"].pk]["n"] == 2
     assert rows[cw["hbj"].pk]["avg"] == Decimal("89.0") and rows[cw["hbj"].pk]["failed"] == 0
-    worst = CF.worst_items(r.reviews.all())
+    worst = scoring.worst_items(r.reviews.all())
     assert worst[0]["code"] == "E1" and worst[0]["times"] == 2 and worst[0]["lost"] == Decimal("20.0")
-    s = CF.summary(r.reviews.all())
+    s = scoring.summary(r.reviews.all())
     assert (s["n"], s["done"], s["excellent"], s["passed"]) == (3, 3, 1, 2)
     refused("casefile.guidance_excellent", casefile_actions.do_mark_guidance, b, acting_user=sup, recommended=True)
     with pytest.raises(OutOfScope):

@@ -13,16 +13,17 @@ from zhifa.common.models import ChangeLog
 from zhifa.documents.models import storage
 from zhifa.documents.render import docx_text, soffice_path
 from zhifa.ledger.models import LedgerEntry
-from zhifa.supervision import actions as supervision_actions
-from zhifa.supervision import order_docs as OD
+from zhifa.records.checks import check_documents
+from zhifa.supervision.actions import documents as document_actions
+from zhifa.supervision.actions import orders as order_actions
 from zhifa.supervision.models import OrderDocument, OrderTemplate, SupervisionOrder
 
 pytestmark = pytest.mark.django_db
 
 
 def issue(cw, kind="duban", case=None, text="请依法作出处理决定。\n说明超期原因。", user="sup_county"):
-    return supervision_actions.do_issue_order(acting_user=cw[user], entity=cw["smj"], case=case, kind=kind, text=text, days=5,
-                            on=dt.date(2026, 6, 2))
+    return order_actions.do_issue_order(acting_user=cw[user], entity=cw["smj"], case=case, kind=kind, text=text,
+                                        days=5, on=dt.date(2026, 6, 2))
 
 
 def read(path):
@@ -54,7 +55,7 @@ def test_every_kind_has_its_document(cw, kind, title, closing):
     order = issue(cw, kind=kind)
     text = docx_text(read(order.documents.get().docx_path))
     assert title in text and closing in text and order.number.endswith("〔2026〕1号")
-    assert OD.NUMBER_CODES[kind] in order.number
+    assert document_actions.NUMBER_CODES[kind] in order.number
 
 
 def test_numbers_count_per_issuer_kind_and_year(cw):
@@ -80,41 +81,41 @@ def _docx_with(text: str) -> bytes:
 
 
 def test_uploaded_template_is_used_and_older_versions_stay(cw):
-    t = OD.do_upload_order_template("duban", _docx_with("督办：{{ entity.name }} {{ doc.number }} {{ order.text }}"),
-                                    acting_user=cw["admin"], note="本地格式")
+    t = document_actions.do_upload_order_template("duban", _docx_with("督办：{{ entity.name }} {{ doc.number }} {{ order.text }}"),
+                                                  acting_user=cw["admin"], note="本地格式")
     assert t.version == 2 and t.active and OrderTemplate.objects.get(kind="duban", version=1).is_builtin
     doc = issue(cw).documents.get()
     assert doc.template == t and docx_text(read(doc.docx_path)).startswith("督办：七星关区市场监督管理局 七司督〔2026〕1号")
     builtin = OrderTemplate.objects.get(kind="duban", version=1)
-    OD.do_activate_order_template(builtin, acting_user=cw["admin"])
+    document_actions.do_activate_order_template(builtin, acting_user=cw["admin"])
     assert issue(cw).documents.get().template == builtin
 
 
 def test_rule_template_admin_only(cw):
     with pytest.raises(ActionRefused) as e:
-        OD.do_upload_order_template("duban", _docx_with("{{ entity.name }}"), acting_user=cw["sup_county"])
+        document_actions.do_upload_order_template("duban", _docx_with("{{ entity.name }}"), acting_user=cw["sup_county"])
     assert e.value.rule == "documents.admin_only"
-    builtin = OD.builtin_template("duban")
+    builtin = document_actions.builtin_template("duban")
     with pytest.raises(ActionRefused) as e:
-        OD.do_activate_order_template(builtin, acting_user=cw["head"])
+        document_actions.do_activate_order_template(builtin, acting_user=cw["head"])
     assert e.value.rule == "documents.admin_only"
 
 
 def test_rule_bad_template(cw):
     with pytest.raises(ActionRefused) as e:
-        OD.do_upload_order_template("duban", _docx_with("{{ order.no_such_field }}"), acting_user=cw["admin"])
+        document_actions.do_upload_order_template("duban", _docx_with("{{ order.no_such_field }}"), acting_user=cw["admin"])
     assert e.value.rule == "documents.template_error" and "no_such_field" in e.value.message
     with pytest.raises(ActionRefused) as e:
-        OD.do_upload_order_template("duban", b"not a docx", acting_user=cw["admin"])
+        document_actions.do_upload_order_template("duban", b"not a docx", acting_user=cw["admin"])
     assert e.value.rule == "documents.bad_template"
     assert not OrderTemplate.objects.filter(is_builtin=False).exists()
 
 
 def test_shipped_templates_are_what_the_script_builds(tmp_path):
-    from zhifa.supervision.order_docs_build import build
+    from zhifa.supervision.build_templates import build
 
     for path in build(tmp_path):
-        assert path.read_bytes() == (OD.TEMPLATES_DIR / path.name).read_bytes(), path.name
+        assert path.read_bytes() == (document_actions.TEMPLATES_DIR / path.name).read_bytes(), path.name
 
 
 @pytest.mark.slow
@@ -180,3 +181,16 @@ def test_api_lists_and_downloads_order_documents(cw):
     r = c.get(f"/api/v1/supervision/order-documents/{docs[0]['id']}/docx")
     assert r.status_code == 200 and hashlib.sha256(b"".join(r.streaming_content)).hexdigest() == docs[0]["docx_sha256"]
     assert c.get(f"/api/v1/supervision/order-documents/{docs[0]['id']}/pdf").status_code == 404
+
+
+def test_verify_rehashes_order_documents(cw):
+    """`zhifa verify` re-hashes the stored files of order documents as it does case documents (one
+    check over every StoredDocument model): an edited or a missing .docx is reported."""
+    first, second = issue(cw).documents.get(), issue(cw, kind="rectify").documents.get()
+    assert not [d for d in check_documents() if d[1].startswith("supervision.orderdocument:")]
+    with open(storage().path(first.docx_path), "ab") as fh:
+        fh.write(b"tampered")
+    storage().delete(second.docx_path)
+    found = {(kind, where.split(" ")[0]) for kind, where, _detail in check_documents()}
+    assert ("document_digest", f"supervision.orderdocument:{first.pk}") in found
+    assert ("document_missing", f"supervision.orderdocument:{second.pk}") in found

@@ -10,10 +10,9 @@ from tests.api.conftest import ApiClient
 from zhifa.common.actions import ActionRefused, OutOfScope
 from zhifa.common.models import ChangeLog
 from zhifa.disclosure.models import Complaint
-from zhifa.supervision import social
+from zhifa.supervision.actions import social
 from zhifa.supervision.alerts import recompute_alerts
-from zhifa.supervision.models import Alert, SupervisionOrder
-from zhifa.supervision.models_social import SocialSupervisor, SupervisionLead
+from zhifa.supervision.models import Alert, SocialSupervisor, SupervisionLead, SupervisionOrder
 
 TODAY = dt.date(2026, 4, 20)
 PHONE = "13600001111"
@@ -120,7 +119,7 @@ def test_lead_to_alert_stays_until_closed(cw, settings):
     recompute_alerts(TODAY)
     a.refresh_from_db()
     assert a.state == Alert.State.OPEN  # the recompute keeps it (the check finds the lead)
-    from zhifa.supervision.actions import do_alert_action
+    from zhifa.supervision.actions.orders import do_alert_action
 
     do_alert_action(a, "close", acting_user=cw["sup_county"], note="已约谈执法人员")
     recompute_alerts(dt.date(2026, 4, 21))

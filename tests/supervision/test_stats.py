@@ -16,8 +16,8 @@ from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
 from zhifa.common.registry import alert_checks
 from zhifa.disclosure.models import AnnualReport
-from zhifa.supervision import alerts, reports, stats
-from zhifa.supervision import figures as FIG
+from zhifa.supervision import alerts, figures, stats
+from zhifa.supervision.actions import reports
 
 pytestmark = pytest.mark.django_db
 
@@ -294,7 +294,7 @@ def test_yearly_report_of_the_demo_region_matches_cases_one_by_one(seeded):  # n
 
     today = timezone.localdate()
     sup = User.objects.get(username="citysupervisor")
-    region = FIG.home_region(sup)
+    region = figures.home_region(sup)
     cases = [c for c in Case.objects.select_related("entity__region") if c.entity.region.path.startswith(region.path)]
     years = {case_date(c).year for c in cases}
     assert len(cases) >= 15

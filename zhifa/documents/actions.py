@@ -22,7 +22,7 @@ from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.common.scope import can
 from zhifa.documents import context as ctxmod
-from zhifa.documents.models import DocumentTemplate, GeneratedDocument, storage
+from zhifa.documents.models import DocumentTemplate, GeneratedDocument, TemplateFile, storage
 from zhifa.documents.render import PdfUnavailable, check_docx, convert_pdf, render_docx
 from zhifa.documents.types import DocType, spec
 from zhifa.ledger import log as ledger
@@ -67,33 +67,52 @@ def store_file(name: str, data: bytes) -> str:
     return storage().save(name, ContentFile(data))
 
 
-def _next_template_version(doc_type, entity) -> int:
-    qs = DocumentTemplate.objects.filter(doc_type=doc_type, entity=entity)
-    return (qs.aggregate(m=Max("version"))["m"] or 0) + 1
-
-
-def _deactivate(doc_type, entity):
-    DocumentTemplate.objects.filter(doc_type=doc_type, entity=entity, active=True).update(active=False)
-
-
-def _create_template(doc_type, data, *, entity, is_builtin, uploaded_by, note="", name="", activate=True):
+def create_template_version(model: type[TemplateFile], data: bytes, *, series: dict, folder: str, is_builtin: bool,
+                            uploaded_by, note: str = "", activate: bool = True, **fields) -> TemplateFile:
+    """The template pipeline shared by every TemplateFile model: the next version of the series (the
+    rows matching `series`, e.g. {"doc_type": …, "entity": …}), the file stored under
+    templates/<folder>/v<n>-<digest>.docx with its SHA-256, optionally made the series' active one."""
     digest = sha256(data)
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                version = _next_template_version(doc_type, entity)
+                rows = model.objects.filter(**series)
+                version = (rows.aggregate(m=Max("version"))["m"] or 0) + 1
                 if activate:
-                    _deactivate(doc_type, entity)
-                where = f"entity-{entity.pk}" if entity else "global"
-                path = store_file(f"templates/{doc_type}/{where}/v{version}-{digest[:12]}.docx", data)
-                t = DocumentTemplate.objects.create(
-                    doc_type=doc_type, name=name or str(DocType(doc_type).label), entity=entity, version=version,
-                    file_path=path, sha256=digest, size=len(data), is_builtin=is_builtin, active=activate,
-                    note=note[:300], uploaded_by=uploaded_by)
-                return t
+                    rows.filter(active=True).update(active=False)
+                path = store_file(f"templates/{folder}/v{version}-{digest[:12]}.docx", data)
+                return model.objects.create(**series, **fields, version=version, file_path=path, sha256=digest,
+                                            size=len(data), is_builtin=is_builtin, active=activate,
+                                            note=note[:300], uploaded_by=uploaded_by)
         except IntegrityError:
             continue  # a concurrent writer took the version number: count again
     raise ActionRefused("documents.busy", "模板正在被他人更新，请稍后重试")
+
+
+def activate_template_version(template: TemplateFile, *, series_fields: tuple[str, ...], acting_user,
+                              reason: str) -> TemplateFile:
+    """Make an earlier (or the builtin) version the active one of its series again (administrators only)."""
+    if not is_template_admin(acting_user):
+        raise ActionRefused("documents.admin_only", "只有系统管理员可以启用文书模板")
+    model = type(template)
+    t = model.objects.select_for_update().get(pk=template.pk)
+    if t.active:
+        return t
+    before = snapshot(t)
+    series = {f: getattr(t, f) for f in series_fields}
+    model.objects.filter(**series, active=True).update(active=False)
+    t.active = True
+    t.save(update_fields=["active"])
+    log_change(t, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(t),
+               reason=reason.format(version=t.version))
+    return t
+
+
+def _create_template(doc_type, data, *, entity, is_builtin, uploaded_by, note="", name="", activate=True):
+    where = f"entity-{entity.pk}" if entity else "global"
+    return create_template_version(DocumentTemplate, data, series={"doc_type": doc_type, "entity": entity},
+                                   folder=f"{doc_type}/{where}", is_builtin=is_builtin, uploaded_by=uploaded_by,
+                                   note=note, activate=activate, name=name or str(DocType(doc_type).label))
 
 
 def builtin_template(doc_type: str) -> DocumentTemplate:
@@ -166,18 +185,8 @@ def do_upload_template(doc_type: str, file, *, acting_user, entity=None, note: s
 @transaction.atomic
 def do_activate_template(template: DocumentTemplate, *, acting_user) -> DocumentTemplate:
     """Make an earlier (or the builtin) version the active one again."""
-    if not is_template_admin(acting_user):
-        raise ActionRefused("documents.admin_only", "只有系统管理员可以启用文书模板")
-    t = DocumentTemplate.objects.select_for_update().get(pk=template.pk)
-    if t.active:
-        return t
-    before = snapshot(t)
-    _deactivate(t.doc_type, t.entity)
-    t.active = True
-    t.save(update_fields=["active"])
-    log_change(t, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(t),
-               reason=f"启用{t.get_doc_type_display()}模板第{t.version}版")
-    return t
+    return activate_template_version(template, series_fields=("doc_type", "entity"), acting_user=acting_user,
+                                     reason=f"启用{template.get_doc_type_display()}模板第{{version}}版")
 
 
 # ---- generation ---------------------------------------------------------------------------

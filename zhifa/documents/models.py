@@ -7,6 +7,7 @@ version, a regenerated document is a new document version.
 """
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -26,11 +27,11 @@ def storage():
     return storages["documents"]
 
 
-class DocumentTemplate(models.Model):
-    doc_type = models.CharField(_("文书类型"), max_length=30, choices=DocType.choices)
-    name = models.CharField(_("模板名称"), max_length=100)
-    entity = models.ForeignKey("orgs.Entity", verbose_name=_("适用主体（空为全部）"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="document_templates")
+class TemplateFile(models.Model):
+    """What every administrator-editable .docx template row holds (this app's DocumentTemplate and the
+    supervision app's OrderTemplate): a version, the stored file and its SHA-256, builtin or uploaded,
+    whether it is the active one. Rows are never deleted; a new upload is a new version."""
+
     version = models.PositiveIntegerField(_("版本"))
     file_path = models.CharField(_("模板文件"), max_length=300)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -41,6 +42,63 @@ class DocumentTemplate(models.Model):
     uploaded_by = models.ForeignKey(USER, verbose_name=_("上传人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def read(self) -> bytes:
+        with storage().open(self.file_path, "rb") as fh:
+            return fh.read()
+
+
+class PdfStatus(models.TextChoices):
+    PENDING = "pending", _("待生成")
+    READY = "ready", _("已生成")
+    UNAVAILABLE = "unavailable", _("无法生成")
+
+
+class StoredDocument(models.Model):
+    """What every generated document row holds (this app's GeneratedDocument and the supervision app's
+    OrderDocument): its version, the template version it was made from, the .docx and (later) the PDF in
+    the documents storage with their SHA-256 digests, the data it was rendered from and who made it.
+    `zhifa verify` re-hashes the stored files of every concrete subclass (stored_document_models)."""
+
+    PdfStatus = PdfStatus
+
+    version = models.PositiveIntegerField(_("版本"))
+    template_version = models.PositiveIntegerField(_("模板版本"))
+    docx_path = models.CharField(_("Word文件"), max_length=300)
+    docx_sha256 = models.CharField(_("Word文件SHA-256"), max_length=64)
+    docx_size = models.PositiveIntegerField(_("Word文件大小"), default=0)
+    pdf_status = models.CharField(_("PDF状态"), max_length=12, choices=PdfStatus.choices, default=PdfStatus.PENDING)
+    pdf_path = models.CharField(_("PDF文件"), max_length=300, blank=True)
+    pdf_sha256 = models.CharField(_("PDF文件SHA-256"), max_length=64, blank=True)
+    pdf_size = models.PositiveIntegerField(_("PDF文件大小"), default=0)
+    pdf_error = models.CharField(_("PDF未生成原因"), max_length=500, blank=True)
+    context = models.JSONField(_("生成时数据"), default=dict)
+    generated_by = models.ForeignKey(USER, verbose_name=_("生成人"), null=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    generated_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def stored_files(self) -> list[tuple[str, str, str]]:
+        """(label, storage name, SHA-256 recorded at write) of each file the row points to."""
+        return [(label, path, digest) for label, path, digest in
+                (("docx", self.docx_path, self.docx_sha256), ("pdf", self.pdf_path, self.pdf_sha256)) if path]
+
+
+def stored_document_models() -> list[type[StoredDocument]]:
+    """Every installed model of generated documents (concrete subclasses of StoredDocument)."""
+    return [m for m in apps.get_models() if issubclass(m, StoredDocument)]
+
+
+class DocumentTemplate(TemplateFile):
+    doc_type = models.CharField(_("文书类型"), max_length=30, choices=DocType.choices)
+    name = models.CharField(_("模板名称"), max_length=100)
+    entity = models.ForeignKey("orgs.Entity", verbose_name=_("适用主体（空为全部）"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="document_templates")
 
     objects = RestrictedManager()
     scope_entity_path = "entity"
@@ -68,38 +126,16 @@ class DocumentTemplate(models.Model):
         who = f"（{self.entity.name}）" if self.entity_id else ""
         return f"{self.get_doc_type_display()}{who} 第{self.version}版"
 
-    def read(self) -> bytes:
-        with storage().open(self.file_path, "rb") as fh:
-            return fh.read()
 
 
-class GeneratedDocument(models.Model):
-    class PdfStatus(models.TextChoices):
-        PENDING = "pending", _("待生成")
-        READY = "ready", _("已生成")
-        UNAVAILABLE = "unavailable", _("无法生成")
-
+class GeneratedDocument(StoredDocument):
     case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT,
                              related_name="documents")
     doc_type = models.CharField(_("文书类型"), max_length=30, choices=DocType.choices)
     number = models.CharField(_("文书编号"), max_length=60, blank=True, db_index=True)
-    version = models.PositiveIntegerField(_("版本"))
     template = models.ForeignKey(DocumentTemplate, verbose_name=_("所用模板"), on_delete=models.PROTECT,
                                  related_name="documents")
-    template_version = models.PositiveIntegerField(_("模板版本"))
-    docx_path = models.CharField(_("Word文件"), max_length=300)
-    docx_sha256 = models.CharField(_("Word文件SHA-256"), max_length=64)
-    docx_size = models.PositiveIntegerField(_("Word文件大小"), default=0)
-    pdf_status = models.CharField(_("PDF状态"), max_length=12, choices=PdfStatus.choices, default=PdfStatus.PENDING)
-    pdf_path = models.CharField(_("PDF文件"), max_length=300, blank=True)
-    pdf_sha256 = models.CharField(_("PDF文件SHA-256"), max_length=64, blank=True)
-    pdf_size = models.PositiveIntegerField(_("PDF文件大小"), default=0)
-    pdf_error = models.CharField(_("PDF未生成原因"), max_length=500, blank=True)
-    context = models.JSONField(_("生成时数据"), default=dict)
     extra = models.JSONField(_("补充填写内容"), default=dict, blank=True)
-    generated_by = models.ForeignKey(USER, verbose_name=_("生成人"), null=True, on_delete=models.PROTECT,
-                                     related_name="+")
-    generated_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
 
     objects = RestrictedManager()
     scope_entity_path = "case__entity"

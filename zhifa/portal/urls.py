@@ -3,11 +3,8 @@ from django.urls import include, path
 
 from zhifa.common.registry import portal_pages
 from zhifa.portal import views
-from zhifa.supervision import views_social
 
 urlpatterns = [
     path("", views.home, name="gs-home"),
     *[path(entry.value.prefix, include(entry.module)) for entry in portal_pages.entries()],
-    # A social supervisor's personal feedback link; supervision has no urls_public module yet.
-    path("jiandu/<str:token>/", views_social.public_feedback, name="gs-social-feedback"),
 ]

@@ -1,7 +1,7 @@
 """Checks `zhifa verify` runs besides the ledger's own (registered in apps.py):
 
-- documents: the stored .docx / .pdf of every generated document still has the SHA-256 its row
-  (and, for the .docx, its ledger entry) states;
+- documents: the stored .docx / .pdf of every generated document (case documents and supervision
+  order documents) still has the SHA-256 its row (and, for the .docx, its ledger entry) states;
 - records: each item's pointer to its current version and its version count agree with the
   versions table; a destroyed item has an approved destruction.
 
@@ -22,23 +22,25 @@ def _sha256(fh) -> str:
 
 
 def check_documents():
-    from zhifa.documents.models import GeneratedDocument, storage
+    """Every stored file of every generated-document model (documents.GeneratedDocument, the supervision
+    orders' OrderDocument: documents.models.stored_document_models) against the SHA-256 written with it."""
+    from zhifa.documents.models import storage, stored_document_models
 
     st = storage()
-    rows = GeneratedDocument.objects.only("pk", "docx_path", "docx_sha256", "pdf_path", "pdf_sha256", "pdf_status")
-    for doc in rows.iterator(chunk_size=500):
-        for label, path, want in (("docx", doc.docx_path, doc.docx_sha256), ("pdf", doc.pdf_path, doc.pdf_sha256)):
-            if not path:
-                continue
-            where = f"documents.generateddocument:{doc.pk} {label} {path}"
-            try:
-                with st.open(path, "rb") as fh:
-                    got = _sha256(fh)
-            except (FileNotFoundError, OSError):
-                yield ("document_missing", where, "文件缺失")
-                continue
-            if got != want:
-                yield ("document_digest", where, f"SHA-256 应为 {want}，实为 {got}")
+    for model in stored_document_models():
+        label_lower = model._meta.label_lower
+        rows = model.objects.only("pk", "docx_path", "docx_sha256", "pdf_path", "pdf_sha256", "pdf_status")
+        for doc in rows.iterator(chunk_size=500):
+            for label, path, want in doc.stored_files():
+                where = f"{label_lower}:{doc.pk} {label} {path}"
+                try:
+                    with st.open(path, "rb") as fh:
+                        got = _sha256(fh)
+                except (FileNotFoundError, OSError):
+                    yield ("document_missing", where, "文件缺失")
+                    continue
+                if got != want:
+                    yield ("document_digest", where, f"SHA-256 应为 {want}，实为 {got}")
 
 
 def check_records():

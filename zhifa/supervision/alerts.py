@@ -14,9 +14,9 @@ from django.db import transaction
 from zhifa.cases import deadlines as dl_mod
 from zhifa.common.actions import bulk_log_created, log_change, snapshot
 from zhifa.common.registry import Finding, alert_checks
+from zhifa.supervision.actions.reports import deadline_of, unpublished_after_deadline
+from zhifa.supervision.actions.social import leads_raised_as_alerts
 from zhifa.supervision.models import Alert, SupervisionOrder
-from zhifa.supervision.reports import deadline_of, unpublished_after_deadline
-from zhifa.supervision.social import leads_raised_as_alerts
 
 
 @alert_checks.register("orders", order=80)
@@ -29,14 +29,14 @@ def check_orders(today):
 
 @alert_checks.register("social_leads", order=100)
 def check_social_leads(today):
-    """Leads of social supervisors raised as alerts (zhifa.supervision.social): they stay until closed."""
+    """Leads of social supervisors raised as alerts (zhifa.supervision.actions.social): they stay until closed."""
     for lead in leads_raised_as_alerts():
         yield Finding(f"lead:{lead.pk}", "social_lead", lead.entity_id, lead.alert.text)
 
 
 @alert_checks.register("annual_reports", order=120)
 def check_annual_reports(today):
-    """年度行政执法统计年报 of last year not published after 31 January (zhifa.supervision.reports)."""
+    """年度行政执法统计年报 of last year not published after 31 January (zhifa.supervision.actions.reports)."""
     for entity, year in unpublished_after_deadline(today):
         yield Finding(f"annual_report:{entity.pk}:{year}", "annual_report", entity.pk,
                       f"{entity.name}：{year}年度行政执法统计年报应于{deadline_of(year):%Y-%m-%d}前公开，尚未公开")

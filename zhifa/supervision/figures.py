@@ -16,22 +16,27 @@ Lists behind figures are always live.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db import transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
+from zhifa.cases.deadlines import PARTY_WINDOWS
 from zhifa.cases.machine import TERMINAL_STATES
-from zhifa.cases.models import Case, CaseOfficer, Deadline, Kind, LegalReview
-from zhifa.orgs.models import Region
+from zhifa.cases.models import Case, CaseEvent, CaseOfficer, Deadline, Kind, LegalReview
+from zhifa.common.roles import Role
+from zhifa.disclosure.models import Publication
+from zhifa.orgs.models import Entity, Officer, Region
+from zhifa.supervision.models import FigureRollup, FigureRollupState
 
 
 def _overdue_q(today, entity_ids=None):
     """Cases with an agency's period breached, or running past its due date (not yet marked by the
     daily refresh). A party's own window (陈述申辩, 听证申请) lapsing is no breach by the agency: not
     counted, as in the alerts."""
-    from zhifa.cases.deadlines import PARTY_WINDOWS
-
     late = Deadline.objects.filter(Q(state=Deadline.State.BREACHED)
                                    | Q(state=Deadline.State.RUNNING, known=True, due_on__lt=today)
                                    ).exclude(kind__in=PARTY_WINDOWS)
@@ -146,7 +151,6 @@ def _entity_rows(user, today, region=None, year=None) -> list[dict]:
     if rows is not None:
         # grouped by the entity id alone (the rollup's index order, no sort on names), names after
         sums = {r["entity_id"]: _from_rollup(r) for r in rows.values("entity_id").annotate(**ROLLUP_SUMS)}
-        from zhifa.orgs.models import Entity
 
         for e in (Entity.objects.filter(pk__in=list(sums)).order_by()
                   .values("id", "name", "region__name", "region__path")):
@@ -185,16 +189,12 @@ def _from_rollup(row) -> dict:
 
 
 def _watermark():
-    from zhifa.cases.models import CaseEvent
-
     return (Case.objects.order_by("-id").values_list("id", flat=True).first() or 0,
             CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0)
 
 
 def rollup_state(today):
     """The rollup's state if it was built for `today` or an earlier day, else None."""
-    from zhifa.supervision.models import FigureRollupState
-
     state = FigureRollupState.objects.filter(pk=1).first()
     return state if state is not None and state.built_for <= today else None
 
@@ -203,21 +203,16 @@ def changed_entities(state, today=None) -> set[int]:
     """Entities whose figures may differ from the rollup: a case or a transition after its watermark
     (both ids are indexed), a decision published since it was built and, from the second day after it was built, an agency's period falling due
     since the first (the rollup carries overdue as of its day and of the next)."""
-    from zhifa.cases.models import CaseEvent
-
     ids = set(Case.objects.filter(pk__gt=state.case_max).order_by().values_list("entity_id", flat=True).distinct())
     ids |= set(CaseEvent.objects.filter(pk__gt=state.event_max).order_by()
                .values_list("case__entity_id", flat=True).distinct())
     # decisions made public since (approval is no case transition); the margin covers approvals that
     # began before the build's snapshot and committed after it
-    from zhifa.disclosure.models import Publication
 
     since = state.built_at - dt.timedelta(seconds=state.seconds + 60)
     ids |= set(Publication.objects.filter(published_on__gte=since.date(), published_at__gte=since).order_by()
                .values_list("entity_id", flat=True).distinct())
     if today is not None and today > state.built_for + dt.timedelta(days=1):
-        from zhifa.cases.deadlines import PARTY_WINDOWS
-
         DeadlineState = Deadline.State
         # running past its due date, or already marked breached by the daily refresh; anything else that
         # changes a deadline is a transition, caught above
@@ -238,9 +233,6 @@ def split_rollup(user, today, *, region=None, entity=None, officer=None, year=No
     """(rollup rows, live cases, changed entity ids): the rollup for entities unchanged since it was
     built, the cases of the changed ones aggregated live. (None, all cases, None) when the rollup
     cannot serve the query."""
-    from zhifa.common.roles import Role
-    from zhifa.supervision.models import FigureRollup
-
     def live():
         return scoped_cases(user, region=region, entity=entity, officer=officer, year=year)
 
@@ -262,7 +254,6 @@ def split_rollup(user, today, *, region=None, entity=None, officer=None, year=No
         rows = rows.filter(year=int(year))
     changed = changed_entities(state, today)
     if changed:  # only the changed entities this query covers (the subqueries are narrowed to them)
-        from zhifa.orgs.models import Entity
 
         scope = Entity.objects.filter(pk__in=changed)
         if not user.is_superuser:
@@ -280,14 +271,6 @@ def split_rollup(user, today, *, region=None, entity=None, officer=None, year=No
 
 def refresh_rollup(today) -> dict:
     """Rebuild the rollup from the cases (one GROUP BY) in one transaction; the background task runs it."""
-    import time
-
-    from django.db import transaction
-    from django.db.models import BooleanField, ExpressionWrapper
-    from django.db.models.functions import Coalesce, ExtractYear
-
-    from zhifa.supervision.models import FigureRollup, FigureRollupState
-
     t = time.perf_counter()
     m = metrics(today)
     with transaction.atomic():
@@ -314,8 +297,6 @@ def refresh_rollup(today) -> dict:
 
 
 def by_officer(user, today, entity, year=None) -> list[dict]:
-    from zhifa.orgs.models import Officer
-
     out = []
     for o in Officer.objects.restrict(user, "view").filter(entity=entity).order_by("name"):
         row = totals(user, today, entity=entity, officer=o, year=year)

@@ -7,6 +7,7 @@ from zhifa.common.actions import log_change, snapshot
 from zhifa.ledger import log as ledger
 from zhifa.legalcal import pending
 from zhifa.legalcal.periods import add_working_days
+from zhifa.supervision.alerts import recompute_alerts
 from zhifa.supervision.models import SupervisionOrder
 
 
@@ -35,8 +36,6 @@ def resolve(year: int, *, acting_user, on) -> int:
 def raise_breached_alerts(*, year, acting_user, on, resolved) -> None:
     """Due dates just computed may already lie in the past: mark and alert them now."""
     if any(resolved.values()):
-        from zhifa.supervision.alerts import recompute_alerts
-
         recompute_alerts(on)
 
 

@@ -1,6 +1,6 @@
 """Statistics (统计报表): counts and amounts per entity, region, kind, category, outcome and period,
 aggregated in the database (one GROUP BY per table), for the supervisors' statistics page, the
-annual report (年度行政执法统计年报, zhifa.supervision.reports) and the API.
+annual report (年度行政执法统计年报, zhifa.supervision.actions.reports) and the API.
 
 A case counts in the period of its 立案 date (its registration date if never filed), exactly as
 `figures.year_q`, so these tables, the supervision home and the annual report always agree.
@@ -21,7 +21,8 @@ from django.http import Http404
 
 from zhifa.cases.models import Case, CollectiveDiscussion, Kind, LegalReview, PenaltyKind, Seizure, Source
 from zhifa.common.actions import ActionRefused
-from zhifa.supervision import figures as FIG
+from zhifa.orgs.models import Entity, Region
+from zhifa.supervision import figures
 
 BASIS = Coalesce("filed_on", "registered_on")
 MAX_DIMENSIONS = 3
@@ -65,7 +66,7 @@ PENALISED = Q(decided_on__isnull=False, no_penalty=False, kind__in=[Kind.PENALTY
 def _metric_q(today) -> dict[str, tuple[str, str, Q]]:
     """key → (label, group, Q over Case) for every counted metric."""
     out = {}
-    for key, (label, q) in FIG.metrics(today).items():
+    for key, (label, q) in figures.metrics(today).items():
         group = "案件" if key in ("all", "open", "finished") or key in Kind.values else "程序"
         out[key] = (label, "结果" if key in ("decided", "fined") else "公示" if key == "published" else group, q)
     for key, label, q in OUTCOMES:
@@ -225,9 +226,7 @@ def _list(params, key):
 def parse_spec(user, params, today=None) -> Spec:
     """Spec from GET parameters / API arguments. Bad input → ActionRefused("validation", Chinese message,
     field); a region or entity outside the user's scope → 404."""
-    from zhifa.orgs.models import Entity, Region
-
-    today = today or FIG.today()
+    today = today or figures.today()
     s = Spec()
     s.dims = _list(params, "dims")
     bad = [d for d in s.dims if d not in DIMENSIONS]
@@ -259,7 +258,7 @@ def parse_spec(user, params, today=None) -> Spec:
         if not region_id.isdigit():
             raise ActionRefused("validation", "区划应为编号", "region")
         s.region = Region.objects.filter(pk=region_id).first()
-        if s.region is None or not FIG.region_allowed(user, s.region):
+        if s.region is None or not figures.region_allowed(user, s.region):
             raise Http404("区划不存在或不在您的数据范围内")
     if entity_id:
         if not entity_id.isdigit():
@@ -345,8 +344,6 @@ def dim_value(dim, row, child_of=None):
 
 def _region_folder(base):
     """path of an entity's region → (child region code, name) of `base` containing it."""
-    from zhifa.orgs.models import Region
-
     children = {r.path: r for r in Region.objects.filter(parent=base)}
 
     def child_of(path):
@@ -376,14 +373,14 @@ class Result:
 
 
 def query(user, spec: Spec, today=None) -> Result:
-    today = today or FIG.today()
+    today = today or figures.today()
     keys = spec.metrics
     qs = cases_for(user, spec)
     raw = grouped(qs, spec.dims, today, keys)
     total = grouped(qs, [], today, keys)[0]
     child_of = None
     if "region" in spec.dims:
-        base = spec.region or (FIG.home_region(user) if user is not None else None)
+        base = spec.region or (figures.home_region(user) if user is not None else None)
         child_of = _region_folder(base)
     rows: dict[tuple, dict] = {}
     for r in raw:

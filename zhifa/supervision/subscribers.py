@@ -3,10 +3,9 @@ for one (debounced) recompute of the alerts and figures."""
 from __future__ import annotations
 
 from zhifa.cases.events import subscribe
+from zhifa.supervision.tasks import on_case_event
 
 
 @subscribe()
 def recompute_alerts(event, ctx):
-    from zhifa.supervision.tasks import on_case_event
-
     on_case_event()

@@ -20,6 +20,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
+
+from zhifa.supervision.actions.documents import do_render_order_pdf
+from zhifa.supervision.alerts import recompute_alerts
+from zhifa.supervision.figures import refresh_rollup
+from zhifa.supervision.models import OrderDocument
 
 log = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 5
@@ -50,9 +57,6 @@ def jsonable(value):
 
 @task()
 def recompute_alerts_task(today: str | None = None) -> dict:
-    from zhifa.supervision.alerts import recompute_alerts
-    from zhifa.supervision.figures import refresh_rollup
-
     day = _day(today)
     out = recompute_alerts(day)
     # The supervision home's pre-aggregated figures, rebuilt on the same debounce and clock.
@@ -69,7 +73,7 @@ def expire_publications_task(today: str | None = None):
 
 
 def annual_reports_function():
-    for module in ("zhifa.supervision.stats", "zhifa.supervision.reports"):
+    for module in ("zhifa.supervision.stats", "zhifa.supervision.actions.reports"):
         fn = optional(module, "generate_annual_reports")
         if fn is not None:
             return fn
@@ -87,9 +91,6 @@ def annual_reports_task(year: int):
 @task()
 def render_order_pdf_task(document_id: int) -> str:
     """LibreOffice outside any request: the PDF of a supervision document."""
-    from zhifa.supervision.models import OrderDocument
-    from zhifa.supervision.order_docs import do_render_order_pdf
-
     doc = OrderDocument.objects.filter(pk=document_id).first()
     if doc is None or doc.pdf_status == OrderDocument.PdfStatus.READY:
         return "skipped"
@@ -98,8 +99,6 @@ def render_order_pdf_task(document_id: int) -> str:
 
 # ---- enqueueing ---------------------------------------------------------------------------------
 def _uses_database_backend(t) -> bool:
-    from django_tasks_db.backend import DatabaseBackend
-
     return isinstance(t.get_backend(), DatabaseBackend)
 
 
@@ -108,8 +107,6 @@ def pending(t, **kwargs) -> bool:
     A running one does not count: it may have read the data before the change that asks again."""
     if not _uses_database_backend(t):
         return False
-    from django_tasks_db.models import DBTaskResult
-
     qs = DBTaskResult.objects.filter(task_path=t.module_path, status="READY")
     for k, v in kwargs.items():
         qs = qs.filter(**{f"args_kwargs__kwargs__{k}": v})
@@ -192,8 +189,6 @@ def remembered(now: dt.datetime) -> dict:
     holds them (a restarted scheduler does not run them twice)."""
     last = {}
     if _uses_database_backend(recompute_alerts_task):
-        from django_tasks_db.models import DBTaskResult
-
         if DBTaskResult.objects.filter(task_path=recompute_alerts_task.module_path,
                                        args_kwargs__kwargs__today=now.date().isoformat()).exists():
             last["daily"] = now.date()

@@ -41,7 +41,6 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -62,12 +61,11 @@ def new_code() -> str:
 
 
 def rate_check(client: str):
+    from zhifa.common import ratelimit  # atomic add + incr in the shared cache (issue 15)
+
     limit = int(getattr(settings, "ZHIFA_COMPLAINT_RATE", 5))
-    key = f"zhifa:complaint-rate:{client}"
-    count = cache.get(key, 0)
-    if count >= limit:
+    if not ratelimit.hit(f"zhifa:complaint-rate:{client}", limit, 3600):
         raise ActionRefused("complaint.rate_limited", "提交过于频繁，请一小时后再试", "content")
-    cache.set(key, count + 1, 3600)
 
 
 def period_days(kind: str) -> int:

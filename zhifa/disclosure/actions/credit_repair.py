@@ -27,7 +27,6 @@ import datetime as dt
 import hmac
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -132,12 +131,12 @@ def _rate_check(client: str, *, count: bool = True):
     """ZHIFA_REPAIR_RATE (default 5) attempts per client address per hour: every submission that
     reaches the access-code check, and every status lookup with a wrong code (so the 8-character code
     cannot be guessed by trying)."""
+    from zhifa.common import ratelimit  # atomic add + incr in the shared cache (issue 15)
+
     limit = int(getattr(settings, "ZHIFA_REPAIR_RATE", 5))
-    n = cache.get(_rate_key(client), 0)
-    if n >= limit:
+    allowed = ratelimit.hit(_rate_key(client), limit, 3600) if count else ratelimit.count(_rate_key(client)) < limit
+    if not allowed:
         raise ActionRefused("repair.rate_limited", "提交过于频繁，请一小时后再试", "access_code")
-    if count:
-        cache.set(_rate_key(client), n + 1, 3600)
 
 
 def code_matches(pub, code: str) -> bool:

@@ -9,7 +9,7 @@ from django.http import Http404
 from ninja import Router
 
 from zhifa.common.api.base import responses
-from zhifa.supervision import reports as supervision_reports
+from zhifa.supervision.actions import reports as supervision_reports
 
 router = Router(tags=["公示平台（公开）"], auth=None)
 

@@ -1,6 +1,6 @@
 """年度行政执法统计年报: one stored snapshot of an entity's figures for a year.
 
-Generated (and regenerated while not final) by zhifa.supervision.reports; the figures are a
+Generated (and regenerated while not final) by zhifa.supervision.actions.reports; the figures are a
 frozen JSON picture so what was published never changes when cases change later. Published
 reports are public (/gs/reports/); the legal deadline is 31 January of the following year.
 """

@@ -3,7 +3,7 @@
 Public (/gs/reports/): published reports by year and entity, each with charts and .xlsx / PDF
 downloads; nothing unpublished is reachable. Staff (/disclosure/reports/): the reports in the
 user's scope, generation (supervisors for their subtree, the agency head for the entity) and
-publication (the agency head), all through zhifa.supervision.reports actions.
+publication (the agency head), all through zhifa.supervision.actions.reports.
 """
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ from zhifa.common.xlsx import XLSX_CONTENT_TYPE
 from zhifa.disclosure.models import AnnualReport
 from zhifa.documents.render import PdfUnavailable
 from zhifa.orgs.models import Entity
-from zhifa.supervision import reports, reports_export
+from zhifa.supervision import export
+from zhifa.supervision.actions import reports
 
 FORMATS = {"xlsx", "pdf"}
 
@@ -43,7 +44,7 @@ def _body(report) -> dict:
     s = fig["summary"]
     on_time, late, missing = s["pub_on_time"], s["pub_late"], s["pub_missing"]
     due = on_time + late + missing
-    return {"report": report, "fig": fig, "summary": reports_export.summary_rows(fig), "tables": reports_export.sections(fig)[1:],
+    return {"report": report, "fig": fig, "summary": export.summary_rows(fig), "tables": export.sections(fig)[1:],
             "chart": _chart(fig), "deadline": reports.deadline_of(report.year),
             "timeliness": f"{on_time * 100 / due:.1f}%" if due else "—"}
 
@@ -85,10 +86,10 @@ def public_detail(request, pk):
 def _file(report, fmt):
     name = f"{report}"
     if fmt == "xlsx":
-        data, ctype = reports_export.report_xlsx(report.figures, name), XLSX_CONTENT_TYPE
+        data, ctype = export.report_xlsx(report.figures, name), XLSX_CONTENT_TYPE
     else:
         try:
-            data, ctype = reports_export.cached_report_pdf(report), "application/pdf"
+            data, ctype = export.cached_report_pdf(report), "application/pdf"
         except PdfUnavailable as e:
             return HttpResponse(str(e), status=503, content_type="text/plain; charset=utf-8")
     resp = HttpResponse(data, content_type=ctype)

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from zhifa.common.registry import demo_steps
+from zhifa.supervision.actions.reports import seed_demo_reports
 from zhifa.supervision.demo.casefile import seed_demo_casefile
 from zhifa.supervision.demo.orders import seed_demo_orders
 from zhifa.supervision.demo.social import seed_complaints_and_social
-from zhifa.supervision.reports import seed_demo_reports
 
 
 @demo_steps.register("annual_reports", order=20)

@@ -8,8 +8,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from zhifa.supervision import actions_casefile as casefile_actions
-from zhifa.supervision import appraisal as AP
+from zhifa.supervision.actions import appraisal as appraisal_actions
+from zhifa.supervision.actions import casefile as casefile_actions
 
 SEED = 20261201
 # Deductions per file (by case kind and state), as a reviewer would record them.
@@ -58,8 +58,9 @@ def seed_demo_casefile(entity, *, users, log=None):
         log("  casefile: 有其他主体的案卷待评查，评查活动保持进行中")
     else:
         casefile_actions.do_finish_round(rnd, acting_user=sup)
-    AP.do_enter_results(acting_user=sup, entity=entity, year=today.year,
-                        data={"reconsideration_total": 3, "reconsideration_corrected": 1, "litigation_total": 1,
-                              "litigation_lost": 0, "note": "复议机关：七星关区人民政府；诉讼：七星关区人民法院"})
+    appraisal_actions.do_enter_results(
+        acting_user=sup, entity=entity, year=today.year,
+        data={"reconsideration_total": 3, "reconsideration_corrected": 1, "litigation_total": 1,
+              "litigation_lost": 0, "note": "复议机关：七星关区人民政府；诉讼：七星关区人民法院"})
     log(f"  casefile: 评查活动 1 个，案卷 {len(reviews)} 件")
     return rnd

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from zhifa.supervision import actions as supervision_actions
+from zhifa.supervision.actions import orders as order_actions
 from zhifa.supervision.alerts import recompute_alerts
 from zhifa.supervision.models import Alert
 
@@ -21,13 +21,13 @@ def seed_demo_orders(entity, *, users, log=None):
     alert = (Alert.objects.filter(entity=entity, case__isnull=False).exclude(state=Alert.State.CLOSED)
              .order_by("first_seen", "id").first())
     orders = []
-    duban = supervision_actions.do_issue_order(acting_user=city, entity=entity, kind="duban", days=5, alert=alert,
-                             case=alert.case if alert else None,
-                             text=(f"{alert.text}。请依法尽快办理，并说明原因。" if alert else
-                                   "请对本单位在办案件的法定期限进行全面排查，逾期案件逐件说明原因。"))
-    supervision_actions.do_reply_order(duban, acting_user=head, text="已组织承办人员逐案排查，涉及案件已于本周内办理完毕，并对承办人员进行了约谈提醒。")
+    duban = order_actions.do_issue_order(acting_user=city, entity=entity, kind="duban", days=5, alert=alert,
+                                         case=alert.case if alert else None,
+                                         text=(f"{alert.text}。请依法尽快办理，并说明原因。" if alert else
+                                               "请对本单位在办案件的法定期限进行全面排查，逾期案件逐件说明原因。"))
+    order_actions.do_reply_order(duban, acting_user=head, text="已组织承办人员逐案排查，涉及案件已于本周内办理完毕，并对承办人员进行了约谈提醒。")
     orders.append(duban)
-    orders.append(supervision_actions.do_issue_order(
+    orders.append(order_actions.do_issue_order(
         acting_user=county, entity=entity, kind="suggestion", days=20,
         text="建议完善罚款类案件的裁量说理：决定书应写明适用的裁量档次及从轻、从重情节。\n建议每季度开展一次案卷自查。"))
     log(f"  orders: 督办通知书 {duban.number}（已答复）、执法监督建议书 {orders[-1].number}")

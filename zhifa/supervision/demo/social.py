@@ -8,14 +8,14 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from zhifa.disclosure.actions import complaints
+from zhifa.disclosure.models import Complaint
+from zhifa.orgs.models import Entity
+from zhifa.supervision.actions import social
+
 
 @transaction.atomic
 def seed_complaints_and_social(*, main, supervisor, head, officer, log=None) -> dict:
-    from zhifa.disclosure.actions import complaints
-    from zhifa.disclosure.models import Complaint
-    from zhifa.orgs.models import Entity
-    from zhifa.supervision import social
-
     log = log or (lambda msg: None)
     if Complaint.objects.exists() or None in (main, supervisor, head, officer):
         return {}

@@ -9,6 +9,11 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django_tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.management.commands.db_worker import Worker
+
+from zhifa.supervision import tasks
 
 
 class Command(BaseCommand):
@@ -20,8 +25,6 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=5.0, help="检查间隔（秒）")
 
     def handle(self, *args, worker=False, once=False, interval=5.0, **options):
-        from zhifa.supervision import tasks
-
         last = tasks.remembered(timezone.localtime())
         self.stdout.write(f"调度已启动（每日任务 {tasks.daily_at():%H:%M}；"
                           f"{'本进程执行任务' if worker else '任务由 zhifa db_worker 执行'}）")
@@ -38,10 +41,6 @@ class Command(BaseCommand):
 def run_ready_tasks(backend_name: str = "default") -> int:
     """Run every ready task of the database backend in this process (django_tasks_db's worker in batch
     mode); returns how many ran. Other backends run tasks at enqueue: nothing to do."""
-    from django_tasks import task_backends
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.management.commands.db_worker import Worker
-
     if not isinstance(task_backends[backend_name], DatabaseBackend):
         return 0
     w = Worker(queue_names=["*"], interval=0, batch=True, backend_name=backend_name, startup_delay=False,

@@ -1,0 +1,159 @@
+"""Production smoke test (issue 15, item 7): the stack started the way docs/deploy.md says — migrate,
+collectstatic, gunicorn with deploy/gunicorn.conf.py and debug off, `zhifa db_worker`, `zhifa
+scheduler` — on the suite's database (SQLite with the local store; in the PostgreSQL run, PostgreSQL
+with the SeaweedFS S3 store and Redis when it answers). Headless Chromium logs in, opens a case page
+(styles applied, every HTMX panel loaded), opens the portal; the worker drains the queue (seeded PDFs
+through LibreOffice); `zhifa verify` and /readyz are green; the worker stops and /readyz turns red
+within its threshold. TLS is not in the loop (cookies over http: ZHIFA_HTTPS=0); test_gunicorn.py
+covers https behind the proxy."""
+import json
+import os
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.blobs.conftest import seaweedfs  # noqa: F401
+from tests.common.test_shared_cache import REDIS, _redis_up
+from tests.ops.conftest import ROOT, ZHIFA, free_port, production_env
+from tests.ops.test_backup_drill import ON_PG, PG_NAME, _drop_db, _fresh_db, _pg_available
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+CHROMIUM = "/usr/bin/chromium"
+STALE = 8  # ZHIFA_WORKER_STALE_SECONDS for the test; the worker beats every second
+
+
+def readyz(port):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=30) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def check(body, name):
+    return next(c for c in body["checks"] if c["name"] == name)
+
+
+@pytest.fixture
+def stack_env(tmp_path, request):
+    extra = {"ZHIFA_HTTPS": "0", "ZHIFA_HEARTBEAT_SECONDS": "1", "ZHIFA_WORKER_STALE_SECONDS": str(STALE),
+             "ZHIFA_LEDGER_KEY_FILE": "", "ZHIFA_BLOB_BACKEND": "local", "HOME": str(tmp_path)}
+    dbname = None
+    if ON_PG and _pg_available():
+        dbname = f"{PG_NAME}_smoke"
+        s3 = request.getfixturevalue("seaweedfs")
+        extra |= {"DATABASE_URL": _fresh_db(dbname), "ZHIFA_BLOB_BACKEND": "s3", "ZHIFA_S3_BUCKET": "smoke",
+                  "ZHIFA_S3_ENDPOINT_URL": s3["endpoint"], "ZHIFA_S3_ACCESS_KEY": s3["access_key"],
+                  "ZHIFA_S3_SECRET_KEY": s3["secret_key"]}
+    else:
+        extra["DATABASE_URL"] = f"sqlite:///{tmp_path / 'data' / 'zhifa.sqlite3'}"
+    env = production_env(tmp_path / "data", **extra)
+    env.pop("ZHIFA_LEDGER_KEY_FILE")  # generated under the data dir
+    if _redis_up():
+        env["ZHIFA_CACHE_URL"] = REDIS
+    else:
+        env.pop("ZHIFA_CACHE_URL")
+    yield env
+    if dbname:
+        _drop_db(dbname)
+
+
+def test_production_stack(stack_env, tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium missing")
+    env = stack_env
+    run = lambda *a: subprocess.run([str(ZHIFA), *a], env=env, check=True, capture_output=True, text=True,  # noqa: E731
+                                    timeout=900)
+    run("migrate", "--noinput", "-v0")
+    run("seed", "--scale", "county")
+    run("collectstatic", "--noinput", "-v0")
+    run("ledger", "sign")
+    port = free_port()
+    logs = {n: open(tmp_path / f"{n}.log", "w") for n in ("web", "worker", "scheduler")}  # noqa: SIM115
+    procs = {
+        "web": subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+                                 "--bind", f"127.0.0.1:{port}", "--workers", "2", "zhifa.wsgi"],
+                                env=env, cwd=tmp_path, stdout=logs["web"], stderr=subprocess.STDOUT),
+        "worker": subprocess.Popen([str(ZHIFA), "db_worker", "--queue-name", "default", "--interval", "1"],
+                                   env=env, cwd=tmp_path, stdout=logs["worker"], stderr=subprocess.STDOUT),
+        "scheduler": subprocess.Popen([str(ZHIFA), "scheduler"], env=env, cwd=tmp_path, stdout=logs["scheduler"],
+                                      stderr=subprocess.STDOUT),
+    }
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                status, body = readyz(port)
+                break
+            except OSError:
+                assert procs["web"].poll() is None, (tmp_path / "web.log").read_text()
+                assert time.monotonic() < deadline
+                time.sleep(0.5)
+
+        from playwright.sync_api import sync_playwright
+
+        base = f"http://127.0.0.1:{port}"
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = browser.new_context(locale="zh-CN").new_page()
+            page.set_default_timeout(30000)
+            page.goto(f"{base}/login/")
+            page.fill("input[name=username]", "officer")
+            page.fill("input[name=password]", "zhifa2026")
+            page.click("button[type=submit], input[type=submit]")
+            page.wait_for_url(lambda u: "/login/" not in u)
+            page.goto(f"{base}/cases/")
+            page.locator("a.caselink").first.click()
+            page.wait_for_url("**/cases/*/")
+            # zhifa.css applied (served by whitenoise under its hashed name) and htmx loaded every panel.
+            assert page.evaluate("[...document.styleSheets].some(s => s.href && /zhifa\\.[0-9a-f]{12}\\.css/.test(s.href) && s.cssRules.length > 10)")
+            page.wait_for_function("!document.body.innerText.includes('正在加载')", timeout=60000)
+            assert page.evaluate("typeof htmx") == "object"
+            page.goto(f"{base}/gs/")
+            assert page.evaluate("[...document.styleSheets].some(s => s.cssRules.length > 10)")
+            assert "执法" in page.inner_text("body")
+            browser.close()
+
+        # The worker renders what the seed queued (PDFs of supervision documents) and drains the queue.
+        deadline = time.monotonic() + 600
+        while True:
+            status, body = readyz(port)
+            worker = check(body, "worker")
+            if worker["ready_tasks"] == 0 and worker["status"] == "ok":
+                break
+            assert time.monotonic() < deadline, body
+            time.sleep(2)
+        assert status == 200 and body["status"] in ("ok", "warn"), body
+        assert all(c["status"] != "fail" for c in body["checks"])
+        assert check(body, "cache")["status"] == "ok" and check(body, "database")["status"] == "ok"
+        if env["ZHIFA_BLOB_BACKEND"] == "s3":
+            assert check(body, "object_store")["status"] == "ok"
+        assert "发现 0 处不一致" in run("verify").stdout
+
+        # The worker stops: /readyz is red within its threshold.
+        procs["worker"].terminate()
+        procs["worker"].wait(timeout=60)
+        stopped = time.monotonic()
+        while readyz(port)[0] != 503:
+            assert time.monotonic() - stopped < STALE + 5, readyz(port)
+            time.sleep(0.5)
+        status, body = readyz(port)
+        assert "无心跳" in check(body, "worker")["detail"]
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for f in logs.values():
+            f.close()
+        print(*(f"== {n}\n{(tmp_path / f'{n}.log').read_text()[-3000:]}" for n in logs), sep="\n")
+    assert os.environ.get("ZHIFA_DEMO") == "1"  # the suite itself stays in demo mode

@@ -1,0 +1,104 @@
+"""Every choice list and code of the supervision app, in one place (the models name them as
+`Alert.Kind`, `SupervisionOrder.State`, … — the same classes).
+
+    alerts and orders      AlertKind, AlertState, OrderKind, OrderState, ORDER_NUMBER_CODES
+    案卷评查               RoundState, ReviewState, ReviewHow, ReviewGrade, CATEGORIES
+    社会监督               SupervisorKind, SupervisorState, LeadState
+"""
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+# ---- alerts (预警) and supervision orders (督办 / 整改通知) ----------------------------------------
+class AlertKind(models.TextChoices):
+    DEADLINE_LAPSED = "deadline_lapsed", _("法定期限已超期")
+    DEADLINE_DUE = "deadline_due", _("法定期限即将届满")
+    CERTIFICATE = "certificate", _("执法证过期或即将过期仍在办案")
+    TRAINING = "training", _("培训学时不足")
+    REVIEWERS = "reviewers", _("法制审核人员低于5%")
+    DISCRETION = "discretion", _("处罚偏离裁量基准")
+    REPEATED_INSPECTION = "repeated_inspection", _("多部门重复检查")
+    IDLE = "idle", _("案件长期未办理")
+    ORDER_OVERDUE = "order_overdue", _("督办/整改逾期未答复")
+    ANNUAL_REPORT = "annual_report", _("年度统计年报逾期未公开")
+    COMPLAINT_OVERDUE = "complaint_overdue", _("投诉举报逾期未办结")
+    SOCIAL_LEAD = "social_lead", _("社会监督员反映问题")
+    PUBLICATION_OVERDUE = "publication_overdue", _("执法决定逾期未公示")
+    WITHDRAWAL_OVERDUE = "withdrawal_overdue", _("公示信息逾期未撤下")
+
+
+class AlertState(models.TextChoices):
+    OPEN = "open", _("待处理")
+    ACKNOWLEDGED = "acknowledged", _("已确认")
+    ASSIGNED = "assigned", _("已分派")
+    CLOSED = "closed", _("已关闭")
+
+
+class OrderKind(models.TextChoices):
+    DUBAN = "duban", _("督办通知")
+    RECTIFY = "rectify", _("整改通知")
+    SUGGESTION = "suggestion", _("执法监督建议书")
+    DECISION = "decision", _("执法监督决定书")
+
+
+class OrderState(models.TextChoices):
+    OPEN = "open", _("待答复")
+    REPLIED = "replied", _("已答复")
+
+
+# kind → the type code in an order's document number (机关代字 + code + 〔year〕 + n + 号)
+ORDER_NUMBER_CODES = {"duban": "督", "rectify": "整改", "suggestion": "监建", "decision": "监决"}
+
+
+# ---- 案卷评查 (case-file review) -----------------------------------------------------------------
+class RoundState(models.TextChoices):
+    OPEN = "open", _("评查中")
+    FINISHED = "finished", _("已完成")
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", _("待评查")
+    SUBMITTED = "submitted", _("已提交")
+
+
+class ReviewHow(models.TextChoices):
+    RANDOM = "random", _("随机抽取")
+    MANUAL = "manual", _("指定选取")
+
+
+class ReviewGrade(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    PASS = "pass", _("合格")
+    FAIL = "fail", _("不合格")
+
+
+# The categories of a rubric's items (the 118号 checklist).
+CATEGORIES = [("subject", _("主体")), ("procedure", _("程序")), ("evidence", _("事实证据")),
+              ("law", _("法律适用")), ("discretion", _("裁量")), ("documents", _("文书")), ("archive", _("归档"))]
+
+
+# ---- 社会监督 (social supervisors and their leads) -----------------------------------------------
+class SupervisorKind(models.TextChoices):
+    CITIZEN = "citizen", _("市民")
+    LAWYER = "lawyer", _("律师")
+    JOURNALIST = "journalist", _("新闻记者")
+    NPC = "npc", _("人大代表")
+    CPPCC = "cppcc", _("政协委员")
+    EXPERT = "expert", _("专家学者")
+    ENTERPRISE = "enterprise", _("企业代表")
+    OTHER = "other", _("其他")
+
+
+class SupervisorState(models.TextChoices):
+    ACTIVE = "active", _("在任")
+    ENDED = "ended", _("已解聘")
+
+
+class LeadState(models.TextChoices):
+    NEW = "new", _("待处理")
+    COMPLAINT = "complaint", _("已转投诉办理")
+    ALERT = "alert", _("已转预警")
+    ORDER = "order", _("已发督办")
+    CLOSED = "closed", _("已办结")
