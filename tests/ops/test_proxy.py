@@ -74,7 +74,7 @@ def test_hits_are_atomic_under_concurrency():
 RACE = """
 import django, os, time
 django.setup()
-from zhifa.disclosure.complaints import rate_check
+from zhifa.disclosure.actions.complaints import rate_check
 from zhifa.common.actions import ActionRefused
 start = float(os.environ["START"])
 while time.time() < start:
