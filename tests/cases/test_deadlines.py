@@ -13,6 +13,12 @@ from zhifa.cases.models import Deadline
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 def test_service_after_national_day_2025(cw):
     case = factories.case(cw)
     # Decided on Sunday 2025-09-28 (a make-up working day): 9/29, 9/30, [10/1–10/8 holiday], 10/9, 10/10,

@@ -14,6 +14,12 @@ from zhifa.common.models import ChangeLog
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 def test_full_path_with_hearing(cw):
     w = cw
     case = factories.case(w)

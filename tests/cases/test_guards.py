@@ -14,6 +14,12 @@ from zhifa.orgs import actions as org_actions
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 def expire_h2(cw, last_valid_day):
     cert = cw["h2"].certificates.get()
     org_actions.do_update_certificate(cert, {"expires_on": last_valid_day}, acting_user=cw["admin"])

@@ -16,6 +16,12 @@ from zhifa.cases.rules import surcharge
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 def _ready(cw):
     """Filed 2026-03-03 (decision due 06-01), notified 04-02, statement waived."""
     case = case_at(cw, "notified")

@@ -13,6 +13,12 @@ from zhifa.cases.rules import hearing_triggers
 from zhifa.orgs import actions as org_actions
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
 BIG = {"penalty_kinds": ["fine"], "fine_amount": "20000"}
 
 
