@@ -16,6 +16,13 @@ from zhifa.supervision import appraisal as AP
 from zhifa.supervision.models_casefile import AppraisalSnapshot
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
 TODAY = dt.date(2026, 7, 1)
 
 

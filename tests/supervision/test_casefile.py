@@ -19,6 +19,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
+
+@pytest.fixture
 def files(cw):
     return file_world(cw)
 
