@@ -114,3 +114,20 @@ def pytest_collection_modifyitems(config, items):
         path = str(item.path)[len(root) + 1:] if str(item.path).startswith(root) else str(item.path)
         if path.startswith(DATE_SENSITIVE):
             item.add_marker(pytest.mark.dates)
+    check_shared_worlds(items)
+
+
+def transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames)
+                or (marker is not None and marker.kwargs.get("transaction")))
+
+
+def check_shared_worlds(items):
+    """A world built once per module lives in an open transaction: a transactional test of the same
+    module would flush it (or not see it). Refuse such a module at collection, by name."""
+    shared = {item.path for item in items if {"world_once", "cw_once"} & set(item.fixturenames)}
+    mixed = sorted({item.nodeid for item in items if item.path in shared and transactional(item)})
+    if mixed:
+        raise pytest.UsageError("a module with a world built once (tests/worlds.py) has transactional tests: "
+                                + ", ".join(mixed))

@@ -8,13 +8,20 @@ writes is undone after it, as before. Not for modules with transactional tests (
 transaction=True): those need committed rows.
 
     @pytest.fixture(scope="module")
-    def decided(django_db_setup, django_db_blocker):
+    def decided(cw_once, django_db_blocker):     # cw_once: the case world of this module
         with built_once(django_db_blocker):
-            yield builders.case_at(cw_built(), "decided")
+            yield builders.case_at(cw_once, "decided")
+
+A module whose tests only need the standard world opts in with one fixture (tests/conftest.py):
+
+    @pytest.fixture
+    def cw(shared_cw):
+        return shared_cw
 
 The Python objects are shared by the module's tests: a test that changes one in memory should
 refresh_from_db() what it reads, or take `fresh(obj)` (a deep copy) — the shared_world and
-shared_cw fixtures (tests/conftest.py) hand each test its own copy.
+shared_cw fixtures hand each test its own copy. Module-scoped fixtures of the same module must
+not build rows the shared world also builds (test_stats seeds the demo: it keeps its own world).
 """
 from __future__ import annotations
 
