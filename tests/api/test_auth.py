@@ -14,7 +14,6 @@ def world(shared_world):
     return shared_world
 
 
-
 def get_token(username, password="pass12345"):
     r = ApiClient().post("/auth/token", {"username": username, "password": password})
     assert r.status_code == 200, r.content.decode()

@@ -25,7 +25,6 @@ def world(cw):
     return cw
 
 
-
 @pytest.fixture(autouse=True)
 def _calendar(db):
     from zhifa.legalcal import periods

@@ -13,7 +13,6 @@ def world(shared_world):
     return shared_world
 
 
-
 def item_data(world, **extra):
     return {"entity": world["smj"].pk, "unit": world["smj_unit"].pk, "code": "CF-001",
             "name": "对未取得食品经营许可从事食品经营活动的处罚", "category": "penalty",

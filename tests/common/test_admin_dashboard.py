@@ -12,7 +12,6 @@ def world(shared_world):
     return shared_world
 
 
-
 def test_admin_edit_writes_change_log(client, world):
     client.force_login(world["admin"])
     unit = world["smj_unit"]

@@ -12,7 +12,6 @@ def world(shared_world):
     return shared_world
 
 
-
 def names(qs):
     return set(qs.values_list("name", flat=True))
 

@@ -13,7 +13,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

@@ -17,7 +17,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 def published(cw, **kw):
     pub = decided_case(cw, **kw).publication
     return actions.do_approve(pub, acting_user=cw["head"], on=dt.date(2026, 4, 22))

@@ -19,7 +19,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 def xlsx_text(resp) -> str:
     """Every cell of a downloaded workbook, as text (the leak scan reads downloads this way)."""
     wb = openpyxl.load_workbook(io.BytesIO(resp.content), read_only=True)

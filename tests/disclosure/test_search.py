@@ -17,7 +17,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 @pytest.fixture
 def corpus(cw):
     """~240 published decisions (bulk-loaded like the benchmark) plus a few drafts/withdrawn rows."""

@@ -40,7 +40,6 @@ def cw(shared_cw, _calendar):
     return shared_cw
 
 
-
 def gen(w, case, doc_type, user=None, **extra):
     return do_generate_document(case, doc_type, acting_user=user or w["u1"], extra=extra, pdf=False)
 

@@ -22,7 +22,6 @@ def world(shared_world):
     return shared_world
 
 
-
 def _parts(data: bytes) -> dict:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return {n: zf.read(n) for n in zf.namelist()}

@@ -16,7 +16,6 @@ def cw(shared_cw, _calendar):
     return shared_cw
 
 
-
 @pytest.fixture(autouse=True)
 def _no_soffice(monkeypatch):
     """Page tests do not wait for LibreOffice: the PDF is recorded as unavailable."""

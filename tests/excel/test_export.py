@@ -17,7 +17,6 @@ def world(shared_world):
     return shared_world
 
 
-
 def export(client, user, name, **params):
     client.force_login(user)
     r = client.get(reverse(name), params)

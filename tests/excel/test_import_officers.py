@@ -22,7 +22,6 @@ def world(shared_world):
     return shared_world
 
 
-
 def problems(report: ImportReport):
     return [(e.row, e.column, e.message) for e in report.errors]
 

@@ -18,7 +18,6 @@ def world(shared_world):
     return shared_world
 
 
-
 def problems(report):
     return [(e.row, e.column, e.message) for e in report.errors]
 

@@ -19,7 +19,6 @@ def world(shared_world):
     return shared_world
 
 
-
 def test_reviewer_needs_legal_qualification(world):
     with pytest.raises(ActionRefused) as e:
         actions.do_update_officer(world["o2"], {"is_legal_reviewer": True}, acting_user=world["head"])

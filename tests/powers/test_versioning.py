@@ -16,7 +16,6 @@ def world(shared_world):
     return shared_world
 
 
-
 def make_item(world, **extra):
     data = {"entity": world["smj"], "unit": world["smj_unit"], "code": "QX-CF-001",
             "name": "对生产经营不符合食品安全标准的食品的处罚", "category": PowerItem.Category.PENALTY,

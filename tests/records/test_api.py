@@ -15,7 +15,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 def upload(api, data, name="现场.jpg"):
     r = api.post("/uploads", {"filename": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
     assert r.status_code == 201, r.content

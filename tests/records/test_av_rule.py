@@ -19,7 +19,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 def test_seizure_needs_its_video_before_the_case_goes_on(cw):
     do_set_av_requirements(cw["smj"], ["seize"], acting_user=cw["head"])
     case = seize(cw)

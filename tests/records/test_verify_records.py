@@ -19,7 +19,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 def test_clean_records_pass(cw):
     case = factories.case(cw)
     add(cw, case)

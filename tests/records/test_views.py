@@ -17,7 +17,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 def login(client, user):
     client.force_login(user)
     return client

@@ -15,7 +15,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 def api(user):
     c = Client()
     c.force_login(user)

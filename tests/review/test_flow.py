@@ -35,7 +35,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 def test_major_case_cannot_be_decided_without_review(cw):
     case = major_case(cw)
     before = footprint(case)

@@ -16,7 +16,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 def client(user):
     c = Client()
     c.force_login(user)

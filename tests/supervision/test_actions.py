@@ -21,7 +21,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 def refused(rule, fn, *args, **kw):
     with pytest.raises(ActionRefused) as e:
         fn(*args, **kw)

@@ -24,6 +24,7 @@ def cw(shared_cw):
 def world(cw):
     return cw
 
+
 AlertKind = Alert.Kind
 
 

@@ -17,7 +17,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 @pytest.fixture
 def data(cw, settings):
     settings.ZHIFA_TRAINING_MIN_HOURS = 0

@@ -23,6 +23,7 @@ def cw(shared_cw):
     """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
     return shared_cw
 
+
 TODAY = dt.date(2026, 7, 1)
 
 

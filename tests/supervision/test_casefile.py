@@ -24,7 +24,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 @pytest.fixture
 def files(cw):
     return file_world(cw)

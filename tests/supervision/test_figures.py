@@ -21,7 +21,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 @pytest.fixture
 def cases(cw):
     decided = to_notified(cw, factories.case(cw), fine_amount="3000", penalty_kinds=["fine"])

@@ -19,7 +19,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 def everything(user, today):
     region = figures.home_region(user)
     out = {"totals": figures.totals(user, today, region=region), "entities": figures.by_entity(user, today, region=region),

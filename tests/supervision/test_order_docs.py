@@ -26,7 +26,6 @@ def cw(shared_cw):
     return shared_cw
 
 
-
 def issue(cw, kind="duban", case=None, text="请依法作出处理决定。\n说明超期原因。", user="sup_county"):
     return supervision_actions.do_issue_order(acting_user=cw[user], entity=cw["smj"], case=case, kind=kind, text=text, days=5,
                             on=dt.date(2026, 6, 2))
