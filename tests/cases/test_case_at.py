@@ -81,3 +81,8 @@ def test_advance_continues_a_case_and_take_runs_one_step(cw):
     assert case.state == "executing" and case.paid_amount == 1000
     with pytest.raises(ValueError):
         builders.advance(cw, case, "filed")
+
+
+def test_the_case_at_fixture_binds_the_case_world(case_at, cw):
+    case = case_at("investigating")
+    assert case.state == "investigating" and case.entity == cw["smj"] and case.number == "七市监立〔2026〕1号"
