@@ -1,4 +1,10 @@
+import functools
+
 import pytest
+
+from tests import builders
+from tests.factories import case_world
+from tests.worlds import build_world, built_once, fresh
 
 
 @pytest.fixture(autouse=True)
@@ -8,14 +14,9 @@ def _fast_passwords(settings):
 
 @pytest.fixture
 def world(db):
-    from tests.calendar_ahead import ensure_calendar_ahead
-    from tests.factories import system_admin
-    from tests.factories import world as build
-
     # Deadlines counted from today need this year and the next in the legal calendar, also after
     # chinesecalendar's data ends (an administrator enters such a year; the tests do the same).
-    ensure_calendar_ahead(system_admin())
-    return build()
+    return build_world()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -41,9 +42,39 @@ def _ledger_flush_unlock():
 @pytest.fixture
 def cw(world):
     """world() plus the case people and a published power item (tests.factories.case_world)."""
-    from tests.factories import case_world
-
     return case_world(world)
+
+
+@pytest.fixture
+def case_at(cw):
+    """case_at("decided", hearing=True …): a case of the case world in any state (tests/builders.py)."""
+    return functools.partial(builders.case_at, cw)
+
+
+# ---- worlds built once per module (tests/worlds.py) ---------------------------------------------
+@pytest.fixture(scope="module")
+def world_once(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker):
+        yield build_world()
+
+
+@pytest.fixture(scope="module")
+def cw_once(world_once, django_db_blocker):
+    with built_once(django_db_blocker):
+        yield case_world(dict(world_once))
+
+
+@pytest.fixture
+def shared_world(world_once, db):
+    """The `world` fixture's world, built once per module; each test gets its own copy of the objects
+    and its own savepoint. A module opts in with `@pytest.fixture def world(shared_world): …`."""
+    return fresh(world_once)
+
+
+@pytest.fixture
+def shared_cw(cw_once, db):
+    """The `cw` fixture's world, built once per module (see shared_world)."""
+    return fresh(cw_once)
 
 
 @pytest.fixture
@@ -83,3 +114,20 @@ def pytest_collection_modifyitems(config, items):
         path = str(item.path)[len(root) + 1:] if str(item.path).startswith(root) else str(item.path)
         if path.startswith(DATE_SENSITIVE):
             item.add_marker(pytest.mark.dates)
+    check_shared_worlds(items)
+
+
+def transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames)
+                or (marker is not None and marker.kwargs.get("transaction")))
+
+
+def check_shared_worlds(items):
+    """A world built once per module lives in an open transaction: a transactional test of the same
+    module would flush it (or not see it). Refuse such a module at collection, by name."""
+    shared = {item.path for item in items if {"world_once", "cw_once"} & set(item.fixturenames)}
+    mixed = sorted({item.nodeid for item in items if item.path in shared and transactional(item)})
+    if mixed:
+        raise pytest.UsageError("a module with a world built once (tests/worlds.py) has transactional tests: "
+                                + ", ".join(mixed))

@@ -157,12 +157,13 @@ def case_world(w):
     return w
 
 
-def case(w, *, on=dt.date(2026, 3, 2), party=None, officers=None, **data):
-    """A registered general-procedure case of 七星关区市场监督管理局 handled by h1 (lead) and h2."""
+def case(w, *, on=dt.date(2026, 3, 2), party=None, officers=None, acting_user=None, **data):
+    """A registered general-procedure case of 七星关区市场监督管理局 handled by h1 (lead) and h2,
+    registered by h1's login (u1) unless acting_user says otherwise."""
     from zhifa.cases.actions import do_register_case
 
     fields = {"entity": w["smj"], "unit": w["smj_unit"], "title": "销售过期食品案", "source": "complaint",
               "violation_on": on - dt.timedelta(days=30), "discovered_on": on, **data}
     officers = officers if officers is not None else [(w["h1"], "lead"), (w["h2"], "assist")]
-    return do_register_case(fields, acting_user=w["u1"], parties=[party or person_party()], officers=officers,
+    return do_register_case(fields, acting_user=acting_user or w["u1"], parties=[party or person_party()], officers=officers,
                             power_items=[w["item"]], on=on)

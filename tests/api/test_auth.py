@@ -8,6 +8,12 @@ from zhifa.common.api.auth import make_token
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """The world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_world
+
+
 def get_token(username, password="pass12345"):
     r = ApiClient().post("/auth/token", {"username": username, "password": password})
     assert r.status_code == 200, r.content.decode()

@@ -14,6 +14,17 @@ from zhifa.common.models import ChangeLog
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
+@pytest.fixture
+def world(cw):
+    return cw
+
+
 @pytest.fixture(autouse=True)
 def _calendar(db):
     from zhifa.legalcal import periods
@@ -26,9 +37,6 @@ def _calendar(db):
     periods.clear_cache()
 
 
-@pytest.fixture
-def cw(world):
-    return factories.case_world(world)
 
 
 def token_client(user) -> ApiClient:

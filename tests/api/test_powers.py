@@ -7,6 +7,12 @@ from zhifa.powers.models import PowerItem
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """The world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_world
+
+
 def item_data(world, **extra):
     return {"entity": world["smj"].pk, "unit": world["smj_unit"].pk, "code": "CF-001",
             "name": "对未取得食品经营许可从事食品经营活动的处罚", "category": "penalty",

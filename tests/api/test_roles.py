@@ -9,6 +9,13 @@ from zhifa.orgs.models import Certificate, Entity, LegalAdviser, Officer, Unit
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(shared_world):
+    """The world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_world
+
+
 SMJ_OFFICERS = {"李明", "王芳"}
 OFFICERS_SEEN = {
     "officer": SMJ_OFFICERS,

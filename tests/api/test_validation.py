@@ -9,6 +9,13 @@ from zhifa.orgs.models import Officer
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(shared_world):
+    """The world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_world
+
+
 GOOD_ID = "11010519491231002X"
 
 

@@ -4,12 +4,19 @@ import datetime as dt
 import pytest
 
 from tests import factories
-from tests.cases.helpers import to_investigating, to_notified, v
+from tests.builders import case_at
+from tests.cases.helpers import to_investigating, v
 from zhifa.cases import actions as case_actions
 from zhifa.cases import deadlines
 from zhifa.cases.models import Deadline
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
 
 
 def test_service_after_national_day_2025(cw):
@@ -33,7 +40,7 @@ def test_unknown_calendar_is_never_guessed(cw):
 
 
 def test_refresh_marks_breaches_and_lapses_party_windows(cw):
-    case = to_notified(cw, factories.case(cw))  # decision due 06-01, statement window to 04-10
+    case = case_at(cw, "notified")  # decision due 06-01, statement window to 04-10
     assert deadlines.refresh_deadlines(dt.date(2026, 4, 11)) == 0
     assert case.deadlines.get(kind="statement_defence").state == Deadline.State.MET
     near = list(deadlines.warnings(dt.date(2026, 5, 29), within_days=3))
@@ -62,7 +69,7 @@ def test_refresh_command(cw):
 
     from django.core.management import call_command
 
-    to_notified(cw, factories.case(cw))
+    case_at(cw, "notified")
     out = StringIO()
     call_command("refresh_deadlines", today=dt.date(2026, 6, 2), stdout=out)
     assert "新标记超期 1 项" in out.getvalue()
@@ -72,10 +79,9 @@ def test_next_due_on_follows_running_deadlines(cw):
     """Case.next_due_on is derived: the earliest running due date, kept by every transition
     and by refresh_deadlines, and the work queue orders by it."""
     from tests import factories
-    from tests.cases.helpers import to_notified
     from zhifa.cases.deadlines import refresh_deadlines, work_queue
 
-    a = to_notified(cw, factories.case(cw))
+    a = case_at(cw, "notified")
     a.refresh_from_db()
     running = a.deadlines.filter(state="running").order_by("due_on").first()
     assert a.next_due_on == running.due_on == dt.date(2026, 4, 10)  # statement window after the 4/2 notice
@@ -88,12 +94,11 @@ def test_next_due_on_follows_running_deadlines(cw):
 
 
 def test_breached_deadline_records_when_the_act_was_done(cw):
-    from tests import factories
-    from tests.cases.helpers import decide, to_notified, v
+    from tests.cases.helpers import decide, v
     from zhifa.cases import actions as case_actions
     from zhifa.cases.deadlines import refresh_deadlines
 
-    case = to_notified(cw, factories.case(cw))
+    case = case_at(cw, "notified")
     case_actions.do_record_statement(case, waived=True, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 3))
     decide(cw, case, dt.date(2026, 4, 3))
     refresh_deadlines(dt.date(2026, 4, 20))  # service was due 4/14 (7 working days)

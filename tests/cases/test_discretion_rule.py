@@ -10,6 +10,12 @@ from zhifa.cases import actions as case_actions
 from zhifa.common.actions import ActionRefused
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
 ON = dt.date(2026, 4, 1)
 
 

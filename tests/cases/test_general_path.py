@@ -5,12 +5,19 @@ from decimal import Decimal
 import pytest
 
 from tests import factories
+from tests.builders import case_at
 from tests.cases.helpers import v
 from zhifa.cases import actions as case_actions
 from zhifa.cases.models import CaseEvent, Deadline
 from zhifa.common.models import ChangeLog
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
 
 
 def test_full_path_with_hearing(cw):
@@ -64,17 +71,9 @@ def test_full_path_with_hearing(cw):
 
 
 def test_short_path_without_hearing_and_waived_statement(cw):
-    w = cw
-    case = factories.case(w)
-    from tests.cases.helpers import to_notified
-
-    to_notified(w, case)
-    case_actions.do_record_statement(case, waived=True, acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 4, 3))
-    case_actions.do_decide(case, acting_user=w["head"], expected_version=v(case), on=dt.date(2026, 4, 3))
-    case_actions.do_serve_decision(case, acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 4, 3))
-    case_actions.do_record_payment(case, amount="5000", acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 4, 10))
-    case_actions.do_close(case, acting_user=w["head"], expected_version=v(case), on=dt.date(2026, 4, 10))
-    case.refresh_from_db()
+    # notice served 4/2, statement waived 4/3, decided and served the same day, paid and closed 4/10
+    case = case_at(cw, "closed", dates={"decide": dt.date(2026, 4, 3), "serve_decision": dt.date(2026, 4, 3),
+                                        "record_payment": dt.date(2026, 4, 10), "close": dt.date(2026, 4, 10)})
     assert case.state == "closed" and not case.notice_includes_hearing
 
 

@@ -4,13 +4,20 @@ import datetime as dt
 import pytest
 
 from tests import factories
-from tests.cases.helpers import decide, to_investigating, to_notified, to_proposed, v
+from tests.builders import case_at, take
+from tests.cases.helpers import decide, to_proposed, v
 from tests.cases.test_kinds import seize, spot
 from tests.cases.test_rules_people import refused
 from zhifa.cases import actions as case_actions
 from zhifa.orgs import actions as org_actions
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
 
 
 def expire_h2(cw, last_valid_day):
@@ -79,17 +86,14 @@ def test_officers_of_the_entity_only_everywhere(cw):
 
 
 def test_waiver_of_hearing_only_when_applicable(cw):
-    case = to_notified(cw, factories.case(cw))
+    case = case_at(cw, "notified")
     refused("hearing.applicable", case_actions.do_waive_hearing, case, acting_user=cw["u1"], expected_version=v(case),
             on=dt.date(2026, 4, 3))
 
 
 def _scheduled(cw):
-    case = to_notified(cw, factories.case(cw), penalty_kinds=["fine"], fine_amount="20000")
-    case_actions.do_request_hearing(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 8))
-    case_actions.do_schedule_hearing(case, hearing_on=dt.date(2026, 4, 20), chair=cw["h3"], acting_user=cw["u1"],
-                          expected_version=v(case), on=dt.date(2026, 4, 9))
-    return case
+    case = case_at(cw, "hearing", penalty={"penalty_kinds": ["fine"], "fine_amount": "20000"})
+    return take(cw, case, "schedule_hearing")  # requested 04-08, noticed 04-09 for 04-20, chaired by h3
 
 
 def test_chair_who_became_an_investigator_cannot_hold_the_hearing(cw):
@@ -143,7 +147,7 @@ def test_only_assigned_reviewer_records_problems(cw):
 
 @pytest.mark.parametrize("action", ["suspend", "revoke", "transfer"])
 def test_reasons_required(cw, action):
-    case = to_investigating(cw, factories.case(cw))
+    case = case_at(cw, "investigating")
     extra = {"transfer_kind": "agency", "transfer_to": "七星关区农业农村局"} if action == "transfer" else {}
     refused("case.reason_given", getattr(case_actions, f"do_{action}"), case, reason="", acting_user=cw["head"],
             expected_version=v(case), on=dt.date(2026, 3, 4), **extra)

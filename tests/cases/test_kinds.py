@@ -12,6 +12,12 @@ from zhifa.cases.models import Case, Deadline
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 def spot(cw, party, fine=None, kinds=("fine",), on=dt.date(2026, 3, 2)):
     data = {"entity": cw["smj"], "unit": cw["smj_unit"], "title": "占道经营", "penalty_kinds": list(kinds)}
     if fine is not None:

@@ -16,6 +16,13 @@ from zhifa.common.roles import Role
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 TODAY = timezone.localdate()
 ROLES = ["u1", "unit_head", "head", "rev", "sup_county", "sup_city", "admin"]
 # Who may open which new-case form (the first transition's roles in machine.py).

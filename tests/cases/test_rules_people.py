@@ -4,7 +4,8 @@ import datetime as dt
 import pytest
 
 from tests import factories
-from tests.cases.helpers import to_investigating, v
+from tests.builders import case_at
+from tests.cases.helpers import v
 from zhifa.cases import actions as case_actions
 from zhifa.cases.models import Case, CaseEvent, CaseOfficer
 from zhifa.common.actions import ActionRefused
@@ -12,6 +13,12 @@ from zhifa.common.models import ChangeLog
 from zhifa.orgs import actions as org_actions
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
 
 
 def refused(rule, fn, *args, **kw):
@@ -51,7 +58,7 @@ def test_officer_of_another_entity_cannot_be_assigned(cw):
 
 
 def test_recused_officer_cannot_act_or_return_and_no_longer_counts(cw):
-    case = to_investigating(cw, factories.case(cw))
+    case = case_at(cw, "investigating")
     case_actions.do_record_recusal(case, cw["h1"], decision="approved", reason="与当事人系近亲属", applied_by_party=True,
                         acting_user=cw["head"], expected_version=v(case), on=dt.date(2026, 3, 5))
     assert not CaseOfficer.objects.get(case=case, officer=cw["h1"]).active
@@ -107,7 +114,7 @@ def test_invalid_transition_names_the_state(cw):
 
 
 def test_refusal_leaves_no_partial_state(cw):
-    case = to_investigating(cw, factories.case(cw))
+    case = case_at(cw, "investigating")
     before = (case.version, CaseEvent.objects.count(), ChangeLog.objects.count())
     refused("penalty.amounts_valid", case_actions.do_propose, case, penalty_kinds=["fine"], fine_amount="-5",
             acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 3, 10))

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from tests import factories
-from tests.cases.helpers import decide, to_investigating, to_notified, to_proposed, v
+from tests.builders import case_at
+from tests.cases.helpers import decide, v
 from tests.cases.test_rules_people import refused
 from zhifa.cases import actions as case_actions
 from zhifa.cases.models import Deadline
@@ -15,9 +16,15 @@ from zhifa.cases.rules import surcharge
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 def _ready(cw):
     """Filed 2026-03-03 (decision due 06-01), notified 04-02, statement waived."""
-    case = to_notified(cw, factories.case(cw))
+    case = case_at(cw, "notified")
     case_actions.do_record_statement(case, waived=True, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 3))
     return case
 
@@ -57,7 +64,7 @@ def test_extension_must_come_before_expiry(cw):
 
 
 def test_suspended_period_is_excluded(cw):
-    case = to_investigating(cw, factories.case(cw))
+    case = case_at(cw, "investigating")
     case_actions.do_suspend(case, reason="等待检验结果", acting_user=cw["head"], expected_version=v(case), on=dt.date(2026, 4, 1))
     assert case.deadlines.get(kind="decision").state == Deadline.State.PAUSED
     refused("case.not_suspended", case_actions.do_propose, case, penalty_kinds=["warning"], acting_user=cw["u1"],
@@ -153,7 +160,7 @@ def test_exits_need_reasons_and_a_receiving_organ(cw):
 
 
 def test_revoke_cancels_running_periods(cw):
-    case = to_proposed(cw, factories.case(cw))
+    case = case_at(cw, "proposed")
     case_actions.do_revoke(case, reason="违法事实不能成立", acting_user=cw["head"], expected_version=v(case), on=dt.date(2026, 4, 2))
     assert case.state == "revoked"
     assert list(case.deadlines.values_list("state", flat=True)) == [Deadline.State.CANCELLED]

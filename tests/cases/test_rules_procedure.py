@@ -4,7 +4,8 @@ import datetime as dt
 import pytest
 
 from tests import factories
-from tests.cases.helpers import decide, to_notified, to_proposed, v
+from tests.builders import case_at, take
+from tests.cases.helpers import decide, to_proposed, v
 from tests.cases.test_rules_people import refused
 from zhifa.cases import actions as case_actions
 from zhifa.cases.models import CaseConfig
@@ -12,30 +13,36 @@ from zhifa.cases.rules import hearing_triggers
 from zhifa.orgs import actions as org_actions
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
 BIG = {"penalty_kinds": ["fine"], "fine_amount": "20000"}
 
 
 def test_no_decision_without_served_notice(cw):
-    case = to_proposed(cw, factories.case(cw))
+    case = case_at(cw, "proposed")
     e = refused("notice.served", decide, cw, case, dt.date(2026, 4, 20))
     assert "事先告知" in e.message
 
 
 def test_express_waiver_allows_decision_without_notice(cw):
-    case = to_proposed(cw, factories.case(cw))
+    case = case_at(cw, "proposed")
     case_actions.do_record_statement(case, waived=True, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 1))
     decide(cw, case, dt.date(2026, 4, 1))
     assert case.state == "decided"
 
 
 def test_waiver_does_not_replace_notice_of_hearing_rights(cw):
-    case = to_proposed(cw, factories.case(cw), **BIG)
+    case = case_at(cw, "proposed", penalty=BIG)
     case_actions.do_record_statement(case, waived=True, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 1))
     refused("notice.served", decide, cw, case, dt.date(2026, 4, 1))
 
 
 def test_statement_window_must_pass_unless_heard(cw):
-    case = to_notified(cw, factories.case(cw))  # served 2026-04-02, window to 04-10
+    case = case_at(cw, "notified")  # served 2026-04-02, window to 04-10
     refused("statement.window_closed", decide, cw, case, dt.date(2026, 4, 10))
     decide(cw, case, dt.date(2026, 4, 13))
 
@@ -54,26 +61,26 @@ def test_hearing_triggers_use_entity_thresholds_and_kinds(cw):
 
 
 def test_notice_must_include_hearing_rights_when_triggered(cw):
-    case = to_proposed(cw, factories.case(cw), **BIG)
+    case = case_at(cw, "proposed", penalty=BIG)
     refused("notice.hearing_rights_included", case_actions.do_serve_notice, case, includes_hearing_rights=False,
             acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 2))
 
 
 def test_no_hearing_request_when_not_applicable(cw):
-    case = to_notified(cw, factories.case(cw))
+    case = case_at(cw, "notified")
     refused("hearing.applicable", case_actions.do_request_hearing, case, acting_user=cw["u1"], expected_version=v(case),
             on=dt.date(2026, 4, 3))
 
 
 def test_hearing_request_within_five_working_days(cw):
-    case = to_notified(cw, factories.case(cw), **BIG)  # 04-02 + 5 wd (清明) = 04-10
+    case = case_at(cw, "notified", penalty=BIG)  # 04-02 + 5 wd (清明) = 04-10
     refused("hearing.request_window", case_actions.do_request_hearing, case, acting_user=cw["u1"], expected_version=v(case),
             on=dt.date(2026, 4, 13))
     case_actions.do_request_hearing(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 10))
 
 
 def test_no_decision_before_hearing_window_closes_unless_waived(cw):
-    case = to_notified(cw, factories.case(cw), **BIG)
+    case = case_at(cw, "notified", penalty=BIG)
     case_actions.do_record_statement(case, text="无异议", acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 3))
     refused("hearing.window_closed", decide, cw, case, dt.date(2026, 4, 10))
     case_actions.do_waive_hearing(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 7))
@@ -81,9 +88,7 @@ def test_no_decision_before_hearing_window_closes_unless_waived(cw):
 
 
 def _requested(cw):
-    case = to_notified(cw, factories.case(cw), **BIG)
-    case_actions.do_request_hearing(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 8))
-    return case
+    return case_at(cw, "hearing", penalty=BIG)  # requested 04-08
 
 
 def test_hearing_notified_seven_working_days_before(cw):
@@ -111,9 +116,8 @@ def test_requested_hearing_must_be_held_before_decision(cw):
 
 def test_legal_review_required_after_hearing(cw):
     case = _requested(cw)
-    case_actions.do_schedule_hearing(case, hearing_on=dt.date(2026, 4, 20), chair=cw["h3"], acting_user=cw["u1"],
-                          expected_version=v(case), on=dt.date(2026, 4, 9))
-    case_actions.do_hold_hearing(case, acting_user=cw["u3"], expected_version=v(case), on=dt.date(2026, 4, 20))
+    take(cw, case, "schedule_hearing")  # on 04-09 for 04-20, chaired by h3
+    take(cw, case, "hold_hearing")
     e = refused("review.passed_if_required", decide, cw, case, dt.date(2026, 4, 21))
     assert "经过听证程序" in e.message
 
@@ -198,7 +202,7 @@ def test_collective_discussion_for_complex_cases_chaired_by_head(cw):
 
 
 def test_decision_not_heavier_than_notified(cw):
-    case = to_notified(cw, factories.case(cw))
+    case = case_at(cw, "notified")
     case_actions.do_record_statement(case, waived=True, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 3))
     refused("penalty.not_heavier_than_notified", decide, cw, case, dt.date(2026, 4, 3), penalty_kinds=["fine"],
             fine_amount="8000")

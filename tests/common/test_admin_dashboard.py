@@ -6,6 +6,12 @@ from zhifa.common.models import ChangeLog
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """The world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_world
+
+
 def test_admin_edit_writes_change_log(client, world):
     client.force_login(world["admin"])
     unit = world["smj_unit"]

@@ -4,6 +4,13 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(shared_world):
+    """The world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_world
+
+
 LISTS = ["entities-list", "units-list", "officers-list", "certificates-list", "trainings-list",
          "advisers-list", "power-items-list", "inspection-items-list", "service-guides-list", "flowcharts-list"]
 ROLES = ["officer", "unit_head", "head", "reviewer", "sup_county", "sup_city", "admin"]

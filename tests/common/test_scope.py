@@ -6,6 +6,12 @@ from zhifa.powers.models import PowerItem
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """The world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_world
+
+
 def names(qs):
     return set(qs.values_list("name", flat=True))
 

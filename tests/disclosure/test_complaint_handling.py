@@ -16,6 +16,13 @@ from zhifa.legalcal.periods import add_working_days
 from zhifa.supervision.alerts import recompute_alerts
 from zhifa.supervision.models import Alert
 
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 TODAY = dt.date(2026, 4, 20)
 TEXT = "12345热线转办：反映某超市长期销售过期食品，要求查处。"
 PHONE = "13812345678"

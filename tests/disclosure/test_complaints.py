@@ -7,6 +7,12 @@ from zhifa.disclosure.actions import complaints
 from zhifa.disclosure.models import Complaint
 
 
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

@@ -17,6 +17,18 @@ from zhifa.disclosure.actions import publications as publication_actions
 from zhifa.disclosure.models import CreditRepair, Publication
 from zhifa.ledger.models import LedgerEntry
 
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
+@pytest.fixture
+def world(cw):
+    return cw
+
+
 PubState = Publication.State
 OK = dict(fulfilled=True, harm_removed=True, no_repeat=True, not_listed=True)
 

@@ -3,8 +3,17 @@ or expired entries leave it."""
 import datetime as dt
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from tests.disclosure.conftest import decided_case
 from zhifa.disclosure.actions import publications as publication_actions
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

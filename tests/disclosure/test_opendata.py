@@ -5,9 +5,18 @@ import datetime as dt
 import io
 import json
 
+import pytest
+
 from tests.disclosure.conftest import decided_case
 from zhifa.disclosure import opendata
 from zhifa.disclosure.actions import publications as publication_actions
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
 
 DATASETS = ("decisions", "entities", "officers", "power-items", "inspection-items", "service-guides", "flowcharts")
 

@@ -11,6 +11,13 @@ from zhifa.disclosure.actions import publications as publication_actions
 from zhifa.disclosure.models import Publication
 from zhifa.ledger.models import LedgerEntry
 
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 PubState = Publication.State
 
 

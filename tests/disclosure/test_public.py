@@ -3,11 +3,19 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests import factories
 from tests.disclosure.conftest import decided_case
 from zhifa.disclosure import public, verify_proof
 from zhifa.disclosure.actions import publications as publication_actions
 from zhifa.disclosure.pipeline import access_code
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
 
 
 def published(cw, **kw):

@@ -15,6 +15,13 @@ from zhifa.disclosure.actions import publications as publication_actions
 from zhifa.disclosure.models import CreditRepair, Publication
 from zhifa.disclosure.pipeline import access_code
 
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 OK = dict(fulfilled=True, harm_removed=True, no_repeat=True, not_listed=True)
 CONTACT = "13712348765"
 PubState = Publication.State

@@ -13,6 +13,12 @@ from zhifa.disclosure.models import AnnualReport
 from zhifa.supervision.actions import reports
 
 
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 def xlsx_text(resp) -> str:
     """Every cell of a downloaded workbook, as text (the leak scan reads downloads this way)."""
     wb = openpyxl.load_workbook(io.BytesIO(resp.content), read_only=True)

@@ -14,6 +14,12 @@ from zhifa.disclosure.models import Publication
 
 
 @pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
+@pytest.fixture
 def corpus(cw):
     """~240 published decisions (bulk-loaded like the benchmark) plus a few drafts/withdrawn rows."""
     bodies = bench_portal.templates(12, seed=5) + ["短文本：罚款%与_下划线\\反斜杠，ABC公司。"]

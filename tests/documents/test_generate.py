@@ -34,6 +34,12 @@ from zhifa.documents.types import SPECS
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cw(shared_cw, _calendar):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 def gen(w, case, doc_type, user=None, **extra):
     return do_generate_document(case, doc_type, acting_user=user or w["u1"], extra=extra, pdf=False)
 

@@ -16,6 +16,12 @@ from zhifa.documents.render import docx_text, render_docx
 from zhifa.documents.types import SPECS
 
 
+@pytest.fixture
+def world(shared_world):
+    """The world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_world
+
+
 def _parts(data: bytes) -> dict:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return {n: zf.read(n) for n in zf.namelist()}

@@ -10,6 +10,12 @@ from zhifa.documents.models import DocumentTemplate, GeneratedDocument
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cw(shared_cw, _calendar):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 @pytest.fixture(autouse=True)
 def _no_soffice(monkeypatch):
     """Page tests do not wait for LibreOffice: the PDF is recorded as unavailable."""

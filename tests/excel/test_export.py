@@ -11,6 +11,12 @@ from zhifa.powers.models import PowerItem
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """The world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_world
+
+
 def export(client, user, name, **params):
     client.force_login(user)
     r = client.get(reverse(name), params)

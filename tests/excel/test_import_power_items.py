@@ -12,6 +12,12 @@ from zhifa.powers.models import PowerItem, VersionStatus
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """The world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_world
+
+
 def problems(report):
     return [(e.row, e.column, e.message) for e in report.errors]
 

@@ -11,6 +11,13 @@ from zhifa.powers.models import PowerItem
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(shared_world):
+    """The world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_world
+
+
 PAGES = [("officers", officers_file, officer_row), ("power-items", power_file, power_row)]
 
 

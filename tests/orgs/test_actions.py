@@ -13,6 +13,12 @@ from zhifa.orgs.models import Certificate, Entity, Officer
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """The world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_world
+
+
 def test_reviewer_needs_legal_qualification(world):
     with pytest.raises(ActionRefused) as e:
         actions.do_update_officer(world["o2"], {"is_legal_reviewer": True}, acting_user=world["head"])

@@ -23,6 +23,13 @@ from zhifa.powers.models import DiscretionBenchmark, PowerItem, VersionStatus
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(shared_world):
+    """The world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_world
+
+
 CODE = "QX-CF-124"
 LEVELS = [
     {"level": "不予处罚", "circumstances": "初次违法且危害后果轻微并及时改正", "sanctions": []},

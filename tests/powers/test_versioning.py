@@ -10,6 +10,12 @@ from zhifa.powers.models import Flowchart, InspectionItem, PowerItem, VersionSta
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """The world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_world
+
+
 def make_item(world, **extra):
     data = {"entity": world["smj"], "unit": world["smj_unit"], "code": "QX-CF-001",
             "name": "对生产经营不符合食品安全标准的食品的处罚", "category": PowerItem.Category.PENALTY,

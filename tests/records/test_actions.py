@@ -16,6 +16,12 @@ from zhifa.records import actions as record_actions
 from zhifa.records.models import AccessLog, Destruction, RecordItem, RecordVersion
 
 
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 def refused(rule, fn, *args, **kw):
     with pytest.raises(ActionRefused) as e:
         fn(*args, **kw)

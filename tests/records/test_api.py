@@ -1,10 +1,18 @@
 """全过程记录 over REST: chunked upload → record, access logging, corrections, access log, A/V list."""
 import hashlib
 
+import pytest
+
 from tests import factories
 from tests.api.conftest import ApiClient
 from tests.records.conftest import add, jpeg
 from zhifa.records.models import AccessLog, RecordItem
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
 
 
 def upload(api, data, name="现场.jpg"):

@@ -13,6 +13,12 @@ from zhifa.common.actions import ActionRefused
 from zhifa.records.actions import do_set_av_requirements
 
 
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 def test_seizure_needs_its_video_before_the_case_goes_on(cw):
     do_set_av_requirements(cw["smj"], ["seize"], acting_user=cw["head"])
     case = seize(cw)

@@ -2,6 +2,7 @@
 document file, a moved version pointer — each reported; a clean database passes."""
 import os
 
+import pytest
 from django.db import connection
 
 from tests import factories
@@ -10,6 +11,12 @@ from tests.records.conftest import add
 from zhifa.blobs.store import blob_store
 from zhifa.ledger.appendonly import ledger_unlocked
 from zhifa.records.models import RecordItem, RecordVersion
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
 
 
 def test_clean_records_pass(cw):

@@ -3,11 +3,18 @@ the case's access log, the one-household view, the A/V list and the archive down
 import io
 import zipfile
 
+import pytest
 from django.urls import reverse
 
 from tests import factories
 from tests.records.conftest import add, jpeg
 from zhifa.records.models import AccessLog, RecordItem
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
 
 
 def login(client, user):

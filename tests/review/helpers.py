@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests import factories
-from tests.cases.helpers import to_notified, v
+from tests.builders import case_at, take
+from tests.cases.helpers import v
 from zhifa.cases import actions as case_actions
 from zhifa.common.actions import ActionRefused
 from zhifa.review import actions as review_actions
@@ -45,10 +45,8 @@ def evidence(cw, case, title="现场检查笔录"):
 def major_case(cw, *, with_catalogue=True, with_evidence=True, **penalty):
     if with_catalogue:
         catalogue(cw)
-    penalty = penalty or {"penalty_kinds": ["warning", "fine"], "fine_amount": "5000"}
-    case = factories.case(cw)
-    case = to_notified(cw, case, facts=FACTS, legal_basis=BASIS, **penalty)
-    case_actions.do_record_statement(case, waived=True, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 2))
+    case = case_at(cw, "notified", details={"facts": FACTS, "legal_basis": BASIS}, penalty=penalty or None)
+    take(cw, case, "record_statement", on=dt.date(2026, 4, 2))  # the party waives
     if with_evidence:
         evidence(cw, case)
     return case

@@ -1,11 +1,18 @@
 """/api/v1/review: a major case cannot reach 决定 through the API without a 同意 review."""
 import json
 
+import pytest
 from django.test import Client
 
 from tests.cases.helpers import v
 from tests.review.helpers import ALL_OK, major_case, problems
 from zhifa.review.catalogue import packet_defaults
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
 
 
 def api(user):

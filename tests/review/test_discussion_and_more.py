@@ -2,6 +2,8 @@
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from tests.cases.helpers import v
 from tests.review.helpers import (
     DECIDE_ON,
@@ -21,6 +23,13 @@ from zhifa.review import actions as review_actions
 from zhifa.review.catalogue import is_major, staffing
 from zhifa.review.models import DiscussionRecord, MajorFlag, Notice
 from zhifa.review.queue import reviewer_queue
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
 
 ATTENDEES = [{"name": "张局长", "title": "局长", "view": "同意承办人意见"},
              {"name": "李副局长", "title": "副局长", "view": "同意"},

@@ -29,6 +29,12 @@ from zhifa.review.catalogue import packet_diff
 from zhifa.review.models import Opinion, Packet
 
 
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 def test_major_case_cannot_be_decided_without_review(cw):
     case = major_case(cw)
     before = footprint(case)

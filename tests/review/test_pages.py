@@ -1,12 +1,19 @@
 """The review pages: queue, form (checklist), panel, diff, catalogue, staffing."""
 import datetime as dt
 
+import pytest
 from django.test import Client
 
 from tests.cases.helpers import v
 from tests.review.helpers import major_case, review, submit
 from zhifa.cases.models import LegalReview
 from zhifa.review.models import CHECKLIST, Opinion
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
 
 
 def client(user):

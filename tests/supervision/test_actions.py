@@ -15,6 +15,12 @@ from zhifa.supervision.models import Alert, SupervisionOrder
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 def refused(rule, fn, *args, **kw):
     with pytest.raises(ActionRefused) as e:
         fn(*args, **kw)

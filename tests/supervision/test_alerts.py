@@ -12,6 +12,19 @@ from zhifa.supervision.alerts import recompute_alerts
 from zhifa.supervision.models import Alert
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
+@pytest.fixture
+def world(cw):
+    return cw
+
+
 AlertKind = Alert.Kind
 
 

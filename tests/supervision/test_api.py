@@ -12,6 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
+@pytest.fixture
 def data(cw, settings):
     settings.ZHIFA_TRAINING_MIN_HOURS = 0
     case, df_case = overdue_case(cw), other_county_case(cw)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from tests.api.conftest import ApiClient
 from tests.supervision.casefile_helpers import file_world, new_round, refused
 from tests.supervision.helpers import overdue_case
+from tests.worlds import built_once, fresh
 from zhifa.common.actions import OutOfScope
 from zhifa.common.models import ChangeLog
 from zhifa.supervision.actions import appraisal as appraisal_actions
@@ -16,34 +17,51 @@ from zhifa.supervision.actions import casefile as casefile_actions
 from zhifa.supervision.models import AppraisalSnapshot
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date(2026, 7, 1)
 
 
 @pytest.fixture
-def data(cw):
-    from zhifa.disclosure.actions.complaints import do_submit_complaint
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
 
-    files = file_world(cw, smj=2, hbj=1, df=1)
-    sup = cw["sup_county"]
-    r = new_round(sup)
-    reviews = [casefile_actions.do_add_case(r, c, acting_user=sup) for c in files["smj"] + files["hbj"]]
-    for rv in reviews:
-        casefile_actions.do_assign_reviewer(rv, sup, acting_user=sup)
-    a, b, c = reviews
-    casefile_actions.do_score_review(a, acting_user=sup, submit=True, lines={})  # 100
-    casefile_actions.do_score_review(b, acting_user=sup, submit=True, lines={"B3": {"options": [0], "reason": "未告知"},
-                                                             "E1": {"options": [0], "reason": "未处理"}})  # 85
-    casefile_actions.do_score_review(c, acting_user=sup, submit=True, lines={"E1": {"options": [0], "reason": "未处理"},
-                                                             "G1": {"extra": "1", "reason": "未编页码"}})  # 89
-    casefile_actions.do_finish_round(r, acting_user=sup)
-    overdue_case(cw)  # 七星关区市场监督管理局: decision due 2026-06-01, still running on TODAY
-    do_submit_complaint(entity=cw["hbj"], kind="complaint", content="某企业夜间排放污水，气味刺鼻，请查处。",
-                        client="10.0.0.9", on=dt.date(2026, 3, 2))  # never answered: overdue by TODAY
-    appraisal_actions.do_enter_results(
-        acting_user=sup, entity=cw["smj"], year=2026,
-        data={"reconsideration_total": 4, "reconsideration_corrected": 1, "litigation_total": 2,
-              "litigation_lost": 0, "note": "复议机关：七星关区人民政府"})
-    return {"files": files, "round": r}
+
+TODAY = dt.date(2026, 7, 1)
+
+
+@pytest.fixture(scope="module")
+def data_once(cw_once, django_db_blocker):
+    """Scored files of a finished round, an overdue case, an overdue complaint and the entered results,
+    built once for the module."""
+    cw = cw_once
+    with built_once(django_db_blocker):
+        from zhifa.disclosure.actions.complaints import do_submit_complaint
+
+        files = file_world(cw, smj=2, hbj=1, df=1)
+        sup = cw["sup_county"]
+        r = new_round(sup)
+        reviews = [casefile_actions.do_add_case(r, c, acting_user=sup) for c in files["smj"] + files["hbj"]]
+        for rv in reviews:
+            casefile_actions.do_assign_reviewer(rv, sup, acting_user=sup)
+        a, b, c = reviews
+        casefile_actions.do_score_review(a, acting_user=sup, submit=True, lines={})  # 100
+        casefile_actions.do_score_review(b, acting_user=sup, submit=True, lines={"B3": {"options": [0], "reason": "未告知"},
+                                                                 "E1": {"options": [0], "reason": "未处理"}})  # 85
+        casefile_actions.do_score_review(c, acting_user=sup, submit=True, lines={"E1": {"options": [0], "reason": "未处理"},
+                                                                 "G1": {"extra": "1", "reason": "未编页码"}})  # 89
+        casefile_actions.do_finish_round(r, acting_user=sup)
+        overdue_case(cw)  # 七星关区市场监督管理局: decision due 2026-06-01, still running on TODAY
+        do_submit_complaint(entity=cw["hbj"], kind="complaint", content="某企业夜间排放污水，气味刺鼻，请查处。",
+                            client="10.0.0.9", on=dt.date(2026, 3, 2))  # never answered: overdue by TODAY
+        appraisal_actions.do_enter_results(
+            acting_user=sup, entity=cw["smj"], year=2026,
+            data={"reconsideration_total": 4, "reconsideration_corrected": 1, "litigation_total": 2,
+                  "litigation_lost": 0, "note": "复议机关：七星关区人民政府"})
+        yield {"files": files, "round": r}
+
+
+@pytest.fixture
+def data(data_once, cw):
+    return fresh(data_once)
 
 
 def _row(rows, entity):

@@ -8,6 +8,7 @@ import pytest
 from tests import factories
 from tests.api.conftest import ApiClient
 from tests.supervision.casefile_helpers import closed_inspection, file_world, new_round, refused
+from tests.worlds import built_once, fresh
 from zhifa.common.actions import OutOfScope
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
@@ -19,8 +20,21 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def files(cw):
-    return file_world(cw)
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
+@pytest.fixture(scope="module")
+def files_once(cw_once, django_db_blocker):
+    """The closed case files, built once for the module (what a test changes is undone after it)."""
+    with built_once(django_db_blocker):
+        yield file_world(cw_once)
+
+
+@pytest.fixture
+def files(files_once, cw):
+    return fresh(files_once)
 
 
 def _ids(reviews):

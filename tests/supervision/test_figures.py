@@ -16,6 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
+@pytest.fixture
 def cases(cw):
     decided = to_notified(cw, factories.case(cw), fine_amount="3000", penalty_kinds=["fine"])
     decide(cw, decided, dt.date(2026, 4, 15))

@@ -13,6 +13,12 @@ from zhifa.supervision import figures
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 def everything(user, today):
     region = figures.home_region(user)
     out = {"totals": figures.totals(user, today, region=region), "entities": figures.by_entity(user, today, region=region),

@@ -8,6 +8,13 @@ from zhifa.common.actions import ActionRefused, OutOfScope
 from zhifa.guidance import actions as guidance_actions
 from zhifa.guidance.models import GuidingCase
 
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 PARTY = dict(name="张建国", phone="13985712345", address="七星关区洪山路18号3单元401室")
 
 

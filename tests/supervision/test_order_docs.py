@@ -21,6 +21,12 @@ from zhifa.supervision.models import OrderDocument, OrderTemplate, SupervisionOr
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 def issue(cw, kind="duban", case=None, text="请依法作出处理决定。\n说明超期原因。", user="sup_county"):
     return order_actions.do_issue_order(acting_user=cw[user], entity=cw["smj"], case=case, kind=kind, text=text,
                                         days=5, on=dt.date(2026, 6, 2))

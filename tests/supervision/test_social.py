@@ -14,6 +14,13 @@ from zhifa.supervision.actions import social
 from zhifa.supervision.alerts import recompute_alerts
 from zhifa.supervision.models import Alert, SocialSupervisor, SupervisionLead, SupervisionOrder
 
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 TODAY = dt.date(2026, 4, 20)
 PHONE = "13600001111"
 TEXT = "七星关区市场监管局执法人员在检查中未出示执法证件，态度粗暴。"

@@ -10,16 +10,24 @@ from django.utils import timezone
 from tests import factories
 from tests.cases.helpers import decide, to_notified
 from tests.supervision.helpers import other_county_case, overdue_case
+from tests.worlds import built_once, fresh
 from zhifa.cases.deadlines import PARTY_WINDOWS
 from zhifa.cases.machine import TERMINAL_STATES
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
 from zhifa.common.registry import alert_checks
 from zhifa.disclosure.models import AnnualReport
-from zhifa.supervision import alerts, figures, stats
+from zhifa.supervision import alerts, stats
 from zhifa.supervision.actions import reports
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
 
 INSPECTED = ("result_recorded", "closed", "archived")
 
@@ -89,12 +97,19 @@ def case_date(c):
     return c.filed_on or c.registered_on
 
 
+@pytest.fixture(scope="module")
+def cases_once(cw_once, django_db_blocker):
+    """The module's cases, built once: fined, overdue, registered in July, and one in 大方县."""
+    with built_once(django_db_blocker):
+        fined = to_notified(cw_once, factories.case(cw_once), fine_amount="3000", penalty_kinds=["warning", "fine"])
+        decide(cw_once, fined, dt.date(2026, 4, 15))
+        yield {"fined": fined, "overdue": overdue_case(cw_once),
+               "registered": factories.case(cw_once, on=dt.date(2026, 7, 1)), "df": other_county_case(cw_once)}
+
+
 @pytest.fixture
-def cases(cw):
-    fined = to_notified(cw, factories.case(cw), fine_amount="3000", penalty_kinds=["warning", "fine"])
-    decide(cw, fined, dt.date(2026, 4, 15))
-    return {"fined": fined, "overdue": overdue_case(cw), "registered": factories.case(cw, on=dt.date(2026, 7, 1)),
-            "df": other_county_case(cw)}
+def cases(cases_once, cw):
+    return fresh(cases_once)
 
 
 def test_region_report_and_query_match_cases_one_by_one(cw, cases):
@@ -281,44 +296,3 @@ def test_annual_report_api(cw, cases, client):
     assert client.get("/api/v1/supervision/stats/report?year=2026").json()["summary"]["all"] == 3
     client.force_login(cw["sup_county"])
     assert [x["id"] for x in client.get("/api/v1/supervision/annual-reports").json()] == [pk]
-
-
-# ---- the demo region (`zhifa seed county`) --------------------------------------------------------
-
-from tests.supervision.test_yearly import seeded  # noqa: E402,F401  (module-scoped seeded demo)
-
-
-@pytest.mark.slow
-def test_yearly_report_of_the_demo_region_matches_cases_one_by_one(seeded):  # noqa: F811
-    from zhifa.orgs.models import User
-
-    today = timezone.localdate()
-    sup = User.objects.get(username="citysupervisor")
-    region = figures.home_region(sup)
-    cases = [c for c in Case.objects.select_related("entity__region") if c.entity.region.path.startswith(region.path)]
-    years = {case_date(c).year for c in cases}
-    assert len(cases) >= 15
-    for year in sorted(years):
-        mine = [c for c in cases if case_date(c).year == year]
-        rep = reports.region_report(sup, stats.Spec(region=region, year=year), today)
-        assert rep["summary"] == {k: stats.jsonable(v) for k, v in expected(mine, today).items()}, year
-        for row in rep["entities"]:
-            of = expected([c for c in mine if c.entity_id == row["key"]], today)
-            assert {k: row[k] for k in reports.TABLE_KEYS} == {k: stats.jsonable(of[k]) for k in reports.TABLE_KEYS}
-        for row in rep["tables"]["by_kind"]:
-            assert row["all"] == sum(1 for c in mine if c.kind == row["key"])
-        for row in rep["tables"]["by_outcome"]:
-            assert row["all"] == sum(1 for c in mine if outcome_of(c) == row["key"])
-    # The demo entity's report, generated and published by the seed through the actions, for the year
-    # its demo cases are dated in (this year, or the last year the calendar knows).
-    from collections import Counter
-
-    main = [c for c in cases if c.entity.name == "七星关区市场监督管理局"]
-    year = Counter(case_date(c).year for c in main).most_common(1)[0][0]  # later seed steps add a few today
-    demo = AnnualReport.objects.get(entity__name="七星关区市场监督管理局", year=year)
-    assert demo.published_on is not None
-    # A snapshot: the cases that existed when it was generated (later parts of the seed add more).
-    of = [c for c in cases if c.entity_id == demo.entity_id and case_date(c).year == year
-          and c.created_at <= demo.generated_at]
-    assert demo.figures["summary"]["all"] == len(of) >= 10
-    assert demo.figures["summary"]["penalty"] == sum(1 for c in of if outcome_of(c) == "penalty") > 0

@@ -13,6 +13,12 @@ from zhifa.supervision.models import Alert, SupervisionOrder
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cw(shared_cw):
+    """The case world, built once for this module (tests/worlds.py); each test has its own savepoint."""
+    return shared_cw
+
+
 def client(user):
     c = Client()
     c.force_login(user)
