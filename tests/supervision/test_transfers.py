@@ -8,6 +8,7 @@ from django.utils import timezone
 from tests import factories
 from tests.cases.helpers import to_investigating, v
 from tests.supervision.transfer_helpers import events, heads, transferred
+from tests.worlds import built_once, fresh
 from zhifa.cases import actions as CA
 from zhifa.common.actions import ActionRefused, OutOfScope
 from zhifa.supervision.alerts import recompute_alerts
@@ -27,9 +28,16 @@ def refused(rule, fn, *args, **kw):
     return e.value
 
 
+@pytest.fixture(scope="module")
+def w_once(cw_once, django_db_blocker):
+    """The case world and the other agencies' heads, built once for the module."""
+    with built_once(django_db_blocker):
+        yield heads(dict(cw_once))
+
+
 @pytest.fixture
-def w(cw):
-    return heads(cw)
+def w(w_once, db):
+    return fresh(w_once)
 
 
 # ---- between agencies ------------------------------------------------------------------------------
