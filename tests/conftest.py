@@ -39,6 +39,24 @@ def _ledger_flush_unlock():
     TransactionTestCase._fixture_teardown = original
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per test process (Playwright's sync API cannot be started twice in a
+    process): the browser tests and the production smoke test share it."""
+    from pathlib import Path
+
+    from tests.browser.conftest import ARGS, CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
 @pytest.fixture
 def cw(world):
     """world() plus the case people and a published power item (tests.factories.case_world)."""

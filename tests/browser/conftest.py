@@ -6,7 +6,6 @@ binary is used as is; Playwright's own browser download is never needed.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -30,18 +29,6 @@ def _warm_urlconf():
 
     _ = get_resolver().url_patterns  # the property builds the URLconf
     import zhifa.api  # noqa: F401  (the ninja API builds its routers and schema on import)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

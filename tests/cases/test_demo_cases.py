@@ -18,6 +18,7 @@ from zhifa.cases.numbering import DOC_TYPES
 from zhifa.common.identifiers import check_credit_code, check_id_number
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
+from zhifa.documents.models import GeneratedDocument
 from zhifa.legalcal import periods
 from zhifa.orgs.models import Certificate, Entity, User
 from zhifa.site.demo.cases import SCENARIOS, seed_demo_cases
@@ -114,6 +115,8 @@ def test_numbers_are_consecutive_and_in_date_order(seeded):
     issued = set(main_cases().exclude(number="").values_list("number", flat=True))
     issued |= set(main_cases().exclude(decision_number="").values_list("decision_number", flat=True))
     issued |= set(Seizure.objects.values_list("number", flat=True))
+    # Documents with their own series (事先告知书 …), issued by the demo's documents step.
+    issued |= set(GeneratedDocument.objects.filter(case__entity=smj).exclude(number="").values_list("number", flat=True))
     counters = list(NumberCounter.objects.filter(entity=smj))
     assert {c.doc_type for c in counters} >= {"filing", "decision", "simple_decision", "inspection", "seizure"}
     seen = 0

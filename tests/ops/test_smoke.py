@@ -62,7 +62,7 @@ def stack_env(tmp_path, request):
         _drop_db(dbname)
 
 
-def test_production_stack(stack_env, tmp_path):
+def test_production_stack(stack_env, tmp_path, browser):
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium missing")
     env = stack_env
@@ -94,13 +94,10 @@ def test_production_stack(stack_env, tmp_path):
                 assert time.monotonic() < deadline
                 time.sleep(0.5)
 
-        from playwright.sync_api import sync_playwright
-
         base = f"http://127.0.0.1:{port}"
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_context(locale="zh-CN").new_page()
+        context = browser.new_context(locale="zh-CN")
+        try:
+            page = context.new_page()
             page.set_default_timeout(30000)
             page.goto(f"{base}/login/")
             page.fill("input[name=username]", "officer")
@@ -117,7 +114,8 @@ def test_production_stack(stack_env, tmp_path):
             page.goto(f"{base}/gs/")
             assert page.evaluate("[...document.styleSheets].some(s => s.cssRules.length > 10)")
             assert "执法" in page.inner_text("body")
-            browser.close()
+        finally:
+            context.close()
 
         # The worker renders what the seed queued (PDFs of supervision documents) and drains the queue.
         deadline = time.monotonic() + 600
