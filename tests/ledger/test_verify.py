@@ -84,7 +84,9 @@ def test_b_deleted_subject_and_unlogged_row(built, world):
     sneaked = ChangeLog.objects.create(user_name="x", action="update", content_type=row.content_type,
                                        object_id="1", object_repr="x")  # bypasses log_change
     code, out = run_verify()
-    assert kinds(out) == {"ledger.subject_missing", "ledger.subject_unlogged"}
+    # The row-drift check may also name the change-logged object whose log row went (ledger.row_*).
+    assert {"ledger.subject_missing", "ledger.subject_unlogged"} <= kinds(out) <= {
+        "ledger.subject_missing", "ledger.subject_unlogged", "ledger.row_unlogged", "ledger.row_missing"}
     assert f"common_changelog pk={sneaked.pk}" in out
 
 
