@@ -30,12 +30,11 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Cast
+from django.db.models import Q
 
 from zhifa.common.actions import jsonable
 from zhifa.common.models import ChangeLog
-from zhifa.ledger.verify import CHUNK, Discrepancy, check
+from zhifa.ledger.verify import CHUNK, Discrepancy, check, unnamed_pks
 
 BATCH = 1000
 
@@ -162,12 +161,11 @@ def model_drift(model: type[models.Model], ct: ContentType) -> Iterator[Discrepa
             batch = []
     if batch:
         yield from _check_batch(model, batch, skip)
-    logged = ChangeLog.objects.filter(content_type=ct, object_id=Cast(OuterRef("pk"), models.CharField()))
-    unlogged = model._base_manager.annotate(_logged=Exists(logged)).filter(_logged=False).order_by("pk")
+    rows = model._base_manager.all()
     allowed = UNLOGGED_OK.get(f"{ct.app_label}.{ct.model}")
     if allowed is not None:
-        unlogged = unlogged.exclude(allowed[0])
-    for pk in unlogged.values_list("pk", flat=True).iterator(chunk_size=CHUNK):
+        rows = rows.exclude(allowed[0])
+    for pk in unnamed_pks(rows, ChangeLog.objects.filter(content_type=ct), "object_id"):
         yield Discrepancy("ledger.row_unlogged", f"{model._meta.db_table} pk={pk}",
                           f"{model._meta.verbose_name}没有任何留痕记录（未经操作写入）")
 

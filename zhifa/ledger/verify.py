@@ -300,6 +300,14 @@ def _flush(ct_id: int, rows: list[tuple[Any, ...]]) -> Iterator[Discrepancy]:
                               f"对象指纹应为 {expected}，现为 {fingerprint(obj)}（对象在记入日志后被改动）")
 
 
+def unnamed_pks(rows: models.QuerySet[Any], refs: models.QuerySet[Any], ref_field: str) -> Iterator[Any]:
+    """The pks of `rows` (pk order, streamed) that no row of `refs` names in its string column
+    `ref_field`: rows written without their log (here and in the row-drift check)."""
+    named = refs.filter(**{ref_field: Cast(OuterRef("pk"), models.CharField())})
+    unnamed = rows.annotate(_named=Exists(named)).filter(_named=False).order_by("pk")
+    yield from unnamed.values_list("pk", flat=True).iterator(chunk_size=CHUNK)
+
+
 @check
 def check_registered_subjects() -> Iterator[Discrepancy]:
     from zhifa.ledger.log import SUBJECT_MODELS
@@ -307,9 +315,7 @@ def check_registered_subjects() -> Iterator[Discrepancy]:
 
     for model in SUBJECT_MODELS:
         ct = ContentType.objects.get_for_model(model)
-        logged = LedgerEntry.objects.filter(subject_type=ct, subject_id=Cast(OuterRef("pk"), models.CharField()))
-        qs = model._default_manager.annotate(_logged=Exists(logged)).filter(_logged=False).order_by("pk")
-        for pk in qs.values_list("pk", flat=True).iterator(chunk_size=CHUNK):
+        for pk in unnamed_pks(model._default_manager.all(), LedgerEntry.objects.filter(subject_type=ct), "subject_id"):
             yield Discrepancy("ledger.subject_unlogged", f"{model._meta.db_table} pk={pk}",
                               f"{model._meta.verbose_name}没有对应的日志条目")
 

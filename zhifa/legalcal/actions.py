@@ -53,9 +53,14 @@ def year_snapshot(cy: CalendarYear) -> dict[str, Any]:
     data = snapshot(cy)
     data.pop("updated_at", None)
     days = list(cy.days.order_by("date"))
-    data["holidays"] = [f"{d.date:%Y-%m-%d} {d.name}".strip() for d in days if d.kind == CalendarDay.Kind.HOLIDAY]
-    data["workdays"] = [f"{d.date:%Y-%m-%d} {d.name}".strip() for d in days if d.kind == CalendarDay.Kind.WORKDAY]
+    data["holidays"] = [day_text(d.date, d.name) for d in days if d.kind == CalendarDay.Kind.HOLIDAY]
+    data["workdays"] = [day_text(d.date, d.name) for d in days if d.kind == CalendarDay.Kind.WORKDAY]
     return data
+
+
+def day_text(date: dt.date, name: str) -> str:
+    """One day as the change log writes it: '2027-01-01 元旦' (the verify check compares these)."""
+    return f"{date:%Y-%m-%d} {name}".strip()
 
 
 def _expand(items: Iterable[Sequence[Any]], label: str) -> DayList:

@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from zhifa.common.models import ChangeLog
 from zhifa.ledger import drift
 from zhifa.ledger.verify import Discrepancy, check
-from zhifa.legalcal.actions import package_data, year_snapshot
+from zhifa.legalcal.actions import day_text, package_data, year_snapshot
 from zhifa.legalcal.models import CalendarDay, CalendarYear
 
 drift.unlogged_ok("legalcal.calendaryear", source=CalendarYear.Source.PACKAGE,
@@ -39,8 +39,7 @@ def calendar_days() -> Iterator[Discrepancy]:
             if cy.year not in package:
                 continue  # a year an older package had; the row itself says its source
             holidays, workdays = package[cy.year]
-            expected = _days([f"{d:%Y-%m-%d} {n}".strip() for d, n in holidays],
-                             [f"{d:%Y-%m-%d} {n}".strip() for d, n in workdays])
+            expected = _days([day_text(d, n) for d, n in holidays], [day_text(d, n) for d, n in workdays])
             source = "chinesecalendar 数据包"
         else:
             latest = (ChangeLog.objects.filter(content_type=ct, object_id=str(cy.pk)).order_by("-id")
