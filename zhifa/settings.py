@@ -137,7 +137,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # ZHIFA_CACHE_URL=redis://127.0.0.1:6379/1 uses Redis through Django's own backend.
 if os.environ.get("ZHIFA_CACHE_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["ZHIFA_CACHE_URL"], "KEY_PREFIX": "zhifa"}}
+                          "LOCATION": os.environ["ZHIFA_CACHE_URL"],
+                          # Installations (and test runs) sharing one Redis keep apart by prefix.
+                          "KEY_PREFIX": os.environ.get("ZHIFA_CACHE_PREFIX", "zhifa")}}
 
 AUTH_USER_MODEL = "orgs.User"
 LOGIN_URL = "login"

@@ -55,6 +55,7 @@ def stack_env(tmp_path, request):
     env.pop("ZHIFA_LEDGER_KEY_FILE")  # generated under the data dir
     if _redis_up():
         env["ZHIFA_CACHE_URL"] = REDIS
+        env["ZHIFA_CACHE_PREFIX"] = f"smoke-{tmp_path.name}"  # counters from earlier runs stay apart
     else:
         env.pop("ZHIFA_CACHE_URL")
     yield env
@@ -66,8 +67,11 @@ def test_production_stack(stack_env, tmp_path, browser):
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium missing")
     env = stack_env
-    run = lambda *a: subprocess.run([str(ZHIFA), *a], env=env, check=True, capture_output=True, text=True,  # noqa: E731
-                                    timeout=900)
+
+    def run(*a):
+        r = subprocess.run([str(ZHIFA), *a], env=env, capture_output=True, text=True, timeout=900)
+        assert r.returncode == 0, f"zhifa {' '.join(a)} exited {r.returncode}:\n{r.stdout[-3000:]}\n{r.stderr[-6000:]}"
+        return r
     run("migrate", "--noinput", "-v0")
     run("seed", "--scale", "county")
     run("collectstatic", "--noinput", "-v0")

@@ -105,6 +105,11 @@ def test_lead_rules(cw, settings):
     x = social.do_submit_lead(token, content=TEXT, entity=cw["smj"], on=TODAY)
     assert x.bureau == cw["sfj_county"] and x.state == "new"
     refused("lead.rate_limited", social.do_submit_lead, token, content=TEXT, on=TODAY)
+    from django.core.cache import cache
+
+    cache.clear()  # counted in the database: a cache flush or a restart does not reset it
+    refused("lead.rate_limited", social.do_submit_lead, token, content=TEXT, on=TODAY)
+    assert social.do_submit_lead(token, content=TEXT, on=TODAY + dt.timedelta(days=1)).pk  # a new day
 
 
 def test_lead_to_complaint_hides_who_reported(cw):

@@ -34,7 +34,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -145,13 +144,13 @@ def do_renew_link(s, *, acting_user) -> SocialSupervisor:
 
 
 # ---- leads --------------------------------------------------------------------------------------
-def _rate_check(s):
+def _rate_check(s, on):
+    """At most ZHIFA_SOCIAL_LEAD_RATE leads a day per supervisor, counted in the database under a lock
+    on the supervisor's row: exact across workers and restarts (a cache counter was neither)."""
     limit = int(getattr(settings, "ZHIFA_SOCIAL_LEAD_RATE", 20))
-    key = f"zhifa:lead-rate:{s.pk}:{timezone.localdate():%Y%m%d}"
-    count = cache.get(key, 0)
-    if count >= limit:
+    SocialSupervisor.objects.select_for_update().filter(pk=s.pk).first()
+    if SupervisionLead.objects.filter(supervisor=s, received_on=on).count() >= limit:
         raise ActionRefused("lead.rate_limited", "今日提交次数已达上限，请明天再提交", "content")
-    cache.set(key, count + 1, 86400)
 
 
 def do_submit_lead(token: str, *, content: str, entity=None, case_ref: str = "", on=None) -> SupervisionLead:
@@ -167,8 +166,8 @@ def do_submit_lead(token: str, *, content: str, entity=None, case_ref: str = "",
         raise ActionRefused("lead.content", "反映内容应为10至2000字", "content")
     if entity is not None and not watched_entities(s).filter(pk=entity.pk).exists():
         raise ActionRefused("lead.entity_in_scope", "所选执法部门不在您的监督范围内", "entity")
-    _rate_check(s)
     with transaction.atomic():
+        _rate_check(s, on)
         lead = SupervisionLead.objects.create(supervisor=s, bureau=s.bureau, entity=entity, content=content,
                                               case_ref=(case_ref or "").strip()[:100], received_on=on)
         log_change(lead, "create", acting_user=None, after=snapshot(lead), reason="社会监督员反馈")

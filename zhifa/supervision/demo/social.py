@@ -25,7 +25,7 @@ def seed_complaints_and_social(*, main, supervisor, head, officer, log=None) -> 
              .exclude(pk=main.pk).order_by("name").first()) or main
     out = {}
     # 公示平台咨询: answered, the citizen satisfied
-    c = complaints.do_submit_complaint(entity=main, kind="consult", client="demo-seed", contact="13908571234", on=ago(12),
+    c = complaints.do_submit_complaint(entity=main, kind="consult", client=None, contact="13908571234", on=ago(12),
                               content="请问在小区门口开办小餐馆需要办理哪些许可？办理时限多长？")
     complaints.do_answer_complaint(c, acting_user=head, on=ago(9),
                           answer="需办理营业执照和食品经营许可证，可在政务服务大厅一窗办理，材料齐全的当场受理，10个工作日内办结。")
