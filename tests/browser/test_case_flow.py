@@ -84,8 +84,10 @@ def fits(page):
     return max(body, doc) <= min(inner, PHONE) + 1, {"body": body, "document": doc, "innerWidth": inner}
 
 
-def test_general_case_end_to_end(page, site, cworld, monkeypatch):
+def test_general_case_end_to_end(page, site, cworld, monkeypatch, settings):
     w = cworld
+    # No worker beside the live server: PDFs are made at enqueue (the smoke test has the real worker).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # LibreOffice takes seconds a PDF: only the decision is converted here; the others get
     # their .docx (the documents tests cover the PDFs).
     monkeypatch.setenv("ZHIFA_SOFFICE", "/nonexistent/soffice")

@@ -1,4 +1,6 @@
 """The documents panel, downloads and template management pages."""
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -6,6 +8,7 @@ from django.urls import reverse
 from tests import factories
 from tests.documents.helpers import docx_bytes, general_case
 from zhifa.documents.models import DocumentTemplate, GeneratedDocument
+from zhifa.documents.tasks import render_document_pdf_task
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +44,59 @@ def test_panel_lists_the_case_types_and_generates(cw, client):
     resp = c.post(url, {"doc_type": "filing_approval"})
     assert resp.status_code == 302
     doc = GeneratedDocument.objects.get(case=case)
-    assert doc.version == 1 and doc.generated_by == w["u1"] and doc.pdf_status == "unavailable"
+    # The page does not wait for LibreOffice: the PDF is queued for the worker.
+    assert doc.version == 1 and doc.generated_by == w["u1"] and doc.pdf_status == "pending"
+    render_document_pdf_task.call(doc.pk, w["u1"].pk)
+    doc.refresh_from_db()
+    assert doc.pdf_status == "unavailable"
     resp = c.post(url, {"doc_type": "filing_approval"}, HTTP_HX_REQUEST="true")
     html = resp.content.decode()
-    assert resp.status_code == 200 and "第2版" in html and "第1版" in html and "PDF未生成" in html
+    assert resp.status_code == 200 and "第2版" in html and "第1版" in html and "PDF生成中" in html
+
+
+def test_pdf_is_queued_after_commit_and_the_cell_polls_until_the_worker_is_done(cw, client, settings, monkeypatch,
+                                                                                django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from zhifa.supervision.management.commands.scheduler import run_ready_tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    w = cw
+    case = general_case(w)
+    c = _client(client, w["u1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post(reverse("documents-case", args=[case.pk]), {"doc_type": "filing_approval"})
+    doc = GeneratedDocument.objects.get(case=case)
+    assert DBTaskResult.objects.filter(task_path=render_document_pdf_task.module_path, status="READY").count() == 1
+    cell = c.get(reverse("documents-pdf-status", args=[doc.pk])).content.decode()
+    assert "PDF生成中" in cell and 'hx-trigger="every 3s"' in cell
+    assert run_ready_tasks() == 1
+    cell = c.get(reverse("documents-pdf-status", args=[doc.pk])).content.decode()
+    assert "PDF未生成" in cell and "hx-trigger" not in cell and "重试" in cell
+    # 重试 queues it again, change-logged (the row never drifts from its log).
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post(reverse("documents-pdf-retry", args=[doc.pk]))
+    doc.refresh_from_db()
+    from zhifa.common.models import ChangeLog
+
+    last = ChangeLog.objects.filter(object_id=str(doc.pk), content_type__model="generateddocument").latest("pk")
+    assert doc.pdf_status == "pending" and last.reason == "重新生成PDF" and last.after["pdf_status"] == "pending"
+    assert run_ready_tasks() == 1
+
+
+def test_a_double_tap_makes_one_version(cw, client):
+    w = cw
+    case = general_case(w)
+    c = _client(client, w["u1"])
+    url = reverse("documents-case", args=[case.pk])
+    form = c.get(url).content.decode()
+    key = re.search(r'name="request_key" value="([0-9a-f]+)"', form).group(1)
+    for _ in range(2):
+        assert c.post(url, {"doc_type": "filing_approval", "request_key": key}).status_code == 302
+    assert GeneratedDocument.objects.filter(case=case).count() == 1
+    c.post(url, {"doc_type": "filing_approval", "request_key": key + "0"})  # a new form: a new version
+    assert GeneratedDocument.objects.filter(case=case).count() == 2
 
 
 def test_panel_shows_missing_data_instead_of_failing(cw, client):

@@ -4,10 +4,13 @@ scheduler` — on the suite's database (SQLite with the local store; in the Post
 with the SeaweedFS S3 store and Redis when it answers). Headless Chromium logs in, opens a case page
 (styles applied, every HTMX panel loaded), opens the portal; the worker drains the queue (seeded PDFs
 through LibreOffice); `zhifa verify` and /readyz are green; the worker stops and /readyz turns red
-within its threshold. TLS is not in the loop (cookies over http: ZHIFA_HTTPS=0); test_gunicorn.py
+within its threshold. On the way the officer uploads a photo as evidence (to S3 in the PostgreSQL run) and
+generates a document whose PDF the worker renders. TLS is not in the loop (cookies over http: ZHIFA_HTTPS=0); test_gunicorn.py
 covers https behind the proxy."""
+import io
 import json
 import os
+import re
 import subprocess
 import time
 import urllib.error
@@ -15,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.blobs.conftest import seaweedfs  # noqa: F401
 from tests.common.test_shared_cache import REDIS, _redis_up
@@ -24,6 +28,14 @@ from tests.ops.test_backup_drill import ON_PG, PG_NAME, _drop_db, _fresh_db, _pg
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = "/usr/bin/chromium"
 STALE = 8  # ZHIFA_WORKER_STALE_SECONDS for the test; the worker beats every second
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 80, 40)).save(out, "PNG")
+    return out.getvalue()
 
 
 def readyz(port):
@@ -115,6 +127,21 @@ def test_production_stack(stack_env, tmp_path, browser):
             assert page.evaluate("[...document.styleSheets].some(s => s.href && /zhifa\\.[0-9a-f]{12}\\.css/.test(s.href) && s.cssRules.length > 10)")
             page.wait_for_function("!document.body.innerText.includes('正在加载')", timeout=60000)
             assert page.evaluate("typeof htmx") == "object"
+            # Evidence: a photo through the chunked upload (into the S3 bucket in the PostgreSQL run).
+            page.locator("[data-testid=add-record] summary").click()
+            page.set_input_files("#rec-file", files=[{"name": "现场照片.png", "mimeType": "image/png", "buffer": _png()}])
+            page.fill("#rec-title", "冒烟测试现场照片")
+            page.locator("#case-records button[type=submit]").click()
+            expect(page.locator("#case-records tbody")).to_contain_text("冒烟测试现场照片", timeout=60000)
+            # A document: the .docx in the request, its PDF by the worker (LibreOffice); the cell updates itself.
+            row = page.locator('#case-documents tr[data-doc-type="filing_approval"]').first
+            row.locator("summary").click()
+            row.get_by_role("button", name=re.compile("^生成")).click()
+            row = page.locator('#case-documents tr[data-doc-type="filing_approval"]').first
+            expect(row.locator('[role="alert"]')).to_have_count(0)
+            expect(row.locator("a", has_text="PDF")).to_be_visible(timeout=180000)
+            pdf = context.request.get(base + row.locator("a", has_text="PDF").get_attribute("href"))
+            assert pdf.status == 200 and pdf.body()[:5] == b"%PDF-"
             page.goto(f"{base}/gs/")
             assert page.evaluate("[...document.styleSheets].some(s => s.cssRules.length > 10)")
             assert "执法" in page.inner_text("body")

@@ -263,14 +263,21 @@ def preview_missing(case, doc_type: str, extra=None) -> list[str]:
 
 
 @transaction.atomic
-def generate_docx(case, doc_type: str, *, acting_user, extra=None) -> GeneratedDocument:
-    """Step 1: checks, number, .docx rendered and stored, row and change log (PDF pending)."""
+def generate_docx(case, doc_type: str, *, acting_user, extra=None, request_key: str = "") -> GeneratedDocument:
+    """Step 1: checks, number, .docx rendered and stored, row and change log (PDF pending).
+    With a `request_key` (the form's one-time key) a repeated request returns the version the first
+    one made instead of making another."""
     from zhifa.cases.models import Case
 
     s = spec(doc_type)
     # Lock the case row only (versions of one case's documents are numbered one at a time).
     case = Case.objects.select_for_update().get(pk=case.pk)
     check_may_generate(acting_user, case)
+    request_key = (request_key or "").strip()[:40]
+    if request_key:
+        done = GeneratedDocument.objects.filter(case=case, request_key=request_key).first()
+        if done is not None:
+            return done
     if case.kind not in s.kinds:
         raise ActionRefused("documents.not_applicable", f"{case.get_kind_display()}案件不使用{s.label}")
     latest = GeneratedDocument.objects.filter(case=case, doc_type=doc_type).order_by("-version").first()
@@ -291,7 +298,7 @@ def generate_docx(case, doc_type: str, *, acting_user, extra=None) -> GeneratedD
     doc = GeneratedDocument.objects.create(
         case=case, doc_type=doc_type, number=number, version=version, template=template,
         template_version=template.version, docx_path=path, docx_sha256=digest, docx_size=len(docx),
-        context=ctx, extra=merged, generated_by=acting_user)
+        context=ctx, extra=merged, generated_by=acting_user, request_key=request_key)
     log_change(doc, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(doc),
                reason=f"生成{s.label}第{version}版" + (f"（{number}）" if number else ""))
     ledger.append("document.generated", subject=doc, actor=acting_user, case=case,
@@ -336,13 +343,44 @@ def render_pdf_row(model, doc, *, acting_user, event: str, case_of):
     return row
 
 
-def do_generate_document(case, doc_type: str, *, acting_user, extra=None, pdf: bool = True) -> GeneratedDocument:
+def do_generate_document(case, doc_type: str, *, acting_user, extra=None, pdf: bool | str = True,
+                         request_key: str = "") -> GeneratedDocument:
     """Generate (or regenerate, as a new version) a case document; see the module docstring.
+    `pdf`: True renders the PDF now, "background" queues it for the worker (pages: LibreOffice takes
+    seconds and must not hold a request), False leaves it pending.
 
     Refuses with ActionRefused: "scope" (case out of scope), "documents.not_handler",
     "documents.not_applicable", "documents.missing_data" (naming what is missing),
     "documents.template_error" (the active template is broken)."""
-    doc = generate_docx(case, doc_type, acting_user=acting_user, extra=extra)
-    if pdf:
+    doc = generate_docx(case, doc_type, acting_user=acting_user, extra=extra, request_key=request_key)
+    if doc.pdf_status != GeneratedDocument.PdfStatus.PENDING:
+        return doc  # a repeated request: its PDF is already done
+    if pdf == "background":
+        request_pdf(doc, acting_user=acting_user)
+    elif pdf:
         doc = do_render_pdf(doc, acting_user=acting_user)
     return doc
+
+
+def request_pdf(doc: GeneratedDocument, *, acting_user=None) -> None:
+    """Queue the PDF of `doc` for the worker once the current transaction commits."""
+    from zhifa.documents.tasks import render_document_pdf_task
+
+    user_id = getattr(acting_user, "pk", None)
+    transaction.on_commit(lambda: render_document_pdf_task.enqueue(doc.pk, user_id))
+
+
+@transaction.atomic
+def do_retry_pdf(doc: GeneratedDocument, *, acting_user) -> GeneratedDocument:
+    """Ask the worker again for a PDF that could not be made (LibreOffice missing, timed out)."""
+    row = GeneratedDocument.objects.select_for_update().get(pk=doc.pk)
+    check_may_generate(acting_user, row.case)
+    if row.pdf_status == GeneratedDocument.PdfStatus.READY:
+        return row
+    before = snapshot(row)
+    row.pdf_status, row.pdf_error = GeneratedDocument.PdfStatus.PENDING, ""
+    row.save(update_fields=["pdf_status", "pdf_error"])
+    log_change(row, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(row),
+               reason="重新生成PDF")
+    request_pdf(row, acting_user=acting_user)
+    return row

@@ -136,6 +136,8 @@ class GeneratedDocument(StoredDocument):
     template = models.ForeignKey(DocumentTemplate, verbose_name=_("所用模板"), on_delete=models.PROTECT,
                                  related_name="documents")
     extra = models.JSONField(_("补充填写内容"), default=dict, blank=True)
+    # The form's one-time key: a double tap or a resent request returns the version it already made.
+    request_key = models.CharField(_("请求标识"), max_length=40, blank=True, default="")
 
     objects = RestrictedManager()
     scope_entity_path = "case__entity"
@@ -148,7 +150,9 @@ class GeneratedDocument(StoredDocument):
     class Meta:
         ordering = ["case_id", "doc_type", "-version"]
         constraints = [models.UniqueConstraint(fields=["case", "doc_type", "version"],
-                                               name="generated_document_version_unique")]
+                                               name="generated_document_version_unique"),
+                       models.UniqueConstraint(fields=["case", "request_key"], condition=~models.Q(request_key=""),
+                                               name="generated_document_request_once")]
         indexes = [models.Index(fields=["case", "doc_type", "-version"])]
         verbose_name = _("生成的文书")
         verbose_name_plural = _("生成的文书")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("<int:pk>/docx/", views.download_docx, name="documents-docx"),
     path("<int:pk>/pdf/", views.download_pdf, name="documents-pdf"),
     path("<int:pk>/pdf/retry/", views.retry_pdf, name="documents-pdf-retry"),
+    path("<int:pk>/pdf/status/", views.pdf_status, name="documents-pdf-status"),
     path("templates/", views.template_list, name="documents-templates"),
     path("templates/<str:doc_type>/upload/", views.template_upload, name="documents-template-upload"),
     path("templates/<str:doc_type>/current/", views.template_current, name="documents-template-current"),

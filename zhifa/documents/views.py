@@ -3,6 +3,7 @@ administrators' template management. Every query is scope-restricted; every writ
 from __future__ import annotations
 
 import re
+import uuid
 from collections import OrderedDict
 from urllib.parse import quote
 
@@ -128,7 +129,7 @@ def _panel_context(request, case, *, error=None, error_type=None, posted=None):
                 value = qa_text(value) if isinstance(value, list) else value
             fields.append({"key": key, "label": label, "kind": kind, "value": value})
         rows.append({"spec": s, "latest": latest, "older": versions[1:], "fields": fields,
-                     "error": error if error_type == s.code else None})
+                     "error": error if error_type == s.code else None, "request_key": uuid.uuid4().hex})
     return {"case": case, "rows": rows, "may_generate": may, "error": error if not error_type else None,
             "doc_types": [(s.code, s.label) for s in types_for_kind(case.kind) if s.code != DocType.SERVICE_RECEIPT]}
 
@@ -147,7 +148,8 @@ def case_documents(request, case_id):
         doc_type = request.POST.get("doc_type", "")
         extra = extra_from_post(doc_type, request.POST)
         try:
-            actions.do_generate_document(case, doc_type, acting_user=request.user, extra=extra)
+            actions.do_generate_document(case, doc_type, acting_user=request.user, extra=extra, pdf="background",
+                                         request_key=request.POST.get("request_key", ""))
         except ActionRefused as e:
             posted = {k: request.POST.get(k, "") for k, _l, _k in EXTRA_FIELDS.get(doc_type, [])}
             return _render_panel(request, case, error=e.message, error_type=doc_type if doc_type in SPECS else None,
@@ -186,12 +188,20 @@ def download_pdf(request, pk):
 
 
 @login_required
+def pdf_status(request, pk):
+    """The PDF cell alone (polled while the worker renders)."""
+    doc = _doc(request, pk)
+    return render(request, "documents/_pdf_status.html",
+                  {"doc": doc, "may_generate": actions.may_generate(request.user, doc.case)})
+
+
+@login_required
 @require_POST
 def retry_pdf(request, pk):
     doc = _doc(request, pk)
     if not actions.may_generate(request.user, doc.case):
         raise PermissionDenied
-    actions.do_render_pdf(doc, acting_user=request.user)
+    actions.do_retry_pdf(doc, acting_user=request.user)
     return _render_panel(request, doc.case) if getattr(request, "htmx", False) else redirect(
         reverse("documents-case", args=[doc.case_id]))
 
