@@ -65,21 +65,24 @@ class Ledger:
 
     # (1) ------------------------------------------------------------------------------------------
     def build(self, n: int) -> dict[str, Any]:
-        from django.contrib.contenttypes.models import ContentType
         from django.db import connection, transaction
 
         from zhifa.common.actions import bulk_log_created
         from zhifa.ledger import log
+        from zhifa.orgs.models import Region
 
         rng = random.Random(9)
-        objs = list(ContentType.objects.all()[:50])
         t = time.perf_counter()
         done = 0
         while done < n:
             k = min(CHUNK, n - done)
             changes = k // 10
             with transaction.atomic():
-                bulk_log_created([objs[i % len(objs)] for i in range(changes)], acting_user=None, reason="bench")
+                # Real rows behind the change-logged tenth, so the row-drift check has as many to compare.
+                regions = Region.objects.bulk_create([
+                    Region(code=f"{900000000 + done + i:09d}", name=f"基准乡镇{done + i}", level=Region.Level.TOWN,
+                           path=f"{900000000 + done + i:09d}") for i in range(changes)])
+                bulk_log_created(regions, acting_user=None, reason="bench")
                 log.append_many([(EVENTS[i % len(EVENTS)], {
                     "case": rng.randrange(1, 100_000),
                     "data": {"sha256": rng.randbytes(32).hex(), "size": rng.randrange(10**7), "item": done + i},
@@ -190,7 +193,44 @@ class Ledger:
                 last = rows[-1][0]
         baseline = time.perf_counter() - t
         return {"entries": log.size(), "seconds": seconds, "ok": ok, "baseline_seconds": baseline,
-                "output": out.getvalue()[-2000:]}
+                "output": out.getvalue()[-2000:], "drift": self.bench_drift()}
+
+    def bench_drift(self) -> dict[str, Any]:
+        """The row-drift check alone: time, Python heap peak (tracemalloc, a second pass), and one edit
+        behind the application found. Baseline: reading every change-log snapshot and every row."""
+        import tracemalloc
+
+        from django.db import connection
+
+        from zhifa.common.models import ChangeLog
+        from zhifa.ledger.drift import check_row_drift
+        from zhifa.orgs.models import Region
+
+        rows = Region.objects.count()
+        t = time.perf_counter()
+        clean = list(check_row_drift())
+        seconds = time.perf_counter() - t
+        t = time.perf_counter()
+        for _after in ChangeLog.objects.values_list("after", flat=True).iterator(chunk_size=10_000):
+            pass
+        for _row in Region.objects.values_list("pk", "code", "name", "level", "parent", "path").iterator(
+                chunk_size=10_000):
+            pass
+        baseline = time.perf_counter() - t
+        tracemalloc.start()
+        sum(1 for _ in check_row_drift())
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        victim = Region.objects.filter(code__startswith="9").order_by("?").first()
+        found = []
+        if victim is not None:
+            with connection.cursor() as c:  # the insider's UPDATE, behind the application
+                c.execute(f"UPDATE {Region._meta.db_table} SET name = %s WHERE id = %s", ["篡改", victim.pk])
+            found = [d for d in check_row_drift() if d.kind == "ledger.row_drift"]
+            with connection.cursor() as c:
+                c.execute(f"UPDATE {Region._meta.db_table} SET name = %s WHERE id = %s", [victim.name, victim.pk])
+        return {"rows": rows, "seconds": seconds, "findings": len(clean), "baseline_seconds": baseline,
+                "peak_mb": peak / 1e6, "tamper_found": len(found) == 1 and str(victim.pk) in found[0].where}
 
     # report ----------------------------------------------------------------------------------------
     def report(self, r: dict[str, Any]) -> list[list[str]]:
@@ -222,6 +262,17 @@ class Ledger:
             f"{v['seconds'] / max(v['baseline_seconds'], 1e-9):.1f}×",
             ok(v["ok"] and v["seconds"] < 180 * max(per_m, 0.01)),
         ])
+        d = v.get("drift")
+        if d:
+            rows.append([
+                f"row-drift check alone: {d['rows']:,} change-logged rows against their latest snapshot "
+                f"(part of `zhifa verify`); Python heap peak {d['peak_mb']:.1f} MB; an UPDATE behind the "
+                f"application {'found' if d['tamper_found'] else '**not found**'}",
+                f"{d['seconds']:.1f} s", "verify < 60 s per 1 000 000, memory flat",
+                f"read every snapshot and row: {d['baseline_seconds']:.1f} s",
+                f"{d['seconds'] / max(d['baseline_seconds'], 1e-9):.1f}×",
+                ok(d["tamper_found"] and d["findings"] == 0 and v["seconds"] < 60 * max(per_m, 0.01)),
+            ])
         return rows
 
     @staticmethod
