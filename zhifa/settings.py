@@ -207,6 +207,11 @@ ZHIFA_UPLOAD_CHUNK_MAX = int(os.environ.get("ZHIFA_UPLOAD_CHUNK_MAX", str(32 << 
 ZHIFA_LEDGER_KEY_FILE = os.environ.get("ZHIFA_LEDGER_KEY_FILE", "")
 # Further public keys (hex, comma-separated) whose old tree heads `zhifa verify` still accepts.
 ZHIFA_LEDGER_TRUSTED_KEYS = [k for k in os.environ.get("ZHIFA_LEDGER_TRUSTED_KEYS", "").split(",") if k]
+# PostgreSQL roles (docs/deploy.md §3): the owner's `zhifa migrate` revokes UPDATE/DELETE/TRUNCATE on
+# the log tables from this application role; `zhifa verify` reports a role that still has them
+# (checked outside demo mode: the demo and the test suite run as the database superuser).
+ZHIFA_DB_APP_ROLE = os.environ.get("ZHIFA_DB_APP_ROLE", "")
+ZHIFA_CHECK_DB_PRIVILEGES = _flag("ZHIFA_CHECK_DB_PRIVILEGES", not DEMO)
 
 # ---- Background tasks (django-tasks; issue 7) ------------------------------------------------
 # "database": tasks are rows run by `zhifa db_worker` (or `zhifa scheduler --worker`, which also

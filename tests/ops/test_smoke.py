@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from tests.blobs.conftest import seaweedfs  # noqa: F401
 from tests.common.test_shared_cache import REDIS, _redis_up
 from tests.ops.conftest import ROOT, ZHIFA, free_port, production_env
-from tests.ops.test_backup_drill import ON_PG, PG_NAME, _drop_db, _fresh_db, _pg_available
+from tests.ops.test_backup_drill import ON_PG, PG_BASE, PG_NAME, _drop_db, _pg_available
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = "/usr/bin/chromium"
@@ -50,6 +50,39 @@ def check(body, name):
     return next(c for c in body["checks"] if c["name"] == name)
 
 
+OWNER_ROLE, APP_ROLE = "zhifa_smoke_owner", "zhifa_smoke_app"
+
+
+def _roles_db(name):
+    """The database and roles exactly as docs/deploy.md §3 creates them (its SQL block, names swapped;
+    the server here trusts local connections, so the passwords are not used)."""
+    import psycopg
+
+    doc = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    sql = doc.split("sudo -u postgres psql <<'SQL'\n", 1)[1].split("\nSQL\n", 1)[0]
+    sql = sql.replace("zhifa_owner", OWNER_ROLE).replace("zhifa_app", APP_ROLE).replace(
+        "CREATE DATABASE zhifa ", f'CREATE DATABASE "{name}" ')
+    server, database = sql.split("\\c zhifa\n")
+    _drop_db(name)
+    _drop_roles()
+    with psycopg.connect(f"{PG_BASE}/postgres", autocommit=True) as con:
+        for statement in filter(str.strip, server.split(";")):
+            con.execute(statement)
+    with psycopg.connect(f"{PG_BASE}/{name}", autocommit=True) as con:
+        for statement in filter(str.strip, database.split(";")):
+            con.execute(statement)
+    host = PG_BASE.split("@", 1)[1]
+    return f"postgresql://{OWNER_ROLE}@{host}/{name}", f"postgresql://{APP_ROLE}@{host}/{name}"
+
+
+def _drop_roles():
+    import psycopg
+
+    with psycopg.connect(f"{PG_BASE}/postgres", autocommit=True) as con:
+        for role in (APP_ROLE, OWNER_ROLE):
+            con.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
 @pytest.fixture
 def stack_env(tmp_path, request):
     extra = {"ZHIFA_HTTPS": "0", "ZHIFA_HEARTBEAT_SECONDS": "1", "ZHIFA_WORKER_STALE_SECONDS": str(STALE),
@@ -58,7 +91,9 @@ def stack_env(tmp_path, request):
     if ON_PG and _pg_available():
         dbname = f"{PG_NAME}_smoke"
         s3 = request.getfixturevalue("seaweedfs")
-        extra |= {"DATABASE_URL": _fresh_db(dbname), "ZHIFA_BLOB_BACKEND": "s3", "ZHIFA_S3_BUCKET": "smoke",
+        owner_url, app_url = _roles_db(dbname)
+        extra |= {"DATABASE_URL": app_url, "OWNER_DATABASE_URL": owner_url, "ZHIFA_DB_APP_ROLE": APP_ROLE,
+                  "ZHIFA_BLOB_BACKEND": "s3", "ZHIFA_S3_BUCKET": "smoke",
                   "ZHIFA_S3_ENDPOINT_URL": s3["endpoint"], "ZHIFA_S3_ACCESS_KEY": s3["access_key"],
                   "ZHIFA_S3_SECRET_KEY": s3["secret_key"]}
     else:
@@ -73,6 +108,7 @@ def stack_env(tmp_path, request):
     yield env
     if dbname:
         _drop_db(dbname)
+        _drop_roles()
 
 
 def test_production_stack(stack_env, tmp_path, browser):
@@ -80,11 +116,12 @@ def test_production_stack(stack_env, tmp_path, browser):
         pytest.skip("chromium missing")
     env = stack_env
 
-    def run(*a):
-        r = subprocess.run([str(ZHIFA), *a], env=env, capture_output=True, text=True, timeout=900)
+    def run(*a, **override):
+        r = subprocess.run([str(ZHIFA), *a], env=env | override, capture_output=True, text=True, timeout=900)
         assert r.returncode == 0, f"zhifa {' '.join(a)} exited {r.returncode}:\n{r.stdout[-3000:]}\n{r.stderr[-6000:]}"
         return r
-    run("migrate", "--noinput", "-v0")
+    # Migrations as the owner role (PostgreSQL), everything else as the application role.
+    run("migrate", "--noinput", "-v0", DATABASE_URL=env.get("OWNER_DATABASE_URL", env["DATABASE_URL"]))
     run("seed", "--scale", "county")
     run("collectstatic", "--noinput", "-v0")
     run("ledger", "sign")

@@ -222,15 +222,17 @@ class Ledger:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         victim = Region.objects.filter(code__startswith="9").order_by("?").first()
-        found = []
+        found: list[Any] = []
+        tamper_found = False
         if victim is not None:
             with connection.cursor() as c:  # the insider's UPDATE, behind the application
                 c.execute(f"UPDATE {Region._meta.db_table} SET name = %s WHERE id = %s", ["篡改", victim.pk])
             found = [d for d in check_row_drift() if d.kind == "ledger.row_drift"]
             with connection.cursor() as c:
                 c.execute(f"UPDATE {Region._meta.db_table} SET name = %s WHERE id = %s", [victim.name, victim.pk])
+            tamper_found = len(found) == 1 and f"pk={victim.pk}" in found[0].where
         return {"rows": rows, "seconds": seconds, "findings": len(clean), "baseline_seconds": baseline,
-                "peak_mb": peak / 1e6, "tamper_found": len(found) == 1 and str(victim.pk) in found[0].where}
+                "peak_mb": peak / 1e6, "tamper_found": tamper_found}
 
     # report ----------------------------------------------------------------------------------------
     def report(self, r: dict[str, Any]) -> list[list[str]]:

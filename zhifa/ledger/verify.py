@@ -68,6 +68,7 @@ def discover() -> None:
 
     autodiscover_modules("verify")
     import_module("zhifa.ledger.drift")  # imports this module: registered here, not at its top
+    import_module("zhifa.ledger.privileges")
 
 
 def run(checks: Iterable[Callable[[], Iterable[Discrepancy]]] | None = None) -> Iterator[Discrepancy]:
