@@ -94,3 +94,29 @@ def test_edited_document_file(cw):
         fh.write(b"tampered")
     code, out = run_verify()
     assert code == 1 and "documents.document_digest" in kinds(out), out
+
+
+def test_edited_or_missing_template_file(cw):
+    """A template edited on disk would change every document generated from it afterwards."""
+    import os
+    from pathlib import Path
+
+    from zhifa.documents.actions import builtin_template
+    from zhifa.documents.models import storage
+
+    template = builtin_template("filing_approval")
+    assert run_verify()[0] == 0
+    path = storage().path(template.file_path)
+    original = Path(path).read_bytes()
+    try:
+        with open(path, "ab") as fh:
+            fh.write(b"tampered")
+        code, out = run_verify()
+        assert code == 1 and "documents.template_digest" in kinds(out) and f"documenttemplate:{template.pk}" in out
+        os.remove(path)
+        code, out = run_verify()
+        assert code == 1 and "documents.template_missing" in kinds(out), out
+    finally:
+        with open(path, "wb") as fh:
+            fh.write(original)
+    assert run_verify()[0] == 0

@@ -43,6 +43,28 @@ def check_documents():
                     yield ("document_digest", where, f"SHA-256 应为 {want}，实为 {got}")
 
 
+def check_templates():
+    """Every stored .docx template version (documents.DocumentTemplate, supervision.OrderTemplate:
+    concrete subclasses of TemplateFile) against the SHA-256 written at upload: an edited template
+    would silently change every document generated from it afterwards."""
+    from django.apps import apps
+
+    from zhifa.documents.models import TemplateFile, storage
+
+    st = storage()
+    for model in (m for m in apps.get_models() if issubclass(m, TemplateFile)):
+        for pk, path, want in model.objects.values_list("pk", "file_path", "sha256").iterator(chunk_size=500):
+            where = f"{model._meta.label_lower}:{pk} {path}"
+            try:
+                with st.open(path, "rb") as fh:
+                    got = _sha256(fh)
+            except (FileNotFoundError, OSError):
+                yield ("template_missing", where, "模板文件缺失")
+                continue
+            if got != want:
+                yield ("template_digest", where, f"SHA-256 应为 {want}，实为 {got}")
+
+
 def check_records():
     from zhifa.records.models import Destruction, RecordItem
 

@@ -30,6 +30,13 @@ def documents():
 
 
 @check
+def templates():
+    from zhifa.records.checks import check_templates
+
+    yield from _wrap(check_templates(), "documents")
+
+
+@check
 def records():
     from zhifa.records.checks import check_records
 
