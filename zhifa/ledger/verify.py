@@ -322,6 +322,19 @@ def check_registered_subjects() -> Iterator[Discrepancy]:
 
 
 @check
+def check_tables() -> Iterator[Discrepancy]:
+    """Every table of the platform's models exists (a dropped table is named, not a traceback)."""
+    from django.apps import apps
+    from django.db import connection
+
+    present = set(connection.introspection.table_names())
+    for model in apps.get_models():
+        if model.__module__.startswith("zhifa.") and model._meta.managed and model._meta.db_table not in present:
+            yield Discrepancy("verify.table_missing", model._meta.db_table,
+                              f"{model._meta.verbose_name}的数据表不存在（被删除，或未运行 zhifa migrate）")
+
+
+@check
 def check_triggers() -> Iterator[Discrepancy]:
     from zhifa.ledger.appendonly import triggers_present
     from zhifa.ledger.models import LedgerEntry, LedgerNode, TreeHead

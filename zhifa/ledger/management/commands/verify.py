@@ -8,6 +8,21 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from zhifa.ledger import verify
 
 
+def cannot_finish(e: Exception) -> str:
+    """What stopped a check, in one line: an unreachable object store or database, a missing table."""
+    from django.db import DatabaseError
+
+    text = (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
+    module = type(e).__module__
+    if module.startswith(("botocore", "boto3", "urllib3")):
+        return f"无法读取对象存储（ZHIFA_S3_ENDPOINT_URL / ZHIFA_S3_*）：{text}"
+    if isinstance(e, DatabaseError):
+        return f"数据库错误（缺少数据表或无法连接？请检查 DATABASE_URL 并运行 zhifa migrate）：{text}"
+    if isinstance(e, OSError):
+        return f"无法读取文件：{text}"
+    return f"检查未能完成（{type(e).__name__}）：{text}"
+
+
 class Command(BaseCommand):
     help = "核验防篡改日志及各项记录（逐条列出不一致之处；有不一致时退出码为 1）"
 
@@ -26,9 +41,13 @@ class Command(BaseCommand):
         started = time.perf_counter()
         found = 0
         for c in checks:
-            for d in c():
+            try:
+                for d in c():
+                    found += 1
+                    self.stdout.write(str(d))
+            except Exception as e:  # noqa: BLE001 - one finding per check that cannot finish; go on
                 found += 1
-                self.stdout.write(str(d))
+                self.stdout.write(str(verify.Discrepancy("verify.check_failed", c.__name__, cannot_finish(e))))
         seconds = time.perf_counter() - started
         summary = f"核验完成：{len(checks)} 项检查，用时 {seconds:.1f} 秒，发现 {found} 处不一致"
         if found:
