@@ -98,6 +98,8 @@ def stack_env(tmp_path, request):
                   "ZHIFA_S3_SECRET_KEY": s3["secret_key"]}
     else:
         extra["DATABASE_URL"] = f"sqlite:///{tmp_path / 'data' / 'zhifa.sqlite3'}"
+    (tmp_path / "prometheus").mkdir()
+    extra["PROMETHEUS_MULTIPROC_DIR"] = str(tmp_path / "prometheus")  # as deploy/systemd/zhifa-web.service
     env = production_env(tmp_path / "data", **extra)
     env.pop("ZHIFA_LEDGER_KEY_FILE")  # generated under the data dir
     if _redis_up():
@@ -176,7 +178,7 @@ def test_production_stack(stack_env, tmp_path, browser):
             row.get_by_role("button", name=re.compile("^生成")).click()
             row = page.locator('#case-documents tr[data-doc-type="filing_approval"]').first
             expect(row.locator('[role="alert"]')).to_have_count(0)
-            expect(row.locator("a", has_text="PDF")).to_be_visible(timeout=180000)
+            expect(row.locator("a", has_text="PDF")).to_be_visible(timeout=600000)  # behind the seed's PDFs
             pdf = context.request.get(base + row.locator("a", has_text="PDF").get_attribute("href"))
             assert pdf.status == 200 and pdf.body()[:5] == b"%PDF-"
             page.goto(f"{base}/gs/")
@@ -184,6 +186,21 @@ def test_production_stack(stack_env, tmp_path, browser):
             assert "执法" in page.inner_text("body")
         finally:
             context.close()
+
+        # /metrics with two gunicorn workers in multiprocess mode: the scrape sums both workers' counters.
+        hits = 40
+        for _ in range(hits):
+            urllib.request.urlopen(f"{base}/healthz", timeout=30).read()
+        req = urllib.request.Request(f"{base}/metrics", headers={"Authorization": f"Bearer {env['ZHIFA_METRICS_TOKEN']}"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            text = r.read().decode()
+        counted = sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                      if line.startswith("zhifa_http_request_duration_seconds_count") and "healthz" in line)
+        assert counted >= hits, text[:2000]
+        # Both workers served some of them (a file of samples per worker pid), so the sum is the aggregate.
+        assert len(list((tmp_path / "prometheus").glob("histogram_*.db"))) >= 2
+        with pytest.raises(urllib.error.HTTPError):  # closed to the public
+            urllib.request.urlopen(f"{base}/metrics", timeout=30)
 
         # The worker renders what the seed queued (PDFs of supervision documents) and drains the queue.
         deadline = time.monotonic() + 600
