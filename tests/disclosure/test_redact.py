@@ -65,7 +65,29 @@ def test_benchmark_on_the_labelled_corpus():
     assert stats["id_number"]["tp"] > 100 and stats["phone"]["tp"] > 100
     for kind in ("bank_card", "plate", "address", "health"):
         assert stats[kind]["recall"] == 1.0, kind
-    assert stats["name"]["recall"] >= 0.95 and stats["name"]["precision"] >= 0.9
+    # Corpus v2 (issue 18) adds common nouns that begin with a surname character and names after role
+    # words; before the fix: recall 0.965, precision 0.892 on seed 6 (300 docs); after: 1.000 / 0.998.
+    assert stats["name"]["recall"] >= 0.99 and stats["name"]["precision"] >= 0.99
+
+
+@pytest.mark.parametrize("text,hidden", [
+    ("现场检查时证人王建军在场，未发现异常。", "王建军"),
+    ("见证人李强签字确认。", "李强"),
+    ("在场人刘芳对检查过程无异议。", "刘芳"),
+    ("陪同人赵敏到场。", "赵敏"),
+    ("被询问人沈涛洋承认上述事实。", "沈涛洋"),
+    ("法定代理人司马娟华到场陪同。", "司马娟华"),
+    ("监护人程刚超在场。", "程刚超"),
+])
+def test_names_after_role_words_are_hidden(text, hidden):
+    out = redact.redact(text)
+    assert hidden not in out and hidden[:2 if hidden[:2] in redact.COMPOUND_SURNAMES else 1] + "某" in out
+
+
+@pytest.mark.parametrize("word", ["冷藏柜", "冷冻柜", "向阳路", "毛巾", "牛肉干", "马路边", "邓家湾", "金银花", "顾客"])
+def test_common_nouns_that_begin_with_a_surname_stay(word):
+    text = f"执法人员在现场检查时发现{word}内存放过期食品，经查，顾客反映属实。"
+    assert redact.redact(text) == text
 
 
 def test_redact_command_prints_public_text(tmp_path):

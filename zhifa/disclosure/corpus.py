@@ -32,6 +32,14 @@ VIOLATIONS = [("销售过期食品", "《中华人民共和国食品安全法》
               ("占道经营", "《城市市容和环境卫生管理条例》第十四条", "《城市市容和环境卫生管理条例》第三十六条"),
               ("未按规定明码标价", "《中华人民共和国价格法》第十三条", "《中华人民共和国价格法》第四十二条")]
 HEALTH = ["高血压", "糖尿病", "抑郁症", "肢体残疾", "怀孕"]
+# Common nouns that begin with a surname character (issue 18: 冷藏柜 was proposed as 冷某): they must stay.
+SURNAME_NOUNS = ["冷藏柜", "冷冻柜", "冷库", "向阳路", "白云路", "高压锅", "包装袋", "毛巾", "钱箱", "方便面", "田间",
+                 "马路边", "石头", "江南市场", "林业站", "黄金饰品", "常温库", "保鲜柜", "邓家湾", "谢家巷", "金银花",
+                 "柏油路", "房间", "周转箱", "孙家坝", "牛肉干", "鲁班锁", "左侧货架", "沈家冲", "程序"]
+# Role words a name follows in case narratives; the name must be hidden however the sentence goes on.
+ROLE_SENTENCES = [("现场检查时证人", "在场，"), ("见证人", "签字确认，"), ("在场人", "对检查过程无异议，"),
+                  ("陪同人", "到场，"), ("被询问人", "承认上述事实，"), ("法定代理人", "到场陪同，"),
+                  ("监护人", "在场，"), ("被检查人", "拒绝签字，"), ("知情人", "指认了存放地点，"), ("举报人", "提供了照片，")]
 PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
@@ -126,6 +134,14 @@ def make_doc(r: random.Random, i: int) -> Doc:
         w = _name(r)
         d.add(r.choice(["经询问，店员", "顾客", "据现场工作人员"])).add(w, "name").add(r.choice(["称", "反映", "陈述"]))
         d.add("上述商品系近期购入，")
+    # Drawn from their own generator so the rest of the corpus stays as it was (corpus v2, 2026-12-07).
+    extra = random.Random(i * 7919 + 17)
+    if extra.random() < 0.6:
+        d.add(f"现场检查时发现{extra.choice(SURNAME_NOUNS)}内及{extra.choice(SURNAME_NOUNS)}旁存放涉案物品，")
+    if extra.random() < 0.6:
+        before, after = extra.choice(ROLE_SENTENCES)
+        w = _name(extra)
+        d.add(before).add(w, "name").add(after)
     if person and r.random() < 0.3:
         d.add("违法所得通过其本人银行卡（卡号").add(_card(r), "bank_card").add("）收取，")
     d.add(f"违法所得{r.randint(1, 90) * 100}元。\n")

@@ -51,13 +51,18 @@ _LANDLINE_RE = re.compile(r"(?<![0-9A-Za-z])(?:[（(]0\d{2,3}[）)]\s?|0\d{2,3}[
 _PLATE_RE = re.compile(rf"[{PLATE_PROVINCES}][A-HJ-NP-Z][·•]?[A-HJ-NP-Z0-9]{{5,6}}(?![A-Za-z0-9])")
 _ADDR_LABEL_RE = re.compile(r"(?:家庭住址|现住址|户籍地址|户籍所在地|经常居住地|居住地|住址|家住|现住|住所地|住所)[：:为在于]?\s*")
 _ADDR_END = "，,。；;\n（("
-_NAME_LABEL_RE = re.compile(r"(?:当事人|姓名|证人|举报人|投诉人|代理人|委托代理人|监护人|驾驶人|车主|店员|顾客|员工|"
+# A role word, then the name, then punctuation or what people in a case file do (在场, 签字, 承认 …).
+_NAME_LABEL_RE = re.compile(r"(?:当事人|姓名|证人|见证人|在场人|陪同人|被询问人|询问对象|被检查人|知情人|报案人|受害人|"
+                            r"被害人|证明人|举报人|投诉人|代理人|委托代理人|法定代理人|监护人|驾驶人|车主|店员|顾客|员工|"
                             r"工作人员|雇员|村民|业主|司机|乘客|消费者)[：:]?\s*"
-                            r"([\u4e00-\u9fff]{2,4}?)(?=[，,、。；;（(\s]|称|反映|陈述|证实|表示|$)")
+                            r"([\u4e00-\u9fff]{2,4}?)(?=[，,、。；;（(\s]|称|说|讲|反映|陈述|证实|表示|在场|到场|签字|签名|"
+                            r"陪同|见证|作证|指认|确认|承认|否认|提供|拒绝|介绍|当场|等人|在|向|对|和|与|及|$)")
 _KEEP_NAME_RE = re.compile(r"(?:法定代表人|负责人|执法人员|承办人|审核人)[：:]?\s*([\u4e00-\u9fff]{2,4}?)(?=[，,、。；;（(\s]|$)")
 _PERSON_LINE = re.compile(r"身份|出生|[，,][男女][，,]")
 NOT_NAMES = {"安全法", "许可", "陈述", "杜鹃", "金海湖", "百里杜鹃", "乌蒙", "黔西", "毕节", "贵阳", "高血压", "万元",
              "石门", "金沙", "方县", "于是", "高新", "黄金", "白云", "明码", "华南", "文化", "林业", "罗甸"}
+# Unlabelled candidates (jieba `nr`) ending like a thing or a place are not people: 冷藏柜, 向阳路, 邓家湾.
+_THING_ENDINGS = set("柜库箱锅袋干锁站场品花间边房路街巷道湾坝冲沟村寨镇乡店厂室仓棚架台桶罐瓶盒包袋车机器剂")
 _ORG_HINT = re.compile(r"统一社会信用代码|公司|合作社|厂|店|中心|协会|医院|学校|有限|集团|商行|超市|门市|经营部")
 
 
@@ -97,6 +102,25 @@ def _looks_like_person(word: str) -> bool:
     if word in COMPOUND_SURNAMES:
         return False
     return word[:2] in COMPOUND_SURNAMES or (word[0] in SURNAMES and len(word) <= 3)
+
+
+def _common_word(word: str) -> bool:
+    """A dictionary word rather than a name, for candidates no label vouches for: jieba's dictionary tags
+    many common nouns `nr` (冷藏柜, 毛巾, 顾客), so frequency and make-up decide. A frequent word
+    (≥ 300 in jieba's dictionary), a three-character word whose first two characters are a common
+    non-name word (冷藏+柜, 牛肉+干), or one ending like a thing or a place is not a person."""
+    import jieba
+
+    if not jieba.dt.initialized:
+        jieba.dt.initialize()
+    freq = jieba.dt.FREQ
+    tags = _jieba().dt.word_tag_tab
+    if freq.get(word, 0) >= 300:
+        return True
+    if word[-1] in _THING_ENDINGS:
+        return True
+    head = word[:2]
+    return len(word) == 3 and freq.get(head, 0) >= 30 and not str(tags.get(head, "nr")).startswith("nr")
 
 
 def _line_of(text: str, pos: int) -> str:
@@ -163,7 +187,7 @@ def person_names(text: str, names: Iterable[str] = (), keep: Iterable[str] = ())
     found = {n for n in names if n and len(n) >= 2 and n in text}
     found |= {m.group(1) for m in _NAME_LABEL_RE.finditer(text) if _looks_like_person(m.group(1))}
     for w in _jieba().cut(text):
-        if w.flag == "nr" and _looks_like_person(w.word):
+        if w.flag == "nr" and _looks_like_person(w.word) and not _common_word(w.word):
             found.add(w.word)
     return {n for n in found if n not in keep}
 
