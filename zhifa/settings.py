@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "zhifa.cases",
     "zhifa.documents",
     "zhifa.ledger",
+    "zhifa.witness",  # outside parties co-signing the ledger's tree heads (issue 17)
     "zhifa.blobs",
     "zhifa.records",
     "zhifa.review",
@@ -207,6 +208,9 @@ ZHIFA_UPLOAD_CHUNK_MAX = int(os.environ.get("ZHIFA_UPLOAD_CHUNK_MAX", str(32 << 
 ZHIFA_LEDGER_KEY_FILE = os.environ.get("ZHIFA_LEDGER_KEY_FILE", "")
 # Further public keys (hex, comma-separated) whose old tree heads `zhifa verify` still accepts.
 ZHIFA_LEDGER_TRUSTED_KEYS = [k for k in os.environ.get("ZHIFA_LEDGER_TRUSTED_KEYS", "").split(",") if k]
+# /readyz warns when the log has grown past the largest co-signed tree head for longer than this
+# (registered witnesses only; 0 = never warn). A witness's timer should run well within it.
+ZHIFA_WITNESS_MAX_AGE_HOURS = float(os.environ.get("ZHIFA_WITNESS_MAX_AGE_HOURS", "48"))
 
 # ---- Background tasks (django-tasks; issue 7) ------------------------------------------------
 # "database": tasks are rows run by `zhifa db_worker` (or `zhifa scheduler --worker`, which also
