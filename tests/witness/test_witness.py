@@ -303,3 +303,16 @@ def test_insider_rewrite_with_the_real_key_is_caught(live_server, tmp_path):
     text = "\n".join(lines)
     assert "一致性证明不成立" in text and "平台现在声称" in text
     assert json.loads((d / "state.json").read_text())["head"] == stored  # still the honest head
+
+
+def test_the_vendored_ed25519_library_is_the_documented_build():
+    """docs/dependencies.md names the npm package and this digest: a changed file must be re-vendored
+    (and re-documented) on purpose."""
+    import hashlib
+    from pathlib import Path
+
+    static = Path(__file__).resolve().parents[2] / "zhifa" / "static"
+    digest = hashlib.sha256((static / "vendor" / "tweetnacl.min.js").read_bytes()).hexdigest()
+    assert digest == "973cc5733cc7432e30ee4682098f413094f494bccf76a567c23908c5035ddbbc"
+    assert (static / "vendor" / "tweetnacl.LICENSE.txt").exists()
+    assert digest in (static.parents[1] / "docs" / "dependencies.md").read_text()
