@@ -52,8 +52,9 @@ def test_bench_suites_and_demo_steps_are_found_in_their_apps():
         assert entry.module.endswith(".bench") or ".bench." in entry.module, entry
     steps = demo_steps.entries()
     assert [entry.key for entry in steps] == ["documents", "publications", "annual_reports", "transfers", "casefile", "orders",
-                                              "complaints_social"]
-    assert {entry.module.split(".")[1] for entry in steps} == {"documents", "disclosure", "supervision", "transfers"}
+                                              "complaints_social", "witness"]
+    assert {entry.module.split(".")[1] for entry in steps} == {"documents", "disclosure", "supervision", "transfers",
+                                                                "witness"}
 
 
 def test_every_public_page_is_declared_in_its_apps_urls_public_and_mounted_by_the_portal():
