@@ -318,3 +318,47 @@ def test_the_vendored_ed25519_library_is_the_documented_build():
     assert digest == "973cc5733cc7432e30ee4682098f413094f494bccf76a567c23908c5035ddbbc"
     assert (static / "vendor" / "tweetnacl.LICENSE.txt").exists()
     assert digest in (static.parents[1] / "docs" / "dependencies.md").read_text()
+
+
+def test_a_rotated_platform_key_is_trusted_only_when_the_witness_says_so(world, witness_dir, out, settings, tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from zhifa.ledger import signing
+
+    assert check(witness_dir, out, submit=False) == 0
+    old_key = signing.public_key_hex()
+    new_file = tmp_path / "rotated.pem"
+    new_file.write_bytes(Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    settings.ZHIFA_LEDGER_KEY_FILE = str(new_file)
+    settings.ZHIFA_LEDGER_TRUSTED_KEYS = [old_key]
+    signing.clear_cache()
+    try:
+        grow()
+        out.clear()
+        assert check(witness_dir, out, submit=False) == 1 and "不在本见证方信任的密钥中" in out.text
+        out.clear()
+        assert client.main(["trust-key", "--dir", str(witness_dir), signing.public_key_hex()], out=out) == 0
+        out.clear()
+        assert check(witness_dir, out, submit=False) == 0 and "一致性证明成立" in out.text
+    finally:
+        signing.clear_cache()
+
+
+def test_witnesses_command_registers_lists_and_deactivates(world, witness_dir):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    factories.system_admin()
+    pub = witness_public_key(witness_dir)
+    buf = StringIO()
+    call_command("witnesses", "add", "毕节市司法局", pub, stdout=buf)
+    wk = WitnessKey.objects.get(public_key=pub)
+    assert "已登记见证方" in buf.getvalue() and wk.active
+    call_command("witnesses", "list", stdout=buf)
+    assert pub in buf.getvalue()
+    call_command("witnesses", "deactivate", str(wk.pk), stdout=buf)
+    wk.refresh_from_db()
+    assert not wk.active

@@ -18,7 +18,7 @@ from zhifa.witness.models import WitnessKey
 NAME = "七星关区司法局（演示见证方）"
 
 
-@demo_steps.register("witness", order=1000)  # last: it co-signs the log the other steps wrote
+@demo_steps.register("witness", order=1000)  # type: ignore[untyped-decorator]  # last: co-signs what the others wrote
 def witness_step(demo: Any) -> None:
     d = Path(settings.DATA_DIR) / "demo-witness"
     if not (d / client.STATE_FILE).exists():
