@@ -145,3 +145,49 @@ def test_a_row_edited_behind_the_application_fails(phone, site, published):
     expect(verdict).to_contain_text("核验失败")
     expect(verdict).to_contain_text("公示内容与日志记录不一致")
     expect(page.get_by_test_id("proof-steps").locator("li.ok")).to_have_count(4)  # proof and signature hold
+
+
+@pytest.fixture
+def cosigned(published, tmp_path):
+    """A witness (registered, its own key) has co-signed a head that covers the decision's entry."""
+    from tests.witness.conftest import witness_public_key
+    from zhifa.ledger import log
+    from zhifa.witness import actions, client
+
+    d = tmp_path / "bureau"
+    client.init(d, None, lambda _line: None)
+    wk = actions.do_register_witness_key("毕节市司法局", witness_public_key(d), acting_user=factories.system_admin())
+    head = log.sign_tree_head().as_dict()
+    actions.do_accept_cosignature(tree_size=head["tree_size"], root_hash=head["root_hash"],
+                                  timestamp=head["timestamp"], public_key=wk.public_key,
+                                  signature=client.cosign(client._private_key(d), head))
+    log.sign_tree_head()  # a newer head nobody co-signed: the page still uses the co-signed one
+    return published, wk, head
+
+
+def test_the_page_checks_the_witnesses_cosignatures(phone, site, cosigned):
+    pub, wk, head = cosigned
+    page = phone
+    page.goto(f"{site}/gs/results/{pub.pk}/")
+    verdict = page.get_by_test_id("proof-verdict")
+    expect(verdict).to_contain_text("已核验")
+    expect(verdict).to_contain_text("1 个见证方联署")
+    expect(page.get_by_test_id("proof-steps")).to_contain_text(f"见证方联署有效：{wk.name}")
+    expect(page.get_by_test_id("proof-steps")).to_contain_text(f"签名树头（{head['tree_size']} 条）")
+
+
+def test_a_tampered_cosignature_fails(phone, site, cosigned):
+    pub, wk, _head = cosigned
+    page = phone
+
+    def intercept(route):
+        response = route.fetch()
+        doc = response.json()
+        doc["cosignatures"][0]["signature"] = _flip(doc["cosignatures"][0]["signature"])
+        route.fulfill(response=response, body=json.dumps(doc, ensure_ascii=False))
+
+    page.route("**/proof.json", intercept)
+    page.goto(f"{site}/gs/results/{pub.pk}/")
+    verdict = page.get_by_test_id("proof-verdict")
+    expect(verdict).to_contain_text("核验失败")
+    expect(verdict).to_contain_text("签名无效")

@@ -59,3 +59,14 @@ def witness_lag() -> dict[str, Any] | None:
     oldest = ahead.first()
     age = None if oldest is None else max(0.0, timezone.now().timestamp() - oldest.timestamp / 1000)
     return {"cosigned_size": covered, "oldest_uncosigned_head": oldest.pk if oldest else None, "age_seconds": age}
+
+
+def cosigned_covering(seq: int) -> TreeHead | None:
+    """The newest head that covers leaf `seq` and has at least one co-signature."""
+    head: TreeHead | None = (TreeHead.objects.filter(tree_size__gt=seq, cosignatures__isnull=False)
+                             .order_by("-id").first())
+    return head
+
+
+def cosignatures_of(head: TreeHead) -> list[dict[str, Any]]:
+    return [c.as_dict() for c in head.cosignatures.select_related("witness").order_by("id")]

@@ -7,7 +7,10 @@
  *      nodes SHA-256(0x01 ‖ left ‖ right), exactly as zhifa/ledger/merkle.py computes;
  *   4. the head's Ed25519 signature over {"log","root_hash","timestamp","tree_size"} (canonical
  *      JSON) verifies with a key the platform publishes — WebCrypto where the browser has Ed25519,
- *      otherwise the vendored TweetNaCl (static/vendor/tweetnacl.min.js, loaded only then).
+ *      otherwise the vendored TweetNaCl (static/vendor/tweetnacl.min.js, loaded only then);
+ *   5. the witnesses' co-signatures of that head, if any (the server picks the newest co-signed
+ *      head that covers the entry), with the registered witness keys: Ed25519 over
+ *      "zhifa-witness-cosignature/1\n" + the head's signed JSON (zhifa/witness/protocol.py).
  * No inline script, nothing from another origin (CSP: script-src 'self', connect-src 'self').
  * The command-line route (`zhifa verify-proof`) stays on the page for a check independent of it. */
 (function () {
@@ -35,8 +38,8 @@
 
   function step(ok, text) {
     var li = document.createElement("li");
-    li.textContent = (ok ? "✓ " : "✗ 未通过：") + text;
-    li.className = ok ? "ok" : "bad";
+    li.textContent = (ok === null ? "· " : ok ? "✓ " : "✗ 未通过：") + text;
+    li.className = ok === null ? "muted" : ok ? "ok" : "bad";
     steps.appendChild(li);
   }
 
@@ -138,13 +141,14 @@
   function normalise(text) { return text.replace(/\r\n?/g, "\n").replace(/^\n/, ""); }
 
   async function run() {
-    var doc, trusted;
+    var doc, trusted, witnesses;
     try {
-      var answers = await Promise.all([fetch(box.dataset.proofUrl, { credentials: "omit" }),
-                                       fetch(box.dataset.keyUrl, { credentials: "omit" })]);
-      if (!answers[0].ok || !answers[1].ok) throw new Error("HTTP");
+      var answers = await Promise.all([box.dataset.proofUrl, box.dataset.keyUrl, box.dataset.witnessKeysUrl].map(
+        function (url) { return fetch(url, { credentials: "omit" }); }));
+      if (!answers.every(function (a) { return a.ok; })) throw new Error("HTTP");
       doc = await answers[0].json();
       trusted = await answers[1].json();
+      witnesses = await answers[2].json();
     } catch (e) {
       show("", "暂时无法取得证明，请稍后刷新，或下载证明后用命令行核验。");
       return;
@@ -197,10 +201,30 @@
     }
     check(signed, "signature", "树头签名有效（Ed25519" + (via ? "，" + via : "") + "，平台公布的密钥 " + (head.key_id || "") + "）");
 
+    // 5. the witnesses' co-signatures of this head
+    var cosigs = Array.isArray(doc.cosignatures) ? doc.cosignatures : [];
+    if (!cosigs.length) {
+      step(null, "该树头尚无见证方联署（见证方定期联署较新的树头，可稍后再看）");
+    } else {
+      var names = [], allGood = signed;
+      for (var i = 0; i < cosigs.length; i++) {
+        var c = cosigs[i] || {};
+        var known = (Array.isArray(witnesses) ? witnesses : []).filter(function (w) { return w.public_key === c.public_key; })[0];
+        var wKey = unhex(c.public_key, 32), wSig = unhex(c.signature, 64), good = false;
+        if (known && wKey && wSig && signed) {
+          good = (await ed25519(wKey, wSig, concat([enc.encode("zhifa-witness-cosignature/1\n"), headMessage(head)]))).ok;
+        }
+        allGood = allGood && good;
+        names.push(known ? known.name : "未登记的见证方");
+      }
+      check(allGood, "signature", "见证方联署有效：" + names.join("、") + "（Ed25519，见证方自己的密钥）");
+    }
+
     if (failures.length) {
       show("bad", "核验失败：" + failures.join("；") + "。请勿以本页内容为准，可向平台或上级司法行政部门反映。");
     } else {
-      show("ok", "已核验：本公示信息记录在防篡改日志中，页面内容与记录一致，树头签名有效。");
+      show("ok", "已核验：本公示信息记录在防篡改日志中，页面内容与记录一致，树头签名有效" +
+                 (cosigs.length ? "，并经 " + cosigs.length + " 个见证方联署。" : "。"));
     }
     box.dataset.via = via;
   }
