@@ -290,6 +290,7 @@ def test_insider_rewrite_with_the_real_key_is_caught(live_server, tmp_path):
     text = run.stdout
     assert run.returncode == 1, run.stdout + run.stderr
     assert "发现分叉" in text and "同样大小的日志，根哈希却不同" in text
+    assert "平台公布的树头记录中" in text  # the re-signed history page disagrees with what it saw
     assert stored["root_hash"] in text and rewritten.root_hash in text  # names both heads
     [where] = json.loads((d / "state.json").read_text())["alarms"]
     from pathlib import Path

@@ -13,7 +13,8 @@ Django is set up). Everything it trusts is in its own directory:
 head's Ed25519 signature with a key the witness already trusts (pinned at init with --log-key, or
 on the first check), fetches a consistency proof from the last head it stored to the new one and
 verifies it here (RFC 9162 §2.1.4.2, zhifa.ledger.merkle — with the *stored* old root, never the
-one the platform now claims), then stores the new head and co-signs it with its own key; with
+one the platform now claims), compares the newest page of the published history with the heads it
+verified before, then stores the new head and co-signs it with its own key; with
 --submit it posts the co-signature to the platform.
 
 A fork — the same size with another root, a smaller tree, or a consistency proof that fails — is
@@ -215,6 +216,29 @@ def _evidence(d: Path, kind: str, files: dict[str, Any], report: list[str]) -> P
     return base
 
 
+def _history_mismatches(d: Path, fetch: Fetch, api: str) -> list[str]:
+    """The platform's published history (the newest page of /api/v1/witness/tree-heads) against the
+    heads this witness verified before: a head of the same size must have the same root. Catches a
+    history page rewritten apart from the latest head. An older platform without the list: nothing."""
+    try:
+        with open(d / HISTORY_FILE, encoding="utf-8") as f:
+            mine = {h["tree_size"]: h["root_hash"] for h in map(json.loads, f) if isinstance(h, dict)}
+    except (OSError, ValueError, KeyError, TypeError):
+        mine = {}
+    if not mine:
+        return []
+    status, doc = fetch("GET", f"{api}/witness/tree-heads", None)
+    if status != 200 or not isinstance(doc, dict) or not isinstance(doc.get("heads"), list):
+        return []
+    out = []
+    for h in doc["heads"]:
+        size, root = (h.get("tree_size"), h.get("root_hash")) if isinstance(h, dict) else (None, None)
+        if size in mine and root != mine[size]:
+            out.append(f"平台公布的树头记录中，大小 {size} 的树头（#{h.get('id')}）根哈希为 {root}，"
+                       f"本见证方此前核对的是 {mine[size]}。")
+    return out
+
+
 def check(d: Path, url: str, submit: bool, out: Callable[[str], None], fetch: Fetch = http_fetch) -> int:
     state = load_state(d)
     key = _private_key(d)
@@ -252,8 +276,8 @@ def check(d: Path, url: str, submit: bool, out: Callable[[str], None], fetch: Fe
                                                     "签名与树头内容不符：树头被改动或签名伪造。"], {"new-head.json": new})
     old = state.get("head")
     proof_doc: Any = None
+    reasons = _history_mismatches(d, fetch, api)
     if old is not None:
-        reasons: list[str] = []
         if new["tree_size"] < old["tree_size"]:
             reasons.append(f"平台日志变小：已保存的树头有 {old['tree_size']} 条，平台新树头只有 {new['tree_size']} 条（日志被截断或改写）。")
         elif new["tree_size"] == old["tree_size"]:
@@ -273,12 +297,12 @@ def check(d: Path, url: str, submit: bool, out: Callable[[str], None], fetch: Fe
                 reasons.append("一致性证明不成立：新树头不是已保存树头的延续，已有记录被改写（RFC 9162 §2.1.4）。")
                 if claimed and claimed != old["root_hash"]:
                     reasons.append(f"平台现在声称大小 {old['tree_size']} 时的根哈希为 {claimed}，与已保存的不同。")
-        if reasons:
-            return alarm("fork", "发现分叉：平台日志与本见证方保存的树头不一致", [
-                f"已保存的树头：{describe(old)}", f"平台新树头：{describe(new)}", *reasons,
-                "两个树头都由平台密钥签署：这是平台（或掌握其数据库和签名密钥的人）改写日志的证据。"],
-                {"stored-head.json": old, "new-head.json": new,
-                 **({"consistency-proof.json": proof_doc} if proof_doc is not None else {})})
+    if reasons:
+        return alarm("fork", "发现分叉：平台日志与本见证方保存的树头不一致", [
+            *([f"已保存的树头：{describe(old)}"] if old else []), f"平台新树头：{describe(new)}", *reasons,
+            "这些树头都由平台密钥签署：这是平台（或掌握其数据库和签名密钥的人）改写日志的证据。"],
+            {**({"stored-head.json": old} if old else {}), "new-head.json": new,
+             **({"consistency-proof.json": proof_doc} if proof_doc is not None else {})})
     signature = cosign(key, new)
     state.update(head=new, url=base, checked_at=_now())
     save_state(d, state)
