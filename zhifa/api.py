@@ -26,6 +26,7 @@ from zhifa.records import api as records_api
 from zhifa.review import api as review_api
 from zhifa.supervision import api as supervision_api
 from zhifa.transfers import api as transfers_api
+from zhifa.witness import api as witness_api
 
 api = ZhifaAPI(
     title="行政执法三项制度与协调监督平台 API",
@@ -62,6 +63,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/v1/changelog", changelog.router),
     ("/v1/cases", cases_api.cases),
     ("/v1/ledger", ledger_api.router),
+    ("/v1/witness", witness_api.router),
     ("/v1/uploads", blobs_api.router),
     ("/v1/records", records_api.router),
     ("/v1/review", review_api.router),

@@ -51,6 +51,11 @@ def main() -> None:
         from zhifa.disclosure.verify_proof import main as verify_proof  # offline, like verify-archive
 
         sys.exit(verify_proof(sys.argv[2:]))
+    if sys.argv[1:2] == ["witness"]:
+        # Another party's machine: no settings, no database, only its own directory and HTTP.
+        from zhifa.witness.client import main as witness
+
+        sys.exit(witness(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.settings")
     from django.core.management import execute_from_command_line
 

@@ -3,7 +3,8 @@
 fail (503): the database, the cache, the object store (when evidence is in S3), the background
 worker (no heartbeat within ZHIFA_WORKER_STALE_SECONDS, or a ready task waiting longer than
 ZHIFA_QUEUE_MAX_AGE_SECONDS). warn (200): the ledger's last signed tree head older than
-ZHIFA_TREE_HEAD_MAX_AGE_HOURS while entries wait unsigned; a legal-calendar year missing (this
+ZHIFA_TREE_HEAD_MAX_AGE_HOURS while entries wait unsigned; a signed head no witness has co-signed
+for longer than ZHIFA_WITNESS_MAX_AGE_HOURS (only when witness keys are registered); a legal-calendar year missing (this
 year, or next year from 1 November — the product carries pending due dates, issue 13, but an
 administrator must be paged before they pile up).
 
@@ -105,6 +106,23 @@ def _ledger() -> Check:
     return check
 
 
+def _witness() -> Check | None:
+    from zhifa.witness.heads import witness_lag
+
+    lag = witness_lag()
+    if lag is None:
+        return None
+    max_age = settings.ZHIFA_WITNESS_MAX_AGE_HOURS * 3600
+    age = lag["age_seconds"]
+    check: Check = {"name": "witness", "status": "ok", "cosigned_size": lag["cosigned_size"],
+                    "uncosigned_age_seconds": None if age is None else round(age)}
+    if age is not None and max_age and age > max_age:
+        check["status"] = "warn"
+        check["detail"] = (f"签名树头 #{lag['oldest_uncosigned_head']} 已超过 {settings.ZHIFA_WITNESS_MAX_AGE_HOURS} 小时"
+                           "没有见证方联署：请联系见证方检查其 zhifa witness check 定时任务")
+    return check
+
+
 def _calendar() -> Check:
     from zhifa.legalcal import pending
 
@@ -130,7 +148,7 @@ def checks() -> list[Check]:
     out.append(_guarded(_cache))
     out.append(_guarded(_object_store))
     if out[0] and out[0]["status"] == "ok":
-        out += [_guarded(_worker), _guarded(_ledger), _guarded(_calendar)]
+        out += [_guarded(_worker), _guarded(_ledger), _guarded(_witness), _guarded(_calendar)]
     return [c for c in out if c is not None]
 
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "zhifa.cases",
     "zhifa.documents",
     "zhifa.ledger",
+    "zhifa.witness",  # outside parties co-signing the ledger's tree heads (issue 17)
     "zhifa.blobs",
     "zhifa.records",
     "zhifa.review",
@@ -212,6 +213,9 @@ ZHIFA_LEDGER_TRUSTED_KEYS = [k for k in os.environ.get("ZHIFA_LEDGER_TRUSTED_KEY
 # (checked outside demo mode: the demo and the test suite run as the database superuser).
 ZHIFA_DB_APP_ROLE = os.environ.get("ZHIFA_DB_APP_ROLE", "")
 ZHIFA_CHECK_DB_PRIVILEGES = _flag("ZHIFA_CHECK_DB_PRIVILEGES", not DEMO)
+# /readyz warns when the log has grown past the largest co-signed tree head for longer than this
+# (registered witnesses only; 0 = never warn). A witness's timer should run well within it.
+ZHIFA_WITNESS_MAX_AGE_HOURS = float(os.environ.get("ZHIFA_WITNESS_MAX_AGE_HOURS", "48"))
 
 # ---- Background tasks (django-tasks; issue 7) ------------------------------------------------
 # "database": tasks are rows run by `zhifa db_worker` (or `zhifa scheduler --worker`, which also

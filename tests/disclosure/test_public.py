@@ -141,3 +141,32 @@ def test_staff_api(cw, client):
     assert client.get("/api/v1/disclosure/timeliness").json()[0]["entity"] == cw["smj"].name
     client.logout()
     assert client.get("/api/v1/disclosure/publications").status_code == 401
+
+
+def test_proof_carries_the_cosigned_head_and_verify_proof_checks_a_witness_key(cw, client, tmp_path):
+    from tests.factories import system_admin
+    from zhifa.ledger import log
+    from zhifa.witness import actions
+    from zhifa.witness import client as witness
+
+    pub = published(cw)
+    d = tmp_path / "bureau"
+    witness.init(d, None, lambda _line: None)
+    key = json.loads((d / "state.json").read_text())["public_key"]
+    doc = json.loads(client.get(f"/gs/results/{pub.pk}/proof.json").content)
+    assert doc["cosignatures"] == []
+    results = verify_proof.check(doc, witness_keys=[key])
+    assert not results[-1][0] and "没有指定见证方的有效联署" in results[-1][1]
+    wk = actions.do_register_witness_key("毕节市司法局", key, acting_user=system_admin())
+    head = log.sign_tree_head().as_dict()
+    actions.do_accept_cosignature(tree_size=head["tree_size"], root_hash=head["root_hash"],
+                                  timestamp=head["timestamp"], public_key=key,
+                                  signature=witness.cosign(witness._private_key(d), head))
+    published(cw)
+    log.sign_tree_head()  # newer, not co-signed: the proof keeps to the co-signed head
+    doc = json.loads(client.get(f"/gs/results/{pub.pk}/proof.json").content)
+    assert doc["tree_head"]["root_hash"] == head["root_hash"] and doc["cosignatures"][0]["witness"] == wk.name
+    assert all(ok for ok, _ in verify_proof.check(doc, witness_keys=[key]))
+    assert not all(ok for ok, _ in verify_proof.check(doc, witness_keys=["11" * 32]))
+    forged = {**doc, "cosignatures": [{**doc["cosignatures"][0], "signature": "00" * 64}]}
+    assert not all(ok for ok, _ in verify_proof.check(forged, witness_keys=[key]))

@@ -18,7 +18,7 @@ def findings():
 def test_log_tables_are_declared_by_their_apps():
     discover()
     assert {"ledger_ledgerentry", "ledger_ledgernode", "ledger_treehead", "common_changelog", "cases_caseevent",
-            "records_accesslog"} <= set(privileges.tables())
+            "records_accesslog", "witness_cosignature"} <= set(privileges.tables())
 
 
 def test_superuser_is_reported_and_the_restricted_app_role_is_not(settings):

@@ -27,6 +27,7 @@ from zhifa.disclosure.pipeline import access_code, normalise
 from zhifa.ledger import log
 from zhifa.ledger.models import LedgerEntry
 from zhifa.orgs.models import Certificate, Entity
+from zhifa.witness import heads as witness_heads
 
 PAGE_SIZE = 20
 
@@ -174,8 +175,11 @@ def decision_dict(pub) -> dict:
 
 
 def proof(pub) -> dict:
-    """Inclusion proof of the publication's ledger entry in a freshly signed tree head."""
-    head = log.latest_tree_head()
+    """Inclusion proof of the publication's ledger entry in a signed tree head that covers it: the
+    newest one a witness has co-signed if there is one (an insider holding the key cannot re-sign
+    that head without the witness noticing), else the latest, signed fresh if it does not cover the
+    entry. The head's co-signatures come with it, for the page to check too."""
+    head = witness_heads.cosigned_covering(pub.ledger_seq) or log.latest_tree_head()
     if head is None or head.tree_size <= pub.ledger_seq:
         with transaction.atomic():
             head = log.sign_tree_head()
@@ -183,7 +187,7 @@ def proof(pub) -> dict:
     path = log.inclusion_proof(pub.ledger_seq, head.tree_size)
     return {"format": "zhifa-inclusion-proof/1", "decision": decision_dict(pub), "seq": entry.seq,
             "entry": entry.body, "tree_size": head.tree_size, "proof": [h.hex() for h in path],
-            "tree_head": head.as_dict()}
+            "tree_head": head.as_dict(), "cosignatures": witness_heads.cosignatures_of(head)}
 
 
 def proof_json(pub) -> str:

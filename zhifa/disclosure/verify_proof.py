@@ -4,7 +4,10 @@ No Django, no database (dispatched by zhifa/cli.py before setup). Checks, in ord
 the entry is a "publication" entry of this seq whose body_sha256 matches the decision text;
 the leaf SHA-256(0x00 ‖ entry) is included in the tree of `tree_size` leaves (RFC 9162 §2.1.3.2)
 whose root is the signed tree head's; the head's Ed25519 signature verifies with the key in the
-file or, safer, the key given with --key (from /api/v1/ledger/public-key or a printed copy).
+file or, safer, the key given with --key (from /api/v1/ledger/public-key or a printed copy);
+with --witness-key HEX (repeatable: keys a witness such as the supervising justice bureau
+publishes itself), at least one co-signature of the head by one of those keys verifies — the
+check an insider holding the platform's key cannot pass by re-signing a rewritten log.
 Exit code 0 when everything holds, 1 otherwise; each check is printed in Chinese.
 """
 from __future__ import annotations
@@ -17,7 +20,7 @@ import sys
 from zhifa.ledger import merkle, pure
 
 
-def check(doc: dict, key: str | None = None) -> list[tuple[bool, str]]:
+def check(doc: dict, key: str | None = None, witness_keys: list[str] | None = None) -> list[tuple[bool, str]]:
     results = []
     try:
         entry_text = doc["entry"]
@@ -41,6 +44,15 @@ def check(doc: dict, key: str | None = None) -> list[tuple[bool, str]]:
     pub_key = key or head.get("public_key", "")
     signed = pure.verify_tree_head(head, pub_key) if pub_key else False
     results.append((signed, "树头签名有效（Ed25519，" + ("指定公钥" if key else "文件内公钥，建议用 --key 指定") + "）"))
+    if witness_keys:
+        from zhifa.witness import protocol
+
+        wanted = {k.strip().lower() for k in witness_keys}
+        names = [c.get("witness", "") for c in doc.get("cosignatures") or []
+                 if isinstance(c, dict) and str(c.get("public_key", "")).lower() in wanted
+                 and protocol.verify_cosignature(head, str(c.get("signature", "")), str(c.get("public_key", "")).lower())]
+        results.append((bool(names) and signed, "树头经指定见证方联署" + (f"（{'、'.join(names)}）" if names else
+                                                                   "：证明文件中没有指定见证方的有效联署")))
     return results
 
 
@@ -48,6 +60,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="zhifa verify-proof", description="离线核验公示信息的包含证明")
     parser.add_argument("file")
     parser.add_argument("--key", help="可信的 Ed25519 公钥（十六进制）")
+    parser.add_argument("--witness-key", action="append", default=[],
+                        help="见证方公布的 Ed25519 公钥（十六进制，可重复）：要求树头经其联署")
     args = parser.parse_args(argv)
     try:
         with open(args.file, encoding="utf-8") as f:
@@ -55,7 +69,7 @@ def main(argv=None) -> int:
     except (OSError, ValueError) as e:
         print(f"无法读取证明文件：{e}")
         return 1
-    results = check(doc, args.key)
+    results = check(doc, args.key, args.witness_key)
     for ok, text in results:
         print(("通过  " if ok else "失败  ") + text)
     good = all(ok for ok, _ in results)
