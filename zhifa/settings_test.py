@@ -6,3 +6,8 @@ import os
 os.environ.setdefault("ZHIFA_DEMO", "1")
 
 from zhifa.settings import *  # noqa: F403
+
+# Session timeouts off for the suite (many tests travel in time with a logged-in client); the
+# timeout tests switch them on with settings overrides (tests/accounts).
+ZHIFA_SESSION_IDLE_MINUTES = 0
+ZHIFA_SESSION_MAX_HOURS = 0

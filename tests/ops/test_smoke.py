@@ -41,7 +41,7 @@ def check(body, name):
 @pytest.fixture
 def stack_env(tmp_path, request):
     extra = {"ZHIFA_HTTPS": "0", "ZHIFA_HEARTBEAT_SECONDS": "1", "ZHIFA_WORKER_STALE_SECONDS": str(STALE),
-             "ZHIFA_LEDGER_KEY_FILE": "", "ZHIFA_BLOB_BACKEND": "local", "HOME": str(tmp_path)}
+             "ZHIFA_BLOB_BACKEND": "local", "HOME": str(tmp_path)}
     dbname = None
     if ON_PG and _pg_available():
         dbname = f"{PG_NAME}_smoke"
@@ -52,7 +52,7 @@ def stack_env(tmp_path, request):
     else:
         extra["DATABASE_URL"] = f"sqlite:///{tmp_path / 'data' / 'zhifa.sqlite3'}"
     env = production_env(tmp_path / "data", **extra)
-    env.pop("ZHIFA_LEDGER_KEY_FILE")  # generated under the data dir
+    # production_env made the ledger key under the data dir (production refuses to start without one)
     if _redis_up():
         env["ZHIFA_CACHE_URL"] = REDIS
         env["ZHIFA_CACHE_PREFIX"] = f"smoke-{tmp_path.name}"  # counters from earlier runs stay apart
@@ -105,7 +105,7 @@ def test_production_stack(stack_env, tmp_path, browser):
             page.set_default_timeout(30000)
             page.goto(f"{base}/login/")
             page.fill("input[name=username]", "officer")
-            page.fill("input[name=password]", "zhifa2026")
+            page.fill("input[name=password]", "Zhifa@2026")
             page.click("button[type=submit], input[type=submit]")
             page.wait_for_url(lambda u: "/login/" not in u)
             page.goto(f"{base}/cases/")
