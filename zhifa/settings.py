@@ -211,6 +211,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "zhifa.accounts.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "zhifa.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# 30 minutes from the locking failure: attempts while locked neither count nor extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False  # our own audit lines (zhifa.accounts.audit) say it in one place
 
 LANGUAGE_CODE = "zh-hans"
