@@ -11,3 +11,4 @@ from zhifa.settings import *  # noqa: F403
 # timeout tests switch them on with settings overrides (tests/accounts).
 ZHIFA_SESSION_IDLE_MINUTES = 0
 ZHIFA_SESSION_MAX_HOURS = 0
+SESSION_COOKIE_AGE = 14 * 86400  # Django's default: the server-side session outlives any time travel

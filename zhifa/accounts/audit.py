@@ -4,6 +4,7 @@ and as a ledger entry (event types auth.*; no subject, the actor is the user whe
 from __future__ import annotations
 
 import logging
+import time
 
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
@@ -44,6 +45,10 @@ def record(event: str, *, user=None, username: str = "", request=None, ledgered:
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        from zhifa.accounts.middleware import LOGIN_AT, SEEN_AT
+
+        request.session[LOGIN_AT] = request.session[SEEN_AT] = time.time()  # the session limits count from here
     record("auth.login", user=user, request=request)
 
 
