@@ -3,9 +3,14 @@ import subprocess
 
 import pytest
 
-from tests.ops.conftest import ZHIFA, prod_env  # noqa: F401 - the fixture
+from tests.ops.conftest import ZHIFA, production_env
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def prod_env(tmp_path):
+    return lambda **extra: production_env(tmp_path / "data", **extra)
 
 
 def run(env):
