@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.blobs.conftest import seaweedfs  # noqa: F401
+from tests.browser.conftest import wait_until
 from tests.common.test_shared_cache import REDIS, _redis_up
 from tests.ops.conftest import ROOT, ZHIFA, free_port, production_env
 from tests.ops.test_backup_drill import ON_PG, PG_NAME, _drop_db, _fresh_db, _pg_available
@@ -113,7 +114,7 @@ def test_production_stack(stack_env, tmp_path, browser):
             page.wait_for_url("**/cases/*/")
             # zhifa.css applied (served by whitenoise under its hashed name) and htmx loaded every panel.
             assert page.evaluate("[...document.styleSheets].some(s => s.href && /zhifa\\.[0-9a-f]{12}\\.css/.test(s.href) && s.cssRules.length > 10)")
-            page.wait_for_function("!document.body.innerText.includes('正在加载')", timeout=60000)
+            wait_until(page, "!document.body.innerText.includes('正在加载')", timeout=60000)
             assert page.evaluate("typeof htmx") == "object"
             page.goto(f"{base}/gs/")
             assert page.evaluate("[...document.styleSheets].some(s => s.cssRules.length > 10)")
