@@ -2,14 +2,15 @@
 
 Every endpoint accepts a Django session (with CSRF on unsafe methods) or a personal Bearer
 token from POST /api/v1/auth/token. Each app's routers live in the app, `zhifa/<app>/api.py` (or
-`api/` when it is more than one module); the shared plumbing (acting user, scoped look-ups, errors,
-authentication) in `zhifa/common/api/`. ROUTERS below is the one list of what is mounted where.
+`api/` when it is more than one module); the shared plumbing (acting user, scoped look-ups, errors)
+in `zhifa/common/api/`, authentication in `zhifa/accounts/api.py`. ROUTERS below is the one list of what is mounted where.
 """
 from ninja import Router
 
+from zhifa.accounts import api as auth
 from zhifa.blobs import api as blobs_api
 from zhifa.cases.api import routes as cases_api
-from zhifa.common.api import auth, changelog
+from zhifa.common.api import changelog
 from zhifa.common.api.errors import ZhifaAPI, install
 from zhifa.disclosure.api import annual_reports as disclosure_annual_reports_api
 from zhifa.disclosure.api import complaints as disclosure_complaints_api

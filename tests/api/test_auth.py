@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from tests.api.conftest import ApiClient
-from zhifa.common.api.auth import make_token
+from zhifa.accounts.api import make_token
 
 pytestmark = pytest.mark.django_db
 

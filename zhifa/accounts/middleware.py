@@ -7,7 +7,7 @@
    session reaches only the verification page, or, without a device, only the enrolment page.
 
 The session API (/api/) gets the same refusals as Chinese JSON. Bearer tokens are checked where they
-are issued (zhifa.common.api.auth)."""
+are issued (zhifa.accounts.api)."""
 from __future__ import annotations
 
 import time
