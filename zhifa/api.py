@@ -33,7 +33,9 @@ api = ZhifaAPI(
     version="1",
     description=(
         "认证：浏览器会话（修改类请求须带 X-CSRFToken 请求头）或个人 API 令牌"
-        "（POST /api/v1/auth/token 换取，请求头 Authorization: Bearer <令牌>，30天有效，修改密码后失效）。\n\n"
+        "（POST /api/v1/auth/token 换取，请求头 Authorization: Bearer <令牌>；默认30天有效，可只读或读写；"
+        "须双因素认证的账号同时提供动态口令 otp；修改密码、被撤销或退出创建它的网页会话后失效；"
+        "GET /api/v1/auth/tokens 查看，POST /api/v1/auth/tokens/{编号}/revoke 撤销）。\n\n"
         "数据范围：只能看到本人数据范围内的记录；范围外的记录按不存在处理（404），"
         "可见但无权修改的记录返回 403。业务规则拒绝返回 409，数据校验失败返回 422，"
         "错误体为 {\"rule\", \"message\", \"field\"}，message 为中文说明。"
