@@ -7,7 +7,7 @@ ZHIFA = Path(__file__).resolve().parents[1] / "zhifa"
 
 FLOORS = {
     # ground
-    "common": 0, "orgs": 0, "powers": 0, "legalcal": 0, "ledger": 0, "blobs": 0, "witness": 0,
+    "common": 0, "orgs": 0, "accounts": 0, "powers": 0, "legalcal": 0, "ledger": 0, "blobs": 0, "witness": 0,
     # core: the case engine and the records and documents of a case
     "cases": 1, "documents": 1, "records": 1,
     # built on cases, reacting through the seam

@@ -2,14 +2,15 @@
 
 Every endpoint accepts a Django session (with CSRF on unsafe methods) or a personal Bearer
 token from POST /api/v1/auth/token. Each app's routers live in the app, `zhifa/<app>/api.py` (or
-`api/` when it is more than one module); the shared plumbing (acting user, scoped look-ups, errors,
-authentication) in `zhifa/common/api/`. ROUTERS below is the one list of what is mounted where.
+`api/` when it is more than one module); the shared plumbing (acting user, scoped look-ups, errors)
+in `zhifa/common/api/`, authentication in `zhifa/accounts/api.py`. ROUTERS below is the one list of what is mounted where.
 """
 from ninja import Router
 
+from zhifa.accounts import api as auth
 from zhifa.blobs import api as blobs_api
 from zhifa.cases.api import routes as cases_api
-from zhifa.common.api import auth, changelog
+from zhifa.common.api import changelog
 from zhifa.common.api.errors import ZhifaAPI, install
 from zhifa.disclosure.api import annual_reports as disclosure_annual_reports_api
 from zhifa.disclosure.api import complaints as disclosure_complaints_api
@@ -33,7 +34,9 @@ api = ZhifaAPI(
     version="1",
     description=(
         "认证：浏览器会话（修改类请求须带 X-CSRFToken 请求头）或个人 API 令牌"
-        "（POST /api/v1/auth/token 换取，请求头 Authorization: Bearer <令牌>，30天有效，修改密码后失效）。\n\n"
+        "（POST /api/v1/auth/token 换取，请求头 Authorization: Bearer <令牌>；默认30天有效，可只读或读写；"
+        "须双因素认证的账号同时提供动态口令 otp；修改密码、被撤销或退出创建它的网页会话后失效；"
+        "GET /api/v1/auth/tokens 查看，POST /api/v1/auth/tokens/{编号}/revoke 撤销）。\n\n"
         "数据范围：只能看到本人数据范围内的记录；范围外的记录按不存在处理（404），"
         "可见但无权修改的记录返回 403。业务规则拒绝返回 409，数据校验失败返回 422，"
         "错误体为 {\"rule\", \"message\", \"field\"}，message 为中文说明。"

@@ -30,6 +30,24 @@ if not DEMO and (not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY):
         "演示或开发环境请设置 ZHIFA_DEMO=1。\n")
     raise SystemExit(3)  # gunicorn: "worker failed to boot" stops the server instead of respawning
 SECRET_KEY = SECRET_KEY or DEV_SECRET_KEY
+# Signed public links (social supervisors' personal links, the parties' 查询码) use their own keys,
+# not SECRET_KEY: current first, older ones still accepted until removed (rotation: docs/deploy.md).
+DEV_LINK_KEY = "dev-insecure-link-key"
+ZHIFA_LINK_KEYS = [k.strip() for k in os.environ.get("ZHIFA_LINK_KEYS", "").split(",") if k.strip()]
+# The ledger's signing key: a production installation names its file (docs/deploy.md "The ledger
+# key"); only demo mode generates one silently under the data dir.
+ZHIFA_LEDGER_KEY_FILE = os.environ.get("ZHIFA_LEDGER_KEY_FILE", "")
+_missing = [name for name, bad in (
+    ("ZHIFA_LINK_KEYS", not ZHIFA_LINK_KEYS or DEV_LINK_KEY in ZHIFA_LINK_KEYS
+     or SECRET_KEY in ZHIFA_LINK_KEYS or any(len(k) < 32 for k in ZHIFA_LINK_KEYS)),
+    ("ZHIFA_LEDGER_KEY_FILE", not ZHIFA_LEDGER_KEY_FILE)) if bad]
+if not DEMO and _missing:
+    sys.stderr.write(
+        f"zhifa 拒绝启动：未设置（或设置不当）{'、'.join(_missing)}。ZHIFA_LINK_KEYS 为公开链接签名密钥"
+        "（至少32个字符、与 ZHIFA_SECRET_KEY 不同，轮换时新密钥在前、逗号分隔）；ZHIFA_LEDGER_KEY_FILE "
+        "为日志签名密钥文件（Ed25519 PEM）。见 docs/deploy.md；演示或开发环境请设置 ZHIFA_DEMO=1。\n")
+    raise SystemExit(3)
+ZHIFA_LINK_KEYS = ZHIFA_LINK_KEYS or [DEV_LINK_KEY]
 DEBUG = os.environ.get("ZHIFA_DEBUG", "1" if DEMO else "0") == "1"
 ALLOWED_HOSTS = os.environ.get("ZHIFA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -43,6 +61,10 @@ def _flag(name: str, default: bool) -> bool:
 HTTPS = _flag("ZHIFA_HTTPS", not DEMO)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
+# Lax: sent on top-level links into the platform, never on cross-site POSTs or embedded requests.
+# The CSRF cookie stays readable by the page's scripts (the chunked uploader sends it as a header).
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_SSL_REDIRECT = _flag("ZHIFA_SSL_REDIRECT", HTTPS)
 # Probes and the metrics scraper talk plain HTTP to the app server on the machine itself.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
@@ -68,8 +90,13 @@ INSTALLED_APPS = [
     "ninja",  # its Swagger UI from our static files (without the app, /api/docs loads it from a CDN)
     "django_tasks",
     "django_tasks_db",
+    "axes",  # login lockout (issue 16)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes
     "zhifa.common",
     "zhifa.orgs",
+    "zhifa.accounts",  # authentication: passwords, second factor, sessions, API tokens (issue 16)
     "zhifa.powers",
     "zhifa.legalcal",
     "zhifa.cases",
@@ -91,6 +118,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "zhifa.common.proxy.TrustedProxyMiddleware",  # first: the client's address and scheme behind nginx
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "zhifa.accounts.middleware.SecurityHeadersMiddleware",  # Permissions-Policy and kin
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files under gunicorn, debug off (issue 15)
     "zhifa.ops.middleware.RequestContextMiddleware",  # request id and user on every log line, latency
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -98,9 +127,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
+    # timeouts, forced password change, second factor: before any view sees the user
+    "zhifa.accounts.middleware.AccountGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a lockout into the Chinese lockout answer
 ]
 
 ROOT_URLCONF = "zhifa.urls"
@@ -146,7 +179,42 @@ AUTH_USER_MODEL = "orgs.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-AUTH_PASSWORD_VALIDATORS = [{"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"}]
+
+# ---- Authentication (issue 16; docs/deploy.md "Accounts and sign-in") ---------------------------
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Password policy: 10 characters, 3 of 4 classes, not a common password, none of the last 5.
+_PV = "django.contrib.auth.password_validation."
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": _PV + "MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "zhifa.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": _PV + "CommonPasswordValidator"},
+    {"NAME": _PV + "UserAttributeSimilarityValidator"},
+    {"NAME": "zhifa.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"history": 5}},
+]
+# Days a password stays valid before it must be changed (0: never).
+ZHIFA_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("ZHIFA_PASSWORD_MAX_AGE_DAYS", "0" if DEMO else "90"))
+# TOTP second factor for heads, legal reviewers, supervisors and administrators (optional for officers).
+ZHIFA_REQUIRE_2FA = _flag("ZHIFA_REQUIRE_2FA", not DEMO)
+OTP_TOTP_ISSUER = os.environ.get("ZHIFA_OTP_ISSUER", "行政执法监督平台")
+# A session ends after this many idle minutes, and in any case this many hours after login (0: off).
+ZHIFA_SESSION_IDLE_MINUTES = int(os.environ.get("ZHIFA_SESSION_IDLE_MINUTES", "15"))
+ZHIFA_SESSION_MAX_HOURS = int(os.environ.get("ZHIFA_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = ZHIFA_SESSION_MAX_HOURS * 3600 or 14 * 86400
+# API tokens: longest and default lifetime in days.
+ZHIFA_TOKEN_MAX_DAYS = int(os.environ.get("ZHIFA_TOKEN_MAX_DAYS", "90"))
+ZHIFA_TOKEN_DEFAULT_DAYS = int(os.environ.get("ZHIFA_TOKEN_DEFAULT_DAYS", "30"))
+# Lockout (django-axes): 5 failures lock the account and, separately, the client address for 30
+# minutes, on the login form, the admin and the token endpoint. The address is the one
+# zhifa.common.proxy resolved (trusted proxies only). Unlock: `zhifa axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = int(os.environ.get("ZHIFA_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=int(os.environ.get("ZHIFA_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "zhifa.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "zhifa.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# 30 minutes from the locking failure: attempts while locked neither count nor extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False  # our own audit lines (zhifa.accounts.audit) say it in one place
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -191,6 +259,24 @@ ZHIFA_HEARING_THRESHOLD_ORG = os.environ.get("ZHIFA_HEARING_THRESHOLD_ORG", "100
 # How long a server process trusts its cached legal calendar before re-reading it.
 ZHIFA_CALENDAR_CACHE_SECONDS = int(os.environ.get("ZHIFA_CALENDAR_CACHE_SECONDS", "300"))
 
+# ---- Content Security Policy and the other headers on every page (issue 16) ---------------------
+# Geolocation: the records panel stamps evidence with the position. Scripts only from our own files (no inline script, no eval); styles may be inline (style
+# attributes, ECharts); nothing may frame a page. django-csp 4.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": [SELF], "script-src": [SELF], "style-src": [SELF, "'unsafe-inline'"],
+    "img-src": [SELF, "data:"], "font-src": [SELF], "connect-src": [SELF], "object-src": [NONE],
+    "base-uri": [SELF], "form-action": [SELF], "frame-ancestors": [NONE], "frame-src": [SELF],
+    "worker-src": [SELF],
+}}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+ZHIFA_PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(self), payment=(), usb=(), "
+                            "fullscreen=(self)")
+
 # ---- Full-process record (issue 4) -----------------------------------------------------------
 # Evidence blobs: "local" (files under $ZHIFA_DATA_DIR/blobs) or "s3" (any S3-compatible store,
 # e.g. SeaweedFS `weed server -s3`).
@@ -203,9 +289,8 @@ ZHIFA_S3_REGION = os.environ.get("ZHIFA_S3_REGION", "us-east-1")
 # Largest evidence file accepted (bytes; default 8 GiB) and largest single upload chunk.
 ZHIFA_BLOB_MAX_SIZE = int(os.environ.get("ZHIFA_BLOB_MAX_SIZE", str(8 << 30)))
 ZHIFA_UPLOAD_CHUNK_MAX = int(os.environ.get("ZHIFA_UPLOAD_CHUNK_MAX", str(32 << 20)))
-# Ledger signing key (Ed25519, PKCS#8 PEM). Unset: a key is generated once under
-# $ZHIFA_DATA_DIR/keys/ (fine for a demo; a deployment configures its own and keeps it safe).
-ZHIFA_LEDGER_KEY_FILE = os.environ.get("ZHIFA_LEDGER_KEY_FILE", "")
+# Ledger signing key (Ed25519, PKCS#8 PEM): ZHIFA_LEDGER_KEY_FILE, read at the top (required outside
+# demo mode). Unset in demo mode: a key is generated once under $ZHIFA_DATA_DIR/keys/.
 # Further public keys (hex, comma-separated) whose old tree heads `zhifa verify` still accepts.
 ZHIFA_LEDGER_TRUSTED_KEYS = [k for k in os.environ.get("ZHIFA_LEDGER_TRUSTED_KEYS", "").split(",") if k]
 # PostgreSQL roles (docs/deploy.md §3): the owner's `zhifa migrate` revokes UPDATE/DELETE/TRUNCATE on

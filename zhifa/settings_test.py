@@ -6,3 +6,9 @@ import os
 os.environ.setdefault("ZHIFA_DEMO", "1")
 
 from zhifa.settings import *  # noqa: F403
+
+# Session timeouts off for the suite (many tests travel in time with a logged-in client); the
+# timeout tests switch them on with settings overrides (tests/accounts).
+ZHIFA_SESSION_IDLE_MINUTES = 0
+ZHIFA_SESSION_MAX_HOURS = 0
+SESSION_COOKIE_AGE = 14 * 86400  # Django's default: the server-side session outlives any time travel

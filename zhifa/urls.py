@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from zhifa import health
+from zhifa.accounts import views as account_views
 from zhifa.common import views as common_views
 from zhifa.ops import metrics as ops_metrics
 from zhifa.ops import views as ops_views
@@ -10,11 +11,12 @@ from zhifa.site import views as site_views
 
 urlpatterns = [
     path("", site_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", ops_metrics.metrics_view, name="metrics"),  # Prometheus; token or allowed addresses
+    path("account/", include("zhifa.accounts.urls")),
     path("changelog/<int:ct>/<str:pk>/", common_views.changelog, name="changelog"),
     path("cases/", include("zhifa.cases.urls")),
     path("orgs/", include("zhifa.orgs.urls")),

@@ -74,3 +74,14 @@ def login(page, site, username, password=PASSWORD):
 def logout(page, site):
     page.get_by_role("button", name="退出").click()
     page.wait_for_url(f"{site}/login/")
+
+
+def wait_until(page, expression: str, timeout: float = 10000):
+    """page.wait_for_function without eval: Playwright evaluates a polled predicate with eval(), which
+    the Content Security Policy (script-src 'self', issue 16) refuses; page.evaluate is not affected."""
+    import time
+
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(100)

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DISPLAY_NAMES, login
+from tests.browser.conftest import DISPLAY_NAMES, login, wait_until
 from zhifa.common.identifiers import make_id_number
 from zhifa.orgs.models import Officer
 
@@ -46,7 +46,7 @@ def test_login_search_edit_changelog(page, site, world, username, role, entity, 
     # Type into the search box: HTMX swaps #results and pushes the query, no page load.
     page.evaluate("window.__sameDocument = true")
     page.get_by_role("searchbox", name="搜索").press_sequentially("李", delay=30)
-    page.wait_for_function("new URLSearchParams(location.search).get('q') === '李'")
+    wait_until(page, "new URLSearchParams(location.search).get('q') === '李'")
     expect(page.locator("#results tbody tr")).to_have_count(1)
     assert officer_names(page) == ["李明"]
     assert page.evaluate("window.__sameDocument") is True, "search reloaded the whole page"

@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DISPLAY_NAMES, login, logout
+from tests.browser.conftest import DISPLAY_NAMES, login, logout, wait_until
 from zhifa.powers.models import Flowchart, PowerItem, VersionStatus
 
 pytestmark = pytest.mark.browser
@@ -58,7 +58,7 @@ def test_power_item_submit_and_same_level_confirmation(page, site, world):
     login(page, site, "supcounty")
     nav(page, "权责清单")
     page.get_by_label("状态").select_option(label="待司法局确认")
-    page.wait_for_function("new URLSearchParams(location.search).get('status') === 'pending'")
+    wait_until(page, "new URLSearchParams(location.search).get('status') === 'pending'")
     expect(page.locator("#results tbody tr")).to_have_count(1)
     page.get_by_role("link", name="QX-CF-0001").click()
     page.wait_for_url(detail_url)

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, login, logout
+from tests.browser.conftest import PASSWORD, login, logout, wait_until
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_overdue_decision_alert_drill_down_duban_and_reply(page, site, sworld):
     login(page, site, "supcity")
     page.get_by_role("link", name="执法监督", exact=True).click()
     expect(page.get_by_role("heading", name="执法监督 · 毕节市")).to_be_visible()
-    page.wait_for_function("window.zhifaChart !== undefined")
+    wait_until(page, "window.zhifaChart !== undefined")
     page.locator("[data-testid=children]").get_by_role("link", name="七星关区").click()
     page.locator("[data-testid=entities]").get_by_role("link", name="七星关区市场监督管理局").click()
     expect(page.get_by_role("heading", name="七星关区市场监督管理局")).to_be_visible()

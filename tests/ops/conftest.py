@@ -23,9 +23,25 @@ def production_env(data_dir, **extra) -> dict:
         k, v = line.split("=", 1)
         env[k] = v
     env.update(ZHIFA_SECRET_KEY=secrets.token_urlsafe(50), ZHIFA_METRICS_TOKEN=secrets.token_hex(16),
+               ZHIFA_LINK_KEYS=secrets.token_urlsafe(40), ZHIFA_LEDGER_KEY_FILE=str(ledger_key(Path(data_dir))),
                ZHIFA_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="zhifa.settings")
     env.update(extra)
     return env
+
+
+def ledger_key(data_dir: Path) -> Path:
+    """An Ed25519 key under the data dir, as docs/deploy.md has the operator make one (production
+    refuses to start without ZHIFA_LEDGER_KEY_FILE)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = data_dir / "keys" / "ledger-ed25519.pem"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        path.chmod(0o600)
+    return path
 
 
 def free_port() -> int:

@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.blobs.conftest import seaweedfs  # noqa: F401
+from tests.browser.conftest import wait_until
 from tests.common.test_shared_cache import REDIS, _redis_up
 from tests.ops.conftest import ROOT, ZHIFA, free_port, production_env
 from tests.ops.test_backup_drill import ON_PG, PG_BASE, PG_NAME, _drop_db, _pg_available
@@ -86,7 +87,7 @@ def _drop_roles():
 @pytest.fixture
 def stack_env(tmp_path, request):
     extra = {"ZHIFA_HTTPS": "0", "ZHIFA_HEARTBEAT_SECONDS": "1", "ZHIFA_WORKER_STALE_SECONDS": str(STALE),
-             "ZHIFA_LEDGER_KEY_FILE": "", "ZHIFA_BLOB_BACKEND": "local", "HOME": str(tmp_path)}
+             "ZHIFA_BLOB_BACKEND": "local", "HOME": str(tmp_path)}
     dbname = None
     if ON_PG and _pg_available():
         dbname = f"{PG_NAME}_smoke"
@@ -101,7 +102,7 @@ def stack_env(tmp_path, request):
     (tmp_path / "prometheus").mkdir()
     extra["PROMETHEUS_MULTIPROC_DIR"] = str(tmp_path / "prometheus")  # as deploy/systemd/zhifa-web.service
     env = production_env(tmp_path / "data", **extra)
-    env.pop("ZHIFA_LEDGER_KEY_FILE")  # generated under the data dir
+    # production_env made the ledger key under the data dir (production refuses to start without one)
     if _redis_up():
         env["ZHIFA_CACHE_URL"] = REDIS
         env["ZHIFA_CACHE_PREFIX"] = f"smoke-{tmp_path.name}"  # counters from earlier runs stay apart
@@ -156,7 +157,7 @@ def test_production_stack(stack_env, tmp_path, browser):
             page.set_default_timeout(30000)
             page.goto(f"{base}/login/")
             page.fill("input[name=username]", "officer")
-            page.fill("input[name=password]", "zhifa2026")
+            page.fill("input[name=password]", "Zhifa@2026")
             page.click("button[type=submit], input[type=submit]")
             page.wait_for_url(lambda u: "/login/" not in u)
             page.goto(f"{base}/cases/")
@@ -164,7 +165,7 @@ def test_production_stack(stack_env, tmp_path, browser):
             page.wait_for_url("**/cases/*/")
             # zhifa.css applied (served by whitenoise under its hashed name) and htmx loaded every panel.
             assert page.evaluate("[...document.styleSheets].some(s => s.href && /zhifa\\.[0-9a-f]{12}\\.css/.test(s.href) && s.cssRules.length > 10)")
-            page.wait_for_function("!document.body.innerText.includes('正在加载')", timeout=60000)
+            wait_until(page, "!document.body.innerText.includes('正在加载')", timeout=60000)
             assert page.evaluate("typeof htmx") == "object"
             # Evidence: a photo through the chunked upload (into the S3 bucket in the PostgreSQL run).
             page.locator("[data-testid=add-record] summary").click()

@@ -182,7 +182,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.core.wsgi import get_wsgi_application
-from zhifa.common.api.auth import make_token
+from zhifa.accounts.api import make_token
 from zhifa.blobs.bench import MP4_HEAD
 
 class Quiet(WSGIRequestHandler):

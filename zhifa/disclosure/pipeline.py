@@ -8,12 +8,11 @@ Not published by default: warning-only penalties and cases with a minor party.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 
 from django.conf import settings
 
+from zhifa.accounts import links
 from zhifa.cases.models import PenaltyKind
 from zhifa.common.actions import log_change
 from zhifa.common.models import ChangeLog
@@ -40,10 +39,19 @@ def due_after(start, n):
     return pending.split(add_working_days(start, n))
 
 
+ACCESS_SALT = "zhifa.case-access"
+
+
 def access_code(case) -> str:
-    """The 8-character code printed on the party's documents (办理动态: the party's own view)."""
-    mac = hmac.new(settings.SECRET_KEY.encode(), f"case-access:{case.pk}".encode(), hashlib.sha256)
-    return mac.hexdigest()[:8].upper()
+    """The 8-character code printed on the party's documents (办理动态: the party's own view), a MAC
+    under the current link key (zhifa.accounts.links; never SECRET_KEY)."""
+    return links.mac(ACCESS_SALT, str(case.pk), 8).upper()
+
+
+def access_code_matches(case, code: str) -> bool:
+    """The code under the current or an older link key (codes printed before a rotation still work
+    until the old key is removed)."""
+    return links.matches(ACCESS_SALT, str(case.pk), (code or "").strip().upper(), 8, upper=True)
 
 
 def normalise(text: str) -> str:

@@ -23,7 +23,7 @@ from zhifa.cases import machine
 from zhifa.cases.models import Case
 from zhifa.disclosure import search as search_index
 from zhifa.disclosure.models import Publication
-from zhifa.disclosure.pipeline import access_code, normalise
+from zhifa.disclosure.pipeline import access_code_matches, normalise
 from zhifa.ledger import log
 from zhifa.ledger.models import LedgerEntry
 from zhifa.orgs.models import Certificate, Entity
@@ -223,7 +223,7 @@ def stage_of(case) -> str:
 def party_view(number: str, code: str) -> dict | None:
     """The party's own view of its case: number + access code printed on its documents."""
     case = Case.objects.filter(number=(number or "").strip()).select_related("entity").first()
-    if case is None or not code or access_code(case) != code.strip().upper():
+    if case is None or not code or not access_code_matches(case, code):
         return None
     return {"number": case.number, "title": case.title, "entity": case.entity.name, "stage": stage_of(case),
             "decision_number": case.decision_number,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from zhifa.accounts.actions import set_must_change_password
 from zhifa.common.admin_mixins import LoggedAdmin
 from zhifa.orgs.models import Certificate, Entity, LegalAdviser, Officer, Region, Training, Unit, User
 
@@ -12,6 +13,20 @@ class ZhifaUserAdmin(LoggedAdmin, UserAdmin):
     search_fields = ("username", "display_name")
     fieldsets = UserAdmin.fieldsets + (("执法平台", {"fields": ("display_name", "role", "entity", "unit")}),)
     raw_id_fields = ("entity", "unit")
+
+    # An account (or a password) set by an administrator is changed by its owner at first login.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            set_must_change_password(obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            if user is not None and user.pk != request.user.pk:
+                set_must_change_password(user)
+        return response
 
 
 @admin.register(Region)

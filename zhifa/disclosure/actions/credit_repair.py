@@ -24,7 +24,6 @@ for staff only.
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 
 from django.conf import settings
 from django.db import transaction
@@ -38,7 +37,7 @@ from zhifa.common.roles import Role
 from zhifa.disclosure import expiry, public
 from zhifa.disclosure.choices import SEVERE_PENALTIES
 from zhifa.disclosure.models import CreditRepair, Publication
-from zhifa.disclosure.pipeline import access_code as case_access_code
+from zhifa.disclosure.pipeline import access_code_matches
 from zhifa.legalcal.periods import shift_months
 
 RepairState = CreditRepair.State
@@ -140,8 +139,7 @@ def _rate_check(client: str, *, count: bool = True):
 
 
 def code_matches(pub, code: str) -> bool:
-    code = (code or "").strip().upper()
-    return bool(code) and hmac.compare_digest(case_access_code(pub.case).encode(), code.encode())
+    return bool(code) and access_code_matches(pub.case, code)
 
 
 def _check_code(pub, code):

@@ -30,7 +30,7 @@ from zhifa.site.demo.cases import seed_demo_cases
 from zhifa.site.demo.catalog import BUREAUS, BY_KEY, COUNTY_SET, TOWN_UNITS, Bureau
 from zhifa.site.demo.names import FIRMS, address, landline, mobile, person_name, town_names
 
-DEMO_PASSWORD = "zhifa2026"
+DEMO_PASSWORD = "Zhifa@2026"
 CITY_CODE = "520500"
 MAIN_COUNTY = "520502"          # 七星关区
 MAIN_BUREAU = "smj"              # 七星关区市场监督管理局: the demo logins' entity

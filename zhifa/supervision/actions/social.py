@@ -36,8 +36,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 
+from zhifa.accounts import links
 from zhifa.common.actions import ActionRefused, OutOfScope, check_scope, log_change, snapshot
 from zhifa.common.roles import Role
 from zhifa.common.scope import can_on_entity
@@ -53,8 +53,8 @@ TARGETS = {"complaint": "转投诉办理", "alert": "转预警", "order": "发�
 
 # ---- the personal link --------------------------------------------------------------------------
 def token_for(s: SocialSupervisor) -> str:
-    mac = salted_hmac(SALT, f"{s.pk}.{s.token_version}").hexdigest()[:24]
-    return f"{s.pk}.{s.token_version}.{mac}"
+    """Signed with the current link key (zhifa.accounts.links), not SECRET_KEY."""
+    return f"{s.pk}.{s.token_version}.{links.mac(SALT, f'{s.pk}.{s.token_version}', 24)}"
 
 
 def supervisor_for_token(token: str) -> SocialSupervisor | None:
@@ -62,7 +62,7 @@ def supervisor_for_token(token: str) -> SocialSupervisor | None:
     if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit() or len(parts[0]) > 18:
         return None
     s = SocialSupervisor.objects.select_related("bureau__region", "region").filter(pk=int(parts[0])).first()
-    if s is None or str(s.token_version) != parts[1] or not constant_time_compare(token_for(s), token):
+    if s is None or str(s.token_version) != parts[1] or not links.matches(SALT, f"{s.pk}.{s.token_version}", parts[2], 24):
         return None
     return s
 
