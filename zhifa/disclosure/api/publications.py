@@ -67,7 +67,7 @@ class GroundIn(Schema):
     occurred_on: dt.date = F(..., "发生日期")
 
 
-class WithdrawIn(Schema):
+class PublicationWithdrawIn(Schema):
     public_reason: str = F(..., "公开的撤下理由")
 
 
@@ -102,7 +102,7 @@ def ground(request, pk: int, data: GroundIn):
 
 
 @router.post("/publications/{pk}/withdraw", operation_id="zhifa_apiv1_disclosure_withdraw", response=responses(PublicationOut), summary="撤下公示")
-def withdraw(request, pk: int, data: WithdrawIn):
+def withdraw(request, pk: int, data: PublicationWithdrawIn):
     return publication_actions.do_withdraw(get_visible(Publication, request, pk), acting_user=actor(request),
                                            public_reason=data.public_reason)
 
