@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 from django.http import FileResponse
 
+from zhifa.common import exports
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 20_000
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -280,7 +282,7 @@ def _write(target, columns: Sequence[Column], rows: Iterable[Sequence], sheet_ti
         header.append(cell)
     ws.append(header)
     for row in rows:
-        ws.append(row)
+        ws.append(exports.row(row))  # formula-leading text neutralised (zhifa/common/exports.py)
     if notes:
         ns = wb.create_sheet("填写说明")
         ns.column_dimensions["A"].width, ns.column_dimensions["B"].width = 24, 80
