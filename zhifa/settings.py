@@ -174,6 +174,12 @@ STORAGES = {
                   "OPTIONS": {"location": DATA_DIR / "documents", "base_url": None}},
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Spreadsheet imports (zhifa/common/xlsx.py): file size, its unpacked size (an .xlsx is a zip), data
+# rows and characters per cell; a bad value is quoted in an error by its first 30 characters only.
+ZHIFA_IMPORT_MAX_BYTES = int(os.environ.get("ZHIFA_IMPORT_MAX_BYTES", 10 * 1024 * 1024))
+ZHIFA_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("ZHIFA_IMPORT_MAX_UNPACKED_BYTES", 64 * 1024 * 1024))
+ZHIFA_IMPORT_MAX_ROWS = int(os.environ.get("ZHIFA_IMPORT_MAX_ROWS", 20_000))
+ZHIFA_IMPORT_MAX_CELL_CHARS = int(os.environ.get("ZHIFA_IMPORT_MAX_CELL_CHARS", 2000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
