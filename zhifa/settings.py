@@ -128,8 +128,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets the demo server read while a seed or import writes.
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    # WAL lets the demo server read while a seed or import writes. Transactions BEGIN IMMEDIATE: a
+    # deferred one that read first and then writes cannot wait for another writer (SQLite answers
+    # "database is locked" at once, whatever the timeout); an immediate one waits up to `timeout`
+    # seconds (the busy timeout) for the write lock. Two gunicorn workers lost 7 of 8 record writes
+    # without it (tests/ops/test_sqlite_writers.py).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "timeout": int(os.environ.get("ZHIFA_SQLITE_BUSY_TIMEOUT", "20")),
+        "transaction_mode": os.environ.get("ZHIFA_SQLITE_TRANSACTION_MODE", "IMMEDIATE"),
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # Cache: per process by default (one machine, `make demo`). Several app servers or gunicorn workers
