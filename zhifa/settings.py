@@ -215,6 +215,9 @@ ZHIFA_S3_SECRET_KEY = os.environ.get("ZHIFA_S3_SECRET_KEY", "")
 ZHIFA_S3_REGION = os.environ.get("ZHIFA_S3_REGION", "us-east-1")
 # Largest evidence file accepted (bytes; default 8 GiB) and largest single upload chunk.
 ZHIFA_BLOB_MAX_SIZE = int(os.environ.get("ZHIFA_BLOB_MAX_SIZE", str(8 << 30)))
+# An evidence file no record references is collected this many hours after it was stored
+# (zhifa/blobs/orphans.py; the scheduler's daily job); until then `zhifa verify` only notes it.
+ZHIFA_ORPHAN_BLOB_GRACE_HOURS = float(os.environ.get("ZHIFA_ORPHAN_BLOB_GRACE_HOURS", "24"))
 ZHIFA_UPLOAD_CHUNK_MAX = int(os.environ.get("ZHIFA_UPLOAD_CHUNK_MAX", str(32 << 20)))
 # Ledger signing key (Ed25519, PKCS#8 PEM). Unset: a key is generated once under
 # $ZHIFA_DATA_DIR/keys/ (fine for a demo; a deployment configures its own and keeps it safe).

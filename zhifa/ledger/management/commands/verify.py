@@ -24,13 +24,17 @@ class Command(BaseCommand):
                 self.stdout.write(f"{c.__module__}.{c.__name__}  {(c.__doc__ or '').strip().splitlines()[0:1]}")
             return
         started = time.perf_counter()
-        found = 0
+        found = notes = 0
         for c in checks:
             for d in c():
-                found += 1
+                if d.failure:
+                    found += 1
+                else:
+                    notes += 1
                 self.stdout.write(str(d))
         seconds = time.perf_counter() - started
-        summary = f"核验完成：{len(checks)} 项检查，用时 {seconds:.1f} 秒，发现 {found} 处不一致"
+        summary = f"核验完成：{len(checks)} 项检查，用时 {seconds:.1f} 秒，发现 {found} 处不一致" + (
+            f"，{notes} 条提示" if notes else "")
         if found:
             raise CommandError(summary, returncode=1)
         self.stdout.write(self.style.SUCCESS(summary + "（日志完整）"))
