@@ -31,7 +31,7 @@ router = Router(tags=["防篡改日志"])
 UNSCOPED_READERS = (Role.SUPERVISOR, Role.ADMIN)
 
 
-def may_read_unscoped(user) -> bool:
+def may_read_unscoped(user: Any) -> bool:
     return bool(user.is_superuser or user.role in UNSCOPED_READERS)
 
 
