@@ -9,7 +9,7 @@ import re
 import pytest
 from django.test import Client
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 HUGE = str(2**64)
 VALUES = {"integer": ["0", "1", "9999", "10000", "-1", str(2**63 - 1), HUGE, "1e400"],
