@@ -162,8 +162,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets the demo server read while a seed or import writes.
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    # WAL lets the demo server read while a seed or import writes. Transactions BEGIN IMMEDIATE: a
+    # deferred one that read first and then writes cannot wait for another writer (SQLite answers
+    # "database is locked" at once, whatever the timeout); an immediate one waits up to `timeout`
+    # seconds (the busy timeout) for the write lock. Two gunicorn workers lost 7 of 8 record writes
+    # without it (tests/ops/test_sqlite_writers.py).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "timeout": int(os.environ.get("ZHIFA_SQLITE_BUSY_TIMEOUT", "20")),
+        "transaction_mode": os.environ.get("ZHIFA_SQLITE_TRANSACTION_MODE", "IMMEDIATE"),
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # Cache: per process by default (one machine, `make demo`). Several app servers or gunicorn workers
@@ -243,6 +251,12 @@ STORAGES = {
                   "OPTIONS": {"location": DATA_DIR / "documents", "base_url": None}},
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Spreadsheet imports (zhifa/common/xlsx.py): file size, its unpacked size (an .xlsx is a zip), data
+# rows and characters per cell; a bad value is quoted in an error by its first 30 characters only.
+ZHIFA_IMPORT_MAX_BYTES = int(os.environ.get("ZHIFA_IMPORT_MAX_BYTES", 10 * 1024 * 1024))
+ZHIFA_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("ZHIFA_IMPORT_MAX_UNPACKED_BYTES", 64 * 1024 * 1024))
+ZHIFA_IMPORT_MAX_ROWS = int(os.environ.get("ZHIFA_IMPORT_MAX_ROWS", 20_000))
+ZHIFA_IMPORT_MAX_CELL_CHARS = int(os.environ.get("ZHIFA_IMPORT_MAX_CELL_CHARS", 2000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -288,6 +302,9 @@ ZHIFA_S3_SECRET_KEY = os.environ.get("ZHIFA_S3_SECRET_KEY", "")
 ZHIFA_S3_REGION = os.environ.get("ZHIFA_S3_REGION", "us-east-1")
 # Largest evidence file accepted (bytes; default 8 GiB) and largest single upload chunk.
 ZHIFA_BLOB_MAX_SIZE = int(os.environ.get("ZHIFA_BLOB_MAX_SIZE", str(8 << 30)))
+# An evidence file no record references is collected this many hours after it was stored
+# (zhifa/blobs/orphans.py; the scheduler's daily job); until then `zhifa verify` only notes it.
+ZHIFA_ORPHAN_BLOB_GRACE_HOURS = float(os.environ.get("ZHIFA_ORPHAN_BLOB_GRACE_HOURS", "24"))
 ZHIFA_UPLOAD_CHUNK_MAX = int(os.environ.get("ZHIFA_UPLOAD_CHUNK_MAX", str(32 << 20)))
 # Ledger signing key (Ed25519, PKCS#8 PEM): ZHIFA_LEDGER_KEY_FILE, read at the top (required outside
 # demo mode). Unset in demo mode: a key is generated once under $ZHIFA_DATA_DIR/keys/.

@@ -45,3 +45,41 @@ def test_operation_ids_do_not_depend_on_module_paths():
                       for _prefix, router in ROUTERS for view in router.path_operations.values()
                       for op in view.operations if op.operation_id is None)
     assert implicit == []
+
+
+def _models(annotation, seen):
+    """Every pydantic model reachable from an annotation (fields, list[...], Optional[...])."""
+    import typing
+
+    import pydantic
+
+    if id(annotation) in seen:
+        return
+    seen.add(id(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        yield annotation
+        for f in annotation.model_fields.values():
+            yield from _models(f.annotation, seen)
+    for arg in typing.get_args(annotation):
+        yield from _models(arg, seen)
+
+
+def test_schema_component_names_are_unique():
+    """django-ninja names a component after its class: two classes of one name (records' and the
+    powers' VersionOut, records' and the cases' RecordOut) made one operation document the other's
+    body, so clients and schemathesis saw answers that broke their documented schema."""
+    from collections import defaultdict
+
+    names = defaultdict(set)
+    seen: set = set()
+    for _prefix, router in ROUTERS:
+        for view in router.path_operations.values():
+            for op in view.operations:
+                for model in (op.response_models or {}).values():
+                    for m in _models(model, seen):
+                        names[m.__name__].add(f"{m.__module__}.{m.__qualname__}")
+                for param_model in op.models:
+                    for m in _models(param_model, seen):
+                        names[m.__name__].add(f"{m.__module__}.{m.__qualname__}")
+    clashes = {n: sorted(s) for n, s in names.items() if len(s) > 1}
+    assert clashes == {}

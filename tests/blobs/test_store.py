@@ -163,5 +163,5 @@ def test_gc_removes_orphans_only_when_old(backend, raw, settings):
 
 def test_text_must_be_utf8_throughout(backend, raw):
     bad = media.text() * 80000 + "记录".encode("gbk")  # > 1 MiB: validated past the detection head
-    refused("blob.type_not_allowed", bad, raw)
+    assert "UTF-8" in refused("blob.text_encoding", bad, raw).message  # a clear message, not "type not allowed"
     assert put(media.text() * 80000).kind == "text"

@@ -143,7 +143,7 @@ def test_request_rules(cw):
 
 def test_only_public_entries_can_be_repaired(cw):
     pub = published(cw)
-    publication_actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    publication_actions.do_withdraw(pub, acting_user=cw["head"], ground="revoked", public_reason="原处罚决定已被撤销")
     refused("repair.publication_state", request, cw, pub)
     low = published(cw, **LOW)
     refused("repair.publication_state", request, cw, low, on=dt.date(2026, 8, 1))  # already past its period

@@ -54,7 +54,7 @@ def test_withdrawn_and_expired_entries_leave_the_feed(cw, client):
     gone = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 22))
     low = decided_case(cw, penalty={"penalty_kinds": ["fine"], "fine_amount": "200"}).publication
     publication_actions.do_approve(low, acting_user=cw["head"], on=dt.date(2026, 4, 22))  # public until 22 July 2026
-    publication_actions.do_withdraw(gone, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    publication_actions.do_withdraw(gone, acting_user=cw["head"], ground="revoked", public_reason="原处罚决定已被撤销")
     links = [link for _, link, _ in entries(client)[1]]
     assert links == [f"http://testserver/gs/results/{stays.pk}/"]
 

@@ -49,7 +49,7 @@ def build(cw):
     pubs = [c.publication for c in cases]
     for p in pubs[:3] + pubs[4:]:
         publication_actions.do_approve(p, acting_user=cw["head"], on=dt.date(2026, 4, 23))
-    publication_actions.do_withdraw(pubs[1], acting_user=cw["head"], public_reason="原处罚决定已被变更")
+    publication_actions.do_withdraw(pubs[1], acting_user=cw["head"], ground="revoked", public_reason="原处罚决定已被变更")
     Officer.objects.filter(pk=cw["h1"].pk).update(phone="13700000001")
     factories.case(cw)  # a case in progress, not decided
     from tests.supervision.transfer_helpers import published_guidance

@@ -53,7 +53,7 @@ def world_with_publications(cw):
     publish_lists(cw)
     shown = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 23))
     gone = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"], on=dt.date(2026, 4, 23))
-    publication_actions.do_withdraw(gone, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    publication_actions.do_withdraw(gone, acting_user=cw["head"], ground="revoked", public_reason="原处罚决定已被撤销")
     low = decided_case(cw, penalty={"penalty_kinds": ["fine"], "fine_amount": "300"}).publication
     low = publication_actions.do_approve(low, acting_user=cw["head"], on=dt.date(2026, 4, 23))  # three months: expired by now
     draft = decided_case(cw).publication

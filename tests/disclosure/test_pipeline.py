@@ -104,7 +104,7 @@ def test_withdrawal_needs_ground_and_public_reason_and_is_a_ledger_event(cw):
     assert list(timeliness.overdue_withdrawals(qs, dt.date(2026, 5, 12))) == [pub]
     assert not timeliness.overdue_withdrawals(qs, pub.withdrawal_due_on).exists()
     refused("withdrawal.reason", publication_actions.do_withdraw, pub, acting_user=cw["head"], public_reason=" ")
-    pub = publication_actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    pub = publication_actions.do_withdraw(pub, acting_user=cw["head"], ground="revoked", public_reason="原处罚决定已被撤销")
     assert pub.state == PubState.WITHDRAWN
     assert LedgerEntry.objects.get(seq=pub.withdrawal_seq).event_type == "withdrawal"
     assert not timeliness.overdue_withdrawals(qs, dt.date(2026, 5, 12)).exists()
@@ -166,7 +166,7 @@ def test_zhifa_verify_covers_publications(cw):
 
     pub = publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"])
     publication_actions.do_withdraw(publication_actions.do_approve(decided_case(cw).publication, acting_user=cw["head"]),
-                                    acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+                                    acting_user=cw["head"], ground="void", public_reason="原处罚决定已被撤销")
     code, out = run_verify()
     assert code == 0, out
     with ledger_unlocked():

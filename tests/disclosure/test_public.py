@@ -68,7 +68,7 @@ def test_public_api(cw, client):
 
 def test_withdrawn_decision_leaves_every_public_page(cw, client):
     pub = published(cw)
-    publication_actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    publication_actions.do_withdraw(pub, acting_user=cw["head"], ground="revoked", public_reason="原处罚决定已被撤销")
     assert client.get(f"/gs/results/{pub.pk}/").status_code == 404
     assert client.get(f"/gs/results/{pub.pk}/proof.json").status_code == 404
     assert client.get(f"/api/v1/public/decisions/{pub.pk}").status_code == 404
@@ -135,7 +135,10 @@ def test_staff_api(cw, client):
     assert r.status_code == 409 and r.json()["rule"] == "publication.no_identifiers"
     client.put(f"/api/v1/disclosure/publications/{pub.pk}/spans", {"spans": pub.spans}, content_type="application/json")
     assert client.post(f"/api/v1/disclosure/publications/{pub.pk}/approve").json()["state"] == "published"
-    r = client.post(f"/api/v1/disclosure/publications/{pub.pk}/withdraw", {"public_reason": ""},
+    r = client.post(f"/api/v1/disclosure/publications/{pub.pk}/withdraw", {"public_reason": "决定已撤销"},
+                    content_type="application/json")
+    assert r.json()["rule"] == "withdrawal.statutory_ground"
+    r = client.post(f"/api/v1/disclosure/publications/{pub.pk}/withdraw", {"public_reason": "", "ground": "revoked"},
                     content_type="application/json")
     assert r.json()["rule"] == "withdrawal.reason"
     assert client.get("/api/v1/disclosure/timeliness").json()[0]["entity"] == cw["smj"].name

@@ -100,7 +100,7 @@ def test_form_rules(cw):
     assert refused("repair.reason", submit, pub, reason=" 无 ").field == "reason"
     assert refused("repair.applicant", submit, pub, applicant="  ").field == "applicant"
     assert refused("validation", submit, pub, contact="1" * 101).field == "contact"
-    publication_actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    publication_actions.do_withdraw(pub, acting_user=cw["head"], ground="revoked", public_reason="原处罚决定已被撤销")
     refused("repair.publication_state", submit, pub)
     assert not CreditRepair.objects.exists()
 
@@ -211,7 +211,7 @@ def test_portal_page_rate_limit_and_severe(cw, client, settings):
 def test_unknown_or_never_repaired_entries_have_no_page(cw, client):
     assert client.get("/gs/results/999999/repair/").status_code == 404
     pub = page_pub(cw)
-    publication_actions.do_withdraw(pub, acting_user=cw["head"], public_reason="原处罚决定已被撤销")
+    publication_actions.do_withdraw(pub, acting_user=cw["head"], ground="revoked", public_reason="原处罚决定已被撤销")
     assert client.get(f"/gs/results/{pub.pk}/repair/").status_code == 404
 
 

@@ -137,7 +137,7 @@ def test_withdrawn_and_redacted_text_leave_the_index(cw, client):
     pub = publication_actions.do_approve(pub, acting_user=cw["head"], on=dt.date(2026, 4, 22))
     for q in ("鳄", "鳄鱼", "鳄鱼罐头"):
         assert [p.pk for p in public.search_page({"q": q})[0]] == [pub.pk], q
-    publication_actions.do_withdraw(pub, acting_user=cw["head"], public_reason="决定已被依法撤销")
+    publication_actions.do_withdraw(pub, acting_user=cw["head"], ground="revoked", public_reason="决定已被依法撤销")
     for q in ("鳄", "鳄鱼", "鳄鱼罐头"):
         assert public.search_page({"q": q})[0].count == 0, q
         assert not public.search({"q": q})[0].exists()

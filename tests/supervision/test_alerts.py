@@ -214,6 +214,6 @@ def test_publication_overdue_and_withdrawal_overdue(cw, quiet):
     recompute_alerts(late)
     (w,) = live(Alert.Kind.WITHDRAWAL_OVERDUE)
     assert "决定被撤销" in w.text and "仍在公示" in w.text
-    publication_actions.do_withdraw(pub, acting_user=cw["head"], public_reason="该决定已被复议机关撤销", on=late)
+    publication_actions.do_withdraw(pub, acting_user=cw["head"], ground="revoked", public_reason="该决定已被复议机关撤销", on=late)
     recompute_alerts(late)
     assert not live(Alert.Kind.WITHDRAWAL_OVERDUE)

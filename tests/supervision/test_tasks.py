@@ -68,7 +68,8 @@ def test_periodic_jobs_daily_once_and_alerts_every_n_minutes(settings):
     last["alerts"] = at(1, 0)
     assert supervision_tasks.periodic_jobs(at(1, 20), last) == []
     daily = supervision_tasks.periodic_jobs(at(2, 5), last)
-    assert {t.name for n, t, _ in daily if n == "daily"} == {"expire_publications_task", "recompute_alerts_task"}
+    assert {t.name for n, t, _ in daily if n == "daily"} == {"expire_publications_task", "recompute_alerts_task",
+                                                                 "blobs_gc_task"}
     assert all(kw == {"today": "2026-06-02"} for n, _, kw in daily if n == "daily")
     last["daily"] = dt.date(2026, 6, 2)
     assert [n for n, *_ in supervision_tasks.periodic_jobs(at(2, 6), last)] == ["alerts"]  # daily done; interval lapsed
@@ -88,7 +89,8 @@ def test_annual_reports_in_january_for_last_year(settings):
 def test_scheduler_tick_enqueues_daily_jobs_once(db_backend, settings):
     settings.ZHIFA_DAILY_AT, settings.ZHIFA_ALERTS_EVERY_MINUTES = "02:00", 30
     last = {}
-    assert set(supervision_tasks.tick(at(2, 1), last)) == {"expire_publications_task", "recompute_alerts_task"}
+    assert set(supervision_tasks.tick(at(2, 1), last)) == {"expire_publications_task", "recompute_alerts_task",
+                                                            "blobs_gc_task"}
     assert supervision_tasks.tick(at(2, 2), last) == []
     # A restarted scheduler remembers from the queue that today's daily jobs are in.
     assert supervision_tasks.remembered(at(2, 3)).get("daily") == dt.date(2026, 6, 2)
@@ -101,6 +103,7 @@ def test_scheduler_command_with_worker_runs_the_queue(db_backend, settings):
     settings.ZHIFA_DAILY_AT = "00:00"
     call_command("scheduler", "--once", "--worker")
     rows = DBTaskResult.objects.all()
-    # Both daily jobs ran in this process (expiry belongs to zhifa.disclosure; only that it ran is ours).
-    assert rows.count() == 2 and not rows.filter(status="READY").exists()
+    # The daily jobs ran in this process (expiry belongs to zhifa.disclosure, the evidence store's
+    # housekeeping to zhifa.blobs; only that they ran is ours).
+    assert rows.count() == 3 and not rows.filter(status="READY").exists()
     assert rows.get(task_path=RECOMPUTE).status == "SUCCESSFUL"

@@ -63,6 +63,23 @@ def looks_like_text(head: bytes, *, complete: bool) -> bool:
     return True
 
 
+def looks_like_gbk(head: bytes, *, complete: bool) -> bool:
+    """Chinese text in GBK/GB18030 (what Windows Notepad and many older systems save): not UTF-8, but
+    decodes as GB18030 without binary control characters."""
+    if not head or len(head.translate(_CONTROL_TABLE, _CONTROL)) != len(head) or head.isascii():
+        return False
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(head, final=complete)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def not_utf8() -> ActionRefused:
+    return ActionRefused("blob.text_encoding", "文本文件不是 UTF-8 编码（看来是 GBK/GB18030 编码）：请用记事本打开，"
+                         "“另存为”时选择 UTF-8 编码后重新上传；或转为 PDF/Word 文档上传", field="file")
+
+
 def sniff(head: bytes, *, complete: bool) -> str | None:
     """MIME type of the content starting with `head`, or None when unknown."""
     kind = filetype.guess(head[:HEAD_BYTES])
@@ -74,6 +91,9 @@ def sniff(head: bytes, *, complete: bool) -> str | None:
 def detect(head: bytes, *, complete: bool, allowed_kinds=None) -> tuple[str, str]:
     """(mime, kind) of the content, or ActionRefused("blob.type_not_allowed")."""
     mime = sniff(head, complete=complete)
+    if mime is None and looks_like_gbk(head[:HEAD_BYTES], complete=complete):
+        # Stored evidence keeps its bytes (they are hashed and ledgered), so no silent conversion.
+        raise not_utf8()
     kind = KINDS.get(mime or "")
     if kind is None or (allowed_kinds is not None and kind not in allowed_kinds):
         raise refuse(mime)
@@ -90,4 +110,4 @@ class Utf8Check:
         try:
             self._decoder.decode(chunk, final=final)
         except UnicodeDecodeError as e:
-            raise refuse("非UTF-8编码的文本") from e
+            raise not_utf8() from e

@@ -172,7 +172,28 @@ def put_stream(fileobj, *, max_size=None, expected_sha256=None, expected_size=No
 
 
 def _named(filename):
-    return f"（{filename}）" if filename else ""
+    if not filename:
+        return ""
+    return f"（{filename if len(filename) <= 40 else filename[:40] + '…'}）"
+
+
+FILENAME_CHARS, FILENAME_BYTES = 200, 255  # the records' column; what file systems accept when saved
+
+
+def clean_filename(name: str) -> str:
+    """The name an uploaded file is shown and downloaded under: no directories or control characters,
+    at most 200 characters and 255 UTF-8 bytes (a Chinese name of 86 characters is already 258 bytes),
+    shortened in the middle of the stem so the extension survives. The name is never a storage path."""
+    name = "".join(ch for ch in (name or "").replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable()).strip()
+    if len(name) <= FILENAME_CHARS and len(name.encode()) <= FILENAME_BYTES:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > 16:
+        stem, ext = name, ""
+    suffix = f"….{ext}" if ext else "…"
+    while stem and (len(stem) + len(suffix) > FILENAME_CHARS or len((stem + suffix).encode()) > FILENAME_BYTES):
+        stem = stem[:-1]
+    return stem + suffix
 
 
 def _too_large(limit, filename):

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhifa.blobs.models import UploadSession
-from zhifa.blobs.store import human_size, put_stream
+from zhifa.blobs.store import clean_filename, human_size, put_stream
 from zhifa.common.actions import ActionRefused
 
 EXPIRY = dt.timedelta(hours=24)
@@ -49,7 +49,7 @@ def uploads_dir() -> Path:
 
 
 def start_upload(owner, *, filename: str, size: int, sha256: str | None = None) -> UploadSession:
-    filename = os.path.basename((filename or "").replace("\\", "/")).strip()[:255]
+    filename = clean_filename(filename)
     if size is None or int(size) <= 0:
         raise ActionRefused("blob.empty", "文件为空，不能上传", field="size")
     if size > settings.ZHIFA_BLOB_MAX_SIZE:

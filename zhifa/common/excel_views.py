@@ -27,6 +27,7 @@ from zhifa.common.xlsx import (
     XLSX_CONTENT_TYPE,
     Column,
     ImportReport,
+    quote,
     write_xlsx,
 )
 
@@ -77,7 +78,7 @@ def import_view(crud: Crud, spec: ExcelSpec):
             if upload is None:
                 report.add(FILE_ROW, "", "请选择要导入的 Excel 文件")
             elif not upload.name.lower().endswith((".xlsx", ".xlsm")):
-                report.add(FILE_ROW, "", f"只能导入 Excel（.xlsx）文件，“{upload.name}”不是 .xlsx 文件")
+                report.add(FILE_ROW, "", f"只能导入 Excel（.xlsx）文件，“{quote(upload.name)}”不是 .xlsx 文件")
             else:
                 report = spec.importer(upload, acting_user=request.user)
             ctx.update(report=report, filename=getattr(upload, "name", ""),

@@ -18,11 +18,19 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.http import FileResponse
 
+from zhifa.common import exports
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_ROWS = 20_000
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Limits of an import (settings ZHIFA_IMPORT_*; docs/deploy.md). An .xlsx is a zip: a 205 KB file can
+# unpack to one 200 MB cell, so the unpacked size is capped before openpyxl reads a byte of XML.
+MAX_ROWS = int(getattr(settings, "ZHIFA_IMPORT_MAX_ROWS", 20_000))
+MAX_UPLOAD_BYTES = int(getattr(settings, "ZHIFA_IMPORT_MAX_BYTES", 10 * 1024 * 1024))
+MAX_UNPACKED_BYTES = int(getattr(settings, "ZHIFA_IMPORT_MAX_UNPACKED_BYTES", 64 * 1024 * 1024))
+MAX_CELL_CHARS = int(getattr(settings, "ZHIFA_IMPORT_MAX_CELL_CHARS", 2000))
+QUOTE_CHARS = 30  # an error message quotes at most this much of a bad value
 FILE_ROW = 0  # RowError.row for problems of the whole file (not one row)
 
 TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
@@ -66,6 +74,31 @@ class FileProblem(Exception):
 
 # ---- reading -------------------------------------------------------------------------------
 
+def quote(value, limit: int = QUOTE_CHARS) -> str:
+    """A bad value as an error message shows it: at most `limit` characters, then how long it was."""
+    s = "" if value is None else str(value)
+    return s if len(s) <= limit else f"{s[:limit]}…（共 {len(s)} 字）"
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def _check_unpacked(file_obj):
+    """Refuse a zip whose members would unpack beyond MAX_UNPACKED_BYTES (a zip bomb of text). The sizes
+    are the zip's own declarations; zipfile never reads past a declared size, so a lie cannot get more."""
+    try:
+        with zipfile.ZipFile(file_obj) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise FileProblem("文件不是有效的 Excel（.xlsx）文件，或文件已损坏") from e
+    finally:
+        file_obj.seek(0)
+    if total > MAX_UNPACKED_BYTES:
+        raise FileProblem(f"文件解压后内容过大（{_mb(total)}，上限 {_mb(MAX_UNPACKED_BYTES)}），"
+                          "可能含有超长的单元格，请检查后重新导入")
+
+
 def _norm_header(value) -> str:
     s = "" if value is None else str(value)
     return re.sub(r"[\s*＊]", "", s)
@@ -76,7 +109,7 @@ def _open(file_obj):
 
     size = getattr(file_obj, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
-        raise FileProblem(f"文件过大（超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB）")
+        raise FileProblem(f"文件过大（{_mb(size)}，上限 {_mb(MAX_UPLOAD_BYTES)}），请拆分后分批导入")
     try:
         if hasattr(file_obj, "seek"):
             file_obj.seek(0)
@@ -90,6 +123,7 @@ def _open(file_obj):
         raise FileProblem("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 格式后再导入")
     if head[:2] != b"PK":
         raise FileProblem("文件不是有效的 Excel（.xlsx）文件，请使用本页提供的模板")
+    _check_unpacked(file_obj)
     try:
         return openpyxl.load_workbook(file_obj, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as e:
@@ -144,14 +178,23 @@ def _read_sheet(wb, columns, report, max_rows):
             report.add(1, h, "缺少此列（表头须与模板一致）")
         return None
     out = []
+    headers = {i: next(c.header for c in columns if c.key == k) for k, i in index.items()}
     for n, values in enumerate(rows, start=2):
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         if len(out) >= max_rows:
             raise FileProblem(f"数据超过 {max_rows} 行，请拆分为多个文件分批导入")
+        long = [(i, v) for i, v in enumerate(values) if isinstance(v, str) and len(v) > MAX_CELL_CHARS]
+        for i, v in long:
+            report.add(n, headers.get(i, f"第{i + 1}列"),
+                       f"内容超过 {MAX_CELL_CHARS} 字：“{quote(v)}”，请检查是否粘贴了多余的内容")
+        if long:
+            continue
         width = len(values)
         out.append((n, {k: values[i] if i < width else None for k, i in index.items()}))
     if not out:
+        if report.errors:  # every row was refused above: that is the message, not "no rows"
+            return None
         raise FileProblem("文件中没有数据行（第2行起为数据）")
     report.rows = len(out)
     return out
@@ -280,7 +323,7 @@ def _write(target, columns: Sequence[Column], rows: Iterable[Sequence], sheet_ti
         header.append(cell)
     ws.append(header)
     for row in rows:
-        ws.append(row)
+        ws.append(exports.row(row))  # formula-leading text neutralised (zhifa/common/exports.py)
     if notes:
         ns = wb.create_sheet("填写说明")
         ns.column_dimensions["A"].width, ns.column_dimensions["B"].width = 24, 80

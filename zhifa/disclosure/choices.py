@@ -30,6 +30,13 @@ class ExpiryCause(models.TextChoices):
 # Why a published decision must come down (撤下), and how its timeliness is labelled.
 WITHDRAWAL_GROUNDS = {"changed": "决定被变更", "revoked": "决定被撤销", "illegal": "决定被确认违法",
                       "void": "决定被确认无效"}
+# The statutory grounds on which a published decision may be taken down (撤下公示): the four of
+# 行政处罚法 art. 48 (and SAMR 公示规定 art. 11) above, information the law exempts from disclosure
+# (政府信息公开条例 arts. 14–16: state or commercial secrets, privacy), and wrong content to be
+# corrected (SAMR 公示规定 art. 12). Nothing else takes a decision off the portal.
+WITHDRAW_GROUNDS = {**WITHDRAWAL_GROUNDS,
+                    "not_disclosable": "依法不予公开的情形（国家秘密、商业秘密、个人隐私等）",
+                    "erroneous": "公示内容有误需更正"}
 TIMELINESS_LABELS = {"on_time": "按时", "late": "逾期公示", "missing": "逾期未公示", "pending": "待公示",
                      "held": "默认不公示"}
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from zhifa.common import exports
 from zhifa.common.models import ChangeLog
 from zhifa.disclosure import public
 from zhifa.orgs.models import Certificate, Entity
@@ -209,8 +210,8 @@ def _cell(value):
     if value is None:
         return ""
     if isinstance(value, list):
-        return " → ".join(str(v) for v in value)
-    return value
+        value = " → ".join(str(v) for v in value)
+    return exports.cell(value)  # a public download: names must not open as live formulas
 
 
 def csv_stream(ds: Dataset, base: str = "") -> Iterator[str]:

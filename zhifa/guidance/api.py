@@ -69,7 +69,7 @@ class EditIn(InSchema):
     significance: str = F("", "指导意义")
 
 
-class WithdrawIn(InSchema):
+class GuidanceWithdrawIn(InSchema):
     reason: str = F(..., "撤回理由")
 
 
@@ -121,7 +121,7 @@ def publish(request, guidance_id: int):
 
 @router.post("/{guidance_id}/withdraw", response=responses(GuidingOut),
              operation_id="zhifa_apiv1_guidance_withdraw", summary="撤回指导案例")
-def withdraw(request, guidance_id: int, body: WithdrawIn):
+def withdraw(request, guidance_id: int, body: GuidanceWithdrawIn):
     return guidance_actions.do_withdraw_guidance(_mine(request, guidance_id), acting_user=actor(request), reason=body.reason)
 
 

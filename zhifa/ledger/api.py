@@ -2,7 +2,9 @@
 and inclusion / consistency proofs. Hashes are lowercase hex.
 
 Scope: an entry that belongs to a case is visible only to those who may view the case (404
-otherwise); tree heads, the public key and proofs carry hashes only and are public (no account),
+otherwise); an entry tied to no case (accounts, officers, publications, the whole platform's actors
+and object ids) only to supervisors and administrators (rule ledger.unscoped_entries; a later audit
+administrator role takes the administrators' place); tree heads, the public key and proofs carry hashes only and are public (no account),
 so that anyone holding an archive package or a published digest can check it against the log.
 
 The ledger is ground and knows a case only by its id (LedgerEntry.case_id is a plain integer), so
@@ -18,10 +20,19 @@ from ninja import Path, Query, Router, Schema
 
 from zhifa.common.actions import ActionRefused
 from zhifa.common.api.base import MAX_ID, F, actor, responses
+from zhifa.common.roles import Role
 from zhifa.ledger import log, signing
 from zhifa.ledger.models import LedgerEntry
 
 router = Router(tags=["防篡改日志"])
+
+# Who may read entries tied to no case (least privilege, 等保 access control): supervision reads
+# across entities by its mandate; administrators for now, until audit administrators exist.
+UNSCOPED_READERS = (Role.SUPERVISOR, Role.ADMIN)
+
+
+def may_read_unscoped(user: Any) -> bool:
+    return bool(user.is_superuser or user.role in UNSCOPED_READERS)
 
 
 class TreeHeadOut(Schema):
@@ -111,6 +122,8 @@ def entry(request: HttpRequest,
         case_model = apps.get_model("cases", "Case")
         if not case_model.objects.restrict(actor(request), "view").filter(pk=row.case_id).exists():
             raise Http404
+    elif not may_read_unscoped(actor(request)):  # ledger.unscoped_entries
+        raise Http404
     return {"seq": row.seq, "body": json.loads(row.body), "canonical": row.body, "leaf_hash": row.leaf_hash_hex}
 
 

@@ -44,9 +44,10 @@ class Discrepancy:
     kind: str  # stable name, e.g. "ledger.leaf_hash"
     where: str  # table and key, e.g. "ledger_ledgerentry seq=42"
     detail: str  # expected vs found, in Chinese
+    failure: bool = True  # False: a note (printed, not counted), e.g. an upload still within its grace period
 
     def __str__(self) -> str:
-        return f"[{self.kind}] {self.where}：{self.detail}"
+        return f"[{self.kind}] {self.where}：{self.detail}" if self.failure else f"（提示）[{self.kind}] {self.where}：{self.detail}"
 
 
 CHECKS: list[Callable[[], Iterable[Discrepancy]]] = []
@@ -71,9 +72,11 @@ def discover() -> None:
     import_module("zhifa.ledger.privileges")
 
 
-def run(checks: Iterable[Callable[[], Iterable[Discrepancy]]] | None = None) -> Iterator[Discrepancy]:
+def run(checks: Iterable[Callable[[], Iterable[Discrepancy]]] | None = None, *,
+        notes: bool = False) -> Iterator[Discrepancy]:
+    """Every failure of the checks (and their notes too with notes=True)."""
     for fn in checks if checks is not None else list(CHECKS):
-        yield from fn()
+        yield from (d for d in fn() if notes or d.failure)
 
 
 def _hex(h: bytes | memoryview | None) -> str:

@@ -25,6 +25,7 @@ from zhifa.common.xlsx import (
     parse_bool,
     parse_choice,
     parse_date,
+    quote,
     read_table,
     template_notes,
     text,
@@ -169,7 +170,7 @@ class OwnerResolver:
         if name:
             entity = self.entities.get(name)
             if entity is None:
-                problems.append((self.entity_header, f"执法主体“{name}”不存在（请填写主体全称）"))
+                problems.append((self.entity_header, f"执法主体“{quote(name)}”不存在（请填写主体全称）"))
                 return None, None
         else:
             entity = self.default_entity
@@ -184,7 +185,7 @@ class OwnerResolver:
         if unit_name:
             unit = self.units.get((entity.pk, unit_name))
             if unit is None:
-                problems.append((self.unit_header, f"内设机构“{unit_name}”不属于{entity.name}"))
+                problems.append((self.unit_header, f"内设机构“{quote(unit_name)}”不属于{entity.name}"))
                 return entity, None
         elif entity.pk == self.user.entity_id:
             unit = self.default_unit

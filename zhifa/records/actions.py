@@ -14,6 +14,7 @@ import io
 from django.db import transaction
 from django.utils import timezone
 
+from zhifa.blobs.store import clean_filename
 from zhifa.cases.models import Case, Party
 from zhifa.common.actions import ActionRefused, check_scope, log_change, snapshot, validate
 from zhifa.common.models import ChangeLog
@@ -100,6 +101,8 @@ def do_add_record(case: Case, *, acting_user, title: str, collectors, captured_a
 
 def _new_version(item, blob, user, now, **meta) -> RecordVersion:
     number = item.version_count + 1
+    if meta.get("filename"):  # a 300-byte name from a phone must not fail the save (or a download)
+        meta["filename"] = clean_filename(meta["filename"])
     version = RecordVersion(item=item, number=number, blob=blob, created_by=user, created_at=now, **meta)
     validate(version)
     version.save()

@@ -25,7 +25,7 @@ from ninja.responses import Status
 from zhifa.blobs.store import open_blob
 from zhifa.cases.models import Case, Party
 from zhifa.common.actions import ActionRefused, OutOfScope
-from zhifa.common.api.base import F, InSchema, Pagination, RecordId, actor, get_visible, responses, visible
+from zhifa.common.api.base import MAX_ID, F, InSchema, Pagination, RecordId, actor, get_visible, responses, visible
 from zhifa.common.roles import Role
 from zhifa.orgs.models import Entity
 from zhifa.records import actions
@@ -34,7 +34,7 @@ from zhifa.records.models import AccessLog, AvStep, RecordItem
 router = Router(tags=["全过程记录"])
 
 
-class VersionOut(Schema):
+class RecordVersionOut(Schema):
     number: int = F(..., "版本号")
     title: str = F(..., "名称")
     proves: str = F(..., "证明对象")
@@ -69,7 +69,7 @@ class VersionOut(Schema):
         return v.blob.mime
 
 
-class RecordOut(Schema):
+class RecordItemOut(Schema):
     id: int = F(..., "编号")
     case_id: int = F(..., "案件编号")
     kind: str = F(..., "记录类型", "text/photo/audio/video/document")
@@ -79,11 +79,11 @@ class RecordOut(Schema):
     sensitive: bool = F(..., "敏感")
     version_count: int = F(..., "版本数")
     destroyed_at: Optional[dt.datetime] = F(None, "销毁时间")
-    current: Optional[VersionOut] = F(None, "当前版本")
+    current: Optional[RecordVersionOut] = F(None, "当前版本")
 
 
-class RecordDetailOut(RecordOut):
-    versions: list[VersionOut] = F(..., "全部版本")
+class RecordItemDetailOut(RecordItemOut):
+    versions: list[RecordVersionOut] = F(..., "全部版本")
 
     @staticmethod
     def resolve_versions(item):
@@ -91,7 +91,7 @@ class RecordDetailOut(RecordOut):
 
 
 class RecordFilter(InSchema):
-    case: Optional[int] = F(None, "案件编号")
+    case: Optional[int] = F(None, "案件编号", ge=1, le=MAX_ID)
     target: Optional[str] = F(None, "对象代码")
     kind: Optional[str] = F(None, "记录类型")
 
@@ -156,7 +156,7 @@ def _content(request, upload_id, text):
     return {}
 
 
-@router.get("", response=responses(list[RecordOut]), operation_id="zhifa_apiv1_records_list_records", summary="记录列表")
+@router.get("", response=responses(list[RecordItemOut]), operation_id="zhifa_apiv1_records_list_records", summary="记录列表")
 @paginate(Pagination)
 def list_records(request, filters: Query[RecordFilter]):
     qs = visible(RecordItem, request).select_related("current", "current__blob").order_by("-id")
@@ -169,7 +169,7 @@ def list_records(request, filters: Query[RecordFilter]):
     return qs
 
 
-@router.post("", response=responses(RecordDetailOut, 201),
+@router.post("", response=responses(RecordItemDetailOut, 201),
              operation_id="zhifa_apiv1_records_add_record", summary="登记记录")
 def add_record(request, data: RecordIn):
     case = get_visible(Case, request, data.case)
@@ -197,7 +197,7 @@ def access_log(request, case: int = Query(..., title="案件编号")):
     return visible(AccessLog, request).filter(case=c).select_related("version")
 
 
-@router.get("/{pk}", response=responses(RecordDetailOut),
+@router.get("/{pk}", response=responses(RecordItemDetailOut),
             operation_id="zhifa_apiv1_records_get_record", summary="调阅记录（登记调阅）")
 def get_record(request, pk: RecordId, reason: str = ""):
     item = get_visible(RecordItem.objects.restrict(actor(request), "view").select_related("current__blob"),
@@ -222,7 +222,7 @@ def get_content(request, pk: RecordId, number: int, reason: str = ""):
     return resp
 
 
-@router.post("/{pk}/versions", response=responses(RecordDetailOut, 201),
+@router.post("/{pk}/versions", response=responses(RecordItemDetailOut, 201),
              operation_id="zhifa_apiv1_records_correct_record", summary="更正记录（新版本）")
 def correct_record(request, pk: RecordId, data: CorrectionIn):
     item = get_visible(RecordItem, request, pk)

@@ -54,7 +54,7 @@ class SubmitIn(InSchema):
     on: Optional[dt.date] = F(None, "办理日期")
 
 
-class CheckIn(InSchema):
+class ReviewCheckIn(InSchema):
     status: str = F(..., "审核结论", "ok（符合）或 problem（存在问题）")
     note: str = F("", "问题说明")
 
@@ -63,7 +63,7 @@ class OpinionIn(InSchema):
     expected_version: int = F(..., "案件版本")
     packet_version: int = F(..., "送审材料版本")
     outcome: str = F(..., "审核意见", "agree（同意）或 problems（存在问题）")
-    checklist: dict[str, CheckIn] = F(..., "审核事项", "subject/procedure/facts/law/powers/documents/crime")
+    checklist: dict[str, ReviewCheckIn] = F(..., "审核事项", "subject/procedure/facts/law/powers/documents/crime")
     opinion: str = F(..., "审核意见")
     corrections: str = F("", "需补正或纠正的问题")
     on: Optional[dt.date] = F(None, "办理日期")

@@ -21,6 +21,7 @@ from docx.shared import Cm, Pt
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from zhifa.common import exports
 from zhifa.documents.render import convert_pdf
 from zhifa.supervision import stats
 
@@ -79,14 +80,14 @@ def sections(fig):
 def _sheet(wb, title, header, rows, notes=()):
     ws = wb.create_sheet(title[:31])
     for line in notes:
-        ws.append([line])
-    ws.append(header)
+        ws.append([exports.cell(line)])
+    ws.append(exports.row(header))
     hdr = ws.max_row
     for c in ws[hdr]:
         c.font, c.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for r in rows:
-        ws.append(list(r))
+        ws.append(exports.row(r))  # entity and region names are user data: no live formulas
     for i, _ in enumerate(header, start=1):
         ws.column_dimensions[get_column_letter(i)].width = 28 if i == 1 else 14
     ws.freeze_panes = ws.cell(row=hdr + 1, column=2)

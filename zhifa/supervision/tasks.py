@@ -23,6 +23,7 @@ from django_tasks import task
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from zhifa.blobs.tasks import blobs_gc_task
 from zhifa.supervision.actions.documents import do_render_order_pdf
 from zhifa.supervision.alerts import recompute_alerts
 from zhifa.supervision.figures import refresh_rollup
@@ -154,6 +155,7 @@ def periodic_jobs(now: dt.datetime, last: dict) -> list[tuple[str, object, dict]
     if now.time() >= daily_at() and last.get("daily") != today:
         jobs.append(("daily", expire_publications_task, {"today": today.isoformat()}))
         jobs.append(("daily", recompute_alerts_task, {"today": today.isoformat()}))
+        jobs.append(("daily", blobs_gc_task, {"today": today.isoformat()}))  # evidence nobody took, expired uploads
         if (today.month, today.day) >= ANNUAL_REPORT_DAY and today.month == 1 \
                 and last.get("annual") != today.year - 1:
             jobs.append(("annual", annual_reports_task, {"year": today.year - 1}))

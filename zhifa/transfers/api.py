@@ -214,7 +214,7 @@ class OutcomeIn(InSchema):
     reason: str = F("", "不予立案理由")
 
 
-class NoteIn(InSchema):
+class TransferNoteIn(InSchema):
     note: str = F(..., "立案监督建议")
 
 
@@ -282,7 +282,7 @@ def crime_reconsider(request, crime_id: int, body: ReasonIn):
 
 @router.post("/crime/{crime_id}/procuratorate", response=responses(CrimeOut),
              operation_id="zhifa_apiv1_transfers_crime_procuratorate", summary="建议人民检察院立案监督")
-def crime_procuratorate(request, crime_id: int, body: NoteIn):
+def crime_procuratorate(request, crime_id: int, body: TransferNoteIn):
     return crime.do_suggest_procuratorate(get_visible(CrimeTransfer, request, crime_id), acting_user=actor(request),
                                       note=body.note)
 

@@ -68,7 +68,7 @@ class PartyIn(Strict):
     is_minor: bool = F(False, "未成年人")
 
 
-class AssignIn(Strict):
+class CaseAssignIn(Strict):
     officer: int = F(..., "执法人员", "执法人员编号")
     role: Literal["lead", "assist"] = F("assist", "承办角色", "lead 主办；assist 协办")
 
@@ -96,7 +96,7 @@ class CaseData(Payload):
     source_detail: str = F("", "来源说明", max_length=500)
     facts: str = F("", "违法事实/检查事项", max_length=20000)
     legal_basis: str = F("", "法律依据", max_length=5000)
-    officers: list[AssignIn] = F([], "承办人员", "至少两名持有效执法证的执法人员", max_length=20)
+    officers: list[CaseAssignIn] = F([], "承办人员", "至少两名持有效执法证的执法人员", max_length=20)
 
     refs = {"entity": Entity, "unit": Unit}
     extra = ("officers",)
@@ -160,7 +160,7 @@ class Empty(Payload):
 
 
 class AssignPayload(Payload):
-    officers: list[AssignIn] = F([], "指派人员", "新增或调整角色的人员", max_length=20)
+    officers: list[CaseAssignIn] = F([], "指派人员", "新增或调整角色的人员", max_length=20)
     remove: list[int] = F([], "退出人员", "退出本案的执法人员编号", max_length=20)
     list_refs = {"remove": Officer}
 

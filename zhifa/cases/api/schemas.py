@@ -187,7 +187,7 @@ class OfferOut(Schema):
     message: str = F("", "阻止原因")
 
 
-class RecordOut(Schema):
+class ProcedureRecordOut(Schema):
     """Procedural records (回避、法制审核、集体讨论、延期、中止、查封扣押) in one shape."""
 
     kind: str = F(..., "类别", "recusal 回避；review 法制审核；discussion 集体讨论；extension 延长期限；"
@@ -323,7 +323,7 @@ class CaseDetailOut(CaseOut):
     power_items: list[dict] = F(..., "权责清单事项", "[{id, code, name}]")
     events: list[EventOut] = F(..., "办案记录（时间线）", "按办理顺序")
     deadlines: list[DeadlineOut] = F(..., "法定期限")
-    records: list[RecordOut] = F(..., "程序记录", "回避、法制审核、集体讨论、延期、中止、查封扣押")
+    records: list[ProcedureRecordOut] = F(..., "程序记录", "回避、法制审核、集体讨论、延期、中止、查封扣押")
     transitions: list[OfferOut] = F(..., "可办理的环节",
                                     "当前用户按角色可办理的下一环节；allowed=false 的给出阻止规则和原因")
 

@@ -12,7 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest
-from ninja import Field, Path, Schema
+from ninja import Field, Path, Query, Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator, BeforeValidator, create_model, field_validator
 from pydantic.fields import FieldInfo
@@ -24,6 +24,9 @@ from zhifa.common.scope import can
 
 NOT_VISIBLE = "记录不存在或不在您的数据范围内"
 MAX_ID = 2**63 - 1  # larger ids cannot exist (and would overflow the database driver)
+# Years a filter may name: Python's dates stop at 1–9999 and a year lookup on a time column shifts
+# by the time zone, so an unbounded year was a server error; the platform's data starts long after.
+YEAR_MIN, YEAR_MAX = 1900, 2100
 
 
 def valid_id(value) -> bool:
@@ -35,6 +38,17 @@ def valid_id(value) -> bool:
 
 # Path parameter of a record id (Chinese title for the docs and for error messages).
 RecordId = Annotated[int, Path(..., title="记录编号", description="记录编号")]
+
+
+def id_query(title: str, description: str | None = None) -> Any:
+    """An optional query parameter naming a record by id: 1…2^63−1, else a Chinese 422."""
+    return Query(None, title=title, description=description or f"{title}（编号）", ge=1, le=MAX_ID)
+
+
+def year_query(title: str = "年度", description: str | None = None) -> Any:
+    """An optional query parameter naming a year (YEAR_MIN…YEAR_MAX), else a Chinese 422."""
+    return Query(None, title=title, description=description or f"{title}（{YEAR_MIN}–{YEAR_MAX}）",
+                 ge=YEAR_MIN, le=YEAR_MAX)
 
 
 # ---- acting user and scope --------------------------------------------------------------

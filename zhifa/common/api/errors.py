@@ -118,7 +118,16 @@ class ChineseJSONRenderer(JSONRenderer):
 
 
 class ObjectBodyParser(Parser):
-    """Request bodies are JSON objects; anything else is refused (400) instead of ignored."""
+    """Request bodies are JSON objects; anything else is refused (400) instead of ignored. A NUL in a
+    query or form parameter is refused (422) for every operation: the databases reject it in SQL
+    text, which made a search with one a server error."""
+
+    def parse_querydict(self, data, list_fields, request):
+        for key in data:
+            if "\x00" in key or any("\x00" in v for v in data.getlist(key)):
+                raise ValidationError([{"loc": ["query", key], "field": key, "label": key, "type": "null_char",
+                                        "message": "不能包含空字符（\\x00）"}])
+        return super().parse_querydict(data, list_fields, request)
 
     def parse_body(self, request):
         data = super().parse_body(request)

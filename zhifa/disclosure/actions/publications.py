@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from zhifa.common.actions import ActionRefused, check_scope, log_change, snapshot
 from zhifa.common.models import ChangeLog
+from zhifa.common.roles import Role
 from zhifa.disclosure import expiry, pipeline, redact
-from zhifa.disclosure.choices import WITHDRAWAL_GROUNDS
+from zhifa.disclosure.choices import WITHDRAW_GROUNDS, WITHDRAWAL_GROUNDS
 from zhifa.disclosure.models import Publication
 from zhifa.ledger import log as ledger
 from zhifa.legalcal import pending
@@ -119,23 +120,33 @@ def do_flag_withdrawal(pub, *, acting_user, ground: str, occurred_on: dt.date) -
     return pub
 
 
-def do_withdraw(pub, *, acting_user, public_reason: str, on: dt.date | None = None) -> Publication:
-    """Take the entry off every public page; the reason is shown publicly (withdrawal.reason)."""
+def do_withdraw(pub, *, acting_user, public_reason: str, ground: str = "", on: dt.date | None = None) -> Publication:
+    """Take the entry off every public page on a statutory ground (withdrawal.statutory_ground; the one
+    flagged before counts), by the agency head (withdrawal.agency_head: a unit head alone may not take
+    the agency's decision down); the reason is shown publicly (withdrawal.reason)."""
     public_reason = (public_reason or "").strip()
     with transaction.atomic():
         pub = _locked(pub)
         check_scope(acting_user, pub, "change")
         _state(pub, PubState.PUBLISHED)
+        if getattr(acting_user, "role", None) != Role.AGENCY_HEAD:
+            raise ActionRefused("withdrawal.agency_head", "撤下已公示的执法决定须由行政机关负责人办理", "acting_user")
+        ground = ground or pub.withdrawal_ground
+        if ground not in WITHDRAW_GROUNDS:
+            raise ActionRefused("withdrawal.statutory_ground",
+                                "请选择撤下的法定事由：" + "、".join(WITHDRAW_GROUNDS.values()), "ground")
         if len(public_reason) < 4:
             raise ActionRefused("withdrawal.reason", "撤下公示须填写向社会公开的撤下理由（至少4个字）", "public_reason")
         before = snapshot(pub)
+        pub.withdrawal_ground = ground
         pub.state, pub.withdrawal_reason = PubState.WITHDRAWN, public_reason[:300]
         pub.withdrawn_on = on or timezone.localdate()
         pub.save()
         entry = ledger.append("withdrawal", subject=pub, actor=acting_user, data={
-            "publication": pub.pk, "decision_number": pub.decision_number, "reason": pub.withdrawal_reason})
+            "publication": pub.pk, "decision_number": pub.decision_number, "reason": pub.withdrawal_reason,
+            "ground": ground})
         pub.withdrawal_seq = entry.seq
         pub.save(update_fields=["withdrawal_seq"])
         log_change(pub, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(pub),
-                   reason=f"撤下公示：{public_reason}")
+                   reason=f"撤下公示（{WITHDRAW_GROUNDS[ground]}）：{public_reason}")
     return pub

@@ -8,7 +8,7 @@ from typing import Optional
 from django.http import Http404
 from ninja import Router
 
-from zhifa.common.api.base import responses
+from zhifa.common.api.base import id_query, responses, year_query
 from zhifa.supervision.actions import reports as supervision_reports
 
 router = Router(tags=["公示平台（公开）"], auth=None)
@@ -25,7 +25,7 @@ def _out(r, figures=False):
 
 
 @router.get("", operation_id="zhifa_apiv1_reports_public_reports", response=responses(list[dict]), summary="已公开的年度行政执法统计年报")
-def reports(request, year: Optional[int] = None, entity: Optional[int] = None):
+def reports(request, year: Optional[int] = year_query(), entity: Optional[int] = id_query("执法主体")):
     qs = supervision_reports.public_reports().order_by("-year", "entity__name")
     if year is not None:
         qs = qs.filter(year=year)

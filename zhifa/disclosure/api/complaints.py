@@ -19,11 +19,11 @@ from typing import Optional
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from zhifa.common.actions import ActionRefused
-from zhifa.common.api.base import F, InSchema, actor, get_visible, responses, visible
+from zhifa.common.api.base import MAX_ID, F, InSchema, actor, get_visible, id_query, responses, visible
 from zhifa.disclosure import choices
 from zhifa.disclosure.actions import complaints
 from zhifa.disclosure.models import Complaint
@@ -81,8 +81,10 @@ def _out(c, steps=False):
 
 
 @router.get("", operation_id="zhifa_apiv1_complaints_list_complaints", response=responses(dict), summary="投诉举报列表")
-def list_complaints(request, state: str = "", source: str = "", kind: str = "", entity: Optional[int] = None,
-                    overdue: bool = False, q: str = "", limit: int = 100, offset: int = 0):
+def list_complaints(request, state: str = "", source: str = "", kind: str = "",
+                    entity: Optional[int] = id_query("执法主体"), overdue: bool = False, q: str = "",
+                    limit: int = Query(100, title="条数", ge=1, le=500),
+                    offset: int = Query(0, title="起始位置", ge=0, le=MAX_ID)):
     qs = visible(Complaint, request).select_related("entity")
     if state == "open":
         qs = qs.filter(state__in=choices.COMPLAINT_OPEN_STATES)

@@ -50,7 +50,7 @@ class RepairIn(Schema):
     not_listed: bool = F(False, "未列入经营异常名录和严重违法失信名单")
 
 
-class NoteIn(Schema):
+class CreditRepairNoteIn(Schema):
     note: str = F("", "审批意见", max_length=500)
 
 
@@ -76,10 +76,10 @@ def repair(request, pk: int):
 
 
 @router.post("/{pk}/approve", operation_id="zhifa_apiv1_credit_repair_approve", response=responses(RepairOut), summary="批准信用修复（停止公示）")
-def approve(request, pk: int, data: NoteIn):
+def approve(request, pk: int, data: CreditRepairNoteIn):
     return repair_actions.do_approve_repair(get_visible(CreditRepair, request, pk), acting_user=actor(request), note=data.note)
 
 
 @router.post("/{pk}/reject", operation_id="zhifa_apiv1_credit_repair_reject", response=responses(RepairOut), summary="不予批准信用修复")
-def reject(request, pk: int, data: NoteIn):
+def reject(request, pk: int, data: CreditRepairNoteIn):
     return repair_actions.do_reject_repair(get_visible(CreditRepair, request, pk), acting_user=actor(request), note=data.note)

@@ -18,7 +18,7 @@ from ninja.responses import Status
 from pydantic import Field as _PField
 from pydantic import create_model
 
-from zhifa.common.api.base import F, responses
+from zhifa.common.api.base import MAX_ID, F, InSchema, responses
 from zhifa.disclosure import opendata, public
 from zhifa.disclosure.actions import complaints
 from zhifa.orgs.models import Entity
@@ -50,9 +50,9 @@ class DecisionPage(Schema):
     results: list[DecisionOut]
 
 
-class SearchQuery(Schema):
+class SearchQuery(InSchema):
     q: Optional[str] = F(None, "关键词", max_length=50)
-    entity: Optional[int] = F(None, "执法主体编号")
+    entity: Optional[int] = F(None, "执法主体编号", ge=1, le=MAX_ID)
     region: Optional[str] = F(None, "区划代码前缀", max_length=9)
     category: Optional[str] = F(None, "执法领域", max_length=50)
     date_from: Optional[str] = F(None, "决定日期起（YYYY-MM-DD）", alias="from")

@@ -15,9 +15,10 @@ from typing import Any, Optional
 
 from ninja import Router, Schema
 
-from zhifa.common.api.base import F, actor, get_visible, responses, visible
+from zhifa.common.api.base import F, InSchema, actor, get_visible, responses, visible
 from zhifa.disclosure import timeliness
 from zhifa.disclosure.actions import publications as publication_actions
+from zhifa.disclosure.choices import WITHDRAW_GROUNDS
 from zhifa.disclosure.models import Publication
 
 router = Router(tags=["执法结果公示"])
@@ -67,8 +68,10 @@ class GroundIn(Schema):
     occurred_on: dt.date = F(..., "发生日期")
 
 
-class WithdrawIn(Schema):
-    public_reason: str = F(..., "公开的撤下理由")
+class PublicationWithdrawIn(InSchema):
+    public_reason: str = F(..., "公开的撤下理由", max_length=300)
+    ground: str = F("", "法定事由", "; ".join(f"{k} {v}" for k, v in WITHDRAW_GROUNDS.items())
+                    + "；不填则用已登记的撤下事由。须由行政机关负责人办理", max_length=20)
 
 
 @router.get("/publications", operation_id="zhifa_apiv1_disclosure_publications", response=responses(list[PublicationOut]), summary="公示信息列表")
@@ -102,9 +105,9 @@ def ground(request, pk: int, data: GroundIn):
 
 
 @router.post("/publications/{pk}/withdraw", operation_id="zhifa_apiv1_disclosure_withdraw", response=responses(PublicationOut), summary="撤下公示")
-def withdraw(request, pk: int, data: WithdrawIn):
+def withdraw(request, pk: int, data: PublicationWithdrawIn):
     return publication_actions.do_withdraw(get_visible(Publication, request, pk), acting_user=actor(request),
-                                           public_reason=data.public_reason)
+                                           public_reason=data.public_reason, ground=data.ground)
 
 
 @router.get("/timeliness", operation_id="zhifa_apiv1_disclosure_timeliness_view", response=responses(list[dict[str, Any]]), summary="公示及时性（按执法主体）")

@@ -18,7 +18,7 @@ from zhifa.common.scope import can, get_or_deny
 from zhifa.disclosure import public, redact, timeliness
 from zhifa.disclosure.actions import credit_repair as repair_actions
 from zhifa.disclosure.actions import publications as publication_actions
-from zhifa.disclosure.choices import TIMELINESS_LABELS, WITHDRAWAL_GROUNDS
+from zhifa.disclosure.choices import TIMELINESS_LABELS, WITHDRAW_GROUNDS, WITHDRAWAL_GROUNDS
 from zhifa.disclosure.models import Publication
 from zhifa.disclosure.pipeline import access_code
 
@@ -79,7 +79,8 @@ def detail(request, pk):
                                                        occurred_on=on)
                 messages.success(request, "已登记撤下事由")
             elif op == "withdraw":
-                publication_actions.do_withdraw(pub, acting_user=request.user, public_reason=request.POST.get("public_reason", ""))
+                publication_actions.do_withdraw(pub, acting_user=request.user, public_reason=request.POST.get("public_reason", ""),
+                                                ground=request.POST.get("ground", ""))
                 messages.success(request, "已撤下公示")
         except ActionRefused as e:
             messages.error(request, e.message)
@@ -88,7 +89,7 @@ def detail(request, pk):
         return redirect(reverse("disclosure-detail", args=[pub.pk]))
     return render(request, "disclosure/detail.html", {
         "pub": pub, "segments": segments(pub.source_text, pub.spans), "kinds": redact.KINDS,
-        "grounds": WITHDRAWAL_GROUNDS, "can_change": can(request.user, "change", pub),
+        "grounds": WITHDRAWAL_GROUNDS, "withdraw_grounds": WITHDRAW_GROUNDS, "can_change": can(request.user, "change", pub),
         "status": TIMELINESS_LABELS[timeliness.status(pub, timezone.localdate())],
         "access_code": access_code(pub.case)})
 

@@ -93,7 +93,7 @@ benchmarks = versioned_router(DiscretionBenchmark, "discretion_benchmarks", "行
 
 
 # ---- check a proposed penalty ------------------------------------------------------------------
-class CheckIn(InSchema):
+class DiscretionCheckIn(InSchema):
     entity: int = F(..., "实施主体", "执法主体编号")
     power_item_code: str = F(..., "权责事项编码", min_length=1, max_length=40)
     level: LevelName = F(..., "拟适用档位", LEVEL_TEXT)
@@ -128,7 +128,7 @@ checker = Router(tags=["行政处罚裁量基准"])
 
 @checker.post("", response=responses(CheckOut), operation_id="discretion_benchmarks_check",
               summary="检查拟处罚是否符合裁量基准")
-def check(request, payload: CheckIn):
+def check(request, payload: DiscretionCheckIn):
     entity = visible(Entity, request).filter(pk=payload.entity).first()
     if entity is None:
         raise ActionRefused("validation", f"实施主体：编号为 {payload.entity} 的记录不存在或不在您的数据范围内",

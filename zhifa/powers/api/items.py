@@ -75,7 +75,7 @@ def visible_versions(obj, context):
     return visible(type(obj), context["request"]).filter(lineage=obj.lineage).order_by("-version")
 
 
-class NoteIn(InSchema):
+class PowerNoteIn(InSchema):
     note: str = F("", "确认意见", "可不填", max_length=500)
 
 
@@ -333,7 +333,7 @@ def versioned_router(model, slug, tag, In, Out, DetailOut, Filter, refs):
 
     @router.post("/{pk}/confirm", response=responses(DetailOut), operation_id=f"{slug}_confirm",
                  summary="确认发布（同级司法局执法监督人员）")
-    def confirm_item(request, pk: RecordId, payload: Optional[NoteIn] = None):
+    def confirm_item(request, pk: RecordId, payload: Optional[PowerNoteIn] = None):
         obj = get_visible(model, request, pk)
         note = payload.note if payload else ""
         actions.do_confirm_versioned(obj, acting_user=actor(request), note=note)

@@ -33,7 +33,7 @@ from ninja.responses import Status
 
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
-from zhifa.common.api.base import F, InSchema, actor, get_visible, responses
+from zhifa.common.api.base import F, InSchema, actor, get_visible, id_query, responses, year_query
 from zhifa.orgs.models import Entity, Region, User
 from zhifa.supervision import figures, scoring
 from zhifa.supervision.actions import appraisal as appraisal_actions
@@ -157,7 +157,7 @@ class CaseIn(InSchema):
     case: int = F(..., "案件")
 
 
-class AssignIn(InSchema):
+class CasefileAssignIn(InSchema):
     reviewer: int = F(..., "评查人")
 
 
@@ -217,7 +217,7 @@ def round_finish(request, pk: int):
 
 
 @router.get("/reviews", operation_id="zhifa_apiv1_casefile_reviews", response=responses(list[dict]), summary="评查案卷（mine=1 为本人的评查任务）")
-def reviews(request, mine: bool = False, round: Optional[int] = None):
+def reviews(request, mine: bool = False, round: Optional[int] = id_query("评查活动")):
     qs = visible_reviews(actor(request)).select_related("case")
     if mine:
         qs = qs.filter(reviewer=actor(request))
@@ -232,7 +232,7 @@ def review(request, pk: int):
 
 
 @router.post("/reviews/{pk}/assign", operation_id="zhifa_apiv1_casefile_review_assign", response=responses(dict), summary="指定评查人")
-def review_assign(request, pk: int, payload: AssignIn):
+def review_assign(request, pk: int, payload: CasefileAssignIn):
     v = get_visible(CaseReview, request, pk)
     reviewer = User.objects.filter(pk=payload.reviewer).first() if 0 < payload.reviewer < 2**63 else None
     if reviewer is None:
@@ -279,7 +279,7 @@ class FinaliseIn(InSchema):
 
 
 @appraisal.get("", operation_id="zhifa_apiv1_casefile_appraisal_scores", response=responses(dict), summary="评议考核结果（各执法主体及分项）")
-def appraisal_scores(request, region: Optional[int] = None, year: Optional[int] = None):
+def appraisal_scores(request, region: Optional[int] = id_query("考核范围（区划）"), year: Optional[int] = year_query("考核年度")):
     user, r = actor(request), _region(request, region)
     year = year or figures.today().year
     snap = AppraisalSnapshot.objects.restrict(user).filter(region=r, year=year).first()

@@ -17,12 +17,22 @@ from typing import Optional
 from urllib.parse import quote
 
 from django.http import FileResponse, Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from zhifa.cases.models import Case
 from zhifa.common.actions import ActionRefused
-from zhifa.common.api.base import F, InSchema, actor, get_visible, responses, visible
+from zhifa.common.api.base import (
+    MAX_ID,
+    F,
+    InSchema,
+    actor,
+    get_visible,
+    id_query,
+    responses,
+    visible,
+    year_query,
+)
 from zhifa.disclosure.models import AnnualReport
 from zhifa.documents.models import storage
 from zhifa.documents.render import DOCX_MIME
@@ -52,7 +62,7 @@ def _region(request, region_id):
 
 
 @router.get("/figures", operation_id="zhifa_apiv1_supervision_figures", response=responses(dict), summary="监督统计（按区划、执法主体）")
-def figures(request, region: Optional[int] = None, year: Optional[int] = None):
+def figures(request, region: Optional[int] = id_query("区划"), year: Optional[int] = year_query()):
     user, today, r = actor(request), supervision_figures.today(), _region(request, region)
     if r is not None:  # one aggregation per entity gives all three
         total, children, entities = supervision_figures.region_figures(user, today, r, year)
@@ -67,8 +77,10 @@ def figures(request, region: Optional[int] = None, year: Optional[int] = None):
 
 
 @router.get("/cases", operation_id="zhifa_apiv1_supervision_cases", response=responses(dict), summary="统计数字背后的案件")
-def cases(request, metric: str = "all", region: Optional[int] = None, entity: Optional[int] = None,
-          officer: Optional[int] = None, year: Optional[int] = None, limit: int = 100, offset: int = 0):
+def cases(request, metric: str = "all", region: Optional[int] = id_query("区划"),
+          entity: Optional[int] = id_query("执法主体"), officer: Optional[int] = id_query("执法人员"),
+          year: Optional[int] = year_query(), limit: int = Query(100, title="条数", ge=1, le=1000),
+          offset: int = Query(0, title="起始位置", ge=0, le=MAX_ID)):
     user, today, where = actor(request), supervision_figures.today(), {}
     if year is not None:
         where["year"] = year
@@ -254,9 +266,10 @@ def _stats_spec(request, **params):
 
 
 @router.get("/stats/query", operation_id="zhifa_apiv1_supervision_stats_query", response=responses(dict), summary="统计查询（按维度分组）")
-def stats_query(request, dims: str = "", metrics: str = "", year: Optional[int] = None,
-                quarter: Optional[int] = None, month: Optional[int] = None, region: Optional[int] = None,
-                entity: Optional[int] = None, kind: str = "", category: str = "", outcome: str = ""):
+def stats_query(request, dims: str = "", metrics: str = "", year: Optional[int] = year_query(),
+                quarter: Optional[int] = Query(None, title="季度", ge=1, le=4),
+                month: Optional[int] = Query(None, title="月份", ge=1, le=12), region: Optional[int] = id_query("区划"),
+                entity: Optional[int] = id_query("执法主体"), kind: str = "", category: str = "", outcome: str = ""):
     """dims：region、entity、kind、category、outcome、source、year、quarter、month（最多3个，逗号分隔）；
     metrics：统计项（逗号分隔，缺省为常用项；全部统计项见返回的 available_metrics）。"""
     user, spec = _stats_spec(request, dims=dims, metrics=metrics, year=year, quarter=quarter, month=month,
@@ -273,8 +286,9 @@ def stats_query(request, dims: str = "", metrics: str = "", year: Optional[int] 
 
 
 @router.get("/stats/report", operation_id="zhifa_apiv1_supervision_stats_report", response=responses(dict), summary="区域或执法主体的年度/季度/月度统计")
-def stats_report(request, year: Optional[int] = None, quarter: Optional[int] = None, month: Optional[int] = None,
-                 region: Optional[int] = None, entity: Optional[int] = None):
+def stats_report(request, year: Optional[int] = year_query(), quarter: Optional[int] = Query(None, title="季度", ge=1, le=4),
+                 month: Optional[int] = Query(None, title="月份", ge=1, le=12), region: Optional[int] = id_query("区划"),
+                 entity: Optional[int] = id_query("执法主体")):
     user, spec = _stats_spec(request, year=year, quarter=quarter, month=month, region=region, entity=entity)
     return report_actions.region_report(user, stats.Spec(region=spec.region, entity=spec.entity, year=spec.year,
                                                          quarter=spec.quarter, month=spec.month))
@@ -307,7 +321,7 @@ class GenerateIn(InSchema):
 
 
 @router.get("/annual-reports", operation_id="zhifa_apiv1_supervision_annual_reports", response=responses(list[AnnualReportOut]), summary="年度行政执法统计年报")
-def annual_reports(request, year: Optional[int] = None):
+def annual_reports(request, year: Optional[int] = year_query()):
     qs = visible(AnnualReport, request).select_related("entity")
     if year is not None:
         qs = qs.filter(year=year)

@@ -43,17 +43,21 @@ class Command(BaseCommand):
 
         LedgerHead.objects.first()
         started = time.perf_counter()
-        found = 0
+        found = notes = 0
         for c in checks:
             try:
                 for d in c():
-                    found += 1
+                    if d.failure:
+                        found += 1
+                    else:
+                        notes += 1
                     self.stdout.write(str(d))
             except Exception as e:  # noqa: BLE001 - one finding per check that cannot finish; go on
                 found += 1
                 self.stdout.write(str(verify.Discrepancy("verify.check_failed", c.__name__, cannot_finish(e))))
         seconds = time.perf_counter() - started
-        summary = f"核验完成：{len(checks)} 项检查，用时 {seconds:.1f} 秒，发现 {found} 处不一致"
+        summary = f"核验完成：{len(checks)} 项检查，用时 {seconds:.1f} 秒，发现 {found} 处不一致" + (
+            f"，{notes} 条提示" if notes else "")
         if found:
             raise CommandError(summary, returncode=1)
         self.stdout.write(self.style.SUCCESS(summary + "（日志完整）"))
