@@ -65,6 +65,27 @@
     showTab(root, a.dataset.tab);
     if (window.history && window.history.replaceState) { window.history.replaceState(null, "", "#" + a.dataset.tab); }
   });
+  // <a data-jump="id" data-jump-tab="tab-…">: show that tab, then open and scroll to the element
+  // (a <details> form of a panel that HTMX may still be loading).
+  function jump(id) {
+    var el = document.getElementById(id);
+    if (!el) { return false; }
+    if (el.tagName === "DETAILS") { el.open = true; }
+    el.scrollIntoView({block: "start"});
+    return true;
+  }
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest ? e.target.closest("a[data-jump]") : null;
+    if (!a) { return; }
+    e.preventDefault();
+    var root = a.closest("[data-tabs]") || document.querySelector("[data-tabs]");
+    if (root && a.dataset.jumpTab) { showTab(root, a.dataset.jumpTab); }
+    if (!jump(a.dataset.jump)) {
+      document.body.addEventListener("htmx:afterSettle", function again() {
+        if (jump(a.dataset.jump)) { document.body.removeEventListener("htmx:afterSettle", again); }
+      });
+    }
+  });
   window.addEventListener("hashchange", function () {
     document.querySelectorAll("[data-tabs]").forEach(function (root) {
       var id = panelOf(root, window.location.hash);
