@@ -118,3 +118,15 @@ def test_supervisor_sees_open_alerts_by_severity(client, cw):
     assert "sev-high" in lst
     only_low = client.get(reverse("supervision-alerts") + "?severity=low").content.decode()
     assert "预警丙低" in only_low and "预警甲高" not in only_low
+
+
+def test_unit_head_queue_puts_approvals_first(client, cw):
+    builders.case_at(cw, "filing_pending", title="立案审批排第一")
+    builders.case_at(cw, "investigating", title="调查中的案件")
+    with time_machine.travel(dt.datetime(2026, 7, 1, 9), tick=False):
+        client.force_login(cw["unit_head"])
+        html = client.get(reverse("cases-queue")).content.decode()
+    block = html[html.index('data-testid="queue-approvals"'):html.index("全部在办")]
+    assert "立案审批排第一" in block and "调查中的案件" not in block and re.search(r"\d+日", block)
+    client.force_login(cw["u1"])
+    assert 'data-testid="queue-approvals"' not in client.get(reverse("cases-queue")).content.decode()

@@ -15,8 +15,6 @@ from zhifa.common.roles import Role
 
 LIMIT = 8
 DUE_SOON_DAYS = 7
-# The heads' approvals: the state and the transition that brought the case there.
-APPROVALS = {"filing_pending": "file_case"}
 # An agency head decides a general-procedure case once review (and discussion) is behind it.
 DECIDING = ("reviewed", "collective_discussion")
 
@@ -67,38 +65,17 @@ def officer_sections(user, today):
     ]
 
 
-def _waited(case_ids, transition):
-    """{case_id: date the case entered its current waiting state} (the latest such event)."""
-    from django.db.models import Max
-
-    from zhifa.cases.models import CaseEvent
-
-    return dict(CaseEvent.objects.filter(case_id__in=case_ids, transition=transition)
-                .values("case_id").annotate(on=Max("on")).values_list("case_id", "on"))
-
-
 def approval_sections(user, today):
-    """A head's 待我审批: cases waiting in an approval state, oldest first, with how long they wait
-    (立案审批中 carries no statutory deadline in the machine, so the wait is what is shown)."""
-    from zhifa.cases.models import Case
+    """A head's 待我审批, oldest request first, with how long each has waited."""
+    from zhifa.cases.views.lists import awaiting_approval
 
-    out = []
-    qs = Case.objects.restrict(user, "view").filter(state__in=APPROVALS).select_related("entity", "unit")
-    cases = list(qs.order_by("registered_on", "id")[:LIMIT])
-    since = {}
-    for state, transition in APPROVALS.items():
-        since.update(_waited([c.pk for c in cases if c.state == state], transition))
-    rows = []
-    for c in cases:
-        on = since.get(c.pk)
-        waited = (today - on).days if on else None
-        rows.append({"url": reverse("cases-detail", args=[c.pk]), "title": c.number or "（未编号）", "text": c.title,
-                     "state": c.state_label,
-                     "sub": f"{on:%Y-%m-%d}提请 · 已等待{waited}日" if on else "",
-                     "css": "soon" if waited and waited >= 3 else ""})
-    out.append({"key": "approvals", "title": "待我审批", "count": qs.count(), "rows": rows,
-                "more": reverse("cases-list") + "?state=filing_pending", "empty": "没有等待审批的案件"})
-    return out
+    count, found = awaiting_approval(user, today, limit=LIMIT)
+    rows = [{"url": reverse("cases-detail", args=[r["case"].pk]), "title": r["case"].number or "（未编号）",
+             "text": r["case"].title, "state": r["case"].state_label,
+             "sub": f"{r['since']:%Y-%m-%d}提请 · 已等待{r['waited']}日" if r["since"] else "", "css": r["css"]}
+            for r in found]
+    return [{"key": "approvals", "title": "待我审批", "count": count, "rows": rows,
+             "more": reverse("cases-queue"), "empty": "没有等待审批的案件"}]
 
 
 def decision_sections(user, today):
