@@ -40,7 +40,7 @@ def test_menus_are_few_and_follow_the_role(client, cw):
         menus = menus_for(cw[role])
         assert 3 <= len(menus) <= 5, role
     head = [x[1] for x in shown_links(cw["head"])]
-    assert "督办/整改通知" in head and "执法监督" not in head and "统计报表" not in head
+    assert "督办通知" in head and "执法监督" not in head and "统计报表" not in head
     sup = [x[1] for x in shown_links(cw["sup_county"])]
     assert {"执法监督", "预警", "统计报表", "社会监督员"} <= set(sup)
     officer = [x[1] for x in shown_links(cw["u1"])]
