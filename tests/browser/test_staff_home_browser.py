@@ -103,6 +103,7 @@ def test_officer_home_and_case_tabs_on_a_phone(phone, site, hworld):
                 expect(page.locator(f"#{other}")).to_be_hidden()
         ok, widths = fits(page)
         assert ok, f"case tab {label} overflows a phone by {widths}"
+    page.get_by_role("tab", name="记录", exact=True).tap()
     expect(page.get_by_test_id("case-records")).to_be_visible()  # HTMX panels still load behind their tabs
     page.get_by_role("tab", name="文书", exact=True).tap()
     expect(page.locator("#case-documents")).to_be_visible()

@@ -51,6 +51,11 @@
     return p && root.contains(p) ? p.id : "";
   }
   function init() {
+    // 流程进度条: on a narrow screen the bar scrolls; bring the current step into view.
+    document.querySelectorAll(".progress").forEach(function (bar) {
+      var cur = bar.querySelector("li.current, li.off");
+      if (cur) { bar.scrollLeft = Math.max(0, cur.offsetLeft - bar.offsetLeft - (bar.clientWidth - cur.offsetWidth) / 2); }
+    });
     document.querySelectorAll("[data-tabs]").forEach(function (root) {
       root.classList.add("tabbed");
       showTab(root, panelOf(root, window.location.hash));
