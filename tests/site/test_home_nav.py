@@ -130,3 +130,24 @@ def test_unit_head_queue_puts_approvals_first(client, cw):
     assert "立案审批排第一" in block and "调查中的案件" not in block and re.search(r"\d+日", block)
     client.force_login(cw["u1"])
     assert 'data-testid="queue-approvals"' not in client.get(reverse("cases-queue")).content.decode()
+
+
+def _home_queries(client, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(user)
+    with time_machine.travel(dt.datetime(2026, 7, 1, 9), tick=False), CaptureQueriesContext(connection) as q:
+        assert client.get(reverse("home")).status_code == 200
+    return len(q.captured_queries)
+
+
+@pytest.mark.parametrize("role,state", [("u1", "filed"), ("unit_head", "filing_pending"), ("head", "reviewed")])
+def test_home_queries_do_not_grow_with_the_cases(client, cw, role, state):
+    builders.case_at(cw, state)
+    few = _home_queries(client, cw[role])
+    for _ in range(3):
+        builders.case_at(cw, state)
+    many = _home_queries(client, cw[role])
+    print(f"home queries {role}: {few} with 1 case, {many} with 4")
+    assert many == few, "the home's sections are bounded (LIMIT rows, one count)"
