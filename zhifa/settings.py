@@ -148,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhifa.common.context.nav",
+                "zhifa.site.nav.header",
                 "zhifa.legalcal.context.calendar_warning",
             ],
         },

@@ -11,6 +11,7 @@ from zhifa.site import views as site_views
 
 urlpatterns = [
     path("", site_views.home, name="home"),
+    path("notices/", site_views.notices, name="notices"),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", health.healthz, name="healthz"),

@@ -85,3 +85,13 @@ def wait_until(page, expression: str, timeout: float = 10000):
     while not page.evaluate(expression):
         assert time.monotonic() < deadline, f"timed out waiting for {expression}"
         page.wait_for_timeout(100)
+
+
+def nav_link(page, name):
+    """The header link `name`, its menu opened first (links sit in 办案/法制审核/基础数据/监督/系统 menus)."""
+    import re
+
+    link = page.locator("header nav a").filter(has_text=re.compile(f"^{re.escape(name)}$")).first
+    if not link.is_visible():
+        link.locator("xpath=ancestor::details[1]/summary").click()
+    return link

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, login, logout
+from tests.browser.conftest import PASSWORD, login, logout, nav_link
 from zhifa.common.identifiers import make_credit_code, make_id_number
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,8 @@ def switch(page, site, user):
 
 
 def act(page, name, label, fill=None, state=None):
-    """Open the action's form on the case page, fill it, confirm, and check the result."""
+    """Open the action's form on the case page (tab 概况), fill it, confirm, and check the result."""
+    tab(page, "概况")
     box = page.locator(f"#action-{name}")
     box.locator("summary").click()
     if fill:
@@ -68,6 +69,7 @@ def documents(page, *codes, timeout=5000):
     version 1 in the panel."""
     if not page.locator("#documents").count():
         return
+    tab(page, "文书")
     for code in codes:
         row = page.locator(f'#case-documents tr[data-doc-type="{code}"]').first
         row.locator("summary").click()
@@ -77,6 +79,12 @@ def documents(page, *codes, timeout=5000):
         row = page.locator(f'#case-documents tr[data-doc-type="{code}"]').first
         expect(row).to_contain_text("第1版", timeout=timeout)
         expect(row.locator('[role="alert"]')).to_have_count(0)
+
+
+def tab(page, label):
+    """Show one tab of the case page (概况 / 当事人 / 记录 / 文书 / 审核 / 日志)."""
+    page.get_by_role("tab", name=label, exact=True).click()
+    expect(page.get_by_role("tab", name=label, exact=True)).to_have_attribute("aria-selected", "true")
 
 
 def fits(page):
@@ -95,7 +103,7 @@ def test_general_case_end_to_end(page, site, cworld, monkeypatch, settings):
     login(page, site, w["u1"].username)
 
     # 案源登记 by 刘一, with a second party added through the "add another" row.
-    page.locator("header nav").get_by_role("link", name="案件", exact=True).click()
+    nav_link(page, "案件").click()
     page.get_by_role("link", name="新建案件").click()
     page.get_by_role("link", name="案源登记（一般程序行政处罚）").click()
     page.get_by_label("案由/事项").fill("销售超过保质期的食品案")
@@ -131,7 +139,7 @@ def test_general_case_end_to_end(page, site, cworld, monkeypatch, settings):
     expect(page.get_by_test_id("case-state")).to_have_text("案源登记")
     case_url = page.url
     expect(page.locator(".casehead")).to_contain_text("七星关区某某超市有限公司")
-    expect(page.locator(".casehead")).to_contain_text("有效至2030-12-31")
+    expect(page.locator("#tab-parties")).to_contain_text("有效至2030-12-31")
     act(page, "file_case", "提请立案", state="立案审批中")
     # A step for someone else is not offered to the officer.
     expect(page.locator("#action-approve_filing")).to_have_count(0)

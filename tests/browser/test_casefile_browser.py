@@ -4,7 +4,7 @@ reason, then submits; the organising supervisor sees the score in the round's re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, login, logout
+from tests.browser.conftest import PASSWORD, login, logout, nav_link
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,7 @@ def test_reviewer_scores_a_case_file(page, site, cfworld):
     casefile_actions.do_assign_reviewer(review, w["rev"], acting_user=w["sup_county"])
 
     login(page, site, w["rev"].username, PASSWORD)
-    page.get_by_role("link", name="案卷评查", exact=True).click()
+    nav_link(page, "案卷评查").click()
     page.locator("[data-testid=my-reviews]").get_by_role("link", name=case.number).click()
     # The case file beside the rubric: the timeline comes from the case page itself.
     expect(page.locator("[data-testid=case-file]")).to_contain_text("检查结束")

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, logout
+from tests.browser.conftest import login, logout, nav_link
 from tests.calendar_ahead import ensure_calendar_ahead
 
 pytestmark = pytest.mark.browser
@@ -47,7 +47,7 @@ def test_portal_complaint_assigned_handled_answered_and_rated(page, site, cworld
 
     # 2. The county justice bureau's supervisor re-assigns it to the market regulator.
     login(page, site, "supcounty")
-    page.get_by_role("link", name="咨询投诉", exact=True).first.click()
+    nav_link(page, "咨询投诉").click()
     page.locator("[data-testid=complaints]").get_by_role("link", name=code).click()
     form = page.get_by_test_id("assign-form")
     form.get_by_label("办理主体").select_option(label=w["smj"].name)
@@ -59,14 +59,14 @@ def test_portal_complaint_assigned_handled_answered_and_rated(page, site, cworld
 
     # 3. The regulator's unit head records the inspection; the agency head replies.
     login(page, site, "unithead")
-    page.get_by_role("link", name="咨询投诉", exact=True).first.click()
+    nav_link(page, "咨询投诉").click()
     page.locator("[data-testid=complaints]").get_by_role("link", name=code).click()
     page.get_by_test_id("step-form").get_by_label("办理情况").fill(STEP_NOTE)
     page.get_by_test_id("step-form").get_by_role("button", name="记录").click()
     expect(page.get_by_test_id("steps")).to_contain_text("查见过期面包12袋")
     logout(page, site)
     login(page, site, "head")
-    page.get_by_role("link", name="咨询投诉", exact=True).first.click()
+    nav_link(page, "咨询投诉").click()
     page.locator("[data-testid=complaints]").get_by_role("link", name=code).click()
     page.get_by_test_id("answer-form").get_by_label("答复内容").fill(ANSWER)
     page.get_by_test_id("answer-form").get_by_role("button", name="答复").click()

@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, nav_link
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_officer_list_and_detail_on_a_phone(phone, site, world):
     login(page, site, "head")
     assert fits(page)[0], fits(page)
 
-    page.locator("header nav").get_by_role("link", name="执法人员", exact=True).click()
+    nav_link(page, "执法人员").click()
     page.wait_for_url(f"{site}/orgs/officers/")
     expect(page.locator("#results tbody tr")).to_have_count(2)
     ok, widths = fits(page)

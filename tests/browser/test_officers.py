@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DISPLAY_NAMES, login, wait_until
+from tests.browser.conftest import DISPLAY_NAMES, login, nav_link, wait_until
 from zhifa.common.identifiers import make_id_number
 from zhifa.orgs.models import Officer
 
@@ -19,7 +19,7 @@ def officer_names(page):
 
 
 def open_officer_list(page, site):
-    page.locator("header nav").get_by_role("link", name="执法人员", exact=True).click()
+    nav_link(page, "执法人员").click()
     page.wait_for_url(f"{site}/orgs/officers/")
     expect(page.get_by_role("heading", level=1)).to_have_text("执法人员")
 

@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DISPLAY_NAMES, login, logout, wait_until
+from tests.browser.conftest import DISPLAY_NAMES, login, logout, nav_link, wait_until
 from zhifa.powers.models import Flowchart, PowerItem, VersionStatus
 
 pytestmark = pytest.mark.browser
@@ -13,7 +13,7 @@ SMJ = "七星关区市场监督管理局"
 
 
 def nav(page, name):
-    page.locator("header nav").get_by_role("link", name=name, exact=True).click()
+    nav_link(page, name).click()
 
 
 def status_box(page):

@@ -19,7 +19,7 @@ def test_officer_records_evidence_and_supervisor_sees_access(page, site, cworld,
     shot = tmp_path / "现场照片.jpg"
     shot.write_bytes(photo("现场检查", 3))
     login(page, site, cworld["u1"].username, PASSWORD)
-    page.goto(f"{site}/cases/{case.pk}/")
+    page.goto(f"{site}/cases/{case.pk}/#records")  # the 记录 tab
     panel = page.get_by_test_id("case-records")
     expect(panel).to_contain_text("尚无记录")
     panel.get_by_test_id("add-record").locator("summary").click()

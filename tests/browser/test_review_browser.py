@@ -66,7 +66,7 @@ def test_reviewer_queue_form_resubmit_agree_decide(page, site, rworld, settings,
     expect(page.get_by_test_id("review-queue")).to_contain_text("暂无待审核案件")
 
     switch(page, site, w["u1"])
-    page.goto(f"{site}/cases/{case.pk}/")
+    page.goto(f"{site}/cases/{case.pk}/#review")  # the 审核 tab
     panel = page.get_by_test_id("case-review")
     expect(panel).to_contain_text("存在问题")
     expect(panel.get_by_role("link", name="法制审核意见书（第1版）")).to_be_visible()

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, logout
+from tests.browser.conftest import login, logout, nav_link
 from tests.calendar_ahead import ensure_calendar_ahead
 
 pytestmark = pytest.mark.browser
@@ -46,7 +46,7 @@ def report(page, link, entity, content, case_ref=""):
 
 
 def open_lead(page, content):
-    page.get_by_role("link", name="执法监督", exact=True).click()
+    nav_link(page, "执法监督").click()
     page.get_by_role("link", name="监督线索", exact=True).first.click()
     page.locator("[data-testid=leads]").get_by_role("link", name=content[:20]).click()
 
@@ -58,7 +58,7 @@ def test_feedback_link_leads_become_complaint_and_alert(page, site, social):
     w, s = social
     # The supervisor reads the personal link off the register.
     login(page, site, "supcounty")
-    page.get_by_role("link", name="执法监督", exact=True).click()
+    nav_link(page, "执法监督").click()
     page.get_by_role("link", name="社会监督员", exact=True).first.click()
     page.locator("[data-testid=social-registry]").get_by_role("link", name="李律师").click()
     link = page.get_by_test_id("social-link").inner_text().strip()

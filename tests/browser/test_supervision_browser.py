@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, login, logout, wait_until
+from tests.browser.conftest import PASSWORD, login, logout, nav_link, wait_until
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_overdue_decision_alert_drill_down_duban_and_reply(page, site, sworld):
     recompute_alerts(dt.date(2026, 6, 2))  # the day after the last day: lapsed
 
     login(page, site, "supcity")
-    page.get_by_role("link", name="执法监督", exact=True).click()
+    nav_link(page, "执法监督").click()
     expect(page.get_by_role("heading", name="执法监督 · 毕节市")).to_be_visible()
     wait_until(page, "window.zhifaChart !== undefined")
     page.locator("[data-testid=children]").get_by_role("link", name="七星关区").click()
@@ -51,7 +51,7 @@ def test_overdue_decision_alert_drill_down_duban_and_reply(page, site, sworld):
     page.wait_for_url(f"{site}/cases/{case.pk}/")
     expect(page.get_by_text(case.number).first).to_be_visible()
 
-    page.get_by_role("link", name="执法监督", exact=True).click()
+    nav_link(page, "执法监督").click()
     page.get_by_role("link", name="预警").first.click()
     row = page.locator("[data-testid=alerts] tr", has_text="法定期限已超期")
     expect(row).to_contain_text("2026-06-02")
@@ -64,7 +64,7 @@ def test_overdue_decision_alert_drill_down_duban_and_reply(page, site, sworld):
     expect(page.get_by_test_id("order-state")).to_have_text("待答复")
 
     switch(page, site, "head")
-    page.get_by_role("link", name="督办通知", exact=True).click()
+    nav_link(page, "督办通知").click()
     page.locator("[data-testid=orders]").get_by_role("link", name="督办通知", exact=True).click()
     expect(page.get_by_test_id("order-text")).to_contain_text("说明超期原因")
     page.get_by_label("答复内容").fill("已于今日作出处理决定，超期系当事人外出，已整改")
@@ -72,7 +72,7 @@ def test_overdue_decision_alert_drill_down_duban_and_reply(page, site, sworld):
     expect(page.get_by_test_id("order-state")).to_have_text("已答复")
 
     switch(page, site, "supcity")
-    page.get_by_role("link", name="执法监督", exact=True).click()
+    nav_link(page, "执法监督").click()
     page.get_by_role("link", name="督办/整改通知").first.click()
     page.locator("[data-testid=orders]").get_by_role("link", name="督办通知", exact=True).click()
     expect(page.get_by_test_id("order-reply")).to_contain_text("已整改")

@@ -4,7 +4,7 @@ the same field on a case page; the public reads it on the portal."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, logout
+from tests.browser.conftest import login, logout, nav_link
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_transfer_accept_and_guidance_at_390px(page, site, tworld):
     logout(page, site)
 
     login(page, site, "hbjhead")
-    page.get_by_role("link", name="移送", exact=True).click()
+    nav_link(page, "移送").click()
     page.locator("[data-testid=incoming]").get_by_role("link").first.click()
     page.get_by_label("接收回执").fill("材料已收到")
     page.get_by_role("button", name="确认接收").click()

@@ -1,6 +1,10 @@
+import datetime as dt
+import re
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -74,11 +78,28 @@ class ChangeLog(models.Model):
         return [(k, before.get(k), after.get(k)) for k in keys]
 
 
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def local_datetime(value: str) -> str:
+    """An ISO timestamp as logged (UTC) → local time in Chinese: 2026年12月7日 18:21."""
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when, dt.UTC)
+    when = timezone.localtime(when)
+    return f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}"
+
+
 def humanise(field, value):
     if value is None or value == "":
         return value
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, str) and ISO_DATETIME.match(value):
+        return local_datetime(value)
     if field is None:
         return value
     if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.common.identifiers import (
@@ -284,6 +285,19 @@ class Certificate(models.Model):
     def is_valid_on(self, on: dt.date | None = None) -> bool:
         on = on or dt.date.today()
         return self.status == self.Status.VALID and self.issued_on <= on <= self.expires_on
+
+    def status_on(self, on: dt.date | None = None) -> str:
+        """证件状态 as of `on`: a 有效 certificate past its 有效期至 reads 已过期 (before its issue
+        date 未生效); suspended and revoked ones keep their label."""
+        on = on or timezone.localdate()
+        if self.status == self.Status.VALID and self.expires_on and on > self.expires_on:
+            return "已过期"
+        if self.status == self.Status.VALID and self.issued_on and on < self.issued_on:
+            return "未生效"
+        return str(self.Status(self.status).label) if self.status in self.Status.values else self.status
+
+    def get_status_display(self) -> str:  # every staff page shows the state as of today, never 有效 after expiry
+        return self.status_on()
 
 
 class Training(models.Model):

@@ -1,7 +1,7 @@
 """Every choice list and code of the supervision app, in one place (the models name them as
 `Alert.Kind`, `SupervisionOrder.State`, … — the same classes).
 
-    alerts and orders      AlertKind, AlertState, OrderKind, OrderState, ORDER_NUMBER_CODES
+    alerts and orders      AlertKind, AlertSeverity (ALERT_SEVERITY), AlertState, OrderKind, OrderState, ORDER_NUMBER_CODES
     案卷评查               RoundState, ReviewState, ReviewHow, ReviewGrade, CATEGORIES
     社会监督               SupervisorKind, SupervisorState, LeadState
 """
@@ -27,6 +27,28 @@ class AlertKind(models.TextChoices):
     SOCIAL_LEAD = "social_lead", _("社会监督员反映问题")
     PUBLICATION_OVERDUE = "publication_overdue", _("执法决定逾期未公示")
     WITHDRAWAL_OVERDUE = "withdrawal_overdue", _("公示信息逾期未撤下")
+
+
+class AlertSeverity(models.TextChoices):
+    HIGH = "high", _("高")
+    MEDIUM = "medium", _("中")
+    LOW = "low", _("低")
+
+
+# Why these levels: a lapsed statutory period, an officer acting without a valid certificate, an
+# unanswered supervision order or complaint and a record left published past its term are breaches
+# already happening; the others warn or concern staffing and reports.
+ALERT_SEVERITY = {
+    AlertKind.DEADLINE_LAPSED: AlertSeverity.HIGH, AlertKind.CERTIFICATE: AlertSeverity.HIGH,
+    AlertKind.ORDER_OVERDUE: AlertSeverity.HIGH, AlertKind.COMPLAINT_OVERDUE: AlertSeverity.HIGH,
+    AlertKind.WITHDRAWAL_OVERDUE: AlertSeverity.HIGH,
+    AlertKind.DEADLINE_DUE: AlertSeverity.MEDIUM, AlertKind.DISCRETION: AlertSeverity.MEDIUM,
+    AlertKind.IDLE: AlertSeverity.MEDIUM, AlertKind.PUBLICATION_OVERDUE: AlertSeverity.MEDIUM,
+    AlertKind.SOCIAL_LEAD: AlertSeverity.MEDIUM, AlertKind.REPEATED_INSPECTION: AlertSeverity.MEDIUM,
+    AlertKind.TRAINING: AlertSeverity.LOW, AlertKind.REVIEWERS: AlertSeverity.LOW,
+    AlertKind.ANNUAL_REPORT: AlertSeverity.LOW,
+}
+SEVERITY_RANK = {AlertSeverity.HIGH: 0, AlertSeverity.MEDIUM: 1, AlertSeverity.LOW: 2}
 
 
 class AlertState(models.TextChoices):

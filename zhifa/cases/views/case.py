@@ -19,6 +19,7 @@ from zhifa.cases.views.display import (
     documents_url,
     offers_for,
     officer_rows,
+    progress_steps,
     run_transition,
 )
 from zhifa.common.actions import ActionRefused
@@ -103,13 +104,15 @@ def render_case(request, case, *, posted=None, status=200):
     for r in deadlines:
         r["days_text"] = days_text(r["days_left"]) if r["open"] else ""
     offers = offers_for(case, request.user, posted=posted)
+    events = _event_rows(case)
     ctx = {
         "case": case, "obj": case, "today": today,
         "parties": list(case.parties.all()),
         "officers": officer_rows(case, today),
         "power_items": list(case.power_items.all()),
         "info": info_rows(case),
-        "events": _event_rows(case),
+        "events": events,
+        "progress": progress_steps(case, {r["e"].to_state for r in events}),
         "deadlines": deadlines,
         "offers": offers,
         "has_main": any(o.group == "main" for o in offers),

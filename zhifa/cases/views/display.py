@@ -36,6 +36,57 @@ class OfferView:
     open: bool = False
     refusal: object = None
     extra: dict = field(default_factory=dict)
+    # Set when the step is done on another form of the page (its element id): the offer is a link there.
+    elsewhere: str = ""
+    elsewhere_hint: str = ""
+
+
+# Transitions whose working form, under a rule, is a panel of the case page rather than the generic
+# transition form: (transition, rule, field the rule names) → (element id, hint).
+ELSEWHERE = {("submit_legal_review", "review.packet_complete", "packet"):
+             ("submit-packet", "本机关已制定法制审核目录清单，请在“审核”页签填写送审材料后提交")}
+
+
+def _elsewhere(case, user, name, on):
+    """(element id, hint) when the transition's own form would be refused for want of input that only
+    another panel collects (提交法制审核 needs the 送审材料 once the entity has a review catalogue)."""
+    from zhifa.cases.rules import RULES, Ctx
+    from zhifa.common.actions import ActionRefused
+
+    for (tname, rule, fld), target in ELSEWHERE.items():
+        if tname != name or rule not in RULES:
+            continue
+        t = machine.transitions(case.kind).get(name)
+        try:
+            RULES[rule](Ctx(case=case, user=user, on=on or timezone.localdate(), transition=t, payload={}))
+        except ActionRefused as e:
+            if e.field == fld:
+                return target
+    return None
+
+
+# 流程进度条: the machine's states in order are its main path, less the exits (shown only when the
+# case left that way) and the optional steps (shown when the case went through them).
+PATH_EXITS = ("not_filed", "revoked", "transferred")
+PATH_OPTIONAL = ("hearing", "collective_discussion", "converted")
+
+
+def progress_steps(case, visited: set[str]) -> list[dict]:
+    """[{state, label, css: done|current|todo|off}] of the case's main path; `visited` = the states
+    its timeline reached."""
+    reached = visited | {case.state}
+    path = [s for s in machine.STATES.get(case.kind, {})
+            if s not in PATH_EXITS and (s not in PATH_OPTIONAL or s in reached)]
+    if "converted" in path and "released" in path and "released" not in reached:
+        path.remove("released")  # a seizure ends by release or by conversion, not both
+    label = lambda s: machine.state_label(case.kind, s)  # noqa: E731
+    if case.state in path:
+        at = path.index(case.state)
+        return [{"state": s, "label": label(s), "css": "done" if i < at else "current" if i == at else "todo"}
+                for i, s in enumerate(path)]
+    last = max((i for i, s in enumerate(path) if s in reached), default=-1)
+    steps = [{"state": s, "label": label(s), "css": "done"} for s in path[:last + 1]]
+    return steps + [{"state": case.state, "label": label(case.state), "css": "off"}]
 
 
 def offers_for(case, user, *, posted=None, on=None):
@@ -51,7 +102,10 @@ def offers_for(case, user, *, posted=None, on=None):
             continue
         group = "exit" if o.name in EXITS else "side" if o.name in SIDE else "main"
         view = OfferView(o.name, o.label, o.allowed, o.rule, o.message, group=group)
-        if o.name == posted_name:
+        goto = _elsewhere(case, user, o.name, on) if o.allowed else None
+        if goto:
+            view.elsewhere, view.elsewhere_hint = goto
+        elif o.name == posted_name:
             view.form, view.refusal, view.open = posted[1], posted[2], True
         elif o.allowed:
             view.form = transition_form(o.name)(case=case, user=user, prefix=o.name, offer_label=o.label)

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Min, Prefetch, Q
+from django.db.models import F, Min, Prefetch, Q
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -100,8 +100,36 @@ def case_list(request):
     return render(request, template, ctx)
 
 
+# The heads' approvals: state → the transition that brought the case there (its date starts the wait).
+APPROVAL_STATES = {"filing_pending": "file_case"}
+
+
+def awaiting_approval(user, today, limit=None):
+    """(count, rows) of the cases waiting in an approval state that `user` may approve, oldest request
+    first. 立案审批中 carries no deadline in the machine, so each row says how long it has waited."""
+    from django.db.models import Max, OuterRef, Subquery
+
+    from zhifa.cases.models import CaseEvent
+
+    if user.role not in transitions("penalty_general")["approve_filing"].roles:
+        return 0, []
+    since = (CaseEvent.objects.filter(case=OuterRef("pk"), transition__in=APPROVAL_STATES.values())
+             .values("case").annotate(on=Max("on")).values("on"))
+    qs = (Case.objects.restrict(user, "view").filter(state__in=APPROVAL_STATES).select_related("entity", "unit")
+          .annotate(waiting_since=Subquery(since)).order_by(F("waiting_since").asc(nulls_last=True), "id"))
+    rows = []
+    for c in qs[:limit] if limit else qs:
+        waited = (today - c.waiting_since).days if c.waiting_since else None
+        rows.append({"case": c, "since": c.waiting_since, "waited": waited,
+                     "css": "soon" if waited is not None and waited >= 3 else ""})
+    return qs.count(), rows
+
+
 @login_required
 def work_queue_view(request):
+    today = timezone.localdate()
     page = Paginator(work_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    n_approvals, approvals = awaiting_approval(request.user, today, limit=50)
     return render(request, "cases/queue.html", {
-        "page": page, "rows": _page_rows(page, timezone.localdate()), "new_kinds": creatable_kinds(request.user)})
+        "page": page, "rows": _page_rows(page, today), "new_kinds": creatable_kinds(request.user),
+        "approvals": approvals, "n_approvals": n_approvals})

@@ -28,7 +28,7 @@ def _attach(form, parties, e: ActionRefused):
     if e.field in form.fields:
         form.add_error(e.field, e.message)
     elif e.on_field:
-        parties._non_form_errors = parties.error_class([f"{e.message}（规则：{e.rule}）"])
+        parties._non_form_errors = parties.error_class([e.message])
 
 
 @login_required

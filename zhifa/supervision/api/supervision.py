@@ -103,6 +103,7 @@ class AlertOut(Schema):
     id: int
     kind: str
     kind_label: str
+    severity: str  # high | medium | low (zhifa.supervision.choices.ALERT_SEVERITY)
     text: str
     entity_id: int
     case_id: Optional[int]
@@ -120,7 +121,7 @@ class AlertOut(Schema):
 def _alert_out(a):
     return {**{f: getattr(a, f) for f in ("id", "kind", "text", "entity_id", "case_id", "officer_id", "certificate_id",
                                           "first_seen", "last_seen", "state", "note", "assignee_id", "auto_closed")},
-            "kind_label": a.get_kind_display(), "age_days": a.age_days(supervision_figures.today())}
+            "kind_label": a.get_kind_display(), "severity": a.severity, "age_days": a.age_days(supervision_figures.today())}
 
 
 @router.get("/alerts", operation_id="zhifa_apiv1_supervision_alerts", response=responses(list[AlertOut]), summary="预警列表")

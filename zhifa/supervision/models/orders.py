@@ -6,18 +6,29 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case as DbCase
+from django.db.models import IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.common.roles import Role
 from zhifa.common.scope import ENTITY, SUBTREE, RestrictedManager
 from zhifa.legalcal.pending import show
-from zhifa.supervision.choices import AlertKind, AlertState, OrderKind, OrderState
+from zhifa.supervision.choices import (
+    ALERT_SEVERITY,
+    SEVERITY_RANK,
+    AlertKind,
+    AlertSeverity,
+    AlertState,
+    OrderKind,
+    OrderState,
+)
 
 USER = settings.AUTH_USER_MODEL
 
 
 class Alert(models.Model):
     Kind = AlertKind
+    Severity = AlertSeverity
     State = AlertState
 
     kind = models.CharField(_("预警类别"), max_length=24, choices=Kind.choices, db_index=True)
@@ -54,6 +65,19 @@ class Alert(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.text}"
+
+    @property
+    def severity(self) -> str:
+        return ALERT_SEVERITY.get(self.kind, AlertSeverity.MEDIUM)
+
+    def get_severity_display(self) -> str:
+        return str(AlertSeverity(self.severity).label)
+
+    @staticmethod
+    def severity_rank():
+        """An annotation expression: 0 高, 1 中, 2 低 (order_by it to put the gravest first)."""
+        return DbCase(*[When(kind=k, then=Value(SEVERITY_RANK[s])) for k, s in ALERT_SEVERITY.items()],
+                     default=Value(1), output_field=IntegerField())
 
     def age_days(self, today):
         return (today - self.first_seen).days

@@ -98,7 +98,8 @@ def entity_view(request, pk):
         "total": _cells(figures.totals(user, today, entity=entity, year=year), entity=entity.pk, **y),
         "officers": [_cells(r, entity=entity.pk, officer=r["officer"].pk, **y)
                      for r in figures.by_officer(user, today, entity, year)],
-        "alerts": Alert.objects.restrict(user).filter(entity=entity).exclude(state=Alert.State.CLOSED)[:50],
+        "alerts": Alert.objects.restrict(user).filter(entity=entity).exclude(state=Alert.State.CLOSED)
+        .annotate(rank=Alert.severity_rank()).order_by("rank", "-last_seen", "-id")[:50],
         "orders": SupervisionOrder.objects.restrict(user).filter(entity=entity)[:50]})
 
 

@@ -15,6 +15,7 @@ from zhifa.common.scope import can, get_or_deny
 from zhifa.orgs.models import Entity, User
 from zhifa.supervision import figures
 from zhifa.supervision.actions import orders as order_actions
+from zhifa.supervision.choices import ALERT_SEVERITY
 from zhifa.supervision.models import Alert, SupervisionOrder
 from zhifa.supervision.views.access import require_supervisor
 
@@ -30,11 +31,17 @@ def alert_list(request):
         qs = qs.filter(state=state)
     if request.GET.get("kind") in Alert.Kind.values:
         qs = qs.filter(kind=request.GET["kind"])
+    if request.GET.get("severity") in Alert.Severity.values:
+        qs = qs.filter(kind__in=[k for k, s in ALERT_SEVERITY.items() if s == request.GET["severity"]])
+    # gravest first, then the model's order (open before handled, newest first)
+    qs = qs.annotate(rank=Alert.severity_rank()).order_by("rank", "state", "-last_seen", "-id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for a in page.object_list:
         a.age = a.age_days(today)
-    return render(request, "supervision/alerts.html", {"page": page, "state": state, "kinds": Alert.Kind.choices,
-                                                       "states": Alert.State.choices, "kind": request.GET.get("kind", "")})
+    return render(request, "supervision/alerts.html", {
+        "page": page, "state": state, "kinds": Alert.Kind.choices, "states": Alert.State.choices,
+        "kind": request.GET.get("kind", ""), "severities": Alert.Severity.choices,
+        "severity": request.GET.get("severity", "")})
 
 
 def _assignees(alert):
