@@ -4,8 +4,8 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
+from zhifa.common import site_info
 from zhifa.common.registry import PortalLink, portal_pages
-from zhifa.ledger import log
 
 register = template.Library()
 
@@ -26,4 +26,6 @@ def portal_nav(context):
 
 @register.inclusion_tag("portal/_footer.html")
 def portal_footer():
-    return {"tree_head": log.latest_tree_head()}
+    """The government-site footer from settings (zhifa.common.site_info). The ledger's tree head is
+    no longer here: it is on the ledger heads page (/gs/ledger/heads/), linked from the footer."""
+    return {"rows": site_info.footer_rows()}
