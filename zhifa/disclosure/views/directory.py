@@ -20,7 +20,6 @@ from zhifa.disclosure import public
 from zhifa.orgs.models import Certificate, Entity, Region
 from zhifa.powers.models import Flowchart, InspectionItem, PowerItem, ServiceGuide
 
-
 PER_PAGE = 30
 
 
