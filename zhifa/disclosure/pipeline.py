@@ -39,13 +39,13 @@ def due_after(start, n):
     return pending.split(add_working_days(start, n))
 
 
-ACCESS_SALT = "zhifa.case-access"
+ACCESS_SALT = links.CASE_ACCESS_SALT
 
 
 def access_code(case) -> str:
     """The 8-character code printed on the party's documents (办理动态: the party's own view), a MAC
     under the current link key (zhifa.accounts.links; never SECRET_KEY)."""
-    return links.mac(ACCESS_SALT, str(case.pk), 8).upper()
+    return links.case_access_code(case.pk)
 
 
 def access_code_matches(case, code: str) -> bool:
