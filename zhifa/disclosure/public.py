@@ -198,17 +198,8 @@ def proof_json(pub) -> str:
 
 # ---- 亮证 -----------------------------------------------------------------------------------
 def certificate_status(cert, today: dt.date) -> str:
-    """The one status the public sees, from the recorded state and the dates together (a
-    certificate recorded 有效 past its expiry date is 已过期, never both)."""
-    if cert.status == Certificate.Status.REVOKED:
-        return "已注销"
-    if cert.status == Certificate.Status.SUSPENDED:
-        return "暂扣"
-    if today > cert.expires_on:
-        return "已过期"
-    if today < cert.issued_on:
-        return "未生效"
-    return "有效"
+    """The one status the public sees (Certificate.status_on: state and dates together)."""
+    return cert.status_on(today)
 
 
 def certificate_check(number: str, today: dt.date | None = None) -> dict | None:

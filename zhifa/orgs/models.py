@@ -285,6 +285,19 @@ class Certificate(models.Model):
         on = on or dt.date.today()
         return self.status == self.Status.VALID and self.issued_on <= on <= self.expires_on
 
+    def status_on(self, on: dt.date) -> str:
+        """The one status to show (有效 / 已过期 / 已注销 / 暂扣 / 未生效), from the recorded state and
+        the dates together: a certificate recorded 有效 past its expiry date is 已过期, never both."""
+        if self.status == self.Status.REVOKED:
+            return "已注销"
+        if self.status == self.Status.SUSPENDED:
+            return "暂扣"
+        if on > self.expires_on:
+            return "已过期"
+        if on < self.issued_on:
+            return "未生效"
+        return "有效"
+
 
 class Training(models.Model):
     officer = models.ForeignKey(Officer, verbose_name=_("执法人员"), on_delete=models.PROTECT,
