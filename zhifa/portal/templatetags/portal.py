@@ -1,6 +1,8 @@
 """The public site's navigation and footer, for portal/base.html."""
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.urls import reverse
 
@@ -28,4 +30,5 @@ def portal_nav(context):
 def portal_footer():
     """The government-site footer from settings (zhifa.common.site_info). The ledger's tree head is
     no longer here: it is on the ledger heads page (/gs/ledger/heads/), linked from the footer."""
-    return {"rows": site_info.footer_rows()}
+    phone = site_info.info()["supervision_phone"]
+    return {"rows": site_info.footer_rows(), "tel": re.sub(r"[^0-9+]", "", phone)}
