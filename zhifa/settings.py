@@ -274,6 +274,18 @@ ZHIFA_HEARING_THRESHOLD_ORG = os.environ.get("ZHIFA_HEARING_THRESHOLD_ORG", "100
 # How long a server process trusts its cached legal calendar before re-reading it.
 ZHIFA_CALENDAR_CACHE_SECONDS = int(os.environ.get("ZHIFA_CALENDAR_CACHE_SECONDS", "300"))
 
+# ---- The public site's footer (政府网站 标识: 主办/承办单位, 网站标识码, ICP/公安备案, 监督电话) ----------
+# Empty outside demo mode until set; the footer leaves out what is empty. Demo values are marked 演示.
+_SITE_DEMO = {"SPONSOR": "毕节市司法局（演示）", "ORGANIZER": "毕节市行政执法监督局（演示）",
+              "ID": "5205000000", "ICP": "黔ICP备00000000号-1（演示）", "PSB": "黔公网安备52050202000000号（演示）",
+              "PHONE": "0857-12345（演示）"}
+ZHIFA_SITE_SPONSOR = os.environ.get("ZHIFA_SITE_SPONSOR", _SITE_DEMO["SPONSOR"] if DEMO else "")
+ZHIFA_SITE_ORGANIZER = os.environ.get("ZHIFA_SITE_ORGANIZER", _SITE_DEMO["ORGANIZER"] if DEMO else "")
+ZHIFA_SITE_ID = os.environ.get("ZHIFA_SITE_ID", _SITE_DEMO["ID"] if DEMO else "")
+ZHIFA_SITE_ICP = os.environ.get("ZHIFA_SITE_ICP", _SITE_DEMO["ICP"] if DEMO else "")
+ZHIFA_SITE_PSB = os.environ.get("ZHIFA_SITE_PSB", _SITE_DEMO["PSB"] if DEMO else "")
+ZHIFA_SUPERVISION_PHONE = os.environ.get("ZHIFA_SUPERVISION_PHONE", _SITE_DEMO["PHONE"] if DEMO else "")
+
 # ---- Content Security Policy and the other headers on every page (issue 16) ---------------------
 # Geolocation: the records panel stamps evidence with the position. Scripts only from our own files (no inline script, no eval); styles may be inline (style
 # attributes, ECharts); nothing may frame a page. django-csp 4.

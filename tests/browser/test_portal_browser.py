@@ -74,7 +74,9 @@ def test_every_public_module(page, site, portal):
     expect(page.get_by_test_id("party-view")).to_contain_text(case.title)
     # 咨询投诉: submit, get a tracking code, look it up
     nav.get_by_role("link", name="咨询投诉", exact=True).click()
-    page.get_by_label("执法部门").select_option(label=cw["smj"].name)
+    page.get_by_label("所在区划").select_option(label="七星关区")      # then HTMX fills that region's entities
+    expect(page.get_by_label("执法主体").locator("option", has_text=cw["smj"].name)).to_have_count(1)
+    page.get_by_label("执法主体").select_option(label=cw["smj"].name)
     page.get_by_label("内容").fill("请问办理食品经营许可需要哪些材料？")
     page.get_by_role("button", name="提交").click()
     code = page.get_by_test_id("tracking-code").inner_text()
@@ -107,3 +109,40 @@ def test_phone_visitor_finds_verifies_a_decision_by_two_characters(phone, site, 
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert doc["seq"] == int(page.get_by_test_id("ledger-seq").inner_text())
     assert all(ok for ok, _ in verify_proof.check(doc))
+
+
+def test_phone_power_search_and_decision_by_ordinary_brackets(phone, site, portal):
+    """At 390 px: the 权责清单 searched and filtered by kind (the total shown), then the decision
+    found by its number typed with ordinary brackets, its redacted text and amounts on the page."""
+    cw, case = portal
+    page = phone
+    page.goto(f"{site}/gs/powers/")
+    expect(page.get_by_test_id("power-count")).to_contain_text("共 1 项")
+    assert fits(page)
+    page.get_by_test_id("power-q").fill("食品安全法")
+    page.get_by_test_id("kind-select").select_option(label="行政处罚")
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_test_id("power-count")).to_have_text("共 1 项")
+    expect(page.get_by_test_id("power-row")).to_contain_text(cw["item"].name)
+    page.get_by_test_id("kind-select").select_option(label="行政许可")
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_test_id("power-count")).to_have_text("共 0 项")
+    assert fits(page)
+    # the region select narrows the entity select (HTMX)
+    page.get_by_test_id("region-select").select_option(label="七星关区")
+    expect(page.get_by_test_id("entity-select").locator("option", has_text=cw["smj"].name)).to_have_count(1)
+
+    typed = case.decision_number.replace("〔", "(").replace("〕", ")")
+    page.goto(f"{site}/gs/results/")
+    page.get_by_label("关键词").fill(typed)
+    page.get_by_role("button", name="搜索").click()
+    expect(page.get_by_test_id("result-count")).to_have_text("共 1 条")
+    page.get_by_test_id("result").get_by_role("link").click()
+    body = page.get_by_test_id("decision-body")
+    expect(body).to_contain_text("张某")
+    expect(body).to_contain_text("行政复议")
+    assert "张建国" not in page.content()
+    expect(page.get_by_test_id("fine-amount")).to_have_text("¥5,000.00")
+    expect(page.get_by_test_id("site-footer")).to_contain_text("主办单位")
+    assert "根哈希" not in page.get_by_test_id("site-footer").inner_text()
+    assert fits(page)

@@ -180,7 +180,8 @@ def test_no_private_data_on_any_public_page_or_api_response(cw, client):
     # The published set: a decision carries exactly these fields.
     one = client.get(f"/api/v1/public/decisions/{cases[0].publication.pk}").json()
     assert set(one) == {"id", "title", "entity", "entity_id", "region", "kind", "category", "decision_number",
-                        "target", "decided_on", "published_on", "fine_amount", "body", "ledger_seq"}
+                        "target", "decided_on", "published_on", "fine_amount", "confiscation", "confiscation_amount", "body",
+                        "ledger_seq"}  # 没收 is part of the decided penalty (issue 18)
     # Every open-data export carries exactly its documented fields; a decision the published set plus its URL.
     for slug, ds in opendata.DATASETS.items():
         rows = json.loads(body_of(client.get(f"/gs/data/{slug}.json")))

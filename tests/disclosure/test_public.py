@@ -99,11 +99,12 @@ def test_proof_verifies_offline_and_detects_tampering(cw, client, tmp_path):
 def test_certificate_check_and_qr(cw, client):
     cert = cw["h1"].certificates.first()
     page = client.get(f"/gs/cert/{cert.number}/").content.decode()
-    assert "今日" in page and "有效" in page and cw["h1"].name in page and cw["h1"].id_number not in page
+    assert 'data-testid="cert-status">有效<' in page and cw["h1"].name in page and cw["h1"].id_number not in page
     assert client.get("/api/v1/public/certificates/" + cert.number).json()["valid_today"] is True
     expired = factories.certified_officer(cw["smj"], None, "过期员", expires_on=dt.date(2021, 1, 1)).certificates.first()
     assert public.certificate_check(expired.number)["valid_today"] is False
-    assert "无效" in client.get("/gs/cert/", {"number": expired.number}).content.decode()
+    page = client.get("/gs/cert/", {"number": expired.number}).content.decode()
+    assert 'data-testid="cert-status">已过期<' in page and ">有效<" not in page
     assert "未查到" in client.get("/gs/cert/", {"number": "NOPE"}).content.decode()
     client.force_login(cw["head"])
     svg = client.get(f"/disclosure/certificates/{cert.pk}/qr.svg")

@@ -40,7 +40,7 @@ def test_public_list_and_page_with_charts(cw, published, client):
     assert f"/gs/reports/{published.pk}/" in html and "七星关区市场监督管理局2026年度行政执法统计年报" in html
     assert "统计年报" in client.get("/gs/").content.decode()  # in the portal's navigation
     html = client.get(f"/gs/reports/{published.pk}/").content.decode()
-    assert 'data-testid="fig-all">2<' in html and 'data-testid="fig-fines">7000.00<' in html
+    assert 'data-testid="fig-all">2<' in html and 'data-testid="fig-fines">¥7,000.00<' in html
     assert 'id="rc-month"' in html and "echarts.min.js" in html and 'id="report-chart"' in html
     assert 'data-testid="fig-timeliness">50.0%<' in html  # one published on time, one still missing
     assert client.get("/gs/reports/?year=2025").content.decode().count("report-item") == 0

@@ -390,3 +390,20 @@ def test_pdf_timeout_and_failure_are_recorded_not_raised(cw, monkeypatch, tmp_pa
     assert doc.pdf_status == "unavailable" and "退出码3" in doc.pdf_error and "boom" in doc.pdf_error
     assert ChangeLog.objects.filter(content_type__model="generateddocument", object_id=str(doc.pk),
                                     reason__startswith="PDF未生成").count() == 2
+
+
+def test_access_code_printed_on_the_decision_and_the_notice_never_published(cw):
+    """The portal asks for the 查询码 "见文书": the 决定书 and the 告知书 print it; the public text of
+    the decision does not."""
+    from zhifa.disclosure.pipeline import access_code, access_code_matches
+
+    w = cw
+    case = decided_case(w)
+    code = access_code(case)
+    assert access_code_matches(case, code)
+    text = read_docx(gen(w, case, "penalty_decision", evidence=EVIDENCE))
+    assert f"查询码{code}" in text and case.number in text
+    notice = read_docx(gen(w, case, "penalty_notice", evidence=EVIDENCE))
+    assert f"查询码{code}" in notice
+    pub = case.publication
+    assert code not in pub.public_body and code not in pub.source_text

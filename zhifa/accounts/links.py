@@ -27,3 +27,13 @@ def matches(salt: str, message: str, given: str, length: int, *, upper: bool = F
         expected = mac(salt, message, length, key)
         found |= constant_time_compare(expected.upper() if upper else expected, given)
     return found
+
+
+# The party's 查询码 for its case (办理动态 on the portal, credit repair): printed on the documents
+# served on the party (zhifa/documents), checked by zhifa.disclosure.pipeline.access_code_matches.
+CASE_ACCESS_SALT = "zhifa.case-access"
+
+
+def case_access_code(case_pk) -> str:
+    """The 8-character code of a case under the current link key."""
+    return mac(CASE_ACCESS_SALT, str(case_pk), 8).upper()

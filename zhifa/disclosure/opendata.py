@@ -74,7 +74,8 @@ DECISION_FIELDS = (
     Field("kind", "决定类别", "string"), Field("category", "执法领域", "string"),
     Field("decision_number", "决定书文号", "string"), Field("target", "行政相对人（已脱敏）", "string"),
     Field("decided_on", "决定日期", "date"), Field("published_on", "公示日期", "date"),
-    Field("fine_amount", "罚款金额（元）", "decimal"), Field("body", "公示正文（已脱敏）", "text"),
+    Field("fine_amount", "罚款金额（元）", "decimal"), Field("confiscation", "没收种类", "string"),
+    Field("confiscation_amount", "没收金额（元）", "decimal"), Field("body", "公示正文（已脱敏）", "text"),
     Field("ledger_seq", "防篡改日志序号", "integer"),
 )
 

@@ -39,13 +39,13 @@ def due_after(start, n):
     return pending.split(add_working_days(start, n))
 
 
-ACCESS_SALT = "zhifa.case-access"
+ACCESS_SALT = links.CASE_ACCESS_SALT
 
 
 def access_code(case) -> str:
     """The 8-character code printed on the party's documents (办理动态: the party's own view), a MAC
     under the current link key (zhifa.accounts.links; never SECRET_KEY)."""
-    return links.mac(ACCESS_SALT, str(case.pk), 8).upper()
+    return links.case_access_code(case.pk)
 
 
 def access_code_matches(case, code: str) -> bool:
@@ -54,9 +54,41 @@ def access_code_matches(case, code: str) -> bool:
     return links.matches(ACCESS_SALT, str(case.pk), (code or "").strip().upper(), 8, upper=True)
 
 
+# Brackets people type around a document number's year (七市监罚[2026]12号, (2026), （2026）, 【2026】…)
+# and full-width digits and letters: all read as the official 〔〕 and ASCII, on both sides of a search.
+_BRACKETS = str.maketrans({**dict.fromkeys("[(（［【〖<《", "〔"), **dict.fromkeys("])）］】〗>》", "〕"),
+                           **{chr(0xFF10 + i): str(i) for i in range(10)},
+                           **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+                           **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)}})
+
+
+def normalise_number(text: str) -> str:
+    """A document or case number as typed → its canonical form: no whitespace (full-width included),
+    〔〕 around the year whatever brackets were typed, ASCII digits."""
+    return re.sub(r"\s+", "", (text or "").translate(_BRACKETS))
+
+
 def normalise(text: str) -> str:
-    """The search column: lower case, no whitespace (so that 1–2 character queries match)."""
-    return re.sub(r"\s+", "", text or "").lower()
+    """The search column: lower case, no whitespace (so that 1–2 character queries match), brackets
+    and full-width digits as normalise_number (so a decision number typed with [] or () matches)."""
+    return normalise_number(text).lower()
+
+
+def number_variants(number: str) -> list[str]:
+    """The spellings a stored number may have, for an exact lookup of a typed one."""
+    canon = normalise_number(number)
+    return list(dict.fromkeys([canon, *(canon.replace("〔", a).replace("〕", b)
+                                        for a, b in ("[]", "()", "（）", "［］", "【】"))]))
+
+
+CONFISCATION_KINDS = (PenaltyKind.CONFISCATE_GAINS, PenaltyKind.CONFISCATE_PROPERTY)
+
+
+def confiscation_label(case) -> str:
+    """"没收违法所得", "没收非法财物" or both, as decided (the case keeps one 没收金额 for them)."""
+    if case.no_penalty:
+        return ""
+    return "、".join(str(PenaltyKind(k).label) for k in CONFISCATION_KINDS if k in (case.penalty_kinds or []))
 
 
 def penalty_text(case) -> str:
@@ -65,6 +97,12 @@ def penalty_text(case) -> str:
         return "不予行政处罚"
     if case.fine_amount and "罚款" in kinds:
         kinds[kinds.index("罚款")] = f"罚款人民币{case.fine_amount:.2f}元"
+    if case.confiscation_amount and (label := confiscation_label(case)):
+        # one amount for the confiscation kinds decided: named once, on the first of them
+        first = label.split("、")[0]
+        kinds[kinds.index(first)] = f"{label}（金额人民币{case.confiscation_amount:.2f}元）"
+        for other in label.split("、")[1:]:
+            kinds.remove(other)
     return "、".join(kinds) or "无"
 
 
@@ -91,6 +129,10 @@ def compose(case) -> str:
     if case.legal_basis:
         lines.append(f"依据：{case.legal_basis}")
     lines.append(f"本机关决定：{penalty_text(case)}。")
+    if not case.no_penalty and (case.fine_amount or case.confiscation_amount):
+        lines.append("当事人应当自收到本决定书之日起十五日内缴纳罚没款（《中华人民共和国行政处罚法》第六十七条）。")
+    lines.append("当事人如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
+                 "或者自收到本决定书之日起六个月内依法提起行政诉讼。")
     lines.append(f"决定日期：{case.decided_on:%Y年%m月%d日}。")
     contact = "，".join(x for x in (entity.address and f"联系地址：{entity.address}",
                                     entity.phone and f"联系电话：{entity.phone}") if x)
@@ -152,6 +194,8 @@ def queue(case, actor) -> Publication:
                       decided_on=case.decided_on, due_on=due_on, due_pending_year=pending_year,
                       due_note=pending.label(pending_year) if pending_year else "", category=case.field,
                       fine_amount=case.fine_amount if not case.no_penalty else None,
+                      confiscation_amount=case.confiscation_amount if confiscation_label(case) else None,
+                      confiscation_label=confiscation_label(case),
                       source_text=compose(case), hold_reason=held,
                       state=Publication.State.HELD if held else Publication.State.DRAFT)
     spans = redact.find_spans(pub.source_text, known_names(case), keep_list(case), known_values(case))

@@ -23,7 +23,7 @@ from zhifa.cases import machine
 from zhifa.cases.models import Case
 from zhifa.disclosure import search as search_index
 from zhifa.disclosure.models import Publication
-from zhifa.disclosure.pipeline import access_code_matches, normalise
+from zhifa.disclosure.pipeline import access_code_matches, normalise, number_variants
 from zhifa.ledger import log
 from zhifa.ledger.models import LedgerEntry
 from zhifa.orgs.models import Certificate, Entity
@@ -171,6 +171,8 @@ def decision_dict(pub) -> dict:
             "decision_number": pub.decision_number, "target": pub.public_target,
             "decided_on": pub.decided_on.isoformat(), "published_on": pub.published_on.isoformat(),
             "fine_amount": str(pub.fine_amount) if pub.fine_amount is not None else None,
+            "confiscation": pub.confiscation_label or None,
+            "confiscation_amount": str(pub.confiscation_amount) if pub.confiscation_amount is not None else None,
             "body": pub.public_body, "ledger_seq": pub.ledger_seq}
 
 
@@ -195,6 +197,11 @@ def proof_json(pub) -> str:
 
 
 # ---- 亮证 -----------------------------------------------------------------------------------
+def certificate_status(cert, today: dt.date) -> str:
+    """The one status the public sees (Certificate.status_on: state and dates together)."""
+    return cert.status_on(today)
+
+
 def certificate_check(number: str, today: dt.date | None = None) -> dict | None:
     cert = (Certificate.objects.select_related("officer", "officer__entity")
             .filter(number=(number or "").strip()).first())
@@ -204,7 +211,7 @@ def certificate_check(number: str, today: dt.date | None = None) -> dict | None:
     return {"number": cert.number, "name": cert.officer.name, "entity": cert.officer.entity.name,
             "fields": cert.fields, "issuing_authority": cert.issuing_authority,
             "issued_on": cert.issued_on.isoformat(), "expires_on": cert.expires_on.isoformat(),
-            "status": cert.get_status_display(), "valid_today": cert.is_valid_on(today), "today": today.isoformat()}
+            "status": certificate_status(cert, today), "valid_today": cert.is_valid_on(today), "today": today.isoformat()}
 
 
 # ---- 办理动态 ---------------------------------------------------------------------------------
@@ -222,7 +229,7 @@ def stage_of(case) -> str:
 
 def party_view(number: str, code: str) -> dict | None:
     """The party's own view of its case: number + access code printed on its documents."""
-    case = Case.objects.filter(number=(number or "").strip()).select_related("entity").first()
+    case = Case.objects.filter(number__in=number_variants(number)).select_related("entity").first()
     if case is None or not code or not access_code_matches(case, code):
         return None
     return {"number": case.number, "title": case.title, "entity": case.entity.name, "stage": stage_of(case),

@@ -16,6 +16,7 @@ from zhifa.disclosure.views import (
 
 urlpatterns = [
     path("entities/", directory.entities, name="gs-entities"),
+    path("entities/options/", directory.entity_options, name="gs-entity-options"),
     path("officers/", directory.officers, name="gs-officers"),
     path("powers/", directory.powers, name="gs-powers"),
     path("results/", publications.results, name="gs-results"),

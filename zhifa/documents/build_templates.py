@@ -254,6 +254,14 @@ def numbered(b: Builder, var, style="ZBody"):
 
 
 # ---- the documents ----------------------------------------------------------------------------
+def access_code_paragraph(b):
+    """The party's 查询码, promised "见文书" on the portal's 办理动态 and 信用修复 pages."""
+    b.tag("{%p if case.access_code %}")
+    b.p("当事人可凭案件编号{{ case.number }}和查询码{{ case.access_code }}，在行政执法公示平台“办理动态”栏目"
+        "查询本案办理情况（查询码请妥善保管）。")
+    b.tag("{%p endif %}")
+
+
 def penalty_decision():
     b = Builder()
     b.head("行政处罚决定书")
@@ -278,6 +286,7 @@ def penalty_decision():
     b.p("{{ heading_no.remedy }}、申请行政复议或者提起行政诉讼的途径和期限", "ZHeading")
     b.p("{{ remedy.text }}")
     b.p("{{ remedy.no_suspension }}")
+    access_code_paragraph(b)
     b.signature()
     b.note("本决定书一式两份，一份送达当事人，一份归入案卷。")
     return b
@@ -305,6 +314,7 @@ def penalty_notice():
     b.tag("{%p endif %}")
     b.p("联系人：{{ contact.name }}    联系电话：{{ contact.phone }}", "ZBody")
     b.p("本机关地址：{{ entity.address }}", "ZBody")
+    access_code_paragraph(b)
     b.signature()
     b.note("本告知书一式两份，一份送达当事人，一份归入案卷。")
     return b

@@ -58,6 +58,7 @@ def court(entity) -> str:
 
 def case_data(case, *, on: dt.date) -> dict:
     """Everything a document may need from a case, as JSON (dates ISO, amounts strings)."""
+    from zhifa.accounts.links import case_access_code
     from zhifa.cases.models import CaseEvent, CaseOfficer, Deadline
     from zhifa.cases.rules import hearing_triggers
     from zhifa.documents.models import GeneratedDocument
@@ -128,7 +129,7 @@ def case_data(case, *, on: dt.date) -> dict:
     return {
         "entity": entity,
         "case": {
-            "id": case.pk, "number": case.number, "title": case.title, "kind": case.kind,
+            "id": case.pk, "number": case.number, "access_code": case_access_code(case.pk), "title": case.title, "kind": case.kind,
             "kind_label": case.get_kind_display(), "state": case.state, "state_label": case.state_label,
             "field": field, "source_label": case.get_source_display(), "source_detail": case.source_detail,
             "violation_on": _iso(case.violation_on), "discovered_on": _iso(case.discovered_on),
@@ -605,7 +606,7 @@ def sample_data() -> dict:
                    "remedy_channel": "", "supervision_channel": "", "review_body": "某区人民政府",
                    "court": "某区人民法院"},
         "case": {
-            "id": 0, "number": "某市监立〔2026〕1号", "title": "销售过期食品案", "kind": "penalty_general",
+            "id": 0, "number": "某市监立〔2026〕1号", "access_code": "ABCD1234", "title": "销售过期食品案", "kind": "penalty_general",
             "kind_label": "行政处罚（一般程序）", "state": "decided", "state_label": "已作出决定", "field": "市场监管",
             "source_label": "投诉举报", "source_detail": "12345热线转办", "violation_on": "2026-02-01",
             "discovered_on": "2026-03-02", "registered_on": "2026-03-02", "filed_on": "2026-03-03",

@@ -287,12 +287,16 @@ class Certificate(models.Model):
         return self.status == self.Status.VALID and self.issued_on <= on <= self.expires_on
 
     def status_on(self, on: dt.date | None = None) -> str:
-        """证件状态 as of `on`: a 有效 certificate past its 有效期至 reads 已过期 (before its issue
-        date 未生效); suspended and revoked ones keep their label."""
+        """The one status to show (有效 / 已过期 / 已注销 / 暂扣 / 未生效), from the recorded state and
+        the dates together: a certificate recorded 有效 past its expiry date is 已过期, never both."""
         on = on or timezone.localdate()
-        if self.status == self.Status.VALID and self.expires_on and on > self.expires_on:
+        if self.status == self.Status.REVOKED:
+            return "已注销"
+        if self.status == self.Status.SUSPENDED:
+            return "暂扣"
+        if self.expires_on and on > self.expires_on:
             return "已过期"
-        if self.status == self.Status.VALID and self.issued_on and on < self.issued_on:
+        if self.issued_on and on < self.issued_on:
             return "未生效"
         return str(self.Status(self.status).label) if self.status in self.Status.values else self.status
 

@@ -39,6 +39,8 @@ class DecisionOut(Schema):
     decided_on: str = F(..., "决定日期")
     published_on: str = F(..., "公示日期")
     fine_amount: Optional[str] = F(None, "罚款金额（元）")
+    confiscation: Optional[str] = F(None, "没收种类（没收违法所得、没收非法财物）")
+    confiscation_amount: Optional[str] = F(None, "没收金额（元）")
     body: str = F(..., "公示正文（已脱敏）")
     ledger_seq: Optional[int] = F(None, "日志序号")
 

@@ -37,6 +37,9 @@ class Publication(models.Model):
     due_pending_year = models.PositiveSmallIntegerField(_("公示期限待定（待录入年度）"), null=True, blank=True)
     category = models.CharField(_("执法类别"), max_length=50, blank=True)
     fine_amount = models.DecimalField(_("罚款金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    confiscation_amount = models.DecimalField(_("没收金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    confiscation_label = models.CharField(_("没收种类"), max_length=30, blank=True,
+                                          help_text=_("没收违法所得、没收非法财物"))
     source_text = models.TextField(_("决定书原文（内部）"))
     spans = models.JSONField(_("隐去内容"), default=list, blank=True)
     public_title = models.CharField(_("公示标题"), max_length=300)

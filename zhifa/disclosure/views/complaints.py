@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhifa.common import site_info
 from zhifa.common.actions import ActionRefused
 from zhifa.common.crud import changelog_for
 from zhifa.common.roles import Role
@@ -181,7 +182,9 @@ def public_feedback(request):
 
 def contact(request):
     """咨询投诉 on the public site: submit one, or look one up by its tracking code."""
-    rows = Entity.objects.filter(is_active=True).order_by("name")
+    from zhifa.disclosure.views.directory import entity_picker
+
+    rows = Entity.objects.filter(is_active=True)
     submitted, error, form = None, None, {}
     if request.method == "POST":
         form = request.POST
@@ -192,7 +195,10 @@ def contact(request):
                 contact=form.get("contact", ""), client=complaints.client_of(request))
         except ActionRefused as e:
             error = e.message
+    elif request.GET.get("pick"):  # the no-script 筛选主体 button: keep what was typed
+        form = request.GET
     found = complaints.lookup(request.GET.get("code", "")) if request.GET.get("code") else None
     return render(request, "disclosure/public/contact.html", {
-        "module": "contact", "rows": rows, "submitted": submitted, "error": error, "form": form, "found": found,
+        "module": "contact", "picker": entity_picker(request, required=True),
+        "supervision_phone": site_info.info()["supervision_phone"], "submitted": submitted, "error": error, "form": form, "found": found,
         "code": request.GET.get("code", "")})

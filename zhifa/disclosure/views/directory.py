@@ -4,9 +4,12 @@ power lists, the certificate check. Staff pages (/disclosure/certificates/): eac
 code pointing at its public check."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import segno
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,13 +17,83 @@ from django.utils import timezone
 
 from zhifa.common.scope import get_or_deny
 from zhifa.disclosure import public
-from zhifa.orgs.models import Certificate, Entity
+from zhifa.orgs.models import Certificate, Entity, Region
 from zhifa.powers.models import Flowchart, InspectionItem, PowerItem, ServiceGuide
+
+PER_PAGE = 30
+
+
+def _q(request) -> str:
+    return (request.GET.get("q") or "").strip()[:50]
+
+
+def _params(request) -> str:
+    """The query string without the page number, for the pager's links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def region_choices() -> list[Region]:
+    """The city and counties that hold active entities (their towns count under the county): the
+    region filter of the entity list, the power list and the complaint form. At 毕节 scale about ten
+    rows instead of 632 entities."""
+    paths = set(Entity.objects.filter(is_active=True).values_list("region__path", flat=True).distinct())
+    codes = {code for path in paths for code in path.strip("/").split("/")}
+    return list(Region.objects.filter(code__in=codes, level__lte=Region.Level.COUNTY).order_by("code"))
+
+
+def _region(code):
+    return Region.objects.filter(code=code).first() if code and str(code).isdigit() else None
+
+
+def entities_in(region: Region | None):
+    """Active entities of a county (with its towns), or of a city or province itself (本级): the list
+    a region filter narrows to, a few dozen rows."""
+    qs = Entity.objects.filter(is_active=True)
+    if region is None:
+        return qs
+    if region.level >= Region.Level.COUNTY:
+        return qs.filter(region__path__startswith=region.path)
+    return qs.filter(region=region)
+
+
+def region_label(region: Region) -> str:
+    return f"{region.name}本级" if region.level < Region.Level.COUNTY else region.name
+
+
+def entity_picker(request, *, name="entity", required=False) -> dict:
+    """The two selects that replace one dropdown of every entity: a region, then that region's
+    entities (HTMX refreshes the second from /gs/entities/options/; without script a 筛选 button
+    reloads the page). No region chosen: no entity options."""
+    region = _region(request.GET.get("region") or request.POST.get("region"))
+    selected = request.GET.get(name) or request.POST.get(name) or ""
+    if region is None and str(selected).isdigit():
+        # an entity given alone (a link from the entity list): open its county's list
+        entity = Entity.objects.filter(pk=int(selected)).select_related("region").first()
+        if entity is not None:
+            codes = entity.region.path.strip("/").split("/")
+            region = Region.objects.filter(code__in=codes, level__lte=Region.Level.COUNTY).order_by("-level").first()
+    options = list(entities_in(region).order_by("name").values("pk", "name")) if region else []
+    return {"regions": [(r.code, region_label(r)) for r in region_choices()], "region": region.code if region else "",
+            "options": options, "selected": str(selected), "name": name, "required": required}
+
+
+def entity_options(request):
+    """The entity <option>s of one region (HTMX partial of the entity picker)."""
+    ctx = entity_picker(request, name=request.GET.get("name") or "entity")
+    return render(request, "disclosure/public/_entity_options.html", ctx)
 
 
 def entities(request):
-    rows = Entity.objects.filter(is_active=True).select_related("region").order_by("region__code", "name")
-    return render(request, "disclosure/public/entities.html", {"module": "entities", "rows": rows})
+    q, region = _q(request), _region(request.GET.get("region"))
+    rows = entities_in(region).select_related("region").order_by("region__code", "name")
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(fields__icontains=q) | Q(address__icontains=q))
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "disclosure/public/entities.html", {
+        "module": "entities", "page": page, "q": q, "region": region.code if region else "",
+        "regions": [(r.code, region_label(r)) for r in region_choices()], "params": _params(request)})
 
 
 def officers(request):
@@ -33,13 +106,58 @@ def officers(request):
     return render(request, "disclosure/public/officers.html", {"module": "officers", "page": page, "q": q})
 
 
+@dataclass(frozen=True)
+class PowerList:
+    """One published list of the 权责清单 section: its model, the fields the search looks in, the
+    field its kind filter reads and the order of its rows."""
+    label: str
+    model: type
+    search: tuple[str, ...]
+    kind_field: str | None
+    kinds: tuple
+    order: tuple[str, ...]
+
+
+POWER_LISTS = {
+    "items": PowerList("权责事项", PowerItem, ("name", "code", "law", "article"), "category",
+                       tuple(PowerItem.Category.choices), ("entity__name", "code")),
+    "inspections": PowerList("随机抽查事项", InspectionItem, ("name", "code", "law", "power_item_code"), "kind",
+                             tuple(InspectionItem.Kind.choices), ("entity__name", "code")),
+    "guides": PowerList("服务指南", ServiceGuide, ("title", "power_item_code", "basis"), None, (),
+                        ("entity__name", "title")),
+    "flowcharts": PowerList("执法流程图", Flowchart, ("title",), "power_category",
+                            tuple(PowerItem.Category.choices), ("entity__name", "title")),
+}
+
+
+def power_rows(params, today=None):
+    """(list key, published rows narrowed by q / region / entity / kind) — every match, paged by
+    the caller; the count is the total, never a silent cap."""
+    key = params.get("list") if params.get("list") in POWER_LISTS else "items"
+    spec = POWER_LISTS[key]
+    rows = spec.model.objects.published(today).select_related("entity").order_by(*spec.order, "id")
+    if q := (params.get("q") or "").strip()[:50]:
+        cond = Q()
+        for f in spec.search:
+            cond |= Q(**{f"{f}__icontains": q})
+        rows = rows.filter(cond)
+    if (entity := params.get("entity")) and str(entity).isdigit():
+        rows = rows.filter(entity_id=int(entity))
+    elif region := _region(params.get("region")):
+        rows = rows.filter(entity__in=entities_in(region))
+    if spec.kind_field and (kind := params.get("kind")) in dict(spec.kinds):
+        rows = rows.filter(**{spec.kind_field: kind})
+    return key, rows
+
+
 def powers(request):
+    key, rows = power_rows(request.GET)
+    spec = POWER_LISTS[key]
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "disclosure/public/powers.html", {
-        "module": "powers",
-        "items": PowerItem.objects.published().select_related("entity").order_by("entity__name", "code")[:300],
-        "inspections": InspectionItem.objects.published().select_related("entity").order_by("entity__name", "code")[:300],
-        "guides": ServiceGuide.objects.published().select_related("entity").order_by("entity__name", "title")[:300],
-        "flowcharts": Flowchart.objects.published().select_related("entity").order_by("entity__name", "title")[:100]})
+        "module": "powers", "list": key, "spec": spec, "lists": [(k, v.label) for k, v in POWER_LISTS.items()],
+        "page": page, "q": _q(request), "kind": request.GET.get("kind", ""), "params": _params(request),
+        "picker": entity_picker(request)})
 
 
 def certificate(request, number=None):

@@ -1,11 +1,13 @@
 """The public site's navigation and footer, for portal/base.html."""
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.urls import reverse
 
+from zhifa.common import site_info
 from zhifa.common.registry import PortalLink, portal_pages
-from zhifa.ledger import log
 
 register = template.Library()
 
@@ -26,4 +28,7 @@ def portal_nav(context):
 
 @register.inclusion_tag("portal/_footer.html")
 def portal_footer():
-    return {"tree_head": log.latest_tree_head()}
+    """The government-site footer from settings (zhifa.common.site_info). The ledger's tree head is
+    no longer here: it is on the ledger heads page (/gs/ledger/heads/), linked from the footer."""
+    phone = site_info.info()["supervision_phone"]
+    return {"rows": site_info.footer_rows(), "tel": re.sub(r"[^0-9+]", "", phone)}
