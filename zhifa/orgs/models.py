@@ -301,6 +301,8 @@ class Certificate(models.Model):
         return str(self.Status(self.status).label) if self.status in self.Status.values else self.status
 
     def get_status_display(self) -> str:  # every staff page shows the state as of today, never 有效 after expiry
+        if self.status == self.Status.REVOKED:
+            return str(self.Status.REVOKED.label)  # staff pages and the API keep the legal wording 注销/吊销
         return self.status_on()
 
 
