@@ -581,8 +581,30 @@ class ProposeForm(PenaltyFields):
                 "discretion_reason": d.get("discretion_reason") or ""}
 
 
+# Apps above the core pre-fill the decision (the review app: what the legal reviewer agreed). Each
+# provider gets the case and returns None or (penalty dict, Chinese note shown on the form).
+DECISION_PREFILLS: list = []
+
+
 class DecideForm(PenaltyFields):
+    """Pre-filled from what the legal reviewer agreed (zhifa/review registers the provider), not
+    from the case's last proposal; a different decision is refused by decision.matches_review."""
+
     submit = "作出决定"
+
+    def setup(self):
+        super().setup()
+        for provider in DECISION_PREFILLS:
+            found = provider(self.case)
+            if found is None:
+                continue
+            agreed, note = found
+            self.fields["penalty_kinds"].initial = list(agreed.get("penalty_kinds") or [])
+            self.fields["fine_amount"].initial = agreed.get("fine_amount") or None
+            self.fields["confiscation_amount"].initial = agreed.get("confiscation_amount") or None
+            self.fields["no_penalty"].initial = bool(agreed.get("no_penalty"))
+            self.fields["penalty_kinds"].help_text = note
+            break
 
 
 class ServeNoticeForm(TransitionForm):

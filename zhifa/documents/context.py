@@ -210,6 +210,15 @@ class Composer:
         value = self.extra.get(key, default)
         return value if value not in (None,) else default
 
+    def evidence_text(self) -> str:
+        """The 决定书 lists the evidence the 告知书 listed unless the form gives its own (issue 18:
+        the decision refused "缺少：证据" though its form said it defaults from the 告知书)."""
+        own = self.x("evidence")
+        if own or self.t != DocType.PENALTY_DECISION:
+            return own
+        notice = (self.data.get("documents") or {}).get(DocType.PENALTY_NOTICE) or {}
+        return (notice.get("extra") or {}).get("evidence", "") or ""
+
     # ---- sections --------------------------------------------------------------------------
     def parties(self):
         out = []
@@ -317,7 +326,7 @@ class Composer:
         penalty = self.penalty()
         doc_date = self.doc_date()
         facts = paras(c["facts"])
-        evidence = paras(self.x("evidence"))
+        evidence = paras(self.evidence_text())
         ctx = {
             "doc": {"type": t, "name": str(DocType(t).label), "number": self.number, "version": self.version,
                     "date": _d(doc_date), "generated_on": _d(self.today.isoformat())},
