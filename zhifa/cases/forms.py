@@ -733,18 +733,29 @@ class ServeDecisionForm(TransitionForm):
 
 
 class PaymentForm(TransitionForm):
+    item = forms.ChoiceField(label="缴纳项目", required=False,
+                             choices=[("fine", "罚款"), ("confiscation", "没收违法所得")])
     amount = forms.DecimalField(label="缴款金额（元）", **{**MONEY, "required": True})
 
     def setup(self):
-        from zhifa.cases.rules_procedure import amount_owed
+        from zhifa.cases.rules_procedure import amount_owed, confiscation_owed, outstanding
 
-        owed = amount_owed(self.case, today())
-        self.fields["amount"].initial = max(owed - (self.case.paid_amount or 0), Decimal("0"))
-        self.fields["amount"].help_text = f"应缴{owed}元（含加处罚款），已缴{self.case.paid_amount}元"
+        c = self.case
+        left = outstanding(c, today())
+        owed = amount_owed(c, today())
+        notes = [f"罚款应缴{owed}元（含加处罚款），已缴{c.paid_amount}元，未缴{left['fine']}元"] if c.fine_amount else []
+        if confiscation_owed(c):
+            notes.append(f"没收违法所得应缴{confiscation_owed(c)}元，已缴{c.confiscation_paid}元，未缴{left['confiscation']}元")
+        else:
+            self.fields["item"].choices = [("fine", "罚款")]
+        first = "fine" if left["fine"] or not left["confiscation"] else "confiscation"
+        self.fields["item"].initial = first
+        self.fields["amount"].initial = left[first]
+        self.fields["amount"].help_text = "；".join(notes) + "。均缴入国库；超过未缴金额的不予登记"
         self.fields["on"].label = "缴款日期"
 
     def payload(self):
-        return {"amount": self.cleaned_data["amount"]}
+        return {"amount": self.cleaned_data["amount"], "item": self.cleaned_data.get("item") or "fine"}
 
 
 class CloseForm(TransitionForm):

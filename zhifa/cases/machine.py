@@ -110,7 +110,7 @@ GENERAL = [
         "penalty.not_heavier_than_notified")),
     _T("serve_decision", "送达行政处罚决定书", ("decided",), "served", (OFFICER,)),
     _T("record_payment", "登记缴纳罚款", ("served", "executing"), "executing", ANYONE_IN_CASE,
-       ("payment.amount_valid",)),
+       ("payment.amount_valid", "payment.not_over")),
     _T("close", "结案", ("served", "executing"), "closed", HEADS, ("close.execution_done",)),
     _T("revoke", "撤销立案", _PRE_DECISION, "revoked", (HEAD,), ("case.reason_given",),
        skip=("case.not_suspended",)),

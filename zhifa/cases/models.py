@@ -121,11 +121,18 @@ class Case(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     served_on = models.DateField(_("决定书送达日期"), null=True, blank=True)
     service_method = models.CharField(_("送达方式"), max_length=50, blank=True)
-    paid_amount = models.DecimalField(_("已缴金额（元）"), default=0, **MONEY)
+    # Both go to the treasury (罚没收入): paid_amount is the fine (with any Art. 72 surcharge),
+    # confiscation_paid the 没收违法所得; each payment's item is in its CaseEvent payload.
+    paid_amount = models.DecimalField(_("已缴罚款（元）"), default=0, **MONEY)
+    confiscation_paid = models.DecimalField(_("已缴没收违法所得（元）"), default=0, **MONEY)
     paid_on = models.DateField(_("缴纳日期"), null=True, blank=True)
     execution_note = models.TextField(_("执行情况"), blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     archived_on = models.DateField(_("归档日期"), null=True, blank=True)
+    # The archive (归档): 卷内目录 (the documents filed), 备考表 (the archivist's note), 保管期限.
+    archive_contents = models.JSONField(_("卷内目录"), default=list, blank=True)
+    archive_note = models.TextField(_("备考表"), blank=True)
+    retention_period = models.CharField(_("保管期限"), max_length=10, blank=True)
     # Exits.
     exit_reason = models.TextField(_("不予立案/撤销/移送理由"), blank=True)
     transfer_kind = models.CharField(_("移送类别"), max_length=20, blank=True, choices=[

@@ -15,7 +15,7 @@ from zhifa.cases.models import (
 )
 from zhifa.cases.numbering import next_number
 from zhifa.cases.rules import hearing_triggers, limitation_warning
-from zhifa.cases.rules_procedure import amount_owed
+from zhifa.cases.rules_procedure import PAYMENT_ITEMS, confiscation_owed, outstanding
 from zhifa.common.actions import ActionRefused
 
 GENERAL, SIMPLE, INSPECTION, COERCIVE = Kind.PENALTY_GENERAL, Kind.PENALTY_SIMPLE, Kind.INSPECTION, Kind.COERCIVE
@@ -212,17 +212,21 @@ def serve_decision(ctx):
     case = ctx.case
     case.served_on, case.service_method = ctx.on, ctx.payload.get("method", "直接送达")
     deadlines.close_deadline(case, "service", ctx.on)
-    if case.fine_amount and not case.no_penalty:
+    if (case.fine_amount or confiscation_owed(case)) and not case.no_penalty:
         deadlines.open_deadline(case, "payment", ctx.on)
 
 
 @effect(GENERAL, "record_payment")
 def record_payment(ctx):
-    case = ctx.case
-    case.paid_amount += ctx.payload["amount"]
+    case, item = ctx.case, ctx.payload["item"]
+    if item == "confiscation":
+        case.confiscation_paid += ctx.payload["amount"]
+    else:
+        case.paid_amount += ctx.payload["amount"]
     case.paid_on = ctx.on
-    if case.paid_amount >= amount_owed(case, ctx.on):
+    if not any(outstanding(case, ctx.on).values()):
         deadlines.close_deadline(case, "payment", ctx.on)
+    return {"item_label": PAYMENT_ITEMS[item]}
 
 
 @effect(GENERAL, "close")

@@ -243,6 +243,7 @@ class ServePayload(Payload):
 
 class PaymentPayload(Payload):
     amount: Decimal = F(..., "缴款金额（元）", gt=0, max_digits=14, decimal_places=2)
+    item: str = F("fine", "缴纳项目", "fine（罚款）或 confiscation（没收违法所得）")
 
 
 class ClosePayload(Payload):
