@@ -419,17 +419,9 @@ class CoerciveCaseForm(NewCaseForm):
     measure = forms.ChoiceField(label="措施", choices=[("seize", "扣押"), ("seal", "查封")])
     items = forms.CharField(label="查封扣押清单", widget=forms.Textarea(attrs={"rows": 4}), required=False,
                             help_text="每行一项：名称，数量，规格/备注（以逗号分隔）")
-    approved_by = forms.ModelChoiceField(label="批准人（行政机关负责人）", queryset=None, required=False)
 
-    field_order = ["title", "on", "measure", "items", "approved_by", "unit", "field", "power_items", "officers",
+    field_order = ["title", "on", "measure", "items", "unit", "field", "power_items", "officers",
                    "lead", "facts", "legal_basis"]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        from zhifa.orgs.models import User
-
-        self.fields["approved_by"].queryset = User.objects.restrict(user).filter(
-            entity_id=user.entity_id, role=Role.AGENCY_HEAD, is_active=True)
 
     def clean_items(self):
         rows = []
@@ -445,8 +437,7 @@ class CoerciveCaseForm(NewCaseForm):
         from zhifa.cases.actions import do_seize
 
         d = self.cleaned_data
-        return do_seize(self.base_data(), measure=d["measure"], items=d["items"], approved_by=d.get("approved_by"),
-                        party=parties[0], officers=self.officer_pairs(), acting_user=acting_user, on=d["on"],
+        return do_seize(self.base_data(), measure=d["measure"], items=d["items"], party=parties[0], officers=self.officer_pairs(), acting_user=acting_user, on=d["on"],
                         **self.items_kwarg())
 
 
@@ -890,6 +881,7 @@ TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     "record_inspection_result": InspectionResultForm,
     "open_penalty_case": NewPenaltyCaseForm,
     "extend_seizure": ExtendSeizureForm,
+    "refuse_seizure": ReasonRequired,
     "convert_seizure": NewPenaltyCaseForm,
 }
 

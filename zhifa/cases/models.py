@@ -388,8 +388,13 @@ class Seizure(models.Model):
     number = models.CharField(_("决定书文号"), max_length=60, blank=True)
     measure = models.CharField(_("措施"), max_length=10, choices=[("seal", _("查封")), ("seize", _("扣押"))])
     items = models.JSONField(_("查封扣押清单"), default=list)
-    approved_by = models.ForeignKey(USER, verbose_name=_("批准人"), on_delete=models.PROTECT, related_name="+")
-    decided_on = models.DateField(_("决定日期"))
+    requested_by = models.ForeignKey(USER, verbose_name=_("提请人"), null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_on = models.DateField(_("提请日期"), null=True, blank=True)
+    # Empty until the head approves in their queue (approve_seizure); rows from before keep theirs.
+    approved_by = models.ForeignKey(USER, verbose_name=_("批准人"), null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     period_days = models.PositiveIntegerField(_("期限（日）"), default=30)
     extended = models.BooleanField(_("已延长"), default=False)
     extended_days = models.PositiveIntegerField(_("延长天数"), default=0)

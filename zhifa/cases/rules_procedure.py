@@ -280,10 +280,15 @@ def problems_found(ctx):
 
 @rule("seizure.head_approval")
 def seizure_head_approval(ctx):
-    """行政强制法 Art. 18 (一): reported to and approved by the agency head beforehand."""
-    head = ctx.payload.get("approved_by")
-    if head is None or head.role != Role.AGENCY_HEAD or head.entity_id != ctx.case.entity_id:
-        refuse("seizure.head_approval", "实施查封、扣押须经本机关负责人批准（《行政强制法》第十八条）", "approved_by")
+    """行政强制法 Art. 18 (一): reported to and approved by the agency head beforehand — the approver
+    is the acting user, a head of the case's own entity who is not one of its officers."""
+    from zhifa.cases.rules import user_officer
+
+    head = ctx.user
+    officer = user_officer(head)
+    if (head.role != Role.AGENCY_HEAD or head.entity_id != ctx.case.entity_id
+            or (officer is not None and officer.pk in handler_ids(ctx.case, ever=True))):
+        refuse("seizure.head_approval", "查封、扣押须经本机关负责人批准，且批准人不得是本案执法人员（《行政强制法》第十八条）")
 
 
 def current_seizure(case):

@@ -139,15 +139,13 @@ class InspectionPayload(CaseData):
 
 
 class SeizePayload(CaseData):
-    """实施查封、扣押（《行政强制法》第十八条、第二十四条、第二十五条）"""
+    """提请查封、扣押（《行政强制法》第十八条、第二十四条、第二十五条）；由本机关负责人批准（approve_seizure）后实施"""
 
     measure: Literal["seal", "seize"] = F(..., "措施", "seal 查封；seize 扣押")
     items: list[SeizedItemIn] = F(..., "查封扣押清单", min_length=1, max_length=500)
-    approved_by: int = F(..., "批准人", "批准查封扣押的本机关负责人的用户编号")
     party: PartyIn = F(..., "当事人")
 
-    refs = {**CaseData.refs, "approved_by": User}
-    extra = ("officers", "measure", "items", "approved_by", "party")
+    extra = ("officers", "measure", "items", "party")
 
 
 CREATE_PAYLOADS = {Kind.PENALTY_GENERAL: RegisterPayload, Kind.PENALTY_SIMPLE: SpotPayload,
@@ -280,7 +278,7 @@ TRANSITION_PAYLOADS = {
     "record_payment": PaymentPayload, "close": ClosePayload, "revoke": Empty, "transfer": TransferPayload,
     "archive": Empty, "file_simple_record": Empty, "start_inspection": Empty,
     "record_inspection_result": ResultPayload, "open_penalty_case": DerivePayload,
-    "extend_seizure": ExtendSeizurePayload, "release_seizure": Empty, "convert_seizure": DerivePayload,
+    "extend_seizure": ExtendSeizurePayload, "approve_seizure": Empty, "refuse_seizure": Empty, "release_seizure": Empty, "convert_seizure": DerivePayload,
 }
 
 

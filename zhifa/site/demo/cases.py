@@ -454,8 +454,10 @@ def _step(desk, spec, case, step, on, reason, kw, data, officers, items, created
                                     power_items=items, reason=reason or "按照年度抽查计划安排检查。")
         created.append(case)
     elif step == "seize":
-        case = case_actions.do_seize(data, measure=kw["measure"], items=kw["items"], approved_by=head, party=spec.party,
-                          officers=officers, acting_user=me, on=on, power_items=items, reason=reason)
+        case = case_actions.do_seize(data, measure=kw["measure"], items=kw["items"], party=spec.party,
+                                     officers=officers, acting_user=me, on=on, power_items=items, reason=reason)
+        # the head approves in their own queue (行政强制法 Art. 18 (一)), here the same day
+        case_actions.do_approve_seizure(case, acting_user=head, expected_version=case.version, on=on)
         created.append(case)
     elif step == "file":
         case_actions.do_file_case(case, acting_user=me, reason=reason, **common)
