@@ -310,3 +310,53 @@ def seizure_before_expiry(ctx):
     dl = Deadline.objects.filter(case=ctx.case, kind="seizure").last()
     if dl is not None and dl.known and dl.due_on and ctx.on > dl.due_on:
         refuse("seizure.extend_before_expiry", f"查封、扣押期限已于{dl.due_on:%Y-%m-%d}届满，不能再延长")
+
+
+# ---- archive (归档) ------------------------------------------------------------------------
+RETENTION_CHOICES = ("永久", "30年", "10年")
+RETENTION_DEFAULTS = {"penalty_general": "30年", "penalty_simple": "10年", "inspection": "10年", "coercive": "30年"}
+
+
+def retention_default(kind: str) -> str:
+    """保管期限 of a case kind's file (settings.ZHIFA_ARCHIVE_RETENTION overrides per kind)."""
+    from django.conf import settings
+
+    return {**RETENTION_DEFAULTS, **getattr(settings, "ZHIFA_ARCHIVE_RETENTION", {})}.get(kind, "30年")
+
+
+def required_documents(case) -> list[str]:
+    """The document types the case's path requires in its file: by kind and the steps it passed."""
+    c, out = case, []
+    if c.kind == "penalty_general":
+        out += ["filing_approval"] if c.filed_on else []
+        out += ["penalty_notice"] if c.rights_notice_served_on else []
+        out += ["hearing_notice", "hearing_record"] if c.hearing_held_on else []
+        out += ["penalty_decision"] if c.decided_on and not c.no_penalty else []
+        out += ["service_receipt"] if c.served_on else []
+        out += ["closing_report"] if c.closed_on and c.decided_on else []
+    elif c.kind == "inspection":
+        out += ["inspection_record"] if c.inspection_result else []
+    elif c.kind == "coercive":
+        out += ["seizure_decision", "seizure_list"] if c.seizures.filter(approved_by__isnull=False).exists() else []
+    return out
+
+
+def missing_documents(case) -> list[str]:
+    from zhifa.documents.models import GeneratedDocument
+
+    have = set(GeneratedDocument.objects.filter(case=case).values_list("doc_type", flat=True))
+    return [t for t in required_documents(case) if t not in have]
+
+
+@rule("archive.complete")
+def archive_complete(ctx):
+    """归档 only with a complete file: every document the case's path requires has been generated."""
+    from zhifa.documents.types import DocType
+
+    missing = missing_documents(ctx.case)
+    if missing:
+        names = "、".join(f"《{DocType(t).label}》" for t in missing)
+        refuse("archive.complete", f"案卷不完整，不能归档：缺少{names}。请在“文书”中生成后再归档")
+    retention = ctx.payload.get("retention_period")
+    if not ctx.preview and retention and retention not in RETENTION_CHOICES:
+        refuse("archive.complete", f"保管期限须为{'、'.join(RETENTION_CHOICES)}之一", "retention_period")
