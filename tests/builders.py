@@ -209,34 +209,6 @@ def _discuss(case, **kwargs):
                                                       "conclusion": "同意拟处理意见", **kwargs})
 
 
-FILE_EXTRA = {"penalty_notice": {"evidence": "现场检查笔录\n询问笔录"},
-              "penalty_decision": {"evidence": "现场检查笔录\n询问笔录"},
-              "hearing_notice": {"hearing_time": "上午9时30分", "hearing_place": "本局听证室"},
-              "inspection_record": {"place": "当事人经营场所"}, "seizure_list": {"place": "当事人经营场所"},
-              "seizure_decision": {"place": "当事人经营场所", "reason": "涉嫌经营超过保质期的食品"}}
-
-
-def file_documents(case, acting_user):
-    """Generate (docx only) every document the case's path requires before 归档 (archive.complete)."""
-    from zhifa.cases.models import Case, Party
-    from zhifa.cases.rules_procedure import missing_documents
-    from zhifa.documents.actions import do_generate_document
-
-    missing = missing_documents(case)
-    if missing:  # what the minimal built cases leave out and the documents need (set as a handler would)
-        Case.objects.filter(pk=case.pk, facts="").update(facts="当事人经营场所存放超过保质期的食品。")
-        Case.objects.filter(pk=case.pk, legal_basis="").update(legal_basis="《中华人民共和国食品安全法》第一百一十条")
-        Party.objects.filter(case=case, address="").update(address="贵州省毕节市七星关区洪山路1号")
-        case.refresh_from_db()
-    for doc_type in missing:
-        do_generate_document(case, doc_type, acting_user=acting_user, extra=FILE_EXTRA.get(doc_type), pdf=False)
-
-
-def _archive(case, **kwargs):
-    file_documents(case, kwargs["acting_user"])
-    return case_actions.do_archive(case, **kwargs)
-
-
 def _fine(case) -> Any:
     case.refresh_from_db()
     return case.fine_amount
@@ -282,11 +254,11 @@ STEPS: dict[str, dict[str, Step]] = {
         "transfer": Step(case_actions.do_transfer, "head",
                          lambda w, case, opts: {"transfer_kind": "agency", "transfer_to": w["hbj"].name,
                                                 "reason": "违法行为属于生态环境部门管辖"}),
-        "archive": Step(_archive, "u1"),
+        "archive": Step(case_actions.do_archive, "u1"),
     },
     SIMPLE: {
         "file_simple_record": Step(case_actions.do_file_simple_record, "u1"),
-        "archive": Step(_archive, "u1"),
+        "archive": Step(case_actions.do_archive, "u1"),
     },
     INSPECTION: {
         "assign_officers": Step(case_actions.do_assign_officers, "unit_head",
@@ -298,7 +270,7 @@ STEPS: dict[str, dict[str, Step]] = {
                                                                 "problems_found": opts.problems_found}),
         "open_penalty_case": Step(case_actions.do_open_penalty_case, "u1"),
         "close": Step(case_actions.do_close, "u1"),
-        "archive": Step(_archive, "u1"),
+        "archive": Step(case_actions.do_archive, "u1"),
     },
     COERCIVE: {
         "approve_seizure": Step(case_actions.do_approve_seizure, "head"),
@@ -307,7 +279,7 @@ STEPS: dict[str, dict[str, Step]] = {
         "release_seizure": Step(case_actions.do_release_seizure, "u1"),
         "convert_seizure": Step(case_actions.do_convert_seizure, "u1"),
         "close": Step(case_actions.do_close, "u1"),
-        "archive": Step(_archive, "u1"),
+        "archive": Step(case_actions.do_archive, "u1"),
     },
 }
 

@@ -762,26 +762,6 @@ class CloseForm(TransitionForm):
         return {"execution_note": self.cleaned_data.get("execution_note") or ""}
 
 
-class ArchiveForm(TransitionForm):
-    retention_period = forms.ChoiceField(label="保管期限", choices=[(v, v) for v in ("永久", "30年", "10年")])
-    archive_note = forms.CharField(label="备考表（案卷情况说明）", required=False, widget=SHORT_TEXT, max_length=2000)
-
-    def setup(self):
-        from zhifa.cases.rules_procedure import missing_documents, required_documents, retention_default
-        from zhifa.documents.types import DocType
-
-        self.fields["retention_period"].initial = retention_default(self.case.kind)
-        need = [str(DocType(t).label) for t in required_documents(self.case)]
-        gone = [str(DocType(t).label) for t in missing_documents(self.case)]
-        self.fields["archive_note"].help_text = (
-            ("卷内目录按已生成的文书自动编制；本案须有：" + "、".join(need) if need else "卷内目录按已生成的文书自动编制")
-            + (f"（尚缺：{'、'.join(gone)}）" if gone else ""))
-
-    def payload(self):
-        d = self.cleaned_data
-        return {"retention_period": d.get("retention_period") or "", "archive_note": d.get("archive_note") or ""}
-
-
 class DatalistInput(forms.TextInput):
     """A text input with suggestions (<datalist>): free text stays possible."""
 
@@ -896,7 +876,6 @@ TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     "serve_decision": ServeDecisionForm,
     "record_payment": PaymentForm,
     "close": CloseForm,
-    "archive": ArchiveForm,
     "revoke": ReasonRequired,
     "transfer": TransferForm,
     "record_inspection_result": InspectionResultForm,

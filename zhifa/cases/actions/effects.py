@@ -15,7 +15,7 @@ from zhifa.cases.models import (
 )
 from zhifa.cases.numbering import next_number
 from zhifa.cases.rules import hearing_triggers, limitation_warning
-from zhifa.cases.rules_procedure import PAYMENT_ITEMS, confiscation_owed, outstanding, retention_default
+from zhifa.cases.rules_procedure import PAYMENT_ITEMS, confiscation_owed, outstanding
 from zhifa.common.actions import ActionRefused
 
 GENERAL, SIMPLE, INSPECTION, COERCIVE = Kind.PENALTY_GENERAL, Kind.PENALTY_SIMPLE, Kind.INSPECTION, Kind.COERCIVE
@@ -253,24 +253,7 @@ def exit_case(ctx):
 @effect(INSPECTION, "archive")
 @effect(COERCIVE, "archive")
 def archive(ctx):
-    """The file: 卷内目录 (the latest version of each document, in the order of the document types),
-    备考表 (the archivist's note) and 保管期限 (given, else the kind's default)."""
-    from zhifa.documents.models import GeneratedDocument
-    from zhifa.documents.types import SPECS
-
-    case, p = ctx.case, ctx.payload
-    order = {code: i for i, code in enumerate(SPECS)}
-    latest = {}
-    for doc in GeneratedDocument.objects.filter(case=case).order_by("doc_type", "-version"):
-        latest.setdefault(doc.doc_type, doc)
-    case.archive_contents = [
-        {"no": n, "doc_type": d.doc_type, "title": d.get_doc_type_display(), "number": d.number, "version": d.version,
-         "date": d.generated_at.date().isoformat()}
-        for n, d in enumerate(sorted(latest.values(), key=lambda d: order.get(d.doc_type, 99)), start=1)]
-    case.archive_note = (p.get("archive_note") or "").strip()
-    case.retention_period = p.get("retention_period") or retention_default(case.kind)
-    case.archived_on = ctx.on
-    return {"documents": len(case.archive_contents), "retention_period": case.retention_period}
+    ctx.case.archived_on = ctx.on
 
 
 # ---- simple procedure ---------------------------------------------------------------------

@@ -157,11 +157,9 @@ def do_close(case, *, acting_user, expected_version, execution_note="", on=None,
                             reason=reason, execution_note=execution_note)
 
 
-def do_archive(case, *, acting_user, expected_version, archive_note="", retention_period="", on=None, reason=""):
-    """归档: refused while a document the case's path requires is missing (archive.complete); records the
-    卷内目录, the 备考表 note and the 保管期限 (default per case kind, settings.ZHIFA_ARCHIVE_RETENTION)."""
+def do_archive(case, *, acting_user, expected_version, on=None, reason=""):
     return apply_transition(case, "archive", acting_user=acting_user, expected_version=expected_version, on=on,
-                            reason=reason, archive_note=archive_note, retention_period=retention_period)
+                            reason=reason)
 
 
 def do_revoke(case, *, reason, acting_user, expected_version, on=None):
