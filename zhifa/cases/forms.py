@@ -762,6 +762,21 @@ class CloseForm(TransitionForm):
         return {"execution_note": self.cleaned_data.get("execution_note") or ""}
 
 
+class ArchiveForm(TransitionForm):
+    retention_period = forms.ChoiceField(label="保管期限", required=False,
+                                         choices=[(v, v) for v in ("永久", "30年", "10年")])
+    archive_note = forms.CharField(label="备考表（案卷情况说明）", required=False, widget=SHORT_TEXT, max_length=2000)
+
+    def setup(self):
+        from zhifa.cases.rules_procedure import retention_default
+
+        self.fields["retention_period"].initial = retention_default(self.case.kind)
+
+    def payload(self):
+        d = self.cleaned_data
+        return {"retention_period": d.get("retention_period") or "", "archive_note": d.get("archive_note") or ""}
+
+
 class DatalistInput(forms.TextInput):
     """A text input with suggestions (<datalist>): free text stays possible."""
 
@@ -876,6 +891,7 @@ TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     "serve_decision": ServeDecisionForm,
     "record_payment": PaymentForm,
     "close": CloseForm,
+    "archive": ArchiveForm,
     "revoke": ReasonRequired,
     "transfer": TransferForm,
     "record_inspection_result": InspectionResultForm,

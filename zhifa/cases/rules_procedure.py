@@ -310,3 +310,15 @@ def seizure_before_expiry(ctx):
     dl = Deadline.objects.filter(case=ctx.case, kind="seizure").last()
     if dl is not None and dl.known and dl.due_on and ctx.on > dl.due_on:
         refuse("seizure.extend_before_expiry", f"查封、扣押期限已于{dl.due_on:%Y-%m-%d}届满，不能再延长")
+
+
+# ---- archive (归档) ------------------------------------------------------------------------
+RETENTION_CHOICES = ("永久", "30年", "10年")
+RETENTION_DEFAULTS = {"penalty_general": "30年", "penalty_simple": "10年", "inspection": "10年", "coercive": "30年"}
+
+
+def retention_default(kind: str) -> str:
+    """保管期限 of a case kind's file (settings.ZHIFA_ARCHIVE_RETENTION overrides per kind)."""
+    from django.conf import settings
+
+    return {**RETENTION_DEFAULTS, **getattr(settings, "ZHIFA_ARCHIVE_RETENTION", {})}.get(kind, "30年")

@@ -244,6 +244,11 @@ class PaymentPayload(Payload):
     item: str = F("fine", "缴纳项目", "fine（罚款）或 confiscation（没收违法所得）")
 
 
+class ArchivePayload(Payload):
+    retention_period: str = F("", "保管期限", "永久、30年或10年；不填按案件类别的默认期限", max_length=10)
+    archive_note: str = F("", "备考表", "案卷情况说明", max_length=2000)
+
+
 class ClosePayload(Payload):
     execution_note: str = F("", "执行情况", "罚款未缴清时须说明（如已申请人民法院强制执行）", max_length=5000)
 
@@ -276,7 +281,7 @@ TRANSITION_PAYLOADS = {
     "hold_collective_discussion": DiscussionPayload, "extend_decision_period": ExtendPayload,
     "suspend": Empty, "resume": Empty, "decide": DecidePayload, "serve_decision": ServePayload,
     "record_payment": PaymentPayload, "close": ClosePayload, "revoke": Empty, "transfer": TransferPayload,
-    "archive": Empty, "file_simple_record": Empty, "start_inspection": Empty,
+    "archive": ArchivePayload, "file_simple_record": Empty, "start_inspection": Empty,
     "record_inspection_result": ResultPayload, "open_penalty_case": DerivePayload,
     "extend_seizure": ExtendSeizurePayload, "approve_seizure": Empty, "refuse_seizure": Empty, "release_seizure": Empty, "convert_seizure": DerivePayload,
 }

@@ -312,7 +312,6 @@ class CaseDetailOut(CaseOut):
     amount_owed: Decimal = F(..., "应缴金额（元）", "罚款加截至今日的加处罚款（每日3%，以罚款数额为限）")
     execution_note: str = F(..., "执行情况")
     archived_on: Optional[dt.date] = F(None, "归档日期")
-    archive_contents: list = F(..., "卷内目录", "归档时案卷内的文书（种类、文号、版本）")
     archive_note: str = F(..., "备考表")
     retention_period: str = F(..., "保管期限")
     exit_reason: str = F(..., "不予立案/撤销/移送理由")

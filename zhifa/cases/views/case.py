@@ -70,7 +70,8 @@ def info_rows(case):
     if case.kind == Kind.INSPECTION:
         rows += [("检查结果", case.inspection_result),
                  ("发现问题", "是" if case.problems_found else ("否" if case.inspection_result else ""))]
-    rows += [("结案日期", case.closed_on), ("归档日期", case.archived_on), ("不予立案/撤销/移送理由", case.exit_reason),
+    rows += [("结案日期", case.closed_on), ("归档日期", case.archived_on), ("保管期限", case.retention_period),
+             ("备考表", case.archive_note), ("不予立案/撤销/移送理由", case.exit_reason),
              ("移送", f"{case.get_transfer_kind_display()}：{case.transfer_to}" if case.transfer_kind else ""),
              ("中止中", "是（期限暂停计算）" if case.suspended else "")]
     return [(label, value) for label, value in rows if value not in (None, "", [])]
