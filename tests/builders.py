@@ -62,7 +62,8 @@ DAYS = {
     "on_the_spot_penalty": dt.date(2026, 3, 2), "file_simple_record": dt.date(2026, 3, 3),
     "plan_inspection": dt.date(2026, 3, 2), "start_inspection": dt.date(2026, 3, 3),
     "record_inspection_result": dt.date(2026, 3, 3), "open_penalty_case": dt.date(2026, 3, 4),
-    "seize": dt.date(2026, 3, 2), "extend_seizure": dt.date(2026, 3, 30), "release_seizure": dt.date(2026, 3, 10),
+    "seize": dt.date(2026, 3, 2), "approve_seizure": dt.date(2026, 3, 2), "refuse_seizure": dt.date(2026, 3, 2),
+    "extend_seizure": dt.date(2026, 3, 30), "release_seizure": dt.date(2026, 3, 10),
     "convert_seizure": dt.date(2026, 3, 10),
 }
 
@@ -106,7 +107,7 @@ def _general_line(opts: Options) -> list[str]:
 
 
 def _coercive_line(opts: Options) -> list[str]:
-    return ["seize", "convert_seizure" if opts.from_state == "converted" else "release_seizure", "close", "archive"]
+    return ["seize", "approve_seizure", "convert_seizure" if opts.from_state == "converted" else "release_seizure", "close", "archive"]
 
 
 LINES: dict[str, Callable[[Options], list[str]]] = {
@@ -158,6 +159,8 @@ def route(kind: str, state: str, opts: Options | None = None, **options: Any) ->
     line = LINES[kind](opts)
     if kind == GENERAL and state in EXITS:
         return _exit_route(kind, line, EXITS[state], opts.from_state)
+    if kind == COERCIVE and state == "not_approved":
+        return ["seize", "refuse_seizure"]
     if kind == GENERAL and state == "archived" and opts.from_state in EXITS:
         return [*_exit_route(kind, line, EXITS[opts.from_state], None), "archive"]
     return _prefix_to(kind, line, state)
@@ -270,6 +273,8 @@ STEPS: dict[str, dict[str, Step]] = {
         "archive": Step(case_actions.do_archive, "u1"),
     },
     COERCIVE: {
+        "approve_seizure": Step(case_actions.do_approve_seizure, "head"),
+        "refuse_seizure": Step(case_actions.do_refuse_seizure, "head", lambda w, case, opts: {"reason": "证据不足"}),
         "extend_seizure": Step(case_actions.do_extend_seizure, "head", lambda w, case, opts: {"reason": "需检验检测"}),
         "release_seizure": Step(case_actions.do_release_seizure, "u1"),
         "convert_seizure": Step(case_actions.do_convert_seizure, "u1"),
@@ -285,9 +290,9 @@ def _officers(w, officers):
 
 
 def create(w, kind: str = GENERAL, *, opts: Options | None = None, on: dt.date | None = None, acting_user=None,
-           party=None, officers=None, approved_by=None, **data) -> Case:
-    """The kind's first transition (案源登记, 当场处罚, 检查计划, 查封扣押) with lawful defaults; `data`
-    goes into the case's fields, approved_by is the head approving a seizure."""
+           party=None, officers=None, **data) -> Case:
+    """The kind's first transition (案源登记, 当场处罚, 检查计划, 提请查封扣押) with lawful defaults; `data`
+    goes into the case's fields (a seizure request then waits for the head: approve_seizure)."""
     opts = opts or Options()
     first = LINES[kind](opts)[0]
     on = on or opts.dates.get(first, DAYS[first])
@@ -305,7 +310,7 @@ def create(w, kind: str = GENERAL, *, opts: Options | None = None, on: dt.date |
             officers=_officers(w, officers), acting_user=acting_user or w["unit_head"], on=on)
     return case_actions.do_seize(
         {**base, "title": "扣押涉嫌过期食品", **data}, measure="seize",
-        items=[{"name": "过期奶粉", "qty": 20, "unit": "罐"}], approved_by=approved_by or w["head"],
+        items=[{"name": "过期奶粉", "qty": 20, "unit": "罐"}],
         party=party or factories.org_party(), officers=_officers(w, officers), acting_user=acting_user or w["u1"],
         on=on)
 

@@ -263,6 +263,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Domain configuration (national defaults; provinces differ).
 ZHIFA_TRAINING_MIN_HOURS = int(os.environ.get("ZHIFA_TRAINING_MIN_HOURS", "40"))
+# 保管期限 recorded when a case is archived, per case kind (zhifa.cases.rules_procedure.RETENTION_DEFAULTS):
+# e.g. {"penalty_general": "永久"}; values 永久 / 30年 / 10年.
+ZHIFA_ARCHIVE_RETENTION: dict[str, str] = {}
 ZHIFA_REVIEWER_MIN_RATIO = float(os.environ.get("ZHIFA_REVIEWER_MIN_RATIO", "0.05"))
 
 if os.environ.get("ZHIFA_FAST_PASSWORDS") == "1":

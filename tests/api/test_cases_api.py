@@ -293,10 +293,13 @@ def test_other_kinds_are_created_through_their_actions(cw):
     assert ok(u1.get(f"/cases/{new_id}"))["source_case_id"] == insp.case["id"]
     seize = {"kind": "coercive", "on": "2026-03-02", "payload": {
         "title": "扣押涉嫌过期食品", "measure": "seize", "items": [{"name": "过期奶粉", "qty": 20, "unit": "罐"}],
-        "approved_by": cw["unit_head"].pk, "party": factories.org_party(), "officers": officers}}
-    refused(u1.post("/cases", seize), "seizure.head_approval")
-    seize["payload"]["approved_by"] = cw["head"].pk
-    case = ok(u1.post("/cases", seize), 201)
+        "party": factories.org_party(), "officers": officers}}
+    requested = ok(u1.post("/cases", seize), 201)
+    assert requested["state"] == "seizure_requested" and not requested["number"]
+    walk = Walker(requested)
+    refused(walk(u1, "approve_seizure", "2026-03-02", expect=409), "case.role")  # the officer cannot approve
+    walk(ApiClient(cw["head"]), "approve_seizure", "2026-03-02")  # the head, in their own queue
+    case = walk.case
     assert case["number"] == "七市监强措〔2026〕1号" and case["records"][0]["data"]["items"][0]["qty"] == "20"
     assert next(d for d in case["deadlines"] if d["kind"] == "seizure")["due_on"] == "2026-04-01"
     r = Walker(case)(u1, "extend_seizure", "2026-03-30", reason="需检验检测", expect=409)

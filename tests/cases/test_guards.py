@@ -73,7 +73,7 @@ def test_officers_of_the_entity_only_everywhere(cw):
             {"entity": cw["smj"], "title": "x", "penalty_kinds": ["warning"]}, place="某地",
             party=factories.person_party(), officers=outsider, acting_user=cw["u1"], on=dt.date(2026, 3, 2))
     refused("officers.same_entity", case_actions.do_seize, {"entity": cw["smj"], "title": "x"}, measure="seize",
-            items=[{"name": "物品"}], approved_by=cw["head"], party=factories.org_party(), officers=outsider,
+            items=[{"name": "物品"}], party=factories.org_party(), officers=outsider,
             acting_user=cw["u1"], on=dt.date(2026, 3, 2))
     refused("officers.same_entity", case_actions.do_plan_inspection, {"entity": cw["smj"], "title": "x"}, officers=outsider,
             acting_user=cw["u1"], on=dt.date(2026, 3, 2))

@@ -58,15 +58,54 @@ def test_simple_procedure_needs_two_officers_then_filing(cw):
     assert case.state == "recorded" and case.simple.filed_on == dt.date(2026, 3, 3)
 
 
-def seize(cw, on=dt.date(2026, 3, 2), approver=None):
+def request_seizure(cw, on=dt.date(2026, 3, 2)):
     return case_actions.do_seize({"entity": cw["smj"], "unit": cw["smj_unit"], "title": "扣押涉嫌过期食品"}, measure="seize",
-                      items=[{"name": "过期奶粉", "qty": 20, "unit": "罐"}], approved_by=approver or cw["head"],
-                      party=factories.org_party(), officers=[(cw["h1"], "lead"), (cw["h2"], "assist")],
-                      acting_user=cw["u1"], on=on)
+                                 items=[{"name": "过期奶粉", "qty": 20, "unit": "罐"}],
+                                 party=factories.org_party(), officers=[(cw["h1"], "lead"), (cw["h2"], "assist")],
+                                 acting_user=cw["u1"], on=on)
 
 
-def test_seizure_needs_head_approval(cw):
-    refused("seizure.head_approval", seize, cw, approver=cw["unit_head"])
+def seize(cw, on=dt.date(2026, 3, 2), approver=None):
+    case = request_seizure(cw, on)
+    return case_actions.do_approve_seizure(case, acting_user=approver or cw["head"], expected_version=v(case), on=on)
+
+
+def test_seizure_is_requested_then_approved_by_the_head_in_their_queue(cw):
+    """行政强制法 Art. 18 (一): the officer requests; nothing is seized, numbered or timed until the head approves."""
+    case = request_seizure(cw)
+    s = case.seizures.get()
+    assert case.state == "seizure_requested" and s.approved_by is None and s.requested_by == cw["u1"]
+    assert not case.number and not case.deadlines.filter(kind="seizure").exists()
+    assert case in case_actions.work_queue(cw["head"])
+    refused("case.role", case_actions.do_approve_seizure, case, acting_user=cw["u1"], expected_version=v(case),
+            on=dt.date(2026, 3, 2))
+    refused("case.role", case_actions.do_approve_seizure, case, acting_user=cw["unit_head"], expected_version=v(case),
+            on=dt.date(2026, 3, 2))
+    case_actions.do_approve_seizure(case, acting_user=cw["head"], expected_version=v(case), on=dt.date(2026, 3, 3))
+    s.refresh_from_db()
+    assert case.state == "seized" and s.approved_by == cw["head"] and s.decided_on == dt.date(2026, 3, 3)
+    assert case.number and case.deadlines.get(kind="seizure").due_on == dt.date(2026, 4, 2)
+
+
+def test_seizure_approval_by_a_head_of_another_entity_or_a_handler_is_refused(cw, monkeypatch):
+    from zhifa.cases.models import Case
+
+    case = request_seizure(cw)
+    # A head's login outside the case's entity (scope would hide the case; the rule still stands behind it).
+    other = cw["head"]
+    monkeypatch.setattr(other, "entity_id", cw["hbj"].pk)
+    monkeypatch.setattr("zhifa.cases.actions.engine._check_actor", lambda case, t, user: None)
+    refused("seizure.head_approval", case_actions.do_approve_seizure, Case.objects.get(pk=case.pk), acting_user=other,
+            expected_version=v(case), on=dt.date(2026, 3, 2))
+
+
+def test_refused_seizure_request_ends_the_case(cw):
+    case = request_seizure(cw)
+    refused("case.reason_given", case_actions.do_refuse_seizure, case, reason=" ", acting_user=cw["head"],
+            expected_version=v(case), on=dt.date(2026, 3, 2))
+    case_actions.do_refuse_seizure(case, reason="证据不足以证明涉案物品存在危害", acting_user=cw["head"],
+                                   expected_version=v(case), on=dt.date(2026, 3, 2))
+    assert case.state == "not_approved" and not case.deadlines.filter(kind="seizure").exists()
 
 
 def test_seizure_thirty_days_plus_thirty_once(cw):

@@ -278,14 +278,19 @@ def test_inspection_and_seizure_forms(client, cw):
     insp = Case.objects.get(title="食品安全日常检查")
     assert insp.state == "planned" and insp.number
     data = new_case_data(cw, title="扣押过期食品", measure="seize", items="过期牛奶，20箱，2026年批次\n过期面包，5袋")
-    page = body(client.post(reverse("cases-create", args=["coercive"]), data))
-    assert "须经本机关负责人批准" in page and "seizure.head_approval" in page
-    data["approved_by"] = cw["head"].pk
+    assert "批准人" not in body(client.get(reverse("cases-create", args=["coercive"])))  # no self-declared approver
     r = client.post(reverse("cases-create", args=["coercive"]), data)
     assert r.status_code == 302, body(r)
     seized = Case.objects.get(title="扣押过期食品")
-    assert seized.state == "seized" and seized.seizures.get().items[0] == {"name": "过期牛奶", "quantity": "20箱",
-                                                                            "note": "2026年批次"}
+    assert seized.state == "seizure_requested" and seized.seizures.get().items[0] == {
+        "name": "过期牛奶", "quantity": "20箱", "note": "2026年批次"}
+    # The head approves from the case page (their queue lists it).
+    client.force_login(cw["head"])
+    r = client.post(reverse("cases-action", args=[seized.pk, "approve_seizure"]),
+                    {"approve_seizure-version": seized.version, "approve_seizure-on": timezone.localdate().isoformat()})
+    assert r.status_code == 302, body(r)
+    seized.refresh_from_db()
+    assert seized.state == "seized" and seized.seizures.get().approved_by == cw["head"]
     page = body(client.get(detail(seized)))
     assert "过期牛奶 × 20箱" in page and "查封、扣押期限" in page and "《行政强制法》第二十五条" in page
 
@@ -443,9 +448,10 @@ def _kind_cases(w):
                                       acting_user=w["u1"], parties=[factories.org_party()],
                                       officers=[(w["h1"], "lead"), (w["h2"], "assist")], on=dt.date(2026, 3, 2))
     seized = case_actions.do_seize({"entity": w["smj"], "unit": w["smj_unit"], "title": "扣押"}, measure="seize",
-                        items=[{"name": "过期牛奶", "quantity": "20箱"}], approved_by=w["head"],
+                        items=[{"name": "过期牛奶", "quantity": "20箱"}],
                         party=factories.org_party(), officers=[(w["h1"], "lead"), (w["h2"], "assist")],
                         acting_user=w["u1"], on=TODAY)
+    seized = case_actions.do_approve_seizure(seized, acting_user=w["head"], expected_version=seized.version, on=TODAY)
     return general + [simple, inspection, seized]
 
 

@@ -81,7 +81,10 @@ SPECS = [
     Spec(INSPECTION, "close", at("result_recorded"), OUTSIDER),
     Spec(INSPECTION, "archive", at("closed"), OUTSIDER),
     # ---- seizure -------------------------------------------------------------------------------
-    Spec(COERCIVE, "seize", Start(), Refusal("seizure.head_approval", lambda w: {"approved_by": w["unit_head"]})),
+    Spec(COERCIVE, "seize", Start(),
+         Refusal("officers.same_entity", lambda w: {"officers": [(w["h1"], "lead"), (w["o_hbj"], "assist")]})),
+    Spec(COERCIVE, "approve_seizure", at("seizure_requested"), Refusal("officers.two_certified", prepare=H2_EXPIRED)),
+    Spec(COERCIVE, "refuse_seizure", at("seizure_requested"), Refusal("case.reason_given", {"reason": " "})),
     Spec(COERCIVE, "extend_seizure", at("seized"),
          Refusal("seizure.extend_before_expiry", {"on": dt.date(2026, 4, 2)})),  # 30 days ended 1 April
     Spec(COERCIVE, "release_seizure", at("seized"), OUTSIDER),

@@ -77,12 +77,14 @@ def decided_case(w, **kw):
 
 
 def seizure_case(w):
-    return case_actions.do_seize({"entity": w["smj"], "unit": w["smj_unit"], "title": "扣押涉嫌过期食品",
+    case = case_actions.do_seize({"entity": w["smj"], "unit": w["smj_unit"], "title": "扣押涉嫌过期食品",
                        "facts": "当事人经营场所存放超过保质期的奶粉，涉嫌违反食品安全法。",
                        "legal_basis": "《中华人民共和国食品安全法》第一百一十条第（二）项"},
                       measure="seize", items=[{"name": "过期奶粉", "spec": "900g/罐", "qty": 20, "unit": "罐"}],
-                      approved_by=w["head"], party=factories.org_party(address=ADDRESS),
+                      party=factories.org_party(address=ADDRESS),
                       officers=[(w["h1"], "lead"), (w["h2"], "assist")], acting_user=w["u1"], on=dt.date(2026, 3, 5))
+    return case_actions.do_approve_seizure(case, acting_user=w["head"], expected_version=case.version,
+                                           on=dt.date(2026, 3, 5))
 
 
 def inspection_case(w):

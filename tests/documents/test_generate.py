@@ -407,3 +407,27 @@ def test_access_code_printed_on_the_decision_and_the_notice_never_published(cw):
     assert f"查询码{code}" in notice
     pub = case.publication
     assert code not in pub.public_body and code not in pub.source_text
+
+
+def test_decision_evidence_defaults_from_the_latest_notice(cw, client):
+    """Issue 18: the 决定书 no longer refuses "缺少：证据" when the 告知书 lists the evidence, and the
+    form says it filled them in from the 告知书."""
+    from django.urls import reverse
+
+    w = cw
+    case = decided_case(w)
+    gen(w, case, "penalty_notice", evidence="旧证据", date="2026-04-01")
+    gen(w, case, "penalty_notice", evidence=EVIDENCE, date="2026-04-01")  # the latest version counts
+    decision = gen(w, case, "penalty_decision")
+    assert decision.context["evidence"] == [ln for ln in EVIDENCE.splitlines() if ln.strip()]
+    assert "evidence" not in decision.extra  # a default, not a value the user typed
+    client.force_login(w["u1"])
+    html = client.get(reverse("documents-case", args=[case.pk])).content.decode()
+    assert "已按事先告知书第2版所列证据填入" in html
+
+
+def test_decision_without_notice_evidence_still_needs_evidence(cw):
+    w = cw
+    case = decided_case(w)
+    e = refused("documents.missing_data", gen, w, case, "penalty_decision")
+    assert "证据" in e.message

@@ -419,17 +419,9 @@ class CoerciveCaseForm(NewCaseForm):
     measure = forms.ChoiceField(label="措施", choices=[("seize", "扣押"), ("seal", "查封")])
     items = forms.CharField(label="查封扣押清单", widget=forms.Textarea(attrs={"rows": 4}), required=False,
                             help_text="每行一项：名称，数量，规格/备注（以逗号分隔）")
-    approved_by = forms.ModelChoiceField(label="批准人（行政机关负责人）", queryset=None, required=False)
 
-    field_order = ["title", "on", "measure", "items", "approved_by", "unit", "field", "power_items", "officers",
+    field_order = ["title", "on", "measure", "items", "unit", "field", "power_items", "officers",
                    "lead", "facts", "legal_basis"]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        from zhifa.orgs.models import User
-
-        self.fields["approved_by"].queryset = User.objects.restrict(user).filter(
-            entity_id=user.entity_id, role=Role.AGENCY_HEAD, is_active=True)
 
     def clean_items(self):
         rows = []
@@ -445,8 +437,7 @@ class CoerciveCaseForm(NewCaseForm):
         from zhifa.cases.actions import do_seize
 
         d = self.cleaned_data
-        return do_seize(self.base_data(), measure=d["measure"], items=d["items"], approved_by=d.get("approved_by"),
-                        party=parties[0], officers=self.officer_pairs(), acting_user=acting_user, on=d["on"],
+        return do_seize(self.base_data(), measure=d["measure"], items=d["items"], party=parties[0], officers=self.officer_pairs(), acting_user=acting_user, on=d["on"],
                         **self.items_kwarg())
 
 
@@ -581,8 +572,30 @@ class ProposeForm(PenaltyFields):
                 "discretion_reason": d.get("discretion_reason") or ""}
 
 
+# Apps above the core pre-fill the decision (the review app: what the legal reviewer agreed). Each
+# provider gets the case and returns None or (penalty dict, Chinese note shown on the form).
+DECISION_PREFILLS: list = []
+
+
 class DecideForm(PenaltyFields):
+    """Pre-filled from what the legal reviewer agreed (zhifa/review registers the provider), not
+    from the case's last proposal; a different decision is refused by decision.matches_review."""
+
     submit = "作出决定"
+
+    def setup(self):
+        super().setup()
+        for provider in DECISION_PREFILLS:
+            found = provider(self.case)
+            if found is None:
+                continue
+            agreed, note = found
+            self.fields["penalty_kinds"].initial = list(agreed.get("penalty_kinds") or [])
+            self.fields["fine_amount"].initial = agreed.get("fine_amount") or None
+            self.fields["confiscation_amount"].initial = agreed.get("confiscation_amount") or None
+            self.fields["no_penalty"].initial = bool(agreed.get("no_penalty"))
+            self.fields["penalty_kinds"].help_text = note
+            break
 
 
 class ServeNoticeForm(TransitionForm):
@@ -711,18 +724,29 @@ class ServeDecisionForm(TransitionForm):
 
 
 class PaymentForm(TransitionForm):
+    item = forms.ChoiceField(label="缴纳项目", required=False,
+                             choices=[("fine", "罚款"), ("confiscation", "没收违法所得")])
     amount = forms.DecimalField(label="缴款金额（元）", **{**MONEY, "required": True})
 
     def setup(self):
-        from zhifa.cases.rules_procedure import amount_owed
+        from zhifa.cases.rules_procedure import amount_owed, confiscation_owed, outstanding
 
-        owed = amount_owed(self.case, today())
-        self.fields["amount"].initial = max(owed - (self.case.paid_amount or 0), Decimal("0"))
-        self.fields["amount"].help_text = f"应缴{owed}元（含加处罚款），已缴{self.case.paid_amount}元"
+        c = self.case
+        left = outstanding(c, today())
+        owed = amount_owed(c, today())
+        notes = [f"罚款应缴{owed}元（含加处罚款），已缴{c.paid_amount}元，未缴{left['fine']}元"] if c.fine_amount else []
+        if confiscation_owed(c):
+            notes.append(f"没收违法所得应缴{confiscation_owed(c)}元，已缴{c.confiscation_paid}元，未缴{left['confiscation']}元")
+        else:
+            self.fields["item"].choices = [("fine", "罚款")]
+        first = "fine" if left["fine"] or not left["confiscation"] else "confiscation"
+        self.fields["item"].initial = first
+        self.fields["amount"].initial = left[first]
+        self.fields["amount"].help_text = "；".join(notes) + "。均缴入国库；超过未缴金额的不予登记"
         self.fields["on"].label = "缴款日期"
 
     def payload(self):
-        return {"amount": self.cleaned_data["amount"]}
+        return {"amount": self.cleaned_data["amount"], "item": self.cleaned_data.get("item") or "fine"}
 
 
 class CloseForm(TransitionForm):
@@ -736,6 +760,21 @@ class CloseForm(TransitionForm):
         if "execution_note" not in self.fields:
             return {}
         return {"execution_note": self.cleaned_data.get("execution_note") or ""}
+
+
+class ArchiveForm(TransitionForm):
+    retention_period = forms.ChoiceField(label="保管期限", required=False,
+                                         choices=[(v, v) for v in ("永久", "30年", "10年")])
+    archive_note = forms.CharField(label="备考表（案卷情况说明）", required=False, widget=SHORT_TEXT, max_length=2000)
+
+    def setup(self):
+        from zhifa.cases.rules_procedure import retention_default
+
+        self.fields["retention_period"].initial = retention_default(self.case.kind)
+
+    def payload(self):
+        d = self.cleaned_data
+        return {"retention_period": d.get("retention_period") or "", "archive_note": d.get("archive_note") or ""}
 
 
 class DatalistInput(forms.TextInput):
@@ -852,11 +891,13 @@ TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     "serve_decision": ServeDecisionForm,
     "record_payment": PaymentForm,
     "close": CloseForm,
+    "archive": ArchiveForm,
     "revoke": ReasonRequired,
     "transfer": TransferForm,
     "record_inspection_result": InspectionResultForm,
     "open_penalty_case": NewPenaltyCaseForm,
     "extend_seizure": ExtendSeizureForm,
+    "refuse_seizure": ReasonRequired,
     "convert_seizure": NewPenaltyCaseForm,
 }
 

@@ -49,10 +49,10 @@ STATES = {
     Kind.PENALTY_SIMPLE: {"decided": "已当场处罚", "recorded": "已备案", "archived": "已归档"},
     Kind.INSPECTION: {"planned": "待检查", "inspecting": "检查中", "result_recorded": "已记录检查结果",
                       "closed": "检查结束", "archived": "已归档"},
-    Kind.COERCIVE: {"seized": "查封扣押中", "released": "已解除", "converted": "已转处罚案件",
+    Kind.COERCIVE: {"seizure_requested": "待负责人批准", "not_approved": "不予批准", "seized": "查封扣押中", "released": "已解除", "converted": "已转处罚案件",
                     "closed": "已结案", "archived": "已归档"},
 }
-TERMINAL_STATES = ("archived", "closed", "not_filed", "revoked", "transferred", "recorded")
+TERMINAL_STATES = ("archived", "closed", "not_filed", "revoked", "transferred", "recorded", "not_approved")
 
 _PRE_FILING = ("registered", "filing_pending")
 _PRE_DECISION = ("filed", "investigating", "proposed", "notified", "hearing", "legal_review", "reviewed",
@@ -106,10 +106,11 @@ GENERAL = [
        ("officers.two_certified", "notice.served", "statement.window_closed", "hearing.window_closed",
         "hearing.held_if_requested", "review.passed_if_required", "decision.not_handler_or_reviewer",
         "discussion.held_if_required",
-        "decision.within_period", "penalty.amounts_valid", "penalty.not_heavier_than_notified")),
+        "decision.within_period", "penalty.amounts_valid", "decision.matches_review",
+        "penalty.not_heavier_than_notified")),
     _T("serve_decision", "送达行政处罚决定书", ("decided",), "served", (OFFICER,)),
     _T("record_payment", "登记缴纳罚款", ("served", "executing"), "executing", ANYONE_IN_CASE,
-       ("payment.amount_valid",)),
+       ("payment.amount_valid", "payment.not_over")),
     _T("close", "结案", ("served", "executing"), "closed", HEADS, ("close.execution_done",)),
     _T("revoke", "撤销立案", _PRE_DECISION, "revoked", (HEAD,), ("case.reason_given",),
        skip=("case.not_suspended",)),
@@ -140,15 +141,20 @@ INSPECTION = [
 ]
 
 COERCIVE = [
-    _T("seize", "实施查封、扣押", ("",), "seized", (OFFICER,),
-       ("officers.same_entity", "officers.two_certified", "seizure.head_approval"),
-       skip=("case.actor_is_handler",)),
+    # 行政强制法 Art. 18 (一): the officers request, the agency head approves in their own queue
+    # (the officer cannot name the head and mark the request approved).
+    _T("seize", "提请查封、扣押", ("",), "seizure_requested", (OFFICER,),
+       ("officers.same_entity", "officers.two_certified"), skip=("case.actor_is_handler",)),
+    _T("approve_seizure", "批准查封、扣押", ("seizure_requested",), "seized", (HEAD,),
+       ("seizure.head_approval", "officers.two_certified")),
+    _T("refuse_seizure", "不予批准查封、扣押", ("seizure_requested",), "not_approved", (HEAD,),
+       ("case.reason_given",)),
     _T("extend_seizure", "延长查封、扣押期限", ("seized",), SAME, (HEAD,),
        ("seizure.extend_once", "seizure.extend_before_expiry")),
     _T("release_seizure", "解除查封、扣押", ("seized",), "released", (OFFICER, HEAD)),
     _T("convert_seizure", "转为行政处罚案件", ("seized",), "converted", (OFFICER,)),
     _T("close", "结案", ("released", "converted"), "closed", ANYONE_IN_CASE),
-    _T("archive", "归档", ("closed",), "archived", ANYONE_IN_CASE),
+    _T("archive", "归档", ("closed", "not_approved"), "archived", ANYONE_IN_CASE),
 ]
 
 MACHINES: dict[str, dict[str, Transition]] = {

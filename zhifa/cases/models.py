@@ -121,11 +121,18 @@ class Case(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     served_on = models.DateField(_("决定书送达日期"), null=True, blank=True)
     service_method = models.CharField(_("送达方式"), max_length=50, blank=True)
-    paid_amount = models.DecimalField(_("已缴金额（元）"), default=0, **MONEY)
+    # Both go to the treasury (罚没收入): paid_amount is the fine (with any Art. 72 surcharge),
+    # confiscation_paid the 没收违法所得; each payment's item is in its CaseEvent payload.
+    paid_amount = models.DecimalField(_("已缴罚款（元）"), default=0, **MONEY)
+    confiscation_paid = models.DecimalField(_("已缴没收违法所得（元）"), default=0, **MONEY)
     paid_on = models.DateField(_("缴纳日期"), null=True, blank=True)
     execution_note = models.TextField(_("执行情况"), blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     archived_on = models.DateField(_("归档日期"), null=True, blank=True)
+    # The archive (归档): 卷内目录 (the documents filed), 备考表 (the archivist's note), 保管期限.
+    archive_contents = models.JSONField(_("卷内目录"), default=list, blank=True)
+    archive_note = models.TextField(_("备考表"), blank=True)
+    retention_period = models.CharField(_("保管期限"), max_length=10, blank=True)
     # Exits.
     exit_reason = models.TextField(_("不予立案/撤销/移送理由"), blank=True)
     transfer_kind = models.CharField(_("移送类别"), max_length=20, blank=True, choices=[
@@ -381,8 +388,13 @@ class Seizure(models.Model):
     number = models.CharField(_("决定书文号"), max_length=60, blank=True)
     measure = models.CharField(_("措施"), max_length=10, choices=[("seal", _("查封")), ("seize", _("扣押"))])
     items = models.JSONField(_("查封扣押清单"), default=list)
-    approved_by = models.ForeignKey(USER, verbose_name=_("批准人"), on_delete=models.PROTECT, related_name="+")
-    decided_on = models.DateField(_("决定日期"))
+    requested_by = models.ForeignKey(USER, verbose_name=_("提请人"), null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_on = models.DateField(_("提请日期"), null=True, blank=True)
+    # Empty until the head approves in their queue (approve_seizure); rows from before keep theirs.
+    approved_by = models.ForeignKey(USER, verbose_name=_("批准人"), null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     period_days = models.PositiveIntegerField(_("期限（日）"), default=30)
     extended = models.BooleanField(_("已延长"), default=False)
     extended_days = models.PositiveIntegerField(_("延长天数"), default=0)

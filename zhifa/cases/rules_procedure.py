@@ -188,6 +188,22 @@ def collective_needs_discussion(ctx):
 
 
 # ---- execution (Arts. 67, 72) -----------------------------------------------------------
+PAYMENT_ITEMS = {"fine": "罚款", "confiscation": "没收违法所得"}
+
+
+def confiscation_owed(case) -> Decimal:
+    """没收违法所得 is paid in money (没收非法财物 are things, handed over, not paid)."""
+    if case.no_penalty or "confiscate_gains" not in (case.penalty_kinds or []) or not case.confiscation_amount:
+        return Decimal("0.00")
+    return case.confiscation_amount
+
+
+def outstanding(case, on) -> dict[str, Decimal]:
+    """What is still to pay, per item (罚款 with its surcharge; 没收违法所得)."""
+    return {"fine": max(amount_owed(case, on) - (case.paid_amount or 0), Decimal("0.00")),
+            "confiscation": max(confiscation_owed(case) - (case.confiscation_paid or 0), Decimal("0.00"))}
+
+
 @rule("payment.amount_valid")
 def payment_amount_valid(ctx):
     if ctx.preview:
@@ -199,9 +215,27 @@ def payment_amount_valid(ctx):
         refuse("payment.amount_valid", "缴款金额无效", "amount")
     if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         refuse("payment.amount_valid", "缴款金额须大于零，最多两位小数", "amount")
-    if not ctx.case.fine_amount:
-        refuse("payment.amount_valid", "本案没有罚款", "amount")
-    ctx.payload["amount"] = amount
+    item = ctx.payload.get("item") or "fine"
+    if item not in PAYMENT_ITEMS:
+        refuse("payment.amount_valid", "请选择缴纳的项目（罚款或没收违法所得）", "item")
+    if item == "fine" and not ctx.case.fine_amount:
+        refuse("payment.amount_valid", "本案没有罚款", "item")
+    if item == "confiscation" and not confiscation_owed(ctx.case):
+        refuse("payment.amount_valid", "本案没有没收违法所得", "item")
+    ctx.payload["amount"], ctx.payload["item"] = amount, item
+
+
+@rule("payment.not_over")
+def payment_not_over(ctx):
+    """A payment beyond what is outstanding on its item is refused (no silent overpayment)."""
+    if ctx.preview:
+        return
+    item = ctx.payload["item"]
+    left = outstanding(ctx.case, ctx.on)[item]
+    if ctx.payload["amount"] > left:
+        refuse("payment.not_over",
+               f"缴款{ctx.payload['amount']}元超过{PAYMENT_ITEMS[item]}未缴金额{left}元（{ctx.on:%Y-%m-%d}），"
+               "请核对缴款凭证；多缴部分应予退还，不得登记", "amount")
 
 
 def amount_owed(case, on) -> Decimal:
@@ -217,11 +251,15 @@ def amount_owed(case, on) -> Decimal:
 def execution_done(ctx):
     c = ctx.case
     owed = amount_owed(c, c.paid_on or ctx.on)
-    if c.paid_amount >= owed:
+    conf = confiscation_owed(c)
+    if c.paid_amount >= owed and (c.confiscation_paid or 0) >= conf:
         return
     if not ctx.preview and (ctx.payload.get("execution_note") or "").strip():
         return
-    refuse("close.execution_done", f"罚款（含加处罚款）应缴{owed}元，已缴{c.paid_amount}元；未执行完毕须说明执行情况（如已申请人民法院强制执行）",
+    parts = [f"罚款（含加处罚款）应缴{owed}元，已缴{c.paid_amount}元"]
+    if conf:
+        parts.append(f"没收违法所得应缴{conf}元，已缴{c.confiscation_paid}元")
+    refuse("close.execution_done", "；".join(parts) + "；未执行完毕须说明执行情况（如已申请人民法院强制执行）",
            "execution_note")
 
 
@@ -242,10 +280,15 @@ def problems_found(ctx):
 
 @rule("seizure.head_approval")
 def seizure_head_approval(ctx):
-    """行政强制法 Art. 18 (一): reported to and approved by the agency head beforehand."""
-    head = ctx.payload.get("approved_by")
-    if head is None or head.role != Role.AGENCY_HEAD or head.entity_id != ctx.case.entity_id:
-        refuse("seizure.head_approval", "实施查封、扣押须经本机关负责人批准（《行政强制法》第十八条）", "approved_by")
+    """行政强制法 Art. 18 (一): reported to and approved by the agency head beforehand — the approver
+    is the acting user, a head of the case's own entity who is not one of its officers."""
+    from zhifa.cases.rules import user_officer
+
+    head = ctx.user
+    officer = user_officer(head)
+    if (head.role != Role.AGENCY_HEAD or head.entity_id != ctx.case.entity_id
+            or (officer is not None and officer.pk in handler_ids(ctx.case, ever=True))):
+        refuse("seizure.head_approval", "查封、扣押须经本机关负责人批准，且批准人不得是本案执法人员（《行政强制法》第十八条）")
 
 
 def current_seizure(case):
@@ -267,3 +310,15 @@ def seizure_before_expiry(ctx):
     dl = Deadline.objects.filter(case=ctx.case, kind="seizure").last()
     if dl is not None and dl.known and dl.due_on and ctx.on > dl.due_on:
         refuse("seizure.extend_before_expiry", f"查封、扣押期限已于{dl.due_on:%Y-%m-%d}届满，不能再延长")
+
+
+# ---- archive (归档) ------------------------------------------------------------------------
+RETENTION_CHOICES = ("永久", "30年", "10年")
+RETENTION_DEFAULTS = {"penalty_general": "30年", "penalty_simple": "10年", "inspection": "10年", "coercive": "30年"}
+
+
+def retention_default(kind: str) -> str:
+    """保管期限 of a case kind's file (settings.ZHIFA_ARCHIVE_RETENTION overrides per kind)."""
+    from django.conf import settings
+
+    return {**RETENTION_DEFAULTS, **getattr(settings, "ZHIFA_ARCHIVE_RETENTION", {})}.get(kind, "30年")

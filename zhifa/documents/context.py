@@ -118,7 +118,7 @@ def case_data(case, *, on: dt.date) -> dict:
         seizure = {"number": s.number, "measure": s.measure, "measure_label": s.get_measure_display(),
                    "items": s.items or [], "decided_on": _iso(s.decided_on), "period_days": s.period_days,
                    "extended_days": s.extended_days if s.extended else 0, "released_on": _iso(s.released_on),
-                   "approved_by": s.approved_by.display_name or s.approved_by.username,
+                   "approved_by": (s.approved_by.display_name or s.approved_by.username) if s.approved_by_id else "",
                    "due_on": sdl.get("due_on", "")}
     chair = case.hearing_chair
     review = case.reviews.exclude(outcome="").order_by("id").last()
@@ -210,6 +210,15 @@ class Composer:
     def x(self, key, default=""):
         value = self.extra.get(key, default)
         return value if value not in (None,) else default
+
+    def evidence_text(self) -> str:
+        """The 决定书 lists the evidence the 告知书 listed unless the form gives its own (issue 18:
+        the decision refused "缺少：证据" though its form said it defaults from the 告知书)."""
+        own = self.x("evidence")
+        if own or self.t != DocType.PENALTY_DECISION:
+            return own
+        notice = (self.data.get("documents") or {}).get(DocType.PENALTY_NOTICE) or {}
+        return (notice.get("extra") or {}).get("evidence", "") or ""
 
     # ---- sections --------------------------------------------------------------------------
     def parties(self):
@@ -318,7 +327,7 @@ class Composer:
         penalty = self.penalty()
         doc_date = self.doc_date()
         facts = paras(c["facts"])
-        evidence = paras(self.x("evidence"))
+        evidence = paras(self.evidence_text())
         ctx = {
             "doc": {"type": t, "name": str(DocType(t).label), "number": self.number, "version": self.version,
                     "date": _d(doc_date), "generated_on": _d(self.today.isoformat())},
@@ -571,7 +580,8 @@ class Composer:
             need(s["address"], "送达地点")
         if t in (DocType.SEIZURE_DECISION, DocType.SEIZURE_LIST):
             s = self.data["seizure"]
-            need(s, "查封、扣押记录（请先办理“实施查封、扣押”）")
+            need(s, "查封、扣押记录（请先办理“提请查封、扣押”）")
+            need(not s or s["decided_on"], "行政机关负责人的批准（查封、扣押待负责人批准）")
             if s:
                 need(ctx["seizure"]["goods"], "查封、扣押的场所、设施或者财物清单")
         if t == DocType.SEIZURE_DECISION:

@@ -125,6 +125,12 @@ def _panel_context(request, case, *, error=None, error_type=None, posted=None):
         fields = []
         for key, label, kind in EXTRA_FIELDS.get(s.code, []):
             value = prefill.get(key, "")
+            if s.code == DocType.PENALTY_DECISION and key == "evidence" and not value:
+                # The 决定书 lists what the 告知书 listed (zhifa/documents/context.py Composer.evidence_text).
+                notice = (by_type.get(DocType.PENALTY_NOTICE) or [None])[0]
+                value = (notice.extra or {}).get("evidence", "") if notice else ""
+                if value:
+                    label = f"证据（每行一项；已按事先告知书第{notice.version}版所列证据填入，可修改）"
             if kind == "qa":
                 value = qa_text(value) if isinstance(value, list) else value
             fields.append({"key": key, "label": label, "kind": kind, "value": value})

@@ -127,6 +127,12 @@ def destruction_approver(destruction, user):
 
 def step_keys(transition: str, payload: dict) -> set[str]:
     keys = {transition}
+    # 查封、扣押 is carried out once the head approves (approve_seizure); the officer's request is not
+    # the seizure. Events from before the split carry the approver in the seize payload.
+    if transition == "seize" and "approved_by" not in (payload or {}):
+        keys = set()
+    if transition == "approve_seizure":
+        keys.add("seize")
     method = (payload or {}).get("method") or ""
     if transition == "serve_decision" and method == "留置送达":
         keys.add("serve_decision:lodged")
@@ -156,7 +162,9 @@ def av_required(ctx):
     video record of it: the step itself (when the case exists) and every later step check it."""
     from zhifa.records.models import AvStep
 
-    creating = "" in ctx.transition.sources  # the step that creates the case is recorded after it
+    # the step that creates the case, and the approval that lets the seizure be carried out, are
+    # recorded after them (the later steps check)
+    creating = "" in ctx.transition.sources or ctx.transition.name == "approve_seizure"
     pending = set() if creating else step_keys(ctx.transition.name, ctx.payload)
     missing = missing_av_steps(ctx.case, pending)
     if missing:

@@ -15,3 +15,8 @@ class ReviewConfig(AppConfig):
         from zhifa.review.models import Opinion
 
         register_subject(Opinion)
+        from zhifa.cases.forms import DECISION_PREFILLS
+        from zhifa.review.catalogue import decision_prefill
+
+        if decision_prefill not in DECISION_PREFILLS:
+            DECISION_PREFILLS.append(decision_prefill)

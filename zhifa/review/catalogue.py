@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+from decimal import Decimal
 
 from django.conf import settings
 
@@ -75,6 +76,73 @@ def case_fingerprint(case) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def _yuan(value) -> str:
+    return str(Decimal(str(value)).quantize(Decimal("0.01"))) if value not in (None, "", 0) else ""
+
+
+def penalty_of(case) -> dict:
+    """The penalty fields as plain JSON (what a packet records and a decision is compared with)."""
+    return {"penalty_kinds": list(case.penalty_kinds or []), "fine_amount": _yuan(case.fine_amount),
+            "confiscation_amount": _yuan(case.confiscation_amount),
+            "no_penalty": bool(case.no_penalty)}
+
+
+def agreed_packet(case) -> Packet | None:
+    """The packet the latest finished review agreed to (None: no review agreed a packet)."""
+    last = case.reviews.exclude(outcome="").order_by("id").last()
+    if last is None or last.outcome != "agree":
+        return None
+    return Packet.objects.filter(review=last).first()
+
+
+def agreed_penalty(case) -> tuple[Packet | None, dict | None]:
+    """(packet, penalty it agreed); packets from before the penalty was recorded: the case's proposed
+    penalty when the case still matches the packet's fingerprint, else unknown (None)."""
+    packet = agreed_packet(case)
+    if packet is None:
+        return None, None
+    if packet.penalty:
+        return packet, packet.penalty
+    if packet.case_fingerprint == case_fingerprint(case):
+        return packet, penalty_of(case)
+    return packet, None
+
+
+def _penalty_text(p: dict) -> str:
+    from types import SimpleNamespace
+
+    if p.get("no_penalty"):
+        return "不予行政处罚"
+    ns = SimpleNamespace(no_penalty=False, penalty_kinds=p.get("penalty_kinds") or [],
+                         fine_amount=_yuan(p.get("fine_amount")) or None,
+                         confiscation_amount=_yuan(p.get("confiscation_amount")) or None)
+    return draft_decision_text(ns).removeprefix("拟给予") or "—"
+
+
+def decision_prefill(case):
+    """The decision form's start (zhifa.cases.forms.DECISION_PREFILLS): the agreed packet's penalty."""
+    packet, agreed = agreed_penalty(case)
+    if packet is None or agreed is None:
+        return None
+    return agreed, (f"已按法制审核同意的送审材料第{packet.version}版填入：{_penalty_text(agreed)}。"
+                    "决定内容须与审核同意的内容一致，如需改变须重新提交法制审核")
+
+
+def penalty_diff(agreed: dict, decided: dict) -> list[str]:
+    """The differences between the agreed penalty and a decision's, in words (empty: the same)."""
+    labels = dict(PenaltyKind.choices)
+    a_kinds, d_kinds = set(agreed.get("penalty_kinds") or []), set(decided.get("penalty_kinds") or [])
+    out = [f"增加了{labels.get(k, k)}" for k in sorted(d_kinds - a_kinds)]
+    out += [f"去掉了{labels.get(k, k)}" for k in sorted(a_kinds - d_kinds)]
+    for key, label in (("fine_amount", "罚款金额"), ("confiscation_amount", "没收金额")):
+        a, d = (Decimal(str(x.get(key) or 0)).quantize(Decimal("0.01")) for x in (agreed, decided))
+        if a != d:
+            out.append(f"{label}由{a}元{'提高' if d > a else '降低'}为{d}元")
+    if bool(agreed.get("no_penalty")) != bool(decided.get("no_penalty")):
+        out.append("不予行政处罚" if decided.get("no_penalty") else "由不予行政处罚改为给予处罚")
+    return out
+
+
 def evidence_items(case):
     from zhifa.records.models import RecordItem
 
@@ -90,7 +158,10 @@ def draft_decision_text(case) -> str:
         label = str(labels.get(k, k))
         if k == "fine" and case.fine_amount:
             label += f"{case.fine_amount}元"
-        if k.startswith("confiscate") and case.confiscation_amount:
+        # One amount field: it belongs to 没收违法所得 (没收非法财物 lists things, not an amount),
+        # unless the property is the only confiscation — never both (issue 18 duplicated it).
+        money_kind = "confiscate_gains" if "confiscate_gains" in case.penalty_kinds else "confiscate_property"
+        if k == money_kind and case.confiscation_amount:
             label += f"{case.confiscation_amount}元"
         parts.append(label)
     return ("拟给予" + "、".join(parts)) if parts else ""

@@ -7,7 +7,7 @@ from zhifa.cases.models import Deadline
 from zhifa.common.actions import log_change, snapshot
 from zhifa.common.models import ChangeLog
 from zhifa.ledger import log as ledger
-from zhifa.review.catalogue import case_fingerprint, evidence_items, is_major, review_days
+from zhifa.review.catalogue import case_fingerprint, evidence_items, is_major, penalty_of, review_days
 from zhifa.review.models import PACKET_FIELDS, DiscussionRecord, Opinion, Packet
 
 DEADLINE_KIND = "legal_review"
@@ -26,6 +26,7 @@ def submitted(ctx, review):
             evidence_ids=[it.pk for it in evidence_items(case)],
             correction_note=(ctx.payload.get("correction_note") or "").strip(),
             case_fingerprint=case_fingerprint(case), catalogue_version=cat_version, major_reasons=reasons,
+            penalty=penalty_of(case),
             submitted_by=ctx.user, submitted_on=on)
         log_change(packet, ChangeLog.Action.CREATE, acting_user=ctx.user, after=snapshot(packet),
                    reason=f"提交法制审核：送审材料第{packet.version}版")

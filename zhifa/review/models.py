@@ -119,6 +119,8 @@ class Packet(models.Model):
     case_fingerprint = models.CharField(_("案件内容指纹"), max_length=64)
     catalogue_version = models.PositiveIntegerField(_("适用目录清单版本"), null=True)
     major_reasons = models.JSONField(_("重大执法决定情形"), default=list)
+    # The proposed penalty as submitted (kinds, amounts): what 同意 agrees to; the decision must match it.
+    penalty = models.JSONField(_("拟处罚内容"), default=dict, blank=True)
     submitted_by = models.ForeignKey(USER, verbose_name=_("送审人"), on_delete=models.PROTECT, related_name="+")
     submitted_on = models.DateField(_("送审日期"))
 

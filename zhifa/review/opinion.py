@@ -10,7 +10,7 @@ from zhifa.cases.rules import user_officer
 from zhifa.common.actions import log_change, snapshot
 from zhifa.common.models import ChangeLog
 from zhifa.documents import context as ctxmod
-from zhifa.documents.actions import sha256, store_file, template_for
+from zhifa.documents.actions import request_pdf, sha256, store_file, template_for
 from zhifa.documents.models import GeneratedDocument
 from zhifa.documents.render import render_docx
 from zhifa.documents.text import cn_date
@@ -61,4 +61,7 @@ def generate_opinion_document(case, opinion, *, acting_user) -> GeneratedDocumen
                reason=f"生成法制审核意见书第{version}版")
     ledger.append("document.generated", subject=doc, actor=acting_user, case=case,
                   data={"doc_type": DOC_TYPE, "version": version, "number": "", "docx_sha256": digest})
+    # The worker renders the PDF after commit (LibreOffice never runs inside the review's request);
+    # without this the opinion's PDF stayed 待生成 for ever.
+    request_pdf(doc, acting_user=acting_user)
     return doc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zhifa.cases.rules import handler_ids, refuse, rule, user_officer
 from zhifa.common.roles import Role
-from zhifa.review.catalogue import current_catalogue, packet_missing
+from zhifa.review.catalogue import _penalty_text, agreed_penalty, current_catalogue, packet_missing, penalty_diff
 from zhifa.review.gate import gate_refusal
 from zhifa.review.models import CHECKLIST, CHECKLIST_LABELS, Objection, Packet
 
@@ -148,3 +148,26 @@ def record_complete(ctx):
         refuse("discussion.record_complete", "请选择讨论事由", "trigger")
     if not (p.get("minutes") or "").strip():
         refuse("discussion.record_complete", "请填写讨论记录", "minutes")
+
+
+@rule("decision.matches_review")
+def decision_matches_review(ctx):
+    """The decision is what the legal reviewer agreed: the penalty kinds and amounts of the agreed packet.
+    Any difference (a kind added or dropped, an amount raised or lowered) needs a new review; the
+    refusal spells out the difference (packet vs decision). Runs after penalty.amounts_valid."""
+    if ctx.preview or "penalty_kinds" not in ctx.payload:
+        return
+    packet, agreed = agreed_penalty(ctx.case)
+    if packet is None:
+        return
+    decided = {k: ctx.payload.get(k) for k in ("penalty_kinds", "fine_amount", "confiscation_amount", "no_penalty")}
+    if agreed is None:
+        refuse("decision.matches_review",
+               f"拟处理意见在送审材料第{packet.version}版审核同意后已改变，决定内容无法与审核意见核对，须重新提交法制审核",
+               "penalty_kinds")
+    diff = penalty_diff(agreed, decided)
+    if diff:
+        refuse("decision.matches_review",
+               f"决定内容与法制审核同意的送审材料第{packet.version}版不一致（{'；'.join(diff)}）。"
+               f"送审材料：{_penalty_text(agreed)}；本次决定：{_penalty_text(decided)}。"
+               "如需改变处罚内容，请重新提出拟处理意见并提交法制审核", "penalty_kinds")

@@ -15,7 +15,13 @@ from zhifa.cases.models import (
 )
 from zhifa.cases.numbering import next_number
 from zhifa.cases.rules import hearing_triggers, limitation_warning
-from zhifa.cases.rules_procedure import amount_owed
+from zhifa.cases.rules_procedure import (
+    PAYMENT_ITEMS,
+    RETENTION_CHOICES,
+    confiscation_owed,
+    outstanding,
+    retention_default,
+)
 from zhifa.common.actions import ActionRefused
 
 GENERAL, SIMPLE, INSPECTION, COERCIVE = Kind.PENALTY_GENERAL, Kind.PENALTY_SIMPLE, Kind.INSPECTION, Kind.COERCIVE
@@ -212,17 +218,21 @@ def serve_decision(ctx):
     case = ctx.case
     case.served_on, case.service_method = ctx.on, ctx.payload.get("method", "直接送达")
     deadlines.close_deadline(case, "service", ctx.on)
-    if case.fine_amount and not case.no_penalty:
+    if (case.fine_amount or confiscation_owed(case)) and not case.no_penalty:
         deadlines.open_deadline(case, "payment", ctx.on)
 
 
 @effect(GENERAL, "record_payment")
 def record_payment(ctx):
-    case = ctx.case
-    case.paid_amount += ctx.payload["amount"]
+    case, item = ctx.case, ctx.payload["item"]
+    if item == "confiscation":
+        case.confiscation_paid += ctx.payload["amount"]
+    else:
+        case.paid_amount += ctx.payload["amount"]
     case.paid_on = ctx.on
-    if case.paid_amount >= amount_owed(case, ctx.on):
+    if not any(outstanding(case, ctx.on).values()):
         deadlines.close_deadline(case, "payment", ctx.on)
+    return {"item_label": PAYMENT_ITEMS[item]}
 
 
 @effect(GENERAL, "close")
@@ -249,7 +259,15 @@ def exit_case(ctx):
 @effect(INSPECTION, "archive")
 @effect(COERCIVE, "archive")
 def archive(ctx):
-    ctx.case.archived_on = ctx.on
+    """备考表 (the archivist's note) and 保管期限 (given, else the kind's default)."""
+    case, p = ctx.case, ctx.payload
+    retention = p.get("retention_period") or retention_default(case.kind)
+    if retention not in RETENTION_CHOICES:
+        raise ActionRefused("validation", f"保管期限须为{'、'.join(RETENTION_CHOICES)}之一", "retention_period")
+    case.archive_note = (p.get("archive_note") or "").strip()
+    case.retention_period = retention
+    case.archived_on = ctx.on
+    return {"retention_period": retention}
 
 
 # ---- simple procedure ---------------------------------------------------------------------

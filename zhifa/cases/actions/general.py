@@ -145,9 +145,11 @@ def do_serve_decision(case, *, method="直接送达", acting_user, expected_vers
                             on=on, reason=reason, method=method)
 
 
-def do_record_payment(case, *, amount, acting_user, expected_version, on=None, reason=""):
+def do_record_payment(case, *, amount, item="fine", acting_user, expected_version, on=None, reason=""):
+    """A payment to the treasury: `item` 'fine' (罚款, with any surcharge) or 'confiscation' (没收违法所得);
+    more than the item's outstanding amount is refused (payment.not_over)."""
     return apply_transition(case, "record_payment", acting_user=acting_user, expected_version=expected_version,
-                            on=on, reason=reason, amount=amount)
+                            on=on, reason=reason, amount=amount, item=item)
 
 
 def do_close(case, *, acting_user, expected_version, execution_note="", on=None, reason=""):
@@ -155,9 +157,10 @@ def do_close(case, *, acting_user, expected_version, execution_note="", on=None,
                             reason=reason, execution_note=execution_note)
 
 
-def do_archive(case, *, acting_user, expected_version, on=None, reason=""):
+def do_archive(case, *, acting_user, expected_version, archive_note="", retention_period="", on=None, reason=""):
+    """归档 with the 备考表 note and the 保管期限 (default per case kind, settings.ZHIFA_ARCHIVE_RETENTION)."""
     return apply_transition(case, "archive", acting_user=acting_user, expected_version=expected_version, on=on,
-                            reason=reason)
+                            reason=reason, archive_note=archive_note, retention_period=retention_period)
 
 
 def do_revoke(case, *, reason, acting_user, expected_version, on=None):

@@ -101,11 +101,20 @@ def _seize(ctx):
         raise ActionRefused("validation", "请填写查封、扣押清单（每项须有名称）", "items")
     if p.get("measure") not in ("seal", "seize"):
         raise ActionRefused("validation", "请选择查封或扣押", "measure")
-    number = next_number(ctx.case.entity, "seizure", ctx.on.year)
-    Seizure.objects.create(case=ctx.case, number=number, measure=p["measure"], items=items,
-                           approved_by=p["approved_by"], decided_on=ctx.on)
-    ctx.case.number = number
+    Seizure.objects.create(case=ctx.case, measure=p["measure"], items=items, requested_by=ctx.user,
+                           requested_on=ctx.on)
+
+
+@effect(COERCIVE, "approve_seizure")
+def _approve(ctx):
+    """The head's approval: the decision number and the 30-day period start now."""
+    s = ctx.case.seizures.filter(approved_by__isnull=True).order_by("id").last()
+    s.number = next_number(ctx.case.entity, "seizure", ctx.on.year)
+    s.approved_by, s.decided_on = ctx.user, ctx.on
+    s.save()
+    ctx.case.number = s.number
     deadlines.open_deadline(ctx.case, "seizure", ctx.on)
+    return {"seizure_number": s.number}
 
 
 @effect(COERCIVE, "extend_seizure")
@@ -131,12 +140,22 @@ def _convert(ctx):
     return _derive_penalty_case(ctx, ctx.payload.get("title") or ctx.case.title, f"查封扣押{ctx.case.number}转立")
 
 
-def do_seize(data: dict, *, measure, items, approved_by, party, officers, acting_user, on=None, reason="",
-             power_items=()):
-    """查封/扣押 with the head's prior approval; 30-day period opened (行政强制法 Arts. 18, 24, 25)."""
+def do_seize(data: dict, *, measure, items, party, officers, acting_user, on=None, reason="", power_items=()):
+    """提请查封/扣押: the officers' request; it takes effect when the head approves (do_approve_seizure)."""
     return create_case(COERCIVE, "seize", data, acting_user=acting_user, parties=[party], officers=officers,
-                       power_items=power_items, on=on,
-                       reason=reason, measure=measure, items=items, approved_by=approved_by)
+                       power_items=power_items, on=on, reason=reason, measure=measure, items=items)
+
+
+def do_approve_seizure(case, *, acting_user, expected_version, on=None, reason=""):
+    """批准查封、扣押 by the agency head (行政强制法 Art. 18 (一)): number and 30-day period (Art. 25)."""
+    return apply_transition(case, "approve_seizure", acting_user=acting_user, expected_version=expected_version,
+                            on=on, reason=reason)
+
+
+def do_refuse_seizure(case, *, reason, acting_user, expected_version, on=None):
+    """不予批准: the request ends (its reason on file)."""
+    return apply_transition(case, "refuse_seizure", acting_user=acting_user, expected_version=expected_version,
+                            on=on, reason=reason)
 
 
 def do_extend_seizure(case, *, reason, acting_user, expected_version, days=30, on=None):

@@ -139,15 +139,13 @@ class InspectionPayload(CaseData):
 
 
 class SeizePayload(CaseData):
-    """实施查封、扣押（《行政强制法》第十八条、第二十四条、第二十五条）"""
+    """提请查封、扣押（《行政强制法》第十八条、第二十四条、第二十五条）；由本机关负责人批准（approve_seizure）后实施"""
 
     measure: Literal["seal", "seize"] = F(..., "措施", "seal 查封；seize 扣押")
     items: list[SeizedItemIn] = F(..., "查封扣押清单", min_length=1, max_length=500)
-    approved_by: int = F(..., "批准人", "批准查封扣押的本机关负责人的用户编号")
     party: PartyIn = F(..., "当事人")
 
-    refs = {**CaseData.refs, "approved_by": User}
-    extra = ("officers", "measure", "items", "approved_by", "party")
+    extra = ("officers", "measure", "items", "party")
 
 
 CREATE_PAYLOADS = {Kind.PENALTY_GENERAL: RegisterPayload, Kind.PENALTY_SIMPLE: SpotPayload,
@@ -243,6 +241,12 @@ class ServePayload(Payload):
 
 class PaymentPayload(Payload):
     amount: Decimal = F(..., "缴款金额（元）", gt=0, max_digits=14, decimal_places=2)
+    item: str = F("fine", "缴纳项目", "fine（罚款）或 confiscation（没收违法所得）")
+
+
+class ArchivePayload(Payload):
+    retention_period: str = F("", "保管期限", "永久、30年或10年；不填按案件类别的默认期限", max_length=10)
+    archive_note: str = F("", "备考表", "案卷情况说明", max_length=2000)
 
 
 class ClosePayload(Payload):
@@ -277,9 +281,9 @@ TRANSITION_PAYLOADS = {
     "hold_collective_discussion": DiscussionPayload, "extend_decision_period": ExtendPayload,
     "suspend": Empty, "resume": Empty, "decide": DecidePayload, "serve_decision": ServePayload,
     "record_payment": PaymentPayload, "close": ClosePayload, "revoke": Empty, "transfer": TransferPayload,
-    "archive": Empty, "file_simple_record": Empty, "start_inspection": Empty,
+    "archive": ArchivePayload, "file_simple_record": Empty, "start_inspection": Empty,
     "record_inspection_result": ResultPayload, "open_penalty_case": DerivePayload,
-    "extend_seizure": ExtendSeizurePayload, "release_seizure": Empty, "convert_seizure": DerivePayload,
+    "extend_seizure": ExtendSeizurePayload, "approve_seizure": Empty, "refuse_seizure": Empty, "release_seizure": Empty, "convert_seizure": DerivePayload,
 }
 
 

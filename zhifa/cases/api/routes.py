@@ -135,8 +135,7 @@ def _create(request, kind, body, payload):
     elif kind == Kind.INSPECTION:
         case = case_actions.do_plan_inspection(data, parties=kw.get("parties", []), **common)
     else:
-        case = case_actions.do_seize(data, measure=kw["measure"], items=kw["items"], approved_by=kw["approved_by"],
-                          party=kw["party"], **common)
+        case = case_actions.do_seize(data, measure=kw["measure"], items=kw["items"], party=kw["party"], **common)
     return Status(201, get_detail(request, case.pk))
 
 

@@ -66,15 +66,31 @@ def info_rows(case):
                  ("决定书文号", case.decision_number), ("决定日期", case.decided_on),
                  ("决定人", str(case.decided_by) if case.decided_by_id else ""),
                  ("决定书送达", f"{case.served_on} {case.service_method}" if case.served_on else ""),
-                 ("已缴金额", _money(case.paid_amount) if case.paid_amount else ""), ("缴纳日期", case.paid_on),
+                 *_payment_rows(case), ("缴纳日期", case.paid_on),
                  ("执行情况", case.execution_note)]
     if case.kind == Kind.INSPECTION:
         rows += [("检查结果", case.inspection_result),
                  ("发现问题", "是" if case.problems_found else ("否" if case.inspection_result else ""))]
-    rows += [("结案日期", case.closed_on), ("归档日期", case.archived_on), ("不予立案/撤销/移送理由", case.exit_reason),
+    rows += [("结案日期", case.closed_on), ("归档日期", case.archived_on), ("保管期限", case.retention_period),
+             ("备考表", case.archive_note), ("不予立案/撤销/移送理由", case.exit_reason),
              ("移送", f"{case.get_transfer_kind_display()}：{case.transfer_to}" if case.transfer_kind else ""),
              ("中止中", "是（期限暂停计算）" if case.suspended else "")]
     return [(label, value) for label, value in rows if value not in (None, "", [])]
+
+
+def _payment_rows(case):
+    """Paid and outstanding per item (罚款 / 没收违法所得), once the decision is served."""
+    from zhifa.cases.rules_procedure import confiscation_owed, outstanding
+
+    if not case.served_on or case.no_penalty:
+        return []
+    left = outstanding(case, timezone.localdate())
+    rows = []
+    if case.fine_amount:
+        rows += [("已缴罚款", _money(case.paid_amount)), ("罚款未缴（含加处罚款）", _money(left["fine"]))]
+    if confiscation_owed(case):
+        rows += [("已缴没收违法所得", _money(case.confiscation_paid)), ("没收违法所得未缴", _money(left["confiscation"]))]
+    return rows
 
 
 def _event_rows(case):

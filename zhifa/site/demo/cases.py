@@ -81,7 +81,8 @@ SCENARIOS: list[Spec] = [
          (88, "propose", {}), (87, "notice", {}),
          (85, "statement", {"text": "当事人提交书面陈述：涉案食品系门店盘点疏漏未及时下架，已全部下架销毁并完善临期食品"
                                     "管理制度，请求从轻处罚。"}),
-         (80, "decide", {}), (79, "serve", {}), (72, "pay", {"amount": "50000"}), (70, "close", {}),
+         (80, "decide", {}), (79, "serve", {}), (72, "pay", {"amount": "50000"}),
+         (72, "pay", {"amount": "42", "item": "confiscation"}), (70, "close", {}),
          (65, "archive", {})],
         org("毕节市七星关区惠万家超市有限公司", "MA6E4K2R", "罗兴华", "贵州省毕节市七星关区碧阳大道126号",
             "0857-8236615"),
@@ -453,8 +454,10 @@ def _step(desk, spec, case, step, on, reason, kw, data, officers, items, created
                                     power_items=items, reason=reason or "按照年度抽查计划安排检查。")
         created.append(case)
     elif step == "seize":
-        case = case_actions.do_seize(data, measure=kw["measure"], items=kw["items"], approved_by=head, party=spec.party,
-                          officers=officers, acting_user=me, on=on, power_items=items, reason=reason)
+        case = case_actions.do_seize(data, measure=kw["measure"], items=kw["items"], party=spec.party,
+                                     officers=officers, acting_user=me, on=on, power_items=items, reason=reason)
+        # the head approves in their own queue (行政强制法 Art. 18 (一)), here the same day
+        case_actions.do_approve_seizure(case, acting_user=head, expected_version=case.version, on=on)
         created.append(case)
     elif step == "file":
         case_actions.do_file_case(case, acting_user=me, reason=reason, **common)
@@ -499,7 +502,8 @@ def _step(desk, spec, case, step, on, reason, kw, data, officers, items, created
     elif step == "serve":
         case_actions.do_serve_decision(case, acting_user=me, reason=reason, **common)
     elif step == "pay":
-        case_actions.do_record_payment(case, amount=kw["amount"], acting_user=me, reason=reason, **common)
+        case_actions.do_record_payment(case, amount=kw["amount"], item=kw.get("item", "fine"), acting_user=me,
+                                       reason=reason, **common)
     elif step == "close":
         case_actions.do_close(case, acting_user=unithead, reason=reason, **common)
     elif step == "archive":
