@@ -168,12 +168,14 @@ def test_production_stack(stack_env, tmp_path, browser):
             wait_until(page, "!document.body.innerText.includes('正在加载')", timeout=60000)
             assert page.evaluate("typeof htmx") == "object"
             # Evidence: a photo through the chunked upload (into the S3 bucket in the PostgreSQL run).
+            page.get_by_role("tab", name="记录").click()  # the case page's tabs (概况/当事人/记录/文书/…)
             page.locator("[data-testid=add-record] summary").click()
             page.set_input_files("#rec-file", files=[{"name": "现场照片.png", "mimeType": "image/png", "buffer": _png()}])
             page.fill("#rec-title", "冒烟测试现场照片")
             page.locator("#case-records button[type=submit]").click()
             expect(page.locator("#case-records tbody")).to_contain_text("冒烟测试现场照片", timeout=60000)
             # A document: the .docx in the request, its PDF by the worker (LibreOffice); the cell updates itself.
+            page.get_by_role("tab", name="文书").click()
             row = page.locator('#case-documents tr[data-doc-type="filing_approval"]').first
             row.locator("summary").click()
             row.get_by_role("button", name=re.compile("^生成")).click()
