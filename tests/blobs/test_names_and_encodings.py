@@ -19,7 +19,7 @@ def test_gbk_text_is_refused_with_a_clear_message(backend, raw):
         put_stream(io.BytesIO(GBK), filename="笔录.txt")
     assert e.value.rule == "blob.text_encoding" and "UTF-8" in e.value.message and "GBK" in e.value.message
     # Nothing stored for it (the S3 bucket is shared with other tests: look for this content only).
-    assert hashlib.sha256(GBK).hexdigest() not in raw.keys()
+    assert not raw.exists(hashlib.sha256(GBK).hexdigest())
     assert put_stream(io.BytesIO(GBK.decode("gbk").encode("utf-8"))).kind == "text"
 
 
