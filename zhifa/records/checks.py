@@ -21,6 +21,18 @@ def _sha256(fh) -> str:
     return h.hexdigest()
 
 
+def _check_file(st, path, want, where, prefix, missing):
+    """One stored file against the SHA-256 its row states: `<prefix>_missing` or `<prefix>_digest`."""
+    try:
+        with st.open(path, "rb") as fh:
+            got = _sha256(fh)
+    except (FileNotFoundError, OSError):
+        yield (f"{prefix}_missing", where, missing)
+        return
+    if got != want:
+        yield (f"{prefix}_digest", where, f"SHA-256 应为 {want}，实为 {got}")
+
+
 def check_documents():
     """Every stored file of every generated-document model (documents.GeneratedDocument, the supervision
     orders' OrderDocument: documents.models.stored_document_models) against the SHA-256 written with it."""
@@ -32,15 +44,7 @@ def check_documents():
         rows = model.objects.only("pk", "docx_path", "docx_sha256", "pdf_path", "pdf_sha256", "pdf_status")
         for doc in rows.iterator(chunk_size=500):
             for label, path, want in doc.stored_files():
-                where = f"{label_lower}:{doc.pk} {label} {path}"
-                try:
-                    with st.open(path, "rb") as fh:
-                        got = _sha256(fh)
-                except (FileNotFoundError, OSError):
-                    yield ("document_missing", where, "文件缺失")
-                    continue
-                if got != want:
-                    yield ("document_digest", where, f"SHA-256 应为 {want}，实为 {got}")
+                yield from _check_file(st, path, want, f"{label_lower}:{doc.pk} {label} {path}", "document", "文件缺失")
 
 
 def check_templates():
@@ -54,15 +58,7 @@ def check_templates():
     st = storage()
     for model in (m for m in apps.get_models() if issubclass(m, TemplateFile)):
         for pk, path, want in model.objects.values_list("pk", "file_path", "sha256").iterator(chunk_size=500):
-            where = f"{model._meta.label_lower}:{pk} {path}"
-            try:
-                with st.open(path, "rb") as fh:
-                    got = _sha256(fh)
-            except (FileNotFoundError, OSError):
-                yield ("template_missing", where, "模板文件缺失")
-                continue
-            if got != want:
-                yield ("template_digest", where, f"SHA-256 应为 {want}，实为 {got}")
+            yield from _check_file(st, path, want, f"{model._meta.label_lower}:{pk} {path}", "template", "模板文件缺失")
 
 
 def check_records():
