@@ -507,6 +507,14 @@ def _step(desk, spec, case, step, on, reason, kw, data, officers, items, created
     elif step == "close":
         case_actions.do_close(case, acting_user=unithead, reason=reason, **common)
     elif step == "archive":
+        # The case file is complete first (archive.documents_complete): the officer generates the
+        # documents its steps require (.docx; PDFs on request), then files it.
+        from zhifa.documents.archive import generate_missing
+
+        evidence = "\n".join(f"{n}. {t}" for n, t in enumerate(
+            ["现场检查笔录", "询问笔录", "现场照片", "当事人营业执照复印件"], 1))
+        generate_missing(case, acting_user=me, extra={"penalty_notice": {"evidence": evidence},
+                                                     "penalty_decision": {"evidence": evidence}})
         case_actions.do_archive(case, acting_user=me, reason=reason, **common)
     elif step == "transfer":
         case_actions.do_transfer(case, transfer_kind=kw["transfer_kind"], transfer_to=kw["transfer_to"], acting_user=head,
