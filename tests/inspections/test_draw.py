@@ -263,3 +263,24 @@ def test_tasks_are_inspection_cases_with_results(d):
     assert task.case.state == "result_recorded" and task.case.problems_found
     assert task.publish_due_on and task.publish_due_on > task.done_on
     assert task.roster_object.last_inspected_on == dt.date(2026, 9, 15)
+
+
+def test_zhifa_verify_recomputes_draws_and_snapshots(d):
+    from zhifa.inspections.models import RosterSnapshot
+    from zhifa.inspections.verify import check_draws, check_snapshots
+
+    assert list(check_snapshots()) == [] and list(check_draws()) == []
+    snap = RosterSnapshot.objects.get(pk=d["draw"].object_snapshot_id)
+    rows = snap.rows
+    rows[0]["name"] = "被改动的名称"
+    RosterSnapshot.objects.filter(pk=snap.pk).update(rows=rows)
+    assert [x.kind for x in check_snapshots()] == ["inspections.snapshot_root"]
+    assert {x.kind for x in check_draws()} == {"inspections.draw_recompute"}
+
+
+def test_kit_command_writes_the_latest_draw(d, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "kit.json"
+    call_command("inspections", "kit", "--latest", str(path))
+    assert all(ok for ok, _ in check(json.loads(path.read_text(encoding="utf-8"))))

@@ -34,6 +34,7 @@ from zhifa.inspections.actions.plans import (  # noqa: F401
     do_add_batch,
     do_create_plan,
     do_file_plan,
+    do_update_plan,
 )
 from zhifa.inspections.actions.roster import (  # noqa: F401
     do_import_roster,

@@ -134,3 +134,18 @@ def do_acknowledge_plan(plan: Plan, *, acting_user, note: str = "", on: dt.date 
     plan.save()
     step(plan, "inspections.plan.acknowledged", acting_user=acting_user, before=before)
     return plan
+
+
+@transaction.atomic
+def do_update_plan(plan: Plan, *, acting_user, title: str) -> Plan:
+    plan = _lock(Plan, plan)
+    check_scope(acting_user, plan)
+    if plan.state != PlanState.DRAFT:
+        raise ActionRefused("plan.state", f"计划当前状态为“{plan.get_state_display()}”，不能修改", "state")
+    if not (title or "").strip():
+        raise ActionRefused("validation", "计划名称：不能为空", "title")
+    before = snapshot(plan)
+    plan.title = title.strip()[:200]
+    plan.save()
+    step(plan, None, acting_user=acting_user, before=before)
+    return plan
