@@ -284,3 +284,36 @@ def test_kit_command_writes_the_latest_draw(d, tmp_path):
     path = tmp_path / "kit.json"
     call_command("inspections", "kit", "--latest", str(path))
     assert all(ok for ok, _ in check(json.loads(path.read_text(encoding="utf-8"))))
+
+
+def test_pages_api_and_portal(d):
+    from django.test import Client
+
+    from tests.api.conftest import ApiClient
+
+    cw = d["cw"]
+    draw = d["draw"]
+    head = Client()
+    head.force_login(cw["unit_head"])
+    assert head.get("/inspections/").status_code == 200
+    page = head.get(f"/inspections/plans/{d['plan'].pk}/")
+    assert page.status_code == 200 and draw.commitment_sha256 in page.content.decode()
+    assert Client().get(f"/gs/sjs/{draw.pk}/").status_code == 404          # not yet published
+    api = ApiClient(cw["unit_head"])
+    assert api.get(f"/inspections/draws/{draw.pk}").json()["result_sha256"] == draw.result_sha256
+    assert api.post(f"/inspections/draws/{draw.pk}/publish", {}).status_code == 200
+    public = Client().get(f"/gs/sjs/{draw.pk}/").content.decode()
+    assert "下载核验包" in public and draw.seed in public
+    kit = json.loads(Client().get(f"/gs/sjs/{draw.pk}/kit/").content)
+    assert all(ok for ok, _ in check(kit))
+    assert Client().get("/api/v1/public/inspections").json()[0]["id"] == draw.pk
+    refusal = api.post(f"/inspections/draws/{draw.pk}/reveal", {"signature": H.SIGNATURE})
+    assert refusal.status_code in (409, 422) and refusal.json()["rule"] == "draw.reveal_before_commit"
+
+
+def test_every_row_matches_its_latest_ledger_entry(d):
+    from zhifa.ledger.verify import check_subjects
+
+    with time_machine.travel(H.AFTER, tick=False):
+        A.do_create_tasks(d["draw"], acting_user=d["cw"]["unit_head"])
+    assert [x for x in check_subjects() if "inspections" in x.where or "inspections" in x.detail] == []

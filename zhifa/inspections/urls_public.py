@@ -12,4 +12,4 @@ urlpatterns = [
 
 portal_pages.register("inspections", PortalPages(prefix="sjs/", nav=(
     PortalLink("双随机", "gs-inspections", "inspections", order=75),
-)), order=20, module=__name__)
+)), order=15, module=__name__)
