@@ -66,7 +66,7 @@ def do_create_tasks(draw: Draw, *, acting_user, on: dt.date | None = None) -> li
 def do_record_task_result(task: Task, *, result: str, note: str, acting_user, on: dt.date | None = None) -> Task:
     """检查结果: recorded on the 行政检查 case (实施检查 → 记录检查结果, the case engine's rules:
     two certified handlers, the actor one of them) and on the task; the roster's last-inspected date."""
-    task = Task.objects.select_for_update().select_related("case", "roster_object").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("case", "roster_object").get(pk=task.pk)
     check_scope(acting_user, task)
     if result not in TaskResult.values:
         raise ActionRefused("task.result", "请选择检查结果（未发现问题、未按规定公示、无法联系……）", "result")
