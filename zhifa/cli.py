@@ -51,6 +51,10 @@ def main() -> None:
         from zhifa.disclosure.verify_proof import main as verify_proof  # offline, like verify-archive
 
         sys.exit(verify_proof(sys.argv[2:]))
+    if sys.argv[1:2] == ["verify-draw"]:
+        from zhifa.inspections.verify_draw import main as verify_draw  # offline, like verify-archive
+
+        sys.exit(verify_draw(sys.argv[2:]))
     if sys.argv[1:2] == ["witness"]:
         # Another party's machine: no settings, no database, only its own directory and HTTP.
         from zhifa.witness.client import main as witness

@@ -107,6 +107,11 @@ LINES = [
     # Drafts are seen only by the supervisors of the subtree, and every one of them may edit them.
     Scoped("guidance.guiding_case api", "guidance.GuidingCase", "guidance", api("guidance/{row.pk}"),
            Write("post", api("guidance/{row.pk}"), {"title": "改", "body": "改"}), **{**SUP, "viewer": None}),
+    # ---- inspections (双随机) -------------------------------------------------------------------------
+    Scoped("inspections.plan page", "inspections.Plan", "plan", page("/inspections/plans/{row.pk}/"),
+           Write("post", page("/inspections/plans/{row.pk}/file/"))),
+    Scoped("inspections.plan api", "inspections.Plan", "plan", api("inspections/plans/{row.pk}"),
+           Write("patch", api("inspections/plans/{row.pk}"), {"title": "2026年度抽查计划（修订）"})),
     # ---- disclosure -------------------------------------------------------------------------------
     Scoped("disclosure.publication page", "disclosure.Publication", "publication", page("/disclosure/{row.pk}/"),
            viewer=None),
@@ -152,6 +157,11 @@ NOT_EXPOSED = {
     "supervision.AppraisalSnapshot": "the appraisal page of the user's region",
     "supervision.OrderDocument": "inside its order",
     "supervision.SupervisionLead": "inside the social supervision pages",
+    "inspections.RosterObject": "the roster is imported and counted on the inspections page, not opened row by row",
+    "inspections.RosterSnapshot": "inside its draw (the kit); never changed",
+    "inspections.Batch": "inside its plan's page and the plan API",
+    "inspections.Draw": "inside its plan's page (commit, reveal, tasks, kit); no line yet: a row needs a revealed round",
+    "inspections.Task": "the officer's task page; no line yet: a row needs a finished draw (follow-up)",
     "transfers.CaseTransfer": "seen by the sending and the receiving agency alike",
     "transfers.DisciplineReferral": "listed on the transfers page",
 }
@@ -223,6 +233,10 @@ def build_rows(w):
         "entity": smj, "title": "行政处罚一般程序", "power_category": "penalty",
         "steps": [{"key": "a", "label": "立案", "kind": "start", "next": ["b"]},
                   {"key": "b", "label": "决定", "kind": "end"}]}))
+    from zhifa.inspections import actions as inspections_actions
+
+    rows["plan"] = inspections_actions.do_create_plan(entity=w["smj"], year=2026, title="2026年度抽查计划",
+                                                      acting_user=w["head"])
     rows["benchmark"] = benchmark(w)  # last: from now on a proposal must name its discretion level
     return rows
 

@@ -40,6 +40,7 @@ MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
         Link("案件", "cases-list"),
         Link("一户式", "records-target"),
         Link("移送", "transfers-index"),
+        Link("双随机抽查", "inspections-index"),
         Link("法定期限计算", "calendar-deadline"),
     )),
     ("法制审核", (
