@@ -30,6 +30,7 @@ urlpatterns = [
     path("transfers/", include("zhifa.transfers.urls")),
     path("guidance/", include("zhifa.guidance.urls")),
     path("disclosure/", include("zhifa.disclosure.urls")),
+    path("notify/", include("zhifa.notify.urls")),
     path("gs/", include("zhifa.portal.urls")),  # the public site: every app's urls_public.py
     path("api/openapi.json", ops_views.openapi_json),  # built once per process, before ninja's own view
     path("api/", include("zhifa.api_urls")),
