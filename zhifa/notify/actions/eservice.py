@@ -56,7 +56,7 @@ def do_record_consent(party: Party, *, acting_user, channels, email: str = "", m
                       signed_on: dt.date, confirmation_version: str = CONSENT_VERSION) -> Consent:
     """The party's signed 电子送达地址确认书: which channels, which addresses, the text version signed."""
     case = party.case
-    check_scope(acting_user, case, "change")
+    check_scope(acting_user, case, "view")
     _check_handler(acting_user, case)
     channels = [c for c in CHANNELS if c in set(channels or ())]
     bad = set(channels or ()) - set(CHANNELS)
@@ -86,7 +86,8 @@ def do_record_consent(party: Party, *, acting_user, channels, email: str = "", m
 @transaction.atomic
 def do_withdraw_consent(consent: Consent, *, acting_user, on: dt.date | None = None, reason: str = "") -> Consent:
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    check_scope(acting_user, consent, "change")
+    check_scope(acting_user, consent.case, "view")
+    _check_handler(acting_user, consent.case)
     if consent.withdrawn_on:
         return consent
     before = snapshot(consent)
@@ -113,7 +114,7 @@ def do_send_document(document, party, *, acting_user, channel: str) -> tuple[Ser
     from zhifa.documents.models import GeneratedDocument
 
     case = document.case
-    check_scope(acting_user, case, "change")
+    check_scope(acting_user, case, "view")
     _check_handler(acting_user, case)
     if party.case_id != case.pk:
         raise ActionRefused("eservice.party_of_case", "该当事人不是本案当事人", "party")
