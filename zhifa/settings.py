@@ -374,6 +374,13 @@ ZHIFA_PUBLIC_BASE_URL = os.environ.get("ZHIFA_PUBLIC_BASE_URL", "http://localhos
 # 电子送达 not arrived after this many days: marked for 邮寄送达 or 公告送达 (a 法定期限 of the case).
 ZHIFA_ESERVICE_FALLBACK_DAYS = int(os.environ.get("ZHIFA_ESERVICE_FALLBACK_DAYS", "5"))
 
+# Signed PDFs (zhifa/documents/seal.py): the seal provider (dotted path; "" = unsigned), the PAdES key
+# and certificate (PEM) and the SM2 private key (hex). Demo mode generates them under the data dir.
+ZHIFA_SEAL_PROVIDER = os.environ.get("ZHIFA_SEAL_PROVIDER", "zhifa.documents.seal.PadesSeal" if DEMO else "")
+ZHIFA_SEAL_KEY_FILE = os.environ.get("ZHIFA_SEAL_KEY_FILE", "")
+ZHIFA_SEAL_CERT_FILE = os.environ.get("ZHIFA_SEAL_CERT_FILE", "")
+ZHIFA_SEAL_SM2_KEY_FILE = os.environ.get("ZHIFA_SEAL_SM2_KEY_FILE", "")
+
 # ---- Publication period (公示期限) and credit repair (信用修复), zhifa.disclosure.expiry ----------
 # SAMR style (市场监督管理行政处罚信息公示规定 Arts. 13–14): warning/criticism-only penalties and fines
 # below the 较低数额 threshold stay public `low_months`, everything else `months`, counted from the
