@@ -23,12 +23,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import warnings
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+# pyHanko imports cryptography's DSA types when loaded (a deprecation warning); no DSA is used here.
+warnings.filterwarnings("ignore", message="DSA is deprecated", module="pyhanko")
 
 
 class SealError(Exception):
