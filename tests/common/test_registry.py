@@ -51,10 +51,10 @@ def test_bench_suites_and_demo_steps_are_found_in_their_apps():
     for entry in bench_suites.entries():
         assert entry.module.endswith(".bench") or ".bench." in entry.module, entry
     steps = demo_steps.entries()
-    assert [entry.key for entry in steps] == ["documents", "publications", "annual_reports", "transfers", "casefile", "inspections",
-                                              "orders", "complaints_social", "witness"]
+    assert [entry.key for entry in steps] == ["documents", "notify", "publications", "annual_reports", "transfers", "casefile",
+                                              "inspections", "orders", "complaints_social", "witness"]
     assert {entry.module.split(".")[1] for entry in steps} == {"documents", "disclosure", "supervision", "transfers",
-                                                                "inspections", "witness"}
+                                                                "inspections", "witness", "notify"}
 
 
 def test_every_public_page_is_declared_in_its_apps_urls_public_and_mounted_by_the_portal():
@@ -63,8 +63,10 @@ def test_every_public_page_is_declared_in_its_apps_urls_public_and_mounted_by_th
                                                               "disclosure": "zhifa.disclosure.urls_public",
                                                               "supervision": "zhifa.supervision.urls_public",
                                                               "witness": "zhifa.witness.urls_public",
-                                                              "inspections": "zhifa.inspections.urls_public"}
-    assert [entry.key for entry in entries] == ["guidance", "inspections", "disclosure", "supervision", "witness"]  # /gs/guidance/ first
+                                                              "inspections": "zhifa.inspections.urls_public",
+                                                              "notify": "zhifa.notify.urls_public"}
+    assert [entry.key for entry in entries] == ["guidance", "inspections", "disclosure", "supervision", "witness",
+                                                "notify"]  # /gs/guidance/ first
     assert reverse("gs-social-feedback", args=["t0ken"]) == "/gs/jiandu/t0ken/"
     nav = [link.label for link in links()]
     assert nav == ["综合信息", "执法部门", "执法人员", "权责清单", "执法结果", "办理动态", "咨询投诉", "亮证查询", "双随机", "指导案例",

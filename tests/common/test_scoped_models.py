@@ -138,6 +138,8 @@ LINES = [
 
 # Scoped models without a page or endpoint of their own (shown inside another's, or not at all).
 NOT_EXPOSED = {
+    "notify.Consent": "on its case's 电子送达 page (notify-case), read through the case's scope; written by the handlers",
+    "notify.Service": "on its case's 电子送达 page (notify-case), read through the case's scope; written by the handlers",
     "orgs.User": "accounts: the admin site and the orgs import, not a scoped page",
     "cases.Party": "shown on the case page, changed by the case's transitions",
     "documents.DocumentTemplate": "entity templates: the templates page, scoped by entity on upload",

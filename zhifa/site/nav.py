@@ -74,6 +74,7 @@ MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
     ("系统", (
         Link("系统管理", "admin:index", _staff),
         Link("账号安全", "account-index"),
+        Link("通知设置", "notify-preferences"),
     )),
 )
 
