@@ -62,6 +62,7 @@ MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
         Link("执法监督", "supervision-home", _supervisor),
         Link("预警", "supervision-alerts"),
         Link("督办通知", "supervision-orders", _roles(Role.SUPERVISOR, Role.AGENCY_HEAD)),
+        Link("重大处罚备案", "supervision-filings", _roles(Role.SUPERVISOR, Role.AGENCY_HEAD, Role.LEGAL_REVIEWER)),
         Link("咨询投诉", "disclosure-complaints"),
         Link("监督线索", "social-leads", _supervisor),
         Link("社会监督员", "social-registry", _supervisor),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhifa.supervision.views import appraisal, casefile, documents, figures, orders, social, stats
+from zhifa.supervision.views import appraisal, casefile, documents, figures, filing, orders, social, stats
 
 urlpatterns = [
     path("", figures.home, name="supervision-home"),
@@ -11,6 +11,9 @@ urlpatterns = [
     path("orders/", orders.order_list, name="supervision-orders"),
     path("orders/new/", orders.order_new, name="supervision-order-new"),
     path("orders/<int:pk>/", orders.order_detail, name="supervision-order"),
+    # 重大行政处罚备案审查 (zhifa.supervision.views.filing)
+    path("filings/", filing.filing_list, name="supervision-filings"),
+    path("filings/<int:pk>/", filing.filing_detail, name="supervision-filing"),
     # 社会监督员 and their leads (zhifa.supervision.views.social)
     path("social/", social.registry, name="social-registry"),
     path("social/new/", social.appoint, name="social-appoint"),

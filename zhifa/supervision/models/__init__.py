@@ -5,6 +5,7 @@
     casefile    Rubric, ReviewRound, CaseReview, ScoreLine (案卷评查)
     appraisal   AppraisalScheme, AppraisalResult, AppraisalSnapshot (评议考核)
     social      SocialSupervisor, SupervisionLead (社会监督员, 线索)
+    filing      FilingPeriods, MajorFiling (重大行政处罚备案审查)
     figures     FigureRollup, FigureRollupState (the pre-aggregated supervision figures)
 
 Import them from here (`from zhifa.supervision.models import Alert`); choices are in
@@ -14,9 +15,10 @@ from zhifa.supervision.models.appraisal import AppraisalResult, AppraisalScheme,
 from zhifa.supervision.models.casefile import CaseReview, ReviewRound, Rubric, ScoreLine
 from zhifa.supervision.models.documents import OrderDocument, OrderTemplate
 from zhifa.supervision.models.figures import FigureRollup, FigureRollupState
+from zhifa.supervision.models.filing import FilingPeriods, MajorFiling
 from zhifa.supervision.models.orders import Alert, SupervisionOrder
 from zhifa.supervision.models.social import SocialSupervisor, SupervisionLead
 
 __all__ = ["Alert", "AppraisalResult", "AppraisalScheme", "AppraisalSnapshot", "CaseReview", "FigureRollup",
-           "FigureRollupState", "OrderDocument", "OrderTemplate", "ReviewRound", "Rubric", "ScoreLine",
+           "FigureRollupState", "FilingPeriods", "MajorFiling", "OrderDocument", "OrderTemplate", "ReviewRound", "Rubric", "ScoreLine",
            "SocialSupervisor", "SupervisionLead", "SupervisionOrder"]
