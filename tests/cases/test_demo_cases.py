@@ -29,7 +29,7 @@ MAIN = "七星关区市场监督管理局"
 EXPECTED = {
     ("penalty_general", "registered"), ("penalty_general", "filing_pending"), ("penalty_general", "investigating"),
     ("penalty_general", "notified"), ("penalty_general", "hearing"), ("penalty_general", "legal_review"),
-    ("penalty_general", "decided"), ("penalty_general", "executing"), ("penalty_general", "closed"),
+    ("penalty_general", "decided"), ("penalty_general", "served"), ("penalty_general", "executing"), ("penalty_general", "closed"),
     ("penalty_general", "archived"), ("penalty_general", "not_filed"), ("penalty_general", "transferred"),
     ("penalty_simple", "recorded"), ("inspection", "result_recorded"), ("coercive", "seized"),
 }

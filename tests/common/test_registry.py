@@ -51,7 +51,7 @@ def test_bench_suites_and_demo_steps_are_found_in_their_apps():
     for entry in bench_suites.entries():
         assert entry.module.endswith(".bench") or ".bench." in entry.module, entry
     steps = demo_steps.entries()
-    assert [entry.key for entry in steps] == ["documents", "publications", "annual_reports", "transfers", "casefile", "orders",
+    assert [entry.key for entry in steps] == ["documents", "publications", "annual_reports", "transfers", "casefile", "orders", "major_filings",
                                               "complaints_social", "witness"]
     assert {entry.module.split(".")[1] for entry in steps} == {"documents", "disclosure", "supervision", "transfers",
                                                                 "witness"}

@@ -124,6 +124,14 @@ LINES = [
     Scoped("supervision.order api reply", "supervision.SupervisionOrder", "order",
            page("/supervision/orders/{row[id]}/"),
            Write("post", api("supervision/orders/{row[id]}/reply"), {"text": "已作出决定"}), viewer="sup_city"),
+    # 重大行政处罚备案审查: the deciding agency and the supervisors of its subtree see it; only the
+    # bureau it is filed with reviews it (the city's supervisor sees it: filing.bureau).
+    Scoped("supervision.major_filing page", "supervision.MajorFiling", "filing",
+           page("/supervision/filings/{row.pk}/"), viewer=None),
+    Scoped("supervision.major_filing api", "supervision.MajorFiling", "filing", api("filings/{row.pk}"),
+           Write("post", api("filings/{row.pk}/review"), {"checklist": dict.fromkeys(
+               ("subject", "procedure", "facts", "law", "discretion", "documents", "timely"), True), "opinion": "record"}),
+           insider="sup_county", viewer="sup_city", refused=(409, "filing.bureau")),
     Scoped("supervision.social_supervisor api", "supervision.SocialSupervisor", "social",
            api("social/supervisors/{row[id]}"),
            Write("post", api("social/supervisors/{row[id]}/end"), {"reason": "任期内调离"}), **SUP),
@@ -152,6 +160,7 @@ NOT_EXPOSED = {
     "supervision.AppraisalSnapshot": "the appraisal page of the user's region",
     "supervision.OrderDocument": "inside its order",
     "supervision.SupervisionLead": "inside the social supervision pages",
+    "supervision.FilingPeriods": "set by the bureau's own supervisors on the filings page",
     "transfers.CaseTransfer": "seen by the sending and the receiving agency alike",
     "transfers.DisciplineReferral": "listed on the transfers page",
 }
@@ -196,6 +205,7 @@ def build_rows(w):
     rows["in_review"] = builders.case_at(w, "legal_review")
     decided = builders.case_at(w, "decided")
     rows["publication"] = decided.publication
+    rows["filing"] = builders.case_at(w, "decided", hearing=True).major_filing
     rows["document"] = generated(w, investigating)
     rows["guidance"] = guiding_case(w)
     sup = ApiClient(w["sup_county"])
