@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhifa.supervision.views import appraisal, casefile, documents, figures, filing, orders, social, stats
+from zhifa.supervision.views import appraisal, casefile, documents, figures, filing, orders, powerlist, social, stats
 
 urlpatterns = [
     path("", figures.home, name="supervision-home"),
@@ -14,6 +14,8 @@ urlpatterns = [
     # 重大行政处罚备案审查 (zhifa.supervision.views.filing)
     path("filings/", filing.filing_list, name="supervision-filings"),
     path("filings/<int:pk>/", filing.filing_detail, name="supervision-filing"),
+    # 监督权责清单 (zhifa.supervision.views.powerlist)
+    path("powers/", powerlist.staff_powers, name="supervision-powers"),
     # 社会监督员 and their leads (zhifa.supervision.views.social)
     path("social/", social.registry, name="social-registry"),
     path("social/new/", social.appoint, name="social-appoint"),
