@@ -52,7 +52,7 @@ def test_bench_suites_and_demo_steps_are_found_in_their_apps():
         assert entry.module.endswith(".bench") or ".bench." in entry.module, entry
     steps = demo_steps.entries()
     assert [entry.key for entry in steps] == ["documents", "publications", "annual_reports", "transfers", "casefile", "orders", "major_filings",
-                                              "supervision_powers",
+                                              "supervision_powers", "campaign",
                                               "complaints_social", "witness"]
     assert {entry.module.split(".")[1] for entry in steps} == {"documents", "disclosure", "supervision", "transfers",
                                                                 "witness"}

@@ -21,6 +21,7 @@ from zhifa.orgs import actions as org_actions
 from zhifa.powers import actions as power_actions
 from zhifa.powers.models import DiscretionBenchmark
 from zhifa.records.actions import do_add_record
+from zhifa.supervision.actions import campaign as campaign_actions
 from zhifa.transfers import crime
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +133,12 @@ LINES = [
            Write("post", api("filings/{row.pk}/review"), {"checklist": dict.fromkeys(
                ("subject", "procedure", "facts", "law", "discretion", "documents", "timely"), True), "opinion": "record"}),
            insider="sup_county", viewer="sup_city", refused=(409, "filing.bureau")),
+    # 专项监督: the supervisors of the bureau's subtree; another city's supervisor sees nothing of it.
+    Scoped("supervision.campaign page", "supervision.Campaign", "campaign", page("/supervision/campaigns/{row.pk}/"),
+           Write("post", page("/supervision/campaigns/{row.pk}/"), {"action": "finish", "summary": "完"}),
+           insider="sup_county", viewer=None, outsider="zy_sup"),
+    Scoped("supervision.campaign_case page", "supervision.CampaignCase", "campaign_case",
+           page("/supervision/campaigns/case/{row.pk}/"), insider="sup_county", viewer=None, outsider="zy_sup"),
     Scoped("supervision.social_supervisor api", "supervision.SocialSupervisor", "social",
            api("social/supervisors/{row[id]}"),
            Write("post", api("social/supervisors/{row[id]}/end"), {"reason": "任期内调离"}), **SUP),
@@ -206,6 +213,10 @@ def build_rows(w):
     decided = builders.case_at(w, "decided")
     rows["publication"] = decided.publication
     rows["filing"] = builders.case_at(w, "decided", hearing=True).major_filing
+    rows["campaign"] = campaign_actions.do_create_campaign(
+        acting_user=w["sup_county"], name="专项监督", entities=[w["smj"]], period_from="2026-01-01",
+        period_to="2026-06-30", sample_size=1)
+    rows["campaign_case"] = campaign_actions.do_sample_cases(rows["campaign"], acting_user=w["sup_county"])[0]
     rows["document"] = generated(w, investigating)
     rows["guidance"] = guiding_case(w)
     sup = ApiClient(w["sup_county"])

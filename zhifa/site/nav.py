@@ -74,6 +74,7 @@ MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
         Link("社会监督员", "social-registry", _supervisor),
         Link("监督权责清单", "supervision-powers", _bureau),
         Link("案卷评查", "casefile-home", _supervisor),
+        Link("专项监督", "supervision-campaigns", _supervisor),
         Link("评议考核", "appraisal-home", _supervisor),
         Link("统计报表", "supervision-stats", _supervisor),
         Link("统计年报", "disclosure-reports", _supervisor),

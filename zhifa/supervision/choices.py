@@ -4,6 +4,7 @@
     alerts and orders      AlertKind, AlertSeverity (ALERT_SEVERITY), AlertState, OrderKind, OrderState, ORDER_NUMBER_CODES
     案卷评查               RoundState, ReviewState, ReviewHow, ReviewGrade, CATEGORIES
     社会监督               SupervisorKind, SupervisorState, LeadState
+    专项监督               CampaignState, CampaignCaseState, CAMPAIGN_CHECKLIST
     重大行政处罚备案审查   FilingState, FilingOpinion, FILING_CHECKLIST, FILING_DAYS, FILING_REVIEW_DAYS
 """
 from __future__ import annotations
@@ -158,3 +159,19 @@ FILING_CHECKLIST_LABELS = dict(FILING_CHECKLIST)
 # decision is filed within FILING_DAYS of being made, and the bureau reviews within FILING_REVIEW_DAYS.
 FILING_DAYS = 15
 FILING_REVIEW_DAYS = 20
+
+
+# ---- 专项监督 (supervision campaigns) ---------------------------------------------------------------
+class CampaignState(models.TextChoices):
+    OPEN = "open", _("进行中")
+    FINISHED = "finished", _("已完成")
+
+
+class CampaignCaseState(models.TextChoices):
+    PENDING = "pending", _("待检查")
+    DONE = "done", _("已检查")
+
+
+# The points a campaign checks in each sampled case unless it names its own.
+CAMPAIGN_CHECKLIST = ["执法主体和执法人员资格合法", "立案、调查、告知、听证等程序合法", "事实清楚、证据充分",
+                      "适用法律和裁量基准正确", "执法文书规范、送达合法", "执法全过程记录完整", "处罚决定按期公示"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from zhifa.common.registry import demo_steps
 from zhifa.supervision.actions.reports import seed_demo_reports
+from zhifa.supervision.demo.campaign import seed_demo_campaign
 from zhifa.supervision.demo.casefile import seed_demo_casefile
 from zhifa.supervision.demo.filing import seed_demo_filings
 from zhifa.supervision.demo.orders import seed_demo_orders
@@ -51,3 +52,10 @@ def supervision_powers_step(demo) -> None:
     """监督权责清单 of the county and the city justice bureau, confirmed and published."""
     seed_demo_powerlist(admin=demo.admin, supervisors=[demo.users.get("supervisor"), demo.users.get("citysupervisor")],
                         log=demo.log)
+
+
+@demo_steps.register("campaign", order=57)
+def campaign_step(demo) -> None:
+    """专项监督: a finished campaign over the demo entity's decided cases (one problem, its 整改通知 answered)."""
+    if demo.cases:
+        seed_demo_campaign(demo.main_entity, users=demo.users, log=demo.log)
