@@ -82,6 +82,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/v1/credit-repairs", disclosure_credit_repair_api.router),
     ("/v1/casefile", supervision_api.casefile.router),
     ("/v1/appraisal", supervision_api.casefile.appraisal),
+    ("/v1/filings", supervision_api.filing.router),
     ("/v1/transfers", transfers_api.router),
     ("/v1/guidance", guidance_api.router),
     ("/v1/inspections", inspections_api.router),

@@ -21,6 +21,7 @@ from zhifa.orgs import actions as org_actions
 from zhifa.powers import actions as power_actions
 from zhifa.powers.models import DiscretionBenchmark
 from zhifa.records.actions import do_add_record
+from zhifa.supervision.actions import campaign as campaign_actions
 from zhifa.transfers import crime
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +130,20 @@ LINES = [
     Scoped("supervision.order api reply", "supervision.SupervisionOrder", "order",
            page("/supervision/orders/{row[id]}/"),
            Write("post", api("supervision/orders/{row[id]}/reply"), {"text": "已作出决定"}), viewer="sup_city"),
+    # 重大行政处罚备案审查: the deciding agency and the supervisors of its subtree see it; only the
+    # bureau it is filed with reviews it (the city's supervisor sees it: filing.bureau).
+    Scoped("supervision.major_filing page", "supervision.MajorFiling", "filing",
+           page("/supervision/filings/{row.pk}/"), viewer=None),
+    Scoped("supervision.major_filing api", "supervision.MajorFiling", "filing", api("filings/{row.pk}"),
+           Write("post", api("filings/{row.pk}/review"), {"checklist": dict.fromkeys(
+               ("subject", "procedure", "facts", "law", "discretion", "documents", "timely"), True), "opinion": "record"}),
+           insider="sup_county", viewer="sup_city", refused=(409, "filing.bureau")),
+    # 专项监督: the supervisors of the bureau's subtree; another city's supervisor sees nothing of it.
+    Scoped("supervision.campaign page", "supervision.Campaign", "campaign", page("/supervision/campaigns/{row.pk}/"),
+           Write("post", page("/supervision/campaigns/{row.pk}/"), {"action": "finish", "summary": "完"}),
+           insider="sup_county", viewer=None, outsider="zy_sup"),
+    Scoped("supervision.campaign_case page", "supervision.CampaignCase", "campaign_case",
+           page("/supervision/campaigns/case/{row.pk}/"), insider="sup_county", viewer=None, outsider="zy_sup"),
     Scoped("supervision.social_supervisor api", "supervision.SocialSupervisor", "social",
            api("social/supervisors/{row[id]}"),
            Write("post", api("social/supervisors/{row[id]}/end"), {"reason": "任期内调离"}), **SUP),
@@ -164,6 +179,7 @@ NOT_EXPOSED = {
     "inspections.Batch": "inside its plan's page and the plan API",
     "inspections.Draw": "inside its plan's page (commit, reveal, tasks, kit); no line yet: a row needs a revealed round",
     "inspections.Task": "the officer's task page; no line yet: a row needs a finished draw (follow-up)",
+    "supervision.FilingPeriods": "set by the bureau's own supervisors on the filings page",
     "transfers.CaseTransfer": "seen by the sending and the receiving agency alike",
     "transfers.DisciplineReferral": "listed on the transfers page",
 }
@@ -208,6 +224,11 @@ def build_rows(w):
     rows["in_review"] = builders.case_at(w, "legal_review")
     decided = builders.case_at(w, "decided")
     rows["publication"] = decided.publication
+    rows["filing"] = builders.case_at(w, "decided", hearing=True).major_filing
+    rows["campaign"] = campaign_actions.do_create_campaign(
+        acting_user=w["sup_county"], name="专项监督", entities=[w["smj"]], period_from="2026-01-01",
+        period_to="2026-06-30", sample_size=1)
+    rows["campaign_case"] = campaign_actions.do_sample_cases(rows["campaign"], acting_user=w["sup_county"])[0]
     rows["document"] = generated(w, investigating)
     rows["guidance"] = guiding_case(w)
     sup = ApiClient(w["sup_county"])

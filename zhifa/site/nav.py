@@ -22,6 +22,12 @@ def _supervisor(u):
     return u.is_superuser or u.role == Role.SUPERVISOR
 
 
+def _bureau(u):
+    """A justice bureau's supervisors and head (zhifa.supervision.views.powerlist.may_open)."""
+    return u.is_superuser or bool(u.entity_id and u.entity.is_justice_bureau
+                                  and u.role in (Role.SUPERVISOR, Role.AGENCY_HEAD))
+
+
 def _staff(u):
     return u.is_staff
 
@@ -63,10 +69,13 @@ MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
         Link("执法监督", "supervision-home", _supervisor),
         Link("预警", "supervision-alerts"),
         Link("督办通知", "supervision-orders", _roles(Role.SUPERVISOR, Role.AGENCY_HEAD)),
+        Link("重大处罚备案", "supervision-filings", _roles(Role.SUPERVISOR, Role.AGENCY_HEAD, Role.LEGAL_REVIEWER)),
         Link("咨询投诉", "disclosure-complaints"),
         Link("监督线索", "social-leads", _supervisor),
         Link("社会监督员", "social-registry", _supervisor),
+        Link("监督权责清单", "supervision-powers", _bureau),
         Link("案卷评查", "casefile-home", _supervisor),
+        Link("专项监督", "supervision-campaigns", _supervisor),
         Link("评议考核", "appraisal-home", _supervisor),
         Link("统计报表", "supervision-stats", _supervisor),
         Link("统计年报", "disclosure-reports", _supervisor),
