@@ -7,7 +7,7 @@ from django.http import Http404
 from ninja import Path, Router, Schema
 from ninja.pagination import paginate
 
-from zhifa.common.api.base import F, Pagination, get_visible, responses
+from zhifa.common.api.base import F, Pagination, actor, get_visible, responses
 from zhifa.common.crud import changelog_for
 
 router = Router(tags=["变更记录"])
@@ -58,4 +58,4 @@ def record_changelog(request, label: Annotated[str, Path(..., title="模型", de
     except Exception:  # noqa: BLE001 - a malformed key names no record
         raise Http404 from None
     obj = get_visible(model, request, pk)
-    return changelog_for(obj)
+    return changelog_for(obj, actor(request))
