@@ -48,6 +48,14 @@ if not DEMO and _missing:
         "为日志签名密钥文件（Ed25519 PEM）。见 docs/deploy.md；演示或开发环境请设置 ZHIFA_DEMO=1。\n")
     raise SystemExit(3)
 ZHIFA_LINK_KEYS = ZHIFA_LINK_KEYS or [DEV_LINK_KEY]
+# Audit records (ledger, change log, access log, login audit) stay online at least this many days
+# (等保 三级 / 网络安全法 Art. 21: six months); fewer is refused, in demo mode too (zhifa/common/retention.py).
+_retention = os.environ.get("ZHIFA_AUDIT_RETENTION_DAYS", "180").strip()
+ZHIFA_AUDIT_RETENTION_DAYS = int(_retention) if _retention.isdigit() else 0
+if ZHIFA_AUDIT_RETENTION_DAYS < 180:
+    sys.stderr.write("zhifa 拒绝启动：ZHIFA_AUDIT_RETENTION_DAYS 应为不少于180的整数（审计记录在线保存至少180天，"
+                     "见 docs/deploy.md）。\n")
+    raise SystemExit(3)
 DEBUG = os.environ.get("ZHIFA_DEBUG", "1" if DEMO else "0") == "1"
 ALLOWED_HOSTS = os.environ.get("ZHIFA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -192,7 +200,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # ---- Authentication (issue 16; docs/deploy.md "Accounts and sign-in") ---------------------------
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# RoleBackend: Django's ModelBackend with the admin's permissions by role (三员分立) and no superuser
+# outside demo mode (zhifa/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "zhifa.accounts.backends.RoleBackend"]
 # Password policy: 10 characters, 3 of 4 classes, not a common password, none of the last 5.
 _PV = "django.contrib.auth.password_validation."
 AUTH_PASSWORD_VALIDATORS = [

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from zhifa.common.roles import Role
+from zhifa.common.roles import Role, is_audit_admin, is_security_admin
 
 ANY = None
 
@@ -82,6 +82,9 @@ MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
     )),
     ("系统", (
         Link("系统管理", "admin:index", _staff),
+        Link("审计日志", "audit-log", is_audit_admin),
+        Link("等保自查", "security-selfcheck", lambda u: is_security_admin(u) or is_audit_admin(u)),
+        Link("全部API令牌", "account-tokens", is_security_admin, "?all=1"),
         Link("账号安全", "account-index"),
         Link("通知设置", "notify-preferences"),
     )),

@@ -142,7 +142,7 @@ def render_case(request, case, *, posted=None, status=200):
         "docs_url": documents_url(case),
         "records_url": reverse("records-case", args=[case.pk]),
         # No "ct": the shared full-log page (common.views.changelog) cannot show list values yet.
-        "log": [CaseLogEntry(e, case.kind) for e in changelog_for(case)[:50]],
+        "log": [CaseLogEntry(e, case.kind) for e in changelog_for(case, request.user)[:50]],
         "handler_roles": HANDLER_ROLES,
     }
     return render(request, "cases/detail.html", ctx, status=status)
