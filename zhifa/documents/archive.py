@@ -39,9 +39,8 @@ def required_types(case) -> list[str]:
     elif case.kind == INSPECTION:
         if case.inspection_result:
             need.add(DocType.INSPECTION_RECORD)
-    elif case.kind == COERCIVE:
-        if case.seizures.exists():
-            need.update({DocType.SEIZURE_DECISION, DocType.SEIZURE_LIST})
+    elif case.kind == COERCIVE and case.seizures.exists():
+        need.update({DocType.SEIZURE_DECISION, DocType.SEIZURE_LIST})
     if case.closed_on and case.kind in (GENERAL, INSPECTION, COERCIVE):
         need.add(DocType.CLOSING_REPORT)
     return [str(t) for t in ORDER if t in need]
