@@ -110,6 +110,13 @@ def validate(obj, exclude=None):
 def as_refusal(obj, e: ValidationError) -> ActionRefused:
     errors = getattr(e, "message_dict", None) or {"__all__": e.messages}
     field, msgs = next(iter(errors.items()))
+    try:  # a blind index (a duplicate ID number) is reported on its source field
+        f = obj._meta.get_field(field)
+        if isinstance(f, BlindIndexField):
+            errors = {f.source: msgs}
+            field = f.source
+    except Exception:  # noqa: BLE001 - non-field errors
+        pass
     label = field
     try:
         label = str(obj._meta.get_field(field).verbose_name)

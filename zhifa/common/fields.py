@@ -183,6 +183,14 @@ class BlindIndexField(models.CharField):
             kwargs.pop(k, None)
         return name, path, args, kwargs
 
+    def contribute_to_class(self, cls, name, private_only=False):
+        super().contribute_to_class(cls, name, private_only)
+        if self.verbose_name is None or self.verbose_name == name.replace("_", " "):
+            try:  # a uniqueness error names the source ("身份证号"), not the index
+                self.verbose_name = cls._meta.get_field(self.source).verbose_name
+            except Exception:  # noqa: BLE001 - the source is declared after the index
+                pass
+
     def pre_save(self, model_instance, add):
         value = getattr(model_instance, self.attname)
         model_instance.__dict__[self.attname] = value
