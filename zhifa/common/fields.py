@@ -13,10 +13,11 @@ blind index is not logged at all (derived); `zhifa verify`'s row drift compares 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
-from django.core.exceptions import FieldError
+from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db import models
 from django.db.models import Q
 from django.db.models.lookups import Exact, IsNull
@@ -186,10 +187,9 @@ class BlindIndexField(models.CharField):
     def contribute_to_class(self, cls, name, private_only=False):
         super().contribute_to_class(cls, name, private_only)
         if self.verbose_name is None or self.verbose_name == name.replace("_", " "):
-            try:  # a uniqueness error names the source ("身份证号"), not the index
+            # A uniqueness error names the source ("身份证号"), not the index (declared after its source).
+            with contextlib.suppress(FieldDoesNotExist):
                 self.verbose_name = cls._meta.get_field(self.source).verbose_name
-            except Exception:  # noqa: BLE001 - the source is declared after the index
-                pass
 
     def pre_save(self, model_instance, add):
         value = getattr(model_instance, self.attname)
