@@ -161,6 +161,10 @@ def test_look_ups_by_id_number_still_find(seeded, client):
     o = Officer.objects.order_by("pk").first()
     r = client.get("/api/v1/officers", {"q": o.id_number}, HTTP_ACCEPT="application/json")
     assert r.status_code == 200 and [x["id"] for x in r.json()["items"]] == [o.pk]
+    c = Complaint.objects.exclude(contact="").order_by("pk").first()
+    phone = "".join(ch for ch in c.contact if ch.isdigit())
+    r = client.get("/api/v1/complaints", {"q": phone}, HTTP_ACCEPT="application/json")
+    assert r.status_code == 200 and c.pk in [x["id"] for x in r.json()["items"]], r.json()
     with pytest.raises(FieldError, match="盲索引"):
         list(Party.objects.filter(id_number=p.id_number))
 
