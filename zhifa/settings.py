@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "zhifa.supervision",
     "zhifa.transfers",
     "zhifa.guidance",
+    "zhifa.discretion",
     "zhifa.site",  # the top floor: home, demo seed, benchmarks
     "zhifa.portal",  # the top floor of the public site /gs/
     "zhifa.ops",  # top floor too: logging context, metrics, heartbeat, backup and restore (issue 15)

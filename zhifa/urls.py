@@ -29,6 +29,7 @@ urlpatterns = [
     path("supervision/", include("zhifa.supervision.urls")),
     path("transfers/", include("zhifa.transfers.urls")),
     path("guidance/", include("zhifa.guidance.urls")),
+    path("discretion/", include("zhifa.discretion.urls")),
     path("disclosure/", include("zhifa.disclosure.urls")),
     path("gs/", include("zhifa.portal.urls")),  # the public site: every app's urls_public.py
     path("api/openapi.json", ops_views.openapi_json),  # built once per process, before ninja's own view
