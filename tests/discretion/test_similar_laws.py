@@ -84,10 +84,12 @@ def test_outliers_report_and_alert(cw, client):
     for fine in ("5000", "5000", "5000", "5000"):
         decided_profile(cw, fine)
     far = decided_profile(cw, "50000")
+    proposed = builders.case_at(cw, "proposed", facts=FACTS, penalty={"penalty_kinds": ["fine"], "fine_amount": "20000"})
     groups = sim.outliers()
     assert [r["case_id"] for g in groups for r in g["outliers"]] == [far.case_id]
+    assert [r["case_id"] for g in groups for r in g["proposed"]] == [proposed.pk]
     findings = list(check_outliers(dt.date(2026, 5, 1)))
-    assert [(f.kind, f.case_id) for f in findings] == [("similar_outlier", far.case_id)]
+    assert [(f.kind, f.case_id) for f in findings] == [("similar_outlier", far.case_id), ("similar_outlier", proposed.pk)]
     client.force_login(cw["sup_county"])
     page = client.get("/discretion/outliers/")
     assert page.status_code == 200 and "50000.00" in page.content.decode()

@@ -176,5 +176,7 @@ def outliers(request):
         ids = [user.entity_id]
     return [{"item": g["item"], "count": g["count"], "median": g["median"],
              "cases": [{"case_id": r["case_id"], "entity_id": r["entity_id"], "fine_amount": str(r["fine_amount"]),
-                        "decided_on": r["decided_on"].isoformat()} for r in g["outliers"]]}
+                        "decided_on": r["decided_on"].isoformat() if r["decided_on"] else None,
+                        "pending": pending} for rows, pending in ((g["outliers"], False), (g["proposed"], True))
+                       for r in rows]}
             for g in sim.outliers(entity_ids=ids)]

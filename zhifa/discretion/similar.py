@@ -291,8 +291,12 @@ def amount_warning(case, similar: list[dict], fine=None) -> str:
             f"请核实裁量是否适当（类案不同罚）")
 
 
+PENDING_STATES = ("proposed", "notified", "hearing", "legal_review", "reviewed", "collective_discussion")
+
+
 def outliers(*, entity_ids=None, min_group: int = 5, factor: float = 2.0) -> list[dict]:
-    """Per power item: decided fines far from the item's median (> factor × or < 1/factor × the median)."""
+    """Per power item: decided fines far from the item's median (> factor × or < 1/factor × the median),
+    and the proposed fines of cases not yet decided that are as far from it."""
     from statistics import median
 
     from zhifa.discretion.models import DecidedProfile
@@ -300,6 +304,7 @@ def outliers(*, entity_ids=None, min_group: int = 5, factor: float = 2.0) -> lis
     qs = DecidedProfile.objects.exclude(fine_amount__isnull=True).exclude(items="")
     if entity_ids is not None:
         qs = qs.filter(entity_id__in=entity_ids)
+    pending = _pending(entity_ids)
     groups: dict[str, list] = {}
     for row in qs.values("id", "case_id", "entity_id", "items", "fine_amount", "decided_on").iterator():
         for code in row["items"].split():
@@ -311,7 +316,25 @@ def outliers(*, entity_ids=None, min_group: int = 5, factor: float = 2.0) -> lis
         med = Decimal(str(median(r["fine_amount"] for r in rows)))
         if med <= 0:
             continue
-        far = [r for r in rows if r["fine_amount"] > med * Decimal(str(factor)) or r["fine_amount"] < med / Decimal(str(factor))]
-        if far:
-            out.append({"item": code, "count": len(rows), "median": med, "outliers": far})
+        hi, lo = med * Decimal(str(factor)), med / Decimal(str(factor))
+        far = [r for r in rows if r["fine_amount"] > hi or r["fine_amount"] < lo]
+        proposed = [r for r in pending.get(code, []) if r["fine_amount"] > hi or r["fine_amount"] < lo]
+        if far or proposed:
+            out.append({"item": code, "count": len(rows), "median": med, "outliers": far, "proposed": proposed})
+    return out
+
+
+def _pending(entity_ids) -> dict[str, list]:
+    """Cases before their decision with a proposed fine, by power item code."""
+    from zhifa.cases.models import Case
+
+    qs = Case.objects.filter(state__in=PENDING_STATES, fine_amount__isnull=False, no_penalty=False)
+    if entity_ids is not None:
+        qs = qs.filter(entity_id__in=entity_ids)
+    out: dict[str, list] = {}
+    for row in qs.values("id", "entity_id", "fine_amount", "proposed_on", "power_items__code"):
+        if row["power_items__code"]:
+            out.setdefault(row["power_items__code"], []).append(
+                {"case_id": row["id"], "entity_id": row["entity_id"], "fine_amount": row["fine_amount"],
+                 "decided_on": row["proposed_on"]})
     return out

@@ -21,7 +21,8 @@ def outliers(request):
         entity_ids = [user.entity_id]
     groups = find_outliers(entity_ids=entity_ids)
     cases = {c.pk: c for c in Case.objects.restrict(user, "view").filter(
-        pk__in=[r["case_id"] for g in groups for r in g["outliers"]]).select_related("entity")}
+        pk__in=[r["case_id"] for g in groups for r in g["outliers"] + g["proposed"]]).select_related("entity")}
     for g in groups:
-        g["rows"] = [{**r, "case": cases.get(r["case_id"])} for r in g["outliers"]]
+        g["rows"] = [{**r, "case": cases.get(r["case_id"]), "pending": False} for r in g["outliers"]]
+        g["rows"] += [{**r, "case": cases.get(r["case_id"]), "pending": True} for r in g["proposed"]]
     return render(request, "discretion/outliers.html", {"groups": groups})
