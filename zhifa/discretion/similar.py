@@ -104,6 +104,14 @@ class SimilarIndex:
         self.items, self.articles = items, articles          # code → np.array of row positions
         self.retriever, self.built_at, self.max_id = retriever, built_at, max_id
         self.pos = {int(c): i for i, c in enumerate(case_ids)}
+        self.rows = None   # the BM25 weights by document (CSR), for scoring only the candidates
+        if retriever is not None:
+            from scipy import sparse
+
+            sc = retriever.scores
+            csc = sparse.csc_matrix((np.asarray(sc["data"]), np.asarray(sc["indices"]), np.asarray(sc["indptr"])),
+                                    shape=(int(sc["num_docs"]), len(sc["indptr"]) - 1))
+            self.rows = csc.tocsr()
 
     def __len__(self):
         return len(self.ids)
@@ -118,9 +126,12 @@ class SimilarIndex:
         if rows is None:
             rows = DecidedProfile.objects.order_by("id").values_list(
                 "id", "case_id", "province", "items", "articles", "tokens", "fine_amount").iterator(chunk_size=chunk)
+        from bm25s.tokenization import Tokenized
+
         ids, case_ids, prov, fines, corpus = [], [], [], [], []
         items: dict[str, list[int]] = {}
         arts: dict[str, list[int]] = {}
+        vocab: dict[str, int] = {"": 0}   # token ids, not strings, per document: memory stays bounded
         for n, (pk, case_id, province, its, ars, tokens, fine) in enumerate(rows):
             ids.append(pk)
             case_ids.append(case_id)
@@ -130,13 +141,14 @@ class SimilarIndex:
                 items.setdefault(code, []).append(n)
             for a in (ars or "").split():
                 arts.setdefault(a, []).append(n)
-            corpus.append((tokens or "").split() or [""])
-        retriever = bm25s.BM25()
-        if corpus:
-            retriever.index(corpus, show_progress=False)
+            corpus.append([vocab.setdefault(t, len(vocab)) for t in (tokens or "").split()] or [0])
+        retriever = bm25s.BM25() if corpus else None
+        if retriever is not None:
+            retriever.index(Tokenized(ids=corpus, vocab=vocab), show_progress=False)
+        del corpus
         return cls(np.array(ids, dtype=np.int64), np.array(case_ids, dtype=np.int64), np.array(prov, dtype=np.int16),
                    np.array(fines, dtype=np.float64), {k: np.array(v, dtype=np.int64) for k, v in items.items()},
-                   {k: np.array(v, dtype=np.int64) for k, v in arts.items()}, retriever if corpus else None,
+                   {k: np.array(v, dtype=np.int64) for k, v in arts.items()}, retriever,
                    time.time(), max(ids) if ids else 0)
 
     # ---- persistence ----------------------------------------------------------------------------
@@ -169,6 +181,10 @@ class SimilarIndex:
         n = len(self.ids)
         if n == 0:
             return []
+        if items and self.rows is not None:
+            hits = self._query_items(province, items, articles, tokens, exclude_case, k)
+            if hits is not None:
+                return hits
         text = np.zeros(n, dtype=np.float32)
         if self.retriever is not None:
             known = [t for t in dict.fromkeys(tokens) if t in self.retriever.vocab_dict]
@@ -195,6 +211,38 @@ class SimilarIndex:
         idx = idx[np.argsort(-score[idx], kind="stable")]
         return [Hit(int(self.ids[i]), int(self.case_ids[i]), float(score[i]), bool(same_item[i]),
                     bool(same_art[i]), float(text[i])) for i in idx if score[i] > 0]
+
+
+    def _query_items(self, province, items, articles, tokens, exclude_case, k) -> list[Hit] | None:
+        """When the case's own power items hold at least k cases, the top k are among them (the item
+        outweighs any text score): BM25 over those rows only. None: too few, score everything."""
+        groups = [self.items[c] for c in items if c in self.items]
+        if not groups:
+            return None
+        cand = np.unique(np.concatenate(groups))
+        cand = cand[self.province[cand] == province]
+        if exclude_case is not None and exclude_case in self.pos:
+            cand = cand[cand != self.pos[exclude_case]]
+        if len(cand) < k:
+            return None
+        vocab = self.retriever.vocab_dict
+        qids = [vocab[t] for t in dict.fromkeys(tokens) if t in vocab and vocab[t] < self.rows.shape[1]]
+        if qids:
+            text = np.asarray(self.rows[cand][:, qids].sum(axis=1)).ravel().astype(np.float64)
+            top = text.max()
+            if top > 0:
+                text /= top
+        else:
+            text = np.zeros(len(cand))
+        art = np.zeros(len(cand), dtype=bool)
+        for a in articles:
+            if a in self.articles:
+                art |= np.isin(cand, self.articles[a], assume_unique=False)
+        score = ITEM_W + ARTICLE_W * art + text
+        sel = np.argpartition(-score, k - 1)[:k]
+        sel = sel[np.argsort(-score[sel], kind="stable")]
+        return [Hit(int(self.ids[cand[i]]), int(self.case_ids[cand[i]]), float(score[i]), True, bool(art[i]),
+                    float(text[i])) for i in sel]
 
 
 _lock = threading.Lock()
