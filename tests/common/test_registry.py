@@ -55,14 +55,15 @@ def test_every_app_contributes_its_alert_checks_and_each_kind_is_an_alert_kind()
 
 
 def test_bench_suites_and_demo_steps_are_found_in_their_apps():
-    assert set(bench_suites.keys()) == {"foundation", "cases", "ledger", "ingest", "records", "portal", "supervision"}
+    assert set(bench_suites.keys()) == {"foundation", "cases", "ledger", "ingest", "records", "portal", "supervision",
+                                       "discretion"}
     for entry in bench_suites.entries():
         assert entry.module.endswith(".bench") or ".bench." in entry.module, entry
     steps = demo_steps.entries()
-    assert [entry.key for entry in steps] == ["documents", "publications", "annual_reports", "transfers", "casefile", "orders",
-                                              "complaints_social", "witness"]
+    assert [entry.key for entry in steps] == ["discretion", "documents", "publications", "annual_reports", "transfers",
+                                              "casefile", "orders", "complaints_social", "witness"]
     assert {entry.module.split(".")[1] for entry in steps} == {"documents", "disclosure", "supervision", "transfers",
-                                                                "witness"}
+                                                                "witness", "discretion"}
 
 
 def test_every_public_page_is_declared_in_its_apps_urls_public_and_mounted_by_the_portal():

@@ -124,7 +124,7 @@ def seed_demo_discretion(entity, *, users, admin, cases, log=None):
     return made
 
 
-@demo_steps.register("discretion", order=35)
+@demo_steps.register("discretion", order=3)  # before documents: the 告知书 prints the 裁量说明
 def discretion_step(demo) -> None:
     """法规库、执法规范、类案与裁量情节 through their actions."""
     if demo.cases:
