@@ -72,6 +72,22 @@ def test_index_saved_and_loaded(cw, tmp_path):
     assert [h.case_id for h in back.query(**q)] == [h.case_id for h in idx.query(**q)] != []
 
 
+def test_large_corpus_only_loads_a_saved_index_and_searches_the_tail(cw, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    settings.ZHIFA_DISCRETION_INLINE_BUILD = 0       # "large": never built inside a request
+    first = decided_profile(cw, "5000")
+    case = builders.case_at(cw, "proposed", facts=FACTS)
+    assert sim.current_index() is None
+    assert [r["case"].pk for r in sim.similar_cases(case)] == [first.case_id]   # the tail
+    from django.core.management import call_command
+
+    call_command("discretion", "reindex")
+    second = decided_profile(cw, "6000")
+    idx = sim.current_index()
+    assert idx is not None and idx.max_id == first.pk
+    assert {r["case"].pk for r in sim.similar_cases(case)} == {first.case_id, second.case_id}
+
+
 def test_decision_writes_profile(cw):
     case = builders.case_at(cw, "decided", facts=FACTS)
     p = DecidedProfile.objects.get(case=case)

@@ -156,7 +156,8 @@ def search(query: str, limit: int = 50):
     from zhifa.discretion.models import LawArticle
 
     qs = LawArticle.objects.select_related("law")
-    words = [w for w in re.split(r"\s+", (query or "").strip()) if w][:5]
+    query = (query or "").replace("\x00", "")[:100]
+    words = [w for w in re.split(r"\s+", query.strip()) if w][:5]
     if not words:
         return qs.none()
     for w in words:

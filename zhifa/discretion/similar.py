@@ -255,18 +255,21 @@ def index_dir() -> Path:
     return Path(settings.DATA_DIR) / "discretion" / "index"
 
 
-def current_index(*, rebuild: bool = False) -> SimilarIndex:
-    """The process's index: loaded from disk when saved, else built; rebuilt after the TTL when newer
-    profiles exist."""
+def current_index(*, rebuild: bool = False) -> SimilarIndex | None:
+    """The process's index. A small corpus (at most ZHIFA_DISCRETION_INLINE_BUILD cases, default 50 000)
+    is built here when newer profiles exist and the cached one is older than ZHIFA_DISCRETION_INDEX_TTL
+    seconds; a larger one is only ever loaded from what `zhifa discretion reindex` saved (None until
+    then), the newer profiles being searched as the tail."""
     from django.conf import settings
 
+    from zhifa.discretion.models import DecidedProfile
+
     ttl = float(getattr(settings, "ZHIFA_DISCRETION_INDEX_TTL", 300))
+    inline_max = int(getattr(settings, "ZHIFA_DISCRETION_INLINE_BUILD", 50_000))
     with _lock:
         idx = _cache.get("main")
         if idx is not None and not rebuild and time.time() - idx.built_at < ttl:
             return idx
-        from zhifa.discretion.models import DecidedProfile
-
         newest = DecidedProfile.objects.order_by("-id").values_list("id", flat=True).first() or 0
         if idx is not None and not rebuild and idx.max_id == newest:
             idx.built_at = time.time()
@@ -274,12 +277,19 @@ def current_index(*, rebuild: bool = False) -> SimilarIndex:
         path = index_dir()
         if not rebuild and (path / "groups.json").exists():
             try:
-                loaded = SimilarIndex.load(path)
-                if loaded.max_id == newest or (idx is None and time.time() - loaded.built_at < ttl):
-                    _cache["main"] = loaded
-                    return loaded
+                saved = json.loads((path / "groups.json").read_text("utf-8"))
+                newer = idx is None or saved["max_id"] > idx.max_id
+                if newer and (saved["max_id"] == newest or newest > inline_max):
+                    idx = SimilarIndex.load(path)
+                    idx.built_at = time.time()
+                    _cache["main"] = idx
+                    return idx
             except (OSError, ValueError, KeyError):
                 pass
+        if newest > inline_max and not rebuild:
+            if idx is not None:
+                idx.built_at = time.time()
+            return idx
         idx = SimilarIndex.build()
         _cache["main"] = idx
         return idx
@@ -299,9 +309,11 @@ def similar_cases(case, *, k: int = 8, index: SimilarIndex | None = None) -> lis
     items = sorted({i.code for i in case.power_items.all()})
     arts = articles_of(case)
     tokens = tokenize(case.facts or case.title)
-    hits = idx.query(province=province, items=items, articles=arts, tokens=tokens, exclude_case=case.pk, k=k)
-    # profiles newer than the index: a small tail, scored by token overlap
-    tail = DecidedProfile.objects.filter(id__gt=idx.max_id, province=f"{province:02d}").exclude(case_id=case.pk)[:5000]
+    hits = idx.query(province=province, items=items, articles=arts, tokens=tokens, exclude_case=case.pk, k=k) \
+        if idx is not None else []
+    # profiles newer than the index (all of them before the first `zhifa discretion reindex` of a large
+    # corpus): the newest 5 000, scored by token overlap
+    tail = DecidedProfile.objects.filter(id__gt=idx.max_id if idx is not None else 0, province=f"{province:02d}").exclude(case_id=case.pk).order_by("-id")[:5000]
     qset = set(tokens)
     for p in tail:
         ts = set(p.tokens.split())

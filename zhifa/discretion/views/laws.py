@@ -10,7 +10,7 @@ from zhifa.discretion.models import LawText
 
 @login_required
 def laws(request):
-    q = (request.GET.get("q") or "").strip()[:100]
+    q = (request.GET.get("q") or "").replace("\x00", "").strip()[:100]
     hits = list(library.search(q)) if q else []
     return render(request, "discretion/laws.html", {"laws": LawText.objects.all(), "q": q, "hits": hits})
 
