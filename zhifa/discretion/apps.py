@@ -10,8 +10,9 @@ class DiscretionConfig(AppConfig):
     def ready(self):
         # Registers discretion.* rules into the case rules (machine.py names them on `decide`).
         from zhifa.discretion import rules  # noqa: F401
-        from zhifa.discretion.models import CaseCircumstances, Factor, LawArticle, LawText, Norm
+        from zhifa.discretion.models import CaseCircumstances, Factor, LawText, Norm
         from zhifa.ledger.log import register_subject
 
-        for model in (CaseCircumstances, Factor, LawText, LawArticle, Norm):
+        # LawArticle rows are covered by their law's ledgered digest (verify.py re-hashes them).
+        for model in (CaseCircumstances, Factor, LawText, Norm):
             register_subject(model)

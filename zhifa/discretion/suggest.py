@@ -171,7 +171,8 @@ def explanation(s: dict, factors: list[dict], note: str = "") -> list[str]:
         return []
     named = "、".join(f"{f['label']}（{cite(f)}）" for f in factors) if factors else "无法定从轻、减轻或者从重情节"
     paras = [f"裁量说明：经审查，当事人具有以下情节：{named}。"]
-    tail = [r for r in s.get("reasons", []) if not r.startswith("情节“")]
+    version = f"（裁量基准第{s.get('benchmark_version')}版）"
+    tail = [r.replace(version, "") for r in s.get("reasons", []) if not r.startswith("情节“")]
     paras.append("依据本机关行政处罚裁量基准（第{}版），{}".format(s.get("benchmark_version"), "；".join(tail)) + "。")
     if note:
         paras.append(f"其他情况说明：{note}")
