@@ -1,5 +1,5 @@
 """Demo data for discretion (called by the seed after the demo cases): the shipped law texts, norms
-for the main entity's steps, an entity circumstance, six earlier decided 商标侵权 cases (历史已决案件, entered after the demo cases,
+for the main entity's steps, an entity circumstance, six earlier decided 商标侵权 cases (历史已决案件, entered after the demo cases and archived,
 through the real actions: their profiles feed the similar cases, one fine is an outlier), and the
 circumstances ticked on the notified 商标侵权 demo case, whose proposed fine lies above its close
 cases' range (the warning) — so the case page shows a suggestion with reasons printed in the 告知书."""
@@ -90,6 +90,11 @@ def _history(entity, item, users, cal, log):
                 step(case, CA.do_serve_notice, me, days[k - 21])
                 step(case, CA.do_record_statement, me, days[k - 22], waived=True)
                 step(case, CA.do_decide, head, days[k - 28])
+                # served, paid, closed and filed: history, off everyone's work queue
+                step(case, CA.do_serve_decision, me, days[k - 29])
+                step(case, CA.do_record_payment, me, days[k - 33], amount=fine)
+                step(case, CA.do_close, unithead, days[k - 34], execution_note="罚款已缴清，涉案白酒已没收。")
+                step(case, CA.do_archive, me, days[k - 35])
                 made += 1
         except (ActionRefused, CalendarUnknown) as e:
             log(f"  警告：历史已决案件未能生成（{getattr(e, 'message', e)}）")
