@@ -28,6 +28,7 @@ from tests import factories
 from zhifa.cases import actions as case_actions
 from zhifa.cases import machine
 from zhifa.cases.models import Case, Kind
+from zhifa.documents.archive import generate_missing
 from zhifa.review import actions as review_actions
 from zhifa.review.catalogue import current_catalogue, packet_defaults
 from zhifa.review.models import CHECKLIST, Packet
@@ -209,6 +210,28 @@ def _discuss(case, **kwargs):
                                                       "conclusion": "同意拟处理意见", **kwargs})
 
 
+# What the officer types into the documents' forms when the case has not given it (the evidence list).
+PARTY_ADDRESS = "贵州省毕节市七星关区洪山路1号"
+ARCHIVE_EXTRA = {"penalty_notice": {"evidence": "1. 现场检查笔录；2. 询问笔录；3. 现场照片"},
+                 "penalty_decision": {"evidence": "1. 现场检查笔录；2. 询问笔录；3. 现场照片"},
+                 "inspection_record": {"place": PARTY_ADDRESS},
+                 "hearing_notice": {"hearing_time": "上午9时30分", "hearing_place": "本局听证室"}}
+CASE_DEFAULTS = {"facts": "当事人在其经营场所销售超过保质期的食品。"}
+COERCIVE_DEFAULTS = {"facts": "当事人仓库存放的奶粉已超过保质期，有证据可能被转移。",
+                     "legal_basis": "《中华人民共和国食品安全法》第一百一十条第（二）项"}
+
+
+def _completed(action):
+    """The step, then the documents the case's path requires so far (as the officer generates them
+    along the way), so a finished case can be archived (rule archive.documents_complete)."""
+    def run(case, *, acting_user, **kwargs):
+        case = action(case, acting_user=acting_user, **kwargs)
+        lead = case.officers.filter(active=True, officer__user__isnull=False).order_by("role", "id").first()
+        generate_missing(case, acting_user=lead.officer.user if lead else acting_user, extra=ARCHIVE_EXTRA)
+        return case
+    return run
+
+
 def _fine(case) -> Any:
     case.refresh_from_db()
     return case.fine_amount
@@ -249,9 +272,9 @@ STEPS: dict[str, dict[str, Step]] = {
         "decide": Step(case_actions.do_decide, "head"),
         "serve_decision": Step(case_actions.do_serve_decision, "u1"),
         "record_payment": Step(case_actions.do_record_payment, "u1", lambda w, case, opts: {"amount": _fine(case)}),
-        "close": Step(case_actions.do_close, "unit_head"),
-        "revoke": Step(case_actions.do_revoke, "head", lambda w, case, opts: {"reason": "违法事实不能成立"}),
-        "transfer": Step(case_actions.do_transfer, "head",
+        "close": Step(_completed(case_actions.do_close), "unit_head"),
+        "revoke": Step(_completed(case_actions.do_revoke), "head", lambda w, case, opts: {"reason": "违法事实不能成立"}),
+        "transfer": Step(_completed(case_actions.do_transfer), "head",
                          lambda w, case, opts: {"transfer_kind": "agency", "transfer_to": w["hbj"].name,
                                                 "reason": "违法行为属于生态环境部门管辖"}),
         "archive": Step(case_actions.do_archive, "u1"),
@@ -269,7 +292,7 @@ STEPS: dict[str, dict[str, Step]] = {
                                                                 else "经营场所卫生状况良好，进货查验记录完整。",
                                                                 "problems_found": opts.problems_found}),
         "open_penalty_case": Step(case_actions.do_open_penalty_case, "u1"),
-        "close": Step(case_actions.do_close, "u1"),
+        "close": Step(_completed(case_actions.do_close), "u1"),
         "archive": Step(case_actions.do_archive, "u1"),
     },
     COERCIVE: {
@@ -278,7 +301,7 @@ STEPS: dict[str, dict[str, Step]] = {
         "extend_seizure": Step(case_actions.do_extend_seizure, "head", lambda w, case, opts: {"reason": "需检验检测"}),
         "release_seizure": Step(case_actions.do_release_seizure, "u1"),
         "convert_seizure": Step(case_actions.do_convert_seizure, "u1"),
-        "close": Step(case_actions.do_close, "u1"),
+        "close": Step(_completed(case_actions.do_close), "u1"),
         "archive": Step(case_actions.do_archive, "u1"),
     },
 }
@@ -298,7 +321,8 @@ def create(w, kind: str = GENERAL, *, opts: Options | None = None, on: dt.date |
     on = on or opts.dates.get(first, DAYS[first])
     base = {"entity": w["smj"], "unit": w["smj_unit"]}
     if kind == GENERAL:
-        return factories.case(w, on=on, party=party, officers=officers, acting_user=acting_user, **data)
+        return factories.case(w, on=on, party=party or factories.person_party(address=PARTY_ADDRESS),
+                              officers=officers, acting_user=acting_user, **{**CASE_DEFAULTS, **data})
     if kind == SIMPLE:
         return case_actions.do_on_the_spot_penalty(
             {**base, "title": "占道经营", "penalty_kinds": ["fine"], "fine_amount": "50", **data},
@@ -306,12 +330,12 @@ def create(w, kind: str = GENERAL, *, opts: Options | None = None, on: dt.date |
             acting_user=acting_user or w["u1"], on=on)
     if kind == INSPECTION:
         return case_actions.do_plan_inspection(
-            {**base, "title": "食品经营日常检查", **data}, parties=[party or factories.org_party()],
+            {**base, "title": "食品经营日常检查", **data}, parties=[party or factories.org_party(address=PARTY_ADDRESS)],
             officers=_officers(w, officers), acting_user=acting_user or w["unit_head"], on=on)
     return case_actions.do_seize(
-        {**base, "title": "扣押涉嫌过期食品", **data}, measure="seize",
+        {**base, "title": "扣押涉嫌过期食品", **COERCIVE_DEFAULTS, **data}, measure="seize",
         items=[{"name": "过期奶粉", "qty": 20, "unit": "罐"}],
-        party=party or factories.org_party(), officers=_officers(w, officers), acting_user=acting_user or w["u1"],
+        party=party or factories.org_party(address=PARTY_ADDRESS), officers=_officers(w, officers), acting_user=acting_user or w["u1"],
         on=on)
 
 

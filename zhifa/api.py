@@ -19,6 +19,7 @@ from zhifa.disclosure.api import public as disclosure_public_api
 from zhifa.disclosure.api import publications as disclosure_publications_api
 from zhifa.discretion import api as discretion_app_api
 from zhifa.guidance import api as guidance_api
+from zhifa.inspections import api as inspections_api
 from zhifa.ledger import api as ledger_api
 from zhifa.orgs.api import entities as entities_api
 from zhifa.orgs.api import people as people_api
@@ -73,6 +74,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/v1/review", review_api.router),
     ("/v1/public/reports", disclosure_annual_reports_api.router),  # before /v1/public
     ("/v1/public/guidance", guidance_api.public),  # before /v1/public
+    ("/v1/public/inspections", inspections_api.public),  # before /v1/public
     ("/v1/public", disclosure_public_api.router),
     ("/v1/disclosure", disclosure_publications_api.router),
     ("/v1/supervision", supervision_api.supervision.router),
@@ -81,9 +83,11 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/v1/credit-repairs", disclosure_credit_repair_api.router),
     ("/v1/casefile", supervision_api.casefile.router),
     ("/v1/appraisal", supervision_api.casefile.appraisal),
+    ("/v1/filings", supervision_api.filing.router),
     ("/v1/transfers", transfers_api.router),
     ("/v1/guidance", guidance_api.router),
     ("/v1/discretion", discretion_app_api.router),
+    ("/v1/inspections", inspections_api.router),
 ]
 
 for prefix, router in ROUTERS:

@@ -51,11 +51,21 @@ def main() -> None:
         from zhifa.disclosure.verify_proof import main as verify_proof  # offline, like verify-archive
 
         sys.exit(verify_proof(sys.argv[2:]))
+    if sys.argv[1:2] == ["verify-draw"]:
+        from zhifa.inspections.verify_draw import main as verify_draw  # offline, like verify-archive
+
+        sys.exit(verify_draw(sys.argv[2:]))
     if sys.argv[1:2] == ["witness"]:
         # Another party's machine: no settings, no database, only its own directory and HTTP.
         from zhifa.witness.client import main as witness
 
         sys.exit(witness(sys.argv[2:]))
+    if sys.argv[1:2] == ["createsuperuser"]:
+        # 三员分立 (issue 16): no all-powerful account. The three administrators instead; the demo's
+        # accounts come from `zhifa seed`.
+        print("zhifa 不设超级管理员：请运行 zhifa create-admins 创建系统管理员、安全管理员和安全审计员"
+              "（见 docs/deploy.md）", file=sys.stderr)
+        sys.exit(2)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.settings")
     from django.core.management import execute_from_command_line
 

@@ -48,6 +48,14 @@ if not DEMO and _missing:
         "为日志签名密钥文件（Ed25519 PEM）。见 docs/deploy.md；演示或开发环境请设置 ZHIFA_DEMO=1。\n")
     raise SystemExit(3)
 ZHIFA_LINK_KEYS = ZHIFA_LINK_KEYS or [DEV_LINK_KEY]
+# Audit records (ledger, change log, access log, login audit) stay online at least this many days
+# (等保 三级 / 网络安全法 Art. 21: six months); fewer is refused, in demo mode too (zhifa/common/retention.py).
+_retention = os.environ.get("ZHIFA_AUDIT_RETENTION_DAYS", "180").strip()
+ZHIFA_AUDIT_RETENTION_DAYS = int(_retention) if _retention.isdigit() else 0
+if ZHIFA_AUDIT_RETENTION_DAYS < 180:
+    sys.stderr.write("zhifa 拒绝启动：ZHIFA_AUDIT_RETENTION_DAYS 应为不少于180的整数（审计记录在线保存至少180天，"
+                     "见 docs/deploy.md）。\n")
+    raise SystemExit(3)
 DEBUG = os.environ.get("ZHIFA_DEBUG", "1" if DEMO else "0") == "1"
 ALLOWED_HOSTS = os.environ.get("ZHIFA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -111,6 +119,8 @@ INSTALLED_APPS = [
     "zhifa.transfers",
     "zhifa.guidance",
     "zhifa.discretion",
+    "zhifa.inspections",  # 双随机、一公开 (issue 19)
+    "zhifa.notify",  # notifications (one outbox: in-app, e-mail, SMS) and 电子送达 (issue 21)
     "zhifa.site",  # the top floor: home, demo seed, benchmarks
     "zhifa.portal",  # the top floor of the public site /gs/
     "zhifa.ops",  # top floor too: logging context, metrics, heartbeat, backup and restore (issue 15)
@@ -191,7 +201,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # ---- Authentication (issue 16; docs/deploy.md "Accounts and sign-in") ---------------------------
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# RoleBackend: Django's ModelBackend with the admin's permissions by role (三员分立) and no superuser
+# outside demo mode (zhifa/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "zhifa.accounts.backends.RoleBackend"]
 # Password policy: 10 characters, 3 of 4 classes, not a common password, none of the last 5.
 _PV = "django.contrib.auth.password_validation."
 AUTH_PASSWORD_VALIDATORS = [
@@ -347,6 +359,39 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # time, and alerts again every N minutes (0: only daily and after case transitions).
 ZHIFA_DAILY_AT = os.environ.get("ZHIFA_DAILY_AT", "02:00")
 ZHIFA_ALERTS_EVERY_MINUTES = int(os.environ.get("ZHIFA_ALERTS_EVERY_MINUTES", "30"))
+
+# ---- Notifications and 电子送达 (zhifa.notify, issue 21) ---------------------------------------------
+# E-mail: SMTP (EMAIL_HOST/PORT/USER/PASSWORD, ZHIFA_EMAIL_TLS) in production; in demo mode, unless
+# EMAIL_HOST is set, each mail is a file under $ZHIFA_DATA_DIR/mail/.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _flag("ZHIFA_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("ZHIFA_FROM_EMAIL", "zhifa@localhost")
+if DEMO and not EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = EMAIL_HOST or "localhost"
+# SMS: a class with send(mobile, text) (zhifa/notify/providers.py); the demo writes a file under the
+# data dir; production refuses every SMS until a gateway is configured.
+ZHIFA_SMS_PROVIDER = os.environ.get("ZHIFA_SMS_PROVIDER", "zhifa.notify.providers.FileSmsProvider" if DEMO
+                                    else "zhifa.notify.providers.NoSmsProvider")
+ZHIFA_SMS_SIGNATURE = os.environ.get("ZHIFA_SMS_SIGNATURE", "行政执法")
+# Links sent to parties (电子送达) start with this address (the public site's origin).
+ZHIFA_PUBLIC_BASE_URL = os.environ.get("ZHIFA_PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
+# 电子送达 not arrived after this many days: marked for 邮寄送达 or 公告送达 (a 法定期限 of the case).
+ZHIFA_ESERVICE_FALLBACK_DAYS = int(os.environ.get("ZHIFA_ESERVICE_FALLBACK_DAYS", "5"))
+
+# Signed PDFs (zhifa/documents/seal.py): the seal provider (dotted path; "" = unsigned), the PAdES key
+# and certificate (PEM) and the SM2 private key (hex). Demo mode generates them under the data dir.
+ZHIFA_SEAL_PROVIDER = os.environ.get("ZHIFA_SEAL_PROVIDER", "zhifa.documents.seal.PadesSeal" if DEMO else "")
+ZHIFA_SEAL_KEY_FILE = os.environ.get("ZHIFA_SEAL_KEY_FILE", "")
+ZHIFA_SEAL_CERT_FILE = os.environ.get("ZHIFA_SEAL_CERT_FILE", "")
+ZHIFA_SEAL_SM2_KEY_FILE = os.environ.get("ZHIFA_SEAL_SM2_KEY_FILE", "")
 
 # ---- Publication period (公示期限) and credit repair (信用修复), zhifa.disclosure.expiry ----------
 # SAMR style (市场监督管理行政处罚信息公示规定 Arts. 13–14): warning/criticism-only penalties and fines

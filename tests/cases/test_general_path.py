@@ -5,11 +5,12 @@ from decimal import Decimal
 import pytest
 
 from tests import factories
-from tests.builders import case_at
+from tests.builders import ARCHIVE_EXTRA, CASE_DEFAULTS, PARTY_ADDRESS, case_at
 from tests.cases.helpers import v
 from zhifa.cases import actions as case_actions
 from zhifa.cases.models import CaseEvent, Deadline
 from zhifa.common.models import ChangeLog
+from zhifa.documents.archive import generate_missing
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def cw(shared_cw):
 
 def test_full_path_with_hearing(cw):
     w = cw
-    case = factories.case(w)
+    case = factories.case(w, party=factories.person_party(address=PARTY_ADDRESS), **CASE_DEFAULTS)
     assert case.state == "registered" and case.version == 1 and case.number == ""
     case_actions.do_file_case(case, acting_user=w["u1"], expected_version=1, on=dt.date(2026, 3, 2))
     case_actions.do_approve_filing(case, acting_user=w["unit_head"], expected_version=v(case), on=dt.date(2026, 3, 3))
@@ -56,6 +57,7 @@ def test_full_path_with_hearing(cw):
     assert case.deadlines.get(kind="payment").due_on == dt.date(2026, 5, 9)
     case_actions.do_record_payment(case, amount="20000", acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 5, 8))
     case_actions.do_close(case, acting_user=w["unit_head"], expected_version=v(case), on=dt.date(2026, 5, 11))
+    generate_missing(case, acting_user=w["u1"], extra=ARCHIVE_EXTRA)  # the case file is complete before 归档
     case_actions.do_archive(case, acting_user=w["u1"], expected_version=v(case), on=dt.date(2026, 5, 12))
     case.refresh_from_db()
     assert case.state == "archived" and case.paid_amount == Decimal("20000")

@@ -403,8 +403,24 @@ def test_whole_general_case_through_the_forms(client, cw):
     step("u1", "serve_decision", {"method": "直接送达"})
     step("u2", "record_payment", {"amount": "5000"})
     step("unit_head", "close")
+    # 归档 waits for the case file: the page says which documents are missing, in words.
+    client.force_login(w["u1"])
+    r = post_action(client, case, "archive")
+    assert r.status_code == 200 and "卷内文书不全" in body(r) and "《行政处罚决定书》" in body(r)
+    assert "archive.documents_complete" not in re.sub(r'data-rule="[^"]*"', "", body(r))
+    docs = reverse("documents-case", args=[case.pk])
+    panel = body(client.get(docs))
+    assert "归档前尚需生成" in panel and "补齐归档文书" in panel
+    # The officer lists the evidence on the 告知书 (the 决定书 takes it over), then completes the rest.
+    assert client.post(docs, {"doc_type": "penalty_notice", "evidence": "现场检查笔录\n询问笔录"}).status_code == 302
+    r = client.post(reverse("documents-case-complete", args=[case.pk]))
+    assert r.status_code == 302, re.findall(r'role="alert">([^<]*)', body(client.get(docs)))
+    panel = body(client.get(docs))
+    assert "归档前尚需生成" not in panel and "卷内文书已齐全" in panel
     step("u1", "archive")
     assert case.state == "archived"
+    index = body(client.get(docs))
+    assert 'data-testid="case-file-index"' in index and "行政处罚决定书" in index and "备考表" in index
     page = body(client.get(detail(case)))
     for label in ("案源登记", "批准立案", "送达行政处罚事先告知书", "法制审核同意", "作出行政处罚决定", "登记缴纳罚款",
                   "结案", "归档"):

@@ -35,12 +35,12 @@ def test_overpayment_is_refused_naming_what_is_outstanding(cw):
     case = _served(cw)
     before = (v(case), case.paid_amount)
     e = refused("payment.not_over", pay, cw, case, "5000.01")
-    assert "罚款未缴金额5000.00元" in e.message and e.field == "amount"
+    assert "罚款未缴金额¥5,000.00" in e.message and e.field == "amount"
     pay(cw, case, "3000")
     e = refused("payment.not_over", pay, cw, case, "2500")
-    assert "罚款未缴金额2000.00元" in e.message
+    assert "罚款未缴金额¥2,000.00" in e.message
     e = refused("payment.not_over", pay, cw, case, "900", "confiscation")
-    assert "没收违法所得未缴金额800.00元" in e.message
+    assert "没收违法所得未缴金额¥800.00" in e.message
     case.refresh_from_db()
     assert case.paid_amount == Decimal("3000") and v(case) == before[0] + 1
 
@@ -52,7 +52,7 @@ def test_confiscated_gains_are_paid_as_their_own_item_and_closing_needs_both(cw)
     assert case.deadlines.get(kind="payment").state == Deadline.State.RUNNING  # the gains are still owed
     e = refused("close.execution_done", case_actions.do_close, case, acting_user=cw["head"],
                 expected_version=v(case), on=PAY_ON)
-    assert "没收违法所得应缴800.00元，已缴0.00元" in e.message
+    assert "没收违法所得应缴¥800.00，已缴¥0.00" in e.message
     pay(cw, case, "800", "confiscation")
     assert case.confiscation_paid == Decimal("800") and case.deadlines.get(kind="payment").state != Deadline.State.RUNNING
     assert case.events.filter(transition="record_payment").last().payload["item"] == "confiscation"
@@ -72,4 +72,4 @@ def test_case_page_shows_outstanding_per_item(cw, client):
     html = client.get(reverse("cases-detail", args=[case.pk])).content.decode()
     assert "罚款未缴（含加处罚款）" in html and "没收违法所得未缴" in html
     form = client.get(reverse("cases-action", args=[case.pk, "record_payment"])).content.decode()
-    assert "没收违法所得应缴800.00元" in form and 'value="confiscation"' in form
+    assert "没收违法所得应缴¥800.00" in form and 'value="confiscation"' in form

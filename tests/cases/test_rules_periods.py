@@ -123,7 +123,7 @@ def test_close_requires_fine_and_surcharge_paid_or_an_execution_note(cw):
     case_actions.do_record_payment(case, amount="5000", acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 24))
     e = refused("close.execution_done", case_actions.do_close, case, acting_user=cw["head"], expected_version=v(case),
                 on=dt.date(2026, 4, 24))
-    assert "5150" in e.message  # 5000 + 3 % × 1 day
+    assert "¥5,150.00" in e.message  # 5000 + 3 % × 1 day
     assert case.deadlines.get(kind="payment").state == Deadline.State.RUNNING
     case_actions.do_record_payment(case, amount="150", acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 24))
     assert case.deadlines.get(kind="payment").state == Deadline.State.BREACHED

@@ -60,10 +60,12 @@ def test_bench_suites_and_demo_steps_are_found_in_their_apps():
     for entry in bench_suites.entries():
         assert entry.module.endswith(".bench") or ".bench." in entry.module, entry
     steps = demo_steps.entries()
-    assert [entry.key for entry in steps] == ["discretion", "documents", "publications", "annual_reports", "transfers",
-                                              "casefile", "orders", "complaints_social", "witness"]
+    assert [entry.key for entry in steps] == ["discretion", "documents", "notify", "publications", "annual_reports", "transfers", "casefile",
+                                              "inspections", "orders", "major_filings", "supervision_powers", "campaign",
+                                              "complaints_social", "witness"]
     assert {entry.module.split(".")[1] for entry in steps} == {"documents", "disclosure", "supervision", "transfers",
-                                                                "witness", "discretion"}
+                                                                "inspections", "witness", "notify",
+                                                                "discretion"}
 
 
 def test_every_public_page_is_declared_in_its_apps_urls_public_and_mounted_by_the_portal():
@@ -71,11 +73,15 @@ def test_every_public_page_is_declared_in_its_apps_urls_public_and_mounted_by_th
     assert {entry.key: entry.module for entry in entries} == {"guidance": "zhifa.guidance.urls_public",
                                                               "disclosure": "zhifa.disclosure.urls_public",
                                                               "supervision": "zhifa.supervision.urls_public",
-                                                              "witness": "zhifa.witness.urls_public"}
-    assert [entry.key for entry in entries] == ["guidance", "disclosure", "supervision", "witness"]  # /gs/guidance/ first
+                                                              "witness": "zhifa.witness.urls_public",
+                                                              "inspections": "zhifa.inspections.urls_public",
+                                                              "notify": "zhifa.notify.urls_public"}
+    assert [entry.key for entry in entries] == ["guidance", "inspections", "disclosure", "supervision", "witness",
+                                                "notify"]  # /gs/guidance/ first
     assert reverse("gs-social-feedback", args=["t0ken"]) == "/gs/jiandu/t0ken/"
     nav = [link.label for link in links()]
-    assert nav == ["综合信息", "执法部门", "执法人员", "权责清单", "执法结果", "办理动态", "咨询投诉", "亮证查询", "指导案例",
+    assert nav == ["综合信息", "执法部门", "执法人员", "权责清单", "监督清单", "执法结果", "办理动态", "咨询投诉", "亮证查询", "双随机",
+                   "指导案例",
                    "统计年报", "开放数据", "防篡改日志"]
     assert reverse("gs-ledger-heads") == "/gs/ledger/heads/"
     assert reverse("gs-guidance") == "/gs/guidance/" and reverse("gs-decision", args=[7]) == "/gs/results/7/"

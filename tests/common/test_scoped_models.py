@@ -21,6 +21,7 @@ from zhifa.orgs import actions as org_actions
 from zhifa.powers import actions as power_actions
 from zhifa.powers.models import DiscretionBenchmark
 from zhifa.records.actions import do_add_record
+from zhifa.supervision.actions import campaign as campaign_actions
 from zhifa.transfers import crime
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +108,11 @@ LINES = [
     # Drafts are seen only by the supervisors of the subtree, and every one of them may edit them.
     Scoped("guidance.guiding_case api", "guidance.GuidingCase", "guidance", api("guidance/{row.pk}"),
            Write("post", api("guidance/{row.pk}"), {"title": "改", "body": "改"}), **{**SUP, "viewer": None}),
+    # ---- inspections (双随机) -------------------------------------------------------------------------
+    Scoped("inspections.plan page", "inspections.Plan", "plan", page("/inspections/plans/{row.pk}/"),
+           Write("post", page("/inspections/plans/{row.pk}/file/"))),
+    Scoped("inspections.plan api", "inspections.Plan", "plan", api("inspections/plans/{row.pk}"),
+           Write("patch", api("inspections/plans/{row.pk}"), {"title": "2026年度抽查计划（修订）"})),
     # ---- disclosure -------------------------------------------------------------------------------
     Scoped("disclosure.publication page", "disclosure.Publication", "publication", page("/disclosure/{row.pk}/"),
            viewer=None),
@@ -124,6 +130,20 @@ LINES = [
     Scoped("supervision.order api reply", "supervision.SupervisionOrder", "order",
            page("/supervision/orders/{row[id]}/"),
            Write("post", api("supervision/orders/{row[id]}/reply"), {"text": "已作出决定"}), viewer="sup_city"),
+    # 重大行政处罚备案审查: the deciding agency and the supervisors of its subtree see it; only the
+    # bureau it is filed with reviews it (the city's supervisor sees it: filing.bureau).
+    Scoped("supervision.major_filing page", "supervision.MajorFiling", "filing",
+           page("/supervision/filings/{row.pk}/"), viewer=None),
+    Scoped("supervision.major_filing api", "supervision.MajorFiling", "filing", api("filings/{row.pk}"),
+           Write("post", api("filings/{row.pk}/review"), {"checklist": dict.fromkeys(
+               ("subject", "procedure", "facts", "law", "discretion", "documents", "timely"), True), "opinion": "record"}),
+           insider="sup_county", viewer="sup_city", refused=(409, "filing.bureau")),
+    # 专项监督: the supervisors of the bureau's subtree; another city's supervisor sees nothing of it.
+    Scoped("supervision.campaign page", "supervision.Campaign", "campaign", page("/supervision/campaigns/{row.pk}/"),
+           Write("post", page("/supervision/campaigns/{row.pk}/"), {"action": "finish", "summary": "完"}),
+           insider="sup_county", viewer=None, outsider="zy_sup"),
+    Scoped("supervision.campaign_case page", "supervision.CampaignCase", "campaign_case",
+           page("/supervision/campaigns/case/{row.pk}/"), insider="sup_county", viewer=None, outsider="zy_sup"),
     Scoped("supervision.social_supervisor api", "supervision.SocialSupervisor", "social",
            api("social/supervisors/{row[id]}"),
            Write("post", api("social/supervisors/{row[id]}/end"), {"reason": "任期内调离"}), **SUP),
@@ -133,6 +153,8 @@ LINES = [
 
 # Scoped models without a page or endpoint of their own (shown inside another's, or not at all).
 NOT_EXPOSED = {
+    "notify.Consent": "on its case's 电子送达 page (notify-case), read through the case's scope; written by the handlers",
+    "notify.Service": "on its case's 电子送达 page (notify-case), read through the case's scope; written by the handlers",
     "orgs.User": "accounts: the admin site and the orgs import, not a scoped page",
     "cases.Party": "shown on the case page, changed by the case's transitions",
     "documents.DocumentTemplate": "entity templates: the templates page, scoped by entity on upload",
@@ -154,6 +176,12 @@ NOT_EXPOSED = {
     "supervision.AppraisalSnapshot": "the appraisal page of the user's region",
     "supervision.OrderDocument": "inside its order",
     "supervision.SupervisionLead": "inside the social supervision pages",
+    "inspections.RosterObject": "the roster is imported and counted on the inspections page, not opened row by row",
+    "inspections.RosterSnapshot": "inside its draw (the kit); never changed",
+    "inspections.Batch": "inside its plan's page and the plan API",
+    "inspections.Draw": "inside its plan's page (commit, reveal, tasks, kit); no line yet: a row needs a revealed round",
+    "inspections.Task": "the officer's task page; no line yet: a row needs a finished draw (follow-up)",
+    "supervision.FilingPeriods": "set by the bureau's own supervisors on the filings page",
     "transfers.CaseTransfer": "seen by the sending and the receiving agency alike",
     "transfers.DisciplineReferral": "listed on the transfers page",
 }
@@ -198,6 +226,11 @@ def build_rows(w):
     rows["in_review"] = builders.case_at(w, "legal_review")
     decided = builders.case_at(w, "decided")
     rows["publication"] = decided.publication
+    rows["filing"] = builders.case_at(w, "decided", hearing=True).major_filing
+    rows["campaign"] = campaign_actions.do_create_campaign(
+        acting_user=w["sup_county"], name="专项监督", entities=[w["smj"]], period_from="2026-01-01",
+        period_to="2026-06-30", sample_size=1)
+    rows["campaign_case"] = campaign_actions.do_sample_cases(rows["campaign"], acting_user=w["sup_county"])[0]
     rows["document"] = generated(w, investigating)
     rows["guidance"] = guiding_case(w)
     sup = ApiClient(w["sup_county"])
@@ -225,6 +258,10 @@ def build_rows(w):
         "entity": smj, "title": "行政处罚一般程序", "power_category": "penalty",
         "steps": [{"key": "a", "label": "立案", "kind": "start", "next": ["b"]},
                   {"key": "b", "label": "决定", "kind": "end"}]}))
+    from zhifa.inspections import actions as inspections_actions
+
+    rows["plan"] = inspections_actions.do_create_plan(entity=w["smj"], year=2026, title="2026年度抽查计划",
+                                                      acting_user=w["head"])
     rows["benchmark"] = benchmark(w)  # last: from now on a proposal must name its discretion level
     return rows
 

@@ -100,8 +100,11 @@ def test_demo_logins(seeded):
         u = User.objects.get(username=username)
         assert (u.role, u.entity.name) == (role, entity), username
         assert u.check_password(DEMO_PASSWORD)
-    admin = User.objects.get(username="admin")
-    assert admin.is_superuser and admin.role == Role.ADMIN and admin.check_password(DEMO_PASSWORD)
+    # 三员分立: three administrators, none a superuser, the demo included
+    for username, role in (("admin", Role.ADMIN), ("secadmin", Role.SECURITY_ADMIN), ("auditor", Role.AUDIT_ADMIN)):
+        u = User.objects.get(username=username)
+        assert not u.is_superuser and u.is_staff and u.role == role and u.check_password(DEMO_PASSWORD), username
+    assert not User.objects.filter(is_superuser=True).exists()
     officer = User.objects.get(username="officer").officer
     assert officer.status == Officer.Status.ACTIVE and officer.valid_certificates().exists()
     assert officer.unit == User.objects.get(username="officer").unit

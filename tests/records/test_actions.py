@@ -7,10 +7,12 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
+from tests.builders import ARCHIVE_EXTRA
 from tests.cases.helpers import v
 from tests.records.conftest import add, jpeg, wav
 from zhifa.cases import actions as case_actions
 from zhifa.common.actions import ActionRefused
+from zhifa.documents.archive import generate_missing
 from zhifa.ledger.models import LedgerEntry
 from zhifa.records import actions as record_actions
 from zhifa.records.models import AccessLog, Destruction, RecordItem, RecordVersion
@@ -101,6 +103,7 @@ def archived_inspection(cw):
     case_actions.do_record_inspection_result(insp, result="未发现问题", problems_found=False, acting_user=cw["u1"],
                                   expected_version=v(insp), on=dt.date(2026, 3, 3))
     case_actions.do_close(insp, acting_user=cw["u1"], expected_version=v(insp), on=dt.date(2026, 3, 4))
+    generate_missing(insp, acting_user=cw["u1"], extra=ARCHIVE_EXTRA)
     case_actions.do_archive(insp, acting_user=cw["u1"], expected_version=v(insp), on=dt.date(2026, 3, 5))
     return insp, item
 

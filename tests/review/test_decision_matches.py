@@ -38,8 +38,8 @@ def test_packet_records_the_penalty_it_proposes(cw):
 
 @pytest.mark.parametrize("penalty,words", [
     ({"penalty_kinds": ["warning", "fine", "confiscate_property"], "fine_amount": "5000"}, "增加了没收非法财物"),
-    ({"penalty_kinds": ["warning", "fine"], "fine_amount": "6000"}, "罚款金额由5000.00元提高为6000.00元"),
-    ({"penalty_kinds": ["warning", "fine"], "fine_amount": "4000"}, "罚款金额由5000.00元降低为4000.00元"),
+    ({"penalty_kinds": ["warning", "fine"], "fine_amount": "6000"}, "罚款金额由¥5,000.00提高为¥6,000.00"),
+    ({"penalty_kinds": ["warning", "fine"], "fine_amount": "4000"}, "罚款金额由¥5,000.00降低为¥4,000.00"),
     ({"penalty_kinds": ["fine"], "fine_amount": "5000"}, "去掉了警告"),
 ])
 def test_a_decision_differing_from_the_agreed_packet_is_refused_with_the_diff(cw, penalty, words):

@@ -4,10 +4,12 @@ import datetime as dt
 import pytest
 
 from tests import factories
+from tests.builders import ARCHIVE_EXTRA
 from tests.cases.helpers import v
 from zhifa.cases import actions as case_actions
 from zhifa.common.actions import ActionRefused
 from zhifa.common.roles import Role
+from zhifa.documents.archive import generate_missing
 
 
 def closed_inspection(entity, lead, assist, on=dt.date(2026, 3, 2), archive=False, unit=None):
@@ -20,6 +22,7 @@ def closed_inspection(entity, lead, assist, on=dt.date(2026, 3, 2), archive=Fals
                                   expected_version=v(insp), on=on)
     case_actions.do_close(insp, acting_user=lead.user, expected_version=v(insp), on=on + dt.timedelta(days=1))
     if archive:
+        generate_missing(insp, acting_user=lead.user, extra=ARCHIVE_EXTRA)
         case_actions.do_archive(insp, acting_user=lead.user, expected_version=v(insp), on=on + dt.timedelta(days=2))
     insp.refresh_from_db()
     return insp

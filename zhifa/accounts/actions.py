@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from zhifa.accounts import audit, tokens
 from zhifa.accounts.models import AccountState, ApiToken, PasswordRecord
+from zhifa.common import roles
 from zhifa.common.actions import ActionRefused, OutOfScope
-from zhifa.common.roles import Role
 
 
 def is_security_admin(user) -> bool:
-    """Who manages every user's tokens. For now the administrator role (三员分立 may split it)."""
-    return bool(user and user.is_authenticated and (user.role == Role.ADMIN or user.is_superuser))
+    """Who manages every user's tokens, lockouts and second factors: the security administrator
+    (三员分立), not the system administrator."""
+    return roles.is_security_admin(user)
 
 
 # ---- passwords ---------------------------------------------------------------------------------

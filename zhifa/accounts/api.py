@@ -6,6 +6,7 @@ security administrator); a password change or the logout of the session that mad
 """
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import Http404
 from ninja import Router, Schema
@@ -38,6 +39,8 @@ class TokenAuth(HttpBearer):
         record = tokens.lookup(token)
         if record is None:
             return None
+        if record.owner.is_superuser and not settings.DEMO:
+            raise HttpError(403, "生产环境不允许超级管理员使用API")  # 三员分立 (zhifa.accounts.backends)
         if record.scope == ApiToken.Scope.READ and request.method not in SAFE_METHODS:
             raise HttpError(403, "该令牌为只读令牌，不能修改数据")
         request.user = record.owner

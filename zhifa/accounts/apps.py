@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与认证"
 
     def ready(self):
-        from zhifa.accounts import audit  # noqa: F401 - connects the login audit receivers
+        from zhifa.accounts import audit, checks  # noqa: F401 - login audit receivers, system checks

@@ -22,6 +22,7 @@ TEXT = {
     "auth.otp_enrolled": "启用双因素认证", "auth.otp_failed": "动态口令错误", "auth.otp_verified": "通过双因素认证",
     "auth.recovery_used": "使用恢复码", "auth.otp_reset": "重置双因素认证",
     "auth.token_created": "创建API令牌", "auth.token_revoked": "撤销API令牌",
+    "auth.superuser_refused": "拒绝超级管理员会话",
 }
 
 
@@ -35,7 +36,8 @@ def record(event: str, *, user=None, username: str = "", request=None, ledgered:
     name = username or (user.get_username() if user else "")
     ip = client_of(request)
     path = request.path[:200] if request is not None else ""
-    logger.log(logging.WARNING if event in ("auth.login_failed", "auth.locked", "auth.otp_failed") else logging.INFO,
+    logger.log(logging.WARNING if event in ("auth.login_failed", "auth.locked", "auth.otp_failed",
+                                                   "auth.superuser_refused") else logging.INFO,
                "%s %s user=%s ip=%s path=%s %s", event, TEXT.get(event, ""), name or "-", ip or "-", path,
                " ".join(f"{k}={v}" for k, v in data.items()))
     if ledgered:

@@ -1,5 +1,6 @@
 """Session guards (issue 16), after authentication and django-otp's middleware:
 
+0. a superuser outside demo mode (三员分立): the session is ended;
 1. idle timeout (ZHIFA_SESSION_IDLE_MINUTES) and absolute limit (ZHIFA_SESSION_MAX_HOURS): the session
    is logged out and the user sent to the login page;
 2. a password set by an administrator or older than ZHIFA_PASSWORD_MAX_AGE_DAYS: only the change page;
@@ -14,12 +15,12 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import JsonResponse
+from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from zhifa.accounts import policy
+from zhifa.accounts import audit, policy
 
 LOGIN_AT, SEEN_AT = "zhifa_login_at", "zhifa_seen_at"
 # Set once the gates below are passed, so that later requests of the session cost no query. A
@@ -55,10 +56,21 @@ class AccountGuardMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
-            refusal = self._timeouts(request) or self._gates(request)
+            refusal = self._no_superuser(request) or self._timeouts(request) or self._gates(request)
             if refusal is not None:
                 return refusal
         return self.get_response(request)
+
+    # ---- 0. no superuser in production (三员分立): a session that has one is ended
+    def _no_superuser(self, request):
+        if not request.user.is_superuser or settings.DEMO:
+            return None
+        audit.record("auth.superuser_refused", user=request.user, request=request)
+        logout(request)
+        message = "生产环境不允许超级管理员登录，请使用系统管理员、安全管理员或安全审计员账号（zhifa create-admins）"
+        if request.path.startswith("/api/"):
+            return _api_refusal("auth.no_superuser", message, 403)
+        return HttpResponseForbidden(message, content_type="text/plain; charset=utf-8")
 
     # ---- 1. timeouts
     def _timeouts(self, request):

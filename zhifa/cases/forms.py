@@ -17,6 +17,7 @@ from django.utils import timezone
 from zhifa.cases.machine import STATES
 from zhifa.cases.models import Case, CaseOfficer, Kind, Party, PenaltyKind, Source
 from zhifa.common.roles import Role
+from zhifa.common.templatetags.money import format_yuan
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = dict(required=False, min_value=Decimal("0"), max_digits=14, decimal_places=2,
@@ -734,9 +735,9 @@ class PaymentForm(TransitionForm):
         c = self.case
         left = outstanding(c, today())
         owed = amount_owed(c, today())
-        notes = [f"罚款应缴{owed}元（含加处罚款），已缴{c.paid_amount}元，未缴{left['fine']}元"] if c.fine_amount else []
+        notes = [f"罚款应缴{format_yuan(owed)}（含加处罚款），已缴{format_yuan(c.paid_amount)}，未缴{format_yuan(left['fine'])}"] if c.fine_amount else []
         if confiscation_owed(c):
-            notes.append(f"没收违法所得应缴{confiscation_owed(c)}元，已缴{c.confiscation_paid}元，未缴{left['confiscation']}元")
+            notes.append(f"没收违法所得应缴{format_yuan(confiscation_owed(c))}，已缴{format_yuan(c.confiscation_paid or 0)}，未缴{format_yuan(left['confiscation'])}")
         else:
             self.fields["item"].choices = [("fine", "罚款")]
         first = "fine" if left["fine"] or not left["confiscation"] else "confiscation"

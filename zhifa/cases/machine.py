@@ -116,7 +116,8 @@ GENERAL = [
        skip=("case.not_suspended",)),
     _T("transfer", "移送", _PRE_FILING + _PRE_DECISION, "transferred", (HEAD,),
        ("case.reason_given", "transfer.receiver_given"), skip=("case.not_suspended",)),
-    _T("archive", "归档", ("closed", "not_filed", "revoked", "transferred"), "archived", ANYONE_IN_CASE),
+    _T("archive", "归档", ("closed", "not_filed", "revoked", "transferred"), "archived", ANYONE_IN_CASE,
+       ("archive.documents_complete",)),
 ]
 
 SIMPLE = [
@@ -137,7 +138,7 @@ INSPECTION = [
     _T("open_penalty_case", "作为案源登记处罚案件", ("result_recorded",), SAME, (OFFICER,),
        ("inspection.problems_found",)),
     _T("close", "检查结束", ("result_recorded",), "closed", ANYONE_IN_CASE),
-    _T("archive", "归档", ("closed",), "archived", ANYONE_IN_CASE),
+    _T("archive", "归档", ("closed",), "archived", ANYONE_IN_CASE, ("archive.documents_complete",)),
 ]
 
 COERCIVE = [
@@ -154,7 +155,7 @@ COERCIVE = [
     _T("release_seizure", "解除查封、扣押", ("seized",), "released", (OFFICER, HEAD)),
     _T("convert_seizure", "转为行政处罚案件", ("seized",), "converted", (OFFICER,)),
     _T("close", "结案", ("released", "converted"), "closed", ANYONE_IN_CASE),
-    _T("archive", "归档", ("closed", "not_approved"), "archived", ANYONE_IN_CASE),
+    _T("archive", "归档", ("closed", "not_approved"), "archived", ANYONE_IN_CASE, ("archive.documents_complete",)),
 ]
 
 MACHINES: dict[str, dict[str, Transition]] = {

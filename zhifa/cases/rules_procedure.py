@@ -15,6 +15,7 @@ from zhifa.cases.rules import (
     surcharge,
 )
 from zhifa.common.roles import Role
+from zhifa.common.templatetags.money import format_yuan
 
 
 def _wd_end(start, n):
@@ -234,7 +235,7 @@ def payment_not_over(ctx):
     left = outstanding(ctx.case, ctx.on)[item]
     if ctx.payload["amount"] > left:
         refuse("payment.not_over",
-               f"缴款{ctx.payload['amount']}元超过{PAYMENT_ITEMS[item]}未缴金额{left}元（{ctx.on:%Y-%m-%d}），"
+               f"缴款{format_yuan(ctx.payload['amount'])}超过{PAYMENT_ITEMS[item]}未缴金额{format_yuan(left)}（{ctx.on:%Y-%m-%d}），"
                "请核对缴款凭证；多缴部分应予退还，不得登记", "amount")
 
 
@@ -256,9 +257,9 @@ def execution_done(ctx):
         return
     if not ctx.preview and (ctx.payload.get("execution_note") or "").strip():
         return
-    parts = [f"罚款（含加处罚款）应缴{owed}元，已缴{c.paid_amount}元"]
+    parts = [f"罚款（含加处罚款）应缴{format_yuan(owed)}，已缴{format_yuan(c.paid_amount)}"]
     if conf:
-        parts.append(f"没收违法所得应缴{conf}元，已缴{c.confiscation_paid}元")
+        parts.append(f"没收违法所得应缴{format_yuan(conf)}，已缴{format_yuan(c.confiscation_paid or 0)}")
     refuse("close.execution_done", "；".join(parts) + "；未执行完毕须说明执行情况（如已申请人民法院强制执行）",
            "execution_note")
 

@@ -121,7 +121,7 @@ class Crud:
                        if f.name not in ("id", "password", "lineage", "is_head", "path", *self.hidden_fields)
                        and f.name not in getattr(self.model, "changelog_exclude", ())],
             "can_edit": self.update is not None and can(request.user, "change", obj),
-            "log": changelog_for(obj)[:50],
+            "log": changelog_for(obj, request.user)[:50],
             "ct": ContentType.objects.get_for_model(self.model).pk,
         }
         if self.extra_context:
@@ -196,7 +196,14 @@ def search_q(model, lookup: str, q: str) -> Q:
     return Q(**{f"{lookup}__icontains": q})
 
 
-def changelog_for(obj):
+def changelog_for(obj, user):
+    """The change log of one record, for a user who may see the record (the caller checked its
+    scope). Nothing for the system and security administrators (三员分立: the change log is an
+    audit log)."""
+    from zhifa.common.roles import may_read_audit_logs
+
+    if not may_read_audit_logs(user):
+        return ChangeLog.objects.none()
     ct = ContentType.objects.get_for_model(type(obj))
     return ChangeLog.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("content_type")
 

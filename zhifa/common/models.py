@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.common.scope import AUDIT_ONLY_RULES, RestrictedManager
+
 
 class ChangeLog(models.Model):
     """Who changed what, when, with the row before and after (issue: change log)."""
@@ -33,6 +35,11 @@ class ChangeLog(models.Model):
     before = models.JSONField(_("修改前"), null=True, blank=True)
     after = models.JSONField(_("修改后"), null=True, blank=True)
     reason = models.CharField(_("说明"), max_length=500, blank=True)
+
+    # An audit log (三员分立): append-only, read as a log by the audit administrator only.
+    objects = RestrictedManager()
+    audit_log = True
+    scope_rules = AUDIT_ONLY_RULES
 
     class Meta:
         ordering = ["-time", "-id"]

@@ -11,6 +11,11 @@ Scope kinds:
   REGION    rows of entities in exactly the user's region (same-level supervisor: confirmations)
   ENTITY    rows of the entity the user acts for
   UNIT      rows of the user's internal unit
+
+Audit logs (三员分立, issue 16 item 4): a model with `audit_log = True` (the change log, the access
+log, the ledger) is append-only — no action but "view" and "audit" is granted to anyone, superusers
+included — and the system and security administrators get nothing on it, whatever the table says.
+"audit" (reading the logs as logs: the audit-log page, its export) belongs to the audit administrator.
 """
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
-from zhifa.common.roles import Role
+from zhifa.common.roles import Role, is_superuser_allowed, may_read_audit_logs
 
 ALL, SUBTREE, REGION, ENTITY, UNIT = "all", "subtree", "region", "entity", "unit"
 
@@ -33,15 +38,21 @@ RULES: dict[str, dict[str, str]] = {
     },
     "change": {Role.ADMIN: ALL, Role.AGENCY_HEAD: ENTITY, Role.UNIT_HEAD: UNIT},
     "confirm": {Role.SUPERVISOR: REGION},
+    "audit": {Role.AUDIT_ADMIN: ALL},
 }
 
 
 # Statutory acts that belong to a role, not to whoever administers the system.
 NO_SUPERUSER_BYPASS = {"confirm"}
+AUDIT_ACTIONS = {"view", "audit"}
 
 
 def rule_for(model, user, action: str) -> str | None:
     if not (user and user.is_authenticated and user.is_active):
+        return None
+    if user.is_superuser and not is_superuser_allowed(user):
+        return None  # production has no superuser: one that exists gets nothing (zhifa.accounts.checks)
+    if getattr(model, "audit_log", False) and (action not in AUDIT_ACTIONS or not may_read_audit_logs(user)):
         return None
     rules = {**RULES.get(action, {}), **getattr(model, "scope_rules", {}).get(action, {})}
     if user.is_superuser and action not in NO_SUPERUSER_BYPASS:
@@ -90,6 +101,12 @@ class RestrictedQuerySet(models.QuerySet):
 
 
 RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
+
+# An audit-log model tied to no entity (the change log, the ledger): rows are read as logs only by
+# the audit administrator ("audit"); business users see a record's history through the record
+# (crud.changelog_for after the record's own scope check), never through this manager.
+AUDIT_ONLY_RULES: dict[str, dict[str, str | None]] = {
+    "view": {**dict.fromkeys(Role.values), Role.AUDIT_ADMIN: ALL}}
 
 
 def can(user, action: str, obj) -> bool:

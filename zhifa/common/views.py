@@ -4,6 +4,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from zhifa.common.crud import changelog_for
+from zhifa.common.roles import may_read_audit_logs
 
 
 def healthz(request):
@@ -20,6 +21,6 @@ def changelog(request, ct, pk):
     if model is None or not hasattr(model.objects, "restrict"):
         raise Http404
     obj = model.objects.restrict(request.user, "view").filter(pk=pk).first()
-    if obj is None:
+    if obj is None or not may_read_audit_logs(request.user):  # 三员分立: not the system/security administrator
         raise Http404
-    return render(request, "changelog.html", {"obj": obj, "log": changelog_for(obj)})
+    return render(request, "changelog.html", {"obj": obj, "log": changelog_for(obj, request.user)})

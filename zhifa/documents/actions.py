@@ -323,8 +323,11 @@ def render_pdf_row(model, doc, *, acting_user, event: str, case_of):
         pdf = convert_pdf(docx)
     except PdfUnavailable as e:
         pdf, error = None, str(e)[:500]
-    path = ""
+    path, sealed = "", {}
     if pdf is not None:
+        from zhifa.documents.seal import apply as seal
+
+        pdf, sealed = seal(pdf)  # PAdES + SM2/SM3 by the configured provider (documents/seal.py)
         path = store_file(doc.docx_path.rsplit(".", 1)[0] + ".pdf", pdf)
     with transaction.atomic():
         row = model.objects.select_for_update().get(pk=doc.pk)
@@ -339,7 +342,7 @@ def render_pdf_row(model, doc, *, acting_user, event: str, case_of):
                    reason="生成PDF" if pdf is not None else f"PDF未生成：{error}")
         if pdf is not None:
             ledger.append(event, subject=row, actor=acting_user, case=case_of(row),
-                          data={"pdf_sha256": row.pdf_sha256, "pdf_size": row.pdf_size})
+                          data={"pdf_sha256": row.pdf_sha256, "pdf_size": row.pdf_size, **sealed})
     return row
 
 

@@ -4,6 +4,7 @@ from zhifa.documents import views
 
 urlpatterns = [
     path("case/<int:case_id>/", views.case_documents, name="documents-case"),
+    path("case/<int:case_id>/complete/", views.complete_case_file, name="documents-case-complete"),
     path("<int:pk>/docx/", views.download_docx, name="documents-docx"),
     path("<int:pk>/pdf/", views.download_pdf, name="documents-pdf"),
     path("<int:pk>/pdf/retry/", views.retry_pdf, name="documents-pdf-retry"),

@@ -8,6 +8,7 @@ from collections import OrderedDict
 from urllib.parse import quote
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from zhifa.common.actions import ActionRefused
 from zhifa.common.scope import get_or_deny
-from zhifa.documents import actions
+from zhifa.documents import actions, archive
 from zhifa.documents.context import FIELD_HELP
 from zhifa.documents.models import DocumentTemplate, GeneratedDocument, storage
 from zhifa.documents.render import DOCX_MIME
@@ -136,7 +137,14 @@ def _panel_context(request, case, *, error=None, error_type=None, posted=None):
             fields.append({"key": key, "label": label, "kind": kind, "value": value})
         rows.append({"spec": s, "latest": latest, "older": versions[1:], "fields": fields,
                      "error": error if error_type == s.code else None, "request_key": uuid.uuid4().hex})
+    from zhifa.cases.machine import TERMINAL_STATES
+
+    # 卷内目录 and what 归档 still needs, once the case is finished (archive.documents_complete).
+    finished = case.state in TERMINAL_STATES
+    missing = [archive.label(t) for t in archive.missing_types(case)] if finished else []
     return {"case": case, "rows": rows, "may_generate": may, "error": error if not error_type else None,
+            "finished": finished, "catalogue": archive.catalogue(case) if finished else [],
+            "archive_missing": missing,
             "doc_types": [(s.code, s.label) for s in types_for_kind(case.kind) if s.code != DocType.SERVICE_RECEIPT]}
 
 
@@ -162,6 +170,21 @@ def case_documents(request, case_id):
                                  posted=posted)
         if not getattr(request, "htmx", False):
             return redirect(reverse("documents-case", args=[case.pk]))
+    return _render_panel(request, case)
+
+
+@login_required
+@require_POST
+def complete_case_file(request, case_id):
+    """补齐归档文书: generate every document the case's path requires and that is not on file."""
+    case = _case(request, case_id)
+    try:
+        made = archive.generate_missing(case, acting_user=request.user)
+    except ActionRefused as e:
+        return _render_panel(request, case, error=e.message)
+    if not getattr(request, "htmx", False):
+        messages.success(request, f"已生成{len(made)}份文书" if made else "卷内文书已齐全")
+        return redirect(reverse("documents-case", args=[case.pk]))
     return _render_panel(request, case)
 
 

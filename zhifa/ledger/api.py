@@ -3,8 +3,8 @@ and inclusion / consistency proofs. Hashes are lowercase hex.
 
 Scope: an entry that belongs to a case is visible only to those who may view the case (404
 otherwise); an entry tied to no case (accounts, officers, publications, the whole platform's actors
-and object ids) only to supervisors and administrators (rule ledger.unscoped_entries; a later audit
-administrator role takes the administrators' place); tree heads, the public key and proofs carry hashes only and are public (no account),
+and object ids) only to supervisors and the audit administrator (rule ledger.unscoped_entries); the
+system and security administrators read no entry at all (三员分立: the ledger is an audit log); tree heads, the public key and proofs carry hashes only and are public (no account),
 so that anyone holding an archive package or a published digest can check it against the log.
 
 The ledger is ground and knows a case only by its id (LedgerEntry.case_id is a plain integer), so
@@ -20,19 +20,19 @@ from ninja import Path, Query, Router, Schema
 
 from zhifa.common.actions import ActionRefused
 from zhifa.common.api.base import MAX_ID, F, actor, responses
-from zhifa.common.roles import Role
+from zhifa.common.roles import Role, is_audit_admin, is_superuser_allowed, may_read_audit_logs
 from zhifa.ledger import log, signing
 from zhifa.ledger.models import LedgerEntry
 
 router = Router(tags=["防篡改日志"])
 
 # Who may read entries tied to no case (least privilege, 等保 access control): supervision reads
-# across entities by its mandate; administrators for now, until audit administrators exist.
-UNSCOPED_READERS = (Role.SUPERVISOR, Role.ADMIN)
+# across entities by its mandate, the audit administrator by office.
+UNSCOPED_READERS = (Role.SUPERVISOR, Role.AUDIT_ADMIN)
 
 
 def may_read_unscoped(user: Any) -> bool:
-    return bool(user.is_superuser or user.role in UNSCOPED_READERS)
+    return bool(is_superuser_allowed(user) or user.role in UNSCOPED_READERS)
 
 
 class TreeHeadOut(Schema):
@@ -115,14 +115,15 @@ def public_key(request: HttpRequest) -> dict[str, Any]:
 def entry(request: HttpRequest,
           seq: Annotated[int, Path(..., title="序号", description="条目序号（从0开始）", ge=0, le=MAX_ID)],
           ) -> dict[str, Any]:
+    user = actor(request)
     row = LedgerEntry.objects.filter(seq=seq).first()
-    if row is None:
+    if row is None or not may_read_audit_logs(user):  # 三员分立: not the system/security administrator
         raise Http404
     if row.case_id is not None:
         case_model = apps.get_model("cases", "Case")
-        if not case_model.objects.restrict(actor(request), "view").filter(pk=row.case_id).exists():
+        if not (is_audit_admin(user) or case_model.objects.restrict(user, "view").filter(pk=row.case_id).exists()):
             raise Http404
-    elif not may_read_unscoped(actor(request)):  # ledger.unscoped_entries
+    elif not may_read_unscoped(user):  # ledger.unscoped_entries
         raise Http404
     return {"seq": row.seq, "body": json.loads(row.body), "canonical": row.body, "leaf_hash": row.leaf_hash_hex}
 

@@ -9,6 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.common.scope import AUDIT_ONLY_RULES, RestrictedManager
+
 
 class LedgerEntry(models.Model):
     seq = models.BigIntegerField(_("序号"), primary_key=True)  # 0-based leaf index
@@ -25,6 +27,12 @@ class LedgerEntry(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("时间"))
+
+    # An audit log (三员分立): the login audit and every ledgered act; read as a log by the audit
+    # administrator only (zhifa.common.scope), one entry through its case or ledger.api.
+    objects = RestrictedManager()
+    audit_log = True
+    scope_rules = AUDIT_ONLY_RULES
 
     class Meta:
         ordering = ["seq"]

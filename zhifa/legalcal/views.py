@@ -82,7 +82,7 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
         "holidays": _ranges([(d.date, d.name or "放假") for d in days if d.kind == CalendarDay.Kind.HOLIDAY]),
         "workdays": _ranges([(d.date, d.name or "调休") for d in days if d.kind == CalendarDay.Kind.WORKDAY]),
         "can_edit": is_calendar_admin(request.user),
-        "log": changelog_for(cy)[:50], "ct": ContentType.objects.get_for_model(CalendarYear).pk,
+        "log": changelog_for(cy, request.user)[:50], "ct": ContentType.objects.get_for_model(CalendarYear).pk,
     })
 
 

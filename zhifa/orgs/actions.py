@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from zhifa.common.actions import ActionRefused, create_row, delete_row, update_row
-from zhifa.common.roles import Role
+from zhifa.common.roles import ADMIN_ROLES, Role, is_superuser_allowed
 from zhifa.orgs.models import Certificate, Entity, LegalAdviser, Officer, Training, Unit, User
 
 ENTITY_FIELDS = {f.name for f in Entity._meta.fields} - {"id"}
@@ -113,8 +113,8 @@ def do_update_adviser(adviser: LegalAdviser, data: dict, *, acting_user) -> Lega
 
 
 def _check_user_binding(role, entity):
-    """Rule orgs.user_acts_for_entity: every non-admin account acts for exactly one entity."""
-    if role != Role.ADMIN and entity is None:
+    """Rule orgs.user_acts_for_entity: every account but the three administrators acts for exactly one entity."""
+    if role not in ADMIN_ROLES and entity is None:
         raise ActionRefused("orgs.user_acts_for_entity", "除系统管理员外，账号必须归属一个执法主体", field="entity")
     if role == Role.SUPERVISOR and not entity.is_justice_bureau:
         raise ActionRefused("orgs.supervisor_in_justice_bureau", "执法监督人员必须归属司法行政机关", field="role")
@@ -124,10 +124,13 @@ def _check_user_binding(role, entity):
 def do_create_user(*, username: str, password: str, role: str, entity=None, unit=None,
                    display_name="", acting_user) -> User:
     _check_user_binding(role, entity)
+    if role in ADMIN_ROLES and not is_superuser_allowed(acting_user):
+        raise ActionRefused("orgs.admins_by_command", "三员账号（系统管理员、安全管理员、安全审计员）只能由 "
+                            "zhifa create-admins 创建", field="role")
     if User.objects.filter(username=username).exists():
         raise ActionRefused("validation", f"用户名：“{username}”已存在", field="username")
     user = create_row(User, {"username": username, "role": role, "entity": entity, "unit": unit,
-                             "display_name": display_name, "is_staff": role == Role.ADMIN,
+                             "display_name": display_name, "is_staff": role in ADMIN_ROLES,
                              "password": "!"},
                       acting_user=acting_user, entity=entity, unit=unit)
     user.set_password(password)
@@ -175,17 +178,79 @@ def do_bulk_create_officers(officers: list[Officer], certificates: list[Certific
 
 @transaction.atomic
 def do_bootstrap_admin(*, username: str, password: str, display_name="系统管理员") -> User:
-    """The first administrator of an empty installation: there is no acting user yet, so the
-    new account is logged as creating itself. Refused once any superuser exists."""
+    """Demo mode and the test suite only: an all-powerful superuser for an empty installation, logged
+    as creating itself. Refused once any superuser exists, and always outside demo mode (三员分立:
+    production has `do_create_admin`, i.e. `zhifa create-admins`)."""
+    from django.conf import settings
+
     from zhifa.common.actions import log_change, snapshot
     from zhifa.common.models import ChangeLog
 
+    if not settings.DEMO:
+        raise ActionRefused("orgs.no_superuser", "生产环境不设超级管理员，请运行 zhifa create-admins 创建三员账号")
     if User.objects.filter(is_superuser=True).exists():
         raise ActionRefused("orgs.bootstrap_once", "已存在系统管理员，请由管理员创建账号")
     user = User.objects.create_superuser(username, password=password, role=Role.ADMIN,
                                          display_name=display_name)
     log_change(user, ChangeLog.Action.CREATE, acting_user=user, after=snapshot(user), reason="系统初始化")
     return user
+
+
+ADMIN_TITLES = {Role.ADMIN: "系统管理员", Role.SECURITY_ADMIN: "安全管理员", Role.AUDIT_ADMIN: "安全审计员"}
+
+
+@transaction.atomic
+def do_create_admin(*, username: str, password: str, role: str, display_name: str = "", acting_user=None,
+                    must_change: bool = True) -> User:
+    """One of the three administrators (三员分立): staff, never a superuser, acting for no entity; what
+    the role may do is decided by its role (zhifa.accounts.backends, zhifa.common.scope). Without an
+    acting user (the first start: `zhifa create-admins`) the account is logged as creating itself."""
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
+
+    from zhifa.accounts.actions import set_must_change_password
+    from zhifa.common.actions import log_change, snapshot
+    from zhifa.common.models import ChangeLog
+
+    if role not in ADMIN_TITLES:
+        raise ActionRefused("validation", "角色：应为系统管理员、安全管理员或安全审计员之一", field="role")
+    username = (username or "").strip()
+    if not username or len(username) > 150:
+        raise ActionRefused("validation", "用户名：必须填写，且不超过150个字符", field="username")
+    if User.objects.filter(username=username).exists():
+        raise ActionRefused("validation", f"用户名：“{username}”已存在", field="username")
+    user = User(username=username, role=role, display_name=display_name or ADMIN_TITLES[role], is_staff=True)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as e:
+        raise ActionRefused("account.password_policy", "密码：" + "；".join(e.messages), field="password") from e
+    user.set_password(password)
+    user.save()
+    log_change(user, ChangeLog.Action.CREATE, acting_user=acting_user or user, after=snapshot(user),
+               reason="三员账号（zhifa create-admins）")
+    if must_change:
+        set_must_change_password(user)
+    return user
+
+
+@transaction.atomic
+def do_demote_superusers(*, acting_user=None) -> list[str]:
+    """Take the superuser flag from every account (each keeps its role; a former superuser becomes a
+    system administrator). Change-logged row by row."""
+    from zhifa.common.actions import log_change, snapshot
+    from zhifa.common.models import ChangeLog
+
+    names = []
+    for user in User.objects.filter(is_superuser=True).order_by("pk"):
+        before = snapshot(user)
+        user.is_superuser = False
+        if user.role not in ADMIN_TITLES and user.entity_id is None:
+            user.role = Role.ADMIN
+        user.save(update_fields=["is_superuser", "role"])
+        log_change(user, ChangeLog.Action.UPDATE, acting_user=acting_user or user, before=before,
+                   after=snapshot(user), reason="取消超级管理员（三员分立）")
+        names.append(user.username)
+    return names
 
 
 def _bulk_owned(model, objs, owner, *, acting_user, reason):

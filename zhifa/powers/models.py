@@ -73,6 +73,7 @@ class PowerItem(Versioned):
         REWARD = "reward", _("行政奖励")
         ADJUDICATION = "adjudication", _("行政裁决")
         OTHER = "other", _("其他行政权力")
+        SUPERVISION = "supervision", _("行政执法监督")  # a justice bureau's own 监督权责清单
 
     entity = models.ForeignKey(Entity, verbose_name=_("实施主体"), on_delete=models.PROTECT,
                                related_name="power_items")
@@ -113,6 +114,9 @@ class PowerItem(Versioned):
 
         if self.unit_id and self.entity_id and self.unit.entity_id != self.entity_id:
             raise ValidationError({"unit": _("承办机构不属于该实施主体")})
+        # 监督权责清单: the supervision powers belong to the justice bureaus (司法行政机关) alone.
+        if self.category == self.Category.SUPERVISION and self.entity_id and not self.entity.is_justice_bureau:
+            raise ValidationError({"category": _("行政执法监督事项只能由司法行政机关（执法监督机构）填报")})
 
     @property
     def basis(self):

@@ -25,6 +25,15 @@ from zhifa.records.models import AccessLog, AvRequirement, Destruction, RecordIt
 
 META_FIELDS = ("title", "proves", "captured_at", "place", "latitude", "longitude", "device")
 SUPERVISORY = (Role.SUPERVISOR, Role.ADMIN)
+ACCESS_LOG_READERS = (Role.SUPERVISOR, Role.AGENCY_HEAD, Role.UNIT_HEAD)
+
+
+def may_see_access_log(user) -> bool:
+    """Who reads a case's 调阅记录: heads and supervisors (the audit administrator on the audit-log
+    page). Not the system administrator (三员分立); a superuser only in demo mode."""
+    from zhifa.common.roles import is_superuser_allowed
+
+    return bool(is_superuser_allowed(user) or user.role in ACCESS_LOG_READERS)
 
 
 def _blob_from(*, blob=None, fileobj=None, text=None, filename=""):

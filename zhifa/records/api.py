@@ -26,7 +26,6 @@ from zhifa.blobs.store import open_blob
 from zhifa.cases.models import Case, Party
 from zhifa.common.actions import ActionRefused, OutOfScope
 from zhifa.common.api.base import MAX_ID, F, InSchema, Pagination, RecordId, actor, get_visible, responses, visible
-from zhifa.common.roles import Role
 from zhifa.orgs.models import Entity
 from zhifa.records import actions
 from zhifa.records.models import AccessLog, AvStep, RecordItem
@@ -192,7 +191,7 @@ def add_record(request, data: RecordIn):
 def access_log(request, case: int = Query(..., title="案件编号")):
     user = actor(request)
     c = get_visible(Case, request, case)
-    if not (user.is_superuser or user.role in (Role.SUPERVISOR, Role.ADMIN, Role.AGENCY_HEAD, Role.UNIT_HEAD)):
+    if not actions.may_see_access_log(user):
         raise OutOfScope("调阅记录仅供负责人和执法监督人员查看")
     return visible(AccessLog, request).filter(case=c).select_related("version")
 

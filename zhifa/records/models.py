@@ -126,6 +126,7 @@ class AccessLog(models.Model):
     objects = RestrictedManager()
     scope_entity_path = "case__entity"
     scope_unit_path = "case__unit"
+    audit_log = True  # 三员分立: never the system or security administrator (zhifa.common.scope)
 
     class Meta:
         ordering = ["-time", "-id"]

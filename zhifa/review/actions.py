@@ -37,8 +37,11 @@ def case_users(case, *, handlers=False, heads=False, reviewers=False):
     return list({u.pk: u for u in users}.values())
 
 
-def notify(users, case, text):
-    Notice.objects.bulk_create([Notice(user=u, case=case, text=text[:500]) for u in users])
+def notify(users, case, text, event="notice"):
+    """站内提醒 (and e-mail/SMS by each user's preferences) through the one outbox (zhifa.notify)."""
+    from zhifa.notify.outbox import post
+
+    post(users, event, text, case=case)
 
 
 def evaluate_major(case):
@@ -53,7 +56,8 @@ def evaluate_major(case):
     flag = MajorFlag.objects.create(case=case, catalogue_version=version, reasons=reasons, state=case.state)
     adviser = "；建议征询法律顾问意见" if case.complex or "涉嫌犯罪" in reasons else ""
     notify(case_users(case, handlers=True, heads=True, reviewers=True), case,
-           f"案件“{case.title}”属于重大执法决定（{'、'.join(reasons)}），须经法制审核后方可作出决定{adviser}")
+           f"案件“{case.title}”属于重大执法决定（{'、'.join(reasons)}），须经法制审核后方可作出决定{adviser}",
+           event="review.major")
     return flag
 
 
@@ -143,7 +147,8 @@ def do_record_objection(review: LegalReview, *, text, acting_user, on=None) -> O
     obj = Objection.objects.create(review=review, text=text.strip(), raised_by=acting_user,
                                    raised_on=on or timezone.localdate())
     log_change(obj, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(obj), reason="对法制审核意见提出异议")
-    notify(case_users(case, heads=True), case, f"案件“{case.title}”承办人对法制审核意见有异议，请提请集体讨论")
+    notify(case_users(case, heads=True), case, f"案件“{case.title}”承办人对法制审核意见有异议，请提请集体讨论",
+           event="review.objection")
     return obj
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from zhifa.cases.models import HEARING_KINDS, PenaltyKind
+from zhifa.common.templatetags.money import format_yuan
 from zhifa.review.models import PACKET_FIELDS, CaseFlags, Catalogue, Packet
 
 REVOKE = {PenaltyKind.REVOKE_LICENCE, PenaltyKind.LOWER_QUALIFICATION}
@@ -137,7 +138,7 @@ def penalty_diff(agreed: dict, decided: dict) -> list[str]:
     for key, label in (("fine_amount", "罚款金额"), ("confiscation_amount", "没收金额")):
         a, d = (Decimal(str(x.get(key) or 0)).quantize(Decimal("0.01")) for x in (agreed, decided))
         if a != d:
-            out.append(f"{label}由{a}元{'提高' if d > a else '降低'}为{d}元")
+            out.append(f"{label}由{format_yuan(a)}{'提高' if d > a else '降低'}为{format_yuan(d)}")
     if bool(agreed.get("no_penalty")) != bool(decided.get("no_penalty")):
         out.append("不予行政处罚" if decided.get("no_penalty") else "由不予行政处罚改为给予处罚")
     return out

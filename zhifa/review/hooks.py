@@ -37,7 +37,8 @@ def submitted(ctx, review):
     dl.save()
     from zhifa.review.actions import notify
 
-    notify([review.reviewer], case, f"案件“{case.title}”已提交您法制审核，请于{dl.due_display}前出具审核意见")
+    notify([review.reviewer], case, f"案件“{case.title}”已提交您法制审核，请于{dl.due_display}前出具审核意见",
+           event="review.submitted")
     return {"review_due_on": dl.due_on}
 
 
@@ -65,7 +66,8 @@ def reviewed(ctx, review):
     from zhifa.review.actions import case_users, notify
 
     notify(case_users(case, handlers=True, heads=True), case,
-           f"案件“{case.title}”法制审核意见：{review.get_outcome_display()}（送审材料第{packet.version}版）")
+           f"案件“{case.title}”法制审核意见：{review.get_outcome_display()}（送审材料第{packet.version}版）",
+           event="review.result")
     return {"packet_version": packet.version, "opinion_document": doc.pk}
 
 

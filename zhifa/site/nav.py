@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from zhifa.common.roles import Role
+from zhifa.common.roles import Role, is_audit_admin, is_security_admin
 
 ANY = None
 
@@ -20,6 +20,12 @@ def _roles(*roles):
 
 def _supervisor(u):
     return u.is_superuser or u.role == Role.SUPERVISOR
+
+
+def _bureau(u):
+    """A justice bureau's supervisors and head (zhifa.supervision.views.powerlist.may_open)."""
+    return u.is_superuser or bool(u.entity_id and u.entity.is_justice_bureau
+                                  and u.role in (Role.SUPERVISOR, Role.AGENCY_HEAD))
 
 
 def _staff(u):
@@ -40,6 +46,7 @@ MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
         Link("案件", "cases-list"),
         Link("一户式", "records-target"),
         Link("移送", "transfers-index"),
+        Link("双随机抽查", "inspections-index"),
         Link("法定期限计算", "calendar-deadline"),
     )),
     ("法制审核", (
@@ -64,10 +71,13 @@ MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
         Link("执法监督", "supervision-home", _supervisor),
         Link("预警", "supervision-alerts"),
         Link("督办通知", "supervision-orders", _roles(Role.SUPERVISOR, Role.AGENCY_HEAD)),
+        Link("重大处罚备案", "supervision-filings", _roles(Role.SUPERVISOR, Role.AGENCY_HEAD, Role.LEGAL_REVIEWER)),
         Link("咨询投诉", "disclosure-complaints"),
         Link("监督线索", "social-leads", _supervisor),
         Link("社会监督员", "social-registry", _supervisor),
+        Link("监督权责清单", "supervision-powers", _bureau),
         Link("案卷评查", "casefile-home", _supervisor),
+        Link("专项监督", "supervision-campaigns", _supervisor),
         Link("评议考核", "appraisal-home", _supervisor),
         Link("统计报表", "supervision-stats", _supervisor),
         Link("类案偏离", "discretion-outliers", _roles(Role.SUPERVISOR, Role.AGENCY_HEAD)),
@@ -75,7 +85,11 @@ MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
     )),
     ("系统", (
         Link("系统管理", "admin:index", _staff),
+        Link("审计日志", "audit-log", is_audit_admin),
+        Link("等保自查", "security-selfcheck", lambda u: is_security_admin(u) or is_audit_admin(u)),
+        Link("全部API令牌", "account-tokens", is_security_admin, "?all=1"),
         Link("账号安全", "account-index"),
+        Link("通知设置", "notify-preferences"),
     )),
 )
 

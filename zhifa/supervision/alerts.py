@@ -16,7 +16,7 @@ from zhifa.common.actions import bulk_log_created, log_change, snapshot
 from zhifa.common.registry import Finding, alert_checks
 from zhifa.supervision.actions.reports import deadline_of, unpublished_after_deadline
 from zhifa.supervision.actions.social import leads_raised_as_alerts
-from zhifa.supervision.models import Alert, SupervisionOrder
+from zhifa.supervision.models import Alert, MajorFiling, SupervisionOrder
 
 
 @alert_checks.register("orders", order=80)
@@ -40,6 +40,22 @@ def check_annual_reports(today):
     for entity, year in unpublished_after_deadline(today):
         yield Finding(f"annual_report:{entity.pk}:{year}", "annual_report", entity.pk,
                       f"{entity.name}：{year}年度行政执法统计年报应于{deadline_of(year):%Y-%m-%d}前公开，尚未公开")
+
+
+@alert_checks.register("major_filings", order=85)
+def check_major_filings(today):
+    """重大行政处罚决定 not filed by its due date (the deciding entity's alert) and filings the bureau
+    has not reviewed by its due date (the bureau's alert)."""
+    for f in (MajorFiling.objects.filter(state=MajorFiling.State.PENDING, due_on__lt=today)
+              .select_related("entity", "case")):
+        yield Finding(f"filing_unfiled:{f.pk}", "filing_unfiled", f.entity_id,
+                      f"{f.entity.name}：重大行政处罚决定（{f.case.number}）应于{f.due_on:%Y-%m-%d}前报送备案，尚未报送",
+                      case_id=f.case_id)
+    for f in (MajorFiling.objects.filter(state=MajorFiling.State.FILED, review_due_on__lt=today, bureau__isnull=False)
+              .select_related("bureau", "entity", "case")):
+        yield Finding(f"filing_unreviewed:{f.pk}", "filing_unreviewed", f.bureau_id,
+                      f"{f.bureau.name}：{f.entity.name}报送的重大行政处罚决定（{f.case.number}）"
+                      f"应于{f.review_due_on:%Y-%m-%d}前完成备案审查，尚未审查")
 
 
 def find_conditions(today) -> dict[str, Finding]:

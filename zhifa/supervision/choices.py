@@ -4,6 +4,8 @@
     alerts and orders      AlertKind, AlertSeverity (ALERT_SEVERITY), AlertState, OrderKind, OrderState, ORDER_NUMBER_CODES
     案卷评查               RoundState, ReviewState, ReviewHow, ReviewGrade, CATEGORIES
     社会监督               SupervisorKind, SupervisorState, LeadState
+    专项监督               CampaignState, CampaignCaseState, CAMPAIGN_CHECKLIST
+    重大行政处罚备案审查   FilingState, FilingOpinion, FILING_CHECKLIST, FILING_DAYS, FILING_REVIEW_DAYS
 """
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ class AlertKind(models.TextChoices):
     SOCIAL_LEAD = "social_lead", _("社会监督员反映问题")
     PUBLICATION_OVERDUE = "publication_overdue", _("执法决定逾期未公示")
     WITHDRAWAL_OVERDUE = "withdrawal_overdue", _("公示信息逾期未撤下")
+    FILING_UNFILED = "filing_unfiled", _("重大行政处罚决定逾期未备案")
+    FILING_UNREVIEWED = "filing_unreviewed", _("重大行政处罚备案逾期未审查")
 
 
 class AlertSeverity(models.TextChoices):
@@ -42,7 +46,8 @@ class AlertSeverity(models.TextChoices):
 ALERT_SEVERITY = {
     AlertKind.DEADLINE_LAPSED: AlertSeverity.HIGH, AlertKind.CERTIFICATE: AlertSeverity.HIGH,
     AlertKind.ORDER_OVERDUE: AlertSeverity.HIGH, AlertKind.COMPLAINT_OVERDUE: AlertSeverity.HIGH,
-    AlertKind.WITHDRAWAL_OVERDUE: AlertSeverity.HIGH,
+    AlertKind.WITHDRAWAL_OVERDUE: AlertSeverity.HIGH, AlertKind.FILING_UNFILED: AlertSeverity.HIGH,
+    AlertKind.FILING_UNREVIEWED: AlertSeverity.MEDIUM,
     AlertKind.DEADLINE_DUE: AlertSeverity.MEDIUM, AlertKind.DISCRETION: AlertSeverity.MEDIUM,
     AlertKind.SIMILAR_OUTLIER: AlertSeverity.MEDIUM,
     AlertKind.IDLE: AlertSeverity.MEDIUM, AlertKind.PUBLICATION_OVERDUE: AlertSeverity.MEDIUM,
@@ -126,3 +131,49 @@ class LeadState(models.TextChoices):
     ALERT = "alert", _("已转预警")
     ORDER = "order", _("已发督办")
     CLOSED = "closed", _("已办结")
+
+
+# ---- 重大行政处罚备案审查 (major penalty decisions filed with the supervising justice bureau) ----------
+class FilingState(models.TextChoices):
+    PENDING = "pending", _("待报送备案")
+    FILED = "filed", _("已报送，待审查")
+    REVIEWED = "reviewed", _("已审查")
+
+
+class FilingOpinion(models.TextChoices):
+    RECORD = "record", _("予以备案")
+    PROBLEM = "problem", _("存在问题，责令纠正")
+
+
+# What the bureau examines in a filed decision (国办发〔2018〕118号 (十三) and the filing itself).
+FILING_CHECKLIST = [
+    ("subject", _("执法主体合法，执法人员具备执法资格")),
+    ("procedure", _("程序合法：告知、听证、法制审核、集体讨论依法履行")),
+    ("facts", _("事实清楚，证据确凿充分")),
+    ("law", _("适用法律、法规、规章准确")),
+    ("discretion", _("处罚种类和幅度符合裁量基准")),
+    ("documents", _("执法文书完备、规范")),
+    ("timely", _("按期报送备案，材料齐全")),
+]
+FILING_CHECKLIST_LABELS = dict(FILING_CHECKLIST)
+
+# Defaults of the periods (working days), each bureau may set its own (FilingPeriods): the
+# decision is filed within FILING_DAYS of being made, and the bureau reviews within FILING_REVIEW_DAYS.
+FILING_DAYS = 15
+FILING_REVIEW_DAYS = 20
+
+
+# ---- 专项监督 (supervision campaigns) ---------------------------------------------------------------
+class CampaignState(models.TextChoices):
+    OPEN = "open", _("进行中")
+    FINISHED = "finished", _("已完成")
+
+
+class CampaignCaseState(models.TextChoices):
+    PENDING = "pending", _("待检查")
+    DONE = "done", _("已检查")
+
+
+# The points a campaign checks in each sampled case unless it names its own.
+CAMPAIGN_CHECKLIST = ["执法主体和执法人员资格合法", "立案、调查、告知、听证等程序合法", "事实清楚、证据充分",
+                      "适用法律和裁量基准正确", "执法文书规范、送达合法", "执法全过程记录完整", "处罚决定按期公示"]

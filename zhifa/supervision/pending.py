@@ -41,3 +41,18 @@ def raise_breached_alerts(*, year, acting_user, on, resolved) -> None:
 
 pending.register("supervision.order", "督办、整改通知答复期限", count=count_by_year, resolve=resolve)
 pending.after_resolve(raise_breached_alerts)
+
+
+def _filing_count() -> dict[int, int]:
+    from zhifa.supervision.actions.filing import pending_count_by_year
+
+    return pending_count_by_year()
+
+
+def _filing_resolve(year: int, *, acting_user, on) -> int:
+    from zhifa.supervision.actions.filing import resolve_pending
+
+    return resolve_pending(year, acting_user=acting_user, on=on)
+
+
+pending.register("supervision.filing", "重大行政处罚备案及审查期限", count=_filing_count, resolve=_filing_resolve)

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from zhifa.supervision.views import appraisal, casefile, documents, figures, orders, social, stats
+from zhifa.supervision.views import (
+    appraisal,
+    campaign,
+    casefile,
+    documents,
+    figures,
+    filing,
+    orders,
+    powerlist,
+    social,
+    stats,
+)
 
 urlpatterns = [
     path("", figures.home, name="supervision-home"),
@@ -11,6 +22,17 @@ urlpatterns = [
     path("orders/", orders.order_list, name="supervision-orders"),
     path("orders/new/", orders.order_new, name="supervision-order-new"),
     path("orders/<int:pk>/", orders.order_detail, name="supervision-order"),
+    # 重大行政处罚备案审查 (zhifa.supervision.views.filing)
+    path("filings/", filing.filing_list, name="supervision-filings"),
+    path("filings/<int:pk>/", filing.filing_detail, name="supervision-filing"),
+    # 专项监督 (zhifa.supervision.views.campaign)
+    path("campaigns/", campaign.campaign_list, name="supervision-campaigns"),
+    path("campaigns/<int:pk>/", campaign.campaign_detail, name="supervision-campaign"),
+    path("campaigns/<int:pk>/report/", campaign.campaign_report, name="supervision-campaign-report"),
+    path("campaigns/<int:pk>/report.xlsx", campaign.campaign_report, {"fmt": "xlsx"}, name="supervision-campaign-xlsx"),
+    path("campaigns/case/<int:pk>/", campaign.campaign_case, name="supervision-campaign-case"),
+    # 监督权责清单 (zhifa.supervision.views.powerlist)
+    path("powers/", powerlist.staff_powers, name="supervision-powers"),
     # 社会监督员 and their leads (zhifa.supervision.views.social)
     path("social/", social.registry, name="social-registry"),
     path("social/new/", social.appoint, name="social-appoint"),

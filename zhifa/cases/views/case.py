@@ -26,6 +26,7 @@ from zhifa.common.actions import ActionRefused
 from zhifa.common.crud import changelog_for
 from zhifa.common.roles import Role
 from zhifa.common.scope import get_or_deny
+from zhifa.common.templatetags.money import format_yuan
 
 HANDLER_ROLES = {Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD, Role.LEGAL_REVIEWER}
 
@@ -37,7 +38,7 @@ def _case(request, pk):
 
 
 def _money(v):
-    return f"{v:,.2f}元" if v is not None else ""
+    return format_yuan(v, "")
 
 
 def info_rows(case):
@@ -150,7 +151,7 @@ def render_case(request, case, *, posted=None, status=200):
         "docs_url": documents_url(case),
         "records_url": reverse("records-case", args=[case.pk]),
         # No "ct": the shared full-log page (common.views.changelog) cannot show list values yet.
-        "log": [CaseLogEntry(e, case.kind) for e in changelog_for(case)[:50]],
+        "log": [CaseLogEntry(e, case.kind) for e in changelog_for(case, request.user)[:50]],
         "handler_roles": HANDLER_ROLES,
         "panels": _panels(case),
     }

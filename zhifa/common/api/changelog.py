@@ -7,8 +7,9 @@ from django.http import Http404
 from ninja import Path, Router, Schema
 from ninja.pagination import paginate
 
-from zhifa.common.api.base import F, Pagination, get_visible, responses
+from zhifa.common.api.base import F, Pagination, actor, get_visible, responses
 from zhifa.common.crud import changelog_for
+from zhifa.common.roles import may_read_audit_logs
 
 router = Router(tags=["变更记录"])
 
@@ -58,4 +59,6 @@ def record_changelog(request, label: Annotated[str, Path(..., title="模型", de
     except Exception:  # noqa: BLE001 - a malformed key names no record
         raise Http404 from None
     obj = get_visible(model, request, pk)
-    return changelog_for(obj)
+    if not may_read_audit_logs(actor(request)):  # 三员分立: the change log is an audit log
+        raise Http404
+    return changelog_for(obj, actor(request))

@@ -159,7 +159,7 @@ def complaint_detail(request, pk):
         "can_dispute": received and can(user, "change", c),
         "can_answer": received and can(user, "change", c),
         "can_step": received and can(user, "handle", c),
-        "log": changelog_for(c)[:50], "ct": ContentType.objects.get_for_model(Complaint).pk, "obj": c})
+        "log": changelog_for(c, request.user)[:50], "ct": ContentType.objects.get_for_model(Complaint).pk, "obj": c})
 
 
 @require_POST

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from zhifa.common.identifiers import make_credit_code, make_id_number
 from zhifa.common.registry import demo_steps
-from zhifa.common.roles import Role
+from zhifa.common.roles import ADMIN_ROLES, Role
 from zhifa.orgs import actions as org_actions
 from zhifa.orgs.models import Certificate, Entity, LegalAdviser, Officer, Region, Training, Unit, User
 from zhifa.orgs.regions import ensure_towns, load_regions
@@ -70,7 +70,11 @@ DEMO_LOGINS = [  # username, role, where
     ("supervisor", Role.SUPERVISOR, "county_justice"),
     ("citysupervisor", Role.SUPERVISOR, "city_justice"),
     ("admin", Role.ADMIN, None),
+    ("secadmin", Role.SECURITY_ADMIN, None),
+    ("auditor", Role.AUDIT_ADMIN, None),
 ]
+ADMIN_SCOPE = {Role.ADMIN: "（配置与账号）", Role.SECURITY_ADMIN: "（锁定、令牌、双因素）", Role.AUDIT_ADMIN: "（只读审计日志）"}
+DEMO_ADMIN_NAMES = {"admin": "系统管理员", "secadmin": "安全管理员", "auditor": "安全审计员"}
 
 TITLES = ("执法队员", "执法队员", "执法队员", "一级科员", "科员", "四级主任科员", "三级主任科员", "中队长", "副大队长",
           "副科长", "科长")
@@ -241,15 +245,14 @@ class Builder:
         self.justice = {p.region.id: e for e, b, p in self.entities if b and b.justice}
 
     def _admin(self) -> User:
-        admin = User.objects.filter(username="admin").first()
-        if admin is None and not User.objects.filter(is_superuser=True).exists():
-            admin = org_actions.do_bootstrap_admin(username="admin", password=DEMO_PASSWORD, display_name="系统管理员")
-        elif admin is None:
-            acting = User.objects.filter(is_superuser=True).order_by("pk").first()
-            admin = org_actions.do_create_user(username="admin", password=DEMO_PASSWORD, role=Role.ADMIN,
-                                               display_name="系统管理员", acting_user=acting)
-        self.users["admin"] = admin
-        return admin
+        """The three administrators (三员分立), none a superuser: `admin` (系统管理员) seeds the demo."""
+        for username, role, _where in DEMO_LOGINS:
+            if role in ADMIN_ROLES and not User.objects.filter(username=username).exists():
+                org_actions.do_create_admin(username=username, password=DEMO_PASSWORD, role=role,
+                                            display_name=DEMO_ADMIN_NAMES[username], must_change=False)
+        for username in DEMO_ADMIN_NAMES:
+            self.users[username] = User.objects.get(username=username)
+        return self.users["admin"]
 
     def build_units(self):
         units = []
@@ -553,5 +556,5 @@ def demo_logins() -> list[tuple[str, str, str, str]]:
     for username, _role, _where in DEMO_LOGINS:
         u = User.objects.select_related("entity").filter(username=username).first()
         if u:
-            rows.append((username, DEMO_PASSWORD, str(Role(u.role).label), u.entity.name if u.entity else "（全部）"))
+            rows.append((username, DEMO_PASSWORD, str(Role(u.role).label), u.entity.name if u.entity else ADMIN_SCOPE.get(u.role, "—")))
     return rows

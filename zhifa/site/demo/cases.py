@@ -1,6 +1,7 @@
 """Demo cases (演示案件) for the main demo entity, 七星关区市场监督管理局 (`zhifa seed`, county and
-city scales): fifteen cases in the states one meets every day — 案源登记, 立案审批中, 调查取证,
-已事先告知, 听证, 法制审核中, 已作出决定, 执行中, 已结案, 已归档, 不予立案, 移送, a simple-procedure
+city scales): sixteen cases in the states one meets every day — 案源登记, 立案审批中, 调查取证,
+已事先告知, 听证, 法制审核中, 已作出决定, 已送达 (a licence revoked after a 听证: the major decision filed
+with the justice bureau, the permit it revokes), 执行中, 已结案, 已归档, 不予立案, 移送, a simple-procedure
 on-the-spot penalty (备案), an inspection and a seizure — each walked step by step through the
 real actions (zhifa.cases.actions), so every case has its genuine timeline, numbers, deadlines,
 change log, and every guard of the state machine was satisfied on the way.
@@ -106,6 +107,24 @@ SCENARIOS: list[Spec] = [
               "经毕节市计量测试所检定，该秤示值误差超出最大允许误差，属于以欺骗消费者为目的的计量器具。",
         legal_basis="《中华人民共和国计量法》第二十七条",
         penalty={"kinds": ["confiscate_property", "fine"], "fine": "1000", "level": "一般"}),
+    Spec(  # 已结案：听证、法制审核同意后罚款并吊销许可证件（重大行政处罚，报司法局备案审查；许可证随之吊销）
+        "毕节市七星关区聚福楼餐饮有限公司经营腐败变质食品案", "general",
+        [(60, "register", {}), (60, "file", {}), (59, "approve", {}), (59, "investigate", {}),
+         (40, "propose", {}), (39, "notice", {}), (37, "request_hearing", {}),
+         (36, "schedule_hearing", {"hearing_k": 27}),
+         (27, "hold_hearing", {"record": "听证会公开举行。调查人员陈述了案件事实、证据和拟吊销许可证的处罚意见；当事人对违法事实"
+                                         "无异议，请求不予吊销许可证。主持人归纳争议焦点，双方质证、辩论，当事人作最后陈述。"}),
+         (22, "submit_review", {}), (21, "review_pass", {}), (18, "decide", {}), (17, "serve", {}),
+         (12, "pay", {"amount": "100000"}), (11, "close", {})],
+        org("毕节市七星关区聚福楼餐饮有限公司", "MA6Q8Y2J", "邓光明", "贵州省毕节市七星关区南关桥路58号",
+            "0857-8267719"),
+        item="对生产经营不符合食品安全标准的食品的行政处罚", field=FOOD,
+        source_detail="食品安全专项检查发现",
+        facts="当事人在其经营的“聚福楼”餐厅使用腐败变质的猪肉加工菜品并对外销售，货值金额9800元。此前一年内当事人"
+              "因同类违法行为已受到两次行政处罚，情节严重。",
+        legal_basis="《中华人民共和国食品安全法》第三十四条第（六）项、第一百二十四条第一款第（四）项",
+        penalty={"kinds": ["fine", "revoke_licence"], "fine": "100000", "level": "从重",
+                 "reasoning": "当事人一年内因同类违法行为受到两次以上行政处罚，依照裁量基准在从重档位处罚，并吊销食品经营许可证。"}),
     Spec(  # 执行中（分期缴纳，缴款期限计时中）
         "毕节市黔城物业管理有限公司特种设备未按规定办理使用登记案", "general",
         [(52, "register", {}), (52, "file", {}), (51, "approve", {}), (51, "investigate", {}),
@@ -284,7 +303,7 @@ STEP_LABELS = {
     "register": "案源登记", "file": "提请立案", "approve": "批准立案", "not_file": "不予立案", "investigate": "开始调查取证",
     "propose": "提出拟处理意见", "notice": "送达行政处罚事先告知书", "statement": "记录陈述申辩",
     "request_hearing": "当事人要求听证", "schedule_hearing": "通知听证", "hold_hearing": "举行听证",
-    "submit_review": "提交法制审核", "decide": "作出行政处罚决定", "serve": "送达行政处罚决定书", "pay": "登记缴纳罚款",
+    "submit_review": "提交法制审核", "review_pass": "法制审核同意", "decide": "作出行政处罚决定", "serve": "送达行政处罚决定书", "pay": "登记缴纳罚款",
     "close": "结案", "archive": "归档", "transfer": "移送", "spot": "当场作出行政处罚决定", "record": "报所属行政机关备案",
     "plan": "制定检查计划", "start": "实施检查", "result": "记录检查结果", "open_case": "作为案源登记处罚案件",
     "seize": "实施查封、扣押",
@@ -497,6 +516,15 @@ def _step(desk, spec, case, step, on, reason, kw, data, officers, items, created
         packet = {**packet_defaults(case), "discretion_reasoning": spec.penalty.get(
             "reasoning", "当事人初次违法，如实陈述违法事实，积极配合调查，依照裁量基准在一般档位内处罚。")}
         do_submit_packet(case, reviewer=u["reviewer"], packet=packet, acting_user=me, **common)
+    elif step == "review_pass":
+        from zhifa.review.actions import do_review
+        from zhifa.review.models import CHECKLIST, Packet
+
+        packet = Packet.objects.filter(review__case=case, review__outcome="").order_by("-version").first()
+        do_review(case, outcome="agree", packet_version=packet.version if packet else 1,
+                  checklist={key: {"status": "ok", "note": ""} for key, _label in CHECKLIST},
+                  opinion="经审核，事实清楚，证据确凿，程序合法，适用法律正确，裁量适当，同意拟处理意见。",
+                  acting_user=u["reviewer"], **common)
     elif step == "decide":
         case_actions.do_decide(case, acting_user=head, reason=reason, **common)
     elif step == "serve":
@@ -507,6 +535,14 @@ def _step(desk, spec, case, step, on, reason, kw, data, officers, items, created
     elif step == "close":
         case_actions.do_close(case, acting_user=unithead, reason=reason, **common)
     elif step == "archive":
+        # The case file is complete first (archive.documents_complete): the officer generates the
+        # documents its steps require (.docx; PDFs on request), then files it.
+        from zhifa.documents.archive import generate_missing
+
+        evidence = "\n".join(f"{n}. {t}" for n, t in enumerate(
+            ["现场检查笔录", "询问笔录", "现场照片", "当事人营业执照复印件"], 1))
+        generate_missing(case, acting_user=me, extra={"penalty_notice": {"evidence": evidence},
+                                                     "penalty_decision": {"evidence": evidence}})
         case_actions.do_archive(case, acting_user=me, reason=reason, **common)
     elif step == "transfer":
         case_actions.do_transfer(case, transfer_kind=kw["transfer_kind"], transfer_to=kw["transfer_to"], acting_user=head,

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from zhifa.common.registry import demo_steps
 from zhifa.supervision.actions.reports import seed_demo_reports
+from zhifa.supervision.demo.campaign import seed_demo_campaign
 from zhifa.supervision.demo.casefile import seed_demo_casefile
+from zhifa.supervision.demo.filing import seed_demo_filings
 from zhifa.supervision.demo.orders import seed_demo_orders
+from zhifa.supervision.demo.powerlist import seed_demo_powerlist
 from zhifa.supervision.demo.social import seed_complaints_and_social
 
 
@@ -35,3 +38,24 @@ def complaints_social_step(demo) -> None:
     if demo.scale.name != "bijie":
         seed_complaints_and_social(main=demo.main_entity, supervisor=demo.users.get("supervisor"),
                                    head=demo.users.get("head"), officer=demo.users.get("officer"), log=demo.log)
+
+
+@demo_steps.register("major_filings", order=55)
+def major_filings_step(demo) -> None:
+    """重大行政处罚备案审查: the demo entity's major decisions filed and reviewed (予以备案; a second one 责令纠正)."""
+    if demo.cases:
+        seed_demo_filings(demo.main_entity, users=demo.users, log=demo.log)
+
+
+@demo_steps.register("supervision_powers", order=56)
+def supervision_powers_step(demo) -> None:
+    """监督权责清单 of the county and the city justice bureau, confirmed and published."""
+    seed_demo_powerlist(admin=demo.admin, supervisors=[demo.users.get("supervisor"), demo.users.get("citysupervisor")],
+                        log=demo.log)
+
+
+@demo_steps.register("campaign", order=57)
+def campaign_step(demo) -> None:
+    """专项监督: a finished campaign over the demo entity's decided cases (one problem, its 整改通知 answered)."""
+    if demo.cases:
+        seed_demo_campaign(demo.main_entity, users=demo.users, log=demo.log)

@@ -114,7 +114,7 @@ def supervisor_detail(request, pk):
         "link": request.build_absolute_uri(reverse("gs-social-feedback", args=[social.token_for(s)]))
         if manage and s.state == SocialSupervisor.State.ACTIVE else "",
         "leads": s.leads.select_related("entity").order_by("-received_on", "-id")[:100],
-        "watched": s.entities.all(), "log": changelog_for(s)[:50],
+        "watched": s.entities.all(), "log": changelog_for(s, request.user)[:50],
         "ct": ContentType.objects.get_for_model(SocialSupervisor).pk, "obj": s})
 
 
