@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "zhifa.supervision",
     "zhifa.transfers",
     "zhifa.guidance",
+    "zhifa.discretion",
     "zhifa.inspections",  # 双随机、一公开 (issue 19)
     "zhifa.notify",  # notifications (one outbox: in-app, e-mail, SMS) and 电子送达 (issue 21)
     "zhifa.site",  # the top floor: home, demo seed, benchmarks
