@@ -148,3 +148,14 @@ class Finding:
     case_id: int | None = None
     officer_id: int | None = None
     certificate_id: int | None = None
+
+
+# What happens elsewhere when a published decision goes public or leaves public view: fn(event, pub, on)
+# with event "published", "withdrawn" or "expired" (公示期满 or 信用修复: `pub.expiry_cause`), called by
+# the disclosure app inside the same transaction (the credit publicity feed: zhifa/exchange).
+publication_hooks: Registry[Callable[..., Any]] = Registry("publication_hooks", "publication hook")
+
+
+def publication_event(event: str, pub: Any, on: Any) -> None:
+    for hook in publication_hooks.values():
+        hook(event, pub, on)
