@@ -39,12 +39,19 @@ def _check_role(user) -> None:
 
 
 def source_code() -> str:
-    from zhifa.orgs.models import Region
+    """cd_source: ZHIFA_EXCHANGE_SOURCE, else the region every active entity lies in (its 6-digit code)."""
+    from zhifa.orgs.models import Entity
 
     if settings.ZHIFA_EXCHANGE_SOURCE:
         return settings.ZHIFA_EXCHANGE_SOURCE
-    top = Region.objects.filter(parent__isnull=True).order_by("id").first()
-    return records.region6(top) if top else "000000"
+    paths = [p.strip("/").split("/") for p in
+             Entity.objects.filter(is_active=True).values_list("region__path", flat=True).distinct()]
+    common: list[str] = []
+    for parts in zip(*paths):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return common[-1][:6] if common else "000000"
 
 
 def _latest(table: str, key: str) -> Row | None:
