@@ -17,6 +17,7 @@ from tests.disclosure.conftest import decided_case
 from zhifa.common.actions import ActionRefused
 from zhifa.disclosure.actions import credit_repair as repair_actions
 from zhifa.disclosure.actions import publications as publication_actions
+from zhifa.documents.context import case_data, compose
 from zhifa.exchange.actions.batches import do_build_batch, do_import_acceptance, files
 from zhifa.exchange.actions.payments import sign
 from zhifa.exchange.models import Batch, PaymentNotice, PaymentSlip, Row
@@ -148,6 +149,9 @@ def test_bank_notice_records_the_payment_once_and_refuses_a_bad_signature_or_ove
     case = case_at(cw, "served", penalty={"penalty_kinds": ["fine"], "fine_amount": "1000"})
     slip = PaymentSlip.objects.get(case=case)
     assert len(slip.number) == 20 and slip.number.startswith("5205022026")
+    data = case_data(case, on=DAY)
+    assert data["facts"]["payment_slip"] == slip.number  # printed on the 决定书 (履行方式和期限)
+    assert slip.number in compose("penalty_decision", data, {}, number="X", today=DAY)[0]["performance"][0]
     body = {"transaction_id": "T001", "slip_number": slip.number, "amount": "600.00", "paid_on": "2026-04-28"}
     bad = notice(client, body, key="wrong-key")
     assert bad.status_code == 403 and bad.json()["rule"] == "payment.signature"

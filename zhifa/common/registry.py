@@ -159,3 +159,9 @@ publication_hooks: Registry[Callable[..., Any]] = Registry("publication_hooks", 
 def publication_event(event: str, pub: Any, on: Any) -> None:
     for hook in publication_hooks.values():
         hook(event, pub, on)
+
+
+# Facts another app holds about a case that its documents print: fn(case) -> dict, merged into the
+# document data's "facts" (zhifa/documents/context.py); e.g. the exchange app's 非税收入缴款书 number
+# ("payment_slip") on the 行政处罚决定书.
+document_facts: Registry[Callable[..., dict[str, Any]]] = Registry("document_facts", "document facts")

@@ -167,6 +167,8 @@ def case_data(case, *, on: dt.date) -> dict:
         "review": {"outcome": review.get_outcome_display(), "opinion": review.opinion,
                    "decided_on": _iso(review.decided_on)} if review else None,
         "documents": latest,
+        # facts other apps hold about the case (common.registry.document_facts), e.g. the 缴款书 number
+        "facts": document_facts_of(case),
     }
 
 
@@ -179,6 +181,15 @@ PENALTY_LABELS = {
     "revoke_licence": "吊销许可证件", "limit_activity": "限制开展生产经营活动", "suspend_business": "责令停产停业",
     "close": "责令关闭", "restrict_practice": "限制从业",
 }
+
+
+def document_facts_of(case) -> dict:
+    from zhifa.common.registry import document_facts
+
+    out: dict = {}
+    for provide in document_facts.values():
+        out.update(provide(case) or {})
+    return out
 
 
 def paras(value) -> list[str]:
@@ -275,8 +286,10 @@ class Composer:
         out = []
         if penalty["has_money"]:
             place = self.x("payment_place", "指定的银行或者通过电子支付系统")
+            slip = (self.data.get("facts") or {}).get("payment_slip")
+            slip = f"，缴款时请注明非税收入缴款书号码{slip}" if slip else ""
             out.append(f"当事人应当自收到本决定书之日起十五日内，到{place}缴纳罚没款（《中华人民共和国行政处罚法》"
-                       f"第六十七条）。")
+                       f"第六十七条）{slip}。")
             if penalty["fine"]:
                 out.append("到期不缴纳罚款的，本机关可以每日按罚款数额的百分之三加处罚款，加处罚款的数额不超出罚款的数额；"
                            "并可以依法申请人民法院强制执行（《中华人民共和国行政处罚法》第七十二条）。")
