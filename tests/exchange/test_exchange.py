@@ -21,6 +21,7 @@ from zhifa.documents.context import case_data, compose
 from zhifa.exchange.actions.batches import do_build_batch, do_import_acceptance, files
 from zhifa.exchange.actions.payments import sign
 from zhifa.exchange.models import Batch, PaymentNotice, PaymentSlip, Row
+from zhifa.exchange.verify import batch_manifests
 from zhifa.powers.models import PowerItem
 
 CODE = "52050201040001"
@@ -112,6 +113,9 @@ def test_acceptance_file_is_imported_back_and_a_wrong_one_is_refused(coded):
     totals = {k: sum(c[k] for c in b.counts.values()) for k in ("sent", "accepted", "rejected")}
     assert totals == {"sent": 2, "accepted": 1, "rejected": 1} and b.reconciled_at is not None
     assert Row.objects.get(cd_id=rows[1].cd_id).reason == "行政相对人编码重复"
+    assert list(batch_manifests()) == []  # the acceptance changes no file of the batch
+    Row.objects.filter(pk=rows[0].pk).update(record={**rows[0].record, "FKJE": "1.00"})
+    assert [d.kind for d in batch_manifests()] == ["exchange.batch_manifest"]
 
 
 def test_credit_feed_follows_publication_and_credit_repair(coded):

@@ -9,4 +9,4 @@ from zhifa.cases.events import subscribe
 def issue_payment_slip(event, ctx):
     from zhifa.exchange.actions.payments import issue_slip
 
-    issue_slip(event.case)
+    issue_slip(event.case, acting_user=event.actor)

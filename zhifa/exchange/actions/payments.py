@@ -18,7 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from zhifa.common.actions import ActionRefused
+from zhifa.common.actions import ActionRefused, log_change, snapshot
+from zhifa.common.models import ChangeLog
 from zhifa.exchange.models import PaymentNotice, PaymentSlip
 
 ITEMS = {"fine": "罚款", "confiscation": "没收违法所得"}
@@ -41,7 +42,7 @@ def check_slip_number(value: str) -> str | None:
     return None
 
 
-def issue_slip(case) -> PaymentSlip | None:
+def issue_slip(case, *, acting_user=None) -> PaymentSlip | None:
     """The 缴款书 of a decided case with money to pay (region 6 + year 4 + sequence 9 + check 1)."""
     if case.no_penalty or not (case.fine_amount or case.confiscation_amount):
         return None
@@ -54,7 +55,10 @@ def issue_slip(case) -> PaymentSlip | None:
             .values_list("number", flat=True).first())
     seq = int(last[10:19]) + 1 if last else 1
     first19 = f"{prefix}{seq:09d}"
-    return PaymentSlip.objects.create(case=case, number=first19 + slip_check_digit(first19), issued_on=on)
+    slip = PaymentSlip.objects.create(case=case, number=first19 + slip_check_digit(first19), issued_on=on)
+    log_change(slip, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(slip),
+               reason=f"开具非税收入缴款书（{case.decision_number or case.number}）")
+    return slip
 
 
 def sign(body: bytes, key: str | None = None) -> str:
@@ -124,6 +128,8 @@ def do_payment_notice(body: bytes, signature: str) -> tuple[PaymentNotice, bool]
             except ActionRefused as e:
                 notice.state, notice.rule, notice.reason = PaymentNotice.State.REFUSED, e.rule, str(e.message)[:500]
             notice.save()
+            log_change(notice, ChangeLog.Action.CREATE, acting_user=None, after=snapshot(notice),
+                       reason=f"银行缴款通知{notice.transaction_id}：{notice.get_state_display()}")
     except IntegrityError:  # the same notice arriving twice at once: the first one's answer stands
         return PaymentNotice.objects.get(transaction_id=f["transaction_id"]), True
     return notice, False
