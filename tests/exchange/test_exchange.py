@@ -202,3 +202,20 @@ def test_staff_page_and_command(coded, client, tmp_path):
     assert (tmp_path / second.number / "manifest.json").exists() and second.rows.count() == 0
     with pytest.raises(CommandError, match="--date"):
         call_command("exchange", "batch", "--date", "22.04.2026", "--out", str(tmp_path))
+
+
+def test_a_random_inspection_takes_the_code_of_its_batch_items_power_item(coded):
+    from types import SimpleNamespace
+
+    from tests.inspections.helpers import inspection_item
+    from zhifa.exchange.records import catalogue_code
+    from zhifa.powers.models import InspectionItem
+
+    cw = coded
+    item = inspection_item(cw)
+    InspectionItem.objects.filter(pk=item.pk).update(power_item_code=cw["item"].code)
+    batch = SimpleNamespace(items=InspectionItem.objects.filter(pk=item.pk))
+    case = SimpleNamespace(power_items=SimpleNamespace(all=list), entity_id=cw["smj"].pk,
+                           inspection_task=SimpleNamespace(draw=SimpleNamespace(batch=batch)))
+    assert catalogue_code(case) == CODE
+    assert catalogue_code(SimpleNamespace(power_items=SimpleNamespace(all=list), entity_id=cw["smj"].pk)) == ""

@@ -87,8 +87,23 @@ def _party(case) -> dict[str, str]:
 
 
 def catalogue_code(case) -> str:
+    """The 监管事项目录编码 of the case's power item; for a 双随机 inspection without one, that of the power
+    item behind its batch's 随机抽查事项 (InspectionItem.power_item_code)."""
     item = next((p for p in case.power_items.all() if p.supervision_code), None)
-    return item.supervision_code if item else ""
+    if item is not None:
+        return item.supervision_code
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from zhifa.powers.models import PowerItem
+
+    try:
+        batch = case.inspection_task.draw.batch
+    except (ObjectDoesNotExist, AttributeError):
+        return ""
+    codes = [c for c in batch.items.values_list("power_item_code", flat=True) if c]
+    found = (PowerItem.objects.filter(entity_id=case.entity_id, code__in=codes, is_head=True)
+             .exclude(supervision_code="").order_by("code").values_list("supervision_code", flat=True).first())
+    return found or ""
 
 
 def case_facts(case) -> dict[str, Any]:
