@@ -141,8 +141,9 @@ def do_build_batch(day: dt.date, *, acting_user=None) -> Batch:
         case_type = ContentType.objects.get_for_model(Case)
         changed = {int(pk) for pk in ChangeLog.objects.filter(id__gt=since, id__lte=upto, content_type=case_type)
                    .values_list("object_id", flat=True).distinct()}
-        retry = {int(r.key.split(":")[1]) for r in Row.objects.filter(state=RowState.REFUSED, key__startswith="case:")
-                 .order_by().distinct()}
+        latest = Row.objects.filter(key__startswith="case:").values("table", "key").annotate(last=Max("id"))
+        retry = {int(key.split(":")[1]) for key in Row.objects.filter(
+            id__in=[x["last"] for x in latest], state=RowState.REFUSED).values_list("key", flat=True)}
         rows = _case_rows(changed | retry)
         rows += list(Row.objects.select_for_update().filter(batch__isnull=True, state=RowState.QUEUED).order_by("id"))
         source = source_code()
