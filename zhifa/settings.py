@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "zhifa.discretion",
     "zhifa.inspections",  # 双随机、一公开 (issue 19)
     "zhifa.notify",  # notifications (one outbox: in-app, e-mail, SMS) and 电子送达 (issue 21)
+    "zhifa.exchange",  # 互联网+监管 / 双公示 exchange batches, credit feed, 非税收入 payment notices (issue 21)
     "zhifa.site",  # the top floor: home, demo seed, benchmarks
     "zhifa.portal",  # the top floor of the public site /gs/
     "zhifa.ops",  # top floor too: logging context, metrics, heartbeat, backup and restore (issue 15)
@@ -399,6 +400,13 @@ ZHIFA_SEAL_PROVIDER = os.environ.get("ZHIFA_SEAL_PROVIDER", "zhifa.documents.sea
 ZHIFA_SEAL_KEY_FILE = os.environ.get("ZHIFA_SEAL_KEY_FILE", "")
 ZHIFA_SEAL_CERT_FILE = os.environ.get("ZHIFA_SEAL_CERT_FILE", "")
 ZHIFA_SEAL_SM2_KEY_FILE = os.environ.get("ZHIFA_SEAL_SM2_KEY_FILE", "")
+
+# ---- Data exchange and payments (zhifa.exchange, issue 21) ------------------------------------------
+# cd_source of the exchange envelope: the 6-digit 行政区划代码 of the platform's region ("" = the top region).
+ZHIFA_EXCHANGE_SOURCE = os.environ.get("ZHIFA_EXCHANGE_SOURCE", "")
+# The bank's payment notices (非税收入 缴款通知) are signed with HMAC-SHA256 under this key; unset, every
+# notice is refused. Demo mode has a fixed demo key.
+ZHIFA_PAYMENT_HMAC_KEY = os.environ.get("ZHIFA_PAYMENT_HMAC_KEY", "zhifa-demo-bank-key" if DEMO else "")
 
 # ---- Publication period (公示期限) and credit repair (信用修复), zhifa.disclosure.expiry ----------
 # SAMR style (市场监督管理行政处罚信息公示规定 Arts. 13–14): warning/criticism-only penalties and fines

@@ -37,6 +37,7 @@ urlpatterns = [
     path("inspections/", include("zhifa.inspections.urls")),
     path("disclosure/", include("zhifa.disclosure.urls")),
     path("notify/", include("zhifa.notify.urls")),
+    path("exchange/", include("zhifa.exchange.urls")),
     path("gs/", include("zhifa.portal.urls")),  # the public site: every app's urls_public.py
     path("api/openapi.json", ops_views.openapi_json),  # built once per process, before ninja's own view
     path("api/", include("zhifa.api_urls")),

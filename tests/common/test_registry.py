@@ -62,10 +62,10 @@ def test_bench_suites_and_demo_steps_are_found_in_their_apps():
     steps = demo_steps.entries()
     assert [entry.key for entry in steps] == ["discretion", "documents", "notify", "publications", "annual_reports", "transfers", "casefile",
                                               "inspections", "orders", "major_filings", "supervision_powers", "campaign",
-                                              "complaints_social", "witness"]
+                                              "complaints_social", "exchange", "witness"]
     assert {entry.module.split(".")[1] for entry in steps} == {"documents", "disclosure", "supervision", "transfers",
                                                                 "inspections", "witness", "notify",
-                                                                "discretion"}
+                                                                "discretion", "exchange"}
 
 
 def test_every_public_page_is_declared_in_its_apps_urls_public_and_mounted_by_the_portal():
@@ -91,4 +91,5 @@ def test_case_panels_and_document_facts_come_from_the_apps_built_on_cases():
     assert {e.key: e.module for e in case_panels.entries()} == {"discretion": "zhifa.discretion.panels"}
     for entry in case_panels.entries():
         assert reverse(entry.value.url_name, args=[1])
-    assert {e.key: e.module for e in document_facts.entries()} == {"discretion": "zhifa.discretion.docfacts"}
+    assert {e.key: e.module for e in document_facts.entries()} == {"discretion": "zhifa.discretion.docfacts",
+                                                                         "exchange": "zhifa.exchange.docfacts"}

@@ -153,6 +153,7 @@ LINES = [
 
 # Scoped models without a page or endpoint of their own (shown inside another's, or not at all).
 NOT_EXPOSED = {
+    "exchange.PaymentSlip": "written by the decide subscriber, read by the bank's signed notice; no page of its own",
     "notify.Consent": "on its case's 电子送达 page (notify-case), read through the case's scope; written by the handlers",
     "notify.Service": "on its case's 电子送达 page (notify-case), read through the case's scope; written by the handlers",
     "orgs.User": "accounts: the admin site and the orgs import, not a scoped page",

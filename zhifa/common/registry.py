@@ -173,3 +173,15 @@ case_panels: Registry[CasePanel] = Registry("panels", "case panel")
 # data["extensions"][key] by documents/context.case_data (e.g. key "discretion": the 裁量说明 paragraphs
 # that the 事先告知书 and 决定书 print).
 document_facts: Registry[Callable[..., Any]] = Registry("docfacts", "document facts")
+
+# What happens elsewhere when a published decision goes public or leaves public view: fn(event, pub, on)
+# with event "published", "withdrawn" or "expired" (公示期满 or 信用修复: `pub.expiry_cause`), called by
+# the disclosure app inside the same transaction (the credit publicity feed: zhifa/exchange).
+publication_hooks: Registry[Callable[..., Any]] = Registry("publication_hooks", "publication hook")
+
+
+def publication_event(event: str, pub: Any, on: Any) -> None:
+    for hook in publication_hooks.values():
+        hook(event, pub, on)
+
+

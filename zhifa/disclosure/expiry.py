@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from zhifa.common.actions import log_change, snapshot
 from zhifa.common.models import ChangeLog
+from zhifa.common.registry import publication_event
 from zhifa.disclosure.models import Publication
 from zhifa.ledger import log as ledger
 from zhifa.legalcal.periods import shift_months
@@ -87,6 +88,7 @@ def take_down(pub, *, cause: str, on: dt.date, acting_user=None, reason: str = "
     pub.save(update_fields=["expiry_seq"])
     log_change(pub, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(pub),
                reason=reason or str(Publication.ExpiryCause(cause).label))
+    publication_event("expired", pub, on)
     return pub
 
 

@@ -288,8 +288,10 @@ class Composer:
         out = []
         if penalty["has_money"]:
             place = self.x("payment_place", "指定的银行或者通过电子支付系统")
+            slip = ((self.data.get("extensions") or {}).get("exchange") or {}).get("payment_slip")
+            slip = f"，缴款时请注明非税收入缴款书号码{slip}" if slip else ""
             out.append(f"当事人应当自收到本决定书之日起十五日内，到{place}缴纳罚没款（《中华人民共和国行政处罚法》"
-                       f"第六十七条）。")
+                       f"第六十七条）{slip}。")
             if penalty["fine"]:
                 out.append("到期不缴纳罚款的，本机关可以每日按罚款数额的百分之三加处罚款，加处罚款的数额不超出罚款的数额；"
                            "并可以依法申请人民法院强制执行（《中华人民共和国行政处罚法》第七十二条）。")

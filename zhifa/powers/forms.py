@@ -11,7 +11,7 @@ class PowerItemForm(ScopedModelForm):
     class Meta:
         model = PowerItem
         fields = ["entity", "unit", "code", "name", "category", "law", "article", "basis_text",
-                  "duties", "accountability", "effective_from"]
+                  "duties", "accountability", "supervision_code", "effective_from"]
         widgets = {"effective_from": DATE}
 
 

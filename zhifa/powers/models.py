@@ -8,6 +8,7 @@ import datetime as dt
 import uuid
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -87,9 +88,13 @@ class PowerItem(Versioned):
     basis_text = models.TextField(_("依据条文内容"), blank=True)
     duties = models.TextField(_("责任事项"), blank=True)
     accountability = models.TextField(_("追责情形"), blank=True)
+    # 互联网+监管: the national 监管事项目录编码 (14 digits) the exchange writes for this item's cases.
+    supervision_code = models.CharField(_("监管事项目录编码"), max_length=14, blank=True,
+                                        validators=[RegexValidator(r"^\d{14}$", _("监管事项目录编码应为14位数字"))],
+                                        help_text=_("互联网+监管系统的监管事项目录编码，14位数字"))
 
     content_fields = ("entity", "unit", "code", "name", "category", "law", "article",
-                      "basis_text", "duties", "accountability")
+                      "basis_text", "duties", "accountability", "supervision_code")
     scope_entity_path = "entity"
     scope_unit_path = "unit"
 

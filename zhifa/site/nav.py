@@ -82,6 +82,7 @@ MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
         Link("统计报表", "supervision-stats", _supervisor),
         Link("类案偏离", "discretion-outliers", _roles(Role.SUPERVISOR, Role.AGENCY_HEAD)),
         Link("统计年报", "disclosure-reports", _supervisor),
+        Link("数据交换", "exchange-home", _roles(Role.SUPERVISOR, Role.ADMIN)),
     )),
     ("系统", (
         Link("系统管理", "admin:index", _staff),

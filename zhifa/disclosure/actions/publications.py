@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from zhifa.common.actions import ActionRefused, check_scope, log_change, snapshot
 from zhifa.common.models import ChangeLog
+from zhifa.common.registry import publication_event
 from zhifa.common.roles import Role
 from zhifa.disclosure import expiry, pipeline, redact
 from zhifa.disclosure.choices import WITHDRAW_GROUNDS, WITHDRAWAL_GROUNDS
@@ -96,6 +97,7 @@ def do_approve(pub, *, acting_user, on: dt.date | None = None) -> Publication:
         pub.save(update_fields=["ledger_seq"])
         log_change(pub, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(pub),
                    reason="审核通过并公示")
+        publication_event("published", pub, pub.published_on)
     return pub
 
 
@@ -149,4 +151,5 @@ def do_withdraw(pub, *, acting_user, public_reason: str, ground: str = "", on: d
         pub.save(update_fields=["withdrawal_seq"])
         log_change(pub, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(pub),
                    reason=f"撤下公示（{WITHDRAW_GROUNDS[ground]}）：{public_reason}")
+        publication_event("withdrawn", pub, pub.withdrawn_on)
     return pub

@@ -42,6 +42,13 @@ BIJIE_TOWNS = {"520502": 42, "520521": 36, "520581": 31, "520523": 26, "520524":
                "520526": 42, "520527": 27}
 
 
+def catalogue_code(region_code: str, bureau_no: int, code_cat: str, seq: int) -> str:
+    """A demo 监管事项目录编码 (14 digits: region, bureau, category, sequence); real ones come from the
+    national 监管事项目录 and are entered on the power item."""
+    cat_no = list(catalog.CATEGORY_CODES.values()).index(code_cat) + 1
+    return f"{region_code[:6]}{bureau_no:02d}{cat_no:02d}{seq:04d}"
+
+
 @dataclass(frozen=True)
 class Scale:
     name: str
@@ -448,6 +455,7 @@ class Builder:
                     name=name, category=cat, law=catalog.law_name(law), article=catalog.article(art),
                     basis_text=catalog.basis_text(cat, name, law, art, e.name),
                     duties=catalog.DUTIES.get(cat, catalog.DEFAULT_DUTIES), accountability=catalog.ACCOUNTABILITY,
+                    supervision_code=catalogue_code(e.region.code, bureau_no, code_cat, seqs[code_cat]),
                     effective_from=effective))
             bucket["items"].extend(items)
             self.item_plan[e.pk] = seqs
