@@ -179,8 +179,18 @@ def check_url(request, cert) -> str:
 @login_required
 def certificate_qr(request, pk):
     cert = _cert(request, pk)
-    svg = segno.make(check_url(request, cert), error="m").svg_inline(scale=4)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return HttpResponse(qr_svg_document(check_url(request, cert)), content_type="image/svg+xml")
+
+
+def qr_svg_document(text: str) -> bytes:
+    """A standalone SVG document (XML declaration, `xmlns`): what an <img src> needs. segno's
+    svg_inline() leaves out the namespace, which only works pasted into HTML; as an image file
+    a browser refuses to render it."""
+    import io
+
+    buf = io.BytesIO()
+    segno.make(text, error="m").save(buf, kind="svg", scale=4, dark="#000", light="#fff", xmldecl=True)
+    return buf.getvalue()
 
 
 @login_required
