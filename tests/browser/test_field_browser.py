@@ -90,9 +90,9 @@ def test_offline_capture_reload_and_sync_exactly_once(phone, site, cworld, tmp_p
         assert data["device_time"] and data["client_uuid"] == str(item.client_uuid)
 
     # A replay (the queue sent again) returns the records that exist: nothing new.
-    page.evaluate("""async (q) => { const t = document.querySelector('input[name=csrfmiddlewaretoken]').value;
+    page.evaluate("""async ([q, caseId]) => { const t = document.querySelector('input[name=csrfmiddlewaretoken]').value;
         for (const [uuid, sha, when] of q) { const r = await fetch('/api/v1/records', {method: 'POST',
-          headers: {'Content-Type': 'application/json', 'X-CSRFToken': t}, body: JSON.stringify({case: %d,
+          headers: {'Content-Type': 'application/json', 'X-CSRFToken': t}, body: JSON.stringify({case: caseId,
           upload_id: sha, title: 'x', collectors: [], client_uuid: uuid, device_sha256: sha, device_time: when})});
-          if (r.status !== 200) throw new Error('replay ' + r.status); } }""" % case.pk, queued)
+          if (r.status !== 200) throw new Error('replay ' + r.status); } }""", [queued, case.pk])
     assert RecordItem.objects.filter(case=case).count() == 3
