@@ -96,3 +96,28 @@ def test_offline_capture_reload_and_sync_exactly_once(phone, site, cworld, tmp_p
           upload_id: sha, title: 'x', collectors: [], client_uuid: uuid, device_sha256: sha, device_time: when})});
           if (r.status !== 200) throw new Error('replay ' + r.status); } }""", [queued, case.pk])
     assert RecordItem.objects.filter(case=case).count() == 3
+
+    # 亮证: a citizen's phone opens the check page once; then, with the network off, the officer's
+    # signed QR (a URL whose fragment is the token) verifies; a forged one does not.
+    from zhifa.disclosure import cert_token
+    from zhifa.orgs.models import Certificate
+
+    cert = Certificate.objects.filter(officer=cworld["h1"]).first()
+    token = cert_token.issue(cert)
+    citizen = phone.new_page()
+    citizen.goto(f"{site}/gs/cert/v/")
+    citizen.locator("html[data-sw-ready]").wait_for(state="attached")
+    citizen.reload()
+    citizen.locator("html[data-sw-ready]").wait_for(state="attached")
+    phone.set_offline(True)
+    citizen.goto(f"{site}/gs/cert/v/#{token}")
+    box = citizen.get_by_test_id("cert-verify")
+    expect(box).to_have_attribute("data-state", "ok")
+    expect(box).to_contain_text(cert.number)
+    head, sig = token.split(".")
+    forged = cert_token._b64(cert_token._unb64(head).replace(cert.number.encode(), b"0" * len(cert.number)))
+    citizen.goto(f"{site}/gs/cert/v/#{forged}.{sig}")
+    citizen.reload()
+    expect(box).to_have_attribute("data-state", "bad")
+    expect(box).to_contain_text("cert.qr_signature")
+    phone.set_offline(False)

@@ -110,3 +110,31 @@ def test_certificate_qr_is_a_standalone_svg(cw, client):
     r = client.get(f"/disclosure/certificates/{cert.pk}/qr.svg")
     assert r.status_code == 200 and r["Content-Type"] == "image/svg+xml"
     assert b'xmlns="http://www.w3.org/2000/svg"' in r.content and r.content.startswith(b"<?xml")
+
+
+def test_signed_liangzheng_token_verifies_and_refuses_tampering_and_expiry(cw, client):
+    from zhifa.common.actions import ActionRefused
+    from zhifa.disclosure import cert_token
+    from zhifa.orgs.models import Certificate
+
+    cert = Certificate.objects.filter(officer=cw["h1"]).first()
+    token = cert_token.issue(cert, now=1_800_000_000)
+    payload = cert_token.verify(token, now=1_800_000_100)
+    assert payload["n"] == cert.number and payload["exp"] == 1_800_000_000 + cert_token.TTL_SECONDS
+    head, sig = token.split(".")
+    forged = cert_token._b64(cert_token._unb64(head).replace(cert.number.encode(), b"X" * len(cert.number)))
+    for bad in (forged + "." + sig, "garbage", head + "." + sig[:-4] + "AAAA"):
+        with pytest.raises(ActionRefused) as e:
+            cert_token.verify(bad, now=1_800_000_100)
+        assert e.value.rule == "cert.qr_signature"
+    with pytest.raises(ActionRefused) as e:
+        cert_token.verify(token, now=1_800_000_000 + cert_token.TTL_SECONDS + 1)
+    assert e.value.rule == "cert.qr_expired"
+    page = client.get("/gs/cert/v/")
+    from zhifa.ledger import signing
+
+    assert page.status_code == 200 and signing.public_key_hex().encode() in page.content
+    assert client.get("/gs/cert/v/sw.js").status_code == 200
+    client.force_login(cw["head"])
+    svg = client.get(f"/disclosure/certificates/{cert.pk}/signed-qr.svg")
+    assert svg.status_code == 200 and b'xmlns="http://www.w3.org/2000/svg"' in svg.content

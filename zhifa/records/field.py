@@ -54,15 +54,23 @@ def case_page(request, case_id):
     })
 
 
-def service_worker(request):
-    """The service worker, served from /records/field/ so that its scope is the field pages (a
-    script under /static/ could only control /static/). A template, so the vendored Workbox files
-    are named by their static URLs (hashed in production)."""
-    body = render_to_string("records/field/sw.js", {}, request=None)
+FIELD_STATIC = ("zhifa.css", "zhifa.js", "vendor/htmx.min.js", "vendor/idb/idb.umd.js", "blobs/chunked_upload.js",
+                "records/field.js", "records/field-icon-192.png")
+
+
+def service_worker_response(*, scope: str, name: str, static_files) -> HttpResponse:
+    """A service worker for the pages under `scope`, served from that path (a script under /static/
+    could only control /static/). A template, so the vendored Workbox files are named by their
+    static URLs (hashed in production)."""
+    body = render_to_string("records/field/sw.js", {"scope": scope, "name": name, "static_files": static_files})
     resp = HttpResponse(body, content_type="application/javascript; charset=utf-8")
     resp["Cache-Control"] = "no-cache"
-    resp["Service-Worker-Allowed"] = "/records/field/"
+    resp["Service-Worker-Allowed"] = scope
     return resp
+
+
+def service_worker(request):
+    return service_worker_response(scope="/records/field/", name="field", static_files=FIELD_STATIC)
 
 
 def manifest(request):

@@ -1,14 +1,12 @@
-{% load static %}/* 现场执法 service worker (issue 20). Scope: /records/field/. Workbox is vendored (scripts/vendor_field_js.sh);
+{% load static %}/* Service worker (issue 20) of the field pages (scope /records/field/) and of the public 亮证 check
+   (scope /gs/cert/v/); the scope and its files come from the view. Workbox is vendored (scripts/vendor_field_js.sh);
    nothing is loaded from another origin. Rendered by zhifa.records.field.service_worker. */
 importScripts("{% static 'vendor/workbox/workbox-sw.js' %}");
 workbox.setConfig({modulePathPrefix: "{% static 'vendor/workbox/' %}".replace(/\/$/, ""), debug: false});
 var VERSION = "field-v1";  // pages vary on the cookie and the language: matched with ignoreVary
 // Static URLs this worker needs offline (the pages themselves are cached as they are opened).
-var STATIC = [
-  "{% static 'zhifa.css' %}", "{% static 'zhifa.js' %}", "{% static 'vendor/htmx.min.js' %}",
-  "{% static 'vendor/idb/idb.umd.js' %}", "{% static 'blobs/chunked_upload.js' %}",
-  "{% static 'records/field.js' %}", "{% static 'records/field-icon-192.png' %}"
-];
+var STATIC = [{% for f in static_files %}"{% static f %}"{% if not forloop.last %}, {% endif %}{% endfor %}];
+var SCOPE = "{{ scope }}", PAGES = "zhifa-pages-{{ name }}", ASSETS = "zhifa-static-{{ name }}";
 // Modules are imported now: a worker may only call importScripts while it is first evaluated.
 var routing = workbox.routing, strategies = workbox.strategies, expiration = workbox.expiration;
 workbox.core.setCacheNameDetails({prefix: "zhifa", suffix: VERSION});
@@ -24,22 +22,22 @@ var okOnly = {
 
 // The field pages: the network first (fresh data when there is signal), the cached copy offline.
 routing.registerRoute(
-  function (ctx) { return ctx.request.mode === "navigate" && ctx.url.pathname.indexOf("/records/field/") === 0; },
+  function (ctx) { return ctx.request.mode === "navigate" && ctx.url.pathname.indexOf(SCOPE) === 0; },
   new strategies.NetworkFirst({
-    cacheName: "zhifa-field-pages", networkTimeoutSeconds: 6, matchOptions: {ignoreVary: true},
+    cacheName: PAGES, networkTimeoutSeconds: 6, matchOptions: {ignoreVary: true},
     plugins: [okOnly, new expiration.ExpirationPlugin({maxEntries: 200, maxAgeSeconds: 30 * 86400})]
   })
 );
 // Our static files: from the cache, refreshed in the background.
 routing.registerRoute(
   function (ctx) { return ctx.url.origin === self.location.origin && ctx.url.pathname.indexOf("{% get_static_prefix %}") === 0; },
-  new strategies.StaleWhileRevalidate({cacheName: "zhifa-field-static", plugins: [okOnly]})
+  new strategies.StaleWhileRevalidate({cacheName: ASSETS, plugins: [okOnly]})
 );
 // Everything else (the API, uploads) goes to the network untouched: the queue in IndexedDB is the
 // offline store of captures, never the HTTP cache.
 
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open("zhifa-field-static").then(function (c) { return c.addAll(STATIC); })
+  event.waitUntil(caches.open(ASSETS).then(function (c) { return c.addAll(STATIC); })
     .then(function () { return self.skipWaiting(); }));
 });
 self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
@@ -47,7 +45,7 @@ self.addEventListener("activate", function (event) { event.waitUntil(self.client
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type !== "cache-pages" || !Array.isArray(data.urls)) { return; }
-  event.waitUntil(caches.open("zhifa-field-pages").then(function (cache) {
+  event.waitUntil(caches.open(PAGES).then(function (cache) {
     return Promise.all(data.urls.map(function (u) {
       return fetch(u, {credentials: "same-origin"}).then(function (r) {
         if (r.status === 200 && !r.redirected) { return cache.put(u, r); }
