@@ -17,6 +17,8 @@ from zhifa.disclosure.api import complaints as disclosure_complaints_api
 from zhifa.disclosure.api import credit_repair as disclosure_credit_repair_api
 from zhifa.disclosure.api import public as disclosure_public_api
 from zhifa.disclosure.api import publications as disclosure_publications_api
+from zhifa.discretion import api as discretion_app_api
+from zhifa.documents import api as documents_api
 from zhifa.guidance import api as guidance_api
 from zhifa.inspections import api as inspections_api
 from zhifa.ledger import api as ledger_api
@@ -66,6 +68,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/v1/discretion-benchmarks", discretion_api.benchmarks),
     ("/v1/changelog", changelog.router),
     ("/v1/cases", cases_api.cases),
+    ("/v1/documents", documents_api.router),
     ("/v1/ledger", ledger_api.router),
     ("/v1/witness", witness_api.router),
     ("/v1/uploads", blobs_api.router),
@@ -85,6 +88,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/v1/filings", supervision_api.filing.router),
     ("/v1/transfers", transfers_api.router),
     ("/v1/guidance", guidance_api.router),
+    ("/v1/discretion", discretion_app_api.router),
     ("/v1/inspections", inspections_api.router),
 ]
 

@@ -28,6 +28,10 @@ def one_line(exc) -> str | None:
 
     if isinstance(exc, ActionRefused):
         return f"[{exc.rule}] {exc.message}"
+    from zhifa.common.datakeys import DataKeyError
+
+    if isinstance(exc, DataKeyError):  # a missing or wrong data key: one line naming the setting
+        return str(exc)
     if isinstance(exc, DatabaseError):
         table = missing_table(exc)
         if table:

@@ -37,15 +37,22 @@ ZHIFA_LINK_KEYS = [k.strip() for k in os.environ.get("ZHIFA_LINK_KEYS", "").spli
 # The ledger's signing key: a production installation names its file (docs/deploy.md "The ledger
 # key"); only demo mode generates one silently under the data dir.
 ZHIFA_LEDGER_KEY_FILE = os.environ.get("ZHIFA_LEDGER_KEY_FILE", "")
+# Personal data at rest (ID numbers, phone numbers, addresses …: zhifa/common/datakeys.py): SM4 keys
+# from a file (one `<id> <64 hex>` a line, current first) or a KMS hook (the dotted path of a callable
+# returning [(id, bytes), …]); only demo mode generates one under the data dir (docs/deploy.md).
+ZHIFA_DATA_KEY_FILE = os.environ.get("ZHIFA_DATA_KEY_FILE", "")
+ZHIFA_DATA_KEY_PROVIDER = os.environ.get("ZHIFA_DATA_KEY_PROVIDER", "")
 _missing = [name for name, bad in (
     ("ZHIFA_LINK_KEYS", not ZHIFA_LINK_KEYS or DEV_LINK_KEY in ZHIFA_LINK_KEYS
      or SECRET_KEY in ZHIFA_LINK_KEYS or any(len(k) < 32 for k in ZHIFA_LINK_KEYS)),
-    ("ZHIFA_LEDGER_KEY_FILE", not ZHIFA_LEDGER_KEY_FILE)) if bad]
+    ("ZHIFA_LEDGER_KEY_FILE", not ZHIFA_LEDGER_KEY_FILE),
+    ("ZHIFA_DATA_KEY_FILE", not ZHIFA_DATA_KEY_FILE and not ZHIFA_DATA_KEY_PROVIDER)) if bad]
 if not DEMO and _missing:
     sys.stderr.write(
         f"zhifa 拒绝启动：未设置（或设置不当）{'、'.join(_missing)}。ZHIFA_LINK_KEYS 为公开链接签名密钥"
         "（至少32个字符、与 ZHIFA_SECRET_KEY 不同，轮换时新密钥在前、逗号分隔）；ZHIFA_LEDGER_KEY_FILE "
-        "为日志签名密钥文件（Ed25519 PEM）。见 docs/deploy.md；演示或开发环境请设置 ZHIFA_DEMO=1。\n")
+        "为日志签名密钥文件（Ed25519 PEM）；ZHIFA_DATA_KEY_FILE 为个人信息加密密钥文件（SM4，"
+        "或以 ZHIFA_DATA_KEY_PROVIDER 接入密钥管理服务）。见 docs/deploy.md；演示或开发环境请设置 ZHIFA_DEMO=1。\n")
     raise SystemExit(3)
 ZHIFA_LINK_KEYS = ZHIFA_LINK_KEYS or [DEV_LINK_KEY]
 # Audit records (ledger, change log, access log, login audit) stay online at least this many days
@@ -118,6 +125,7 @@ INSTALLED_APPS = [
     "zhifa.supervision",
     "zhifa.transfers",
     "zhifa.guidance",
+    "zhifa.discretion",
     "zhifa.inspections",  # 双随机、一公开 (issue 19)
     "zhifa.notify",  # notifications (one outbox: in-app, e-mail, SMS) and 电子送达 (issue 21)
     "zhifa.site",  # the top floor: home, demo seed, benchmarks

@@ -33,6 +33,7 @@ urlpatterns = [
     path("supervision/", include("zhifa.supervision.urls")),
     path("transfers/", include("zhifa.transfers.urls")),
     path("guidance/", include("zhifa.guidance.urls")),
+    path("discretion/", include("zhifa.discretion.urls")),
     path("inspections/", include("zhifa.inspections.urls")),
     path("disclosure/", include("zhifa.disclosure.urls")),
     path("notify/", include("zhifa.notify.urls")),

@@ -21,12 +21,14 @@ def test_refuses_without_link_keys_or_ledger_key(prod_env):
     assert run(prod_env()).returncode == 0
     env = prod_env()
     for bad in ({"ZHIFA_LINK_KEYS": ""}, {"ZHIFA_LINK_KEYS": "short"}, {"ZHIFA_LINK_KEYS": env["ZHIFA_SECRET_KEY"]},
-                {"ZHIFA_LINK_KEYS": "dev-insecure-link-key"}, {"ZHIFA_LEDGER_KEY_FILE": ""}):
+                {"ZHIFA_LINK_KEYS": "dev-insecure-link-key"}, {"ZHIFA_LEDGER_KEY_FILE": ""},
+                {"ZHIFA_DATA_KEY_FILE": ""}):
         r = run({**env, **bad})
         assert r.returncode == 3, (bad, r.stderr)
         assert "拒绝启动" in r.stderr and next(iter(bad)) in r.stderr and "Traceback" not in r.stderr
 
 
 def test_demo_mode_starts_without_them(prod_env):
-    r = run(prod_env(ZHIFA_DEMO="1", ZHIFA_SECRET_KEY="", ZHIFA_LINK_KEYS="", ZHIFA_LEDGER_KEY_FILE=""))
+    r = run(prod_env(ZHIFA_DEMO="1", ZHIFA_SECRET_KEY="", ZHIFA_LINK_KEYS="", ZHIFA_LEDGER_KEY_FILE="",
+                   ZHIFA_DATA_KEY_FILE=""))
     assert r.returncode == 0, r.stderr

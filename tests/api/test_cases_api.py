@@ -48,7 +48,7 @@ def token_client(user) -> ApiClient:
 def register_body(cw, **extra):
     payload = {"entity": cw["smj"].pk, "unit": cw["smj_unit"].pk, "title": "销售过期食品案", "source": "complaint",
                "violation_on": "2026-02-01", "discovered_on": "2026-03-02",
-               "parties": [factories.person_party("陈某某")],
+               "parties": [factories.person_party("陈某某", address="七星关区洪山路1号")],
                "officers": [{"officer": cw["h1"].pk, "role": "lead"}, {"officer": cw["h2"].pk, "role": "assist"}],
                "power_items": [cw["item"].pk], **extra}
     return {"kind": "penalty_general", "on": "2026-03-02", "payload": payload}
@@ -122,6 +122,16 @@ def test_general_procedure_end_to_end_with_tokens(cw):
     step(u1, "serve_decision", "2026-04-24", {"method": "直接送达"})
     step(u1, "record_payment", "2026-05-08", {"amount": "20000"})
     step(unit_head, "close", "2026-05-11")
+    # 归档 waits for the case file; the API says what is missing and completes it (zhifa.documents.api).
+    refused(step(u1, "archive", "2026-05-12", expect=409), "archive.documents_complete")
+    assert "行政处罚决定书" in ok(u1.get(f"/documents/case/{case['id']}/case-file"))["missing"]
+    evidence = {"evidence": "现场检查笔录\n询问笔录"}
+    ok(u1.post(f"/documents/case/{case['id']}", {"doc_type": "penalty_notice", "extra": evidence}), 201)
+    hearing = {"hearing_time": "上午9时30分", "hearing_place": "本局听证室"}
+    ok(u1.post(f"/documents/case/{case['id']}", {"doc_type": "hearing_notice", "extra": hearing}), 201)
+    made = ok(u1.post(f"/documents/case/{case['id']}/case-file/complete"))
+    assert {d["doc_type"] for d in made} >= {"penalty_decision", "closing_report"}
+    assert ok(u1.get(f"/documents/case/{case['id']}/case-file"))["missing"] == []
     step(u1, "archive", "2026-05-12")
 
     final = ok(u1.get(f"/cases/{case['id']}"))

@@ -4,7 +4,15 @@ import inspect
 import pytest
 from django.urls import reverse
 
-from zhifa.common.registry import Registry, alert_checks, bench_suites, demo_steps, portal_pages
+from zhifa.common.registry import (
+    Registry,
+    alert_checks,
+    bench_suites,
+    case_panels,
+    demo_steps,
+    document_facts,
+    portal_pages,
+)
 from zhifa.portal.templatetags.portal import links
 from zhifa.supervision.models import Alert
 
@@ -39,7 +47,7 @@ def test_the_same_key_from_two_modules_is_refused():
 def test_every_app_contributes_its_alert_checks_and_each_kind_is_an_alert_kind():
     modules = {entry.module for entry in alert_checks.entries()}
     assert modules == {"zhifa.cases.alerts", "zhifa.orgs.alerts", "zhifa.review.alerts", "zhifa.disclosure.alerts",
-                       "zhifa.supervision.alerts", "zhifa.transfers.alerts"}
+                       "zhifa.supervision.alerts", "zhifa.transfers.alerts", "zhifa.discretion.alerts"}
     kinds = set(Alert.Kind.values)
     for entry in alert_checks.entries():
         source = inspect.getsource(entry.value)
@@ -47,15 +55,17 @@ def test_every_app_contributes_its_alert_checks_and_each_kind_is_an_alert_kind()
 
 
 def test_bench_suites_and_demo_steps_are_found_in_their_apps():
-    assert set(bench_suites.keys()) == {"foundation", "cases", "ledger", "ingest", "records", "portal", "supervision"}
+    assert set(bench_suites.keys()) == {"foundation", "cases", "ledger", "ingest", "records", "portal", "supervision",
+                                       "discretion"}
     for entry in bench_suites.entries():
         assert entry.module.endswith(".bench") or ".bench." in entry.module, entry
     steps = demo_steps.entries()
-    assert [entry.key for entry in steps] == ["documents", "notify", "publications", "annual_reports", "transfers", "casefile",
+    assert [entry.key for entry in steps] == ["discretion", "documents", "notify", "publications", "annual_reports", "transfers", "casefile",
                                               "inspections", "orders", "major_filings", "supervision_powers", "campaign",
                                               "complaints_social", "witness"]
     assert {entry.module.split(".")[1] for entry in steps} == {"documents", "disclosure", "supervision", "transfers",
-                                                                "inspections", "witness", "notify"}
+                                                                "inspections", "witness", "notify",
+                                                                "discretion"}
 
 
 def test_every_public_page_is_declared_in_its_apps_urls_public_and_mounted_by_the_portal():
@@ -75,3 +85,10 @@ def test_every_public_page_is_declared_in_its_apps_urls_public_and_mounted_by_th
                    "统计年报", "开放数据", "防篡改日志"]
     assert reverse("gs-ledger-heads") == "/gs/ledger/heads/"
     assert reverse("gs-guidance") == "/gs/guidance/" and reverse("gs-decision", args=[7]) == "/gs/results/7/"
+
+
+def test_case_panels_and_document_facts_come_from_the_apps_built_on_cases():
+    assert {e.key: e.module for e in case_panels.entries()} == {"discretion": "zhifa.discretion.panels"}
+    for entry in case_panels.entries():
+        assert reverse(entry.value.url_name, args=[1])
+    assert {e.key: e.module for e in document_facts.entries()} == {"discretion": "zhifa.discretion.docfacts"}

@@ -162,6 +162,8 @@ NOT_EXPOSED = {
     "records.AvRequirement": "set per entity through the records av page and API",
     "records.Destruction": "requested and decided from the record's page",
     "review.Catalogue": "the review catalogue page of the user's own entity",
+    "discretion.CaseCircumstances": "shown in the discretion panel of its case and /api/v1/discretion/cases/{id}, read with the case",
+    "discretion.Factor": "an entity's own circumstances, offered in the discretion panel of its cases (no page of their own yet)",
     "review.Packet": "shown in the review panel of its case",
     "review.AdviserOpinion": "shown in the review panel of its case",
     "disclosure.ComplaintStep": "shown inside its complaint",

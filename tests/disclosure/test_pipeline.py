@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 
 from tests import factories
+from tests.builders import case_at
 from tests.disclosure.conftest import decided_case
 from zhifa.common.actions import ActionRefused
 from zhifa.disclosure import timeliness
@@ -179,3 +180,18 @@ def test_a_held_publication_can_still_be_approved(cw):
     pub = decided_case(cw, penalty={"penalty_kinds": ["warning"], "fine_amount": None}).publication
     assert pub.state == PubState.HELD
     assert publication_actions.do_approve(pub, acting_user=cw["head"]).state == PubState.PUBLISHED
+
+
+def test_inspection_result_and_seizure_decision_are_queued_and_published(cw, client):
+    """Issue 18: inspection results and 查封/扣押 decisions reach the portal like decisions."""
+    insp = case_at(cw, "closed", kind="inspection", party=factories.person_party("王富贵", address="七星关区麻园路9号"))
+    pub = Publication.objects.get(case=insp)
+    assert pub.kind == "inspection" and pub.state == PubState.DRAFT and pub.decision_number == insp.number
+    assert "检查结果" in pub.public_body and "王富贵" not in pub.public_body and "王某" in pub.public_body
+    assert pub.public_title.endswith("行政检查结果（王某）") and pub.due_on is not None
+    seized = case_at(cw, "seized", kind="coercive")
+    spub = Publication.objects.get(case=seized)
+    assert spub.kind == "coercive" and "扣押决定书" in spub.source_text and "过期奶粉" in spub.public_body
+    pub = publication_actions.do_approve(pub, acting_user=cw["head"], on=insp.closed_on)
+    html = client.get(f"/gs/results/{pub.pk}/").content.decode()
+    assert "行政检查结果" in html and "王富贵" not in html

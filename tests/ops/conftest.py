@@ -24,9 +24,22 @@ def production_env(data_dir, **extra) -> dict:
         env[k] = v
     env.update(ZHIFA_SECRET_KEY=secrets.token_urlsafe(50), ZHIFA_METRICS_TOKEN=secrets.token_hex(16),
                ZHIFA_LINK_KEYS=secrets.token_urlsafe(40), ZHIFA_LEDGER_KEY_FILE=str(ledger_key(Path(data_dir))),
+               ZHIFA_DATA_KEY_FILE=str(data_key(Path(data_dir))),
                ZHIFA_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="zhifa.settings")
     env.update(extra)
     return env
+
+
+def data_key(data_dir: Path) -> Path:
+    """The SM4 data key file docs/deploy.md has the operator make (`zhifa rotate-data-key --new-key`)."""
+    from zhifa.common.datakeys import new_key_line
+
+    path = data_dir / "keys" / "data-sm4.keys"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(new_key_line("prod1") + "\n")
+        path.chmod(0o600)
+    return path
 
 
 def ledger_key(data_dir: Path) -> Path:

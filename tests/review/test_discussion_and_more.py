@@ -20,7 +20,8 @@ from zhifa.cases.models import LegalReview
 from zhifa.legalcal.periods import add_working_days
 from zhifa.orgs.models import Officer
 from zhifa.review import actions as review_actions
-from zhifa.review.catalogue import is_major, staffing
+from zhifa.review.catalogue import is_major, major_reasons, review_heading, staffing
+from zhifa.review.gate import gate_refusal
 from zhifa.review.models import DiscussionRecord, MajorFlag, Notice
 from zhifa.review.queue import reviewer_queue
 
@@ -89,6 +90,9 @@ def test_catalogue_versions_and_reasons(cw):
     case = major_case(cw, with_catalogue=False, penalty_kinds=["warning", "fine"], fine_amount="5000")
     major, reasons, version = is_major(case)
     assert major and version == 2 and reasons == ["目录清单：一般程序处罚案件一律法制审核"]
+    # Reviewed by the entity's own 一律审核 rule: required, but not called 重大执法决定 (issue 18).
+    assert major_reasons(reasons) == [] and "重大" not in review_heading(reasons)
+    assert "重大执法决定" not in gate_refusal(case)
     review_actions.do_set_flags(case, suspected_crime=True, social_risk=False, acting_user=cw["u1"])
     assert "涉嫌犯罪" in is_major(case)[1]
     flag = MajorFlag.objects.filter(case=case).last()

@@ -105,7 +105,7 @@ GENERAL = [
     _T("decide", "作出行政处罚决定", _DECIDABLE, "decided", (HEAD,),
        ("officers.two_certified", "notice.served", "statement.window_closed", "hearing.window_closed",
         "hearing.held_if_requested", "review.passed_if_required", "decision.not_handler_or_reviewer",
-        "discussion.held_if_required",
+        "discussion.held_if_required", "discretion.discussion_if_far",
         "decision.within_period", "penalty.amounts_valid", "decision.matches_review",
         "penalty.not_heavier_than_notified")),
     _T("serve_decision", "送达行政处罚决定书", ("decided",), "served", (OFFICER,)),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.common.fields import BlindIndexField, EncryptedCharField
 from zhifa.common.identifiers import validate_credit_code, validate_id_number, validate_phone
 from zhifa.common.scope import RestrictedManager, RestrictedQuerySet
 
@@ -182,12 +183,15 @@ class Party(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="parties")
     kind = models.CharField(_("当事人类别"), max_length=10, choices=PartyKind.choices)
     name = models.CharField(_("姓名/名称"), max_length=200)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, validators=[validate_id_number])
+    # Personal data, encrypted at rest (SM4) with blind indexes for exact look-ups (zhifa/common/fields.py).
+    id_number = EncryptedCharField(_("身份证号"), max_length=18, blank=True, validators=[validate_id_number])
+    id_number_bidx = BlindIndexField(source="id_number", kind="id_number")
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True,
                                    validators=[validate_credit_code])
     legal_representative = models.CharField(_("法定代表人/负责人"), max_length=50, blank=True)
-    address = models.CharField(_("住所/地址"), max_length=200, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True, validators=[validate_phone])
+    address = EncryptedCharField(_("住所/地址"), max_length=200, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True, validators=[validate_phone])
+    phone_bidx = BlindIndexField(source="phone", kind="phone")
     is_minor = models.BooleanField(_("未成年人"), default=False)
 
     objects = RestrictedManager()

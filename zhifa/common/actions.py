@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from zhifa.common.fields import BlindIndexField
 from zhifa.common.models import ChangeLog
 from zhifa.common.scope import can, can_on_entity
 from zhifa.ledger.log import ledger_changes
@@ -52,9 +53,11 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     """Plain-JSON picture of a row's concrete fields (FKs as ids, M2M as id lists)."""
     data: dict[str, Any] = {}
     for f in obj._meta.concrete_fields:
-        if f.name in getattr(obj, "changelog_exclude", ()):
-            continue
-        data[f.name] = jsonable(getattr(obj, f.attname))
+        if f.name in getattr(obj, "changelog_exclude", ()) or isinstance(f, BlindIndexField):
+            continue  # a blind index is derived from its (logged) source
+        value = getattr(obj, f.attname)
+        # Personal data (zhifa/common/fields.py): a keyed SM3 digest, never the plaintext.
+        data[f.name] = f.change_log_value(value) if getattr(f, "encrypted", False) else jsonable(value)
     for f in obj._meta.many_to_many:
         if obj.pk:
             data[f.name] = sorted(obj.__dict__.get("_prefetched_objects_cache", {}).get(
@@ -107,6 +110,13 @@ def validate(obj, exclude=None):
 def as_refusal(obj, e: ValidationError) -> ActionRefused:
     errors = getattr(e, "message_dict", None) or {"__all__": e.messages}
     field, msgs = next(iter(errors.items()))
+    try:  # a blind index (a duplicate ID number) is reported on its source field
+        f = obj._meta.get_field(field)
+        if isinstance(f, BlindIndexField):
+            errors = {f.source: msgs}
+            field = f.source
+    except Exception:  # noqa: BLE001 - non-field errors
+        pass
     label = field
     try:
         label = str(obj._meta.get_field(field).verbose_name)

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from zhifa.common.actions import ActionRefused
+from zhifa.common.fields import encrypted_search
 from zhifa.common.models import ChangeLog
 from zhifa.common.scope import can, get_or_deny, rule_for
 
@@ -188,6 +189,8 @@ def search_q(model, lookup: str, q: str) -> Q:
     which neither repeats rows nor joins the related table into the list and count queries."""
     name, _, rest = lookup.partition("__")
     field = model._meta.get_field(name)
+    if not rest and getattr(field, "encrypted", False):
+        return encrypted_search(model, name, q)
     if rest and field.one_to_many:
         ids = field.related_model._base_manager.filter(**{f"{rest}__icontains": q}).values(field.field.attname)
         return Q(pk__in=ids)

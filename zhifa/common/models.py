@@ -76,6 +76,9 @@ class ChangeLog(models.Model):
                 except Exception:  # noqa: BLE001 - a field removed since the row was logged
                     field = None
             label = str(field.verbose_name) if field is not None else name
+            if getattr(field, "encrypted", False):  # personal data: the log keeps a keyed digest only
+                out.append((label, "（加密，不显示）" if b else "", "（加密，不显示）" if a else ""))
+                continue
             out.append((label, humanise(field, b), humanise(field, a)))
         return out
 

@@ -12,6 +12,8 @@ importing the app (or the top floor) that reads them:
 | `demo_steps`    | `<app>/demo.py`   | `zhifa seed` / the demo builder (zhifa/site)   |
 | `alert_checks`  | `<app>/alerts.py` | 预警 recomputation (zhifa/supervision/alerts)  |
 | `portal_pages`  | `<app>/urls_public.py` | the public site /gs/ (zhifa/portal)       |
+| `case_panels`   | `<app>/panels.py` | the case page (zhifa/cases/views/case.py)      |
+| `document_facts`| `<app>/docfacts.py` | a case's document data (documents/context.py) |
 
     from zhifa.common.registry import alert_checks
 
@@ -148,3 +150,26 @@ class Finding:
     case_id: int | None = None
     officer_id: int | None = None
     certificate_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CasePanel:
+    """A panel another app shows on the case page, loaded with HTMX from `url_name` (which takes the
+    case's pk); `kinds` limits it to case kinds (empty = all); the panel's HTML answer holds an element
+    with id `select` (what the page keeps of it)."""
+
+    title: str
+    url_name: str
+    select: str
+    kinds: tuple[str, ...] = ()
+
+
+# The case page's panels from the apps built on cases, by `order` (the case engine never imports them):
+#     case_panels.register("discretion", CasePanel("裁量辅助", "discretion-case-panel", "case-discretion",
+#                                                  kinds=("penalty_general",)), module=__name__)
+case_panels: Registry[CasePanel] = Registry("panels", "case panel")
+
+# Facts an app adds to a case's document data: fn(case, *, on) -> dict | None, stored under
+# data["extensions"][key] by documents/context.case_data (e.g. key "discretion": the 裁量说明 paragraphs
+# that the 事先告知书 and 决定书 print).
+document_facts: Registry[Callable[..., Any]] = Registry("docfacts", "document facts")

@@ -365,7 +365,8 @@ def _copy_columns(model, given: set) -> tuple[list[str], dict]:
             defaults[f.column] = timezone.now()
         elif f.has_default():
             v = f.get_default()
-            defaults[f.column] = _json(v) if f.get_internal_type() == "JSONField" else v
+            defaults[f.column] = (_json(v) if f.get_internal_type() == "JSONField" or getattr(f, "encrypted", False)
+                                  else v)
         else:
             defaults[f.column] = None if f.null else ("" if f.get_internal_type() in ("CharField", "TextField") else None)
     return cols, defaults

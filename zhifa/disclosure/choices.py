@@ -12,6 +12,8 @@ class PublicationKind(models.TextChoices):
     PENALTY = "penalty", _("行政处罚")
     PERMIT = "permit", _("行政许可")
     OTHER = "other", _("其他行政执法决定")
+    INSPECTION = "inspection", _("行政检查结果")
+    COERCIVE = "coercive", _("行政强制决定")
 
 
 class PublicationState(models.TextChoices):

@@ -21,8 +21,12 @@ from zhifa.disclosure.models import Publication
 from zhifa.legalcal import pending
 from zhifa.legalcal.periods import add_working_days
 
-DEFAULT_DAYS = {"penalty": 7, "permit": 7, "other": 20}
+DEFAULT_DAYS = {"penalty": 7, "permit": 7, "other": 20, "inspection": 20, "coercive": 20}
 DECISION_TRANSITIONS = {"decide"}
+# Other enforcement results published the same way (issue 18): an inspection's result when the
+# inspection ends, a 查封/扣押 decision when the head approves it (118号: 行政执法决定 within 20 working days).
+RESULT_TRANSITIONS = {"inspection": {"close"}, "coercive": {"approve_seizure"}}
+TITLES = {"inspection": "行政检查结果", "coercive": "行政强制决定"}
 
 
 def publicity_days(kind: str) -> int:
@@ -172,7 +176,8 @@ def build(pub: Publication):
     """Recompute the public fields from source_text and spans."""
     spans = redact.spans_from_dicts(pub.spans)
     pub.public_body = redact.apply(pub.source_text, spans)
-    pub.public_title = f"{pub.entity.name}{pub.decision_number}行政处罚决定（{pub.public_target}）"[:300]
+    what = TITLES.get(pub.kind, "行政处罚决定")
+    pub.public_title = f"{pub.entity.name}{pub.decision_number}{what}（{pub.public_target}）"[:300]
     pub.search_text = normalise(" ".join([pub.public_title, pub.public_body, pub.category]))
     pub.search_tokens = search.tokens(pub.search_text)  # segmented at write time (search.py)
 
@@ -204,6 +209,70 @@ def queue(case, actor) -> Publication:
     build(pub)
     pub.save()
     log_change(pub, ChangeLog.Action.CREATE, acting_user=actor, reason="作出决定，生成待公示信息")
+    return pub
+
+
+def _party_lines(case) -> list[str]:
+    lines = []
+    for p in case.parties.all():
+        if p.kind == "person":
+            line = f"{p.name}，公民身份号码：{p.id_number}"
+        else:
+            line = f"{p.name}，统一社会信用代码：{p.credit_code}"
+        if p.address:
+            line += f"，地址：{p.address}"
+        lines.append(line)
+    return lines
+
+
+def compose_result(case, kind: str) -> tuple[str, str, object]:
+    """(text before redaction, number, date) of an inspection result or a 查封/扣押 decision."""
+    entity = case.entity
+    if kind == "inspection":
+        on = case.closed_on or case.last_action_on
+        lines = [entity.name, "行政检查结果", case.number or "", "",
+                 *(f"检查对象：{line}。" for line in _party_lines(case)), f"检查事项：{case.title}。"]
+        if case.inspection_result:
+            lines.append(f"检查结果：{case.inspection_result}")
+        lines.append("处理情况：发现问题，已依法处理。" if case.problems_found else "处理情况：未发现问题。")
+        lines.append(f"检查日期：{on:%Y年%m月%d日}。")
+        return "\n".join(lines), case.number or "", on
+    seizure = case.seizures.order_by("-id").first()
+    measure = seizure.get_measure_display() if seizure else "查封、扣押"
+    goods = "、".join(str(i.get("name", "")) if isinstance(i, dict) else str(i) for i in (seizure.items if seizure else []))
+    on = (seizure.decided_on if seizure else None) or case.last_action_on
+    number = (seizure.number if seizure else "") or case.number or ""
+    lines = [entity.name, f"{measure}决定书", number, "",
+             *(f"当事人：{line}。" for line in _party_lines(case)), f"案由：{case.title}。"]
+    if case.facts:
+        lines.append(f"经查：{case.facts}")
+    if case.legal_basis:
+        lines.append(f"依据：{case.legal_basis}")
+    lines.append(f"本机关决定：对{goods or '涉案财物'}予以{measure}，期限{seizure.period_days if seizure else 30}日。")
+    lines.append("当事人如不服本决定，可以依法申请行政复议或者提起行政诉讼。")
+    lines.append(f"决定日期：{on:%Y年%m月%d日}。")
+    return "\n".join(lines), number, on
+
+
+def queue_result(case, actor, kind: str) -> Publication | None:
+    """The draft publication of an inspection result or a 查封/扣押 decision (in the transition's
+    transaction); once per case."""
+    if Publication.objects.filter(case=case).exists():
+        return None
+    text, number, on = compose_result(case, kind)
+    due_on, pending_year = due_after(on, publicity_days(kind))
+    held = "当事人为未成年人" if case.parties.filter(is_minor=True).exists() else ""
+    pub = Publication(case=case, entity=case.entity, kind=kind, decision_number=number, decided_on=on,
+                      due_on=due_on, due_pending_year=pending_year,
+                      due_note=pending.label(pending_year) if pending_year else "", category=case.field,
+                      source_text=text, hold_reason=held,
+                      state=Publication.State.HELD if held else Publication.State.DRAFT)
+    spans = redact.find_spans(pub.source_text, known_names(case), keep_list(case), known_values(case))
+    pub.spans = [s.as_dict() for s in spans]
+    pub.public_target = public_target(case, spans)
+    build(pub)
+    pub.save()
+    log_change(pub, ChangeLog.Action.CREATE, acting_user=actor, reason=f"{TITLES[kind]}生成待公示信息")
     return pub
 
 

@@ -281,6 +281,9 @@ def penalty_decision():
     b.p("本机关认为，当事人的上述行为违反了{{ basis.text }}的规定。依据{{ basis.text }}的规定，"
         "本机关决定对当事人作出如下行政处罚：")
     b.loop("penalty.items_numbered", "{{ x }}")
+    b.tag("{%p for x in discretion_paras %}")
+    b.p("{{ x }}")
+    b.tag("{%p endfor %}")
     b.p("{{ heading_no.performance }}、行政处罚的履行方式和期限", "ZHeading")
     b.loop("performance", "{{ x }}")
     b.p("{{ heading_no.remedy }}、申请行政复议或者提起行政诉讼的途径和期限", "ZHeading")
@@ -303,6 +306,9 @@ def penalty_notice():
     numbered(b, "evidence")
     b.tag("{%p endif %}")
     b.tag("{%p for x in reason_paras %}")
+    b.p("{{ x }}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p for x in discretion_paras %}")
     b.p("{{ x }}")
     b.tag("{%p endfor %}")
     b.p("本机关认为，{{ party.you }}的上述行为违反了{{ basis.text }}的规定。依据{{ basis.text }}的规定，"

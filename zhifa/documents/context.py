@@ -167,7 +167,20 @@ def case_data(case, *, on: dt.date) -> dict:
         "review": {"outcome": review.get_outcome_display(), "opinion": review.opinion,
                    "decided_on": _iso(review.decided_on)} if review else None,
         "documents": latest,
+        "extensions": _extensions(case, on),
     }
+
+
+def _extensions(case, on) -> dict:
+    """What other apps add to a case's document data (common.registry.document_facts)."""
+    from zhifa.common.registry import document_facts
+
+    out = {}
+    for entry in document_facts.entries():
+        value = entry.value(case, on=on)
+        if value:
+            out[entry.key] = value
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -392,6 +405,9 @@ class Composer:
             "procedure_paras": procedure if self.t == DocType.PENALTY_DECISION else [],
             "heading_no": {"basis": n[0], "performance": n[1], "remedy": n[2]},
             "reason_paras": paras(self.x("reason")) if self.t != DocType.SEIZURE_DECISION else [],
+            # 裁量说明 from the circumstances ticked on the case (the discretion app, via document_facts).
+            "discretion_paras": (self.data.get("extensions") or {}).get("discretion", {}).get("paras", [])
+            if self.t in (DocType.PENALTY_NOTICE, DocType.PENALTY_DECISION) else [],
             "contact": {"name": "、".join(o["name"] for o in officers[:2]), "phone": ctx["entity"]["phone"]},
             "seizure_remedy": self.remedy(f"本{measure}决定")["text"],
         }

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.common.fields import EncryptedJSONField
 from zhifa.common.roles import Role
 from zhifa.common.scope import RestrictedManager
 from zhifa.documents.types import DocType
@@ -75,7 +76,7 @@ class StoredDocument(models.Model):
     pdf_sha256 = models.CharField(_("PDF文件SHA-256"), max_length=64, blank=True)
     pdf_size = models.PositiveIntegerField(_("PDF文件大小"), default=0)
     pdf_error = models.CharField(_("PDF未生成原因"), max_length=500, blank=True)
-    context = models.JSONField(_("生成时数据"), default=dict)
+    context = EncryptedJSONField(_("生成时数据"), default=dict)  # SM4 at rest: the parties' particulars
     generated_by = models.ForeignKey(USER, verbose_name=_("生成人"), null=True, on_delete=models.PROTECT,
                                      related_name="+")
     generated_at = models.DateTimeField(_("生成时间"), auto_now_add=True)

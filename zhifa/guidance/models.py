@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.common.fields import EncryptedJSONField, EncryptedTextField
 from zhifa.common.roles import Role
 from zhifa.common.scope import SUBTREE, RestrictedManager
 
@@ -29,8 +30,8 @@ class GuidingCase(models.Model):
                                          related_name="+")
     number = models.PositiveIntegerField(_("指导案例编号"), null=True, blank=True)
     title = models.CharField(_("标题"), max_length=200)
-    source_text = models.TextField(_("原文（不公开）"))
-    spans = models.JSONField(_("建议隐去的内容"), default=list, blank=True)
+    source_text = EncryptedTextField(_("原文（不公开）"))  # SM4 at rest: it holds ID numbers
+    spans = EncryptedJSONField(_("建议隐去的内容"), default=list, blank=True)
     body = models.TextField(_("公开文本（已隐去个人信息）"))
     key_points = models.TextField(_("裁判要点"), blank=True)
     significance = models.TextField(_("指导意义"), blank=True)

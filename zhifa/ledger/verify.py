@@ -75,8 +75,13 @@ def discover() -> None:
 def run(checks: Iterable[Callable[[], Iterable[Discrepancy]]] | None = None, *,
         notes: bool = False) -> Iterator[Discrepancy]:
     """Every failure of the checks (and their notes too with notes=True)."""
+    from zhifa.common.datakeys import DataKeyError
+
     for fn in checks if checks is not None else list(CHECKS):
-        yield from (d for d in fn() if notes or d.failure)
+        try:
+            yield from (d for d in fn() if notes or d.failure)
+        except DataKeyError as e:  # personal data that does not decrypt: say so, run the other checks
+            yield Discrepancy("common.data_key", f"{fn.__module__}.{fn.__qualname__}", f"检查中断：{e}")
 
 
 def _hex(h: bytes | memoryview | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from zhifa.common.actions import ActionRefused, create_row, delete_row, update_row
+from zhifa.common.fields import match_any
 from zhifa.common.roles import ADMIN_ROLES, Role, is_superuser_allowed
 from zhifa.orgs.models import Certificate, Entity, LegalAdviser, Officer, Training, Unit, User
 
@@ -156,7 +157,8 @@ def do_bulk_create_officers(officers: list[Officer], certificates: list[Certific
     if len(set(ids)) != len(ids):
         raise ActionRefused("validation", "身份证号：导入数据中有重复的身份证号", field="id_number")
     for chunk in range(0, len(ids), 5000):
-        dup = Officer.objects.filter(id_number__in=ids[chunk:chunk + 5000]).values_list("id_number", flat=True).first()
+        dup = Officer.objects.filter(match_any(Officer, "id_number", ids[chunk:chunk + 5000])) \
+            .values_list("id_number", flat=True).first()  # encrypted: its blind index
         if dup:
             raise ActionRefused("validation", f"身份证号：{dup} 已存在", field="id_number")
     Officer.objects.bulk_create(officers, batch_size=2000)

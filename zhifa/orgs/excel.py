@@ -11,8 +11,10 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 
 from django.db import IntegrityError
+from django.db.models import Q
 
 from zhifa.common.actions import ActionRefused
+from zhifa.common.fields import match_any
 from zhifa.common.identifiers import check_id_number, check_phone, id_number_gender, make_id_number
 from zhifa.common.scope import UNIT, can_on_entity, rule_for
 from zhifa.common.xlsx import (
@@ -211,8 +213,11 @@ def report_duplicates(values: Iterable[tuple[int, str]], header: str, what: str,
 def _existing(model, field: str, values: list[str], **extra) -> set[str]:
     found = set()
     for i in range(0, len(values), DB_CHUNK):
-        found.update(model.objects.filter(**{f"{field}__in": values[i:i + DB_CHUNK]}, **extra)
-                     .values_list(field, flat=True))
+        chunk = values[i:i + DB_CHUNK]
+        # An encrypted field (the ID number) is matched through its blind index.
+        cond = match_any(model, field, chunk) if getattr(model._meta.get_field(field), "encrypted", False) \
+            else Q(**{f"{field}__in": chunk})
+        found.update(model.objects.filter(cond, **extra).values_list(field, flat=True))
     return found
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.common.fields import BlindIndexField, EncryptedCharField
 from zhifa.common.identifiers import (
     validate_credit_code,
     validate_id_number,
@@ -194,9 +195,12 @@ class Officer(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True,
                                 blank=True, on_delete=models.SET_NULL, related_name="officer")
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
-    id_number = models.CharField(_("身份证号"), max_length=18, unique=True, validators=[validate_id_number])
+    # Personal data, encrypted at rest (SM4); unique through the blind index (zhifa/common/fields.py).
+    id_number = EncryptedCharField(_("身份证号"), max_length=18, validators=[validate_id_number])
+    id_number_bidx = BlindIndexField(source="id_number", kind="id_number", unique=True)
     gender = models.CharField(_("性别"), max_length=1, choices=[("M", _("男")), ("F", _("女"))], blank=True)
-    phone = models.CharField(_("手机号"), max_length=30, blank=True, validators=[validate_phone])
+    phone = EncryptedCharField(_("手机号"), max_length=30, blank=True, validators=[validate_phone])
+    phone_bidx = BlindIndexField(source="phone", kind="phone")
     title = models.CharField(_("职务"), max_length=50, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     legal_qualification = models.BooleanField(_("具有法律职业资格"), default=False)
@@ -348,7 +352,7 @@ class LegalAdviser(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     licence_no = models.CharField(_("执业证号"), max_length=40)
     firm = models.CharField(_("执业机构"), max_length=100, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True, validators=[validate_phone])
+    phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True, validators=[validate_phone])
     engaged_from = models.DateField(_("聘任起始"), null=True, blank=True)
     engaged_to = models.DateField(_("聘任截止"), null=True, blank=True)
 

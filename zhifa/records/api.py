@@ -27,6 +27,7 @@ from zhifa.blobs.store import open_blob
 from zhifa.cases.models import Case, Party
 from zhifa.common.actions import ActionRefused, OutOfScope
 from zhifa.common.api.base import MAX_ID, F, InSchema, Pagination, RecordId, actor, get_visible, responses, visible
+from zhifa.common.fields import match
 from zhifa.orgs.models import Entity
 from zhifa.records import actions
 from zhifa.records.models import AccessLog, AvStep, RecordItem
@@ -172,7 +173,7 @@ def list_records(request, filters: Query[RecordFilter]):
     if filters.case:
         qs = qs.filter(case_id=filters.case)
     if filters.target:
-        qs = qs.filter(target_key=filters.target.strip().upper())
+        qs = qs.filter(match(RecordItem, "target_key", filters.target))  # encrypted: its blind index
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     return qs

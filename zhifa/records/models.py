@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.common.fields import BlindIndexField, EncryptedCharField
 from zhifa.common.scope import RestrictedManager
 
 USER = settings.AUTH_USER_MODEL
@@ -35,8 +36,10 @@ class RecordItem(models.Model):
                                related_name="+")
     party = models.ForeignKey("cases.Party", verbose_name=_("对应当事人"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="records")
-    target_key = models.CharField(_("对象代码"), max_length=18, blank=True, db_index=True,
-                                  help_text=_("统一社会信用代码或身份证号，用于一户式归集"))
+    # An ID number when the target is a person: encrypted at rest, found through its blind index.
+    target_key = EncryptedCharField(_("对象代码"), max_length=18, blank=True,
+                                    help_text=_("统一社会信用代码或身份证号，用于一户式归集"))
+    target_key_bidx = BlindIndexField(source="target_key", kind="code")
     target_name = models.CharField(_("对象名称"), max_length=200, blank=True)
     kind = models.CharField(_("记录类型"), max_length=10, choices=RecordKind.choices)
     step = models.CharField(_("所记录的环节"), max_length=40, blank=True, db_index=True)
@@ -67,7 +70,7 @@ class RecordItem(models.Model):
 
     class Meta:
         ordering = ["case_id", "id"]
-        indexes = [models.Index(fields=["target_key", "entity"])]
+        indexes = [models.Index(fields=["target_key_bidx", "entity"])]
         verbose_name = _("记录")
         verbose_name_plural = _("记录")
 

@@ -16,7 +16,7 @@ from zhifa.common.actions import ActionRefused, check_scope, check_scope_new, lo
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.common.scope import can
-from zhifa.review.catalogue import is_major
+from zhifa.review.catalogue import is_major, major_reasons
 from zhifa.review.models import AdviserOpinion, CaseFlags, Catalogue, MajorFlag, Notice, Objection
 
 CATALOGUE_FIELDS = ("fine_threshold_citizen", "fine_threshold_org", "revoke_licence", "suspend_or_close",
@@ -56,7 +56,8 @@ def evaluate_major(case):
     flag = MajorFlag.objects.create(case=case, catalogue_version=version, reasons=reasons, state=case.state)
     adviser = "；建议征询法律顾问意见" if case.complex or "涉嫌犯罪" in reasons else ""
     notify(case_users(case, handlers=True, heads=True, reviewers=True), case,
-           f"案件“{case.title}”属于重大执法决定（{'、'.join(reasons)}），须经法制审核后方可作出决定{adviser}",
+           (f"案件“{case.title}”属于重大执法决定（{'、'.join(reasons)}），须经法制审核后方可作出决定{adviser}"
+            if major_reasons(reasons) else f"案件“{case.title}”须经法制审核后方可作出决定（本机关一般程序处罚案件一律法制审核）"),
            event="review.major")
     return flag
 

@@ -30,6 +30,21 @@ def flags_of(case) -> CaseFlags:
     return CaseFlags.objects.filter(case=case).first() or CaseFlags(case=case)
 
 
+# Reasons that make a review required without making the decision 重大 (the entity reviews every
+# general-procedure case): shown as such, never as "重大执法决定" (issue 18), and not filed for 备案.
+ALL_GENERAL_REASONS = ("目录清单：一般程序处罚案件一律法制审核", "本机关一般程序处罚案件一律法制审核")
+
+
+def major_reasons(reasons) -> list[str]:
+    """The reasons that make a decision 重大执法决定 (not only 'reviewed by the entity's own rule')."""
+    return [r for r in reasons if r not in ALL_GENERAL_REASONS]
+
+
+def review_heading(reasons) -> str:
+    """What the page calls a case that must be reviewed."""
+    return "重大执法决定" if major_reasons(reasons) else "须经法制审核（本机关一般程序处罚案件一律法制审核）"
+
+
 def is_major(case):
     from zhifa.cases.rules import party_kinds, review_required
 

@@ -9,7 +9,7 @@ entity had a catalogue (no packets) keep the core's older rule.
 from __future__ import annotations
 
 from zhifa.cases.models import CollectiveDiscussion, LegalReview
-from zhifa.review.catalogue import case_fingerprint, is_major
+from zhifa.review.catalogue import case_fingerprint, is_major, major_reasons
 from zhifa.review.models import DiscussionRecord, Packet
 
 AGREE, PROBLEMS = LegalReview.Outcome.AGREE, LegalReview.Outcome.PROBLEMS
@@ -27,7 +27,11 @@ def gate_refusal(case) -> str | None:
     major, reasons, _version = is_major(case)
     if not major:
         return None
-    base = f"本案属于重大执法决定（{'、'.join(reasons)}），未经法制审核或者审核未通过的，不得作出决定（《行政处罚法》第五十八条）"
+    if major_reasons(reasons):
+        base = (f"本案属于重大执法决定（{'、'.join(reasons)}），未经法制审核或者审核未通过的，不得作出决定"
+                "（《行政处罚法》第五十八条）")
+    else:
+        base = "本机关一般程序处罚案件一律法制审核，本案未经法制审核或者审核未通过的，不得作出决定"
     last = last_decided_review(case)
     if case.reviews.filter(outcome="").exists():
         return base + "；法制审核尚在进行中"

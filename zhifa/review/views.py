@@ -18,7 +18,7 @@ from zhifa.common.roles import Role
 from zhifa.common.scope import get_or_deny
 from zhifa.orgs.models import Entity, LegalAdviser, User
 from zhifa.review import actions as review_actions
-from zhifa.review.catalogue import current_catalogue, is_major, packet_defaults, packet_diff, staffing
+from zhifa.review.catalogue import current_catalogue, is_major, packet_defaults, packet_diff, review_heading, staffing
 from zhifa.review.gate import gate_refusal
 from zhifa.review.models import (
     CHECKLIST,
@@ -75,7 +75,7 @@ def panel_context(request, case, *, error=None, posted=None):
     is_handler = officer is not None and officer.pk in handler_ids(case)
     last_decided = next((r for r in reviews if r.outcome), None)
     return {
-        "case": case, "major": major, "reasons": reasons, "catalogue_version": version, "packets": packets,
+        "case": case, "major": major, "reasons": reasons, "review_heading": review_heading(reasons), "catalogue_version": version, "packets": packets,
         "reviews": reviews, "gate": gate_refusal(case) if case.state not in ("decided", "served", "executing",
                                                                            "closed", "archived") else None,
         "may_submit": is_handler and case.state in ("proposed", "notified", "hearing"),

@@ -65,6 +65,8 @@ MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
         Link("服务指南", "service-guides-list"),
         Link("流程图", "flowcharts-list"),
         Link("裁量基准", "discretion-benchmarks-list"),
+        Link("法规库", "discretion-laws"),
+        Link("执法规范", "discretion-norms"),
     )),
     ("监督", (
         Link("执法监督", "supervision-home", _supervisor),
@@ -79,6 +81,7 @@ MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
         Link("专项监督", "supervision-campaigns", _supervisor),
         Link("评议考核", "appraisal-home", _supervisor),
         Link("统计报表", "supervision-stats", _supervisor),
+        Link("类案偏离", "discretion-outliers", _roles(Role.SUPERVISOR, Role.AGENCY_HEAD)),
         Link("统计年报", "disclosure-reports", _supervisor),
     )),
     ("系统", (

@@ -21,6 +21,7 @@ class AlertKind(models.TextChoices):
     TRAINING = "training", _("培训学时不足")
     REVIEWERS = "reviewers", _("法制审核人员低于5%")
     DISCRETION = "discretion", _("处罚偏离裁量基准")
+    SIMILAR_OUTLIER = "similar_outlier", _("处罚与同类案件明显偏离")
     REPEATED_INSPECTION = "repeated_inspection", _("多部门重复检查")
     IDLE = "idle", _("案件长期未办理")
     ORDER_OVERDUE = "order_overdue", _("督办/整改逾期未答复")
@@ -48,6 +49,7 @@ ALERT_SEVERITY = {
     AlertKind.WITHDRAWAL_OVERDUE: AlertSeverity.HIGH, AlertKind.FILING_UNFILED: AlertSeverity.HIGH,
     AlertKind.FILING_UNREVIEWED: AlertSeverity.MEDIUM,
     AlertKind.DEADLINE_DUE: AlertSeverity.MEDIUM, AlertKind.DISCRETION: AlertSeverity.MEDIUM,
+    AlertKind.SIMILAR_OUTLIER: AlertSeverity.MEDIUM,
     AlertKind.IDLE: AlertSeverity.MEDIUM, AlertKind.PUBLICATION_OVERDUE: AlertSeverity.MEDIUM,
     AlertKind.SOCIAL_LEAD: AlertSeverity.MEDIUM, AlertKind.REPEATED_INSPECTION: AlertSeverity.MEDIUM,
     AlertKind.TRAINING: AlertSeverity.LOW, AlertKind.REVIEWERS: AlertSeverity.LOW,

@@ -15,6 +15,7 @@ from zhifa.cases.actions import allowed_transitions
 from zhifa.cases.models import CaseOfficer, Deadline, Kind, Party, PenaltyKind, Source
 from zhifa.cases.rules_procedure import amount_owed
 from zhifa.common.api.base import ENTITY_FIELD, F, Flag, ListFilter, actor, choices, choices_text
+from zhifa.common.fields import match
 
 KIND_TEXT = choices_text(Kind)
 SOURCE_TEXT = choices_text(Source)
@@ -410,7 +411,8 @@ def _officer_lookup(qs, officer_id):
 
 
 def _q_lookup(qs, text):
-    parties = Party.objects.filter(Q(name__icontains=text) | Q(credit_code__iexact=text) | Q(id_number__iexact=text))
+    parties = Party.objects.filter(Q(name__icontains=text) | Q(credit_code__iexact=text)
+                                   | match(Party, "id_number", text))  # encrypted: its blind index
     return qs.filter(Q(title__icontains=text) | Q(number__icontains=text) | Q(decision_number__icontains=text)
                      | Q(pk__in=parties.values("case_id")))
 

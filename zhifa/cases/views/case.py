@@ -115,6 +115,15 @@ def _event_rows(case):
     return rows
 
 
+def _panels(case):
+    """Panels other apps register for the case page (common.registry.case_panels)."""
+    from zhifa.common.registry import case_panels
+
+    return [{"key": e.key, "title": e.value.title, "select": e.value.select,
+             "url": reverse(e.value.url_name, args=[case.pk])}
+            for e in case_panels.entries() if not e.value.kinds or case.kind in e.value.kinds]
+
+
 def render_case(request, case, *, posted=None, status=200):
     today = timezone.localdate()
     deadlines = [deadline_row(d, today) for d in case.deadlines.all()]
@@ -144,6 +153,7 @@ def render_case(request, case, *, posted=None, status=200):
         # No "ct": the shared full-log page (common.views.changelog) cannot show list values yet.
         "log": [CaseLogEntry(e, case.kind) for e in changelog_for(case, request.user)[:50]],
         "handler_roles": HANDLER_ROLES,
+        "panels": _panels(case),
     }
     return render(request, "cases/detail.html", ctx, status=status)
 

@@ -19,6 +19,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from zhifa.common.actions import ActionRefused, OutOfScope
+from zhifa.common.fields import encrypted_search
 from zhifa.common.identifiers import check_credit_code, check_id_number, check_phone
 from zhifa.common.scope import can
 
@@ -229,7 +230,9 @@ class ListFilter(InSchema):
         if q and self.search_fields:
             cond = Q()
             for f in self.search_fields:
-                cond |= Q(**{f"{f}__icontains": q})
+                field = qs.model._meta.get_field(f) if "__" not in f else None
+                cond |= (encrypted_search(qs.model, f, q) if getattr(field, "encrypted", False)
+                         else Q(**{f"{f}__icontains": q}))
             qs = qs.filter(cond)
             if any("__" in f for f in self.search_fields):
                 qs = qs.distinct()

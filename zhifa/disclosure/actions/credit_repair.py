@@ -30,8 +30,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from zhifa.cases.models import Case
+from zhifa.cases.models import Case, Party
 from zhifa.common.actions import ActionRefused, check_scope, log_change, snapshot
+from zhifa.common.fields import match
 from zhifa.common.models import ChangeLog
 from zhifa.common.roles import Role
 from zhifa.disclosure import expiry, public
@@ -64,7 +65,7 @@ def repeat_offences(pub):
     who = Q()
     for id_number, credit_code in ids:
         if id_number:
-            who |= Q(parties__id_number=id_number)
+            who |= match(Party, "id_number", id_number, "parties__")  # encrypted: its blind index
         if credit_code:
             who |= Q(parties__credit_code=credit_code)
     if not who:

@@ -24,6 +24,7 @@ from ninja.responses import Status
 
 from zhifa.common.actions import ActionRefused
 from zhifa.common.api.base import MAX_ID, F, InSchema, actor, get_visible, id_query, responses, visible
+from zhifa.common.fields import match
 from zhifa.disclosure import choices
 from zhifa.disclosure.actions import complaints
 from zhifa.disclosure.models import Complaint
@@ -99,7 +100,8 @@ def list_complaints(request, state: str = "", source: str = "", kind: str = "",
     if overdue:
         qs = qs.filter(pk__in=complaints.overdue(timezone.localdate()).values("pk"))
     if q.strip():
-        qs = qs.filter(content__icontains=q.strip()[:50]) | qs.filter(tracking_code__iexact=q.strip()[:16])
+        qs = (qs.filter(content__icontains=q.strip()[:50]) | qs.filter(tracking_code__iexact=q.strip()[:16])
+              | qs.filter(match(Complaint, "contact", q.strip()[:50])))  # a phone number: the contact's blind index
     qs = qs.order_by("state", "due_on", "id")
     limit, offset = max(1, min(limit, 500)), max(0, offset)
     return {"count": qs.count(), "items": [_out(c) for c in qs[offset:offset + limit]]}

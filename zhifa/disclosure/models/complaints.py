@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.common.fields import BlindIndexField, EncryptedCharField
 from zhifa.common.scope import RestrictedManager
 from zhifa.disclosure import choices
 
@@ -26,7 +27,8 @@ class Complaint(models.Model):
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
     tracking_code = models.CharField(_("查询码"), max_length=16, unique=True)
     content = models.TextField(_("内容"))
-    contact = models.CharField(_("联系方式（不公开）"), max_length=100, blank=True)
+    contact = EncryptedCharField(_("联系方式（不公开）"), max_length=100, blank=True)  # SM4 at rest
+    contact_bidx = BlindIndexField(source="contact", kind="phone")  # look-up by the phone number in it
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.RECEIVED)
     received_on = models.DateField(_("收到日期"))
     due_on = models.DateField(_("办理期限"), null=True, blank=True)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.common.fields import EncryptedCharField
 from zhifa.common.scope import RestrictedManager
 from zhifa.disclosure import choices
 
@@ -27,7 +28,7 @@ class CreditRepair(models.Model):
     applicant = models.CharField(_("申请人"), max_length=200, blank=True)
     reason = models.TextField(_("申请理由"))
     channel = models.CharField(_("申请渠道"), max_length=10, choices=Channel.choices, default=Channel.STAFF)
-    contact = models.CharField(_("联系方式"), max_length=100, blank=True,
+    contact = EncryptedCharField(_("联系方式"), max_length=100, blank=True,
                                help_text=_("网上申请时当事人留下的联系方式，仅供执法机关使用，不公开"))
     # The four conditions of Art. 14 (一)–(四), as declared and checked by staff.
     fulfilled = models.BooleanField(_("已履行行政处罚决定规定的义务"), default=False)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.common.fields import EncryptedJSONField, EncryptedTextField
 from zhifa.common.scope import RestrictedManager
 from zhifa.disclosure import choices
 from zhifa.legalcal.pending import show
@@ -40,8 +41,8 @@ class Publication(models.Model):
     confiscation_amount = models.DecimalField(_("没收金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
     confiscation_label = models.CharField(_("没收种类"), max_length=30, blank=True,
                                           help_text=_("没收违法所得、没收非法财物"))
-    source_text = models.TextField(_("决定书原文（内部）"))
-    spans = models.JSONField(_("隐去内容"), default=list, blank=True)
+    source_text = EncryptedTextField(_("决定书原文（内部）"))  # SM4 at rest: it holds ID numbers
+    spans = EncryptedJSONField(_("隐去内容"), default=list, blank=True)
     public_title = models.CharField(_("公示标题"), max_length=300)
     public_target = models.CharField(_("公示对象"), max_length=200, blank=True)
     public_body = models.TextField(_("公示正文"))

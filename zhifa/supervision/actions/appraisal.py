@@ -25,7 +25,7 @@ from zhifa.common.roles import Role
 from zhifa.disclosure.models import Complaint, Publication
 from zhifa.disclosure.timeliness import status
 from zhifa.orgs.models import Entity
-from zhifa.review.catalogue import is_major
+from zhifa.review.catalogue import is_major, major_reasons
 from zhifa.supervision.models import (
     AppraisalResult,
     AppraisalScheme,
@@ -82,7 +82,7 @@ def _review(ids, year):
     agreed = set(LegalReview.objects.filter(case__entity_id__in=ids, outcome=LegalReview.Outcome.AGREE,
                                             case__decided_on__year=year).values_list("case_id", flat=True))
     for case in Case.objects.filter(entity_id__in=ids, kind=Kind.PENALTY_GENERAL, decided_on__year=year):
-        if is_major(case)[0]:
+        if major_reasons(is_major(case)[1]):
             rows[case.entity_id][1] += 1
             rows[case.entity_id][0] += case.pk in agreed
     return {e: (_ratio(g, t), f"重大案件{t}件，经审核同意{g}件") for e, (g, t) in rows.items()}

@@ -64,12 +64,13 @@ def periods_of(bureau) -> tuple[int, int]:
 
 def open_filing(case, *, acting_user, on) -> MajorFiling | None:
     """Called in the `decide` transaction: a major penalty decision gets its filing (once)."""
-    from zhifa.review.catalogue import is_major
+    from zhifa.review.catalogue import is_major, major_reasons
 
     if case.no_penalty or MajorFiling.objects.filter(case=case).exists():
         return None
-    major, reasons, version = is_major(case)
-    if not major:
+    _review, reasons, version = is_major(case)
+    reasons = major_reasons(reasons)  # reviewed only by the entity's 一律审核 rule: not a major decision
+    if not reasons:
         return None
     bureau = supervising_bureau(case.entity)
     days, _review = periods_of(bureau)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.common.fields import EncryptedCharField
 from zhifa.common.roles import Role
 from zhifa.common.scope import REGION, SUBTREE, RestrictedManager
 from zhifa.supervision.choices import LeadState, SupervisorKind, SupervisorState
@@ -28,7 +29,7 @@ class SocialSupervisor(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     kind = models.CharField(_("身份类别"), max_length=12, choices=Kind.choices)
     workplace = models.CharField(_("工作单位"), max_length=120, blank=True)
-    contact = models.CharField(_("联系方式（不公开）"), max_length=100, blank=True)
+    contact = EncryptedCharField(_("联系方式（不公开）"), max_length=100, blank=True)
     region = models.ForeignKey("orgs.Region", verbose_name=_("监督区域"), on_delete=models.PROTECT,
                                related_name="+")
     entities = models.ManyToManyField("orgs.Entity", verbose_name=_("重点监督主体"), blank=True,
