@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/", publications.detail, name="disclosure-detail"),
     path("certificates/<int:pk>/", directory.certificate_qr_page, name="disclosure-cert"),
     path("certificates/<int:pk>/qr.svg", directory.certificate_qr, name="disclosure-cert-qr"),
+    path("certificates/<int:pk>/signed-qr.svg", directory.certificate_signed_qr, name="disclosure-cert-signed-qr"),
     # 咨询投诉
     path("complaints/", complaints.complaint_list, name="disclosure-complaints"),
     path("complaints/new/", complaints.complaint_new, name="complaint-new"),

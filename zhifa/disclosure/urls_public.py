@@ -27,6 +27,8 @@ urlpatterns = [
     path("contact/", complaints.contact, name="gs-contact"),
     path("contact/feedback/", complaints.public_feedback, name="gs-contact-feedback"),
     path("cert/", directory.certificate, name="gs-cert"),
+    path("cert/v/", directory.certificate_verify, name="gs-cert-verify"),
+    path("cert/v/sw.js", directory.certificate_verify_sw, name="gs-cert-verify-sw"),
     path("cert/<str:number>/", directory.certificate, name="gs-cert-number"),
     # 开放数据 and the Atom feed
     path("data/", open_data.index, name="gs-data"),

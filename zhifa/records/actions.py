@@ -72,12 +72,35 @@ def _target_of(case: Case, party: Party | None):
 def do_add_record(case: Case, *, acting_user, title: str, collectors, captured_at: dt.datetime | None = None,
                   blob=None, fileobj=None, text=None, filename: str = "", proves: str = "", place: str = "",
                   latitude=None, longitude=None, device: str = "", step: str = "", party: Party | None = None,
-                  sensitive: bool = False) -> RecordItem:
+                  sensitive: bool = False, client_uuid=None, device_sha256: str = "",
+                  device_time: dt.datetime | None = None) -> RecordItem:
     """Register a record (evidence) of `case`. Refuses: scope, records.case_open, records.actor_in_case,
-    records.collectors, records.captured_not_future, records.coordinates, records.content, blob.*."""
+    records.collectors, records.captured_not_future, records.coordinates, records.content, blob.*.
+
+    Field capture (a phone that was offline): `client_uuid` makes the call idempotent — a replay
+    returns the record already made (`item.replayed` is True) and writes nothing, the same id with
+    other bytes, case or user is refused (records.client_uuid); `device_sha256` must equal the
+    server's digest of the content (records.device_hash); `device_time` is the device's clock at
+    capture. The ledger entry holds them with the server's receipt time."""
+    device_sha256 = (device_sha256 or "").strip().lower()
+    if device_sha256 and (len(device_sha256) != 64 or any(c not in "0123456789abcdef" for c in device_sha256)):
+        raise ActionRefused("validation", "设备端SHA-256格式不正确（应为64位十六进制）", "device_sha256")
+    if client_uuid is not None:
+        import uuid
+
+        try:
+            client_uuid = uuid.UUID(str(client_uuid))
+        except ValueError:
+            raise ActionRefused("validation", "设备端编号格式不正确（应为UUID）", "client_uuid") from None
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         check_scope(acting_user, case, "view")
+        if client_uuid is not None:
+            existing = RecordItem.objects.select_related("current").filter(client_uuid=client_uuid).first()
+            if existing is not None:
+                rules.client_uuid_replay(existing, case, acting_user, device_sha256)
+                existing.replayed = True
+                return existing
         rules.case_open(case)
         rules.actor_in_case(case, acting_user)
         if not (title or "").strip():
@@ -89,11 +112,13 @@ def do_add_record(case: Case, *, acting_user, title: str, collectors, captured_a
         rules.captured_not_future(captured_at)
         lat, lon = rules.coordinates_valid(latitude, longitude)
         stored = _blob_from(blob=blob, fileobj=fileobj, text=text, filename=filename)
+        rules.device_hash_matches(device_sha256, stored.sha256)
         party, key, name = _target_of(case, party)
         now = timezone.now()
         item = RecordItem(case=case, entity_id=case.entity_id, party=party, target_key=key, target_name=name,
                           kind=stored.kind, step=step or "", sensitive=bool(sensitive), created_by=acting_user,
-                          created_at=now)
+                          created_at=now, client_uuid=client_uuid, device_sha256=device_sha256,
+                          device_time=device_time)
         validate(item, exclude=["current"])
         item.save()
         version = _new_version(item, stored, acting_user, now, filename=filename, title=title, proves=proves,
@@ -101,8 +126,11 @@ def do_add_record(case: Case, *, acting_user, title: str, collectors, captured_a
                                collectors=_collectors_json(officers), reason="")
         log_change(item, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(item),
                    reason=f"登记{item.get_kind_display()}：{title}")
-        ledger.append("record.added", subject=item, actor=acting_user, case=case,
-                      data={"version": version.number, "sha256": stored.sha256, "sm3": stored.sm3})
+        data = {"version": version.number, "sha256": stored.sha256, "sm3": stored.sm3}
+        if client_uuid is not None:  # field capture: both clocks, the device's id and digest
+            data.update(client_uuid=str(client_uuid), device_sha256=device_sha256,
+                        device_time=device_time.isoformat() if device_time else None, received_at=now.isoformat())
+        ledger.append("record.added", subject=item, actor=acting_user, case=case, data=data)
         ledger.append("record.version", subject=version, actor=acting_user, case=case,
                       data={"sha256": stored.sha256, "sm3": stored.sm3, "size": stored.size})
         return item

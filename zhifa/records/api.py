@@ -14,6 +14,7 @@ Operation ids keep the names they were published under when this router lived in
 """
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Optional
 
@@ -80,6 +81,10 @@ class RecordItemOut(Schema):
     version_count: int = F(..., "版本数")
     destroyed_at: Optional[dt.datetime] = F(None, "销毁时间")
     current: Optional[RecordVersionOut] = F(None, "当前版本")
+    created_at: dt.datetime = F(..., "登记时间", "服务器接收时间")
+    client_uuid: Optional[uuid.UUID] = F(None, "设备端编号", "现场离线采集时设备生成的编号")
+    device_sha256: str = F("", "设备端SHA-256", "采集时设备计算的摘要")
+    device_time: Optional[dt.datetime] = F(None, "设备时间", "采集时设备的时钟")
 
 
 class RecordItemDetailOut(RecordItemOut):
@@ -111,6 +116,11 @@ class RecordIn(InSchema):
     step: str = F("", "所记录的环节", "音像记录事项的环节代码，如 seize、hold_hearing")
     party: Optional[int] = F(None, "对应当事人")
     sensitive: bool = F(False, "敏感")
+    client_uuid: Optional[uuid.UUID] = F(None, "设备端编号",
+                                         "现场离线采集时设备生成的 UUID；同一编号重复提交返回已登记的记录（200），不重复登记")
+    device_sha256: Optional[str] = F(None, "设备端SHA-256", "采集时设备计算的内容摘要；与服务器摘要不符则拒绝（records.device_hash）",
+                                     pattern=r"^[0-9a-fA-F]{64}$")
+    device_time: Optional[dt.datetime] = F(None, "设备时间", "采集时设备的时钟（与服务器接收时间一并记入防篡改日志）")
 
 
 class CorrectionIn(InSchema):
@@ -169,7 +179,7 @@ def list_records(request, filters: Query[RecordFilter]):
     return qs
 
 
-@router.post("", response=responses(RecordItemDetailOut, 201),
+@router.post("", response={**responses(RecordItemDetailOut, 201), 200: RecordItemDetailOut},
              operation_id="zhifa_apiv1_records_add_record", summary="登记记录")
 def add_record(request, data: RecordIn):
     case = get_visible(Case, request, data.case)
@@ -182,8 +192,9 @@ def add_record(request, data: RecordIn):
     item = actions.do_add_record(
         case, acting_user=actor(request), title=data.title, proves=data.proves, captured_at=data.captured_at,
         place=data.place, latitude=data.latitude, longitude=data.longitude, device=data.device,
-        collectors=data.collectors, step=data.step, party=party, sensitive=data.sensitive, **content)
-    return Status(201, item)
+        collectors=data.collectors, step=data.step, party=party, sensitive=data.sensitive,
+        client_uuid=data.client_uuid, device_sha256=data.device_sha256 or "", device_time=data.device_time, **content)
+    return Status(200 if item.replayed else 201, item)
 
 
 @router.get("/access-log", response=responses(list[AccessOut]),

@@ -51,6 +51,15 @@ class RecordItem(models.Model):
                                 on_delete=models.PROTECT, related_name="+")
     version_count = models.PositiveIntegerField(_("版本数"), default=0)
     destroyed_at = models.DateTimeField(_("销毁时间"), null=True, blank=True)
+    # Field capture (issue 20): a record made on a phone offline carries the id the device gave it
+    # (a replayed sync finds it and creates nothing), the SHA-256 the device computed at capture
+    # (the server's own digest must equal it) and the device's clock at capture; `created_at` is
+    # the server's receipt time. All three are in the record's ledger entry.
+    client_uuid = models.UUIDField(_("设备端编号"), null=True, blank=True, unique=True)
+    device_sha256 = models.CharField(_("设备端SHA-256"), max_length=64, blank=True)
+    device_time = models.DateTimeField(_("设备时间"), null=True, blank=True)
+
+    replayed = False  # set on the row do_add_record returns for a replayed client_uuid (not stored)
 
     objects = RestrictedManager()
     scope_entity_path = "entity"

@@ -52,6 +52,23 @@ def captured_not_future(captured_at: dt.datetime):
         refuse("records.captured_not_future", "采集时间不能晚于现在", "captured_at")
 
 
+def device_hash_matches(device_sha256: str, stored_sha256: str):
+    """Field capture: the server's own SHA-256 of the bytes it received must equal the one the
+    device computed at capture, or the bytes changed on the way (or on the device)."""
+    if device_sha256 and device_sha256 != stored_sha256:
+        refuse("records.device_hash", f"收到的内容与采集时设备计算的SHA-256不一致（设备 {device_sha256[:12]}…，"
+                                      f"服务器 {stored_sha256[:12]}…），未登记；请在设备上重新采集或重新同步", "device_sha256")
+
+
+def client_uuid_replay(existing: RecordItem, case, user, device_sha256: str):
+    """A sync replayed with the same device id returns the record already made, nothing new; the
+    same id for another case, another user or other bytes is refused."""
+    same_bytes = not device_sha256 or device_sha256 == (existing.device_sha256 or
+                                                        (existing.current.blob_id if existing.current_id else ""))
+    if existing.case_id != case.pk or existing.created_by_id != user.pk or not same_bytes:
+        refuse("records.client_uuid", "该设备端编号已用于另一条记录，不能重复使用", "client_uuid")
+
+
 def coordinates_valid(lat, lon):
     if (lat is None) != (lon is None):
         refuse("records.coordinates", "经度和纬度须同时填写", "latitude" if lat is None else "longitude")

@@ -1,8 +1,12 @@
 from django.urls import path
 
-from zhifa.records import views
+from zhifa.records import field, views
 
 urlpatterns = [
+    path("field/", field.home, name="records-field"),
+    path("field/case/<int:case_id>/", field.case_page, name="records-field-case"),
+    path("field/sw.js", field.service_worker, name="records-field-sw"),
+    path("field/manifest.webmanifest", field.manifest, name="records-field-manifest"),
     path("case/<int:case_id>/", views.case_records, name="records-case"),
     path("case/<int:case_id>/access/", views.case_access_log, name="records-case-access"),
     path("case/<int:case_id>/archive.zip", views.case_archive, name="records-case-archive"),

@@ -43,6 +43,7 @@ class Link:
 MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
     ("办案", (
         Link("我的待办", "cases-queue"),
+        Link("现场执法", "records-field", _roles(Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD)),
         Link("案件", "cases-list"),
         Link("一户式", "records-target"),
         Link("移送", "transfers-index"),

@@ -179,11 +179,56 @@ def check_url(request, cert) -> str:
 @login_required
 def certificate_qr(request, pk):
     cert = _cert(request, pk)
-    svg = segno.make(check_url(request, cert), error="m").svg_inline(scale=4)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return HttpResponse(qr_svg_document(check_url(request, cert)), content_type="image/svg+xml")
+
+
+def qr_svg_document(text: str) -> bytes:
+    """A standalone SVG document (XML declaration, `xmlns`): what an <img src> needs. segno's
+    svg_inline() leaves out the namespace, which only works pasted into HTML; as an image file
+    a browser refuses to render it."""
+    import io
+
+    buf = io.BytesIO()
+    segno.make(text, error="m").save(buf, kind="svg", scale=4, dark="#000", light="#fff", xmldecl=True)
+    return buf.getvalue()
 
 
 @login_required
 def certificate_qr_page(request, pk):
     cert = _cert(request, pk)
     return render(request, "disclosure/certificate_qr.html", {"cert": cert, "url": check_url(request, cert)})
+
+
+# ---- 亮证 that verifies offline (issue 20): a signed, short-lived QR and the public check page ----
+
+def signed_check_url(request, cert) -> str:
+    from zhifa.disclosure import cert_token
+
+    return request.build_absolute_uri(reverse("gs-cert-verify")) + "#" + cert_token.issue(cert)
+
+
+@login_required
+def certificate_signed_qr(request, pk):
+    cert = _cert(request, pk)
+    resp = HttpResponse(qr_svg_document(signed_check_url(request, cert)), content_type="image/svg+xml")
+    resp["Cache-Control"] = "no-store"
+    return resp
+
+
+def certificate_verify(request):
+    """/gs/cert/v/#<token>: the citizen's browser checks the token's Ed25519 signature with the
+    platform key printed in this page (static/disclosure/cert-verify.js); the token never reaches
+    the server. Once opened, the page and its scripts are kept by a service worker: it verifies
+    with the network off."""
+    from zhifa.disclosure import cert_token
+    from zhifa.ledger import signing
+
+    return render(request, "disclosure/public/certificate_verify.html", {
+        "module": "cert", "keys": signing.trusted_keys(), "version": cert_token.VERSION})
+
+
+def certificate_verify_sw(request):
+    from zhifa.records.field import service_worker_response
+
+    return service_worker_response(scope=reverse("gs-cert-verify"), name="liangzheng", static_files=(
+        "zhifa.js", "vendor/htmx.min.js", "vendor/tweetnacl.min.js", "disclosure/cert-verify.js"))
