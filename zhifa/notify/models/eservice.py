@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.common.fields import EncryptedCharField
 from zhifa.common.scope import RestrictedManager
 from zhifa.notify.choices import ArrivalSource, ServiceState
 
@@ -19,8 +20,9 @@ class Consent(models.Model):
     party = models.ForeignKey("cases.Party", verbose_name=_("当事人"), on_delete=models.PROTECT,
                               related_name="eservice_consents")
     channels = models.JSONField(_("同意的送达方式"), default=list)
-    email = models.EmailField(_("电子邮箱"), blank=True)
-    mobile = models.CharField(_("手机号码"), max_length=20, blank=True)
+    # Personal data at rest (SM4, zhifa.common.fields), like the party's own contact details.
+    email = EncryptedCharField(_("电子邮箱"), max_length=254, blank=True)
+    mobile = EncryptedCharField(_("手机号码"), max_length=20, blank=True)
     confirmation_version = models.CharField(_("送达地址确认书版本"), max_length=20)
     signed_on = models.DateField(_("确认书签署日期"))
     recorded_by = models.ForeignKey(USER, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
@@ -59,7 +61,7 @@ class Service(models.Model):
     document = models.ForeignKey("documents.GeneratedDocument", verbose_name=_("文书"), on_delete=models.PROTECT,
                                  related_name="eservices")
     channel = models.CharField(_("送达方式"), max_length=10)
-    address = models.CharField(_("送达地址"), max_length=200)
+    address = EncryptedCharField(_("送达地址"), max_length=200)
     token_sha256 = models.CharField(_("访问令牌摘要"), max_length=64, unique=True)
     pdf_sha256 = models.CharField(_("送达文书SHA-256"), max_length=64)
     message = models.ForeignKey("notify.Message", verbose_name=_("通知消息"), null=True, blank=True,

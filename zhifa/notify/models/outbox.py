@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.common.fields import EncryptedCharField
 from zhifa.notify.choices import AttemptOutcome, Channel, MessageState
 
 USER = settings.AUTH_USER_MODEL
@@ -39,7 +40,7 @@ class Message(models.Model):
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
     user = models.ForeignKey(USER, verbose_name=_("接收人"), null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
-    address = models.CharField(_("地址"), max_length=200, blank=True)
+    address = EncryptedCharField(_("地址"), max_length=200, blank=True)  # an e-mail address or a phone: SM4 at rest
     recipient_name = models.CharField(_("接收人名称"), max_length=200, blank=True)
     subject = models.CharField(_("标题"), max_length=200, blank=True)
     body = models.TextField(_("内容"))
