@@ -4,6 +4,7 @@ import sqlite3
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from zhifa.common.actions import ActionRefused
 from zhifa.ledger import log
 from zhifa.ledger.appendonly import install_sql, ledger_unlocked, triggers_present
 from zhifa.ledger.models import LedgerEntry, LedgerNode, TreeHead
@@ -40,8 +41,11 @@ def test_raw_update_and_delete_are_refused(filled, table):
 def test_orm_writes_are_refused_too(filled):
     with pytest.raises(DatabaseError), transaction.atomic():
         LedgerEntry.objects.filter(seq=0).update(event_type="x")
-    with pytest.raises(DatabaseError), transaction.atomic():
+    # A delete is refused twice over: the audit-retention guard, then the database's trigger.
+    with pytest.raises((DatabaseError, ActionRefused)), transaction.atomic():
         LedgerEntry.objects.get(seq=3).delete()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+        c.execute(f"DELETE FROM {LedgerEntry._meta.db_table} WHERE seq = 3")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")

@@ -80,7 +80,8 @@ def test_b_edited_subject_row(built):
 
 def test_b_deleted_subject_and_unlogged_row(built, world):
     row = ChangeLog.objects.order_by("id")[2]
-    ChangeLog.objects.filter(pk=row.pk).delete()
+    with connection.cursor() as c:  # behind the application (the ORM refuses: audit.retention)
+        c.execute(f"DELETE FROM {ChangeLog._meta.db_table} WHERE id = %s", [row.pk])
     sneaked = ChangeLog.objects.create(user_name="x", action="update", content_type=row.content_type,
                                        object_id="1", object_repr="x")  # bypasses log_change
     code, out = run_verify()
