@@ -63,7 +63,8 @@ def test_drill_sqlite_local_store(tmp_path):
     subprocess.run(["cp", "-a", str(tmp_path / "backup"), str(broken)], check=True)
     victim = next((broken / "blobs").iterdir())
     victim.write_bytes(victim.read_bytes() + b"x")
-    dst = demo_env(tmp_path / "c")
+    # The data key travels apart from the backup (docs/deploy.md §7d): the new site is given it.
+    dst = demo_env(tmp_path / "c", ZHIFA_DATA_KEY_FILE=str(tmp_path / "a" / "keys" / "data-sm4.keys"))
     r = zhifa(dst, "restore", str(broken), check=False)
     assert r.returncode != 0 and "备份已损坏" in r.stderr and victim.name in r.stderr
     assert sqlite_counts(tmp_path / "c" / "zhifa.sqlite3") == {}
@@ -129,7 +130,8 @@ def test_drill_postgresql_s3_store(tmp_path, seaweedfs):  # noqa: F811
         zhifa(src, "backup", str(tmp_path / "backup"), "--include-private-key")
         manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
         assert manifest["database"]["vendor"] == "postgresql" and manifest["blobs"] > 0
-        dst = demo_env(tmp_path / "c", DATABASE_URL=_fresh_db(names[1]), ZHIFA_S3_BUCKET="drill-dst", **s3)
+        dst = demo_env(tmp_path / "c", DATABASE_URL=_fresh_db(names[1]), ZHIFA_S3_BUCKET="drill-dst",
+                       ZHIFA_DATA_KEY_FILE=str(tmp_path / "a" / "keys" / "data-sm4.keys"), **s3)
         r = zhifa(dst, "restore", str(tmp_path / "backup"))
         assert "行数与备份一致" in r.stdout and "ZHIFA_LEDGER_TRUSTED_KEYS" not in r.stdout
         assert "发现 0 处不一致" in zhifa(dst, "verify").stdout

@@ -37,7 +37,7 @@ def test_counts(seeded):
     assert Entity.objects.filter(region__level=Region.Level.TOWN).count() == 2
     assert Officer.objects.count() == 140
     assert 8 <= Officer.objects.filter(entity__name="七星关区生态环境局").count() <= 12
-    assert PowerItem.objects.filter(status=VersionStatus.PUBLISHED).count() == 380
+    assert PowerItem.objects.filter(status=VersionStatus.PUBLISHED).count() == 398  # 380 + 18 supervision powers
     assert 25 <= PowerItem.objects.filter(entity__name="七星关区生态环境局").count() <= 40
     assert InspectionItem.objects.exists() and ServiceGuide.objects.exists() and Flowchart.objects.exists()
     assert Unit.objects.filter(is_legal_unit=True).count() == Entity.objects.count()

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from zhifa.common.actions import ActionRefused
-from zhifa.common.fields import encrypted_search
+from zhifa.common.fields import BlindIndexField, encrypted_search
 from zhifa.common.models import ChangeLog
 from zhifa.common.scope import can, get_or_deny, rule_for
 
@@ -120,7 +120,8 @@ class Crud:
             "crud": self, "obj": obj,
             "fields": [(str(f.verbose_name), self.cell(obj, f.name)) for f in self.model._meta.fields
                        if f.name not in ("id", "password", "lineage", "is_head", "path", *self.hidden_fields)
-                       and f.name not in getattr(self.model, "changelog_exclude", ())],
+                       and f.name not in getattr(self.model, "changelog_exclude", ())
+                       and not isinstance(f, BlindIndexField)],  # an index of a field shown, not data
             "can_edit": self.update is not None and can(request.user, "change", obj),
             "log": changelog_for(obj, request.user)[:50],
             "ct": ContentType.objects.get_for_model(self.model).pk,

@@ -90,7 +90,9 @@ def _review(ids, year):
 
 def _publication(ids, year, today):
     rows = defaultdict(lambda: [0, 0])
-    for pub in Publication.objects.filter(entity_id__in=ids, decided_on__year=year):
+    # 执法决定 only (处罚、许可、其他决定); inspection results and 强制 decisions have their own figures.
+    kinds = (Publication.Kind.PENALTY, Publication.Kind.OTHER, Publication.Kind.PERMIT)
+    for pub in Publication.objects.filter(entity_id__in=ids, decided_on__year=year, kind__in=kinds):
         s = status(pub, today)
         if s in ("on_time", "late", "missing"):
             rows[pub.entity_id][1] += 1
