@@ -154,7 +154,7 @@ def test_bank_notice_records_the_payment_once_and_refuses_a_bad_signature_or_ove
     slip = PaymentSlip.objects.get(case=case)
     assert len(slip.number) == 20 and slip.number.startswith("5205022026")
     data = case_data(case, on=DAY)
-    assert data["facts"]["payment_slip"] == slip.number  # printed on the 决定书 (履行方式和期限)
+    assert data["extensions"]["exchange"]["payment_slip"] == slip.number  # printed on the 决定书 (履行方式和期限)
     assert slip.number in compose("penalty_decision", data, {}, number="X", today=DAY)[0]["performance"][0]
     body = {"transaction_id": "T001", "slip_number": slip.number, "amount": "600.00", "paid_on": "2026-04-28"}
     bad = notice(client, body, key="wrong-key")

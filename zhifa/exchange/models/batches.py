@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.common.fields import EncryptedJSONField
 from zhifa.exchange.choices import Operation, RowState, Table
 
 
@@ -44,7 +45,8 @@ class Row(models.Model):
     entity = models.ForeignKey("orgs.Entity", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+")
     operation = models.CharField(_("操作"), max_length=1, choices=Operation.choices)
     cd_id = models.CharField(_("记录标识"), max_length=64, unique=True)
-    record = models.JSONField(_("记录"), default=dict)
+    # The record carries the party's 行政相对人编码 (a person's ID number): SM4 at rest like the party's own.
+    record = EncryptedJSONField(_("记录"), default=dict)
     digest = models.CharField(_("内容摘要"), max_length=64)
     batch = models.ForeignKey(Batch, verbose_name=_("批次"), null=True, blank=True, on_delete=models.PROTECT,
                               related_name="rows")
