@@ -1,10 +1,22 @@
 import functools
+import signal
 
 import pytest
 
 from tests import builders
 from tests.factories import case_world
 from tests.worlds import build_world, built_once, fresh
+
+
+@pytest.fixture(autouse=True)
+def _keep_sigpipe_ignored():
+    """`zhifa`'s entry point (cli.main) makes SIGPIPE fatal, as command-line tools do. A test that
+    calls it in-process must not leave that behind: a later live-server write to a socket Chromium
+    already closed would then kill the whole test worker without a word (CI: "node down")."""
+    before = signal.getsignal(signal.SIGPIPE) if hasattr(signal, "SIGPIPE") else None
+    yield
+    if before is not None and signal.getsignal(signal.SIGPIPE) != before:
+        signal.signal(signal.SIGPIPE, before)
 
 
 @pytest.fixture(autouse=True)

@@ -35,7 +35,9 @@ def test_unknown_calendar_is_never_guessed(cw):
     case = factories.case(cw)
     dl = deadlines.open_deadline(case, "decision", dt.date(2040, 12, 1))  # + 90 days reaches 2041 (not entered)
     assert dl.due_on is None and not dl.known and "2041" in dl.unknown_reason
-    assert deadlines.refresh_deadlines(dt.date(2050, 1, 1)) == 0
+    deadlines.refresh_deadlines(dt.date(2050, 1, 1))  # breaches the (known) filing period, not this one
+    dl.refresh_from_db()
+    assert dl.state == deadlines.RUNNING
     assert list(deadlines.warnings(dt.date(2040, 12, 2), cases=[case])) == [dl]
 
 
@@ -56,12 +58,13 @@ def test_work_queue_sorted_by_nearest_due_date(cw, django_assert_num_queries):
     other = factories.case(cw, officers=[(cw["h2"], "lead"), (cw["h3"], "assist")])
     with django_assert_num_queries(1):
         queue = list(deadlines.work_queue(cw["u1"]))
-    assert queue == [early, late, registered]
-    assert queue[0].next_due == dt.date(2026, 6, 1) and queue[2].next_due is None
+    # The registered case waits for the decision on filing (15 working days from 03-02): first.
+    assert queue == [registered, early, late]
+    assert queue[0].next_due == dt.date(2026, 3, 23) and queue[1].next_due == dt.date(2026, 6, 1)
     head_queue = list(deadlines.work_queue(cw["head"]))
-    assert other in head_queue and head_queue[:2] == [early, late]
+    assert set(head_queue[:2]) == {registered, other} and head_queue[2:4] == [early, late]
     case_actions.do_revoke(early, reason="撤销", acting_user=cw["head"], expected_version=v(early), on=dt.date(2026, 3, 11))
-    assert list(deadlines.work_queue(cw["u1"])) == [late, registered]
+    assert list(deadlines.work_queue(cw["u1"])) == [registered, late]
 
 
 def test_refresh_command(cw):
@@ -86,8 +89,8 @@ def test_next_due_on_follows_running_deadlines(cw):
     running = a.deadlines.filter(state="running").order_by("due_on").first()
     assert a.next_due_on == running.due_on == dt.date(2026, 4, 10)  # statement window after the 4/2 notice
     b = factories.case(cw, title="第二案")
-    assert b.next_due_on is None
-    assert list(work_queue(cw["u1"]))[:2] == [a, b]
+    assert b.next_due_on == dt.date(2026, 3, 23)  # the decision on filing (registered 03-02)
+    assert list(work_queue(cw["u1"]))[:2] == [b, a]
     refresh_deadlines(dt.date(2026, 4, 13))
     a.refresh_from_db()
     assert a.next_due_on == a.deadlines.get(kind="decision").due_on
@@ -107,3 +110,18 @@ def test_breached_deadline_records_when_the_act_was_done(cw):
     case_actions.do_serve_decision(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 20))
     dl = case.deadlines.get(kind="service")
     assert dl.state == "breached" and dl.met_on == dt.date(2026, 4, 20)
+
+
+def test_filing_decision_due_in_15_working_days(cw):
+    """市场监管 程序规定 第十八条: from the clue (案源登记) the head decides on filing in 15 working days."""
+    case = factories.case(cw, on=dt.date(2026, 3, 2))  # a Monday, no holiday in the next three weeks
+    dl = Deadline.objects.get(case=case, kind="filing")
+    assert dl.state == deadlines.RUNNING and dl.working_days and dl.due_on == dt.date(2026, 3, 23)
+    case_actions.do_file_case(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 3, 10))
+    case_actions.do_approve_filing(case, acting_user=cw["unit_head"], expected_version=v(case), on=dt.date(2026, 3, 24))
+    dl.refresh_from_db()
+    assert dl.state == deadlines.BREACHED and dl.met_on == dt.date(2026, 3, 24)  # one working day late
+    refused = factories.case(cw, on=dt.date(2026, 3, 2))
+    case_actions.do_not_file(refused, reason="不属于本机关管辖", acting_user=cw["unit_head"],
+                             expected_version=v(refused), on=dt.date(2026, 3, 20))
+    assert Deadline.objects.get(case=refused, kind="filing").state == deadlines.MET

@@ -138,9 +138,12 @@ def test_list_search_filters_and_htmx_partial(client, cw, case):
     # The oldest year the filter offers (this year and the seven before): no case was filed then.
     page = body(client.get(url, {"year": str(TODAY.year - 7)}))
     assert "没有符合条件的案件" in page
-    # The decision period of `other` (filed 2026-03-03) ran out on 2026-06-01: overdue.
+    # The decision period of `other` (filed 2026-03-03) ran out on 2026-06-01: overdue. So did the
+    # filing decision on `case` (registered 2026-03-02, neither filed nor refused in 15 working days).
     page = body(client.get(url, {"due": "overdue"}))
-    assert "无证经营案" in page and "销售过期食品案" not in page
+    assert "无证经营案" in page and "销售过期食品案" in page
+    page = body(client.get(url, {"due": "overdue", "state": "filing_pending"}))
+    assert "无证经营案" not in page
     # Bad filter values are ignored, never a 500.
     for bad in ({"year": "abc"}, {"due": "-5"}, {"unit": "x"}, {"officer": "999999"}, {"kind": "nope"},
                 {"page": "zzz"}, {"due": "99999999999"}):

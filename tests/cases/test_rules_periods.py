@@ -163,4 +163,5 @@ def test_revoke_cancels_running_periods(cw):
     case = case_at(cw, "proposed")
     case_actions.do_revoke(case, reason="违法事实不能成立", acting_user=cw["head"], expected_version=v(case), on=dt.date(2026, 4, 2))
     assert case.state == "revoked"
-    assert list(case.deadlines.values_list("state", flat=True)) == [Deadline.State.CANCELLED]
+    states = dict(case.deadlines.values_list("kind", "state"))
+    assert states == {"filing": Deadline.State.MET, "decision": Deadline.State.CANCELLED}

@@ -156,7 +156,8 @@ def test_case_periods_pending_then_computed_breaches_marked(in_2040, cw, admin, 
     body = client.get(f"/api/v1/cases/{case.pk}").json()
     dls = {d["kind"]: d for d in body["deadlines"]}
     assert dls["statement_defence"]["pending_year"] == 2040 and dls["statement_defence"]["due_on"] is None
-    assert pending.by_kind()["cases.deadline"] == {2040: 1, 2041: 1}
+    # 2040: the statement window and the filing period (met, judged once the year is known).
+    assert pending.by_kind()["cases.deadline"] == {2040: 2, 2041: 1}
 
     enter(2040, admin, on=dt.date(2040, 12, 20))
     statement.refresh_from_db()

@@ -147,6 +147,7 @@ def test_a_party_window_lapsing_is_not_overdue(cw):
     from zhifa.cases import deadlines
 
     case = factories.case(cw)
+    deadlines.close_deadline(case, "filing", dt.date(2026, 3, 3))  # the filing decision was in time
     dl = deadlines.open_deadline(case, "statement_defence", dt.date(2026, 5, 6))
     after = dl.due_on + dt.timedelta(days=1)
     assert figures.metric_cases(cw["sup_county"], "overdue", after).filter(pk=case.pk).count() == 0

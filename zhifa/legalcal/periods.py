@@ -299,6 +299,8 @@ class Period(NamedTuple):
 # says "日" the unit follows that statute's own counting article (行政处罚法 Art. 85,
 # 行政许可法 Art. 82, 行政强制法 Art. 69, 行政复议法 Art. 88).
 PERIODS: dict[str, Period] = {
+    # 案源 to the head's decision whether to file (立案 or 不予立案); a further 15 with approval.
+    "filing": Period(15, WORKING, "《市场监督管理行政处罚程序规定》第十八条", "核查案源、决定是否立案期限（自发现线索或者收到材料之日起）"),
     "statement_defence": Period(5, WORKING, "《市场监督管理行政处罚程序规定》第五十七条", "陈述、申辩期限（自告知书送达之日起）"),
     "hearing_request": Period(5, WORKING, "《行政处罚法》第六十四条第（一）项", "申请听证期限（自告知之日起）"),
     "hearing_notice": Period(7, WORKING, "《行政处罚法》第六十四条第（二）项", "听证通知提前期（自通知之日起，最早举行听证日）"),

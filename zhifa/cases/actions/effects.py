@@ -58,6 +58,13 @@ def record_recusal(ctx):
             case.hearing_chair = None
 
 
+@effect(GENERAL, "register")
+def register(ctx):
+    # The clue was found (发现线索) on the day the 案源 is registered: the head decides on filing
+    # within 15 working days (市场监管 程序规定 第十八条), so 立案审批中 carries a due date.
+    deadlines.open_deadline(ctx.case, "filing", ctx.on)
+
+
 @effect(GENERAL, "file_case")
 def file_case(ctx):
     if ctx.payload.get("limitation_reason"):
@@ -70,6 +77,7 @@ def approve_filing(ctx):
     case = ctx.case
     case.filed_on = ctx.on
     case.number = next_number(case.entity, "filing", ctx.on.year)
+    deadlines.close_deadline(case, "filing", ctx.on)
     deadlines.open_deadline(case, "decision", ctx.on)
     return {"number": case.number}
 
@@ -251,6 +259,8 @@ def exit_case(ctx):
     case.exit_reason = p["reason"]
     if ctx.transition.name == "transfer":
         case.transfer_kind, case.transfer_to = p["transfer_kind"], p["transfer_to"]
+    if ctx.transition.name == "not_file":
+        deadlines.close_deadline(case, "filing", ctx.on)  # 不予立案 is the decision on filing, in time or late
     deadlines.close_all(case, ctx.on)
 
 
