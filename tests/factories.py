@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from django.utils import timezone
+
 from zhifa.common.actions import log_change, snapshot
 from zhifa.common.identifiers import make_credit_code, make_id_number
 from zhifa.common.models import ChangeLog
@@ -70,8 +72,8 @@ def officer(entity, unit=None, name=None, *, cert=True, fields="市场监管", *
     if cert:
         org_actions.do_issue_certificate({
             "officer": o, "number": f"52{n:010d}", "fields": fields, "issuing_authority": "贵州省人民政府",
-            "issued_on": dt.date.today() - dt.timedelta(days=365),
-            "expires_on": dt.date.today() + dt.timedelta(days=365 * 4)}, acting_user=system_admin())
+            "issued_on": timezone.localdate() - dt.timedelta(days=365),
+            "expires_on": timezone.localdate() + dt.timedelta(days=365 * 4)}, acting_user=system_admin())
     return o
 
 

@@ -1,7 +1,7 @@
 """What each role can list, see and change over the API (the scope layer, seen through HTTP)."""
-import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from tests.api.conftest import ApiClient, ids
 from zhifa.common.models import ChangeLog
@@ -171,7 +171,7 @@ def test_units_and_advisers(world):
 
 def test_certificates_trainings_and_officer_detail(world):
     unit_head = ApiClient(world["unit_head"])
-    today = dt.date.today()
+    today = timezone.localdate()
     cert = {"officer": world["o1"].pk, "number": "52NEW0001", "fields": "食品安全", "issuing_authority": "贵州省人民政府",
             "issued_on": str(today), "expires_on": str(today.replace(year=today.year + 3))}
     assert unit_head.post("/certificates", {**cert, "officer": world["o2"].pk}).status_code == 403

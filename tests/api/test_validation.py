@@ -1,7 +1,7 @@
 """Bad input comes back as 4xx JSON with Chinese messages naming the field — never a 500."""
-import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from tests.api.conftest import ApiClient
 from zhifa.common.identifiers import make_credit_code
@@ -108,7 +108,7 @@ def test_foreign_keys_must_be_in_scope(world, head):
 
 
 def test_model_rules_come_back_as_422_or_409(world, head):
-    today = dt.date.today()
+    today = timezone.localdate()
     cert = {"officer": world["o1"].pk, "number": "N2", "fields": "市场监管", "issuing_authority": "省政府",
             "issued_on": str(today), "expires_on": str(today)}
     r = head.post("/certificates", cert)

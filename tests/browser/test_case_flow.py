@@ -8,6 +8,7 @@ import os
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD, login, logout, nav_link
@@ -125,7 +126,7 @@ def test_general_case_end_to_end(phone, site, cworld, monkeypatch, settings):
     page.get_by_role("link", name="案源登记（一般程序行政处罚）").click()
     page.get_by_label("案由/事项").fill("销售超过保质期的食品案")
     page.get_by_label("案件来源").select_option("complaint")
-    page.get_by_label("违法行为发生（终了）日").fill((dt.date.today() - dt.timedelta(days=20)).isoformat())
+    page.get_by_label("违法行为发生（终了）日").fill((timezone.localdate() - dt.timedelta(days=20)).isoformat())
     items = page.get_by_role("group", name="权责清单事项")
     items.get_by_label(w["item"].code, exact=False).check()
     page.get_by_placeholder("按编码、名称、依据搜索已公布事项").fill("没有这个事项")

@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD, login, logout
@@ -36,7 +37,7 @@ def test_reviewer_queue_form_resubmit_agree_decide(page, site, rworld, settings,
 
     settings.DATA_DIR = tmp_path
     w = rworld
-    today = dt.date.today()
+    today = timezone.localdate()
     day = lambda n: today - dt.timedelta(days=n)  # noqa: E731  (the case runs inside its 90 days)
     catalogue(w)
     case = factories.case(w, on=day(20))

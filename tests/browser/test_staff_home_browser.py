@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD, login, logout
@@ -42,7 +43,7 @@ def hworld(world):
     w = factories.case_world(world)
     for key, name in (("u1", "刘一"), ("u2", "陈二"), ("rev", "法制审核员")):
         User.objects.filter(pk=w[key].pk).update(display_name=name)
-    today = dt.date.today()
+    today = timezone.localdate()
     day = lambda n: today - dt.timedelta(days=n)  # noqa: E731
 
     def filed(title, n):

@@ -3,6 +3,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from tests import factories
 from tests.builders import ARCHIVE_EXTRA, CASE_DEFAULTS, PARTY_ADDRESS, case_at
@@ -86,4 +87,4 @@ def test_case_event_is_append_only(cw):
         ev.save()
     with pytest.raises(RuntimeError):
         ev.delete()
-    assert dt.date.today() >= ev.on
+    assert timezone.localdate() >= ev.on

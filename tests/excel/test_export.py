@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.excel.util import download, read_xlsx
 from zhifa.powers.actions import do_create_versioned
@@ -80,7 +81,7 @@ def _items(world):
                                    (world["hbj"], "HB-1", "penalty"), (world["zy"], "ZY-1", "penalty")]:
         do_create_versioned(PowerItem, {"entity": entity, "code": code, "name": f"事项{code}", "category": category,
                                         "law": "中华人民共和国行政处罚法", "article": "第八条",
-                                        "effective_from": dt.date.today()}, acting_user=admin)
+                                        "effective_from": timezone.localdate()}, acting_user=admin)
 
 
 @pytest.mark.parametrize("role, expected", [

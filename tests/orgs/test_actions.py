@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from tests import factories
 from zhifa.common.actions import ActionRefused
@@ -97,7 +98,7 @@ def test_officer_with_certificate_cannot_be_deleted(world):
 
 
 def test_training_hours_against_configurable_minimum(world, settings):
-    year = dt.date.today().year
+    year = timezone.localdate().year
     actions.do_record_training({"officer": world["o1"], "year": year, "course": "行政处罚法", "hours": 24},
                                acting_user=world["head"])
     actions.do_record_training({"officer": world["o1"], "year": year, "course": "证据规则", "hours": 16},

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from zhifa.common.identifiers import check_credit_code, check_id_number, check_phone
 from zhifa.common.models import ChangeLog
@@ -65,7 +66,7 @@ def test_identifiers_are_valid_and_unique(seeded):
 
 @pytest.mark.slow
 def test_realistic_mix(seeded):
-    today = dt.date.today()
+    today = timezone.localdate()
     certs = Certificate.objects.all()
     soon = (today, today + dt.timedelta(days=60))
     assert certs.filter(status=Certificate.Status.VALID, expires_on__range=soon).exists()

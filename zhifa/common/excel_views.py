@@ -8,7 +8,6 @@ only through bulk actions.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
 
 from zhifa.common.crud import Crud
 from zhifa.common.scope import rule_for
@@ -52,7 +52,7 @@ def _require_change(crud: Crud, user):
 def export_view(crud: Crud, spec: ExcelSpec):
     def view(request):
         qs = crud.filtered(request)  # restrict(user, "view") + search + filters
-        filename = f"{spec.title}_{dt.date.today():%Y%m%d}.xlsx"
+        filename = f"{spec.title}_{timezone.localdate():%Y%m%d}.xlsx"
         return write_xlsx(spec.columns, spec.rows(qs, request.user), filename=filename, sheet_title=spec.title)
 
     return login_required(view)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # GB 32100: 统一社会信用代码 alphabet (no I, O, S, V, Z).
@@ -63,7 +64,7 @@ def check_id_number(value: str, *, today: dt.date | None = None) -> str | None:
         born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return _("身份证号中的出生日期无效")
-    if born.year < 1900 or born > (today or dt.date.today()):
+    if born.year < 1900 or born > (today or timezone.localdate()):
         return _("身份证号中的出生日期无效")
     if id_check_char(value[:17]) != value[17]:
         return _("身份证号校验位错误")

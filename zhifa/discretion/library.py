@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils import timezone
+
 SHIPPED = Path(__file__).parent / "laws"
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -137,7 +139,7 @@ def resolve(c: Citation, on: dt.date | None) -> Resolved:
     editions = list(LawText.objects.filter(_law_q(c.law)).order_by("-effective_from"))
     if not editions:
         return Resolved(c, None, None, "not_in_library")
-    when = on or dt.date.today()
+    when = on or timezone.localdate()
     law = next((e for e in editions if e.in_force(when)), None)
     if law is None:
         return Resolved(c, None, editions[0], "not_in_force")

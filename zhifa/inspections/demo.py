@@ -27,7 +27,7 @@ def roster_file(region_code: str, n: int, rng: random.Random) -> io.BytesIO:
 
     rows = []
     for i in range(1, n + 1):
-        last = dt.date.today() - dt.timedelta(days=rng.randint(20, 900)) if rng.random() < 0.3 else None
+        last = timezone.localdate() - dt.timedelta(days=rng.randint(20, 900)) if rng.random() < 0.3 else None
         rows.append([make_credit_code(region_code, f"7{i:07d}", authority="9"), f"毕节市七星关区{rng.choice('鑫顺隆兴和丰')}"
                      f"{rng.choice('源达盛泰福安')}{INDUSTRIES[i % len(INDUSTRIES)][:2]}店{i}号", f"{rng.choice('王李张刘陈杨')}某",
                      f"七星关区洪山路{i}号", "市场主体", INDUSTRIES[i % len(INDUSTRIES)], "七星关区",

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhifa.common.actions import ActionRefused
@@ -31,7 +32,7 @@ def year_list(request: HttpRequest) -> HttpResponse:
              .annotate(n_holidays=Count("days", filter=Q(days__kind=CalendarDay.Kind.HOLIDAY)),
                        n_workdays=Count("days", filter=Q(days__kind=CalendarDay.Kind.WORKDAY))))
     known = {y.year for y in years}
-    this_year = dt.date.today().year
+    this_year = timezone.localdate().year
     missing = [y for y in (this_year, this_year + 1) if y not in known]
     return render(request, "legalcal/year_list.html", {
         "years": years, "can_enter": is_calendar_admin(request.user), "missing": missing})

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db import IntegrityError
 from django.db.models import Q
+from django.utils import timezone
 
 from zhifa.common.actions import ActionRefused
 from zhifa.common.fields import match_any
@@ -118,7 +119,7 @@ def officer_rows(qs, user) -> Iterator[list]:
 
 def officer_template(user=None) -> bytes:
     entity = getattr(user, "entity", None)
-    today = dt.date.today()
+    today = timezone.localdate()
     example = [entity.name if entity else "某某市场监督管理局", "执法稽查大队", "张三", EXAMPLE_ID_NUMBER, "男",
                "13800000000", "科员", "在岗", "否", "", "否", "52000000001", "市场监管、食品安全",
                "贵州省人民政府", today.replace(day=1), today.replace(day=1, year=today.year + 5), "有效"]

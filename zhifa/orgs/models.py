@@ -174,7 +174,7 @@ class User(AbstractUser):
 
 class OfficerQuerySet(RestrictedQuerySet):
     def with_cert_status(self, on: dt.date | None = None):
-        on = on or dt.date.today()
+        on = on or timezone.localdate()
         valid = Certificate.objects.filter(
             officer=models.OuterRef("pk"), status=Certificate.Status.VALID, expires_on__gte=on)
         return self.annotate(has_valid_cert=models.Exists(valid))
@@ -236,7 +236,7 @@ class Officer(models.Model):
         return self.training_hours(year) >= settings.ZHIFA_TRAINING_MIN_HOURS
 
     def valid_certificates(self, on: dt.date | None = None, field: str | None = None):
-        on = on or dt.date.today()
+        on = on or timezone.localdate()
         qs = self.certificates.filter(status=Certificate.Status.VALID, issued_on__lte=on, expires_on__gte=on)
         if field:
             qs = qs.filter(fields__contains=field)
@@ -287,7 +287,7 @@ class Certificate(models.Model):
             raise ValidationError({"expires_on": _("有效期至必须晚于发证日期")})
 
     def is_valid_on(self, on: dt.date | None = None) -> bool:
-        on = on or dt.date.today()
+        on = on or timezone.localdate()
         return self.status == self.Status.VALID and self.issued_on <= on <= self.expires_on
 
     def status_on(self, on: dt.date | None = None) -> str:

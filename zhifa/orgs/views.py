@@ -1,6 +1,6 @@
-import datetime as dt
 
 from django.conf import settings
+from django.utils import timezone
 
 from zhifa.common.crud import Crud, Filter
 from zhifa.orgs import actions, forms
@@ -17,7 +17,7 @@ def region_choices(user):
 
 
 def _officer_context(request, officer):
-    year = dt.date.today().year
+    year = timezone.localdate().year
     return {
         "certificates": officer.certificates.all(),
         "trainings": officer.trainings.all()[:20],

@@ -2,8 +2,6 @@
 justice bureau) → superseded by the next confirmed version. Rejected drafts can be edited."""
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -48,7 +46,7 @@ def do_update_versioned(obj: Versioned, data: dict, *, acting_user, reason="") -
                reason=f"第{obj.version + 1}版起草，本版不再是最新版本")
     data = {**{f: getattr(obj, f) for f in obj.content_fields}, **data,
             "lineage": obj.lineage, "version": obj.version + 1}
-    data.setdefault("effective_from", dt.date.today())
+    data.setdefault("effective_from", timezone.localdate())
     return create_row(type(obj), data, acting_user=acting_user, entity=data.get("entity"),
                       unit=data.get("unit"), reason=reason or f"由第{obj.version}版修订")
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q
+from django.utils import timezone
 
 from zhifa.common.actions import ActionRefused, validate
 from zhifa.powers.models import DiscretionBenchmark, PowerItem, VersionStatus
@@ -332,7 +333,7 @@ def benchmark_for(power_item, entity=None, on: dt.date | None = None) -> Discret
     """The benchmark version confirmed by the justice bureau and in force on `on` (default today):
     published, or since superseded by a later version whose effective date is after `on`."""
     code, entity_id = _item_and_entity(power_item, entity)
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     return (DiscretionBenchmark.objects
             .filter(entity_id=entity_id, power_item_code=code, confirmed_at__isnull=False,
                     status__in=(VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED), effective_from__lte=on)
@@ -391,7 +392,7 @@ def check_penalty(power_item, entity, level: str, sanctions, fine_amount=None, i
 
     bm = benchmark_for(code, entity_id, on)
     if bm is None:
-        when = (on or dt.date.today()).isoformat()
+        when = (on or timezone.localdate()).isoformat()
         return [Deviation(NO_BENCHMARK, f"事项“{code}”在{when}没有已发布生效的裁量基准", level=level)]
     ref = {"level": level, "benchmark_id": bm.pk, "benchmark_version": bm.version}
     lv = bm.level(level)
@@ -591,7 +592,7 @@ def seed_benchmarks(entity, items, *, acting_user, publish_by=None, effective_fr
             entity=entity, power_item_code=it.code, violation=(violation + variant)[:300],
             basis=f"《{it.law}》{it.article}；《中华人民共和国行政处罚法》第三十二条、第三十三条",
             levels=[dict(lv) for lv in levels],
-            effective_from=effective_from or it.effective_from or dt.date.today())
+            effective_from=effective_from or it.effective_from or timezone.localdate())
         validate(obj)
         objs.append(obj)
     if objs:

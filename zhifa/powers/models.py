@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.common.scope import RestrictedManager, RestrictedQuerySet
@@ -27,7 +28,7 @@ class VersionStatus(models.TextChoices):
 
 class VersionedQuerySet(RestrictedQuerySet):
     def published(self, on: dt.date | None = None):
-        on = on or dt.date.today()
+        on = on or timezone.localdate()
         return self.filter(status=VersionStatus.PUBLISHED, effective_from__lte=on).filter(
             Q(effective_to__isnull=True) | Q(effective_to__gt=on))
 

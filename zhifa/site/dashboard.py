@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from zhifa.common.roles import Role
 from zhifa.orgs.models import Certificate, Entity, Officer
@@ -13,7 +14,7 @@ from zhifa.powers.models import PowerItem, VersionStatus
 
 
 def dashboard(user):
-    today = dt.date.today()
+    today = timezone.localdate()
     officers = Officer.objects.restrict(user).filter(status=Officer.Status.ACTIVE)
     certs = Certificate.objects.restrict(user)
     powers = PowerItem.objects.restrict(user)

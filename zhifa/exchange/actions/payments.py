@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from zhifa.common.actions import ActionRefused, log_change, snapshot
 from zhifa.common.models import ChangeLog
@@ -49,7 +50,7 @@ def issue_slip(case, *, acting_user=None) -> PaymentSlip | None:
     found = PaymentSlip.objects.filter(case=case).first()
     if found:
         return found
-    on = case.decided_on or dt.date.today()
+    on = case.decided_on or timezone.localdate()
     prefix = f"{(case.entity.region.code or '000000')[:6]}{on:%Y}"
     last = (PaymentSlip.objects.select_for_update().filter(number__startswith=prefix).order_by("-number")
             .values_list("number", flat=True).first())

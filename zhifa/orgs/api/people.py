@@ -6,6 +6,7 @@ from typing import Literal, Optional
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, Sum
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -104,7 +105,7 @@ class CertificateFilter(ListFilter):
 
 
 def _valid_q():
-    today = dt.date.today()
+    today = timezone.localdate()
     return Q(status=Certificate.Status.VALID, issued_on__lte=today, expires_on__gte=today)
 
 
@@ -243,11 +244,11 @@ class OfficerDetailOut(OfficerOut):
 
     @staticmethod
     def resolve_training_year(obj):
-        return dt.date.today().year
+        return timezone.localdate().year
 
     @staticmethod
     def resolve_training_hours(obj, context):
-        qs = visible(Training, context["request"]).filter(officer=obj, year=dt.date.today().year)
+        qs = visible(Training, context["request"]).filter(officer=obj, year=timezone.localdate().year)
         return qs.aggregate(h=Sum("hours"))["h"] or Decimal(0)
 
     @staticmethod

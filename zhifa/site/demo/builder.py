@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from zhifa.common.identifiers import make_credit_code, make_id_number
 from zhifa.common.registry import demo_steps
@@ -127,7 +128,7 @@ class Builder:
     def __init__(self, scale: Scale, log=None):
         self.scale = scale
         self.rng = random.Random(f"zhifa-demo-{scale.name}")
-        self.today = dt.date.today()
+        self.today = timezone.localdate()
         self.log = log or (lambda msg: None)
         self.timings: dict[str, float] = {}
         self.used_credit: set[str] = set()

@@ -3,14 +3,13 @@ the scoring page with the whole case file beside it (the case's own panels loade
 the rubric editor. Reads go through restrict(); writes through actions.casefile."""
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from zhifa.cases.models import Case, Kind
 from zhifa.cases.views.display import documents_url
@@ -52,7 +51,7 @@ def home(request):
 @login_required
 def round_new(request):
     user = require_supervisor_or_admin(request)
-    today = dt.date.today()
+    today = timezone.localdate()
     g = request.POST if request.method == "POST" else {}
     form = {"name": g.get("name", f"{today.year}年度行政执法案卷评查"), "year": g.get("year", today.year),
             "kinds": g.getlist("kinds") if g else [Kind.PENALTY_GENERAL.value],
