@@ -367,6 +367,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # time, and alerts again every N minutes (0: only daily and after case transitions).
 ZHIFA_DAILY_AT = os.environ.get("ZHIFA_DAILY_AT", "02:00")
 ZHIFA_ALERTS_EVERY_MINUTES = int(os.environ.get("ZHIFA_ALERTS_EVERY_MINUTES", "30"))
+# The public tree-head endpoint signs a newer head at most this often (an anonymous poller must not
+# make the platform write on every request); archives and `zhifa ledger sign` sign at once.
+ZHIFA_TREE_HEAD_MIN_SECONDS = int(os.environ.get("ZHIFA_TREE_HEAD_MIN_SECONDS", "60"))
 
 # ---- Notifications and 电子送达 (zhifa.notify, issue 21) ---------------------------------------------
 # E-mail: SMTP (EMAIL_HOST/PORT/USER/PASSWORD, ZHIFA_EMAIL_TLS) in production; in demo mode, unless

@@ -11,13 +11,13 @@ from zhifa.ledger.pure import verify_tree_head
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture
 def client(world):
     return ApiClient(world["head"])
 
 
-def test_tree_head_is_signed_fresh_when_the_log_grew(client):
+def test_tree_head_is_signed_fresh_when_the_log_grew(client, settings):
+    settings.ZHIFA_TREE_HEAD_MIN_SECONDS = 0  # the interval is tested in tests/records/test_api.py
     r = client.get("/ledger/tree-head")
     assert r.status_code == 200, r.content
     head = r.json()

@@ -1,4 +1,5 @@
 """全过程记录 over REST: chunked upload → record, access logging, corrections, access log, A/V list."""
+import datetime as dt
 import hashlib
 
 import pytest
@@ -102,3 +103,21 @@ def test_outsiders_can_check_the_log_without_an_account(cw, client):
     assert client.get("/api/v1/ledger/proof/inclusion", {"seq": 0, "tree_size": n}).status_code == 200
     assert client.get("/api/v1/ledger/proof/consistency", {"first": 1, "second": n}).status_code == 200
     assert client.get("/api/v1/ledger/entries/0").status_code == 401
+
+
+def test_anonymous_polling_signs_at_most_once_a_minute(cw, client):
+    """The public tree head: a grown log is signed on request, but not more often than the interval."""
+    import time_machine
+
+    from zhifa.ledger.models import TreeHead
+
+    case = factories.case(cw)
+    with time_machine.travel(dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC), tick=False) as clock:
+        first = client.get("/api/v1/ledger/tree-head").json()
+        add(cw, case)  # the log grows
+        for _ in range(5):
+            assert client.get("/api/v1/ledger/tree-head").json() == first
+        assert TreeHead.objects.count() == 1
+        clock.shift(61)
+        later = client.get("/api/v1/ledger/tree-head").json()
+        assert later["tree_size"] > first["tree_size"] and TreeHead.objects.count() == 2

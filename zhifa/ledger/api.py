@@ -11,9 +11,11 @@ The ledger is ground and knows a case only by its id (LedgerEntry.case_id is a p
 the entry route finds the case model through the app registry rather than importing zhifa.cases.
 """
 import json
+import time
 from typing import Annotated, Any, Optional
 
 from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from ninja import Path, Query, Router, Schema
@@ -94,10 +96,14 @@ def _refuse(e: log.LedgerRangeError) -> ActionRefused:
 
 @router.get("/tree-head", response=responses(TreeHeadOut), operation_id="ledger_tree_head", auth=None,
             summary="最新签名树头",
-            description="返回最新的签名树头；如日志在上次签名后有新增条目，先签署当前大小的树头。")
+            description="返回最新的签名树头；如日志在上次签名后有新增条目且上次签名已满设定间隔（默认60秒），"
+                        "先签署当前大小的树头。")
 def tree_head(request: HttpRequest) -> dict[str, Any]:
+    # Anyone may ask, without an account: a new head is signed at most once per interval, so a
+    # poller cannot make the platform write (and sign) on every request.
     latest = log.latest_tree_head()
-    if latest is None or latest.tree_size < log.size():
+    every_ms = settings.ZHIFA_TREE_HEAD_MIN_SECONDS * 1000
+    if latest is None or (latest.tree_size < log.size() and time.time() * 1000 - latest.timestamp >= every_ms):
         with transaction.atomic():
             latest = log.sign_tree_head()
     return latest.as_dict()
