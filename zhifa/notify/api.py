@@ -11,8 +11,9 @@ does, so a client can follow a service from sending to arrival.
     POST /services/{service_id}/resend     send a service's document again (do_resend_service)
 
 Everything is read through the case's scope (`Case.objects.restrict(user, "view")`): a case, party,
-consent or service outside it is 404; writes go through the actions, which refuse a user who is not a
-handler of the case (409 documents.not_handler) and every statutory rule (409, 422 for bad input).
+consent or service outside it is 404; a visible case whose documents the user may not issue (not a
+handler, head or administrator: `documents.actions.may_generate`) is 403 on write; writes go through
+the actions and their rules (409, 422 for bad input, each naming its field).
 The party's access token is never returned: it reaches the party only in the message.
 """
 
@@ -21,9 +22,10 @@ from typing import Literal, Optional
 
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from zhifa.cases.models import Case, Party
-from zhifa.common.actions import ActionRefused
+from zhifa.common.actions import ActionRefused, OutOfScope
 from zhifa.common.api.base import (
     F,
     InSchema,
@@ -168,6 +170,13 @@ def _services(request):
     return visible(Service, request).select_related("party", "document", "message")
 
 
+def _require_handler(request, case) -> None:
+    from zhifa.documents.actions import may_generate
+
+    if not may_generate(actor(request), case):
+        raise OutOfScope("您不是本案的承办人员，不能办理本案的电子送达")
+
+
 # ---- reads -------------------------------------------------------------------------------------------
 @router.get("/case/{case_id}/services", response=responses(list[EServiceOut]),
             operation_id="zhifa_apiv1_notify_case_services", summary="案件的电子送达记录及状态")
@@ -209,16 +218,19 @@ def party_consent(request, party_id: int):
 @router.post("/parties/{party_id}/consent", response=responses(EServiceConsentOut, 201),
              operation_id="zhifa_apiv1_notify_record_consent", summary="登记电子送达地址确认书")
 def record_consent(request, party_id: int, body: EServiceConsentIn):
-    consent = es.do_record_consent(_party(request, party_id), acting_user=actor(request), channels=body.channels,
+    party = _party(request, party_id)
+    _require_handler(request, party.case)
+    consent = es.do_record_consent(party, acting_user=actor(request), channels=body.channels,
                                    email=body.email, mobile=body.mobile, signed_on=body.signed_on,
                                    confirmation_version=body.confirmation_version)
-    return 201, consent
+    return Status(201, consent)
 
 
 @router.post("/consents/{consent_id}/withdraw", response=responses(EServiceConsentOut),
              operation_id="zhifa_apiv1_notify_withdraw_consent", summary="登记当事人撤回电子送达同意")
 def withdraw_consent(request, consent_id: int, body: EServiceWithdrawIn):
     consent = get_visible(visible(Consent, request).select_related("party", "case"), request, consent_id)
+    _require_handler(request, consent.case)
     return es.do_withdraw_consent(consent, acting_user=actor(request), reason=body.reason)
 
 
@@ -228,6 +240,7 @@ def send(request, case_id: int, body: EServiceSendIn):
     from zhifa.documents.models import GeneratedDocument
 
     case = _case(request, case_id)
+    _require_handler(request, case)
     party = Party.objects.filter(case=case, pk=body.party).first()
     if party is None:
         raise ActionRefused("validation", f"当事人：编号为 {body.party} 的当事人不是本案当事人", "party")
@@ -235,12 +248,13 @@ def send(request, case_id: int, body: EServiceSendIn):
     if document is None:
         raise ActionRefused("validation", f"文书编号：编号为 {body.document} 的文书不属于本案", "document")
     service, _token = es.do_send_document(document, party, acting_user=actor(request), channel=body.channel)
-    return 201, _services(request).get(pk=service.pk)
+    return Status(201, _services(request).get(pk=service.pk))
 
 
 @router.post("/services/{service_id}/resend", response=responses(EServiceOut, 201),
              operation_id="zhifa_apiv1_notify_resend", summary="重新电子送达（原送达链接作废）")
 def resend(request, service_id: int, body: EServiceResendIn):
     service = get_visible(_services(request), request, service_id)
+    _require_handler(request, service.case)
     new, _token = es.do_resend_service(service, acting_user=actor(request), channel=body.channel)
-    return 201, _services(request).get(pk=new.pk)
+    return Status(201, _services(request).get(pk=new.pk))
