@@ -66,7 +66,7 @@ class ExchangeBatchOut(Schema):
 
     @staticmethod
     def resolve_reconciliation(obj):
-        return reconciliation(obj)
+        return [{**t, "label": str(t["label"])} for t in reconciliation(obj)]
 
 
 class ExchangeBatchDetailOut(ExchangeBatchOut):
