@@ -108,6 +108,12 @@ def test_resend_withdraws_the_earlier_link_and_an_arrived_service_is_not_sent_ag
     assert second.channel == "sms" and second.document_id == doc.pk and r.json()["state"] == "sent"
     first.refresh_from_db()
     assert first.state == "cancelled" and "重新发送" in first.transition_note
+    assert first.message.state == "cancelled"  # never sent with the withdrawn link
+    deliver_due()
+    second.message.refresh_from_db()
+    assert second.message.state == "sent"
+    first.message.refresh_from_db()
+    assert first.message.state == "cancelled" and first.message.attempts == 0
     # The earlier link no longer serves; the new one does (the token travels only in the message).
     with pytest.raises(es.ActionRefused):
         es.do_record_arrival(first_token)

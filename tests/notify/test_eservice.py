@@ -141,6 +141,7 @@ def test_the_demo_serves_the_notice_electronically_where_the_party_consented(cw,
     """zhifa/site/demo/cases.py calls this at the 送达事先告知书 step of the demo case whose party consented:
     the 告知书 goes by e-mail on that day and its arrival serves it (送达日期 = that day)."""
     from django.core import mail
+    from django.utils import timezone
 
     from zhifa.notify.demo import serve_notice_electronically
 
@@ -149,10 +150,17 @@ def test_the_demo_serves_the_notice_electronically_where_the_party_consented(cw,
     with time_machine.travel(SENT + dt.timedelta(days=5), tick=False):
         served = serve_notice_electronically(case, officer=cw["u1"], on=on, email="hengchang@example.cn")
     assert served is not None and served.state == "notified" and served.rights_notice_served_on == on
+    later = timezone.now() + dt.timedelta(hours=1)
+    refused("validation", es.do_send_document, service_doc(case), case.parties.first(), acting_user=cw["u1"],
+            channel="email", at=later)  # the sending time may not lie ahead
     service = Service.objects.get(case=case)
     assert service.state == "arrived" and service.served_on == on and service.document.doc_type == "penalty_notice"
     assert service.sent_at.date() == on and service.consent.email == "hengchang@example.cn"
     assert [m.to for m in mail.outbox] == [["hengchang@example.cn"]] and "行政处罚事先告知书" in mail.outbox[0].subject
+
+
+def service_doc(case):
+    return Service.objects.get(case=case).document
 
 
 def test_the_demo_serves_on_paper_when_the_pdf_cannot_be_made(cw, proposed, monkeypatch):

@@ -32,8 +32,8 @@ from zhifa.cases.models import Deadline, Party
 from zhifa.common.actions import ActionRefused, check_scope, log_change, snapshot
 from zhifa.common.models import ChangeLog
 from zhifa.ledger import log as ledger
-from zhifa.notify.choices import CONSENT_VERSION, Channel
-from zhifa.notify.models import Consent, Service
+from zhifa.notify.choices import CONSENT_VERSION, Channel, MessageState
+from zhifa.notify.models import Consent, Message, Service
 from zhifa.notify.outbox import EMAIL_RE, MOBILE_RE, post, post_to
 
 log = logging.getLogger(__name__)
@@ -184,6 +184,9 @@ def do_resend_service(service: Service, *, acting_user, channel: str | None = No
         old.save(update_fields=["state", "transition_note"])
         log_change(old, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(old),
                    reason="重新电子送达，原送达撤回")
+        if old.message_id:  # its message not yet out: never sent with the withdrawn link
+            Message.objects.filter(pk=old.message_id, state__in=(MessageState.QUEUED, MessageState.RETRY)).update(
+                state=MessageState.CANCELLED, last_error="已重新发送，本条取消", next_attempt_at=None)
         if not Service.objects.filter(case=old.case, state=Service.State.SENT).exists():
             deadlines.close_deadline(old.case, DEADLINE_KIND, timezone.localdate(), cancel=True)
     return do_send_document(old.document, old.party, acting_user=acting_user, channel=channel or old.channel)
