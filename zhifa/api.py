@@ -19,9 +19,11 @@ from zhifa.disclosure.api import public as disclosure_public_api
 from zhifa.disclosure.api import publications as disclosure_publications_api
 from zhifa.discretion import api as discretion_app_api
 from zhifa.documents import api as documents_api
+from zhifa.exchange import api as exchange_api
 from zhifa.guidance import api as guidance_api
 from zhifa.inspections import api as inspections_api
 from zhifa.ledger import api as ledger_api
+from zhifa.notify import api as notify_api
 from zhifa.orgs.api import entities as entities_api
 from zhifa.orgs.api import people as people_api
 from zhifa.powers.api import discretion as discretion_api
@@ -90,6 +92,8 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/v1/guidance", guidance_api.router),
     ("/v1/discretion", discretion_app_api.router),
     ("/v1/inspections", inspections_api.router),
+    ("/v1/notify", notify_api.router),
+    ("/v1/exchange", exchange_api.router),
 ]
 
 for prefix, router in ROUTERS:

@@ -214,6 +214,22 @@ def test_periods_are_running_today(seeded):
 
 
 @pytest.mark.slow
+def test_the_notified_cases_notice_was_served_electronically(seeded):
+    """The 已事先告知 case's party consented to 电子送达: its 告知书 went by e-mail and the arrival served it
+    (zhifa.notify.demo.serve_notice_electronically); served on paper only where no PDF can be made."""
+    import shutil
+
+    from zhifa.notify.models import Service
+
+    if not today_known() or shutil.which("soffice") is None:
+        pytest.skip("no PDF without LibreOffice, or today's year unknown: served on paper")
+    case = main_cases().get(state="notified")
+    service = Service.objects.get(case=case, document__doc_type="penalty_notice")
+    assert service.state == "arrived" and service.served_on == case.rights_notice_served_on
+    assert service.consent.channels == ["email"] and service.message.state == "sent"
+
+
+@pytest.mark.slow
 def test_rerun_adds_nothing(seeded):
     before = Case.objects.count()
     assert seed_demo_cases(Entity.objects.get(name=MAIN), acting_user=User.objects.get(username="officer")) == []

@@ -154,8 +154,10 @@ LINES = [
 # Scoped models without a page or endpoint of their own (shown inside another's, or not at all).
 NOT_EXPOSED = {
     "exchange.PaymentSlip": "written by the decide subscriber, read by the bank's signed notice; no page of its own",
-    "notify.Consent": "on its case's 电子送达 page (notify-case), read through the case's scope; written by the handlers",
-    "notify.Service": "on its case's 电子送达 page (notify-case), read through the case's scope; written by the handlers",
+    "notify.Consent": "on its case's 电子送达 page (notify-case) and /api/v1/notify/case/{id}/consents, read through the "
+                      "case's scope; written by the handlers (tests/notify/test_api.py: 404 outside, 403 to a non-handler)",
+    "notify.Service": "on its case's 电子送达 page (notify-case) and /api/v1/notify/case/{id}/services, read through the "
+                      "case's scope; written by the handlers (tests/notify/test_api.py: 404 outside, 403 to a non-handler)",
     "orgs.User": "accounts: the admin site and the orgs import, not a scoped page",
     "cases.Party": "shown on the case page, changed by the case's transitions",
     "documents.DocumentTemplate": "entity templates: the templates page, scoped by entity on upload",

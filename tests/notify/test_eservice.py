@@ -135,3 +135,48 @@ def test_a_bounced_service_mail_is_failed_and_the_officer_told(cw, proposed, set
         deliver_due()
     service.refresh_from_db()
     assert service.state == "failed" and "退信" in service.transition_note
+
+
+def test_the_demo_serves_the_notice_electronically_where_the_party_consented(cw, proposed):
+    """zhifa/site/demo/cases.py calls this at the 送达事先告知书 step of the demo case whose party consented:
+    the 告知书 goes by e-mail on that day and its arrival serves it (送达日期 = that day)."""
+    from django.core import mail
+    from django.utils import timezone
+
+    from zhifa.notify.demo import serve_notice_electronically
+
+    case, party, _doc = proposed
+    on = dt.date(2026, 4, 3)
+    with time_machine.travel(SENT + dt.timedelta(days=5), tick=False):
+        served = serve_notice_electronically(case, officer=cw["u1"], on=on, email="hengchang@example.cn")
+    assert served is not None and served.state == "notified" and served.rights_notice_served_on == on
+    later = timezone.now() + dt.timedelta(hours=1)
+    refused("validation", es.do_send_document, service_doc(case), case.parties.first(), acting_user=cw["u1"],
+            channel="email", at=later)  # the sending time may not lie ahead
+    service = Service.objects.get(case=case)
+    assert service.state == "arrived" and service.served_on == on and service.document.doc_type == "penalty_notice"
+    assert service.sent_at.date() == on and service.consent.email == "hengchang@example.cn"
+    assert [m.to for m in mail.outbox] == [["hengchang@example.cn"]] and "行政处罚事先告知书" in mail.outbox[0].subject
+
+
+def service_doc(case):
+    return Service.objects.get(case=case).document
+
+
+def test_the_demo_serves_on_paper_when_the_pdf_cannot_be_made(cw, proposed, monkeypatch):
+    from zhifa.documents.render import PdfUnavailable
+    from zhifa.notify.demo import serve_notice_electronically
+    from zhifa.notify.models import Consent
+
+    def no_pdf(*_a, **_kw):
+        raise PdfUnavailable("LibreOffice 不可用")
+
+    case, _party, _doc = proposed
+    monkeypatch.setattr("zhifa.documents.actions.convert_pdf", no_pdf)
+    lines = []
+    with time_machine.travel(SENT + dt.timedelta(days=5), tick=False):
+        assert serve_notice_electronically(case, officer=cw["u1"], on=dt.date(2026, 4, 3), log=lines.append) is None
+    assert "直接送达" in lines[0]
+    assert not Consent.objects.filter(case=case).exists() and not Service.objects.filter(case=case).exists()
+    case.refresh_from_db()
+    assert case.state == "proposed"

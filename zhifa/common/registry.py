@@ -14,6 +14,7 @@ importing the app (or the top floor) that reads them:
 | `portal_pages`  | `<app>/urls_public.py` | the public site /gs/ (zhifa/portal)       |
 | `case_panels`   | `<app>/panels.py` | the case page (zhifa/cases/views/case.py)      |
 | `document_facts`| `<app>/docfacts.py` | a case's document data (documents/context.py) |
+| `periodic_tasks`| `<app>/periodic.py` | the scheduler's clock (supervision/tasks.periodic_jobs) |
 
     from zhifa.common.registry import alert_checks
 
@@ -185,3 +186,20 @@ def publication_event(event: str, pub: Any, on: Any) -> None:
         hook(event, pub, on)
 
 
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A background task the scheduler (`zhifa scheduler`, `supervision.tasks.periodic_jobs`) enqueues:
+    `daily` once a day at ZHIFA_DAILY_AT with the keyword argument `today` (ISO date), or else every
+    `every_minutes` minutes without arguments. `task` is a django-tasks task of the contributing app."""
+
+    task: Any
+    daily: bool = False
+    every_minutes: int = 0
+
+
+# Periodic background work of the apps, enqueued by the scheduler without it importing them:
+#     periodic_tasks.register("notify.deliver_due", PeriodicJob(deliver_due_task, every_minutes=5),
+#                             module=__name__)
+periodic_tasks: Registry[PeriodicJob] = Registry("periodic", "periodic job")

@@ -64,3 +64,5 @@ BACKOFF_BASE_SECONDS = 60
 DEADLINE_NEAR_DAYS = 3
 # 电子送达确认书 version the party signs (shown on the form; a new text gets a new version).
 CONSENT_VERSION = "2026-1"
+# Minutes between two runs of the outbox sweep (tasks.deliver_due_task) on the scheduler's clock.
+SWEEP_EVERY_MINUTES = 5

@@ -8,7 +8,10 @@ or `zhifa scheduler --worker`):
 Alerts are recomputed after every committed case transition (debounced: at most one pending
 recompute, started a few seconds after the last request so a burst of transitions costs one run)
 and on the scheduler's clock (`periodic_jobs`): every ZHIFA_ALERTS_EVERY_MINUTES minutes, and the
-daily jobs at ZHIFA_DAILY_AT local time.
+daily jobs at ZHIFA_DAILY_AT local time. The other apps' periodic work comes from the registry
+`zhifa.common.registry.periodic_tasks` (`<app>/periodic.py`, e.g. notify's outbox sweep, 法定期限 notices
+and 电子送达 fallback): daily ones run with the daily jobs, the others every N minutes under the name
+`every:<key>` in `last`; supervision never imports those apps.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from zhifa.blobs.tasks import blobs_gc_task
+from zhifa.common.registry import periodic_tasks
 from zhifa.supervision.actions.documents import do_render_order_pdf
 from zhifa.supervision.alerts import recompute_alerts
 from zhifa.supervision.figures import refresh_rollup
@@ -152,10 +156,12 @@ def periodic_jobs(now: dt.datetime, last: dict) -> list[tuple[str, object, dict]
     ran: a date for daily jobs, a datetime for the alerts interval). Pure: the caller records."""
     jobs = []
     today = now.date()
+    registered = periodic_tasks.entries()
     if now.time() >= daily_at() and last.get("daily") != today:
         jobs.append(("daily", expire_publications_task, {"today": today.isoformat()}))
         jobs.append(("daily", recompute_alerts_task, {"today": today.isoformat()}))
         jobs.append(("daily", blobs_gc_task, {"today": today.isoformat()}))  # evidence nobody took, expired uploads
+        jobs += [("daily", entry.value.task, {"today": today.isoformat()}) for entry in registered if entry.value.daily]
         if (today.month, today.day) >= ANNUAL_REPORT_DAY and today.month == 1 \
                 and last.get("annual") != today.year - 1:
             jobs.append(("annual", annual_reports_task, {"year": today.year - 1}))
@@ -163,6 +169,13 @@ def periodic_jobs(now: dt.datetime, last: dict) -> list[tuple[str, object, dict]
     previous = last.get("alerts")
     if every > 0 and (previous is None or now - previous >= dt.timedelta(minutes=every)):
         jobs.append(("alerts", recompute_alerts_task, {}))
+    for entry in registered:
+        job = entry.value
+        if job.daily or job.every_minutes <= 0:
+            continue
+        name, previous = f"every:{entry.key}", last.get(f"every:{entry.key}")
+        if previous is None or now - previous >= dt.timedelta(minutes=job.every_minutes):
+            jobs.append((name, job.task, {}))
     return jobs
 
 
@@ -179,6 +192,8 @@ def tick(now: dt.datetime, last: dict) -> list[str]:
             done.append(t.name)
         if name == "annual":
             last["annual"] = kwargs["year"]
+        elif name.startswith("every:"):
+            last[name] = now
     if daily:
         last["daily"] = now.date()
     if daily or any(name == "alerts" for name, *_ in jobs):

@@ -14,6 +14,7 @@ Named rules (ActionRefused):
   eservice.consent_exists     a live consent already on file (withdraw it first)
   eservice.unknown_token      a receipt for a token that matches no service
   eservice.cancelled          a receipt for a service that was withdrawn
+  eservice.resend_state       a service that arrived or was withdrawn is not sent again
 """
 from __future__ import annotations
 
@@ -31,8 +32,8 @@ from zhifa.cases.models import Deadline, Party
 from zhifa.common.actions import ActionRefused, check_scope, log_change, snapshot
 from zhifa.common.models import ChangeLog
 from zhifa.ledger import log as ledger
-from zhifa.notify.choices import CONSENT_VERSION, Channel
-from zhifa.notify.models import Consent, Service
+from zhifa.notify.choices import CONSENT_VERSION, Channel, MessageState
+from zhifa.notify.models import Consent, Message, Service
 from zhifa.notify.outbox import EMAIL_RE, MOBILE_RE, post, post_to
 
 log = logging.getLogger(__name__)
@@ -108,9 +109,11 @@ def link_for(token: str) -> str:
 
 
 @transaction.atomic
-def do_send_document(document, party, *, acting_user, channel: str) -> tuple[Service, str]:
+def do_send_document(document, party, *, acting_user, channel: str, at: dt.datetime | None = None
+                     ) -> tuple[Service, str]:
     """Send `document` to `party` by `channel` with a link holding a fresh token; returns the service
-    and the token (shown once, never stored: the row keeps its SHA-256)."""
+    and the token (shown once, never stored: the row keeps its SHA-256). `at` is the time of sending
+    (default now; the demo's cases are walked on earlier days) and may not lie in the future."""
     from zhifa.documents.models import GeneratedDocument
 
     case = document.case
@@ -133,8 +136,12 @@ def do_send_document(document, party, *, acting_user, channel: str) -> tuple[Ser
         raise ActionRefused("eservice.document_ready", "文书PDF尚未生成，不能送达", "document")
     if not document.is_latest():
         raise ActionRefused("eservice.document_stale", "该文书已有更新版本，请送达最新版本", "document")
+    now = timezone.now()
+    if at is not None and at > now:
+        raise ActionRefused("validation", "发送时间不能晚于当前时间", "at")
+    at = at or now
     token = secrets.token_urlsafe(24)
-    today = timezone.localdate()
+    today = timezone.localdate(at)
     dl = Deadline(case=case, kind=DEADLINE_KIND, label="电子送达到达期限", basis="《行政处罚法》第六十一条",
                   started_on=today, base_days=settings.ZHIFA_ESERVICE_FALLBACK_DAYS, working_days=False)
     deadlines.compute_due(dl)
@@ -143,7 +150,7 @@ def do_send_document(document, party, *, acting_user, channel: str) -> tuple[Ser
     service = Service.objects.create(
         case=case, party=party, consent=consent, document=document, channel=channel, address=address,
         token_sha256=token_digest(token), pdf_sha256=document.pdf_sha256, sent_by=acting_user,
-        sent_at=timezone.now(), fallback_due_on=dl.due_on or today + dt.timedelta(days=dl.base_days))
+        sent_at=at, fallback_due_on=dl.due_on or today + dt.timedelta(days=dl.base_days))
     label = document.get_doc_type_display()
     text = (f"{party.name}：{case.entity.name}向您电子送达《{label}》{document.number or ''}。"
             f"请打开链接查看并确认收到：{link_for(token)}")
@@ -157,6 +164,32 @@ def do_send_document(document, party, *, acting_user, channel: str) -> tuple[Ser
                   data={"document": document.pk, "pdf_sha256": document.pdf_sha256, "party": party.pk,
                         "channel": channel, "consent": consent.pk})
     return service, token
+
+
+@transaction.atomic
+def do_resend_service(service: Service, *, acting_user, channel: str | None = None) -> tuple[Service, str]:
+    """Send a service's document to its party again (a bounce, no arrival by the fallback date, the
+    party asks for it), through `do_send_document` with a fresh token, by `channel` (default the same
+    one). A service still awaiting its arrival is withdrawn first, so only the new link counts."""
+    old = Service.objects.select_for_update().select_related("case", "document", "party").get(pk=service.pk)
+    check_scope(acting_user, old.case, "view")
+    _check_handler(acting_user, old.case)
+    if old.state in (Service.State.ARRIVED, Service.State.CANCELLED):
+        raise ActionRefused("eservice.resend_state",
+                            f"该电子送达{old.get_state_display()}，不能重新发送", "service")
+    if old.state in (Service.State.SENT, Service.State.FALLBACK):
+        before = snapshot(old)
+        old.state = Service.State.CANCELLED
+        old.transition_note = "已重新发送，本次送达链接作废"
+        old.save(update_fields=["state", "transition_note"])
+        log_change(old, ChangeLog.Action.UPDATE, acting_user=acting_user, before=before, after=snapshot(old),
+                   reason="重新电子送达，原送达撤回")
+        if old.message_id:  # its message not yet out: never sent with the withdrawn link
+            Message.objects.filter(pk=old.message_id, state__in=(MessageState.QUEUED, MessageState.RETRY)).update(
+                state=MessageState.CANCELLED, last_error="已重新发送，本条取消", next_attempt_at=None)
+        if not Service.objects.filter(case=old.case, state=Service.State.SENT).exists():
+            deadlines.close_deadline(old.case, DEADLINE_KIND, timezone.localdate(), cancel=True)
+    return do_send_document(old.document, old.party, acting_user=acting_user, channel=channel or old.channel)
 
 
 # ---- arrival -----------------------------------------------------------------------------------------

@@ -70,6 +70,7 @@ class Spec:
     penalty: dict = _field(default_factory=dict)
     data: dict = _field(default_factory=dict)   # further creation fields (simple procedure: penalty)
     with_me: bool = True           # the acting officer is a handler (else two colleagues)
+    eservice: str = ""             # the party consented to 电子送达 at this e-mail: the 告知书 is served by it
 
 
 FOOD, MARKET = "食品安全", ""
@@ -197,7 +198,8 @@ SCENARIOS: list[Spec] = [
         facts="当事人在其经营场所销售标注“贵州茅台酒”注册商标的53%vol白酒24瓶，经商标注册人鉴定均为侵犯注册商标专用权"
               "的商品，当事人不能证明该商品是自己合法取得并说明提供者，违法经营额36000元。",
         legal_basis="《中华人民共和国商标法》第五十七条第（三）项、第六十条第二款",
-        penalty={"kinds": ["confiscate_property", "fine"], "fine": "30000", "level": "从轻"}),
+        penalty={"kinds": ["confiscate_property", "fine"], "fine": "30000", "level": "从轻"},
+        eservice="hengchang@example.cn"),
     Spec(  # 移送公安机关
         "毕节市七星关区益民大药房有限公司销售假药案", "general",
         [(26, "register", {}), (26, "file", {}), (25, "approve", {}), (25, "investigate", {}),
@@ -489,7 +491,16 @@ def _step(desk, spec, case, step, on, reason, kw, data, officers, items, created
     elif step == "propose":
         case_actions.do_propose(case, acting_user=me, reason=_describe_penalty(spec.penalty), **_propose_kwargs(spec), **common)
     elif step == "notice":
-        case_actions.do_serve_notice(case, acting_user=me, reason=reason, **common)
+        served = None
+        if spec.eservice:  # the party consented to 电子送达: the 告知书 by e-mail, served on its arrival
+            from zhifa.notify.demo import serve_notice_electronically
+
+            served = serve_notice_electronically(case, officer=me, on=on, email=spec.eservice,
+                                                log=lambda msg: logger.info(msg.strip()))
+        if served is None:
+            case_actions.do_serve_notice(case, acting_user=me, reason=reason, **common)
+        else:
+            case = served
     elif step == "statement":
         case_actions.do_record_statement(case, acting_user=me, reason=reason, **kw, **common)
     elif step == "request_hearing":

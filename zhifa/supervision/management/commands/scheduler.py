@@ -1,7 +1,9 @@
 """`zhifa scheduler [--worker] [--once] [--interval 5]`: the clock of the background tasks.
 
 Enqueues the periodic jobs of zhifa.supervision.tasks (daily at ZHIFA_DAILY_AT: publication expiry and
-alerts, in January last year's annual reports; alerts every ZHIFA_ALERTS_EVERY_MINUTES minutes). With
+alerts, in January last year's annual reports; alerts every ZHIFA_ALERTS_EVERY_MINUTES minutes) and those the
+apps register in zhifa.common.registry.periodic_tasks (notify: the outbox sweep every few minutes, the
+法定期限 notices and the 电子送达 fallback daily). With
 --worker it also runs every ready task in this process after each tick (one process for a small
 installation or the demo); otherwise run `zhifa db_worker` beside it.
 """
