@@ -24,6 +24,7 @@ from zhifa.inspections import api as inspections_api
 from zhifa.ledger import api as ledger_api
 from zhifa.orgs.api import entities as entities_api
 from zhifa.orgs.api import people as people_api
+from zhifa.permits import api as permits_api
 from zhifa.powers.api import discretion as discretion_api
 from zhifa.powers.api import items as powers_api
 from zhifa.records import api as records_api
@@ -90,6 +91,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/v1/guidance", guidance_api.router),
     ("/v1/discretion", discretion_app_api.router),
     ("/v1/inspections", inspections_api.router),
+    ("/v1/permits", permits_api.router),
 ]
 
 for prefix, router in ROUTERS:

@@ -8,8 +8,8 @@ from tests import factories
 from tests.permits.conftest import DECIDED, grant
 from zhifa.common.actions import ActionRefused, OutOfScope
 from zhifa.common.models import ChangeLog
-from zhifa.disclosure.models import Publication
 from zhifa.disclosure.actions import publications as publication_actions
+from zhifa.disclosure.models import Publication
 from zhifa.ledger.models import LedgerEntry
 from zhifa.permits import actions
 from zhifa.permits.models import Permit
