@@ -118,3 +118,18 @@ def test_expired_reads_from_the_validity(world):
     permit = grant(world)
     assert permit.state_on(dt.date(2031, 3, 31)) == "valid"
     assert permit.state_on(dt.date(2031, 4, 1)) == "expired"
+
+
+def test_the_published_permit_decision_is_on_the_portal_without_credit_repair(world):
+    from django.test import Client
+    from django.urls import reverse
+
+    from zhifa.disclosure.actions import credit_repair
+
+    permit = grant(world)
+    pub = publication_actions.do_approve(permit.publication, acting_user=world["head"], on=dt.date(2026, 4, 3))
+    r = Client().get(reverse("gs-decision", args=[pub.pk]))
+    body = r.content.decode()
+    assert r.status_code == 200 and permit.number in body and "repair-link" not in body
+    _refused("repair.penalty_only", credit_repair.do_request_repair, pub, acting_user=world["head"],
+             reason="申请", applicant="某某食品有限公司", on=dt.date(2027, 4, 3))
