@@ -132,4 +132,4 @@ def test_the_published_permit_decision_is_on_the_portal_without_credit_repair(wo
     body = r.content.decode()
     assert r.status_code == 200 and permit.number in body and "repair-link" not in body
     _refused("repair.penalty_only", credit_repair.do_request_repair, pub, acting_user=world["head"],
-             reason="申请", applicant="某某食品有限公司", on=dt.date(2027, 4, 3))
+             reason="已完成整改，申请提前停止公示", applicant="某某食品有限公司", on=dt.date(2027, 4, 3))
