@@ -90,3 +90,15 @@ def test_sanction_issuing_organ(cw):
     with pytest.raises(ActionRefused) as e:
         actions.do_name_permit(case, permit, acting_user=cw["u1"])
     assert e.value.rule == "sanction.issuing_organ"
+
+
+def test_every_permit_row_matches_its_latest_change_log_row(cw):
+    """zhifa verify's row drift: grants, the naming and the applied sanction are all change-logged."""
+    from zhifa.ledger.drift import check_row_drift
+
+    holder = factories.org_party("恒丰食品有限公司")
+    permit = grant(cw, holder=holder)
+    case = case_before_decision(cw, holder)
+    actions.do_name_permit(case, permit, acting_user=cw["u1"])
+    decide(cw, case)
+    assert [d for d in check_row_drift() if d.where.split()[0].startswith(("permits_", "disclosure_publication"))] == []

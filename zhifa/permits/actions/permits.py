@@ -54,16 +54,17 @@ def do_grant_permit(data: dict, *, acting_user, entity=None, on=None, reason: st
     number = str(data["number"]).strip()
     if Permit.objects.filter(entity=entity, number=number).exists():
         raise ActionRefused("validation", "许可证编号：本机关已登记相同编号的许可证", "number")
-    permit = Permit.objects.create(
+    permit = Permit(
         entity=entity, holder_name=str(data["holder_name"]).strip(), holder_credit_code=code,
         kind=str(data["kind"]).strip(), number=number, scope=str(data.get("scope") or "").strip(),
         decision_number=str(data.get("decision_number") or "").strip(), decided_on=decided_on,
         valid_from=valid_from, valid_until=valid_until, granted_by=acting_user)
+    # The publication first, so that the permit's one change-log row (and ledger entry) holds it.
+    permit.publication = pipeline.queue_permit(permit, acting_user, text=permit_text(permit))
+    permit.save()
     step(permit, "permit.granted", acting_user=acting_user, reason=reason or "登记行政许可决定",
-         number=permit.number, holder=permit.holder_credit_code, decided_on=decided_on)
-    pub = pipeline.queue_permit(permit, acting_user, text=permit_text(permit))
-    Permit.objects.filter(pk=permit.pk).update(publication=pub)
-    permit.publication = pub
+         number=permit.number, holder=permit.holder_credit_code, decided_on=decided_on,
+         publication=permit.publication_id)
     return permit
 
 
