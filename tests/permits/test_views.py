@@ -96,3 +96,12 @@ def test_the_api(world):
     assert r.status_code == 409 and r.json()["rule"] == "permit.reason"
     r = c.get(f"/api/v1/permits?holder={holder['credit_code']}")
     assert [p["id"] for p in r.json()] == [pk]
+
+
+def test_the_permit_publication_on_the_staff_review_pages(world):
+    permit = grant(world)
+    c = _client(world["head"])
+    r = c.get(reverse("disclosure-detail", args=[permit.publication_id]))
+    assert r.status_code == 200 and "行政许可" in r.content.decode() and "当事人查询码" not in r.content.decode()
+    r = c.get(reverse("disclosure-queue"))
+    assert r.status_code == 200
