@@ -105,3 +105,16 @@ def test_the_permit_publication_on_the_staff_review_pages(world):
     assert r.status_code == 200 and "行政许可" in r.content.decode() and "当事人查询码" not in r.content.decode()
     r = c.get(reverse("disclosure-queue"))
     assert r.status_code == 200
+
+
+def test_the_register_filters_expired_permits_by_their_validity(world):
+    import time_machine
+
+    old = grant(world, number="JY-OLD", valid_until=dt.date(2026, 6, 30))
+    new = grant(world, number="JY-NEW")
+    c = _client(world["officer"])
+    with time_machine.travel(dt.datetime(2026, 9, 1, 12), tick=False):
+        expired = c.get(reverse("permits-index") + "?state=expired").content.decode()
+        valid = c.get(reverse("permits-index") + "?state=valid").content.decode()
+    assert old.number in expired and new.number not in expired
+    assert new.number in valid and old.number not in valid

@@ -31,11 +31,16 @@ def index(request):
     if q:
         qs = qs.filter(Q(holder_name__icontains=q) | Q(number__icontains=q) | Q(holder_credit_code=q.upper())
                        | Q(kind__icontains=q))
-    if state in PermitState.values:
+    today = timezone.localdate()
+    if state == PermitState.EXPIRED:  # a valid permit past its validity reads as expired (Permit.state_on)
+        qs = qs.filter(Q(state=PermitState.EXPIRED) | Q(state=PermitState.VALID, valid_until__lt=today))
+    elif state == PermitState.VALID:
+        qs = qs.filter(state=state, valid_until__gte=today)
+    elif state in PermitState.values:
         qs = qs.filter(state=state)
     return render(request, "permits/index.html", {
         "rows": qs[:300], "total": qs.count(), "q": q, "state": state, "states": PermitState.choices,
-        "today": timezone.localdate(),
+        "today": today,
         "may_grant": request.user.entity_id and can_on_entity(request.user, "change", Permit, request.user.entity)})
 
 
