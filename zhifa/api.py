@@ -26,6 +26,7 @@ from zhifa.ledger import api as ledger_api
 from zhifa.notify import api as notify_api
 from zhifa.orgs.api import entities as entities_api
 from zhifa.orgs.api import people as people_api
+from zhifa.permits import api as permits_api
 from zhifa.powers.api import discretion as discretion_api
 from zhifa.powers.api import items as powers_api
 from zhifa.records import api as records_api
@@ -94,6 +95,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/v1/inspections", inspections_api.router),
     ("/v1/notify", notify_api.router),
     ("/v1/exchange", exchange_api.router),
+    ("/v1/permits", permits_api.router),
 ]
 
 for prefix, router in ROUTERS:

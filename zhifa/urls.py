@@ -32,6 +32,7 @@ urlpatterns = [
     path("review/", include("zhifa.review.urls")),
     path("supervision/", include("zhifa.supervision.urls")),
     path("transfers/", include("zhifa.transfers.urls")),
+    path("permits/", include("zhifa.permits.urls")),
     path("guidance/", include("zhifa.guidance.urls")),
     path("discretion/", include("zhifa.discretion.urls")),
     path("inspections/", include("zhifa.inspections.urls")),

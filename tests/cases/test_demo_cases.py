@@ -375,3 +375,15 @@ def test_transfer_demo(seeded):
     assert LedgerEntry.objects.filter(event_type__in=["transfer.coordinated", "crime.reported", "guidance.published",
                                                       "discipline.referred"]).count() == 4
 
+
+
+def test_permit_demo(seeded):
+    """zhifa.permits.demo: 聚福楼's food business permit, published, revoked by its penalty decision; a new
+    permit's publication waiting within its 7 working days."""
+    from zhifa.permits.models import Permit
+
+    revoked = Permit.objects.get(state=Permit.State.REVOKED)
+    assert revoked.state_case.title.startswith("毕节市七星关区聚福楼餐饮有限公司")
+    assert revoked.publication.state == "published"
+    recent = Permit.objects.get(state=Permit.State.VALID)
+    assert recent.publication.state == "draft"

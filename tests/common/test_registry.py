@@ -12,6 +12,7 @@ from zhifa.common.registry import (
     demo_steps,
     document_facts,
     portal_pages,
+    target_panels,
 )
 from zhifa.portal.templatetags.portal import links
 from zhifa.supervision.models import Alert
@@ -60,12 +61,12 @@ def test_bench_suites_and_demo_steps_are_found_in_their_apps():
     for entry in bench_suites.entries():
         assert entry.module.endswith(".bench") or ".bench." in entry.module, entry
     steps = demo_steps.entries()
-    assert [entry.key for entry in steps] == ["discretion", "documents", "notify", "publications", "annual_reports", "transfers", "casefile",
+    assert [entry.key for entry in steps] == ["discretion", "documents", "notify", "publications", "permits", "annual_reports", "transfers", "casefile",
                                               "inspections", "orders", "major_filings", "supervision_powers", "campaign",
                                               "complaints_social", "exchange", "witness"]
     assert {entry.module.split(".")[1] for entry in steps} == {"documents", "disclosure", "supervision", "transfers",
                                                                 "inspections", "witness", "notify",
-                                                                "discretion", "exchange"}
+                                                                "discretion", "exchange", "permits"}
 
 
 def test_every_public_page_is_declared_in_its_apps_urls_public_and_mounted_by_the_portal():
@@ -88,7 +89,11 @@ def test_every_public_page_is_declared_in_its_apps_urls_public_and_mounted_by_th
 
 
 def test_case_panels_and_document_facts_come_from_the_apps_built_on_cases():
-    assert {e.key: e.module for e in case_panels.entries()} == {"discretion": "zhifa.discretion.panels"}
+    assert {e.key: e.module for e in case_panels.entries()} == {"discretion": "zhifa.discretion.panels",
+                                                              "permits": "zhifa.permits.panels"}
+    assert {e.key: e.module for e in target_panels.entries()} == {"permits": "zhifa.permits.panels"}
+    for entry in target_panels.entries():
+        assert reverse(entry.value.url_name)
     for entry in case_panels.entries():
         assert reverse(entry.value.url_name, args=[1])
     assert {e.key: e.module for e in document_facts.entries()} == {"discretion": "zhifa.discretion.docfacts",

@@ -13,6 +13,7 @@ importing the app (or the top floor) that reads them:
 | `alert_checks`  | `<app>/alerts.py` | 预警 recomputation (zhifa/supervision/alerts)  |
 | `portal_pages`  | `<app>/urls_public.py` | the public site /gs/ (zhifa/portal)       |
 | `case_panels`   | `<app>/panels.py` | the case page (zhifa/cases/views/case.py)      |
+| `target_panels` | `<app>/panels.py` | the 一户式 page (zhifa/records/views.py target) |
 | `document_facts`| `<app>/docfacts.py` | a case's document data (documents/context.py) |
 | `periodic_tasks`| `<app>/periodic.py` | the scheduler's clock (supervision/tasks.periodic_jobs) |
 
@@ -169,6 +170,24 @@ class CasePanel:
 #     case_panels.register("discretion", CasePanel("裁量辅助", "discretion-case-panel", "case-discretion",
 #                                                  kinds=("penalty_general",)), module=__name__)
 case_panels: Registry[CasePanel] = Registry("panels", "case panel")
+
+
+
+@dataclass(frozen=True)
+class TargetPanel:
+    """A panel another app shows on the 一户式 page (records' `target`: one holder's cases and records by
+    its credit code or ID number), loaded with HTMX from `url_name` with `?key=<the code>`; the answer
+    holds an element with id `select`."""
+
+    title: str
+    url_name: str
+    select: str
+
+
+# The 一户式 page's panels from the apps above records (records never imports them), by `order`:
+#     target_panels.register("permits", TargetPanel("行政许可", "permits-target-panel", "target-permits"),
+#                            module=__name__)
+target_panels: Registry[TargetPanel] = Registry("panels", "target panel")
 
 # Facts an app adds to a case's document data: fn(case, *, on) -> dict | None, stored under
 # data["extensions"][key] by documents/context.case_data (e.g. key "discretion": the 裁量说明 paragraphs

@@ -26,7 +26,7 @@ DECISION_TRANSITIONS = {"decide"}
 # Other enforcement results published the same way (issue 18): an inspection's result when the
 # inspection ends, a 查封/扣押 decision when the head approves it (118号: 行政执法决定 within 20 working days).
 RESULT_TRANSITIONS = {"inspection": {"close"}, "coercive": {"approve_seizure"}}
-TITLES = {"inspection": "行政检查结果", "coercive": "行政强制决定"}
+TITLES = {"inspection": "行政检查结果", "coercive": "行政强制决定", "permit": "行政许可决定"}
 
 
 def publicity_days(kind: str) -> int:
@@ -270,6 +270,27 @@ def queue_result(case, actor, kind: str) -> Publication | None:
     spans = redact.find_spans(pub.source_text, known_names(case), keep_list(case), known_values(case))
     pub.spans = [s.as_dict() for s in spans]
     pub.public_target = public_target(case, spans)
+    build(pub)
+    pub.save()
+    log_change(pub, ChangeLog.Action.CREATE, acting_user=actor, reason=f"{TITLES[kind]}生成待公示信息")
+    return pub
+
+
+def queue_permit(permit, actor, *, text: str) -> Publication:
+    """The draft publication of a permit decision (行政许可, zhifa/permits), due 7 working days after the
+    decision on the legal calendar (国办发〔2018〕118号). It belongs to no case: `permit` is the
+    permits app's row, read by its fields (entity, holder_name, holder_credit_code, kind, number,
+    decision_number, decided_on); this app does not import the permits app."""
+    kind = Publication.Kind.PERMIT
+    due_on, pending_year = due_after(permit.decided_on, publicity_days(kind))
+    pub = Publication(case=None, entity=permit.entity, kind=kind,
+                      decision_number=permit.decision_number or permit.number, decided_on=permit.decided_on,
+                      due_on=due_on, due_pending_year=pending_year,
+                      due_note=pending.label(pending_year) if pending_year else "", category=permit.kind[:50],
+                      source_text=text, public_target=permit.holder_name[:200], state=Publication.State.DRAFT)
+    keep = [permit.entity.phone, permit.entity.address, permit.holder_name]
+    spans = redact.find_spans(pub.source_text, [], [k for k in keep if k], [])
+    pub.spans = [s.as_dict() for s in spans]
     build(pub)
     pub.save()
     log_change(pub, ChangeLog.Action.CREATE, acting_user=actor, reason=f"{TITLES[kind]}生成待公示信息")

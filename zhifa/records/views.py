@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -23,6 +23,7 @@ from zhifa.cases.models import Case, Party
 from zhifa.common.actions import ActionRefused
 from zhifa.common.fields import match
 from zhifa.common.identifiers import check_credit_code, check_id_number
+from zhifa.common.registry import target_panels
 from zhifa.common.roles import Role
 from zhifa.common.scope import get_or_deny
 from zhifa.orgs.models import Entity, Officer
@@ -290,6 +291,10 @@ def target(request, key=None):
             .order_by("-registered_on")
         items = (RecordItem.objects.restrict(request.user, "view").filter(match(RecordItem, "target_key", key))
                  .select_related("case", "entity", "current").order_by("-created_at"))
+        # Other apps' panels beside the cases (行政许可: zhifa/permits), loaded with HTMX by the key.
+        ctx["panels"] = [{"key": e.key, "title": e.value.title, "select": e.value.select,
+                          "url": f"{reverse(e.value.url_name)}?{urlencode({'key': key})}"}
+                         for e in target_panels.entries()]
         ctx.update(cases=cases[:200], items=items[:500], item_count=items.count(),
                    name=items.values_list("target_name", flat=True).first()
                    or Party.objects.filter(case__in=cases[:1]).filter(credit_code=key).values_list("name", flat=True)

@@ -46,6 +46,7 @@ MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
         Link("现场执法", "records-field", _roles(Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD)),
         Link("案件", "cases-list"),
         Link("一户式", "records-target"),
+        Link("行政许可", "permits-index"),
         Link("移送", "transfers-index"),
         Link("双随机抽查", "inspections-index"),
         Link("法定期限计算", "calendar-deadline"),

@@ -91,6 +91,8 @@ def _check_form(applicant_kind, applicant, reason):
 
 def _check_eligible(pub, today):
     """One pending request, the minimum period, no severe penalty (shared by staff and portal)."""
+    if pub.case_id is None:  # a permit decision (行政许可): no penalty to repair
+        raise ActionRefused("repair.penalty_only", "信用修复仅适用于行政处罚决定的公示信息", "publication")
     if pub.credit_repairs.filter(state=RepairState.PENDING).exists():
         raise ActionRefused("repair.pending", "该公示信息已有待审批的信用修复申请", "publication")
     earliest = earliest_repair_on(pub)
@@ -140,7 +142,7 @@ def _rate_check(client: str, *, count: bool = True):
 
 
 def code_matches(pub, code: str) -> bool:
-    return bool(code) and access_code_matches(pub.case, code)
+    return bool(code) and pub.case_id is not None and access_code_matches(pub.case, code)
 
 
 def _check_code(pub, code):

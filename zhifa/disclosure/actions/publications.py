@@ -69,8 +69,10 @@ def do_set_spans(pub, spans, *, acting_user, reason="") -> Publication:
 
 def leaks(pub) -> list[str]:
     """Valid ID numbers and phone numbers still in the public text (publication.no_identifiers)."""
-    found = redact.find_spans(pub.public_body + "\n" + pub.public_title, keep=pipeline.keep_list(pub.case),
-                              known=pipeline.known_values(pub.case))
+    case = pub.case
+    found = redact.find_spans(pub.public_body + "\n" + pub.public_title,
+                              keep=pipeline.keep_list(case) if case else [pub.entity.phone, pub.entity.address],
+                              known=pipeline.known_values(case) if case else [])
     return [s.text for s in found if s.kind in ("id_number", "phone", "bank_card")]
 
 

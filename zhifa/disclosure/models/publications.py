@@ -23,8 +23,9 @@ class Publication(models.Model):
     State = choices.PublicationState
     ExpiryCause = choices.ExpiryCause
 
+    # None for a permit decision (行政许可, zhifa/permits: the permit points to its publication).
     case = models.OneToOneField("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT,
-                                related_name="publication")
+                                related_name="publication", null=True, blank=True)
     entity = models.ForeignKey("orgs.Entity", verbose_name=_("执法主体"), on_delete=models.PROTECT,
                                related_name="publications")
     kind = models.CharField(_("决定类别"), max_length=10, choices=Kind.choices, default=Kind.PENALTY)

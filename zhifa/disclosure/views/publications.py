@@ -91,7 +91,7 @@ def detail(request, pk):
         "pub": pub, "segments": segments(pub.source_text, pub.spans), "kinds": redact.KINDS,
         "grounds": WITHDRAWAL_GROUNDS, "withdraw_grounds": WITHDRAW_GROUNDS, "can_change": can(request.user, "change", pub),
         "status": TIMELINESS_LABELS[timeliness.status(pub, timezone.localdate())],
-        "access_code": access_code(pub.case)})
+        "access_code": access_code(pub.case) if pub.case_id else ""})
 
 
 # ---- public (/gs/results/) ----------------------------------------------------------------------
