@@ -12,6 +12,7 @@ from zhifa.common.registry import (
     demo_steps,
     document_facts,
     portal_pages,
+    target_sections,
 )
 from zhifa.portal.templatetags.portal import links
 from zhifa.supervision.models import Alert
@@ -47,7 +48,8 @@ def test_the_same_key_from_two_modules_is_refused():
 def test_every_app_contributes_its_alert_checks_and_each_kind_is_an_alert_kind():
     modules = {entry.module for entry in alert_checks.entries()}
     assert modules == {"zhifa.cases.alerts", "zhifa.orgs.alerts", "zhifa.review.alerts", "zhifa.disclosure.alerts",
-                       "zhifa.supervision.alerts", "zhifa.transfers.alerts", "zhifa.discretion.alerts"}
+                       "zhifa.supervision.alerts", "zhifa.transfers.alerts", "zhifa.discretion.alerts",
+                       "zhifa.inspections.alerts"}
     kinds = set(Alert.Kind.values)
     for entry in alert_checks.entries():
         source = inspect.getsource(entry.value)
@@ -93,3 +95,4 @@ def test_case_panels_and_document_facts_come_from_the_apps_built_on_cases():
         assert reverse(entry.value.url_name, args=[1])
     assert {e.key: e.module for e in document_facts.entries()} == {"discretion": "zhifa.discretion.docfacts",
                                                                          "exchange": "zhifa.exchange.docfacts"}
+    assert {e.key: e.module for e in target_sections.entries()} == {"inspections": "zhifa.inspections.targets"}
