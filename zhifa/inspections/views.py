@@ -20,9 +20,18 @@ from zhifa.common.scope import can, get_or_deny
 from zhifa.inspections import actions as A
 from zhifa.inspections import algorithm as alg
 from zhifa.inspections.actions.roster import ROSTER_COLUMNS, roster_template
-from zhifa.inspections.choices import KeyKind, TaskResult
+from zhifa.inspections.choices import TaskResult
 from zhifa.inspections.kit import kit_bytes
 from zhifa.inspections.models import Batch, Draw, Plan, Recusal, RosterObject, Task
+from zhifa.inspections.opendata import (
+    DRAW_FIELDS,
+    RESULT_FIELDS,
+    as_csv,
+    as_json,
+    draw_row,
+    published_draws,
+    result_rows,
+)
 from zhifa.powers.models import InspectionItem
 
 LEVELS = ("A", "B", "C", "D")
@@ -297,29 +306,56 @@ def _public(**kw):
     return {"module": "inspections", **kw}
 
 
-def published_draws():
-    return (Draw.objects.filter(published=True, state=Draw.State.DRAWN)
-            .select_related("entity", "batch__plan").order_by("-drawn_at", "-id"))
-
-
-def masked(key: str, kind: str) -> str:
-    return key[:6] + "********" + key[-4:] if kind == KeyKind.ID_NUMBER else key
+VERIFY_STEPS = (
+    "下载本次抽取的核验包（JSON）；",
+    "安装 zhifa（开源，仅核验无需数据库和网络），或使用任何遵循公开算法说明自行实现的程序；",
+    "运行 zhifa verify-draw 核验包文件：逐项核对两个名录库快照的默克尔根、承诺早于随机值产生、"
+    "drand 签名（或彩票开奖号码）、抽取结果和回避的重新抽取，全部一致则退出码为0，任何不同则为1；",
+    "也可核对承诺摘要与执法日志第N条（防篡改日志页面可查）一致。",
+)
 
 
 def public_list(request):
     page = Paginator(published_draws(), 20).get_page(request.GET.get("page"))
-    return render(request, "inspections/public_list.html", _public(page=page, total=page.paginator.count))
+    return render(request, "inspections/public_list.html", _public(page=page, total=page.paginator.count,
+                                                                   verify_steps=VERIFY_STEPS))
 
 
 def public_detail(request, pk):
     draw = get_object_or_404(published_draws(), pk=pk)
-    names = {r["key"]: r["name"] for r in draw.object_snapshot.rows}
-    kinds = dict(RosterObject.objects.filter(entity=draw.entity).values_list("key", "key_kind"))
-    results = {t.object_key: t for t in draw.tasks.all()}
-    rows = [{"level": level, "key": masked(key, kinds.get(key, "")),
-             "name": names.get(key, "")[:1] + "某" if kinds.get(key) == KeyKind.ID_NUMBER else names.get(key, ""),
-             "task": results.get(key)} for level, key, _ in alg.selected(draw.result)]
-    return render(request, "inspections/public_detail.html", _public(draw=draw, rows=rows))
+    return render(request, "inspections/public_detail.html",
+                  _public(draw=draw, rows=result_rows(draw), verify_steps=VERIFY_STEPS))
+
+
+def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
+    ctype = "text/csv; charset=utf-8" if fmt == "csv" else "application/json; charset=utf-8"
+    response = HttpResponse(content, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def public_data(request, fmt):
+    """开放数据: every published draw (CSV or JSON)."""
+    if fmt not in ("csv", "json"):
+        raise Http404
+    base = request.build_absolute_uri("/")[:-1]
+    rows = [draw_row(d, base) for d in published_draws().prefetch_related("batch__items")]
+    if fmt == "csv":
+        return _download(as_csv(DRAW_FIELDS, rows), fmt, "sjs-draws")
+    return _download(as_json(DRAW_FIELDS, rows, title="双随机抽取公示", verify="zhifa verify-draw 核验包文件"),
+                     fmt, "sjs-draws")
+
+
+def public_results(request, pk, fmt):
+    """开放数据: the drawn objects of one published draw with their published results."""
+    if fmt not in ("csv", "json"):
+        raise Http404
+    draw = get_object_or_404(published_draws(), pk=pk)
+    rows = result_rows(draw)
+    if fmt == "csv":
+        return _download(as_csv(RESULT_FIELDS, rows), fmt, f"sjs-draw-{draw.pk}-results")
+    base = request.build_absolute_uri("/")[:-1]
+    return _download(as_json(RESULT_FIELDS, rows, draw=draw_row(draw, base)), fmt, f"sjs-draw-{draw.pk}-results")
 
 
 def public_kit(request, pk):
