@@ -176,3 +176,24 @@ def test_replacement_is_refused_when_no_one_is_left():
     assert alg.replay_recusals(commitment, result, inspectors,
                                [{"index": 1, "key": "K", "officer": 1, "on": "2026-09-15"}]) == [3]
     assert json.dumps(result)  # unchanged input
+
+
+def test_recusal_and_results_publication_over_the_api(d):
+    from tests.api.conftest import ApiClient
+
+    cw, draw = d["cw"], d["draw"]
+    with time_machine.travel(H.AFTER, tick=False):
+        tasks = A.do_create_tasks(draw, acting_user=cw["unit_head"])
+    handlers = {cw["h1"], cw["h2"], cw["h3"]}
+    task = next(t for t in tasks if handlers & set(t.inspectors.all()))
+    officer = next(o for o in task.inspectors.all() if o in handlers)
+    r = ApiClient(officer.user).post(f"/inspections/tasks/{task.pk}/recusals", {"officer": officer.pk, "reason": ""})
+    assert r.status_code in (409, 422) and r.json()["rule"] == "recusal.reason"
+    r = ApiClient(officer.user).post(f"/inspections/tasks/{task.pk}/recusals",
+                                     {"officer": officer.pk, "reason": "曾在该企业任职"})
+    assert r.status_code == 201, r.content
+    rec = r.json()
+    r = ApiClient(cw["unit_head"]).post(f"/inspections/recusals/{rec['id']}/decide", {"approve": True})
+    assert r.status_code == 200 and r.json()["state"] == "approved" and r.json()["replacement_id"]
+    r = ApiClient(cw["unit_head"]).post(f"/inspections/draws/{draw.pk}/results/publish", {})
+    assert r.status_code in (409, 422) and r.json()["rule"] == "results.none"
