@@ -77,3 +77,25 @@ def test_one_household_page_shows_the_inspection_history(d):
     outsider = Client()
     outsider.force_login(user(Role.AGENCY_HEAD, cw["zy"], None, "zyhead"))
     assert "双随机抽查记录" not in outsider.get(f"/records/target/?key={key}").content.decode()
+
+
+def test_figures_count_results_problems_and_coverage(d):
+    from zhifa.inspections.figures import figures
+
+    cw, draw = d["cw"], d["draw"]
+    with time_machine.travel(H.AFTER, tick=False):
+        tasks = A.do_create_tasks(draw, acting_user=cw["unit_head"])
+    handlers = {cw["h1"], cw["h2"], cw["h3"]}
+    task = next(t for t in tasks if handlers & set(t.inspectors.all()))
+    officer = next(o for o in task.inspectors.all() if o in handlers)
+    with time_machine.travel(RECORD_DAY, tick=False):
+        A.do_record_task_result(task, result=Task.Result.CORRECTED, note="已责令改正", acting_user=officer.user)
+        A.do_publish_results(draw, acting_user=cw["unit_head"])
+    [row] = figures(cw["unit_head"], dt.date(2026, 9, 16))
+    assert row["draws"] == 1 and row["tasks"] == len(tasks) and row["done"] == 1 and row["overdue"] == 0
+    assert row["problem_pct"] == "100.0%" and row["on_time_pct"] == "100.0%"
+    assert row["coverage_pct"] == f"{len(tasks) * 100 / 40:.1f}%"
+    assert figures(cw["sup_city"], dt.date(2026, 9, 16))[0]["tasks"] == len(tasks)   # the level above sees them
+    c = Client()
+    c.force_login(cw["unit_head"])
+    assert "抽查统计" in c.get("/inspections/").content.decode()

@@ -21,6 +21,7 @@ from zhifa.inspections import actions as A
 from zhifa.inspections import algorithm as alg
 from zhifa.inspections.actions.roster import ROSTER_COLUMNS, roster_template
 from zhifa.inspections.choices import TaskResult
+from zhifa.inspections.figures import figures
 from zhifa.inspections.kit import kit_bytes
 from zhifa.inspections.models import Batch, Draw, Plan, Recusal, RosterObject, Task
 from zhifa.inspections.opendata import (
@@ -56,6 +57,7 @@ def index(request):
         "plans": plans, "to_ack": to_ack, "tasks": _mine(user).select_related("case").order_by("due_on")[:200],
         "roster_count": RosterObject.objects.restrict(user).count(), "recusals": recusals[:100],
         "may_plan": may_plan and user.entity_id is not None, "columns": ROSTER_COLUMNS,
+        "figures": figures(user, dt.date.today()) if may_plan or user.role == Role.SUPERVISOR else [],
         "this_year": dt.date.today().year})
 
 
