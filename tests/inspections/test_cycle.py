@@ -197,3 +197,9 @@ def test_recusal_and_results_publication_over_the_api(d):
     assert r.status_code == 200 and r.json()["state"] == "approved" and r.json()["replacement_id"]
     r = ApiClient(cw["unit_head"]).post(f"/inspections/draws/{draw.pk}/results/publish", {})
     assert r.status_code in (409, 422) and r.json()["rule"] == "results.none"
+    from zhifa.ledger.drift import check_row_drift
+    from zhifa.ledger.verify import check_subjects
+
+    drift = [x for x in list(check_subjects()) + list(check_row_drift())
+             if "inspections" in x.where or "inspections" in x.detail]
+    assert drift == []

@@ -84,7 +84,10 @@ def do_decide_recusal(rec: Recusal, *, approve: bool, acting_user, note: str = "
     rec.replacement, rec.state = new, RecusalState.APPROVED
     rec.save()
     team = list(task.inspectors.all())
+    task_before = snapshot(task)
     task.inspectors.set([o for o in team if o.pk != rec.officer_id] + [new])
+    step(task, None, acting_user=acting_user, before=task_before,
+         reason=f"回避重新抽取#{rec.index}：{rec.officer.name}回避，由{new.name}替换")
     case = task.case
     if case is not None:
         role = case.officers.filter(officer=rec.officer, active=True).values_list("role", flat=True).first() or "assist"
