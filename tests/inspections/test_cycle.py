@@ -157,6 +157,7 @@ def test_recusal_rules(d):
                 acting_user=cw["unit_head"])
         refused("recusal.reason", A.do_declare_recusal, task, officer=member, reason=" ", acting_user=member.user)
         rec = A.do_declare_recusal(task, officer=member, reason="曾在该企业任职", acting_user=member.user)
+        refused("recusal.pending", A.do_declare_recusal, task, officer=member, reason="同上", acting_user=member.user)
         refused("recusal.head_decides", A.do_decide_recusal, rec, approve=True, acting_user=outsider.user)
         rec = A.do_decide_recusal(rec, approve=False, acting_user=cw["unit_head"])
         assert rec.state == "refused" and rec.replacement is None and member in task.inspectors.all()

@@ -26,6 +26,8 @@ Named rules (refusals name them; tests/inspections checks each):
   recusal.declarant           an inspector declares a recusal for themselves; a head for any of the team
   recusal.not_on_team         the recused officer is one of the task's inspectors
   recusal.reason              a recusal states the conflict
+  recusal.pending             one pending recusal per inspector and task
+  recusal.state               a recusal is decided once
   recusal.task_open           no recusal once the result is recorded
   recusal.head_decides        a head of the entity decides a recusal (Art. 43)
   recusal.no_replacement      the re-draw finds a certified, non-recused inspector outside the team
