@@ -47,3 +47,17 @@ def test_published_draws_and_results_download(d):
     page = anon.get(f"/gs/sjs/{draw.pk}/").content.decode()
     assert "如何核验抽取" in page and "zhifa verify-draw" in page and f"/gs/sjs/{draw.pk}/results.csv" in page
     assert "/gs/sjs/data.csv" in anon.get("/gs/sjs/").content.decode()
+
+
+def test_portal_finds_one_enterprise_and_one_entity(d):
+    cw, draw = d["cw"], d["draw"]
+    with time_machine.travel(H.AFTER, tick=False):
+        tasks = A.do_create_tasks(draw, acting_user=cw["unit_head"])
+        A.do_publish_draw(draw, acting_user=cw["unit_head"])
+    key = tasks[0].object_key
+    anon = Client()
+    html = anon.get(f"/gs/sjs/?key={key}").content.decode()
+    assert f"{key} 的双随机抽查（1）" in html and "检查中" in html
+    assert "请输入18位有效的统一社会信用代码" in anon.get("/gs/sjs/?key=123").content.decode()
+    assert "共 1 次抽取" in anon.get(f"/gs/sjs/?entity={cw['smj'].pk}").content.decode()
+    assert "共 0 次抽取" in anon.get(f"/gs/sjs/?entity={cw['hbj'].pk}").content.decode()

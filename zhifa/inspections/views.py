@@ -318,9 +318,26 @@ VERIFY_STEPS = (
 
 
 def public_list(request):
-    page = Paginator(published_draws(), 20).get_page(request.GET.get("page"))
-    return render(request, "inspections/public_list.html", _public(page=page, total=page.paginator.count,
-                                                                   verify_steps=VERIFY_STEPS))
+    """Published draws, optionally of one entity (?entity=id); ?key=统一社会信用代码: one enterprise's
+    random inspections (its published results). A natural person's ID number is not searchable."""
+    draws = published_draws()
+    entity_id = request.GET.get("entity", "")
+    if entity_id.isdigit():
+        draws = draws.filter(entity_id=int(entity_id))
+    key = request.GET.get("key", "").strip().upper()[:18]
+    ctx = {"key": key, "entity_id": entity_id, "verify_steps": VERIFY_STEPS,
+           "entities": (Draw.objects.filter(published=True, state=Draw.State.DRAWN)
+                        .values_list("entity_id", "entity__name").distinct().order_by("entity__name"))}
+    if key:
+        from zhifa.common.identifiers import check_credit_code
+
+        if check_credit_code(key):
+            ctx["key_error"] = "统一社会信用代码：请输入18位有效的统一社会信用代码"
+        else:
+            ctx["enterprise"] = (Task.objects.filter(object_key=key, draw__published=True, draw__state=Draw.State.DRAWN)
+                                 .select_related("draw__batch__plan", "entity").order_by("-draw__drawn_at", "-id")[:100])
+    page = Paginator(draws, 20).get_page(request.GET.get("page"))
+    return render(request, "inspections/public_list.html", _public(page=page, total=page.paginator.count, **ctx))
 
 
 def public_detail(request, pk):
