@@ -138,17 +138,17 @@ class TaskOut(Schema):
         return sorted(o.pk for o in obj.inspectors.all())
 
 
-class RecusalIn(InSchema):
+class InspectionRecusalIn(InSchema):
     officer: int = F(..., "申请回避的检查人员（编号）", ge=1, le=2**62)
     reason: str = F(..., "回避理由")
 
 
-class DecideIn(InSchema):
+class RecusalDecideIn(InSchema):
     approve: bool = F(..., "准予回避")
     note: str = F("", "决定意见")
 
 
-class RecusalOut(Schema):
+class InspectionRecusalOut(Schema):
     id: int
     task_id: int
     officer_id: int
@@ -160,7 +160,7 @@ class RecusalOut(Schema):
     replacement_id: Optional[int]
 
 
-class PublishedOut(Schema):
+class ResultsPublishedOut(Schema):
     published: int
 
 
@@ -261,9 +261,9 @@ def task_result(request, task_id: int, body: ResultIn):
                                    acting_user=actor(request))
 
 
-@router.post("/tasks/{task_id}/recusals", response=responses(RecusalOut, 201),
+@router.post("/tasks/{task_id}/recusals", response=responses(InspectionRecusalOut, 201),
              operation_id="zhifa_inspections_recusal_declare", summary="申报回避")
-def recusal_declare(request, task_id: int, body: RecusalIn):
+def recusal_declare(request, task_id: int, body: InspectionRecusalIn):
     task = get_visible(Task, request, task_id)
     officer = task.inspectors.filter(pk=body.officer).first() or Officer.objects.filter(pk=body.officer).first()
     if officer is None:
@@ -271,14 +271,14 @@ def recusal_declare(request, task_id: int, body: RecusalIn):
     return Status(201, A.do_declare_recusal(task, officer=officer, reason=body.reason, acting_user=actor(request)))
 
 
-@router.post("/recusals/{recusal_id}/decide", response=responses(RecusalOut),
+@router.post("/recusals/{recusal_id}/decide", response=responses(InspectionRecusalOut),
              operation_id="zhifa_inspections_recusal_decide", summary="回避决定（准予则按公开算法重新抽取）")
-def recusal_decide(request, recusal_id: int, body: DecideIn):
+def recusal_decide(request, recusal_id: int, body: RecusalDecideIn):
     return A.do_decide_recusal(get_visible(Recusal, request, recusal_id), approve=body.approve, note=body.note,
                                acting_user=actor(request))
 
 
-@router.post("/draws/{draw_id}/results/publish", response=responses(PublishedOut),
+@router.post("/draws/{draw_id}/results/publish", response=responses(ResultsPublishedOut),
              operation_id="zhifa_inspections_results_publish", summary="公示已录入的检查结果")
 def results_publish(request, draw_id: int):
     return {"published": A.do_publish_results(get_visible(Draw, request, draw_id), acting_user=actor(request))}
