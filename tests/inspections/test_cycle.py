@@ -118,7 +118,7 @@ def test_full_cycle_through_the_staff_pages(d):
     draw.refresh_from_db()
     assert task.published_on == dt.date(2026, 9, 15) and draw.published
     public = Client().get(f"/gs/sjs/{draw.pk}/").content.decode()
-    assert "未发现问题" in public
+    assert "未发现问题" in public and f"{officer.name}回避，重新抽取{rec.replacement.name}" in public
     plan_page = page(client(cw["unit_head"]), f"/inspections/plans/{plan.pk}/")
     assert 'class="done"' in plan_page and "回避" in plan_page
 

@@ -57,7 +57,7 @@ def result_rows(draw: Draw) -> list[dict[str, Any]]:
                      "result": str(task.get_result_display()) if public else "",
                      "done_on": task.done_on.isoformat() if public and task.done_on else None,
                      "published_on": task.published_on.isoformat() if public else None,
-                     "task": task if public else None})
+                     "task": task if public else None, "_key": key})  # _key: internal, never exported
     return rows
 
 

@@ -342,8 +342,14 @@ def public_list(request):
 
 def public_detail(request, pk):
     draw = get_object_or_404(published_draws(), pk=pk)
+    rows = result_rows(draw)
+    shown = {r["_key"]: r for r in rows}
+    recusals = [{"index": r.index, "officer": r.officer.name, "replacement": r.replacement.name, "on": r.decided_on,
+                 "object": shown.get(r.task.object_key, {}).get("name", "（自然人）")}
+                for r in draw.recusals.filter(state=Recusal.State.APPROVED)
+                .select_related("task", "officer", "replacement").order_by("index")]
     return render(request, "inspections/public_detail.html",
-                  _public(draw=draw, rows=result_rows(draw), verify_steps=VERIFY_STEPS))
+                  _public(draw=draw, rows=rows, recusals=recusals, verify_steps=VERIFY_STEPS))
 
 
 def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
