@@ -164,6 +164,12 @@ def test_recusal_rules(d):
         refused("recusal.state", A.do_decide_recusal, rec, approve=True, acting_user=cw["unit_head"])
         A.do_record_task_result(task, result=Task.Result.NO_PROBLEM, note="未发现问题", acting_user=member.user)
         refused("recusal.task_open", A.do_declare_recusal, task, officer=member, reason="x", acting_user=member.user)
+        # The unit head declares for an inspector of another task; the agency head decides (Art. 43).
+        task2 = next(t for t in tasks if t.pk != task.pk)
+        away = task2.inspectors.first()
+        again = A.do_declare_recusal(task2, officer=away, reason="系该企业股东", acting_user=cw["unit_head"])
+        again = A.do_decide_recusal(again, approve=True, acting_user=cw["head"])
+        assert again.replacement and away not in task2.inspectors.all() and again.replacement in task2.inspectors.all()
 
 
 def test_replacement_is_refused_when_no_one_is_left():

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from zhifa.common.actions import ActionRefused, OutOfScope
 from zhifa.common.roles import Role
-from zhifa.common.scope import can, get_or_deny
+from zhifa.common.scope import can, can_on_entity, get_or_deny
 from zhifa.inspections import actions as A
 from zhifa.inspections import algorithm as alg
 from zhifa.inspections.actions.roster import ROSTER_COLUMNS, roster_template
@@ -292,11 +292,12 @@ def task_detail(request, pk):
             messages.error(request, e.message)
     inspectors = list(task.inspectors.all())
     own = getattr(user, "officer", None)
-    is_head = user.role in (Role.UNIT_HEAD, Role.AGENCY_HEAD) and can(user, "change", task)
+    is_head = user.role in (Role.UNIT_HEAD, Role.AGENCY_HEAD) and can_on_entity(user, "change", Recusal, task.entity)
     return render(request, "inspections/task.html", {
         "task": task, "results": TaskResult.choices, "inspectors": inspectors,
         "recusals": task.recusals.select_related("officer", "replacement", "decided_by"),
-        "may_declare": not task.result and (is_head or (own is not None and own in inspectors)),
+        "may_declare": not task.result and ((is_head and can(user, "change", task))
+                                            or (own is not None and own in inspectors)),
         "declarable": inspectors if is_head else [o for o in inspectors if own and o.pk == own.pk],
         "may_decide": is_head and not task.result,
         "may_record": not task.result and own is not None and own in inspectors})

@@ -33,7 +33,7 @@ def do_declare_recusal(task: Task, *, officer: Officer, reason: str, acting_user
                        on: dt.date | None = None) -> Recusal:
     """回避申报: an inspector of the task (for themselves) or a head of its entity (for one of them)."""
     task = _open_task(task)
-    check_scope(acting_user, task)
+    check_scope(acting_user, task)  # the unit head and the task's entity's officers (not the agency head)
     own = getattr(acting_user, "officer", None)
     if acting_user.role not in HEAD_ROLES and (own is None or own.pk != officer.pk):
         raise ActionRefused("recusal.declarant", "检查人员只能为本人申报回避", "officer")

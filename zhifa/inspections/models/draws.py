@@ -131,7 +131,8 @@ class Recusal(models.Model):
 
     objects = RestrictedManager()
     scope_entity_path = "entity"
-    scope_rules = {"change": {Role.UNIT_HEAD: ENTITY, Role.OFFICER: ENTITY}}
+    # 回避 is decided by the agency's head (Art. 43) or the unit head who plans the inspections.
+    scope_rules = {"change": {Role.UNIT_HEAD: ENTITY, Role.AGENCY_HEAD: ENTITY, Role.OFFICER: ENTITY}}
 
     class Meta:
         ordering = ["draw_id", "id"]
