@@ -13,6 +13,7 @@ from zhifa.common.registry import (
     document_facts,
     portal_pages,
     target_panels,
+    target_sections,
 )
 from zhifa.portal.templatetags.portal import links
 from zhifa.supervision.models import Alert
@@ -48,7 +49,8 @@ def test_the_same_key_from_two_modules_is_refused():
 def test_every_app_contributes_its_alert_checks_and_each_kind_is_an_alert_kind():
     modules = {entry.module for entry in alert_checks.entries()}
     assert modules == {"zhifa.cases.alerts", "zhifa.orgs.alerts", "zhifa.review.alerts", "zhifa.disclosure.alerts",
-                       "zhifa.supervision.alerts", "zhifa.transfers.alerts", "zhifa.discretion.alerts"}
+                       "zhifa.supervision.alerts", "zhifa.transfers.alerts", "zhifa.discretion.alerts",
+                       "zhifa.inspections.alerts"}
     kinds = set(Alert.Kind.values)
     for entry in alert_checks.entries():
         source = inspect.getsource(entry.value)
@@ -57,7 +59,7 @@ def test_every_app_contributes_its_alert_checks_and_each_kind_is_an_alert_kind()
 
 def test_bench_suites_and_demo_steps_are_found_in_their_apps():
     assert set(bench_suites.keys()) == {"foundation", "cases", "ledger", "ingest", "records", "portal", "supervision",
-                                       "discretion"}
+                                       "discretion", "inspections"}
     for entry in bench_suites.entries():
         assert entry.module.endswith(".bench") or ".bench." in entry.module, entry
     steps = demo_steps.entries()
@@ -98,3 +100,4 @@ def test_case_panels_and_document_facts_come_from_the_apps_built_on_cases():
         assert reverse(entry.value.url_name, args=[1])
     assert {e.key: e.module for e in document_facts.entries()} == {"discretion": "zhifa.discretion.docfacts",
                                                                          "exchange": "zhifa.exchange.docfacts"}
+    assert {e.key: e.module for e in target_sections.entries()} == {"inspections": "zhifa.inspections.targets"}

@@ -16,6 +16,7 @@ importing the app (or the top floor) that reads them:
 | `target_panels` | `<app>/panels.py` | the 一户式 page (zhifa/records/views.py target) |
 | `document_facts`| `<app>/docfacts.py` | a case's document data (documents/context.py) |
 | `periodic_tasks`| `<app>/periodic.py` | the scheduler's clock (supervision/tasks.periodic_jobs) |
+| `target_sections`| `<app>/targets.py` | the 一户式 page of one credit code / ID (records) |
 
     from zhifa.common.registry import alert_checks
 
@@ -193,6 +194,17 @@ target_panels: Registry[TargetPanel] = Registry("panels", "target panel")
 # data["extensions"][key] by documents/context.case_data (e.g. key "discretion": the 裁量说明 paragraphs
 # that the 事先告知书 and 决定书 print).
 document_facts: Registry[Callable[..., Any]] = Registry("docfacts", "document facts")
+
+# Sections other apps add to the 一户式 page (records/views.target) of one credit code or ID number:
+# fn(user, key) -> TargetSection | None, scoped to what `user` may see (e.g. inspections: 双随机 history).
+@dataclass(frozen=True)
+class TargetSection:
+    title: str
+    html: str  # rendered by the contributing app (escaped there)
+    count: int = 0
+
+
+target_sections: Registry[Callable[..., Any]] = Registry("targets", "one-household section")
 
 # What happens elsewhere when a published decision goes public or leaves public view: fn(event, pub, on)
 # with event "published", "withdrawn" or "expired" (公示期满 or 信用修复: `pub.expiry_cause`), called by

@@ -28,6 +28,12 @@ Algorithm ``zhifa-draw/1`` (its name is in the commitment; another name is refus
    is valid on the draw date. Fewer than ``per_object`` such inspectors: the draw is refused.
 7. Result: canonical JSON {"algorithm", "seed", "strata": [{"level", "eligible", "count",
    "objects": [{"key", "inspectors": [officer ids]}]}]}; its SHA-256 is the result hash.
+8. 回避 after the draw (``replay_recusals``): an approved recusal n (1, 2, … in the order approved)
+   of officer ``o`` for object ``key`` on date ``on`` replaces ``o`` in that object's team by
+   ``candidates[uniform(len(candidates))]`` drawn from the stream labelled
+   ``"recusal:" + n + ":" + key + ":" + o``, where ``candidates`` are the snapshot's inspectors (in
+   officer order) whose certificate is valid on ``on``, not in the team, and not recused for
+   ``key`` (at commit or by an earlier recusal). Every replacement is recomputed by verify-draw.
 """
 from __future__ import annotations
 
@@ -255,6 +261,44 @@ def _match(key: str, pool: Sequence[dict[str, Any]], recused: dict[str, set[int]
             continue
         chosen.append(oid)
     return chosen
+
+
+def replacement(seed: bytes, *, index: int, key: str, officer: int, team: Sequence[int],
+                pool: Sequence[dict[str, Any]], away: set[int], on: str) -> int:
+    """The inspector who replaces `officer` (recused for object `key`) in `team` (step 8)."""
+    candidates = [int(i["officer"]) for i in pool
+                  if i["cert_expires"] >= on and int(i["officer"]) not in team and int(i["officer"]) not in away
+                  and int(i["officer"]) != int(officer)]
+    if not candidates:
+        raise DrawError("recusal.no_replacement",
+                        f"检查对象{key}没有可替换的持有效执法证、无需回避的检查人员", "officer")
+    stream = Stream(seed, f"recusal:{int(index)}:{key}:{int(officer)}")
+    return candidates[stream.uniform(len(candidates))]
+
+
+def replay_recusals(commitment: dict[str, Any], result: dict[str, Any], inspectors: Sequence[dict[str, Any]],
+                    recusals: Sequence[dict[str, Any]]) -> list[int]:
+    """The replacements of the approved recusals `[{"index", "key", "officer", "on"}]`, in order
+    (step 8); raises DrawError when a recused officer is not in the object's team at that point."""
+    seed = bytes.fromhex(result["seed"])
+    teams = {key: list(ids) for _, key, ids in selected(result)}
+    away: dict[str, set[int]] = {}
+    for officer, key in commitment.get("exclusions", {}).get("recusals", []):
+        away.setdefault(str(key), set()).add(int(officer))
+    out = []
+    for n, r in enumerate(recusals, 1):
+        key, officer = str(r["key"]), int(r["officer"])
+        if int(r.get("index", n)) != n:
+            raise DrawError("recusal.order", f"第{n}项回避的序号应为{n}", "index")
+        team = teams.get(key)
+        if team is None or officer not in team:
+            raise DrawError("recusal.not_on_team", f"回避人员（编号{officer}）不是检查对象{key}的检查人员", "officer")
+        new = replacement(seed, index=n, key=key, officer=officer, team=team, pool=inspectors,
+                          away=away.get(key, set()), on=str(r["on"]))
+        away.setdefault(key, set()).add(officer)
+        team[team.index(officer)] = new
+        out.append(new)
+    return out
 
 
 def result_hash(result: dict[str, Any]) -> str:

@@ -8,6 +8,8 @@ Staff (/inspections):
     POST  /draws/{id}/tasks           检查任务 (行政检查 cases)  POST /draws/{id}/publish
     GET   /draws/{id}/kit             the verification kit (JSON) for `zhifa verify-draw`
     GET   /tasks                      tasks in scope (an officer: their own)   POST /tasks/{id}/result {result, note}
+    POST  /tasks/{id}/recusals        回避申报 {officer, reason}  POST /recusals/{id}/decide {approve, note}
+    POST  /draws/{id}/results/publish 公示已录入的检查结果
 Public (/public/inspections, no account): published draws and their kits.
 """
 from __future__ import annotations
@@ -23,7 +25,8 @@ from zhifa.common.api.base import F, InSchema, actor, get_visible, responses, vi
 from zhifa.common.roles import Role
 from zhifa.inspections import actions as A
 from zhifa.inspections.kit import kit_bytes
-from zhifa.inspections.models import Batch, Draw, Plan, Task
+from zhifa.inspections.models import Batch, Draw, Plan, Recusal, Task
+from zhifa.orgs.models import Officer
 
 router = Router(tags=["双随机、一公开"])
 public = Router(tags=["公示平台（公开）"])
@@ -135,6 +138,32 @@ class TaskOut(Schema):
         return sorted(o.pk for o in obj.inspectors.all())
 
 
+class InspectionRecusalIn(InSchema):
+    officer: int = F(..., "申请回避的检查人员（编号）", ge=1, le=2**62)
+    reason: str = F(..., "回避理由")
+
+
+class RecusalDecideIn(InSchema):
+    approve: bool = F(..., "准予回避")
+    note: str = F("", "决定意见")
+
+
+class InspectionRecusalOut(Schema):
+    id: int
+    task_id: int
+    officer_id: int
+    reason: str
+    state: str
+    declared_on: dt.date
+    decided_on: Optional[dt.date]
+    index: Optional[int]
+    replacement_id: Optional[int]
+
+
+class ResultsPublishedOut(Schema):
+    published: int
+
+
 class ResultIn(InSchema):
     result: str = F(..., "检查结果", "no_problem、not_publicised、unreachable、corrected、obstructed、deregistered、problem_case")
     note: str = F(..., "检查情况")
@@ -230,6 +259,29 @@ def task_list(request):
 def task_result(request, task_id: int, body: ResultIn):
     return A.do_record_task_result(get_visible(Task, request, task_id), result=body.result, note=body.note,
                                    acting_user=actor(request))
+
+
+@router.post("/tasks/{task_id}/recusals", response=responses(InspectionRecusalOut, 201),
+             operation_id="zhifa_inspections_recusal_declare", summary="申报回避")
+def recusal_declare(request, task_id: int, body: InspectionRecusalIn):
+    task = get_visible(Task, request, task_id)
+    officer = task.inspectors.filter(pk=body.officer).first() or Officer.objects.filter(pk=body.officer).first()
+    if officer is None:
+        raise Http404("检查人员不存在")
+    return Status(201, A.do_declare_recusal(task, officer=officer, reason=body.reason, acting_user=actor(request)))
+
+
+@router.post("/recusals/{recusal_id}/decide", response=responses(InspectionRecusalOut),
+             operation_id="zhifa_inspections_recusal_decide", summary="回避决定（准予则按公开算法重新抽取）")
+def recusal_decide(request, recusal_id: int, body: RecusalDecideIn):
+    return A.do_decide_recusal(get_visible(Recusal, request, recusal_id), approve=body.approve, note=body.note,
+                               acting_user=actor(request))
+
+
+@router.post("/draws/{draw_id}/results/publish", response=responses(ResultsPublishedOut),
+             operation_id="zhifa_inspections_results_publish", summary="公示已录入的检查结果")
+def results_publish(request, draw_id: int):
+    return {"published": A.do_publish_results(get_visible(Draw, request, draw_id), acting_user=actor(request))}
 
 
 def published_draws():

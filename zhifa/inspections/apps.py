@@ -11,5 +11,5 @@ class InspectionsConfig(AppConfig):
         from zhifa.inspections import models
         from zhifa.ledger.log import register_subject
 
-        for model in (models.RosterSnapshot, models.Plan, models.Batch, models.Draw):
+        for model in (models.RosterSnapshot, models.Plan, models.Batch, models.Draw, models.Recusal):
             register_subject(model)

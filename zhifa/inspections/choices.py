@@ -67,3 +67,9 @@ class TaskResult(models.TextChoices):
 PROBLEM_RESULTS = {TaskResult.NOT_PUBLICISED, TaskResult.CORRECTED, TaskResult.OBSTRUCTED, TaskResult.PROBLEM_CASE}
 # 一公开: results are published within this many working days after the check ends (default 20).
 PUBLISH_WITHIN_WORKING_DAYS = 20
+
+
+class RecusalState(models.TextChoices):
+    PENDING = "pending", _("待决定")
+    APPROVED = "approved", _("准予回避，已重新抽取")
+    REFUSED = "refused", _("不予回避")

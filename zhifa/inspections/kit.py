@@ -24,6 +24,8 @@ def kit_for(draw: Draw) -> dict[str, Any]:
         "reveal": draw.reveal,
         "result": draw.result,
         "result_sha256": draw.result_sha256,
+        "recusals": [r.replay_row() for r in draw.recusals.filter(state="approved").select_related("task")
+                     .order_by("index")],
     }
 
 

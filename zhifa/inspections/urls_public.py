@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.public_list, name="gs-inspections"),
     path("<int:pk>/", views.public_detail, name="gs-inspections-detail"),
     path("<int:pk>/kit/", views.public_kit, name="gs-inspections-kit"),
+    path("data.<str:fmt>", views.public_data, name="gs-inspections-data"),
+    path("<int:pk>/results.<str:fmt>", views.public_results, name="gs-inspections-results"),
 ]
 
 portal_pages.register("inspections", PortalPages(prefix="sjs/", nav=(

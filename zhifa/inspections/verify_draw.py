@@ -12,7 +12,8 @@ the published result. Checks, in order (each printed in Chinese):
    or the lottery's draw date);
 4. the random value verifies (drand quicknet: BLS signature of the committed round, offline);
 5. the draw recomputed from commitment, snapshots and value equals the published result byte
-   for byte (canonical JSON), and its SHA-256 is the published one.
+   for byte (canonical JSON), and its SHA-256 is the published one;
+6. each approved 回避 (kit "recusals", in order) re-draws the replacement the kit names.
 
 Exit code 0 when everything holds, 1 on any difference, 2 when the file cannot be read.
 """
@@ -79,6 +80,16 @@ def check(kit: dict[str, Any]) -> list[tuple[bool, str]]:
     out.append((same, "重算的抽取结果与公布的结果逐字节一致" if same else "重算的抽取结果与公布的结果不一致"
                 + _first_difference(result, published)))
     out.append((kit.get("result_sha256") == alg.result_hash(result), "公布结果的SHA-256一致"))
+    recusals = kit.get("recusals") or []
+    if recusals:
+        try:
+            again = alg.replay_recusals(commitment, result, inspectors, recusals)
+            same = again == [int(r.get("replacement") or 0) for r in recusals]
+            text = (f"{len(recusals)}项回避的重新抽取结果可重算且一致" if same
+                    else f"回避的重新抽取结果不一致（重算为{again}）")
+        except (alg.DrawError, KeyError, TypeError, ValueError) as e:
+            same, text = False, f"无法重算回避的重新抽取：{getattr(e, 'message', e)}"
+        out.append((same, text))
     return out
 
 

@@ -16,13 +16,27 @@ from django.views.decorators.http import require_POST
 
 from zhifa.common.actions import ActionRefused, OutOfScope
 from zhifa.common.roles import Role
-from zhifa.common.scope import can, get_or_deny
+from zhifa.common.scope import can, can_on_entity, get_or_deny
 from zhifa.inspections import actions as A
 from zhifa.inspections import algorithm as alg
 from zhifa.inspections.actions.roster import ROSTER_COLUMNS, roster_template
-from zhifa.inspections.choices import KeyKind, TaskResult
+from zhifa.inspections.choices import TaskResult
+from zhifa.inspections.figures import figures
 from zhifa.inspections.kit import kit_bytes
-from zhifa.inspections.models import Batch, Draw, Plan, RosterObject, Task
+from zhifa.inspections.models import Batch, Draw, Plan, Recusal, RosterObject, Task
+from zhifa.inspections.opendata import (
+    DRAW_FIELDS,
+    RESULT_FIELDS,
+    as_csv,
+    as_json,
+    draw_row,
+    published_draws,
+    result_rows,
+)
+from zhifa.powers.models import InspectionItem
+
+LEVELS = ("A", "B", "C", "D")
+CYCLE = ("抽查计划", "抽查批次", "上级备案", "承诺抽取", "揭示并抽取", "检查任务与回避", "录入检查结果", "结果公示")
 
 
 def _mine(user):
@@ -36,11 +50,77 @@ def index(request):
     plans = Plan.objects.restrict(user).select_related("entity")[:200]
     to_ack = [p for p in Plan.objects.restrict(user, "acknowledge").filter(state=Plan.State.FILED).select_related("entity")
               if user.role == Role.SUPERVISOR and user.entity.region.level < p.entity.region.level]
+    may_plan = user.is_superuser or user.role in (Role.UNIT_HEAD, Role.AGENCY_HEAD)
+    recusals = (Recusal.objects.restrict(user, "change").filter(state=Recusal.State.PENDING)
+                .select_related("task", "officer") if may_plan else Recusal.objects.none())
     return render(request, "inspections/index.html", {
         "plans": plans, "to_ack": to_ack, "tasks": _mine(user).select_related("case").order_by("due_on")[:200],
-        "roster_count": RosterObject.objects.restrict(user).count(),
-        "may_plan": user.is_superuser or user.role in (Role.UNIT_HEAD, Role.AGENCY_HEAD),
-        "columns": ROSTER_COLUMNS})
+        "roster_count": RosterObject.objects.restrict(user).count(), "recusals": recusals[:100],
+        "may_plan": may_plan and user.entity_id is not None, "columns": ROSTER_COLUMNS,
+        "figures": figures(user, dt.date.today()) if may_plan or user.role == Role.SUPERVISOR else [],
+        "this_year": dt.date.today().year})
+
+
+@login_required
+@require_POST
+def plan_new(request):
+    post = request.POST
+    year = post.get("year", "")
+    if not year.isdigit() or not (2000 <= int(year) <= 2100):
+        messages.error(request, "年度：请填写四位年份，如2026")
+        return redirect("inspections-index")
+    try:
+        plan = A.do_create_plan(entity=request.user.entity, year=int(year), title=post.get("title", ""),
+                                acting_user=request.user)
+    except OutOfScope as e:
+        raise PermissionDenied(e.message) from e
+    except ActionRefused as e:
+        messages.error(request, e.message)
+        return redirect("inspections-index")
+    messages.success(request, "已新建抽查计划，请添加抽查批次")
+    return redirect("inspections-plan", plan.pk)
+
+
+def _date(post, name: str, label: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(post.get(name, ""))
+    except ValueError as e:
+        raise ActionRefused("validation", f"{label}：请填写日期（YYYY-MM-DD）", name) from e
+
+
+def _int(post, name: str, label: str, default: int) -> int:
+    value = (post.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ActionRefused("validation", f"{label}：应为非负整数", name)
+    return int(value)
+
+
+@login_required
+@require_POST
+def batch_new(request, pk):
+    plan = get_or_deny(Plan.objects.restrict(request.user), pk=pk)
+    post = request.POST
+
+    def go():
+        items = list(InspectionItem.objects.filter(pk__in=[i for i in post.getlist("items") if i.isdigit()]))
+        strata = []
+        for level in LEVELS:
+            ratio, count = post.get(f"ratio_{level}", "").strip(), post.get(f"count_{level}", "").strip()
+            if ratio and count:
+                raise ActionRefused("batch.ratio", f"{level}类：抽取比例和抽取数量只填一项", "strata")
+            if ratio:
+                strata.append({"level": level, "ratio": ratio})
+            elif count:
+                strata.append({"level": level, "count": count})
+        A.do_add_batch(plan, acting_user=request.user, name=post.get("name", ""), items=items, strata=strata,
+                       starts_on=_date(post, "starts_on", "检查开始日期"), ends_on=_date(post, "ends_on", "检查结束日期"),
+                       industry=post.get("industry", "").strip()[:60], area=post.get("area", "").strip()[:60],
+                       field=post.get("field", "").strip()[:60],
+                       window_days=_int(post, "window_days", "近期已检查对象的排除期", 0),
+                       inspectors_per_object=_int(post, "inspectors_per_object", "每个对象的检查人员数", 2))
+    return _act(request, go, "已添加抽查批次", ("inspections-plan", plan.pk))
 
 
 @login_required
@@ -71,10 +151,27 @@ def import_roster(request):
 def plan_detail(request, pk):
     user = request.user
     plan = get_or_deny(Plan.objects.restrict(user).select_related("entity"), pk=pk)
-    batches = plan.batches.prefetch_related("items", "draws")
+    batches = list(plan.batches.prefetch_related("items", "draws__tasks__inspectors", "draws__recusals__officer",
+                                                 "draws__recusals__replacement", "draws__recusals__task"))
+    may_change = can(user, "change", plan)
+    items = (InspectionItem.objects.published(dt.date.today()).filter(entity=plan.entity)
+             if may_change and plan.state == Plan.State.DRAFT else [])
     return render(request, "inspections/plan.html", {
-        "plan": plan, "batches": batches, "may_change": can(user, "change", plan),
+        "plan": plan, "batches": batches, "may_change": may_change, "items": items, "levels": LEVELS,
+        "cycle": _cycle(plan, batches),
         "next_round": alg.round_at(dt.datetime.now(dt.UTC).timestamp()) + 200})
+
+
+def _cycle(plan, batches) -> list[dict]:
+    """Where the plan stands in the cycle 计划 → 批次 → 备案 → 承诺 → 抽取 → 任务/回避 → 结果 → 公示."""
+    draws = [d for b in batches for d in b.draws.all()]
+    tasks = [t for d in draws for t in d.tasks.all()]
+    done = [True, bool(batches), plan.state == Plan.State.ACKNOWLEDGED, bool(draws),
+            any(d.state == Draw.State.DRAWN for d in draws), bool(tasks),
+            bool(tasks) and all(t.result for t in tasks),
+            bool(tasks) and all(t.published_on for t in tasks)]
+    current = next((n for n, ok in enumerate(done) if not ok), len(done))
+    return [{"n": n + 1, "label": label, "done": done[n], "current": n == current} for n, label in enumerate(CYCLE)]
 
 
 def _act(request, fn, ok: str, back):
@@ -137,6 +234,8 @@ def draw_action(request, pk, action):
         return _act(request, lambda: A.do_create_tasks(draw, acting_user=user), "已生成检查任务", back)
     if action == "publish":
         return _act(request, lambda: A.do_publish_draw(draw, acting_user=user), "已在公示平台公示", back)
+    if action == "results":
+        return _act(request, lambda: A.do_publish_results(draw, acting_user=user), "检查结果已在公示平台公示", back)
     raise Http404
 
 
@@ -155,8 +254,32 @@ def _kit(draw):
 
 
 @login_required
+@require_POST
+def recusal_declare(request, pk):
+    task = get_or_deny(Task.objects.restrict(request.user), pk=pk)
+    officer = task.inspectors.filter(pk=request.POST.get("officer") or 0).first()
+    if officer is None:
+        messages.error(request, "申请回避的检查人员：请选择本任务的一名检查人员")
+        return redirect("inspections-task", task.pk)
+    return _act(request, lambda: A.do_declare_recusal(task, officer=officer, reason=request.POST.get("reason", ""),
+                                                      acting_user=request.user),
+                "已申报回避，待负责人决定", ("inspections-task", task.pk))
+
+
+@login_required
+@require_POST
+def recusal_decide(request, pk):
+    rec = get_or_deny(Recusal.objects.restrict(request.user), pk=pk)
+    approve = request.POST.get("approve") == "1"
+    return _act(request, lambda: A.do_decide_recusal(rec, approve=approve, acting_user=request.user,
+                                                     note=request.POST.get("note", "")),
+                "已准予回避并重新抽取检查人员" if approve else "已决定不予回避", ("inspections-task", rec.task_id))
+
+
+@login_required
 def task_detail(request, pk):
     task = get_or_deny(Task.objects.restrict(request.user).select_related("case", "draw__batch__plan"), pk=pk)
+    user = request.user
     if request.method == "POST":
         try:
             A.do_record_task_result(task, result=request.POST.get("result", ""), note=request.POST.get("note", ""),
@@ -167,8 +290,17 @@ def task_detail(request, pk):
             raise PermissionDenied(e.message) from e
         except ActionRefused as e:
             messages.error(request, e.message)
-    return render(request, "inspections/task.html", {"task": task, "results": TaskResult.choices,
-                                                     "inspectors": task.inspectors.all()})
+    inspectors = list(task.inspectors.all())
+    own = getattr(user, "officer", None)
+    is_head = user.role in (Role.UNIT_HEAD, Role.AGENCY_HEAD) and can_on_entity(user, "change", Recusal, task.entity)
+    return render(request, "inspections/task.html", {
+        "task": task, "results": TaskResult.choices, "inspectors": inspectors,
+        "recusals": task.recusals.select_related("officer", "replacement", "decided_by"),
+        "may_declare": not task.result and ((is_head and can(user, "change", task))
+                                            or (own is not None and own in inspectors)),
+        "declarable": inspectors if is_head else [o for o in inspectors if own and o.pk == own.pk],
+        "may_decide": is_head and not task.result,
+        "may_record": not task.result and own is not None and own in inspectors})
 
 
 # ---- public (/gs/sjs/) ---------------------------------------------------------------------------
@@ -177,29 +309,79 @@ def _public(**kw):
     return {"module": "inspections", **kw}
 
 
-def published_draws():
-    return (Draw.objects.filter(published=True, state=Draw.State.DRAWN)
-            .select_related("entity", "batch__plan").order_by("-drawn_at", "-id"))
-
-
-def masked(key: str, kind: str) -> str:
-    return key[:6] + "********" + key[-4:] if kind == KeyKind.ID_NUMBER else key
+VERIFY_STEPS = (
+    "下载本次抽取的核验包（JSON）；",
+    "安装 zhifa（开源，仅核验无需数据库和网络），或使用任何遵循公开算法说明自行实现的程序；",
+    "运行 zhifa verify-draw 核验包文件：逐项核对两个名录库快照的默克尔根、承诺早于随机值产生、"
+    "drand 签名（或彩票开奖号码）、抽取结果和回避的重新抽取，全部一致则退出码为0，任何不同则为1；",
+    "也可核对承诺摘要与执法日志第N条（防篡改日志页面可查）一致。",
+)
 
 
 def public_list(request):
-    page = Paginator(published_draws(), 20).get_page(request.GET.get("page"))
-    return render(request, "inspections/public_list.html", _public(page=page, total=page.paginator.count))
+    """Published draws, optionally of one entity (?entity=id); ?key=统一社会信用代码: one enterprise's
+    random inspections (its published results). A natural person's ID number is not searchable."""
+    draws = published_draws()
+    entity_id = request.GET.get("entity", "")
+    if entity_id.isdigit():
+        draws = draws.filter(entity_id=int(entity_id))
+    key = request.GET.get("key", "").strip().upper()[:18]
+    ctx = {"key": key, "entity_id": entity_id, "verify_steps": VERIFY_STEPS,
+           "entities": (Draw.objects.filter(published=True, state=Draw.State.DRAWN)
+                        .values_list("entity_id", "entity__name").distinct().order_by("entity__name"))}
+    if key:
+        from zhifa.common.identifiers import check_credit_code
+
+        if check_credit_code(key):
+            ctx["key_error"] = "统一社会信用代码：请输入18位有效的统一社会信用代码"
+        else:
+            ctx["enterprise"] = (Task.objects.filter(object_key=key, draw__published=True, draw__state=Draw.State.DRAWN)
+                                 .select_related("draw__batch__plan", "entity").order_by("-draw__drawn_at", "-id")[:100])
+    page = Paginator(draws, 20).get_page(request.GET.get("page"))
+    return render(request, "inspections/public_list.html", _public(page=page, total=page.paginator.count, **ctx))
 
 
 def public_detail(request, pk):
     draw = get_object_or_404(published_draws(), pk=pk)
-    names = {r["key"]: r["name"] for r in draw.object_snapshot.rows}
-    kinds = dict(RosterObject.objects.filter(entity=draw.entity).values_list("key", "key_kind"))
-    results = {t.object_key: t for t in draw.tasks.all()}
-    rows = [{"level": level, "key": masked(key, kinds.get(key, "")),
-             "name": names.get(key, "")[:1] + "某" if kinds.get(key) == KeyKind.ID_NUMBER else names.get(key, ""),
-             "task": results.get(key)} for level, key, _ in alg.selected(draw.result)]
-    return render(request, "inspections/public_detail.html", _public(draw=draw, rows=rows))
+    rows = result_rows(draw)
+    shown = {r["_key"]: r for r in rows}
+    recusals = [{"index": r.index, "officer": r.officer.name, "replacement": r.replacement.name, "on": r.decided_on,
+                 "object": shown.get(r.task.object_key, {}).get("name", "（自然人）")}
+                for r in draw.recusals.filter(state=Recusal.State.APPROVED)
+                .select_related("task", "officer", "replacement").order_by("index")]
+    return render(request, "inspections/public_detail.html",
+                  _public(draw=draw, rows=rows, recusals=recusals, verify_steps=VERIFY_STEPS))
+
+
+def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
+    ctype = "text/csv; charset=utf-8" if fmt == "csv" else "application/json; charset=utf-8"
+    response = HttpResponse(content, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def public_data(request, fmt):
+    """开放数据: every published draw (CSV or JSON)."""
+    if fmt not in ("csv", "json"):
+        raise Http404
+    base = request.build_absolute_uri("/")[:-1]
+    rows = [draw_row(d, base) for d in published_draws().prefetch_related("batch__items")]
+    if fmt == "csv":
+        return _download(as_csv(DRAW_FIELDS, rows), fmt, "sjs-draws")
+    return _download(as_json(DRAW_FIELDS, rows, title="双随机抽取公示", verify="zhifa verify-draw 核验包文件"),
+                     fmt, "sjs-draws")
+
+
+def public_results(request, pk, fmt):
+    """开放数据: the drawn objects of one published draw with their published results."""
+    if fmt not in ("csv", "json"):
+        raise Http404
+    draw = get_object_or_404(published_draws(), pk=pk)
+    rows = result_rows(draw)
+    if fmt == "csv":
+        return _download(as_csv(RESULT_FIELDS, rows), fmt, f"sjs-draw-{draw.pk}-results")
+    base = request.build_absolute_uri("/")[:-1]
+    return _download(as_json(RESULT_FIELDS, rows, draw=draw_row(draw, base)), fmt, f"sjs-draw-{draw.pk}-results")
 
 
 def public_kit(request, pk):

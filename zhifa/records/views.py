@@ -299,7 +299,15 @@ def target(request, key=None):
                    name=items.values_list("target_name", flat=True).first()
                    or Party.objects.filter(case__in=cases[:1]).filter(credit_code=key).values_list("name", flat=True)
                    .first() or "")
+        ctx["sections"] = _target_sections(request.user, key)
     return render(request, "records/target.html", ctx)
+
+
+def _target_sections(user, key: str) -> list:
+    """Sections the apps built above add to the 一户式 page (common.registry.target_sections)."""
+    from zhifa.common.registry import target_sections
+
+    return [s for s in (fn(user, key) for fn in target_sections.values()) if s is not None]
 
 
 @login_required

@@ -22,6 +22,15 @@ Named rules (refusals name them; tests/inspections checks each):
   draw.lottery_mismatch       both lottery entries agree
   draw.inspectors_short       each object gets enough certified, non-recused inspectors
   task.result                 a result is one of the categories, with the facts
+  results.none                results are published once recorded (nothing to publish is refused)
+  recusal.declarant           an inspector declares a recusal for themselves; a head for any of the team
+  recusal.not_on_team         the recused officer is one of the task's inspectors
+  recusal.reason              a recusal states the conflict
+  recusal.pending             one pending recusal per inspector and task
+  recusal.state               a recusal is decided once
+  recusal.task_open           no recusal once the result is recorded
+  recusal.head_decides        a head of the entity decides a recusal (Art. 43)
+  recusal.no_replacement      the re-draw finds a certified, non-recused inspector outside the team
 """
 from zhifa.inspections.actions.draws import (  # noqa: F401
     do_commit_draw,
@@ -36,10 +45,11 @@ from zhifa.inspections.actions.plans import (  # noqa: F401
     do_file_plan,
     do_update_plan,
 )
+from zhifa.inspections.actions.recusals import do_decide_recusal, do_declare_recusal  # noqa: F401
 from zhifa.inspections.actions.roster import (  # noqa: F401
     do_import_roster,
     do_save_object,
     do_snapshot_inspectors,
     do_snapshot_objects,
 )
-from zhifa.inspections.actions.tasks import do_create_tasks, do_record_task_result  # noqa: F401
+from zhifa.inspections.actions.tasks import do_create_tasks, do_publish_results, do_record_task_result  # noqa: F401

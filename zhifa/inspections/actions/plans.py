@@ -51,7 +51,7 @@ def clean_strata(strata) -> list[dict]:
                 raise ActionRefused("batch.ratio", f"抽取比例“{ratio}”不是数字", "strata") from e
             if not (0 < r <= 100):
                 raise ActionRefused("batch.ratio", f"{level}类的抽取比例应大于0且不超过100%（填写的是{r}%）", "strata")
-            out.append({"level": level, "ratio": str(r.normalize())})
+            out.append({"level": level, "ratio": format(r.normalize(), "f")})  # 50, not 5E+1
         elif count not in (None, ""):
             try:
                 c = int(count)

@@ -94,3 +94,25 @@ def do_record_task_result(task: Task, *, result: str, note: str, acting_user, on
         obj.save(update_fields=["last_inspected_on", "version"])
         step(obj, None, acting_user=acting_user, before=before, reason=f"检查任务#{task.pk}完成")
     return task
+
+
+@transaction.atomic
+def do_publish_results(draw: Draw, *, acting_user, on: dt.date | None = None) -> int:
+    """一公开 of the results: every recorded, unpublished result of the draw goes on the portal
+    (the draw itself is published first if it is not yet). Returns how many were published."""
+    from zhifa.inspections.actions.draws import do_publish_draw
+
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    check_scope(acting_user, draw)
+    pending = list(Task.objects.select_for_update().filter(draw=draw, published_on__isnull=True).exclude(result=""))
+    if not pending:
+        raise ActionRefused("results.none", "没有待公示的检查结果（检查结果录入后才能公示）", "tasks")
+    if not draw.published:
+        do_publish_draw(draw, acting_user=acting_user)
+    on = on or timezone.localdate()
+    for task in pending:
+        before = snapshot(task)
+        task.published_on = on
+        task.save(update_fields=["published_on"])
+        step(task, "inspections.task.published", acting_user=acting_user, before=before)
+    return len(pending)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.common.roles import Role
 from zhifa.common.scope import ENTITY, RestrictedManager
-from zhifa.inspections.choices import DrawState, Source, TaskResult
+from zhifa.inspections.choices import DrawState, RecusalState, Source, TaskResult
 
 USER = settings.AUTH_USER_MODEL
 
@@ -105,3 +105,44 @@ class Task(models.Model):
 
     def __str__(self):
         return f"{self.object_name}（{self.object_key}）"
+
+
+class Recusal(models.Model):
+    """回避: an inspector of a task declares a conflict with its object; a head decides. An approved
+    recusal replaces the inspector by a re-draw anyone can replay (algorithm step 8, in the kit)."""
+
+    State = RecusalState
+
+    draw = models.ForeignKey(Draw, verbose_name=_("抽取"), on_delete=models.PROTECT, related_name="recusals")
+    task = models.ForeignKey(Task, verbose_name=_("检查任务"), on_delete=models.PROTECT, related_name="recusals")
+    entity = models.ForeignKey("orgs.Entity", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey("orgs.Officer", verbose_name=_("申请回避的检查人员"), on_delete=models.PROTECT,
+                                related_name="+")
+    reason = models.CharField(_("回避理由"), max_length=300)
+    state = models.CharField(_("状态"), max_length=10, choices=RecusalState.choices, default=RecusalState.PENDING)
+    declared_by = models.ForeignKey(USER, verbose_name=_("申报人"), on_delete=models.PROTECT, related_name="+")
+    declared_on = models.DateField(_("申报日期"))
+    decided_by = models.ForeignKey(USER, verbose_name=_("决定人"), null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    index = models.PositiveIntegerField(_("回避替换序号"), null=True, blank=True)
+    replacement = models.ForeignKey("orgs.Officer", verbose_name=_("重新抽取的检查人员"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    objects = RestrictedManager()
+    scope_entity_path = "entity"
+    # 回避 is decided by the agency's head (Art. 43) or the unit head who plans the inspections.
+    scope_rules = {"change": {Role.UNIT_HEAD: ENTITY, Role.AGENCY_HEAD: ENTITY, Role.OFFICER: ENTITY}}
+
+    class Meta:
+        ordering = ["draw_id", "id"]
+        verbose_name = _("检查人员回避")
+        verbose_name_plural = _("检查人员回避")
+
+    def __str__(self):
+        return f"{self.officer} 回避 {self.task.object_name}"
+
+    def replay_row(self) -> dict:
+        """The recusal as the kit lists it (algorithm.replay_recusals)."""
+        return {"index": self.index, "key": self.task.object_key, "officer": self.officer_id,
+                "on": self.decided_on.isoformat() if self.decided_on else None, "replacement": self.replacement_id}
