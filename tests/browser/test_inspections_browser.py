@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login, logout
@@ -68,7 +69,7 @@ def test_cycle_pages_on_a_phone(phone, site, drawn):
     batch.get_by_label("批次名称").fill("手机批次")
     batch.get_by_role("checkbox").first.check()
     batch.get_by_label("A类抽取数量").fill("2")
-    today = dt.date.today()
+    today = timezone.localdate()
     batch.get_by_label("检查开始日期").fill(today.isoformat())
     batch.get_by_label("检查结束日期").fill((today + dt.timedelta(days=30)).isoformat())
     batch.get_by_role("button", name="添加批次").click()

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhifa.common.actions import ActionRefused, OutOfScope
@@ -57,8 +58,8 @@ def index(request):
         "plans": plans, "to_ack": to_ack, "tasks": _mine(user).select_related("case").order_by("due_on")[:200],
         "roster_count": RosterObject.objects.restrict(user).count(), "recusals": recusals[:100],
         "may_plan": may_plan and user.entity_id is not None, "columns": ROSTER_COLUMNS,
-        "figures": figures(user, dt.date.today()) if may_plan or user.role == Role.SUPERVISOR else [],
-        "this_year": dt.date.today().year})
+        "figures": figures(user, timezone.localdate()) if may_plan or user.role == Role.SUPERVISOR else [],
+        "this_year": timezone.localdate().year})
 
 
 @login_required
@@ -154,7 +155,7 @@ def plan_detail(request, pk):
     batches = list(plan.batches.prefetch_related("items", "draws__tasks__inspectors", "draws__recusals__officer",
                                                  "draws__recusals__replacement", "draws__recusals__task"))
     may_change = can(user, "change", plan)
-    items = (InspectionItem.objects.published(dt.date.today()).filter(entity=plan.entity)
+    items = (InspectionItem.objects.published(timezone.localdate()).filter(entity=plan.entity)
              if may_change and plan.state == Plan.State.DRAFT else [])
     return render(request, "inspections/plan.html", {
         "plan": plan, "batches": batches, "may_change": may_change, "items": items, "levels": LEVELS,
