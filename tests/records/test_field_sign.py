@@ -181,3 +181,63 @@ def test_prints_are_counted_and_logged_with_the_pdf_hash(cw):
     assert DocumentPrint.objects.filter(document=doc).count() == 2
     data = entry("document.printed", p)
     assert data["pdf_sha256"] == doc.pdf_sha256 and data["print_no"] == 2 and data["copies"] == 1
+
+
+# ---- the pages -----------------------------------------------------------------------------------
+def client(user):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_sign_page_shows_the_version_and_takes_the_pad_drawing(cw):
+    import base64
+
+    from tests.accounts.test_headers import check_headers
+
+    case, doc = record(cw)
+    c = client(cw["u1"])
+    r = c.get(f"/documents/{doc.pk}/sign/")
+    assert r.status_code == 200
+    check_headers(r)
+    html = r.content.decode()
+    assert doc.docx_sha256 in html and "data-signature-pad" in html and "documents/signature.js" in html
+    assert "当事人拒绝签名" in html and "现场检查发现进货查验记录完整。" in html
+    url = "data:image/png;base64," + base64.b64encode(png()).decode()
+    r = c.post(f"/documents/{doc.pk}/sign/", {"outcome": "signed", "document_sha256": doc.docx_sha256,
+                                              "image": url, "signer_name": "张某某"})
+    sig = DocumentSignature.objects.get(document=doc)
+    assert r.status_code == 302 and r["Location"] == f"/documents/{sig.signed_document_id}/sign/"
+    r = c.get(r["Location"])
+    assert "当事人已签名" in r.content.decode() and "data-signature-pad" not in r.content.decode()
+    # The old version's page now says it is not the latest; a post from it is refused, named.
+    r = c.get(f"/documents/{doc.pk}/sign/")
+    assert "当事人已签名" in r.content.decode()
+    assert "现场签名/打印" in client(cw["u1"]).get(f"/documents/case/{case.pk}/").content.decode()
+    assert f"/documents/{sig.signed_document_id}/sign/" in c.get(f"/records/field/case/{case.pk}/").content.decode()
+
+
+def test_sign_page_post_of_a_stale_version_or_empty_pad_is_refused(cw):
+    case, doc = record(cw)
+    c = client(cw["u1"])
+    r = c.post(f"/documents/{doc.pk}/sign/", {"outcome": "signed", "document_sha256": doc.docx_sha256,
+                                              "image": "", "signer_name": "张某某"})
+    assert r.status_code == 422 and "请当事人在签名框内签名" in r.content.decode()
+    r = c.post(f"/documents/{doc.pk}/sign/", {"outcome": "refused", "document_sha256": "ab" * 32,
+                                              "reason": "拒绝", "witness": "王某"})
+    assert r.status_code == 422 and "不是《现场检查笔录》的最新版本" in r.content.decode()
+    assert not DocumentSignature.objects.exists()
+
+
+def test_print_button_logs_the_print_and_opens_the_pdf_inline(cw):
+    _case, doc = record(cw)
+    doc = _ready_pdf(doc)
+    c = client(cw["u1"])
+    assert "打印（A4）" in c.get(f"/documents/{doc.pk}/sign/").content.decode()
+    r = c.post(f"/documents/{doc.pk}/print/", {"copies": "2"})
+    assert r.status_code == 302 and r["Location"] == f"/documents/{doc.pk}/pdf/?inline=1"
+    r = c.get(r["Location"])
+    assert r.status_code == 200 and r["Content-Disposition"].startswith("inline;")
+    assert DocumentPrint.objects.get(document=doc).copies == 2
