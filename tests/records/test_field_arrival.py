@@ -8,10 +8,9 @@ import pytest
 
 from tests import factories
 from zhifa.common.actions import ActionRefused
-from zhifa.disclosure import cert_token
+from zhifa.disclosure import arrival, cert_token
 from zhifa.ledger.models import LedgerEntry
 from zhifa.orgs.models import Certificate
-from zhifa.records import arrival
 from zhifa.records.models import FieldArrival
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +106,7 @@ def test_task_page_shows_officers_notice_and_takes_feedback(cw, client):
     staff.force_login(cw["u1"])
     page = staff.get(f"/records/field/case/{case.pk}/").content.decode()
     assert "亮码入企" in page, page
-    assert "/gs/xc/t/" in page and "task-qr.svg" in page
-    svg = staff.get(f"/records/field/case/{case.pk}/task-qr.svg")
+    assert f"/disclosure/field/case/{case.pk}/task/" in page and "task-qr.svg" in page
+    assert staff.get(f"/disclosure/field/case/{case.pk}/task/")["Location"].startswith("http://testserver/gs/xc/t/")
+    svg = staff.get(f"/disclosure/field/case/{case.pk}/task-qr.svg")
     assert svg.status_code == 200 and b"xmlns" in svg.content

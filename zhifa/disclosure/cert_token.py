@@ -34,7 +34,7 @@ def _unb64(text: str) -> bytes:
 
 def issue(cert, *, now: float | None = None, ttl: int = TTL_SECONDS, task=None) -> str:
     """`task`: the case or inspection the officer is at; the token then names it ("t", its id) and the
-    party's scan is logged as the officers' arrival (到场) on it (zhifa/records/arrival.py)."""
+    party's scan is logged as the officers' arrival (到场) on it (zhifa/disclosure/arrival.py)."""
     now = int(now if now is not None else time.time())
     payload = {"v": VERSION, "n": cert.number, "o": cert.officer.name, "e": str(cert.officer.entity or ""),
                "f": cert.fields, "u": cert.expires_on.isoformat(), "s": cert.get_status_display(),

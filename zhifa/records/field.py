@@ -52,27 +52,8 @@ def case_page(request, case_id):
         "officers": Officer.objects.filter(entity_id=case.entity_id, status="active").order_by("name"),
         "handlers": list(case.officers.filter(active=True).select_related("officer")),
         "documents": on_site_documents(request.user, case),
-        "task_url": task_url(request, case),
         "arrivals": list(case.arrivals.select_related("officer").order_by("-id")[:10]),
     })
-
-
-def task_url(request, case) -> str:
-    """The public 亮码入企 page of the task (its QR is shown on the field case page)."""
-    from django.urls import reverse
-
-    from zhifa.records.arrival import task_ref
-
-    return request.build_absolute_uri(reverse("gs-field-task", args=[task_ref(case)]))
-
-
-@login_required
-def task_qr(request, case_id):
-    """亮码入企: the QR of the task's public page (officers, 检查通知, feedback), a standalone SVG."""
-    from zhifa.disclosure.views.directory import qr_svg_document
-
-    case = _case(request, case_id)
-    return HttpResponse(qr_svg_document(task_url(request, case)), content_type="image/svg+xml")
 
 
 def on_site_documents(user, case) -> list:

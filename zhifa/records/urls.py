@@ -5,7 +5,6 @@ from zhifa.records import field, views
 urlpatterns = [
     path("field/", field.home, name="records-field"),
     path("field/case/<int:case_id>/", field.case_page, name="records-field-case"),
-    path("field/case/<int:case_id>/task-qr.svg", field.task_qr, name="records-field-task-qr"),
     path("field/sw.js", field.service_worker, name="records-field-sw"),
     path("field/manifest.webmanifest", field.manifest, name="records-field-manifest"),
     path("case/<int:case_id>/", views.case_records, name="records-case"),

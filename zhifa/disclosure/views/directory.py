@@ -196,7 +196,7 @@ def qr_svg_document(text: str) -> bytes:
 def cert_tasks(cert):
     """The open tasks and cases the certificate's officer is on: a 亮证码 may name one (到场)."""
     from zhifa.cases.models import Case
-    from zhifa.records.arrival import CLOSED_STATES
+    from zhifa.records.field import CLOSED_STATES
 
     return (Case.objects.filter(officers__officer=cert.officer, officers__active=True)
             .exclude(state__in=CLOSED_STATES).distinct().order_by("-id")[:50])

@@ -2,7 +2,7 @@
 
 An officer's 亮证码 may name the task the officer is at (zhifa.disclosure.cert_token.issue(task=…)).
 The party's phone verifies it offline; once online, the check page sends the token to
-/gs/xc/arrival/ and do_log_officer_scan records the officers' arrival on the task — once per token
+/gs/xc/arrival/ (zhifa/disclosure/views/field.py) and do_log_officer_scan records the officers' arrival on the task — once per token
 nonce. Each task also has a 亮码入企 QR (a signed reference to the task, task_ref): its public page
 /gs/xc/t/<ref>/ shows the officers, the 检查通知 and a feedback form, and its first opening of a day
 is logged as an arrival (do_log_task_page_open).
@@ -18,11 +18,10 @@ from django.utils import timezone
 from zhifa.common.actions import ActionRefused, log_change, snapshot
 from zhifa.common.models import ChangeLog
 from zhifa.ledger import log as ledger
+from zhifa.records.field import CLOSED_STATES  # a task in one of these states has no officers on site
 from zhifa.records.models import FieldArrival
 
 SALT = "zhifa.records.task-qr"
-# A task in one of these states has no officers on site any more.
-CLOSED_STATES = ("archived", "closed", "transferred", "revoked", "converted")
 
 
 def task_ref(case) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 
+from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -12,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from zhifa.common.actions import ActionRefused
-from zhifa.records import arrival
+from zhifa.disclosure import arrival
 
 
 @csrf_exempt  # authenticated by the token's Ed25519 signature, not by a session; replays add nothing
@@ -53,7 +54,7 @@ def task_page(request, ref):
     try:
         case = arrival.case_from_ref(ref)
     except ActionRefused as e:
-        return render(request, "records/public/task.html", {"module": "", "refused": e}, status=404)
+        return render(request, "disclosure/public/field_task.html", {"module": "", "refused": e}, status=404)
     submitted, error, form = None, None, {}
     if request.method == "POST":
         form = request.POST
@@ -69,6 +70,39 @@ def task_page(request, ref):
     else:
         with contextlib.suppress(ActionRefused):  # a finished task: the page still shows who inspected
             arrival.do_log_task_page_open(case)
-    return render(request, "records/public/task.html", {
+    return render(request, "disclosure/public/field_task.html", {
         "module": "", "case": case, "officers": _officers(case), "submitted": submitted, "error": error,
         "form": form})
+
+
+# ---- staff: the task's 亮码入企 QR (shown on the officer's field page of the case) ----------------------
+def task_url(request, case) -> str:
+    from django.urls import reverse
+
+    return request.build_absolute_uri(reverse("gs-field-task", args=[arrival.task_ref(case)]))
+
+
+def _staff_case(request, case_id):
+    from zhifa.cases.models import Case
+    from zhifa.common.scope import get_or_deny
+
+    return get_or_deny(Case.objects.restrict(request.user, "view"), pk=case_id)
+
+
+@login_required
+def task_qr(request, case_id):
+    """亮码入企: the QR of the task's public page (officers, 检查通知, feedback), a standalone SVG."""
+    from django.http import HttpResponse
+
+    from zhifa.disclosure.views.directory import qr_svg_document
+
+    case = _staff_case(request, case_id)
+    return HttpResponse(qr_svg_document(task_url(request, case)), content_type="image/svg+xml")
+
+
+@login_required
+def task_link(request, case_id):
+    """The task's public 亮码入企 page (for an officer to open or share the link)."""
+    from django.shortcuts import redirect
+
+    return redirect(task_url(request, _staff_case(request, case_id)))
