@@ -42,6 +42,11 @@ def test_officer_scan_naming_the_task_is_logged_once(cw):
     assert FieldArrival.objects.filter(case=case).count() == 1
     body = json.loads(LedgerEntry.objects.get(event_type="field.arrival", subject_id=str(a.pk)).body)
     assert body["case"] == case.pk and body["data"]["certificate_number"] == cert_of(cw["h1"]).number
+    arrival.do_log_task_page_open(case)
+    from tests.ledger.test_verify import run_verify
+
+    code, out = run_verify()
+    assert code == 0, out
 
 
 def test_bad_codes_and_officers_not_on_the_task_are_refused(cw):

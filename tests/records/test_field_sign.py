@@ -161,14 +161,15 @@ def test_refusal_with_an_av_record_of_another_case_is_refused(cw):
 
 
 def _ready_pdf(doc):
-    from django.core.files.base import ContentFile
+    """The document's PDF through the real PDF step, with LibreOffice and the seal stood in for."""
+    from unittest import mock
 
-    pdf = b"%PDF-1.4\n% test\n"
-    path = storage().save(f"t/{doc.pk}.pdf", ContentFile(pdf))
-    GeneratedDocument.objects.filter(pk=doc.pk).update(pdf_status="ready", pdf_path=path,
-                                                       pdf_sha256=hashlib.sha256(pdf).hexdigest(), pdf_size=len(pdf))
-    doc.refresh_from_db()
-    return doc
+    from zhifa.documents.actions import do_render_pdf
+
+    pdf = b"%PDF-1.4\n% test " + str(doc.pk).encode() + b"\n"
+    with mock.patch("zhifa.documents.actions.convert_pdf", return_value=pdf), \
+            mock.patch("zhifa.documents.seal.apply", side_effect=lambda data: (data, {})):
+        return do_render_pdf(doc, acting_user=None)
 
 
 def test_prints_are_counted_and_logged_with_the_pdf_hash(cw):
@@ -241,3 +242,16 @@ def test_print_button_logs_the_print_and_opens_the_pdf_inline(cw):
     r = c.get(r["Location"])
     assert r.status_code == 200 and r["Content-Disposition"].startswith("inline;")
     assert DocumentPrint.objects.get(document=doc).copies == 2
+
+
+def test_zhifa_verify_is_clean_after_signing_refusing_and_printing(cw):
+    from tests.ledger.test_verify import run_verify
+
+    case, doc = record(cw)
+    sig = do_sign_document(doc, acting_user=cw["u1"], document_sha256=doc.docx_sha256, image=png(),
+                           signer_name="张某某", pdf=False)
+    do_log_print(_ready_pdf(sig.signed_document), acting_user=cw["u1"])
+    other = do_generate_document(case, "inquiry_record", acting_user=cw["u1"], pdf=False, extra={"place": "当事人店内"})
+    do_record_refusal(other, acting_user=cw["u1"], document_sha256=other.docx_sha256, reason="拒绝", witness="王某", pdf=False)
+    code, out = run_verify()
+    assert code == 0, out

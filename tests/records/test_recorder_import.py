@@ -58,6 +58,10 @@ def test_zip_import_keeps_capture_times_and_is_idempotent(cw):
     entries = LedgerEntry.objects.filter(event_type="record.recorder_import", case_id=case.pk)
     assert entries.count() == 2
     assert json.loads(entries.order_by("seq").first().body)["data"]["added"] == sorted(i.pk for i in result.added)
+    from tests.ledger.test_verify import run_verify
+
+    code, out = run_verify()
+    assert code == 0, out
 
 
 def test_bad_source_and_bad_files_are_refused_by_name(cw):
