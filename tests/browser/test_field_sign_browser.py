@@ -52,3 +52,24 @@ def test_party_signs_on_the_phone(phone, site, cworld, tmp_path, settings):  # n
     _no_overflow(page)
     page.goto(f"{site}/records/case/{case.pk}/recorder/")
     _no_overflow(page)
+
+
+def test_citizen_scan_offline_reports_the_arrival_once_online(phone, site, cworld):  # noqa: F811
+    from tests import factories
+    from zhifa.disclosure import cert_token
+    from zhifa.orgs.models import Certificate
+    from zhifa.records.models import FieldArrival
+
+    case = factories.case(cworld)
+    token = cert_token.issue(Certificate.objects.filter(officer=cworld["h1"]).first(), task=case)
+    citizen = phone.new_page()
+    citizen.goto(f"{site}/gs/cert/v/")
+    phone.set_offline(True)
+    citizen.evaluate("t => { location.hash = t; }", token)
+    expect(citizen.locator("[data-role=verdict]")).to_contain_text("签名有效")
+    expect(citizen.locator("[data-role=arrival]")).to_have_text("联网后将报告执法人员到场")
+    assert not FieldArrival.objects.exists()
+    phone.set_offline(False)
+    expect(citizen.locator("[data-role=arrival]")).to_have_text("已记录执法人员到场")
+    arrival = FieldArrival.objects.get(case=case)
+    assert arrival.officer_id == cworld["h1"].pk and arrival.source == "officer_qr"
