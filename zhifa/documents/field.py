@@ -14,6 +14,7 @@ signed version's digest are in one ledger entry ("document.signed" / "document.s
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.db import transaction
 
@@ -46,9 +47,9 @@ def _check_signable(doc: GeneratedDocument, *, acting_user, document_sha256: str
     latest = (GeneratedDocument.objects.filter(case_id=row.case_id, doc_type=row.doc_type)
               .order_by("-version").first())
     shown = (document_sha256 or "").strip().lower()
-    if latest.pk != row.pk or shown != row.docx_sha256:
+    if latest is None or latest.pk != row.pk or shown != row.docx_sha256:
         raise ActionRefused("documents.stale_version",
-                            f"所签文书不是《{row.label}》的最新版本（当前为第{latest.version}版），"
+                            f"所签文书不是《{row.label}》的最新版本（当前为第{latest.version if latest else row.version}版），"
                             "请刷新后让当事人在最新版本上签名", field="document_sha256")
     if signature_of(row) is not None:
         raise ActionRefused("documents.already_signed", f"《{row.label}》第{row.version}版已有当事人签名或拒签记录")
@@ -92,11 +93,13 @@ def _signed_version(row: GeneratedDocument, docx: bytes, *, acting_user, note: d
     version = row.version + 1
     digest = sha256(docx)
     case = row.case
+    shown: Any = row.context or {}
+    context: Any = {**shown, "party_signature": note}
     path = store_file(f"cases/{case.entity_id}/{case.pk}/{row.doc_type}/v{version}-{digest[:12]}.docx", docx)
     new = GeneratedDocument.objects.create(
         case=case, doc_type=row.doc_type, number=row.number, version=version, template=row.template,
         template_version=row.template_version, docx_path=path, docx_sha256=digest, docx_size=len(docx),
-        context={**(row.context or {}), "party_signature": note}, extra=row.extra, generated_by=acting_user)
+        context=context, extra=row.extra, generated_by=acting_user)
     log_change(new, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(new), reason=reason)
     ledger.append("document.generated", subject=new, actor=acting_user, case=case,
                   data={"doc_type": row.doc_type, "version": version, "number": row.number, "docx_sha256": digest,

@@ -15,15 +15,17 @@ card twice adds nothing. One ledger entry ("record.recorder_import") lists the b
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
@@ -41,7 +43,7 @@ MAX_FILES = 2000
 @dataclass
 class SourceFile:
     name: str                         # the path inside the folder or zip (shown in messages, the title)
-    open: object                      # () -> binary file object
+    open: Callable[[], IO[bytes]]     # opens the file's bytes
     modified: dt.datetime | None
     sidecar: dict = field(default_factory=dict)
 
@@ -60,6 +62,11 @@ def _local(naive: dt.datetime) -> dt.datetime:
     return timezone.make_aware(naive, timezone.get_current_timezone())
 
 
+def _from_groups(m: re.Match) -> dt.datetime:
+    y, mo, d, h, mi, s = (int(x) for x in m.groups())
+    return dt.datetime(y, mo, d, h, mi, s)
+
+
 def _parse_time(value) -> dt.datetime | None:
     if value in (None, ""):
         return None
@@ -73,7 +80,7 @@ def _parse_time(value) -> dt.datetime | None:
         if not m:
             return None
         try:
-            moment = dt.datetime(*map(int, m.groups()))
+            moment = _from_groups(m)
         except ValueError:
             return None
     return moment if moment.tzinfo else _local(moment)
@@ -94,6 +101,12 @@ def _pick(meta: dict, *keys):
     return None
 
 
+def _opener(path: Path) -> Callable[[], IO[bytes]]:
+    def opened() -> IO[bytes]:
+        return path.open("rb")
+    return opened
+
+
 def _files_of_folder(root: Path) -> Iterator[SourceFile]:
     paths = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
     sidecars = {p.with_suffix("").as_posix().lower(): p for p in paths if p.suffix.lower() in SIDECAR_EXTS}
@@ -101,7 +114,7 @@ def _files_of_folder(root: Path) -> Iterator[SourceFile]:
         if p.suffix.lower() not in MEDIA_EXTS:
             continue
         side = sidecars.get(p.with_suffix("").as_posix().lower())
-        yield SourceFile(name=p.relative_to(root).as_posix(), open=lambda p=p: open(p, "rb"),  # noqa: SIM115
+        yield SourceFile(name=p.relative_to(root).as_posix(), open=_opener(p),
                          modified=dt.datetime.fromtimestamp(p.stat().st_mtime, tz=dt.UTC),
                          sidecar=_sidecar(side.read_bytes(), side.name) if side else {})
 
@@ -121,7 +134,7 @@ def _files_of_zip(zf: zipfile.ZipFile) -> Iterator[SourceFile]:
             modified = _local(dt.datetime(*i.date_time))
         except ValueError:
             modified = None
-        yield SourceFile(name=i.filename, open=lambda i=i: zf.open(i), modified=modified,
+        yield SourceFile(name=i.filename, open=functools.partial(zf.open, i), modified=modified,
                          sidecar=_sidecar(zf.read(side), side.filename) if side else {})
 
 
@@ -133,7 +146,7 @@ def captured_of(f: SourceFile) -> tuple[dt.datetime | None, str]:
     m = NAME_TIME.search(PurePosixPath(f.name).name)
     if m:
         try:
-            return _local(dt.datetime(*map(int, m.groups()))), "文件名"
+            return _local(_from_groups(m)), "文件名"
         except ValueError:
             pass
     return f.modified, "文件修改时间"
@@ -207,7 +220,7 @@ def do_import_recorder(case, source, *, acting_user, collectors, step: str = "",
                                      collectors=collectors, captured_at=captured, fileobj=tmp,
                                      filename=PurePosixPath(f.name).name, proves=proves, place=place,
                                      latitude=lat, longitude=lon, device=dev, step=step)
-                item.import_time_source = came_from
+                setattr(item, "import_time_source", came_from)  # shown beside the file (not stored)  # noqa: B010
                 seen.add(digest)
                 result.added.append(item)
             except ActionRefused as e:
