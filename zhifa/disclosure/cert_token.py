@@ -32,11 +32,15 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def issue(cert, *, now: float | None = None, ttl: int = TTL_SECONDS) -> str:
+def issue(cert, *, now: float | None = None, ttl: int = TTL_SECONDS, task=None) -> str:
+    """`task`: the case or inspection the officer is at; the token then names it ("t", its id) and the
+    party's scan is logged as the officers' arrival (到场) on it (zhifa/disclosure/arrival.py)."""
     now = int(now if now is not None else time.time())
     payload = {"v": VERSION, "n": cert.number, "o": cert.officer.name, "e": str(cert.officer.entity or ""),
                "f": cert.fields, "u": cert.expires_on.isoformat(), "s": cert.get_status_display(),
                "iat": now, "exp": now + ttl, "nonce": secrets.token_hex(8)}
+    if task is not None:
+        payload["t"] = task.pk
     raw = canonical_json(payload)
     return _b64(raw) + "." + _b64(bytes.fromhex(signing.sign(DOMAIN + raw)))
 

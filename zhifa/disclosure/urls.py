@@ -1,9 +1,11 @@
 """Staff pages of the disclosure app, mounted at /disclosure/. Public pages: urls_public.py."""
 from django.urls import path
 
-from zhifa.disclosure.views import annual_reports, complaints, credit_repair, directory, publications
+from zhifa.disclosure.views import annual_reports, complaints, credit_repair, directory, field, publications
 
 urlpatterns = [
+    path("field/case/<int:case_id>/task-qr.svg", field.task_qr, name="disclosure-field-task-qr"),
+    path("field/case/<int:case_id>/task/", field.task_link, name="disclosure-field-task"),
     path("", publications.queue, name="disclosure-queue"),
     path("<int:pk>/", publications.detail, name="disclosure-detail"),
     path("certificates/<int:pk>/", directory.certificate_qr_page, name="disclosure-cert"),

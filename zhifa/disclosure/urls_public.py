@@ -9,12 +9,15 @@ from zhifa.disclosure.views import (
     complaints,
     credit_repair,
     directory,
+    field,
     open_data,
     progress,
     publications,
 )
 
 urlpatterns = [
+    path("xc/arrival/", field.report_arrival, name="gs-field-arrival"),
+    path("xc/t/<str:ref>/", field.task_page, name="gs-field-task"),
     path("entities/", directory.entities, name="gs-entities"),
     path("entities/options/", directory.entity_options, name="gs-entity-options"),
     path("officers/", directory.officers, name="gs-officers"),

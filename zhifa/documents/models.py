@@ -173,3 +173,71 @@ class GeneratedDocument(StoredDocument):
     def is_latest(self) -> bool:
         return not GeneratedDocument.objects.filter(case_id=self.case_id, doc_type=self.doc_type,
                                                     version__gt=self.version).exists()
+
+
+# ---- on the spot (issue 20): the party's signature or refusal, and prints ------------------------
+ON_SITE_TYPES = ("inspection_record", "inquiry_record", "penalty_decision", "seizure_decision", "seizure_list")
+
+
+class DocumentSignature(models.Model):
+    """The party's signature on one exact version of a document (or the party's refusal to sign),
+    shown on the officer's phone. `document_sha256` is the SHA-256 of the .docx of the version that
+    was shown; the signature image, that digest and the version are bound in one ledger entry
+    ("document.signed" / "document.sign_refused"). The signed document is a new version of the same
+    document: the shown version's .docx with the signature (or the refusal note) appended."""
+
+    class Outcome(models.TextChoices):
+        SIGNED = "signed", _("当事人已签名")
+        REFUSED = "refused", _("当事人拒绝签名")
+
+    document = models.ForeignKey(GeneratedDocument, verbose_name=_("所签文书版本"), on_delete=models.PROTECT,
+                                 related_name="signatures")
+    document_sha256 = models.CharField(_("所签文书SHA-256"), max_length=64)
+    outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices)
+    signer_name = models.CharField(_("签名人"), max_length=100, blank=True)
+    image_path = models.CharField(_("签名图像"), max_length=300, blank=True)
+    image_sha256 = models.CharField(_("签名图像SHA-256"), max_length=64, blank=True)
+    refusal_reason = models.CharField(_("拒绝签名原因"), max_length=500, blank=True)
+    witness = models.CharField(_("见证人"), max_length=100, blank=True)
+    av_record = models.ForeignKey("records.RecordItem", verbose_name=_("音像记录"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    signed_document = models.ForeignKey(GeneratedDocument, verbose_name=_("签名后的文书"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(USER, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = RestrictedManager()
+    scope_entity_path = "document__case__entity"
+    scope_unit_path = "document__case__unit"
+    ledger_fields = ("document", "document_sha256", "outcome", "signer_name", "image_sha256", "refusal_reason",
+                     "witness", "av_record", "recorded_by", "recorded_at")
+
+    class Meta:
+        ordering = ["document_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["document"], name="document_signature_once")]
+        verbose_name = _("当事人签名")
+        verbose_name_plural = _("当事人签名")
+
+    def __str__(self):
+        return f"{self.document}：{self.get_outcome_display()}"
+
+
+class DocumentPrint(models.Model):
+    """One print of a document's server-rendered PDF (A4) on the spot: how many copies, the digest of
+    the PDF that was printed. The n-th print of a document is its row count."""
+
+    document = models.ForeignKey(GeneratedDocument, verbose_name=_("文书版本"), on_delete=models.PROTECT,
+                                 related_name="prints")
+    pdf_sha256 = models.CharField(_("PDF文件SHA-256"), max_length=64)
+    copies = models.PositiveSmallIntegerField(_("份数"), default=1)
+    printed_by = models.ForeignKey(USER, verbose_name=_("打印人"), on_delete=models.PROTECT, related_name="+")
+    printed_at = models.DateTimeField(_("打印时间"), auto_now_add=True)
+
+    objects = RestrictedManager()
+    scope_entity_path = "document__case__entity"
+    scope_unit_path = "document__case__unit"
+
+    class Meta:
+        ordering = ["document_id", "id"]
+        verbose_name = _("文书打印")
+        verbose_name_plural = _("文书打印")

@@ -21,7 +21,7 @@ from zhifa.common.actions import ActionRefused
 from zhifa.common.scope import get_or_deny
 from zhifa.documents import actions, archive
 from zhifa.documents.context import FIELD_HELP
-from zhifa.documents.models import DocumentTemplate, GeneratedDocument, storage
+from zhifa.documents.models import ON_SITE_TYPES, DocumentTemplate, GeneratedDocument, storage
 from zhifa.documents.render import DOCX_MIME
 from zhifa.documents.types import SPECS, DocType, types_for_kind
 
@@ -136,6 +136,7 @@ def _panel_context(request, case, *, error=None, error_type=None, posted=None):
                 value = qa_text(value) if isinstance(value, list) else value
             fields.append({"key": key, "label": label, "kind": kind, "value": value})
         rows.append({"spec": s, "latest": latest, "older": versions[1:], "fields": fields,
+                     "on_site": s.code in ON_SITE_TYPES,
                      "error": error if error_type == s.code else None, "request_key": uuid.uuid4().hex})
     from zhifa.cases.machine import TERMINAL_STATES
 
@@ -192,13 +193,14 @@ def _doc(request, pk):
     return get_or_deny(GeneratedDocument.objects.restrict(request.user, "view").select_related("case"), pk=pk)
 
 
-def _file_response(path, filename, content_type):
+def _file_response(path, filename, content_type, *, inline=False):
     try:
         fh = storage().open(path, "rb")
     except (FileNotFoundError, OSError):
         raise Http404("文件不存在") from None
     resp = FileResponse(fh, content_type=content_type)
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    disposition = "inline" if inline else "attachment"
+    resp["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
     return resp
 
 
@@ -213,7 +215,8 @@ def download_pdf(request, pk):
     doc = _doc(request, pk)
     if doc.pdf_status != GeneratedDocument.PdfStatus.READY or not doc.pdf_path:
         raise Http404(doc.pdf_error or "PDF尚未生成")
-    return _file_response(doc.pdf_path, doc.download_name("pdf"), "application/pdf")
+    return _file_response(doc.pdf_path, doc.download_name("pdf"), "application/pdf",
+                          inline=request.GET.get("inline") == "1")  # opened to print (A4, the OS dialog)
 
 
 @login_required
@@ -317,3 +320,96 @@ def template_activate(request, pk):
         raise Http404
     actions.do_activate_template(t, acting_user=request.user)
     return redirect(reverse("documents-templates"))
+
+
+# ---- on the spot: the party signs the document shown, prints (issue 20) ----------------------------
+def _data_url_png(value: str) -> bytes:
+    import base64
+    import binascii
+
+    prefix = "data:image/png;base64,"
+    if not value or not value.startswith(prefix):
+        return b""
+    try:
+        return base64.b64decode(value[len(prefix):], validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def _sign_context(request, doc, *, error=None, error_field=None, posted=None):
+    from zhifa.documents import field
+    from zhifa.documents.render import docx_text
+    from zhifa.records.models import AV_KINDS, RecordItem
+
+    latest = (GeneratedDocument.objects.restrict(request.user, "view")
+              .filter(case_id=doc.case_id, doc_type=doc.doc_type).order_by("-version").first())
+    try:
+        with storage().open(doc.docx_path, "rb") as fh:
+            text = docx_text(fh.read())
+    except OSError:
+        text = ""
+    av = (RecordItem.objects.restrict(request.user, "view")
+          .filter(case_id=doc.case_id, kind__in=AV_KINDS, destroyed_at__isnull=True).select_related("current"))
+    return {"doc": doc, "case": doc.case, "latest": latest, "text": text, "signature": field.signature_of(doc),
+            "on_site": field.is_on_site(doc), "may_generate": actions.may_generate(request.user, doc.case),
+            "av_records": av, "error": error, "error_field": error_field, "posted": posted or {},
+            "prints": doc.prints.count()}
+
+
+@login_required
+def sign_document(request, pk):
+    """The document as shown on the phone, the party's signature pad and the refusal path. POST
+    `outcome=signed` (signer_name, image as a PNG data URL) or `outcome=refused` (reason, witness,
+    av_record); both carry the SHA-256 of the version shown."""
+    from zhifa.documents import field
+
+    doc = _doc(request, pk)
+    if request.method == "POST":
+        if not actions.may_generate(request.user, doc.case):
+            raise PermissionDenied
+        post = request.POST
+        try:
+            if post.get("outcome") == "refused":
+                av = None
+                if post.get("av_record"):
+                    from zhifa.records.models import RecordItem
+
+                    av = RecordItem.objects.restrict(request.user, "view").filter(pk=post.get("av_record")).first()
+                    if av is None:
+                        raise ActionRefused("documents.refusal_av", "所选音像记录不存在", field="av_record")
+                sig = field.do_record_refusal(doc, acting_user=request.user,
+                                              document_sha256=post.get("document_sha256", ""),
+                                              reason=post.get("reason", ""), witness=post.get("witness", ""),
+                                              av_record=av)
+                messages.success(request, "已注明当事人拒绝签名，并生成注明后的文书")
+            else:
+                sig = field.do_sign_document(doc, acting_user=request.user,
+                                             document_sha256=post.get("document_sha256", ""),
+                                             image=_data_url_png(post.get("image", "")),
+                                             signer_name=post.get("signer_name", ""))
+                messages.success(request, "当事人已签名，已生成签名后的文书")
+        except ActionRefused as e:
+            return render(request, "documents/sign.html",
+                          _sign_context(request, doc, error=e.message, error_field=e.field,
+                                        posted={k: post.get(k, "") for k in ("outcome", "signer_name", "reason",
+                                                                             "witness")}), status=422)
+        return redirect(reverse("documents-sign", args=[sig.signed_document_id]))
+    return render(request, "documents/sign.html", _sign_context(request, doc))
+
+
+@login_required
+@require_POST
+def print_document(request, pk):
+    """Log one print (the count and the PDF's digest), then open the A4 PDF in the browser, whose print
+    dialog prints it."""
+    from zhifa.documents import field
+
+    doc = _doc(request, pk)
+    try:
+        field.do_log_print(doc, acting_user=request.user, copies=request.POST.get("copies", "1") or "1")
+    except ActionRefused as e:
+        if e.rule == "scope" or e.rule == "documents.not_handler":
+            raise PermissionDenied from None
+        messages.error(request, e.message)
+        return redirect(reverse("documents-sign", args=[doc.pk]))
+    return redirect(reverse("documents-pdf", args=[doc.pk]) + "?inline=1")

@@ -51,7 +51,21 @@ def case_page(request, case_id):
         "items": list(case.power_items.all()) if hasattr(case, "power_items") else [],
         "officers": Officer.objects.filter(entity_id=case.entity_id, status="active").order_by("name"),
         "handlers": list(case.officers.filter(active=True).select_related("officer")),
+        "documents": on_site_documents(request.user, case),
+        "arrivals": list(case.arrivals.select_related("officer").order_by("-id")[:10]),
     })
+
+
+def on_site_documents(user, case) -> list:
+    """The latest version of each on-site document of the case (现场检查笔录, 询问笔录, 决定书, 查封扣押),
+    to be shown to the party, signed and printed on the spot."""
+    from zhifa.documents.models import ON_SITE_TYPES, GeneratedDocument
+
+    latest: dict[str, GeneratedDocument] = {}
+    for d in (GeneratedDocument.objects.restrict(user, "view").filter(case=case, doc_type__in=ON_SITE_TYPES)
+              .order_by("doc_type", "-version")):
+        latest.setdefault(d.doc_type, d)
+    return list(latest.values())
 
 
 FIELD_STATIC = ("zhifa.css", "zhifa.js", "vendor/htmx.min.js", "vendor/idb/idb.umd.js", "blobs/chunked_upload.js",

@@ -213,3 +213,38 @@ class Destruction(models.Model):
 
     def __str__(self):
         return f"{self.item} {self.get_state_display()}"
+
+
+class FieldArrival(models.Model):
+    """到场 (issue 20): the officers' arrival on a task, logged when the party scans an officer's
+    亮证码 that names the task (the check page reports the verified token once it is online) or opens
+    the task's 亮码入企 page. A token's nonce is logged once: a replayed scan adds nothing."""
+
+    class Source(models.TextChoices):
+        OFFICER_QR = "officer_qr", _("扫描执法人员亮证码")
+        INSPECTION_QR = "inspection_qr", _("扫描亮码入企二维码")
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("任务/案件"), on_delete=models.PROTECT,
+                             related_name="arrivals")
+    officer = models.ForeignKey("orgs.Officer", verbose_name=_("执法人员"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    certificate_number = models.CharField(_("执法证号"), max_length=40, blank=True)
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    nonce = models.CharField(_("核验码"), max_length=80, unique=True)
+    shown_at = models.DateTimeField(_("出示时间"), null=True, blank=True)
+    received_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    replayed = False  # set on the row an action returns for a scan already logged (not stored)
+
+    objects = RestrictedManager()
+    scope_entity_path = "case__entity"
+    scope_unit_path = "case__unit"
+    ledger_fields = ("case", "officer", "certificate_number", "source", "nonce", "shown_at", "received_at")
+
+    class Meta:
+        ordering = ["case_id", "id"]
+        verbose_name = _("到场记录")
+        verbose_name_plural = _("到场记录")
+
+    def __str__(self):
+        return f"{self.get_source_display()}（{self.received_at:%Y-%m-%d %H:%M}）"

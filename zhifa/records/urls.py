@@ -8,6 +8,7 @@ urlpatterns = [
     path("field/sw.js", field.service_worker, name="records-field-sw"),
     path("field/manifest.webmanifest", field.manifest, name="records-field-manifest"),
     path("case/<int:case_id>/", views.case_records, name="records-case"),
+    path("case/<int:case_id>/recorder/", views.recorder_import, name="records-recorder-import"),
     path("case/<int:case_id>/access/", views.case_access_log, name="records-case-access"),
     path("case/<int:case_id>/archive.zip", views.case_archive, name="records-case-archive"),
     path("<int:pk>/", views.item_detail, name="records-item"),

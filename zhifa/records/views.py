@@ -375,3 +375,31 @@ def case_archive(request, case_id):
     fh = open(path, "rb")  # noqa: SIM115 - closed by FileResponse
     os.unlink(path)  # the open handle keeps the bytes until the response is sent
     return FileResponse(fh, as_attachment=True, filename=archive_name(case), content_type="application/zip")
+
+
+@login_required
+def recorder_import(request, case_id):
+    """执法记录仪导入: a .zip of the recorder's files (with their .json sidecars) into the case's
+    records, capture times kept, files already imported skipped (zhifa/records/recorder.py)."""
+    from zhifa.orgs.models import Officer
+    from zhifa.records.recorder import do_import_recorder
+
+    case = _case(request, case_id)
+    officers = Officer.objects.filter(entity_id=case.entity_id, status="active").order_by("name")
+    result, error, chosen = None, None, set()
+    if request.method == "POST":
+        chosen = {int(x) for x in request.POST.getlist("collectors") if x.isdigit()}
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ActionRefused("records.recorder_source", "请选择执法记录仪文件的.zip压缩包", "file")
+            result = do_import_recorder(case, upload, acting_user=request.user,
+                                        collectors=list(officers.filter(pk__in=chosen)),
+                                        step=request.POST.get("step", ""), device=request.POST.get("device", ""))
+        except ActionRefused as e:
+            error = e.message
+    else:
+        chosen = {o.pk for o in officers if o.user_id == request.user.pk}
+    return render(request, "records/recorder_import.html", {
+        "case": case, "officers": officers, "chosen": chosen, "result": result, "error": error,
+        "may_record": may_record(request.user, case)}, status=422 if error else 200)

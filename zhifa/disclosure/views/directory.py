@@ -193,24 +193,40 @@ def qr_svg_document(text: str) -> bytes:
     return buf.getvalue()
 
 
+def cert_tasks(cert):
+    """The open tasks and cases the certificate's officer is on: a 亮证码 may name one (到场)."""
+    from zhifa.cases.models import Case
+    from zhifa.records.field import CLOSED_STATES
+
+    return (Case.objects.filter(officers__officer=cert.officer, officers__active=True)
+            .exclude(state__in=CLOSED_STATES).distinct().order_by("-id")[:50])
+
+
+def _task(request, cert):
+    raw = request.GET.get("task", "")
+    return next((c for c in cert_tasks(cert) if str(c.pk) == raw), None) if raw.isdigit() else None
+
+
 @login_required
 def certificate_qr_page(request, pk):
     cert = _cert(request, pk)
-    return render(request, "disclosure/certificate_qr.html", {"cert": cert, "url": check_url(request, cert)})
+    return render(request, "disclosure/certificate_qr.html", {"cert": cert, "url": check_url(request, cert),
+                                                              "tasks": cert_tasks(cert), "task": _task(request, cert)})
 
 
 # ---- 亮证 that verifies offline (issue 20): a signed, short-lived QR and the public check page ----
 
-def signed_check_url(request, cert) -> str:
+def signed_check_url(request, cert, task=None) -> str:
     from zhifa.disclosure import cert_token
 
-    return request.build_absolute_uri(reverse("gs-cert-verify")) + "#" + cert_token.issue(cert)
+    return request.build_absolute_uri(reverse("gs-cert-verify")) + "#" + cert_token.issue(cert, task=task)
 
 
 @login_required
 def certificate_signed_qr(request, pk):
     cert = _cert(request, pk)
-    resp = HttpResponse(qr_svg_document(signed_check_url(request, cert)), content_type="image/svg+xml")
+    resp = HttpResponse(qr_svg_document(signed_check_url(request, cert, _task(request, cert))),
+                        content_type="image/svg+xml")
     resp["Cache-Control"] = "no-store"
     return resp
 

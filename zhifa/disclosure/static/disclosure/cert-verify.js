@@ -55,7 +55,22 @@
     fields.hidden = false;
     if (payload.exp * 1000 < Date.now()) { show("bad", "✗ 亮证码已过期，请执法人员刷新后重新出示（cert.qr_expired）"); return; }
     show("ok", "✓ 签名有效：本平台签发的执法证 " + payload.n + "（" + payload.o + "）");
+    if (payload.t) { pending = token; reportArrival(); }
   }
+  /* A code that names a task: report the arrival (到场) once online; the server logs a nonce once. */
+  var pending = null;
+  function reportArrival() {
+    var note = box.querySelector("[data-role=arrival]");
+    if (!pending || !box.dataset.arrival) { return; }
+    if (!navigator.onLine) { if (note) { note.textContent = "联网后将报告执法人员到场"; } return; }
+    var token = pending;
+    fetch(box.dataset.arrival, {method: "POST", headers: {"Content-Type": "application/json"},
+                                body: JSON.stringify({token: token}), credentials: "omit"})
+      .then(function (r) { return r.json(); })
+      .then(function (d) { if (pending === token) { pending = null; } if (note) { note.textContent = d.message || ""; } })
+      .catch(function () { if (note) { note.textContent = "联网后将报告执法人员到场"; } });
+  }
+  window.addEventListener("online", reportArrival);
   window.addEventListener("hashchange", check);
   check();
   if ("serviceWorker" in navigator) {
