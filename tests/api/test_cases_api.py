@@ -240,13 +240,14 @@ def test_work_queue(cw):
         step(u1, "file_case", "2026-03-02")
         step(ApiClient(cw["unit_head"]), "approve_filing", filed)
     queue = ok(u1.get("/cases/queue"))
-    assert [row["id"] for row in queue["items"]] == [early["id"], late["id"], plain["id"]]
-    assert queue["items"][0]["next_due"] == "2026-06-01" and queue["items"][2]["next_due"] is None
+    # `plain` awaits the decision on filing (15 working days from 03-02, due 03-23): first.
+    assert [row["id"] for row in queue["items"]] == [plain["id"], early["id"], late["id"]]
+    assert queue["items"][0]["next_due"] == "2026-03-23" and queue["items"][1]["next_due"] == "2026-06-01"
     assert queue["items"][0]["next_deadline"]["label"] and queue["count"] == 3
     assert [row["id"] for row in ok(u3.get("/cases/queue"))["items"]] == [other["id"]]
     head_queue = [row["id"] for row in ok(ApiClient(cw["head"]).get("/cases/queue"))["items"]]
-    assert head_queue[:2] == [early["id"], late["id"]] and set(head_queue) == {c["id"] for c in (early, late, plain, other)}
-    assert ok(ApiClient(cw["u1"]).get("/cases/queue", {"page_size": 1, "page": 2}))["items"][0]["id"] == late["id"]
+    assert set(head_queue[:2]) == {plain["id"], other["id"]} and head_queue[2:] == [early["id"], late["id"]]
+    assert ok(ApiClient(cw["u1"]).get("/cases/queue", {"page_size": 1, "page": 2}))["items"][0]["id"] == early["id"]
 
 
 def test_list_filters(cw, world):
@@ -268,12 +269,13 @@ def test_list_filters(cw, world):
     assert ids(kind="inspection") == set()
     assert ids(unit=cw["smj_unit2"].pk) == {b["id"]} and ids(entity=world["hbj"].pk) == set()
     assert ids(officer=cw["h1"].pk) == {a["id"], b["id"]} and ids(officer=cw["h3"].pk) == set()
-    # the decision period (due 2026-06-01) has passed without a decision
-    assert ids(overdue=1) == {a["id"]} and ids(overdue=0) == {b["id"]}
+    # a: the decision period (due 2026-06-01) has passed without a decision; b: the decision on
+    # filing (due 2026-03-23) was never taken
+    assert ids(overdue=1) == {a["id"], b["id"]} and ids(overdue=0) == set()
     assert ok(u1.get(f"/cases/{a['id']}"))["overdue"] is True
     today = timezone.localdate()
     Deadline.objects.filter(case_id=a["id"]).update(due_on=today + dt.timedelta(days=5))
-    assert ids(due_within=7) == {a["id"]} and ids(due_within=3) == set() and ids(overdue=1) == set()
+    assert ids(due_within=7) == {a["id"]} and ids(due_within=3) == set() and ids(overdue=1) == {b["id"]}
     assert ids(open=1) == {a["id"], b["id"]} and ids(open=0) == set()
     r = u1.get("/cases", {"state": "nonsense"})
     assert r.status_code == 422 and r.json()["message"].startswith("字段“状态”：取值无效")

@@ -217,7 +217,7 @@ def test_general_case_end_to_end(phone, site, cworld, monkeypatch, settings):
     documents(page, "penalty_decision", timeout=30000)
     if page.locator("#documents").count():
         decision = page.locator('#case-documents tr[data-doc-type="penalty_decision"]').first
-        expect(decision.get_by_role("link", name="PDF")).to_be_visible()
+        expect(decision.get_by_role("link", name="PDF")).to_be_visible(timeout=60000)  # LibreOffice under a loaded machine
     monkeypatch.setenv("ZHIFA_SOFFICE", "/nonexistent/soffice")
 
     switch(page, site, w["u1"])
