@@ -145,6 +145,27 @@ def pytest_collection_modifyitems(config, items):
         if path.startswith(DATE_SENSITIVE):
             item.add_marker(pytest.mark.dates)
     check_shared_worlds(items)
+    slow_first(items)
+
+
+def slow_first(items):
+    """Modules holding slow tests (demo seeds, benches, servers started for real) run first, whole
+    and in order: pytest-xdist hands tests out in collection order, and a 5-minute test collected
+    last keeps one worker busy while the other has nothing left to do."""
+    slow_modules = {item.path for item in items if item.get_closest_marker("slow")}
+    order = {id(item): n for n, item in enumerate(items)}
+
+    def rank(item):
+        heaviest = next((n for n, name in enumerate(HEAVIEST) if str(item.path).endswith(name)), len(HEAVIEST))
+        return (item.path not in slow_modules, heaviest, order[id(item)])
+
+    items.sort(key=rank)
+
+
+# The longest modules (durations of a whole run), longest first.
+HEAVIEST = ("ops/test_backup_drill.py", "common/test_personal_data.py", "ops/test_smoke.py",
+            "legalcal/test_calendar_edge.py", "cases/test_demo_cases.py", "api/test_hostile_params.py",
+            "test_bench.py", "ops/test_gunicorn.py", "ops/test_sqlite_writers.py")
 
 
 def transactional(item) -> bool:
