@@ -15,8 +15,8 @@ import pytest
 from tests.engines import pgcluster
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(pgcluster.missing() is not None, reason=pgcluster.missing() or "")]
+_WHY_NOT = pgcluster.missing()
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(_WHY_NOT is not None, reason=_WHY_NOT or "")]
 
 
 def get(port, path, headers=None):
