@@ -48,7 +48,7 @@ def stack(tmp_path_factory):
                        check=True, timeout=600)
         replica = cluster.add_replica()
         env.update(DATABASE_REPLICA_URL=replica.url(), ZHIFA_REPLICA_CHECK_SECONDS="0",
-                   ZHIFA_REPLICA_MAX_LAG_SECONDS="30")
+                   ZHIFA_REPLICA_MAX_LAG_SECONDS="30", ZHIFA_METRICS_TOKEN="t0ken")
         port = pgcluster.free_port()
         log = open(data / "server.log", "w")  # noqa: SIM115 - closed at teardown
         proc = subprocess.Popen([sys.executable, "-m", "zhifa", "runserver", "--noreload", "--skip-checks",
@@ -110,6 +110,8 @@ def test_portal_reads_the_replica_writes_pin_to_the_primary_and_a_stopped_replic
     r, body = get(port, "/readyz")
     check = next(c for c in json.loads(body)["checks"] if c["name"] == "replica")
     assert check["status"] == "ok" and check["lag_seconds"] is not None and check["lag_seconds"] <= 30
+    r, body = get(port, "/metrics", headers={"Authorization": "Bearer t0ken"})
+    assert r.status == 200 and b"zhifa_replica_up 1.0" in body and b"zhifa_replica_lag_seconds" in body
 
     # The replica stops: the portal keeps serving, from the primary; /readyz warns and stays 200.
     replica.stop()
@@ -120,3 +122,5 @@ def test_portal_reads_the_replica_writes_pin_to_the_primary_and_a_stopped_replic
     r, body = get(port, "/readyz")
     check = next(c for c in json.loads(body)["checks"] if c["name"] == "replica")
     assert check["status"] == "warn" and "不可达" in check["detail"]
+    r, body = get(port, "/metrics", headers={"Authorization": "Bearer t0ken"})
+    assert b"zhifa_replica_up 0.0" in body and b"zhifa_replica_lag_seconds -1.0" in body

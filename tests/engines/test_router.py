@@ -66,3 +66,18 @@ def test_outside_requests_everything_uses_the_primary():
     assert ReplicaRouter().db_for_read(None) == "default"
     assert ReplicaRouter().allow_migrate("replica", "cases") is False
     assert ReplicaRouter().allow_migrate("default", "cases") is True
+
+
+@pytest.mark.django_db
+def test_reads_inside_a_transaction_use_the_primary(replica):
+    from django.db import transaction
+
+    seen = {}
+
+    def view(req):
+        with transaction.atomic():
+            seen["read"] = ReplicaRouter().db_for_read(None)
+        return HttpResponse("ok")
+
+    ReplicaMiddleware(view)(RequestFactory().get("/gs/"))
+    assert seen["read"] == "default"

@@ -126,6 +126,8 @@ class ReplicaRouter:
         state = _request.get()
         if state is None or not state["replica"] or state["wrote"]:
             return "default"
+        if connections["default"].in_atomic_block:
+            return "default"  # inside a transaction (select_for_update, an action): the primary's view
         return REPLICA
 
     def db_for_write(self, model, **hints):
