@@ -5,6 +5,7 @@ DATABASE_URL overrides the database (default: SQLite inside the data dir).
 """
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -201,11 +202,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # server connections, so no server-side cursors (iterator() would lose its named cursor between
 # transactions); Django's psycopg binds parameters on the client (no prepared statements). A persistent
 # connection to PgBouncer is cheap and kept (ZHIFA_CONN_MAX_AGE); the server connections are PgBouncer's.
-def _pgbouncer(db: dict) -> bool:
+def _pgbouncer(db: Mapping[str, object]) -> bool:
     flag = os.environ.get("ZHIFA_PGBOUNCER", "")
     if flag in ("0", "1"):
         return flag == "1"
-    return "postgresql" in db.get("ENGINE", "") and str(db.get("PORT") or "") == "6432"
+    return "postgresql" in str(db.get("ENGINE", "")) and str(db.get("PORT") or "") == "6432"
 
 
 ZHIFA_PGBOUNCER = _pgbouncer(DATABASES["default"])
