@@ -22,12 +22,13 @@ install: $(VENV)/.installed
 
 # Debian packages: Chromium for the browser tests, CJK fonts for documents and screenshots,
 # LibreOffice (headless Writer) to turn generated .docx documents into PDF; faketime (libfaketime)
-# to run the demo and the date-sensitive tests at other dates (make test-dates).
+# to run the demo and the date-sensitive tests at other dates (make test-dates); pgbouncer for the
+# connection-pooler test (tests/engines/test_pgbouncer.py, transaction mode).
 system-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ] || ! command -v soffice >/dev/null \
-	    || ! command -v faketime >/dev/null; then \
-	  echo "Installing Debian packages: chromium fonts-noto-cjk libreoffice-writer-nogui faketime"; \
-	  $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk libreoffice-writer-nogui faketime; \
+	    || ! command -v faketime >/dev/null || [ ! -x /usr/sbin/pgbouncer ]; then \
+	  echo "Installing Debian packages: chromium fonts-noto-cjk libreoffice-writer-nogui faketime pgbouncer"; \
+	  $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk libreoffice-writer-nogui faketime pgbouncer; \
 	fi
 
 demo: install

@@ -143,8 +143,25 @@ def _guarded(fn: Callable[[], Check | None]) -> Check | None:
         return {"name": fn.__name__.strip("_"), "status": "fail", "detail": _first_line(e)}
 
 
+def _replica() -> Check | None:
+    """The streaming replica's replay lag (issue 23): warn, not fail — past the limit or unreachable,
+    the portal reads the primary (zhifa/common/dbrouter.py)."""
+    from zhifa.common import dbrouter
+
+    if not dbrouter.replica_configured():
+        return None
+    st = dbrouter.replica_status(fresh=True)
+    check: Check = {"name": "replica", "lag_seconds": st["lag_seconds"], "max_lag_seconds": st["max_lag_seconds"]}
+    if not st["reachable"]:
+        return check | {"status": "warn", "detail": f"只读副本不可达，读取改走主库：{st['detail']}"}
+    if not st["usable"]:
+        return check | {"status": "warn", "detail": f"只读副本延迟 {st['lag_seconds']} 秒，超过上限，读取改走主库"}
+    return check | {"status": "ok"}
+
+
 def checks() -> list[Check]:
     out = [_guarded(_database)]
+    out.append(_guarded(_replica))
     out.append(_guarded(_cache))
     out.append(_guarded(_object_store))
     if out[0] and out[0]["status"] == "ok":

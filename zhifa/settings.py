@@ -5,6 +5,7 @@ DATABASE_URL overrides the database (default: SQLite inside the data dir).
 """
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -142,6 +143,7 @@ MIDDLEWARE = [
     "zhifa.accounts.middleware.SecurityHeadersMiddleware",  # Permissions-Policy and kin
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files under gunicorn, debug off (issue 15)
     "zhifa.ops.middleware.RequestContextMiddleware",  # request id and user on every log line, latency
+    "zhifa.common.dbrouter.ReplicaMiddleware",  # reads on the replica or the primary (before sessions)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -194,6 +196,43 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": os.environ.get("ZHIFA_SQLITE_TRANSACTION_MODE", "IMMEDIATE"),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# ---- More than one database server (issue 23, item 4; docs/deploy.md) --------------------------
+# PgBouncer in transaction mode in front of PostgreSQL: ZHIFA_PGBOUNCER=1, or a DATABASE_URL on
+# PgBouncer's usual port 6432. Consecutive transactions of one Django connection may land on different
+# server connections, so no server-side cursors (iterator() would lose its named cursor between
+# transactions); Django's psycopg binds parameters on the client (no prepared statements). A persistent
+# connection to PgBouncer is cheap and kept (ZHIFA_CONN_MAX_AGE); the server connections are PgBouncer's.
+def _pgbouncer(db: Mapping[str, object]) -> bool:
+    flag = os.environ.get("ZHIFA_PGBOUNCER", "")
+    if flag in ("0", "1"):
+        return flag == "1"
+    return "postgresql" in str(db.get("ENGINE", "")) and str(db.get("PORT") or "") == "6432"
+
+
+ZHIFA_PGBOUNCER = _pgbouncer(DATABASES["default"])
+if ZHIFA_PGBOUNCER:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # PgBouncer restarted: reconnect, don't fail a request
+
+# A PostgreSQL streaming replica (pg_basebackup -R): the portal, open data and reports read from it
+# (zhifa/common/dbrouter.py); writes, staff pages and read-your-writes use the primary. Past the lag
+# limit, or when the replica does not answer, reads fall back to the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("ZHIFA_CONN_MAX_AGE", "60")))
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("ZHIFA_REPLICA_CONNECT_TIMEOUT", "2"))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the test suite's replica is its primary
+    if _pgbouncer(DATABASES["replica"]):
+        DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASE_ROUTERS = ["zhifa.common.dbrouter.ReplicaRouter"]
+ZHIFA_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("ZHIFA_REPLICA_MAX_LAG_SECONDS", "10"))
+ZHIFA_REPLICA_CHECK_SECONDS = float(os.environ.get("ZHIFA_REPLICA_CHECK_SECONDS", "2"))
+ZHIFA_REPLICA_PIN_SECONDS = float(os.environ.get("ZHIFA_REPLICA_PIN_SECONDS", "30"))
+ZHIFA_REPLICA_PATHS = [p for p in os.environ.get(
+    "ZHIFA_REPLICA_PATHS", "/gs/,/disclosure/reports/,/supervision/stats/").split(",") if p]
 
 # Cache: per process by default (one machine, `make demo`). Several app servers or gunicorn workers
 # must share it, or each counts the portal's rate limits (complaints, credit repair) on its own:

@@ -78,6 +78,14 @@ class DatabaseCollector(Collector):
             return
         up.add_metric([], 1)
         yield up
+        from zhifa.common import dbrouter
+
+        if dbrouter.replica_configured():  # issue 23: the streaming replica (never fails the scrape)
+            st = dbrouter.replica_status()
+            gauges += [("zhifa_replica_up", "只读副本可达（1）", 1 if st["reachable"] else 0),
+                       ("zhifa_replica_lag_seconds", "只读副本回放延迟（秒）；-1：不可达",
+                        -1 if st["lag_seconds"] is None else st["lag_seconds"]),
+                       ("zhifa_replica_in_use", "门户读取走只读副本（1）或主库（0）", 1 if st["usable"] else 0)]
         for name, doc, value in gauges:
             g = GaugeMetricFamily(name, doc)
             g.add_metric([], float(value))
