@@ -110,8 +110,19 @@ AUDIT_ONLY_RULES: dict[str, dict[str, str | None]] = {
 
 
 def can(user, action: str, obj) -> bool:
-    """Object-level check via the same rules (one query)."""
-    return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
+    """Object-level check via the same rules (one query; none when the row owns its entity and
+    unit directly and the rule is per entity or unit: the ids are in hand)."""
+    model = type(obj)
+    kind = rule_for(model, user, action)
+    if kind in (ENTITY, UNIT) and getattr(model, "scope_entity_path", None) == "entity" and obj.pk \
+            and type(model._default_manager.get_queryset()).restrict is RestrictedQuerySet.restrict:
+        if user.entity_id is None or obj.entity_id != user.entity_id:
+            return False
+        if kind == UNIT:
+            return getattr(model, "scope_unit_path", None) == "unit" and user.unit_id is not None \
+                and obj.unit_id == user.unit_id
+        return True
+    return model._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
 
 
 def can_on_entity(user, action: str, model, entity, unit=None) -> bool:
