@@ -18,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
-import time
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
