@@ -78,6 +78,9 @@ def scope_q(model, user, action: str) -> Q | None:
         return None
     if kind == SUBTREE:
         region = user.entity.region
+        region_path = getattr(model, "scope_region_path", None)  # denormalised on the row: no join
+        if region_path:
+            return Q(**{f"{region_path}__startswith": region.path})
         return Q(**{_path(entity_path, "region__path__startswith"): region.path})
     if kind == REGION:
         return Q(**{_path(entity_path, "region_id"): user.entity.region_id})

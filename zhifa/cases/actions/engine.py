@@ -7,9 +7,10 @@ the version — all in one transaction, so a refusal leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from zhifa.cases import deadlines, events, machine
@@ -111,10 +112,22 @@ def _run(case, name, user, expected_version, reason, on, payload):
 FK_FIELDS = [f for f in Case._meta.concrete_fields if f.is_relation]
 
 
+def _as_stored(f, value):
+    """The value as the database gives it back (a Decimal with the field's places: 3000 → 3000.00)."""
+    if value is None:
+        return value
+    if isinstance(f, models.DecimalField):
+        return decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-f.decimal_places))
+    if isinstance(f, (models.DateField, models.TimeField)) and isinstance(value, str):
+        return f.to_python(value)
+    return value
+
+
 def _copy_row(src: Case, dst: Case) -> None:
     """dst takes src's field values (what refresh_from_db would read back, without the query)."""
     for f in Case._meta.concrete_fields:
         old = getattr(dst, f.attname)
+        setattr(src, f.attname, _as_stored(f, getattr(src, f.attname)))
         setattr(dst, f.attname, getattr(src, f.attname))
         if f.is_relation and old != getattr(src, f.attname):
             dst._state.fields_cache.pop(f.name, None)
