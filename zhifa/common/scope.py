@@ -117,14 +117,12 @@ def can(user, action: str, obj) -> bool:
     unit directly and the rule is per entity or unit: the ids are in hand)."""
     model = type(obj)
     kind = rule_for(model, user, action)
-    if kind in (ENTITY, UNIT) and getattr(model, "scope_entity_path", None) == "entity" and obj.pk \
-            and type(model._default_manager.get_queryset()).restrict is RestrictedQuerySet.restrict:
+    direct = getattr(model, "scope_entity_path", None) == "entity" and (
+        kind == ENTITY or (kind == UNIT and getattr(model, "scope_unit_path", None) == "unit"))
+    if direct and obj.pk and type(model._default_manager.get_queryset()).restrict is RestrictedQuerySet.restrict:
         if user.entity_id is None or obj.entity_id != user.entity_id:
             return False
-        if kind == UNIT:
-            return getattr(model, "scope_unit_path", None) == "unit" and user.unit_id is not None \
-                and obj.unit_id == user.unit_id
-        return True
+        return kind == ENTITY or (user.unit_id is not None and obj.unit_id == user.unit_id)
     return model._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
 
 
