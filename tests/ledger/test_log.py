@@ -155,3 +155,25 @@ def test_missing_configured_key_file_is_an_error(settings, tmp_path):
     settings.ZHIFA_LEDGER_KEY_FILE = str(tmp_path / "nope.pem")
     with pytest.raises(RuntimeError):
         signing.public_key_hex()
+
+
+def test_batched_appends_are_one_append_in_order():
+    """ledger.batched (issue 23): the entries of one action are written together, in their order,
+    with the same bodies as one by one; the returned entries are filled in at the end."""
+    with transaction.atomic():
+        log.append("bench.first", data={"i": 0})
+    size = log.size()
+    with transaction.atomic(), log.batched():
+        a = log.append("bench.batched", data={"i": 1})
+        with log.batched():  # nested: joins the outer block
+            b = log.append("bench.batched", data={"i": 2})
+        assert a.seq is None and log.size() == size  # nothing written yet
+    assert (a.seq, b.seq) == (size, size + 1)
+    assert [json.loads(e.body)["data"]["i"] for e in LedgerEntry.objects.filter(seq__gte=size).order_by("seq")] == [1, 2]
+    from zhifa.ledger import verify
+
+    assert not list(verify.check_log())  # bodies, leaf hashes, Merkle nodes and head all agree
+    with pytest.raises(ValueError), transaction.atomic(), log.batched():
+        log.append("bench.batched", data={"i": 3})
+        raise ValueError("refused")
+    assert log.size() == size + 2  # the refused action's entry is gone with it

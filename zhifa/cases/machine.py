@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from zhifa.cases.models import TERMINAL_STATES as _TERMINAL
 from zhifa.cases.models import Kind
 from zhifa.common.roles import Role
 
@@ -52,7 +53,7 @@ STATES = {
     Kind.COERCIVE: {"seizure_requested": "待负责人批准", "not_approved": "不予批准", "seized": "查封扣押中", "released": "已解除", "converted": "已转处罚案件",
                     "closed": "已结案", "archived": "已归档"},
 }
-TERMINAL_STATES = ("archived", "closed", "not_filed", "revoked", "transferred", "recorded", "not_approved")
+TERMINAL_STATES = _TERMINAL  # declared with the model: its partial indexes are "open cases"
 
 _PRE_FILING = ("registered", "filing_pending")
 _PRE_DECISION = ("filed", "investigating", "proposed", "notified", "hearing", "legal_review", "reviewed",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.common.fields import BlindIndexField, EncryptedCharField
@@ -52,11 +53,14 @@ HEARING_KINDS = {PenaltyKind.LOWER_QUALIFICATION, PenaltyKind.REVOKE_LICENCE, Pe
                  PenaltyKind.CLOSE, PenaltyKind.RESTRICT_PRACTICE, PenaltyKind.LIMIT_ACTIVITY}
 
 
+# The states a case ends in (machine.TERMINAL_STATES): the partial indexes below cover the others.
+TERMINAL_STATES = ("archived", "closed", "not_filed", "revoked", "transferred", "recorded", "not_approved")
+OPEN_CASE = ~Q(state__in=TERMINAL_STATES)
+
+
 class CaseQuerySet(RestrictedQuerySet):
     def open(self):
-        from zhifa.cases.machine import TERMINAL_STATES
-
-        return self.exclude(state__in=TERMINAL_STATES)
+        return self.filter(OPEN_CASE)
 
 
 class Case(models.Model):
@@ -148,6 +152,9 @@ class Case(models.Model):
     # Derived: the earliest running deadline's due date, kept by the engine and
     # refresh_deadlines so the work queue is an index scan (see docs/benchmarks.md).
     next_due_on = models.DateField(_("最近期限"), null=True, blank=True, editable=False)
+    # Derived: the entity's region path (orgs.Region.path), so a supervisor's scope (the region
+    # subtree) is a prefix match on the case row, not a join through entity and region (issue 23).
+    region_path = models.CharField(_("区划路径"), max_length=60, blank=True, default="", editable=False)
     version = models.PositiveIntegerField(_("版本"), default=0)
     created_by = models.ForeignKey(USER, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT,
                                    related_name="+")
@@ -156,23 +163,60 @@ class Case(models.Model):
     objects = models.Manager.from_queryset(CaseQuerySet)()
     scope_entity_path = "entity"
     scope_unit_path = "unit"
+    scope_region_path = "region_path"
 
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["entity", "state"]),
-                   models.Index(fields=["next_due_on", "id"], name="case_next_due"),
-                   models.Index(fields=["entity", "next_due_on", "id"], name="case_entity_next_due")]
+                   # The work queue and the lists read open cases only: partial indexes stay the size
+                   # of the open caseload however many closed cases accumulate.
+                   models.Index(fields=["next_due_on", "id"], name="case_open_next_due", condition=OPEN_CASE),
+                   models.Index(fields=["entity", "next_due_on", "id"], name="case_open_entity_due",
+                                condition=OPEN_CASE),
+                   # A supervisor's subtree: region_path LIKE 'prefix%' (pattern ops on PostgreSQL).
+                   models.Index(fields=["region_path", "next_due_on", "id"], name="case_open_region_due",
+                                condition=OPEN_CASE, opclasses=["varchar_pattern_ops", "date_ops", "int8_ops"]),
+                   models.Index(fields=["region_path", "id"], name="case_region_id",
+                                opclasses=["varchar_pattern_ops", "int8_ops"])]
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
 
     def __str__(self):
         return f"{self.number or '（未编号）'} {self.title}"
 
+    def save(self, *args, **kwargs):
+        if self.entity_id and not self.region_path:
+            self.region_path = region_path_of(self.entity)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "region_path"}
+        super().save(*args, **kwargs)
+
     @property
     def state_label(self):
         from zhifa.cases.machine import state_label
 
         return state_label(self.kind, self.state)
+
+
+def region_path_of(entity) -> str:
+    """The region path a case of `entity` carries (Case.region_path)."""
+    region = entity._state.fields_cache.get("region")
+    if region is not None:
+        return region.path
+    from zhifa.orgs.models import Region
+
+    return Region.objects.filter(pk=entity.region_id).values_list("path", flat=True).first() or ""
+
+
+def sync_region_paths(entity=None) -> int:
+    """Recompute Case.region_path (all cases, or one entity's) after an entity or region moved."""
+    from django.db.models import OuterRef, Subquery
+
+    from zhifa.orgs.models import Entity
+
+    qs = Case.objects.all() if entity is None else Case.objects.filter(entity=entity)
+    path = Entity.objects.filter(pk=OuterRef("entity_id")).values("region__path")[:1]
+    return qs.update(region_path=Subquery(path))
 
 
 class Party(models.Model):

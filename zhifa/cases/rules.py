@@ -56,15 +56,30 @@ def user_officer(user):
     return getattr(user, "officer", None) if user is not None and user.pk else None
 
 
+def _cached(case, key, read):
+    """Read once per guard run (engine.officer_ids_cached), else every time."""
+    cache = case.__dict__.get("_officer_ids_cache")
+    if cache is None:
+        return read()
+    if key not in cache:
+        cache[key] = read()
+    return set(cache[key])
+
+
 def handler_ids(case, *, ever=False) -> set[int]:
-    qs = CaseOfficer.objects.filter(case=case)
-    if not ever:
-        qs = qs.filter(active=True)
-    return set(qs.values_list("officer_id", flat=True))
+    if case.__dict__.get("_officer_ids_cache") is None:
+        qs = CaseOfficer.objects.filter(case=case)
+        if not ever:
+            qs = qs.filter(active=True)
+        return set(qs.values_list("officer_id", flat=True))
+    rows = _cached(case, "officers", lambda: list(CaseOfficer.objects.filter(case=case)
+                                                  .values_list("officer_id", "active")))
+    return {oid for oid, active in rows if ever or active}
 
 
 def recused_ids(case) -> set[int]:
-    return set(Recusal.objects.filter(case=case, decision="approved").values_list("officer_id", flat=True))
+    return _cached(case, "recused", lambda: set(Recusal.objects.filter(case=case, decision="approved")
+                                                .values_list("officer_id", flat=True)))
 
 
 def party_kinds(case) -> set[str]:

@@ -60,8 +60,9 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
         data[f.name] = f.change_log_value(value) if getattr(f, "encrypted", False) else jsonable(value)
     for f in obj._meta.many_to_many:
         if obj.pk:
-            data[f.name] = sorted(obj.__dict__.get("_prefetched_objects_cache", {}).get(
-                f.name, getattr(obj, f.name).all()).values_list("pk", flat=True))
+            cached = obj.__dict__.get("_prefetched_objects_cache", {}).get(f.name)
+            data[f.name] = sorted(o.pk for o in cached) if cached is not None else sorted(
+                getattr(obj, f.name).values_list("pk", flat=True))
     return data
 
 

@@ -78,6 +78,9 @@ def scope_q(model, user, action: str) -> Q | None:
         return None
     if kind == SUBTREE:
         region = user.entity.region
+        region_path = getattr(model, "scope_region_path", None)  # denormalised on the row: no join
+        if region_path:
+            return Q(**{f"{region_path}__startswith": region.path})
         return Q(**{_path(entity_path, "region__path__startswith"): region.path})
     if kind == REGION:
         return Q(**{_path(entity_path, "region_id"): user.entity.region_id})
@@ -110,8 +113,17 @@ AUDIT_ONLY_RULES: dict[str, dict[str, str | None]] = {
 
 
 def can(user, action: str, obj) -> bool:
-    """Object-level check via the same rules (one query)."""
-    return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
+    """Object-level check via the same rules (one query; none when the row owns its entity and
+    unit directly and the rule is per entity or unit: the ids are in hand)."""
+    model = type(obj)
+    kind = rule_for(model, user, action)
+    direct = getattr(model, "scope_entity_path", None) == "entity" and (
+        kind == ENTITY or (kind == UNIT and getattr(model, "scope_unit_path", None) == "unit"))
+    if direct and obj.pk and type(model._default_manager.get_queryset()).restrict is RestrictedQuerySet.restrict:
+        if user.entity_id is None or obj.entity_id != user.entity_id:
+            return False
+        return kind == ENTITY or (user.unit_id is not None and obj.unit_id == user.unit_id)
+    return model._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
 
 
 def can_on_entity(user, action: str, model, entity, unit=None) -> bool:

@@ -18,9 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
 
     Actor: TypeAlias = AbstractBaseUser | AnonymousUser
 
-__all__ = ["append", "append_many", "fingerprint", "register_subject", "root", "inclusion_proof",
+__all__ = ["append", "append_many", "batched", "fingerprint", "register_subject", "root", "inclusion_proof",
            "consistency_proof", "sign_tree_head", "latest_tree_head", "LedgerRangeError", "SUBJECT_MODELS"]
 
 MAX_DATA_BYTES = 64 * 1024
@@ -72,10 +74,50 @@ def append(event_type: str, *, subject: models.Model | None = None, actor: Actor
     return append_many([(event_type, {"subject": subject, "actor": actor, "case": case, "data": data})])[0]
 
 
+_batch = threading.local()
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Appends made inside the block (by the action and everything it calls) are queued and
+    written together, in their order, by one append_many when the block ends without an
+    exception: one head lock, one frontier read, one head update per action instead of one per
+    entry (issue 23). The block must run inside the caller's transaction; an exception discards
+    the queue (the transaction rolls back anyway). Nested blocks join the outermost one.
+
+    Everything an entry records (subject, fingerprint, actor, data) is taken at the append; only
+    the sequence number, the time and the Merkle nodes are assigned at the flush. append() returns
+    the entry object then, filled in at the flush."""
+    if getattr(_batch, "queue", None) is not None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("ledger.batched 必须在调用方的事务（transaction.atomic）中使用")
+    _batch.queue = []
+    try:
+        yield
+        queue = _batch.queue
+    finally:
+        _batch.queue = None
+    if queue:
+        written = _append_prepared([prepared for _entry, prepared in queue])
+        for placeholder, entry in zip((e for e, _p in queue), written):
+            placeholder.__dict__.update(entry.__dict__)
+
+
 def append_many(items: Iterable[tuple[str, dict[str, Any]]]) -> list[LedgerEntry]:
     if not connection.in_atomic_block:
         raise RuntimeError("ledger.append 必须在调用方的事务（transaction.atomic）中调用")
-    items = list(items)
+    prepared = [_prepare(event_type, **kwargs) for event_type, kwargs in items]
+    queue = getattr(_batch, "queue", None)
+    if queue is not None:
+        placeholders = [LedgerEntry() for _p in prepared]
+        queue.extend(zip(placeholders, prepared))
+        return placeholders
+    return _append_prepared(prepared)
+
+
+def _append_prepared(items: list[dict[str, Any]]) -> list[LedgerEntry]:
     if not items:
         return []
     head = _lock_head()
@@ -92,8 +134,8 @@ def append_many(items: Iterable[tuple[str, dict[str, Any]]]) -> list[LedgerEntry
         next_key += 1
 
     seq = head.size
-    for event_type, kwargs in items:
-        entry = _entry(seq, event_type, now, when, **kwargs)
+    for prepared in items:
+        entry = _entry(seq, now, when, prepared)
         merkle.push_leaf(stack, bytes(entry.leaf_hash), emit)  # bytes; the field's type allows memoryview
         entries.append(entry)
         seq += 1
@@ -137,9 +179,9 @@ def _insert(entries: list[LedgerEntry], nodes: list[tuple[int, bytes]]) -> None:
             c.executemany(f'INSERT INTO "{nt}" (key, hash) VALUES (%s, %s)', nrows[i:i + BATCH])
 
 
-def _entry(seq: int, event_type: str, now: dt.datetime, when: str, subject: models.Model | None = None,
-           actor: Actor | None = None, case: models.Model | int | None = None,
-           data: dict[str, Any] | None = None) -> LedgerEntry:
+def _prepare(event_type: str, subject: models.Model | None = None, actor: Actor | None = None,
+             case: models.Model | int | None = None, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything an entry records except its sequence number and time (see batched)."""
     if not isinstance(event_type, str) or not 0 < len(event_type) <= 64:
         raise ValueError(f"事件类型无效：{event_type!r}")
     subject_type, subject_id, subject_label, fp = None, "", None, None
@@ -154,18 +196,26 @@ def _entry(seq: int, event_type: str, now: dt.datetime, when: str, subject: mode
     if case_id is not None:
         case_id = int(case_id)
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
-    body = {
-        "seq": seq, "type": event_type, "time": when,
+    return {
+        "type": event_type,
         "actor": {"id": actor_obj.pk, "name": getattr(actor_obj, "display_name", "") or actor_obj.get_username()}
         if actor_obj else None,
         "subject": subject_label, "fingerprint": fp, "case": case_id, "data": _plain(data or {}),
+        "_subject_type_id": subject_type.pk if subject_type else None, "_subject_id": subject_id,
+        "_actor_id": actor_obj.pk if actor_obj else None,
     }
+
+
+def _entry(seq: int, now: dt.datetime, when: str, prepared: dict[str, Any]) -> LedgerEntry:
+    p = prepared
+    body = {"seq": seq, "type": p["type"], "time": when, "actor": p["actor"], "subject": p["subject"],
+            "fingerprint": p["fingerprint"], "case": p["case"], "data": p["data"]}
     raw = canonical_json(body)
     if len(raw) > MAX_DATA_BYTES:
         raise ValueError(f"日志条目过大（{len(raw)} 字节）：data 应只含少量字段")
-    return LedgerEntry(seq=seq, body=raw.decode("utf-8"), leaf_hash=merkle.leaf_hash(raw), event_type=event_type,
-                       subject_type_id=subject_type.pk if subject_type else None, subject_id=subject_id,
-                       case_id=case_id, actor_id=actor_obj.pk if actor_obj else None, created_at=now)
+    return LedgerEntry(seq=seq, body=raw.decode("utf-8"), leaf_hash=merkle.leaf_hash(raw), event_type=p["type"],
+                       subject_type_id=p["_subject_type_id"], subject_id=p["_subject_id"],
+                       case_id=p["case"], actor_id=p["_actor_id"], created_at=now)
 
 
 def _plain(data: dict[str, Any]) -> dict[str, Any]:
@@ -188,10 +238,18 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _lock_head() -> LedgerHead:
-    if connection.vendor != "postgresql":
-        # SQLite has no row locks: a write takes the database's write lock until commit.
-        LedgerHead.objects.filter(pk=1).update(size=F("size"))
-    head = LedgerHead.objects.select_for_update().filter(pk=1).first()
+    head: LedgerHead | None
+    if connection.vendor == "sqlite":
+        # SQLite has no row locks: a write takes the database's write lock until commit; the
+        # no-op UPDATE returns the row, so taking the lock and reading the head is one statement.
+        with connection.cursor() as c:
+            c.execute(f'UPDATE "{LedgerHead._meta.db_table}" SET size = size WHERE id = 1 RETURNING size, root')
+            row = c.fetchone()
+        head = LedgerHead(pk=1, size=row[0], root=row[1]) if row else None
+    else:
+        if connection.vendor != "postgresql":
+            LedgerHead.objects.filter(pk=1).update(size=F("size"))
+        head = LedgerHead.objects.select_for_update().filter(pk=1).first()
     if head is not None:
         return head
     if LedgerEntry.objects.exists():

@@ -7,9 +7,10 @@ the version — all in one transaction, so a refusal leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from zhifa.cases import deadlines, events, machine
@@ -73,16 +74,20 @@ def _run(case, name, user, expected_version, reason, on, payload):
                             f"案件当前状态为“{machine.state_label(case.kind, case.state)}”，不能“{t.label}”")
     ctx = Ctx(case=case, user=user, on=on or timezone.localdate(), transition=t,
               payload={**payload, "reason": reason})
-    for guard in t.all_guards:
-        RULES[guard](ctx)
+    with officer_ids_cached(case):
+        for guard in t.all_guards:
+            RULES[guard](ctx)
     before = snapshot(case) if case.version else None
     from_state = case.state
+    deadline_writes = deadlines.writes()
     extra = EFFECTS.get((case.kind, name), lambda _ctx: None)(ctx) or {}
     case.state = machine.target_of(t, from_state)
     case.version += 1
     case.last_action_on = max(ctx.on, case.last_action_on or ctx.on)
-    case.next_due_on = deadlines.next_due_of(case) if case.pk else None
-    validate(case)
+    if not case.version > 1 or deadlines.writes() != deadline_writes:  # the cache of the running periods
+        case.next_due_on = deadlines.next_due_of(case) if case.pk else None
+    # The foreign keys the effect left unchanged were checked when they were set: no SELECT 1 for each.
+    validate(case, exclude=[f.name for f in FK_FIELDS if before and before.get(f.name) == getattr(case, f.attname)])
     case.save()
     event_payload = {k: v for k, v in ctx.payload.items() if k != "reason" and v not in (None, "", [])}
     if ctx.warnings:
@@ -94,22 +99,67 @@ def _run(case, name, user, expected_version, reason, on, payload):
                   data={"transition": name, "from": from_state, "to": case.state, "version": case.version})
     log_change(case, ChangeLog.Action.UPDATE if before else ChangeLog.Action.CREATE, acting_user=user,
                before=before, after=snapshot(case), reason=f"{t.label}{'：' + reason if reason else ''}")
+    written = deadlines.writes()
     events.publish(event, ctx)  # the apps built on cases react here (cases/events.py), after the entry above
-    nearest = deadlines.next_due_of(case)  # a subscriber may have opened or closed a period (review)
-    if nearest != case.next_due_on:
-        Case.objects.filter(pk=case.pk).update(next_due_on=nearest)
-        case.next_due_on = nearest
+    if deadlines.writes() != written:  # a subscriber opened or closed a period (review)
+        nearest = deadlines.next_due_of(case)
+        if nearest != case.next_due_on:
+            Case.objects.filter(pk=case.pk).update(next_due_on=nearest)
+            case.next_due_on = nearest
     return case
+
+
+FK_FIELDS = [f for f in Case._meta.concrete_fields if f.is_relation]
+
+
+def _as_stored(f, value):
+    """The value as the database gives it back (a Decimal with the field's places: 3000 → 3000.00)."""
+    if value is None:
+        return value
+    if isinstance(f, models.DecimalField):
+        return decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-f.decimal_places))
+    if isinstance(f, (models.DateField, models.TimeField)) and isinstance(value, str):
+        return f.to_python(value)
+    return value
+
+
+def _copy_row(src: Case, dst: Case) -> None:
+    """dst takes src's field values (what refresh_from_db would read back, without the query)."""
+    for f in Case._meta.concrete_fields:
+        old = getattr(dst, f.attname)
+        setattr(src, f.attname, _as_stored(f, getattr(src, f.attname)))
+        setattr(dst, f.attname, getattr(src, f.attname))
+        if f.is_relation and old != getattr(src, f.attname):
+            dst._state.fields_cache.pop(f.name, None)
+    dst.__dict__.pop("_prefetched_objects_cache", None)
+    dst._state.adding, dst._state.db = False, src._state.db
+
+
+class officer_ids_cached:
+    """While the guards run, rules.handler_ids / recused_ids are read once per case (nothing
+    writes them until the effect runs)."""
+
+    def __init__(self, case):
+        self.case = case
+
+    def __enter__(self):
+        self.case.__dict__["_officer_ids_cache"] = {}
+
+    def __exit__(self, *exc):
+        self.case.__dict__.pop("_officer_ids_cache", None)
+        return False
 
 
 def apply_transition(case: Case, name: str, *, acting_user, expected_version: int, reason: str = "",
                      on: dt.date | None = None, **payload) -> Case:
     """Run transition `name` on `case`; raises ActionRefused naming the blocking rule."""
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+    with transaction.atomic(), ledger.batched():  # one ledger append for the transition and its subscribers
+        # The entity (read by most rules) comes with the row; only the case row is locked.
+        locked = (Case.objects.select_for_update(of=("self",)).select_related("entity")
+                  .prefetch_related("power_items").get(pk=case.pk))
         _run(locked, name, acting_user, expected_version, reason, on, payload)
     if locked is not case:
-        case.refresh_from_db()
+        _copy_row(locked, case)
     return locked
 
 
@@ -120,7 +170,7 @@ def create_case(kind: str, name: str, data: dict, *, acting_user, parties=(), of
     bad = set(data) - CREATE_FIELDS
     if bad:
         raise ActionRefused("validation", f"不允许填写字段“{sorted(bad)[0]}”", field=sorted(bad)[0])
-    with transaction.atomic():
+    with transaction.atomic(), ledger.batched():
         entity = data.get("entity") or acting_user.entity
         check_scope_new(acting_user, Case, entity, data.get("unit"), "view")
         t = machine.transitions(kind)[name]
@@ -165,8 +215,9 @@ def allowed_transitions(case: Case, user, on: dt.date | None = None) -> list[mac
             continue
         ctx = Ctx(case=case, user=user, on=on, transition=t, payload={}, preview=True)
         try:
-            for guard in t.all_guards:
-                RULES[guard](ctx)
+            with officer_ids_cached(case):
+                for guard in t.all_guards:
+                    RULES[guard](ctx)
         except ActionRefused as e:
             offers.append(machine.Offer(t.name, t.label, False, e.rule, e.message))
         else:

@@ -17,7 +17,7 @@ rule names: 409 (e.g. case.stale for an outdated expected_version, case.role, of
 from collections import defaultdict
 
 from django.db.models import Prefetch
-from ninja import Query, Router
+from ninja import Field, Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -46,6 +46,7 @@ from zhifa.cases.api.schemas import (
 from zhifa.cases.models import Case, CaseEvent, CaseOfficer, Deadline, Kind, Party
 from zhifa.common.actions import ActionRefused
 from zhifa.common.api.base import Pagination, RecordId, actor, get_visible, responses, visible
+from zhifa.common.paging import CAP, capped_count
 
 cases = Router(tags=["执法办案"])
 
@@ -77,9 +78,19 @@ def attach_rows(cases: list) -> list:
 
 
 class CasePagination(Pagination):
+    """count stops at CAP + 1 (zhifa/common/paging.py): `more` says there are more than CAP."""
+
+    class Output(Pagination.Output):
+        more: bool = Field(False, title="超过计数上限", description=f"为真时 count 只计到 {CAP}（实际更多）")
+
+    def _items_count(self, queryset):
+        return capped_count(queryset)
+
     def paginate_queryset(self, queryset, pagination, request, **params):
         out = super().paginate_queryset(queryset, pagination, request, **params)
         out["items"] = attach_rows(list(out["items"]))
+        out["more"] = out["count"] > CAP
+        out["count"] = min(out["count"], CAP)
         return out
 
 

@@ -36,7 +36,12 @@ ARGUMENTS = [
     (("--numbers",), dict(type=int, default=4000, help="cases: 取号总数")),
     (("--open-cases",), dict(type=int, default=100000, help="cases: 待办队列测试的未结案件数")),
     (("--queue-requests",), dict(type=int, default=400, help="cases: 待办队列请求次数")),
+    (("--statement-cases",), dict(type=int, default=20, help="cases: 逐环节计数SQL语句的案件数")),
 ]
+
+
+# Transitions that only change state (no period, number or document): the ≤ 15 statements target.
+PLAIN_TRANSITIONS = ("file_case", "start_investigation")
 
 
 def _bench():
@@ -52,7 +57,7 @@ class Cases:
     name = "cases"
     default_url = "postgresql://postgres@127.0.0.1:5432/zhifa_bench_cases"
     arguments = ARGUMENTS
-    options = ("cases", "workers", "writers", "numbers", "open_cases", "queue_requests")
+    options = ("cases", "workers", "writers", "numbers", "open_cases", "queue_requests", "statement_cases")
 
     def run(self, opts) -> dict:
         from django import get_version
@@ -69,6 +74,7 @@ class Cases:
                           handlers=sum(len(d.officers) for d in self.desks))
         out["window"] = [str(start), str(end)]
         out["closure"] = self.bench_closure(opts["cases"], opts["workers"] or os.cpu_count() or 1, start, end)
+        out["statements"] = self.bench_statements(opts["statement_cases"], start, end)
         out["numbering"] = self.bench_numbering(opts["writers"], opts["numbers"])
         out["fixture"] = self.build_open_cases(opts["open_cases"], start, end)
         out["queue"] = self.bench_queue(opts["queue_requests"])
@@ -92,7 +98,49 @@ class Cases:
                 "cases_per_s": closed / seconds, "transitions_per_s": transitions / seconds,
                 "baseline_seconds": baseline["seconds"], "baseline_per_s": transitions / baseline["seconds"],
                 "per_process_cpu": [round(r["cpu"], 1) for r in results["parts"]],
+                "cpu_ms_per_transition": sum(r["cpu"] for r in results["parts"]) * 1000 / max(transitions, 1),
+                "baseline_cpu_ms": sum(r["cpu"] for r in baseline["parts"]) * 1000 / max(transitions, 1),
                 **closure_checks(n)}
+
+    # (1b) statements per transition (issue 23) ---------------------------------------------------------
+    def bench_statements(self, n: int, start, end) -> dict:
+        """`n` more cases taken 案源登记 → 结案 in this process, every action's SQL statements counted
+        (CaptureQueriesContext around apply_transition / create_case); baseline: the 3 statements of
+        the bare lock + update + insert transaction."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from zhifa.cases.actions import general, kinds
+        from zhifa.site.bench import cases_data as data
+
+        counts: dict[str, list[int]] = defaultdict(list)
+        originals = {(m, name): getattr(m, name) for m in (general, kinds) for name in ("apply_transition", "create_case")}
+
+        def counted(fn):
+            def run(*args, **kw):
+                with CaptureQueriesContext(connection) as ctx:
+                    out = fn(*args, **kw)
+                counts[args[1]].append(len(ctx))  # (case, name, …) and (kind, name, data, …)
+                return out
+            return run
+
+        for (m, name), fn in originals.items():
+            setattr(m, name, counted(fn))
+        cpu = time.process_time()
+        try:
+            plans = data.closure_plans(self.desks, n, start, end)
+            errors = _drive_slice(plans, self.desks)["errors"]
+        finally:
+            for (m, name), fn in originals.items():
+                setattr(m, name, fn)
+            cpu = time.process_time() - cpu
+        per = {k: sum(v) / len(v) for k, v in counts.items()}
+        total = sum(len(v) for v in counts.values())
+        plain = {k: v for k, v in per.items() if k in PLAIN_TRANSITIONS}
+        return {"cases": n, "transitions": total, "mean": sum(sum(v) for v in counts.values()) / max(total, 1),
+                "per_transition": {k: round(v, 1) for k, v in sorted(per.items(), key=lambda kv: kv[1])},
+                "plain_max": max(plain.values(), default=0), "decide": per.get("decide", 0),
+                "cpu_ms": cpu * 1000 / max(total, 1), "errors": errors[:3]}
 
     # (2) numbering ------------------------------------------------------------------------------------
     def bench_numbering(self, writers: int, total: int) -> dict:
@@ -192,7 +240,7 @@ class Cases:
             ui = None
         paths = {"api": "/api/v1/cases/queue"}
         if ui:
-            paths = {"ui": ui, **paths}
+            paths = {"ui": ui, **paths, "list": reverse("cases-list")}
         order = [(g, uid) for g, ids in users["groups"].items() for uid in ids]
         per_path = max(1, n_requests // len(paths))
         timings = {p: defaultdict(list) for p in paths}
@@ -256,7 +304,19 @@ class Cases:
             f"{nb['baseline_per_s'] / max(nb['per_s'], 1e-9):.0f}×",
             ok(nb["duplicates"] == 0 and nb["gaps"] == 0 and nb["counter_last"] == nb["numbers"] and not nb["errors"]),
         ]]
-        names = {"ui": "GET /cases/queue/ (page)", "api": "GET /api/v1/cases/queue"}
+        st = r.get("statements")
+        if st:
+            rows.append([
+                f"SQL statements per transition ({st['cases']} more cases in one process, {st['transitions']} transitions, "
+                "CaptureQueriesContext): mean; plain transitions (提请立案, 开始调查) max; 决定",
+                f"{st['mean']:.1f}; {st['plain_max']:.1f}; {st['decide']:.0f}", "plain ≤ 15",
+                "bare lock + update + insert: 3", f"{st['mean'] / 3:.1f}×", ok(st["plain_max"] <= 15 and not st["errors"])])
+            rows.append([
+                "CPU per transition in the closure's worker processes (client side: Python, driver)",
+                f"{c['cpu_ms_per_transition']:.1f} ms", "≤ 10× bare", f"bare transaction: {c['baseline_cpu_ms']:.2f} ms",
+                f"{c['cpu_ms_per_transition'] / max(c['baseline_cpu_ms'], 1e-9):.0f}×",
+                ok(c["cpu_ms_per_transition"] <= 10 * c["baseline_cpu_ms"])])
+        names = {"ui": "GET /cases/queue/ (page)", "api": "GET /api/v1/cases/queue", "list": "GET /cases/ (case list page)"}
         for label in q["paths"]:
             s = q[label]
             rows.append([
@@ -289,6 +349,11 @@ class Cases:
             + f"; running deadlines after refresh: {f['running_deadlines']:,}",
             f"officers timed: open-case loads {min(q['officer_loads'], default=0)}–{max(q['officer_loads'], default=0)}",
         ]
+        st = r.get("statements")
+        if st:
+            out.append("statements per transition (mean of the sample): " + ", ".join(
+                f"{k} {v}" for k, v in st["per_transition"].items()) + f"; CPU {st['cpu_ms']:.1f} ms per transition "
+                "in the counting process (debug cursor on)")
         if c["errors"]:
             out.append("closure refusals: " + "; ".join(c["errors"]))
         if q["errors"]:

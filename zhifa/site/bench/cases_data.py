@@ -339,7 +339,8 @@ class OpenCaseFactory:
         item = rng.choice(d.items)
         case = Case(entity=d.entity, unit=d.unit, kind=kind, title=title_of(item, p), field=d.field,
                     source=rng.choice(("inspection", "inspection", "complaint", "referral", "monitoring")),
-                    registered_on=d0, created_by=lead.user, discovered_on=d0)
+                    registered_on=d0, created_by=lead.user, discovered_on=d0,
+                    region_path=d.entity.region.path)  # bulk_create skips Case.save
         self.rows["parties"].append(Party(case=case, **p))
         for o, role in ((lead, "lead"), (assist, "assist")):
             self.rows["officers"].append(CaseOfficer(case=case, officer=o, role=role, assigned_on=d0))
