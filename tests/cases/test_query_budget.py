@@ -20,7 +20,8 @@ PLAIN = ("file_case", "start_investigation", "close")
 # a statutory period opened or closed (事先告知, 陈述申辩, 送达, 缴款), a number issued (批准立案, 决定), the
 # review app's packet, due date and opinion (法制审核), and for 决定 the documents' data, the publication
 # queue, the 备案 check, the exchange feed and the discretion record.
-BUDGETS = {"register": 27, "approve_filing": 23, "propose": 18, "serve_notice": 20, "record_statement": 18,
+BUDGETS = {"register": 30,  # with the filing period (立案 decision due in 15 working days)
+           "approve_filing": 23, "propose": 18, "serve_notice": 20, "record_statement": 18,
            "submit_legal_review": 28, "review_pass": 27, "decide": 56, "serve_decision": 17, "record_payment": 18}
 
 

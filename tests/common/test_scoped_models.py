@@ -109,6 +109,8 @@ LINES = [
     Scoped("guidance.guiding_case api", "guidance.GuidingCase", "guidance", api("guidance/{row.pk}"),
            Write("post", api("guidance/{row.pk}"), {"title": "改", "body": "改"}), **{**SUP, "viewer": None}),
     # ---- inspections (双随机) -------------------------------------------------------------------------
+    Scoped("permits.permit page", "permits.Permit", "permit", page("/permits/{row.pk}/")),
+    Scoped("permits.permit api", "permits.Permit", "permit", api("permits/{row.pk}")),
     Scoped("inspections.plan page", "inspections.Plan", "plan", page("/inspections/plans/{row.pk}/"),
            Write("post", page("/inspections/plans/{row.pk}/file/"))),
     Scoped("inspections.plan api", "inspections.Plan", "plan", api("inspections/plans/{row.pk}"),
@@ -179,6 +181,11 @@ NOT_EXPOSED = {
     "supervision.AppraisalSnapshot": "the appraisal page of the user's region",
     "supervision.OrderDocument": "inside its order",
     "supervision.SupervisionLead": "inside the social supervision pages",
+    "permits.PermitSanction": "on its permit's page and the case's 许可证件 panel; written by the decision's subscriber",
+    "documents.DocumentSignature": "on its document's sign page, read through the document's case scope",
+    "documents.DocumentPrint": "counted on its document's row, read through the document's case scope",
+    "records.FieldArrival": "listed on its task's field page, read through the case scope; written by a verified scan",
+    "inspections.Recusal": "on its task's page (回避), read through the task's case scope, and in the draw's kit",
     "inspections.RosterObject": "the roster is imported and counted on the inspections page, not opened row by row",
     "inspections.RosterSnapshot": "inside its draw (the kit); never changed",
     "inspections.Batch": "inside its plan's page and the plan API",
@@ -265,6 +272,9 @@ def build_rows(w):
 
     rows["plan"] = inspections_actions.do_create_plan(entity=w["smj"], year=2026, title="2026年度抽查计划",
                                                       acting_user=w["head"])
+    from tests.permits.conftest import grant
+
+    rows["permit"] = grant(w)
     rows["benchmark"] = benchmark(w)  # last: from now on a proposal must name its discretion level
     return rows
 
