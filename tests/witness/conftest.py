@@ -46,3 +46,10 @@ def witness_dir(tmp_path, out):
 
 def witness_public_key(d):
     return json.loads((d / "state.json").read_text())["public_key"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_tree_heads(settings):
+    """The witness runs here right after the log grows: the public tree head is signed at once
+    (production signs a newer head at most once a minute; tests/records/test_api.py)."""
+    settings.ZHIFA_TREE_HEAD_MIN_SECONDS = 0
