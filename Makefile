@@ -45,19 +45,20 @@ check: install
 	$(BIN)/mypy
 	ZHIFA_DATA_DIR=$$(mktemp -d) $(BIN)/zhifa makemigrations --check --dry-run
 
-# One test process per core (pytest-xdist): about 1.6× faster on 2 cores than one process.
+# One test process per core (pytest-xdist), whole files per process: a module builds its world once, and
+# the modules holding slow tests (collected first, tests/conftest.py) spread over the processes.
 test: install system-deps
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist loadfile
 
 # The demo seed, zhifa verify and the date-sensitive tests at three dates around the turn of the year.
 test-dates: install system-deps
 	bash .ci/dates
 
 test-fast: install
-	$(BIN)/pytest -n auto -m "not browser and not slow"
+	$(BIN)/pytest -n auto --dist loadfile -m "not browser and not slow"
 
 test-pg: install system-deps
-	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/zhifa} $(BIN)/pytest -n auto
+	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/zhifa} $(BIN)/pytest -n auto --dist loadfile
 
 bench: install
 	$(BIN)/zhifa bench foundation

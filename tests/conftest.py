@@ -149,9 +149,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 def slow_first(items):
-    """Modules holding slow tests (demo seeds, benches, servers started for real) run first, whole
-    and in order: pytest-xdist hands tests out in collection order, and a 5-minute test collected
-    last keeps one worker busy while the other has nothing left to do."""
+    """Modules holding slow tests (demo seeds, benches, servers started for real) run first, the
+    longest first: `--dist loadfile` (Makefile) hands whole files to whichever process is free, in
+    collection order, so the long ones spread over the processes instead of one 5-minute test,
+    collected last, keeping one process busy while the other has nothing left to do."""
     slow_modules = {item.path for item in items if item.get_closest_marker("slow")}
     order = {id(item): n for n, item in enumerate(items)}
 
