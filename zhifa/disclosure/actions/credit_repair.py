@@ -110,7 +110,7 @@ def do_request_repair(pub, *, acting_user, reason: str, applicant_kind: str = "p
     reason, applicant = (reason or "").strip(), (applicant or "").strip()
     today = on or timezone.localdate()
     with transaction.atomic():
-        pub = Publication.objects.select_for_update().select_related("case").get(pk=pub.pk)
+        pub = Publication.objects.select_for_update(of=("self",)).select_related("case").get(pk=pub.pk)
         check_scope(acting_user, pub, "change")
         _check_public(pub, today)
         _check_form(applicant_kind, applicant, reason)
@@ -167,7 +167,7 @@ def do_submit_repair_online(pub, *, access_code: str, applicant: str, contact: s
         raise ActionRefused("repair.reason", "申请理由：不超过2000个字", "reason")
     _rate_check(client)
     with transaction.atomic():
-        pub = Publication.objects.select_for_update().select_related("case").get(pk=pub.pk)
+        pub = Publication.objects.select_for_update(of=("self",)).select_related("case").get(pk=pub.pk)
         _check_code(pub, access_code)
         _check_public(pub, today)
         _check_eligible(pub, today)
@@ -213,7 +213,7 @@ def do_approve_repair(repair, *, acting_user, note: str = "", on: dt.date | None
     with transaction.atomic():
         repair = _locked(repair)
         _decide_checks(repair, acting_user)
-        pub = Publication.objects.select_for_update().select_related("case").get(pk=repair.publication_id)
+        pub = Publication.objects.select_for_update(of=("self",)).select_related("case").get(pk=repair.publication_id)
         if not _public_today(pub, today):
             raise ActionRefused("repair.publication_state", "该公示信息已不在公示中，无需信用修复", "publication")
         missing = [f for f in CreditRepair.CONDITIONS if not getattr(repair, f)]
