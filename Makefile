@@ -46,19 +46,20 @@ check: install
 	ZHIFA_DATA_DIR=$$(mktemp -d) $(BIN)/zhifa makemigrations --check --dry-run
 
 # One test process per core (pytest-xdist), whole files per process: a module builds its world once, and
-# the modules holding slow tests (collected first, tests/conftest.py) spread over the processes.
+# the modules holding slow tests (collected first, tests/conftest.py) spread over the processes
+# (--no-loadscope-reorder keeps that order: xdist would otherwise sort the files by their number of tests).
 test: install system-deps
-	$(BIN)/pytest -n auto --dist loadfile
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
 
 # The demo seed, zhifa verify and the date-sensitive tests at three dates around the turn of the year.
 test-dates: install system-deps
 	bash .ci/dates
 
 test-fast: install
-	$(BIN)/pytest -n auto --dist loadfile -m "not browser and not slow"
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder -m "not browser and not slow"
 
 test-pg: install system-deps
-	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/zhifa} $(BIN)/pytest -n auto --dist loadfile
+	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/zhifa} $(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
 
 bench: install
 	$(BIN)/zhifa bench foundation
