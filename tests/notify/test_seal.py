@@ -18,16 +18,19 @@ def test_the_pdf_is_signed_validated_and_a_tampered_file_is_found(cw, monkeypatc
     from zhifa.documents.verify import document_seals
 
     settings.DATA_DIR = tmp_path  # the demo key store is made there
+    # The demo seal, whatever an earlier test in this process left in the settings.
+    settings.DEMO, settings.ZHIFA_SEAL_PROVIDER = True, "zhifa.documents.seal.PadesSeal"
+    settings.ZHIFA_SEAL_KEY_FILE = settings.ZHIFA_SEAL_CERT_FILE = settings.ZHIFA_SEAL_SM2_KEY_FILE = ""
     monkeypatch.setattr("zhifa.documents.actions.convert_pdf", tiny_pdf)
     case = general_case(cw)
     doc = do_generate_document(case, "filing_approval", acting_user=cw["u1"])
     assert doc.pdf_status == "ready"
     with storage().open(doc.pdf_path, "rb") as fh:
         pdf = fh.read()
-    assert seal.validate_pades(pdf) == (True, "")
     from zhifa.ledger.models import LedgerEntry
 
     entry = LedgerEntry.objects.filter(event_type="document.pdf", subject_id=str(doc.pk)).latest("seq")
+    assert seal.validate_pades(pdf) == (True, ""), entry.body  # its seal_error says why it stayed unsigned
     assert "sm2_signature" in entry.body and "cert_sha256" in entry.body
     assert list(document_seals()) == []
     # One byte changed inside the signed range: both signatures fail.
