@@ -55,3 +55,20 @@ def test_production_without_keys_leaves_the_pdf_unsigned_with_the_reason(setting
     pdf = tiny_pdf()
     out, rec = seal.apply(pdf)
     assert out == pdf and "ZHIFA_SEAL_KEY_FILE" in rec["seal_error"]
+
+
+def test_sealing_works_inside_a_running_event_loop(settings, tmp_path):
+    """pyHanko's sync API calls asyncio.run(); inside a running loop (an async worker, or a Playwright
+    session in the same test process, which is how CI found it) sealing must still sign."""
+    import asyncio
+
+    settings.DATA_DIR = tmp_path
+    settings.DEMO, settings.ZHIFA_SEAL_PROVIDER = True, "zhifa.documents.seal.PadesSeal"
+    settings.ZHIFA_SEAL_KEY_FILE = settings.ZHIFA_SEAL_CERT_FILE = settings.ZHIFA_SEAL_SM2_KEY_FILE = ""
+
+    async def inside():
+        return seal.apply(tiny_pdf(), signer_name="张三"), seal.validate_pades(seal.apply(tiny_pdf())[0])
+
+    (signed, rec), validity = asyncio.run(inside())
+    assert "seal_error" not in rec and rec["seal"] == "pades"
+    assert validity == (True, "")

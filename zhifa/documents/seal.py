@@ -20,6 +20,8 @@ that the platform produced this PDF and that it has not changed since.
 """
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import hashlib
 import secrets
@@ -147,6 +149,18 @@ def sm2_verify(data: bytes, record: dict) -> bool:
         record["sm2_signature"], data))
 
 
+def outside_event_loop(fn, *args, **kwargs):
+    """Call `fn` where no asyncio loop runs. pyHanko's synchronous API calls asyncio.run(), which refuses
+    inside a running loop: an async view or worker, or a Playwright sync session in the same thread. There
+    the call is made on a short-lived thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
 # ---- PAdES --------------------------------------------------------------------------------------------
 class PadesSeal(SealProvider):
     """PAdES-B-B with pyHanko, then the SM2/SM3 detached signature over the signed file."""
@@ -164,7 +178,8 @@ class PadesSeal(SealProvider):
         meta = signers.PdfSignatureMetadata(field_name="ZhifaSeal", subfilter=fields.SigSeedSubFilter.PADES,
                                             reason="行政执法平台生成文书（非电子印章）",
                                             name=signer_name or None, md_algorithm="sha256")
-        out = signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf), strict=False), meta, signer=signer)
+        out = outside_event_loop(signers.sign_pdf, IncrementalPdfFileWriter(BytesIO(pdf), strict=False), meta,
+                                 signer=signer)
         signed = out.getvalue()
         cert_der = signer.signing_cert.dump()
         return signed, {"seal": self.name, "cert_sha256": hashlib.sha256(cert_der).hexdigest(), **sm2_sign(signed)}
@@ -198,7 +213,7 @@ def validate_pades(pdf: bytes) -> tuple[bool, str]:
         return False, "PDF中没有签名"
     _t, _h, der = pem.unarmor(certificate_pem())
     root = x509.Certificate.load(der)
-    status = validate_pdf_signature(sigs[-1], ValidationContext(trust_roots=[root]))
+    status = outside_event_loop(validate_pdf_signature, sigs[-1], ValidationContext(trust_roots=[root]))
     if not status.intact or not status.valid:
         return False, "签名无效或文件签名后被修改"
     if status.coverage.name != "ENTIRE_FILE":
