@@ -110,23 +110,32 @@ def penalty_text(case) -> str:
     return "、".join(kinds) or "无"
 
 
+def party_lines(case, *, decision: bool = False) -> list[str]:
+    """One line per party, before redaction. A penalty decision (decision=True) names a person's 住址,
+    an organisation's 法定代表人 and the phone, as the 决定书 does; a result or a 查封/扣押 notice names
+    identity and address only."""
+    lines = []
+    for p in case.parties.all():
+        if p.kind == "person":
+            line = f"{p.name}，公民身份号码：{p.id_number}"
+        else:
+            line = f"{p.name}，统一社会信用代码：{p.credit_code}"
+            if decision:
+                line += f"，法定代表人：{p.legal_representative}"
+        if p.address:
+            line += f"，{'住址' if decision and p.kind == 'person' else '地址'}：{p.address}"
+        if decision and p.phone:
+            line += f"，联系电话：{p.phone}"
+        lines.append(line)
+    return lines
+
+
 def compose(case) -> str:
     """The decision's text as the public would read it before redaction (agency, target, facts,
     basis, conclusion)."""
     entity = case.entity
     lines = [entity.name, "行政处罚决定书", case.decision_number or "", ""]
-    for p in case.parties.all():
-        if p.kind == "person":
-            line = f"当事人：{p.name}，公民身份号码：{p.id_number}"
-            if p.address:
-                line += f"，住址：{p.address}"
-        else:
-            line = f"当事人：{p.name}，统一社会信用代码：{p.credit_code}，法定代表人：{p.legal_representative}"
-            if p.address:
-                line += f"，地址：{p.address}"
-        if p.phone:
-            line += f"，联系电话：{p.phone}"
-        lines.append(line + "。")
+    lines += [f"当事人：{line}。" for line in party_lines(case, decision=True)]
     lines += ["", f"案由：{case.title}。"]
     if case.facts:
         lines.append(f"经查：{case.facts}")
@@ -190,39 +199,34 @@ def hold_reason(case) -> str:
     return ""
 
 
-def queue(case, actor) -> Publication:
-    """Create the draft publication of a decided case (inside the decision's transaction)."""
-    kind = Publication.Kind.OTHER if case.no_penalty else Publication.Kind.PENALTY
-    due_on, pending_year = due_after(case.decided_on, publicity_days(kind))
-    held = hold_reason(case)
-    pub = Publication(case=case, entity=case.entity, kind=kind, decision_number=case.decision_number,
-                      decided_on=case.decided_on, due_on=due_on, due_pending_year=pending_year,
-                      due_note=pending.label(pending_year) if pending_year else "", category=case.field,
-                      fine_amount=case.fine_amount if not case.no_penalty else None,
-                      confiscation_amount=case.confiscation_amount if confiscation_label(case) else None,
-                      confiscation_label=confiscation_label(case),
-                      source_text=compose(case), hold_reason=held,
-                      state=Publication.State.HELD if held else Publication.State.DRAFT)
-    spans = redact.find_spans(pub.source_text, known_names(case), keep_list(case), known_values(case))
+def _draft(actor, reason: str, *, kind: str, decided_on, names=(), keep=(), values=(), public_target=None,
+           **fields) -> Publication:
+    """Build, redact and save a draft publication, due `publicity_days(kind)` working days after
+    `decided_on` on the legal calendar (or pending the year it runs into), change-logged."""
+    due_on, pending_year = due_after(decided_on, publicity_days(kind))
+    pub = Publication(kind=kind, decided_on=decided_on, due_on=due_on, due_pending_year=pending_year,
+                      due_note=pending.label(pending_year) if pending_year else "", **fields)
+    spans = redact.find_spans(pub.source_text, list(names), [k for k in keep if k], list(values))
     pub.spans = [s.as_dict() for s in spans]
-    pub.public_target = public_target(case, spans)
+    pub.public_target = public_target(spans) if callable(public_target) else (public_target or "")
     build(pub)
     pub.save()
-    log_change(pub, ChangeLog.Action.CREATE, acting_user=actor, reason="作出决定，生成待公示信息")
+    log_change(pub, ChangeLog.Action.CREATE, acting_user=actor, reason=reason)
     return pub
 
 
-def _party_lines(case) -> list[str]:
-    lines = []
-    for p in case.parties.all():
-        if p.kind == "person":
-            line = f"{p.name}，公民身份号码：{p.id_number}"
-        else:
-            line = f"{p.name}，统一社会信用代码：{p.credit_code}"
-        if p.address:
-            line += f"，地址：{p.address}"
-        lines.append(line)
-    return lines
+def queue(case, actor) -> Publication:
+    """Create the draft publication of a decided case (inside the decision's transaction)."""
+    kind = Publication.Kind.OTHER if case.no_penalty else Publication.Kind.PENALTY
+    held = hold_reason(case)
+    return _draft(actor, "作出决定，生成待公示信息", kind=kind, decided_on=case.decided_on,
+                  names=known_names(case), keep=keep_list(case), values=known_values(case),
+                  public_target=lambda spans: public_target(case, spans),
+                  case=case, entity=case.entity, decision_number=case.decision_number, category=case.field,
+                  fine_amount=case.fine_amount if not case.no_penalty else None,
+                  confiscation_amount=case.confiscation_amount if confiscation_label(case) else None,
+                  confiscation_label=confiscation_label(case), source_text=compose(case), hold_reason=held,
+                  state=Publication.State.HELD if held else Publication.State.DRAFT)
 
 
 def compose_result(case, kind: str) -> tuple[str, str, object]:
@@ -231,7 +235,7 @@ def compose_result(case, kind: str) -> tuple[str, str, object]:
     if kind == "inspection":
         on = case.closed_on or case.last_action_on
         lines = [entity.name, "行政检查结果", case.number or "", "",
-                 *(f"检查对象：{line}。" for line in _party_lines(case)), f"检查事项：{case.title}。"]
+                 *(f"检查对象：{line}。" for line in party_lines(case)), f"检查事项：{case.title}。"]
         if case.inspection_result:
             lines.append(f"检查结果：{case.inspection_result}")
         lines.append("处理情况：发现问题，已依法处理。" if case.problems_found else "处理情况：未发现问题。")
@@ -243,7 +247,7 @@ def compose_result(case, kind: str) -> tuple[str, str, object]:
     on = (seizure.decided_on if seizure else None) or case.last_action_on
     number = (seizure.number if seizure else "") or case.number or ""
     lines = [entity.name, f"{measure}决定书", number, "",
-             *(f"当事人：{line}。" for line in _party_lines(case)), f"案由：{case.title}。"]
+             *(f"当事人：{line}。" for line in party_lines(case)), f"案由：{case.title}。"]
     if case.facts:
         lines.append(f"经查：{case.facts}")
     if case.legal_basis:
@@ -260,20 +264,13 @@ def queue_result(case, actor, kind: str) -> Publication | None:
     if Publication.objects.filter(case=case).exists():
         return None
     text, number, on = compose_result(case, kind)
-    due_on, pending_year = due_after(on, publicity_days(kind))
     held = "当事人为未成年人" if case.parties.filter(is_minor=True).exists() else ""
-    pub = Publication(case=case, entity=case.entity, kind=kind, decision_number=number, decided_on=on,
-                      due_on=due_on, due_pending_year=pending_year,
-                      due_note=pending.label(pending_year) if pending_year else "", category=case.field,
-                      source_text=text, hold_reason=held,
-                      state=Publication.State.HELD if held else Publication.State.DRAFT)
-    spans = redact.find_spans(pub.source_text, known_names(case), keep_list(case), known_values(case))
-    pub.spans = [s.as_dict() for s in spans]
-    pub.public_target = public_target(case, spans)
-    build(pub)
-    pub.save()
-    log_change(pub, ChangeLog.Action.CREATE, acting_user=actor, reason=f"{TITLES[kind]}生成待公示信息")
-    return pub
+    return _draft(actor, f"{TITLES[kind]}生成待公示信息", kind=kind, decided_on=on,
+                  names=known_names(case), keep=keep_list(case), values=known_values(case),
+                  public_target=lambda spans: public_target(case, spans),
+                  case=case, entity=case.entity, decision_number=number, category=case.field,
+                  source_text=text, hold_reason=held,
+                  state=Publication.State.HELD if held else Publication.State.DRAFT)
 
 
 def queue_permit(permit, actor, *, text: str) -> Publication:
@@ -282,19 +279,11 @@ def queue_permit(permit, actor, *, text: str) -> Publication:
     permits app's row, read by its fields (entity, holder_name, holder_credit_code, kind, number,
     decision_number, decided_on); this app does not import the permits app."""
     kind = Publication.Kind.PERMIT
-    due_on, pending_year = due_after(permit.decided_on, publicity_days(kind))
-    pub = Publication(case=None, entity=permit.entity, kind=kind,
-                      decision_number=permit.decision_number or permit.number, decided_on=permit.decided_on,
-                      due_on=due_on, due_pending_year=pending_year,
-                      due_note=pending.label(pending_year) if pending_year else "", category=permit.kind[:50],
-                      source_text=text, public_target=permit.holder_name[:200], state=Publication.State.DRAFT)
-    keep = [permit.entity.phone, permit.entity.address, permit.holder_name]
-    spans = redact.find_spans(pub.source_text, [], [k for k in keep if k], [])
-    pub.spans = [s.as_dict() for s in spans]
-    build(pub)
-    pub.save()
-    log_change(pub, ChangeLog.Action.CREATE, acting_user=actor, reason=f"{TITLES[kind]}生成待公示信息")
-    return pub
+    return _draft(actor, f"{TITLES[kind]}生成待公示信息", kind=kind, decided_on=permit.decided_on,
+                  keep=[permit.entity.phone, permit.entity.address, permit.holder_name],
+                  public_target=permit.holder_name[:200],
+                  case=None, entity=permit.entity, decision_number=permit.decision_number or permit.number,
+                  category=permit.kind[:50], source_text=text, state=Publication.State.DRAFT)
 
 
 def on_decision(case, actor) -> None:
