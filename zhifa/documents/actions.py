@@ -23,7 +23,7 @@ from zhifa.common.roles import Role
 from zhifa.common.scope import can
 from zhifa.documents import context as ctxmod
 from zhifa.documents.models import DocumentTemplate, GeneratedDocument, TemplateFile, storage
-from zhifa.documents.render import PdfUnavailable, check_docx, convert_pdf, render_docx
+from zhifa.documents.render import PdfUnavailable, check_docx, convert_pdf, convert_pdfs, render_docx
 from zhifa.documents.types import DocType, spec
 from zhifa.ledger import log as ledger
 
@@ -306,6 +306,16 @@ def generate_docx(case, doc_type: str, *, acting_user, extra=None, request_key: 
     return doc
 
 
+def convert_many(docx_list: list[bytes]) -> list[bytes | PdfUnavailable]:
+    """Convert several documents in one LibreOffice run (one alone goes through convert_pdf)."""
+    if len(docx_list) == 1:
+        try:
+            return [convert_pdf(docx_list[0])]
+        except PdfUnavailable as e:
+            return [e]
+    return convert_pdfs(docx_list)
+
+
 def do_render_pdf(doc: GeneratedDocument, *, acting_user=None) -> GeneratedDocument:
     """Step 2: the PDF of a generated .docx. Never raises for a conversion problem: the row
     records why the PDF is unavailable (missing LibreOffice, timeout, failure)."""
@@ -313,16 +323,25 @@ def do_render_pdf(doc: GeneratedDocument, *, acting_user=None) -> GeneratedDocum
                           case_of=lambda row: row.case_id)
 
 
-def render_pdf_row(model, doc, *, acting_user, event: str, case_of):
+def render_pdf_row(model, doc, *, acting_user, event: str, case_of, converted: bytes | PdfUnavailable | None = None):
     """The PDF step shared by every generated-document model (fields docx_path, pdf_status, pdf_path,
     pdf_sha256, pdf_size, pdf_error and a PdfStatus enum): convert outside the transaction, then
-    record the result, its change-log row and the `event` ledger entry."""
-    with storage().open(doc.docx_path, "rb") as fh:
-        docx = fh.read()
-    try:
-        pdf = convert_pdf(docx)
-    except PdfUnavailable as e:
-        pdf, error = None, str(e)[:500]
+    record the result, its change-log row and the `event` ledger entry. `converted`: the conversion
+    already made in a batch (documents/tasks.py). A row whose PDF another worker has meanwhile
+    recorded is left as it is (no second ledger entry)."""
+    pdf: bytes | None = None
+    error = ""
+    if converted is None:
+        with storage().open(doc.docx_path, "rb") as fh:
+            docx = fh.read()
+        try:
+            pdf = convert_pdf(docx)
+        except PdfUnavailable as e:
+            error = str(e)[:500]
+    elif isinstance(converted, PdfUnavailable):
+        error = str(converted)[:500]
+    else:
+        pdf = converted
     path, sealed = "", {}
     if pdf is not None:
         from zhifa.documents.seal import apply as seal
@@ -331,6 +350,8 @@ def render_pdf_row(model, doc, *, acting_user, event: str, case_of):
         path = store_file(doc.docx_path.rsplit(".", 1)[0] + ".pdf", pdf)
     with transaction.atomic():
         row = model.objects.select_for_update().get(pk=doc.pk)
+        if row.pdf_status == model.PdfStatus.READY and row.pdf_sha256:
+            return row
         before = snapshot(row)
         if pdf is not None:
             row.pdf_status, row.pdf_path, row.pdf_sha256, row.pdf_size, row.pdf_error = (

@@ -153,41 +153,57 @@ def convert_pdf(docx_bytes: bytes, *, timeout: int | None = None) -> bytes:
 
     Each call gets its own LibreOffice profile directory, so concurrent conversions do not
     collide on the profile lock."""
+    result = convert_pdfs([docx_bytes], timeout=timeout)[0]
+    if isinstance(result, PdfUnavailable):
+        raise result
+    return result
+
+
+def convert_pdfs(docx_list: list[bytes], *, timeout: int | None = None) -> list[bytes | PdfUnavailable]:
+    """Several .docx → PDF in ONE LibreOffice run: starting LibreOffice costs seconds, converting a
+    document a fraction of that, so the worker converts what is queued together (documents/tasks.py).
+    One result per input, in order: the PDF's bytes, or the PdfUnavailable saying why that one failed.
+    The time limit grows with the number of files; on timeout every file fails with the reason."""
     exe = soffice_path()
     if exe is None:
-        raise PdfUnavailable("服务器未安装LibreOffice（soffice），暂无法生成PDF；Word文件已生成，可下载后打印")
+        return [PdfUnavailable("服务器未安装LibreOffice（soffice），暂无法生成PDF；Word文件已生成，可下载后打印")
+                for _ in docx_list]
     work = tempfile.mkdtemp(prefix="zf-pdf-")
     profile = os.path.join(tempfile.gettempdir(), f"lo-{uuid.uuid4().hex}")
     try:
-        src = os.path.join(work, "document.docx")
-        with open(src, "wb") as fh:
-            fh.write(docx_bytes)
+        srcs = []
+        for n, data in enumerate(docx_list):
+            srcs.append(os.path.join(work, f"document-{n}.docx"))
+            with open(srcs[-1], "wb") as fh:
+                fh.write(data)
         cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--nolockcheck",
-               "--convert-to", "pdf", "--outdir", work, src]
-        limit = timeout or SOFFICE_TIMEOUT
+               "--convert-to", "pdf", "--outdir", work, *srcs]
+        limit = (timeout or SOFFICE_TIMEOUT) * len(docx_list) if len(docx_list) > 1 else (timeout or SOFFICE_TIMEOUT)
         try:
             # Own process group: on timeout the whole LibreOffice tree is killed, not just the
             # `soffice` wrapper script.
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
                                     env={**os.environ, "HOME": work})
         except OSError as e:
-            raise PdfUnavailable(f"无法启动LibreOffice：{e}") from None
+            return [PdfUnavailable(f"无法启动LibreOffice：{e}") for _ in docx_list]
         try:
             stdout, stderr = proc.communicate(timeout=limit)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
-            raise PdfUnavailable(f"PDF转换超时（超过{limit}秒），请稍后重新生成") from None
-        out = os.path.join(work, "document.pdf")
-        if proc.returncode != 0 or not os.path.exists(out):
-            detail = (stderr or stdout or b"").decode("utf-8", "replace").strip()[-300:]
-            raise PdfUnavailable(f"LibreOffice转换PDF失败（退出码{proc.returncode}）：{detail}")
-        with open(out, "rb") as fh:
-            data = fh.read()
-        if not data.startswith(b"%PDF-"):
-            raise PdfUnavailable("LibreOffice输出的不是PDF文件")
-        return data
+            return [PdfUnavailable(f"PDF转换超时（超过{limit}秒），请稍后重新生成") for _ in docx_list]
+        detail = (stderr or stdout or b"").decode("utf-8", "replace").strip()[-300:]
+        out: list[bytes | PdfUnavailable] = []
+        for src in srcs:
+            pdf = src[:-len(".docx")] + ".pdf"
+            if not os.path.exists(pdf):
+                out.append(PdfUnavailable(f"LibreOffice转换PDF失败（退出码{proc.returncode}）：{detail}"))
+                continue
+            with open(pdf, "rb") as fh:
+                data = fh.read()
+            out.append(data if data.startswith(b"%PDF-") else PdfUnavailable("LibreOffice输出的不是PDF文件"))
+        return out
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(profile, ignore_errors=True)
