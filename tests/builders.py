@@ -56,7 +56,7 @@ DAYS = {
     "review_fail": dt.date(2026, 4, 22), "hold_collective_discussion": dt.date(2026, 4, 22),
     "decide": dt.date(2026, 4, 23), "serve_decision": dt.date(2026, 4, 24), "record_payment": dt.date(2026, 5, 8),
     "close": dt.date(2026, 5, 11), "archive": dt.date(2026, 5, 12),
-    "not_file": dt.date(2026, 3, 3), "revoke": dt.date(2026, 3, 4), "transfer": dt.date(2026, 3, 3),
+    "not_file": dt.date(2026, 3, 3), "extend_filing": dt.date(2026, 3, 5), "revoke": dt.date(2026, 3, 4), "transfer": dt.date(2026, 3, 3),
     "assign_officers": dt.date(2026, 3, 3), "record_recusal": dt.date(2026, 3, 3),
     "extend_decision_period": dt.date(2026, 5, 20), "suspend": dt.date(2026, 3, 10), "resume": dt.date(2026, 3, 20),
     # the other kinds
@@ -247,6 +247,7 @@ STEPS: dict[str, dict[str, Step]] = {
         "file_case": Step(case_actions.do_file_case, "u1"),
         "approve_filing": Step(case_actions.do_approve_filing, "unit_head"),
         "not_file": Step(case_actions.do_not_file, "unit_head", lambda w, case, opts: {"reason": "违法事实不能成立"}),
+        "extend_filing": Step(case_actions.do_extend_filing, "head", lambda w, case, opts: {"reason": "需检验检测"}),
         "start_investigation": Step(case_actions.do_start_investigation, "u1"),
         "propose": Step(case_actions.do_propose, "u1",
                         lambda w, case, opts: {**opts.proposed_penalty, **opts.details}),

@@ -125,3 +125,33 @@ def test_filing_decision_due_in_15_working_days(cw):
     case_actions.do_not_file(refused, reason="不属于本机关管辖", acting_user=cw["unit_head"],
                              expected_version=v(refused), on=dt.date(2026, 3, 20))
     assert Deadline.objects.get(case=refused, kind="filing").state == deadlines.MET
+
+
+def test_head_extends_the_filing_period_once_by_15_working_days_before_it_runs_out(cw):
+    """市场监管 程序规定 第十八条: 特殊情况下，经负责人批准，可以延长十五个工作日 — once, before the due date."""
+    from tests.cases.test_rules_people import refused
+    from zhifa.ledger.models import LedgerEntry
+    from zhifa.legalcal import periods
+
+    case = factories.case(cw, on=dt.date(2026, 3, 2))
+    args = {"acting_user": cw["head"], "expected_version": v(case), "on": dt.date(2026, 3, 20)}
+    refused("case.role", case_actions.do_extend_filing, case, reason="需检验检测",
+            **{**args, "acting_user": cw["unit_head"]})
+    refused("case.reason_given", case_actions.do_extend_filing, case, reason=" ", **args)
+    case_actions.do_extend_filing(case, reason="需检验检测", **args)
+    dl = Deadline.objects.get(case=case, kind="filing")
+    want = periods.add_period(dt.date(2026, 3, 2), 30, periods.WORKING).date
+    assert dl.extended_days == 15 and dl.due_on == want and dl.due_on > dt.date(2026, 4, 10)
+    assert "负责人批准延长15个工作日" in dl.extension_ref
+    assert LedgerEntry.objects.filter(case_id=case.pk, body__contains="extend_filing").exists()
+    refused("filing.extend_once_before_due", case_actions.do_extend_filing, case, reason="再延",
+            acting_user=cw["head"], expected_version=v(case), on=dt.date(2026, 3, 25))
+    # Filed on the extended period's last week: met, not breached.
+    case_actions.do_file_case(case, acting_user=cw["u1"], expected_version=v(case), on=dt.date(2026, 4, 8))
+    case_actions.do_approve_filing(case, acting_user=cw["unit_head"], expected_version=v(case), on=dt.date(2026, 4, 10))
+    dl.refresh_from_db()
+    assert dl.state == deadlines.MET
+
+    late = factories.case(cw, on=dt.date(2026, 3, 2))  # due 03-23: asked on 03-24, too late
+    refused("filing.extend_once_before_due", case_actions.do_extend_filing, late, reason="需检验检测",
+            acting_user=cw["head"], expected_version=v(late), on=dt.date(2026, 3, 24))

@@ -30,6 +30,7 @@ SPECS = [
          Refusal("penalty.limitation", start=at("registered", violation_on=dt.date(2023, 1, 5)))),
     Spec(GENERAL, "approve_filing", at("filing_pending"), Refusal("officers.two_certified", prepare=H2_EXPIRED)),
     Spec(GENERAL, "not_file", at("registered"), Refusal("case.reason_given", {"reason": " "})),
+    Spec(GENERAL, "extend_filing", at("registered"), Refusal("filing.extend_once_before_due", {"on": dt.date(2026, 6, 30)})),
     Spec(GENERAL, "start_investigation", at("filed"), Refusal("officers.two_certified", prepare=H2_EXPIRED)),
     Spec(GENERAL, "propose", at("investigating"), Refusal("penalty.amounts_valid", {"fine_amount": "-1"})),
     Spec(GENERAL, "serve_notice", at("proposed", hearing=True),

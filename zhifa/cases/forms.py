@@ -488,6 +488,12 @@ class ReasonRequired(TransitionForm):
     reason_label = "理由"
 
 
+class ExtendFilingForm(TransitionForm):
+    reason_label = "延长理由（特殊情况）"
+    reason_help = "经负责人批准可延长十五个工作日，只能一次（《市场监督管理行政处罚程序规定》第十八条）"
+    submit = "批准延长"
+
+
 class NoteOnly(TransitionForm):
     pass
 
@@ -877,6 +883,7 @@ TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     "file_case": FileCaseForm,
     "approve_filing": NoteOnly,
     "not_file": ReasonRequired,
+    "extend_filing": ExtendFilingForm,
     "propose": ProposeForm,
     "serve_notice": ServeNoticeForm,
     "record_statement": StatementForm,

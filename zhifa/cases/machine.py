@@ -75,6 +75,8 @@ GENERAL = [
        ("officers.two_certified", "case.has_party", "case.power_item_published", "penalty.limitation")),
     _T("approve_filing", "批准立案", ("filing_pending",), "filed", HEADS, ("officers.two_certified",)),
     _T("not_file", "不予立案", _PRE_FILING, "not_filed", HEADS, ("case.reason_given",)),
+    _T("extend_filing", "延长立案核查期限", _PRE_FILING, SAME, (HEAD,),
+       ("case.reason_given", "filing.extend_once_before_due")),
     _T("start_investigation", "开始调查取证", ("filed",), "investigating", (OFFICER,),
        ("officers.two_certified",)),
     _T("propose", "提出拟处理意见", ("investigating", "proposed"), "proposed", (OFFICER,),

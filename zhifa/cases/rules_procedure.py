@@ -162,6 +162,20 @@ def extension_before_due(ctx):
         refuse("extension.before_due", f"办案期限已于{dl.due_on:%Y-%m-%d}届满，延长须在届满前批准")
 
 
+@rule("filing.extend_once_before_due")
+def filing_extend_once_before_due(ctx):
+    """《市场监督管理行政处罚程序规定》第十八条: 特殊情况下经负责人批准可以延长十五个工作日 — once, and
+    only while the 15 working days still run."""
+    dl = Deadline.objects.filter(case=ctx.case, kind="filing", state__in=("running", "paused")).last()
+    if dl is None:
+        refuse("filing.extend_once_before_due", "本案没有进行中的立案核查期限")
+    if dl.extended_days:
+        refuse("filing.extend_once_before_due", "立案核查期限只能延长一次（《市场监督管理行政处罚程序规定》第十八条）")
+    if dl.known and dl.due_on and ctx.on > dl.due_on:
+        refuse("filing.extend_once_before_due",
+               f"立案核查期限已于{dl.due_on:%Y-%m-%d}届满，延长须在届满前批准")
+
+
 @rule("extension.head_once_30")
 def head_once_30(ctx):
     if ctx.preview or ctx.payload.get("kind") != "head":

@@ -72,6 +72,17 @@ def file_case(ctx):
     ctx.case.limitation_warning = limitation_warning(ctx.case)[:300]
 
 
+# 《市场监督管理行政处罚程序规定》第十八条: the head may extend the filing period once by 15 working days.
+FILING_EXTENSION_DAYS = 15
+
+
+@effect(GENERAL, "extend_filing")
+def extend_filing(ctx):
+    days = FILING_EXTENSION_DAYS
+    dl = deadlines.extend(ctx.case, "filing", days, f"{ctx.on:%Y-%m-%d}负责人批准延长{days}个工作日")
+    return {"due_on": dl.due_on if dl else None}
+
+
 @effect(GENERAL, "approve_filing")
 def approve_filing(ctx):
     case = ctx.case

@@ -46,6 +46,13 @@ def do_not_file(case, *, reason, acting_user, expected_version, on=None):
                             on=on, reason=reason)
 
 
+def do_extend_filing(case, *, reason, acting_user, expected_version, on=None):
+    """The head extends the 15 working days to decide on filing by another 15, once, before they run
+    out (《市场监督管理行政处罚程序规定》第十八条)."""
+    return apply_transition(case, "extend_filing", acting_user=acting_user, expected_version=expected_version,
+                            on=on, reason=reason)
+
+
 def do_start_investigation(case, *, acting_user, expected_version, on=None, reason=""):
     return apply_transition(case, "start_investigation", acting_user=acting_user,
                             expected_version=expected_version, on=on, reason=reason)

@@ -274,7 +274,7 @@ class ExtendSeizurePayload(Payload):
 
 TRANSITION_PAYLOADS = {
     "assign_officers": AssignPayload, "record_recusal": RecusalPayload, "file_case": FilePayload,
-    "approve_filing": Empty, "not_file": Empty, "start_investigation": Empty, "propose": ProposePayload,
+    "approve_filing": Empty, "not_file": Empty, "extend_filing": Empty, "start_investigation": Empty, "propose": ProposePayload,
     "serve_notice": NoticePayload, "record_statement": StatementPayload, "request_hearing": Empty,
     "waive_hearing": Empty, "schedule_hearing": SchedulePayload, "hold_hearing": HearingPayload,
     "submit_legal_review": SubmitReviewPayload, "review_pass": ReviewPayload, "review_fail": ReviewPayload,

@@ -16,7 +16,7 @@ from zhifa.cases.models import Deadline
 
 # How the case page groups the offered transitions.
 EXITS = {"not_file", "revoke", "transfer"}
-SIDE = {"assign_officers", "record_recusal", "extend_decision_period", "suspend", "resume", "extend_seizure",
+SIDE = {"assign_officers", "record_recusal", "extend_filing", "extend_decision_period", "suspend", "resume", "extend_seizure",
         "hold_collective_discussion"}
 
 
