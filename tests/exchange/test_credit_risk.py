@@ -6,6 +6,7 @@ import io
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from tests.inspections import helpers as H
 from zhifa.common.models import ChangeLog
@@ -93,3 +94,18 @@ def test_a_new_batch_draws_its_strata_from_the_imported_levels(roster):
     stratum = next(s for s in draw.result["strata"] if s["level"] == "D")
     assert stratum["eligible"] == len(d_level - recent) == stratum["count"]
     assert {key for _level, key, _inspectors in alg.selected(draw.result)} == d_level - recent
+
+
+def test_the_new_batch_form_shows_each_stratum_with_its_imported_size(roster, client):
+    cw = roster
+    with time_machine.travel(H.BEFORE, tick=False):
+        do_import_list("credit_risk", as_csv([(key, "D", "") for key in KEYS[:20]]), "risk.csv",
+                       acting_user=cw["sup_city"])
+        H.inspection_item(cw)
+        plan = A.do_create_plan(entity=cw["smj"], year=2026, title="2026年度抽查计划", acting_user=cw["unit_head"])
+        client.force_login(cw["unit_head"])
+        page = client.get(reverse("inspections-plan", args=[plan.pk])).content.decode()
+    sizes = {level: RosterObject.objects.filter(entity=cw["smj"], risk=level).count() for level in "ABCD"}
+    assert sizes["D"] >= 20
+    for level, n in sizes.items():
+        assert f"{level}类<span class=\"muted\">（名录库{n}个）</span>" in page
