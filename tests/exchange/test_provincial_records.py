@@ -114,3 +114,11 @@ def test_code_checks():
     assert check_certificate_number("520502ab") is not None  # lower case
     assert check_power_code("330217001000") is None and check_power_code("") is not None
     assert check_power_code("x" * 41) is not None
+
+
+def test_docs_list_every_field_of_every_provincial_table():
+    doc = (Path(__file__).parents[2] / "docs" / "exchange.md").read_text(encoding="utf-8")
+    for table, fields in provincial.SCHEMAS.items():
+        assert f"### {table}" in doc or f", {table}" in doc, table
+        for code in fields:
+            assert code in doc, (table, code)
