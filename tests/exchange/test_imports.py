@@ -221,3 +221,15 @@ def test_staff_page_previews_then_imports(cw, client):
     response = client.post("/exchange/import/", {"kind": "entities", "file": upload, "preview": "1"})
     assert response.status_code == 422 and "第3行" in response.content.decode() and "主体类别（ZTLB）" in (
         response.content.decode())
+
+
+def test_an_entity_of_a_town_keeps_its_town_when_the_list_gives_the_county_code(cw):
+    from tests.factories import entity, region
+
+    town = region("520502001", "市东街道", 4, cw["regions"]["county"])
+    body = entity(town, "市东街道综合行政执法办公室", short_code="市东")
+    row = {"ZTBM": body.credit_code, "ZTMC": body.name, "ZTLB": "1", "XZQHDM": "520502", "ZFLY": body.fields,
+           "BGDZ": body.address, "LXDH": body.phone, "ZTZT": "1"}
+    result = do_import_list("entities", json.dumps([row]).encode(), "z.json", acting_user=cw["admin"])
+    assert [o.action for o in result.outcomes] == ["未变化"]
+    assert Entity.objects.get(pk=body.pk).region == town

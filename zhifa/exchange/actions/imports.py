@@ -208,6 +208,8 @@ def _apply_entity(row: dict[str, str], *, acting_user) -> tuple[str, str]:
     if row.get("ZTZT"):
         data["is_active"] = row["ZTZT"] == "1"
     entity = Entity.objects.filter(credit_code=row["ZTBM"]).first()
+    if entity is not None and (entity.region.code or "")[:6] == row["XZQHDM"]:
+        data["region"] = entity.region  # a 乡镇 entity: the list's 6-digit code is its county's
     if entity is None:
         if not data.get("short_code"):
             raise ActionRefused("exchange.import_rows", "机关代字（JGDZ）：新增执法主体时必填")
