@@ -20,7 +20,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import transaction
 
@@ -58,9 +58,9 @@ CREDIT_RISK_SPEC: dict[str, tuple[str, Callable[[str], str | None]]] = {
     "XYFXDJ": ("信用风险等级", lambda v: None),  # checked with the words (高/中高/中/低) below
     "DXMC": ("对象名称", lambda v: None),
 }
-TABLE = {Kind.ENTITIES: Table.SJ_ZFZT, Kind.OFFICERS: Table.SJ_ZFRY, Kind.POWERS: Table.SJ_ZFSX}
+TABLE: dict[str, str] = {Kind.ENTITIES: Table.SJ_ZFZT, Kind.OFFICERS: Table.SJ_ZFRY, Kind.POWERS: Table.SJ_ZFSX}
 # Fields a row may leave out (derived or kept as they are).
-OPTIONAL = {
+OPTIONAL: dict[str, set[str]] = {
     Kind.ENTITIES: {"WTJGBM", "ZFLY", "BGDZ", "LXDH", "ZTZT", "JGDZ"},
     Kind.OFFICERS: {"XB", "SSZTMC", "ZJZT", "RYZT"},
     Kind.POWERS: {"SSZTMC", "JGSXBM", "BBH", "SXRQ"},
@@ -101,7 +101,7 @@ class ImportResult:
 
 # ---- reading the file --------------------------------------------------------------------------------
 
-def _refuse_file(message: str):
+def _refuse_file(message: str) -> NoReturn:
     raise ActionRefused("exchange.import_file", f"导入文件：{message}", "file")
 
 
@@ -132,6 +132,7 @@ def read_rows(data: bytes, filename: str, kind: str) -> list[tuple[int, dict[str
         items = doc.get("records") if isinstance(doc, dict) else doc
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
             _refuse_file("JSON应为对象列表，或含 records 列表的对象")
+        assert isinstance(items, list)
         raw_rows = [(n, {str(k): v for k, v in item.items()}) for n, item in enumerate(items, 1)]
     else:
         for encoding in ("utf-8-sig", "gb18030"):
@@ -177,6 +178,10 @@ def check_row(kind: str, row: dict[str, str]) -> list[str]:
 
 # ---- applying one row ----------------------------------------------------------------------------------
 
+def _label(model, name: str) -> str:
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
+
+
 def _changed(obj, data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if getattr(obj, k) != v}
 
@@ -219,7 +224,7 @@ def _apply_entity(row: dict[str, str], *, acting_user) -> tuple[str, str]:
     if not changes:
         return "未变化", entity.name
     orgs.do_update_entity(entity, changes, acting_user=acting_user, reason="导入省级执法主体清单")
-    return "更新", "、".join(str(Entity._meta.get_field(k).verbose_name) for k in changes)
+    return "更新", "、".join(_label(Entity, k) for k in changes)
 
 
 def _apply_officer(row: dict[str, str], *, acting_user) -> tuple[str, str]:
@@ -250,12 +255,12 @@ def _apply_officer(row: dict[str, str], *, acting_user) -> tuple[str, str]:
         officer = orgs.do_create_officer({**data, "id_number": idn}, acting_user=acting_user)
         action = "新增"
     else:
-        if officer.unit_id and officer.unit.entity_id != entity.pk:
+        if officer.unit is not None and officer.unit.entity_id != entity.pk:
             data["unit"] = None  # moved to another entity: its unit stays behind
         changes = _changed(officer, data)
         if changes:
             orgs.do_update_officer(officer, changes, acting_user=acting_user, reason="导入省级执法人员清单")
-            action, what = "更新", [str(Officer._meta.get_field(k).verbose_name) for k in changes]
+            action, what = "更新", [_label(Officer, k) for k in changes]
     if cert is None:
         orgs.do_issue_certificate({**cert_data, "officer": officer, "number": row["ZFZH"]}, acting_user=acting_user)
         if action == "未变化":
@@ -266,7 +271,7 @@ def _apply_officer(row: dict[str, str], *, acting_user) -> tuple[str, str]:
             orgs.do_update_certificate(cert, changes, acting_user=acting_user, reason="导入省级执法人员清单")
             if action == "未变化":
                 action = "更新"
-            what += [str(Certificate._meta.get_field(k).verbose_name) for k in changes]
+            what += [_label(Certificate, k) for k in changes]
     return action, "、".join(what) or row["XM"]
 
 
