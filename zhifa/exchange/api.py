@@ -35,7 +35,7 @@ from zhifa.common.api.base import (
     visible,
 )
 from zhifa.exchange.actions.batches import files, may_run, reconciliation
-from zhifa.exchange.choices import Operation, RowState, Table
+from zhifa.exchange.choices import Feed, Operation, RowState, Table
 from zhifa.exchange.models import Batch, Row
 from zhifa.orgs.models import Entity
 
@@ -55,6 +55,7 @@ class ExchangeReconciliationOut(Schema):
 class ExchangeBatchOut(Schema):
     id: int = F(..., "编号")
     number: str = F(..., "批次号", "cd_batch")
+    feed: str = F(..., "交换对象", choices_text(Feed))
     day: dt.date = F(..., "数据日期")
     source: str = F(..., "数据来源", "行政区划代码（cd_source）")
     changelog_from: int = F(..., "变更日志起（不含）")

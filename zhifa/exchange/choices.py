@@ -10,6 +10,30 @@ class Table(models.TextChoices):
     JGXW_XZJC = "jgxw_xzjc", _("监管行为·行政检查")
     JGXW_XZCF = "jgxw_xzcf", _("监管行为·行政处罚")
     SGS_XZCF = "sgs_xzcf", _("双公示·行政处罚")
+    # The provincial platform's table family (行政执法综合管理监督信息系统, 省级平台): its own feed.
+    SJ_ZFZT = "sj_zfzt", _("省级平台·执法主体")
+    SJ_ZFRY = "sj_zfry", _("省级平台·执法人员")
+    SJ_ZFSX = "sj_zfsx", _("省级平台·执法事项")
+    SJ_JCDX = "sj_jcdx", _("省级平台·检查对象")
+    SJ_XZCF = "sj_xzcf", _("省级平台·行政处罚")
+    SJ_XZQZ = "sj_xzqz", _("省级平台·行政强制")
+    SJ_XZJC = "sj_xzjc", _("省级平台·行政检查")
+
+
+class Feed(models.TextChoices):
+    NATIONAL = "national", _("互联网+监管／双公示")
+    PROVINCIAL = "provincial", _("省级行政执法平台")
+
+
+FEED_TABLES: dict[str, list[str]] = {
+    Feed.NATIONAL: [Table.JGXW_XZJC, Table.JGXW_XZCF, Table.SGS_XZCF],
+    Feed.PROVINCIAL: [Table.SJ_ZFZT, Table.SJ_ZFRY, Table.SJ_ZFSX, Table.SJ_JCDX, Table.SJ_XZCF, Table.SJ_XZQZ,
+                      Table.SJ_XZJC],
+}
+
+
+def feed_of(table: str) -> str:
+    return Feed.PROVINCIAL if table.startswith("sj_") else Feed.NATIONAL
 
 
 class Operation(models.TextChoices):

@@ -14,6 +14,10 @@ from zhifa.exchange.choices import INSPECTION_RESULT, PENALTY_CODES, Operation, 
 _CATALOGUE_RE = re.compile(r"^\d{14}$")
 _IMPL_TAIL_RE = re.compile(r"^\d{14}\d{2}$")
 _BATCH_RE = re.compile(r"^\d{6}\d{8}\d{3}$")
+# 执法证号: the issuing region's 6-digit code, then 2–14 digits or capitals (year, sequence …), as the
+# provinces number them (贵州: 520502 + 26 + 000123).
+_CERT_RE = re.compile(r"^\d{6}[0-9A-Z]{2,14}$")
+_POWER_CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-_.]{0,39}$")
 
 
 def check_catalogue_code(value: str) -> str | None:
@@ -34,6 +38,23 @@ def check_implementation_code(value: str, credit_code: str = "") -> str | None:
         return "检查实施清单编码前18位应为实施主体的统一社会信用代码"
     if not _IMPL_TAIL_RE.match(value[18:]):
         return "检查实施清单编码第19-34位应为监管事项目录编码及2位序号"
+    return None
+
+
+def check_certificate_number(value: str) -> str | None:
+    """执法证号: 8–20 characters, the issuing region's 行政区划代码 first, then digits or capital letters."""
+    value = value or ""
+    if not _CERT_RE.match(value):
+        return "执法证号应为8-20位：前6位为发证地行政区划代码，其后为数字或大写字母"
+    if (reason := check_region_code(value[:6])) is not None:
+        return f"执法证号前6位：{reason}"
+    return None
+
+
+def check_power_code(value: str) -> str | None:
+    """事项编码 of a power item: 1–40 letters, digits, '-', '_' or '.'."""
+    if not _POWER_CODE_RE.match(value or ""):
+        return "事项编码应为1-40位字母、数字或“-_.”"
     return None
 
 
@@ -91,6 +112,20 @@ def _text(limit: int) -> Callable[[str], str | None]:
 def _one_of(allowed: set[str], what: str) -> Callable[[str], str | None]:
     def check(value: str) -> str | None:
         return None if value in allowed else f"{what}应为{'、'.join(sorted(allowed))}之一"
+    return check
+
+
+def _optional(check: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    def optional(value: str) -> str | None:
+        return None if not (value or "").strip() else check(value)
+    return optional
+
+
+def _whole(lo: int, hi: int) -> Callable[[str], str | None]:
+    def check(value: str) -> str | None:
+        if not (value or "").isdigit() or not lo <= int(value) <= hi:
+            return f"应为{lo}-{hi}之间的整数"
+        return None
     return check
 
 
@@ -174,7 +209,9 @@ def _cross(table: str, record: dict, today: dt.date | None) -> list[str]:
 
 def validate(table: str, record: dict, *, today: dt.date | None = None) -> list[str]:
     """Every reason `record` (envelope + data fields) may not be sent; [] when it passes."""
-    schema = SCHEMAS.get(table)
+    from zhifa.exchange import provincial
+
+    schema = SCHEMAS.get(table) or provincial.SCHEMAS.get(table)
     if schema is None:
         return [f"未知的交换表“{table}”"]
     reasons = []
@@ -189,5 +226,5 @@ def validate(table: str, record: dict, *, today: dt.date | None = None) -> list[
         if (reason := check("" if value is None else str(value))) is not None:
             reasons.append(f"{label}（{name}）：{reason}")
     if not delete:
-        reasons += _cross(table, record, today)
+        reasons += _cross(table, record, today) + provincial.cross(table, record, today)
     return reasons

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -148,6 +149,14 @@ def import_roster(request):
     return redirect("inspections-index")
 
 
+def _stratum_sizes(plan) -> list[tuple[str, int]]:
+    """Each credit-risk level with the number of active objects in the entity's roster (the levels imported
+    by the exchange's 信用风险分类 import or entered), shown beside the strata of a new batch."""
+    counts = dict(RosterObject.objects.filter(entity=plan.entity, is_active=True).order_by().values("risk")
+                  .annotate(n=Count("id")).values_list("risk", "n"))
+    return [(level, counts.get(level, 0)) for level in LEVELS]
+
+
 @login_required
 def plan_detail(request, pk):
     user = request.user
@@ -159,7 +168,7 @@ def plan_detail(request, pk):
              if may_change and plan.state == Plan.State.DRAFT else [])
     return render(request, "inspections/plan.html", {
         "plan": plan, "batches": batches, "may_change": may_change, "items": items, "levels": LEVELS,
-        "cycle": _cycle(plan, batches),
+        "cycle": _cycle(plan, batches), "stratum_sizes": _stratum_sizes(plan) if items else [],
         "next_round": alg.round_at(dt.datetime.now(dt.UTC).timestamp()) + 200})
 
 

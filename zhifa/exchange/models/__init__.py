@@ -1,4 +1,4 @@
-from zhifa.exchange.models.batches import Batch, Row
+from zhifa.exchange.models.batches import Batch, ListImport, Row
 from zhifa.exchange.models.payments import PaymentNotice, PaymentSlip
 
-__all__ = ["Batch", "PaymentNotice", "PaymentSlip", "Row"]
+__all__ = ["Batch", "ListImport", "PaymentNotice", "PaymentSlip", "Row"]

@@ -9,10 +9,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.common.fields import EncryptedJSONField
-from zhifa.exchange.choices import Operation, RowState, Table
+from zhifa.exchange.choices import Feed, Operation, RowState, Table
 
 
 class Batch(models.Model):
+    Feed = Feed
+
+    # Each receiving system has its own feed: its batches cover the change log in their own windows.
+    feed = models.CharField(_("交换对象"), max_length=10, choices=Feed.choices, default=Feed.NATIONAL, db_index=True)
     number = models.CharField(_("批次号"), max_length=17, unique=True)  # cd_batch
     day = models.DateField(_("数据日期"))
     source = models.CharField(_("数据来源（行政区划代码）"), max_length=6)
@@ -63,3 +67,34 @@ class Row(models.Model):
 
     def __str__(self):
         return f"{self.get_table_display()} {self.key} {self.operation}"
+
+
+class ListImport(models.Model):
+    """One import of a list a province publishes (主体 / 人员 / 事项清单, 信用风险分类): the file's digest, what
+    it created, updated and left unchanged. The subject of the import's ledger entry."""
+
+    class Kind(models.TextChoices):
+        ENTITIES = "entities", _("执法主体清单")
+        OFFICERS = "officers", _("执法人员清单")
+        POWERS = "powers", _("执法事项清单")
+        CREDIT_RISK = "credit_risk", _("信用风险分类结果")
+
+    kind = models.CharField(_("清单类别"), max_length=12, choices=Kind.choices)
+    filename = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(_("文件SHA-256"), max_length=64)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变化"), default=0)
+    skipped = models.PositiveIntegerField(_("未匹配"), default=0)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("清单导入")
+        verbose_name_plural = _("清单导入")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}导入 {self.filename}"

@@ -4,8 +4,11 @@ acceptance file; the bank's payment notices. For the 系统管理员 and the 执
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +22,9 @@ from zhifa.exchange.actions.batches import (
     may_run,
     reconciliation,
 )
-from zhifa.exchange.models import Batch, PaymentNotice, Row
+from zhifa.exchange.actions.imports import OPTIONAL, do_import_list, spec
+from zhifa.exchange.choices import Feed
+from zhifa.exchange.models import Batch, ListImport, PaymentNotice, Row
 
 
 def _allowed(request) -> None:
@@ -32,7 +37,7 @@ def home(request, error=None, status=200):
     _allowed(request)
     batches = [(b, reconciliation(b)) for b in Batch.objects.all()[:30]]
     return render(request, "exchange/home.html", {
-        "batches": batches, "error": error, "today": timezone.localdate(),
+        "batches": batches, "error": error, "today": timezone.localdate(), "feeds": Feed.choices,
         "notices": PaymentNotice.objects.select_related("slip__case")[:30]}, status=status)
 
 
@@ -46,7 +51,8 @@ def build(request):
         return home(request, error=ActionRefused("exchange.day", "数据日期：请填写YYYY-MM-DD格式的日期", "day"),
                     status=422)
     try:
-        batch = do_build_batch(day, acting_user=request.user)
+        feed = request.POST.get("feed") or Feed.NATIONAL
+        batch = do_build_batch(day, acting_user=request.user, feed=feed)
     except ActionRefused as e:
         return home(request, error=e, status=409)
     return redirect("exchange-batch", batch.pk)
@@ -89,3 +95,64 @@ def accept(request, pk):
     except ActionRefused as e:
         return batch_detail(request, pk, error=e, status=409)
     return redirect("exchange-batch", batch.pk)
+
+
+# ---- 清单导入: upload → preview (nothing written) → confirm ---------------------------------------------------
+# The previewed file waits in the cache under its digest (ZHIFA_CACHE_URL when several workers serve the site);
+# the confirmation imports exactly the bytes that were previewed.
+PREVIEW_SECONDS = 30 * 60
+MAX_BYTES = 10 * 1024 * 1024
+
+
+def _formats():
+    return [(value, label, [(code, lbl, code in OPTIONAL[value]) for code, (lbl, _c) in spec(value).items()])
+            for value, label in ListImport.Kind.choices]
+
+
+def _import_page(request, *, result=None, error=None, token="", kind="", filename="", status=200):
+    return render(request, "exchange/import.html", {
+        "formats": _formats(), "kinds": ListImport.Kind.choices, "result": result, "error": error, "token": token,
+        "kind": kind, "filename": filename, "imports": ListImport.objects.select_related("imported_by")[:20]},
+        status=status)
+
+
+def _cache_key(request, token: str) -> str:
+    return f"exchange-import:{request.user.pk}:{token}"
+
+
+@login_required
+def import_list(request):
+    _allowed(request)
+    if request.method != "POST":
+        return _import_page(request)
+    kind = request.POST.get("kind", "")
+    token = request.POST.get("import_token", "")
+    if token:  # the confirmation of a preview
+        stored = cache.get(_cache_key(request, token))
+        if stored is None:
+            return _import_page(request, kind=kind, status=409, error=ActionRefused(
+                "exchange.import_file", "导入文件：预览已过期，请重新上传文件", "file"))
+        data, filename, kind = stored
+    else:
+        upload = request.FILES.get("file")
+        if upload is None or upload.size > MAX_BYTES:
+            return _import_page(request, kind=kind, status=422, error=ActionRefused(
+                "exchange.import_file", "导入文件：请选择不超过10MB的CSV、Excel（.xlsx）或JSON文件", "file"))
+        data, filename = upload.read(), upload.name
+    preview = not token
+    try:
+        result = do_import_list(kind, data, filename, acting_user=request.user, preview=preview)
+    except ActionRefused as e:
+        return _import_page(request, kind=kind, error=e, status=422)
+    if not result.ok:
+        return _import_page(request, result=result, kind=kind, filename=filename, status=422)
+    if preview:
+        token = hashlib.sha256(data).hexdigest()
+        cache.set(_cache_key(request, token), (data, filename, kind), PREVIEW_SECONDS)
+        return _import_page(request, result=result, kind=kind, filename=filename, token=token)
+    cache.delete(_cache_key(request, token))
+    record = result.record
+    assert record is not None
+    messages.success(request, f"已导入{record.get_kind_display()}：新增{record.created}，更新{record.updated}，"
+                              f"未变化{record.unchanged}，未匹配{record.skipped}")
+    return redirect("exchange-import")
