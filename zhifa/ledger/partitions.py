@@ -7,7 +7,7 @@ which is the primary key and only ever grows, so the primary key and every query
 of `created_at`: a unique key of a partitioned table must contain the partition key, so a partition
 by time would need a primary key of (seq, created_at), which the model and the other tables'
 references do not have; a range of `seq` is a range of time anyway (entries are appended in order).
-Partitions hold `--rows` entries each (default 10 000 000, a few GB), named `ledger_ledgerentry_p<n>`.
+Partitions hold `--rows` entries each (default 10 000 000), named `ledger_ledgerentry_p<n>`.
 
 Safety:
 * PostgreSQL only; SQLite keeps its single table (the models and migrations are unchanged).

@@ -87,7 +87,8 @@ class Load:
         out["data"] = self.build(opts)
         out["data"]["seconds"] = time.perf_counter() - t
         roles = self.logins()
-        out["logins"] = {r: len(s.get("sessions") or s.get("tokens") or []) for r, s in roles.items()}
+        out["logins"] = {r: len(s.get("sessions") or s.get("tokens")) for r, s in roles.items()
+                         if s.get("sessions") or s.get("tokens")}  # citizens and the baseline: anonymous
         out["http"] = self.load(roles, opts)
         return out
 
