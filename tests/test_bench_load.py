@@ -42,7 +42,7 @@ def test_bench_load_tiny(tmp_path, monkeypatch):
     doc, out = tmp_path / "benchmarks.md", io.StringIO()
     try:
         call_command("bench", "load", "--scale", "county", "--database-url", URL, "--load-cases", "300",
-                     "--load-publications", "200", "--load-users", "6", "--load-seconds", "4", "--load-warmup", "2",
+                     "--load-publications", "200", "--load-users", "6", "--load-seconds", "8", "--load-warmup", "2",
                      "--doc", str(doc), stdout=out)
     except CommandError:
         pytest.fail("bench load failed:\n" + out.getvalue()[-4000:])

@@ -16,7 +16,8 @@ second factor required where the roles need it, plain HTTP on loopback).
 The load: locust as a library in its own process (zhifa/site/bench/locustrun.py, headless), `--load-users`
 simulated people spawned at once and working for `--load-warmup` + `--load-seconds` seconds with a think
 time of 0–0.5 s; only the samples after the warm-up count. The mix (people per role in proportion to
-ROLE_WEIGHTS, at least one each): officers working
+ROLE_WEIGHTS, at least one each; each person requests the role's pages in a fixed interleaved order,
+each page as often as its weight): officers working
 their cases (case list, case detail of one of their own cases, work queue), legal reviewers on their
 review queue, supervisors on the supervision home and the case list, citizens on the portal (search,
 decision page, home), API clients (case list, work queue) and the baseline: `/healthz`, a minimal

@@ -71,15 +71,24 @@ def main(config_path: str, out_path: str) -> int:
                 self.headers["Authorization"] = "Bearer " + spec["tokens"][k % len(spec["tokens"])]
             self.n = 0
 
-        tasks = []
-        for page in spec["pages"]:
-            def run(self, page=page):
-                paths = page["paths"]
-                if isinstance(paths, dict):  # per login (a case detail: one of this officer's own cases)
-                    paths = paths[str(self.k % len(paths))]
-                self.n += 1
-                get(self, page["name"], paths[(self.n * 7 + self.k) % len(paths)])
-            tasks.extend([run] * page.get("weight", 1))
+        # Each person goes through the role's pages in a fixed interleaved order, each page as often as its
+        # weight ([2, 3, 1] → A B C A B B): every page is requested within the first pass, even in a short run.
+        pages, left, seq = spec["pages"], [p.get("weight", 1) for p in spec["pages"]], []
+        while any(left):
+            for i in range(len(left)):
+                if left[i]:
+                    seq.append(i)
+                    left[i] -= 1
+
+        def run(self):
+            page = pages[seq[self.n % len(seq)]]
+            paths = page["paths"]
+            if isinstance(paths, dict):  # per login (a case detail: one of this officer's own cases)
+                paths = paths[str(self.k % len(paths))]
+            self.n += 1
+            get(self, page["name"], paths[(self.n * 7 + self.k) % len(paths)])
+
+        tasks = [run]
         attrs = {"weight": spec["weight"], "wait_time": wait, "tasks": tasks, "on_start": on_start,
                  "host": cfg["host"], "connection_timeout": 30.0, "network_timeout": 60.0}
         return type(f"{role.title()}User", (FastHttpUser,), attrs)
