@@ -164,7 +164,7 @@ def slow_first(items):
 
 
 # The longest modules (durations of a whole run), longest first.
-HEAVIEST = ("ops/test_backup_drill.py", "common/test_personal_data.py", "ops/test_smoke.py",
+HEAVIEST = ("ops/test_backup_drill.py", "common/test_personal_data.py", "ops/test_smoke.py", "test_bench_load.py",
             "legalcal/test_calendar_edge.py", "cases/test_demo_cases.py", "api/test_hostile_params.py",
             "test_bench.py", "ops/test_gunicorn.py", "ops/test_sqlite_writers.py")
 

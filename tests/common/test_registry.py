@@ -59,7 +59,7 @@ def test_every_app_contributes_its_alert_checks_and_each_kind_is_an_alert_kind()
 
 def test_bench_suites_and_demo_steps_are_found_in_their_apps():
     assert set(bench_suites.keys()) == {"foundation", "cases", "ledger", "ingest", "records", "portal", "supervision",
-                                       "discretion", "inspections"}
+                                       "discretion", "inspections", "load"}
     for entry in bench_suites.entries():
         assert entry.module.endswith(".bench") or ".bench." in entry.module, entry
     steps = demo_steps.entries()

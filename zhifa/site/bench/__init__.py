@@ -1,4 +1,4 @@
 """Benchmarks of the assembled product (registered in zhifa.common.registry.bench_suites)."""
-from zhifa.site.bench import cases, foundation
+from zhifa.site.bench import cases, foundation, load
 
-__all__ = ["cases", "foundation"]
+__all__ = ["cases", "foundation", "load"]

@@ -3,6 +3,8 @@
     zhifa bench foundation [--database-url URL] [--keep] [--scale bijie]
     zhifa bench cases [--database-url URL] [--keep] [--scale bijie] [--cases 10000] …  (site/bench/cases.py;
                       its default database is …/zhifa_bench_cases)
+    zhifa bench load [--scale county] [--load-users 20] [--load-seconds 30] …  (site/bench/load.py: gunicorn +
+                      locust, a mix of pages against /healthz; default database …/zhifa_bench_load)
 
 The command (re)creates the benchmark database (default PostgreSQL
 postgresql://postgres@127.0.0.1:5432/zhifa_bench; only databases whose name contains "bench"
