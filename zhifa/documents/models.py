@@ -211,6 +211,7 @@ class DocumentSignature(models.Model):
     device_time = models.DateTimeField(_("设备端时间"), null=True, blank=True)
 
     objects = RestrictedManager()
+    replayed = False  # set by the actions: a device's sync answered with the row it made
     scope_entity_path = "document__case__entity"
     scope_unit_path = "document__case__unit"
     ledger_fields = ("document", "document_sha256", "outcome", "signer_name", "image_sha256", "refusal_reason",
@@ -249,6 +250,7 @@ class DocumentPrint(models.Model):
     device_time = models.DateTimeField(_("设备端时间"), null=True, blank=True)
 
     objects = RestrictedManager()
+    replayed = False  # set by the actions: a device's sync answered with the row it made
     scope_entity_path = "document__case__entity"
     scope_unit_path = "document__case__unit"
 

@@ -72,10 +72,10 @@ def on_site_documents(user, case, *, with_text: bool = False) -> list:
     docs = list(latest.values())
     if with_text:
         signable = may_generate(user, case)
-        for d in docs:
-            d.shown_text = doc_field.shown_text(d)
-            d.signature = doc_field.signature_of(d)
-            d.signable = signable and d.signature is None
+        for d in docs:  # what the template reads beside the row
+            signature = doc_field.signature_of(d)
+            vars(d).update(shown_text=doc_field.shown_text(d), signature=signature,
+                           signable=signable and signature is None)
     return docs
 
 
