@@ -93,6 +93,10 @@ def test_chunks_resume_and_the_file_is_registered_once(cw, clip):
     assert LedgerEntry.objects.filter(event_type="record.added", subject_id=str(item.pk)).count() == 1
     closed = put(api, uid, 0, parts[0])
     assert closed.json()["rule"] == "records.upload_closed"
+    # The same file chosen again under a new device id: answered complete at once, nothing new.
+    _b, twice = start(api, case, cw, clip)
+    assert twice.status_code == 200 and twice.json()["state"] == "complete" and twice.json()["record"] == item.pk
+    assert RecordItem.objects.filter(case=case).count() == 1
 
 
 def test_a_file_whose_whole_digest_does_not_match_is_refused(cw, clip):

@@ -16,7 +16,9 @@ The device names the file (its client UUID), declares size and whole-file SHA-25
   blob.digest_mismatch    on completion: the whole file's SHA-256 is not the declared one (refused,
                           nothing registered; the device starts again with a new id)
 A chunk already received, sent again with the same digest, is acknowledged and not written twice (a
-lost answer); completion sent again returns the record made. The bytes go through the blobs app's
+lost answer); completion sent again returns the record made; a file whose bytes are already a record of
+the case (chosen again, under a new id) is answered complete at once with that record: nothing is sent,
+nothing registered twice. The bytes go through the blobs app's
 upload session (zhifa.blobs.uploads: on disk, fsynced, size and digest checked by put_stream) and the
 file becomes one record through do_add_record, its capture time kept (the device's, else the
 recorder's file name, as do_import_recorder reads it), in one ledger entry with the chunk digests'
@@ -90,11 +92,27 @@ def do_start_recorder_upload(case, *, acting_user, client_uuid, filename: str, s
         raise ActionRefused("validation", f"分块大小应在{MIN_CHUNK}至{settings.ZHIFA_UPLOAD_CHUNK_MAX}字节之间",
                             field="chunk_size")
     name = PurePosixPath((filename or "").replace("\\", "/")).name or "recorder.bin"
+    already = _record_of(case, sha256)
+    if already is not None:  # the same file again (another tap, another id): nothing to send, nothing new
+        up = RecorderUpload.objects.create(
+            id=pk, case=case, owner=acting_user, filename=name[:255], size=int(size), sha256=sha256,
+            chunk_size=chunk_size, captured_at=captured_at, device=(device or "")[:100],
+            collectors=[o.pk for o in officers], record=already, state=RecorderUpload.State.COMPLETE)
+        up.replayed = True
+        return up
     session = uploads.start_upload(acting_user, filename=name, size=size, sha256=sha256)
     return RecorderUpload.objects.create(
         id=pk, case=case, owner=acting_user, filename=session.filename, size=session.size, sha256=sha256,
         chunk_size=chunk_size, captured_at=captured_at, device=(device or "")[:100],
         collectors=[o.pk for o in officers], session=session)
+
+
+def _record_of(case, sha256: str):
+    """The case's record whose current content is these bytes (the file was registered already)."""
+    from zhifa.records.models import RecordItem
+
+    return (RecordItem.objects.filter(case=case, destroyed_at__isnull=True, current__blob_id=sha256)
+            .order_by("id").first())
 
 
 def _locked(up: RecorderUpload, acting_user) -> RecorderUpload:
