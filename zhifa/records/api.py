@@ -16,12 +16,13 @@ Operation ids keep the names they were published under when this router lived in
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Optional
+from typing import Annotated, Optional
 
 from django.http import FileResponse, Http404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import Field
 
 from zhifa.blobs.store import open_blob
 from zhifa.cases.models import Case, Party
@@ -268,7 +269,7 @@ class RecorderUploadIn(InSchema):
     chunk_size: int = F(4 << 20, "分块大小", "字节数；除最后一块外每块均为此大小")
     captured_at: Optional[dt.datetime] = F(None, "采集时间", "录制开始时间；不填则按记录仪文件名识别")
     device: str = F("", "采集设备", "执法记录仪编号", max_length=100)
-    collectors: list[int] = F([], "采集人", "执法人员编号")
+    collectors: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = F([], "采集人", "执法人员编号")
 
 
 class RecorderUploadOut(Schema):
