@@ -125,3 +125,27 @@ def test_a_device_id_is_not_reused_and_uploads_are_private(cw, clip):
     assert ApiClient(cw["u2"]).get(f"/recorder-uploads/{body['client_uuid']}").status_code == 404
     tiny = api.post("/recorder-uploads", {**body, "client_uuid": str(uuid.uuid4()), "chunk_size": 10})
     assert tiny.json()["rule"] == "validation" and tiny.json()["field"] == "chunk_size"
+
+
+def test_zhifa_verify_is_clean_after_a_chunked_upload_and_an_offline_signature_and_print(cw, clip, settings, tmp_path):
+    from tests.ledger.test_verify import run_verify
+    from tests.records.test_field_offline_sign import _sign_body
+    from tests.records.test_field_sign import record
+    from zhifa.documents.field import text_sha256
+
+    settings.STORAGES = {**settings.STORAGES, "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tmp_path / "documents", "base_url": None}}}
+    case = factories.case(cw)
+    api = ApiClient(cw["u1"])
+    _body, r = start(api, case, cw, clip)
+    uid = r.json()["id"]
+    for i, part in enumerate(chunks(clip)):
+        assert put(api, uid, i, part).status_code == 200
+    assert api.post(f"/recorder-uploads/{uid}/complete", {}).status_code == 201
+    _case, doc = record(cw)
+    assert api.post(f"/documents/{doc.pk}/prints", {"client_uuid": str(uuid.uuid4()), "source": "device",
+                                                    "content_sha256": text_sha256(doc)}).status_code == 201
+    assert api.post(f"/documents/{doc.pk}/signature", _sign_body(doc)).status_code == 201
+    code, out = run_verify()
+    assert code == 0, out
