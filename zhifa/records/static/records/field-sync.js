@@ -10,7 +10,8 @@
  *
  * Stores: "queue" (keyPath uuid) — one row per capture: kind text/photo (a record: bytes through
  * the resumable chunked upload /api/v1/uploads, then POST /api/v1/records), signature (the party's
- * signature on a document version: POST /api/v1/documents/{doc}/signature) or print (an offline print:
+ * signature on a document version: POST /api/v1/documents/{doc}/signature), refusal (the party refused
+ * to sign: the same call, outcome "refused", reason and witness) or print (an offline print:
  * POST /api/v1/documents/{doc}/prints). Every request carries the row's client UUID, so the server
  * answers a replay with the row it made (200) and nothing is created twice. A refusal with a rule is
  * final (the row stays, marked, with the server's message); a network error or 5xx leaves it for the
@@ -116,6 +117,12 @@
       return postJSON("/api/v1/documents/" + r.doc + "/signature", csrf, {
         client_uuid: r.uuid, document_sha256: r.docSha, outcome: "signed", signer_name: r.signerName,
         image: "data:image/png;base64," + await base64(r.blob), image_sha256: r.sha256, device_time: r.deviceTime
+      });
+    }
+    if (r.kind === "refusal") {
+      return postJSON("/api/v1/documents/" + r.doc + "/signature", csrf, {
+        client_uuid: r.uuid, document_sha256: r.docSha, outcome: "refused", reason: r.reason, witness: r.witness,
+        device_time: r.deviceTime
       });
     }
     if (r.kind === "print") {

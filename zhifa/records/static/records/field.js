@@ -17,7 +17,7 @@
   var core = window.zhifaFieldSync, STORE = core.STORE;
   var userId = statusEl.dataset.user;
   var dbp = core.db();
-  var KINDS = {text: "笔录", photo: "照片", signature: "签名", print: "打印"};
+  var KINDS = {text: "笔录", photo: "照片", signature: "签名", refusal: "拒绝签名", print: "打印"};
 
   function csrf() {
     var el = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -51,7 +51,7 @@
         li.dataset.uuid = r.uuid;
         li.dataset.state = r.state;
         li.textContent = (KINDS[r.kind] || "记录") + "：" + r.title + " · " +
-          r.deviceTime.replace("T", " ").slice(0, 19) + " · SHA-256 " + r.sha256.slice(0, 12) + "…";
+          r.deviceTime.replace("T", " ").slice(0, 19) + (r.sha256 ? " · SHA-256 " + r.sha256.slice(0, 12) + "…" : "");
         if (r.state === "refused") {
           var s = document.createElement("div"); s.className = "refused";
           s.textContent = "未登记：" + r.error + (r.rule ? "（" + r.rule + "）" : "");
@@ -153,6 +153,26 @@
     form.parentNode.insertBefore(note, form);
   }
 
+  // 当事人拒绝签名: the reason and a witness, noted on the version shown, kept on the device.
+  async function captureRefusal(form) {
+    var msg = form.querySelector("[data-refuse-message]");
+    var reason = form.reason.value.trim(), witness = form.witness.value.trim();
+    if (!reason) { msg.textContent = "请注明当事人拒绝签名的原因"; form.reason.focus(); return; }
+    if (!witness) { msg.textContent = "请填写见证人"; form.witness.focus(); return; }
+    await queued(newRow(form, "refusal", {
+      doc: parseInt(form.dataset.doc, 10), docSha: form.dataset.sha, reason: reason, witness: witness,
+      title: form.dataset.label + "（拒绝签名，见证人" + witness + "）"
+    }));
+    var sign = form.closest("[data-field-doc]").querySelector("form[data-field-sign]");
+    if (sign) { sign.hidden = true; }
+    form.hidden = true;
+    msg.textContent = "";
+    var note = document.createElement("p");
+    note.className = "msg"; note.dataset.testid = "field-refuse-saved";
+    note.textContent = "已注明拒绝签名并保存到本机" + (navigator.onLine ? "，正在同步" : "，联网后自动同步");
+    form.parentNode.insertBefore(note, form);
+  }
+
   // Print the cached text through the OS dialog (A4) and queue the print's log (count, text digest).
   async function printDocument(form) {
     var li = form.closest("[data-field-doc]");
@@ -183,6 +203,14 @@
       e.preventDefault();
       captureSignature(form).catch(function (err) {
         form.querySelector("[data-signature-message]").textContent = "保存失败：" + (err && err.message ? err.message : err);
+      });
+    });
+  });
+  document.querySelectorAll("form[data-field-refuse]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      captureRefusal(form).catch(function (err) {
+        form.querySelector("[data-refuse-message]").textContent = "保存失败：" + (err && err.message ? err.message : err);
       });
     });
   });
