@@ -91,7 +91,7 @@ def test_offline_capture_reload_and_sync_exactly_once(phone, site, cworld, tmp_p
 
     # The party signs the 现场检查笔录 shown (offline), and it is printed from the cached text.
     card = page.get_by_test_id("field-doc-inspection_record")
-    card.locator("summary").click()
+    card.locator("summary").first.click()
     expect(card.locator("[data-doc-text]")).to_contain_text("进货查验记录不全")
     card.get_by_label("签名人姓名").fill("陈某某")
     card.get_by_test_id("field-sign-save").click()
