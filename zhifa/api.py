@@ -76,6 +76,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/v1/witness", witness_api.router),
     ("/v1/uploads", blobs_api.router),
     ("/v1/records", records_api.router),
+    ("/v1/recorder-uploads", records_api.recorder_uploads),
     ("/v1/review", review_api.router),
     ("/v1/public/reports", disclosure_annual_reports_api.router),  # before /v1/public
     ("/v1/public/guidance", guidance_api.public),  # before /v1/public

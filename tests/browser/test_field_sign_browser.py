@@ -73,3 +73,41 @@ def test_citizen_scan_offline_reports_the_arrival_once_online(phone, site, cworl
     expect(citizen.locator("[data-role=arrival]")).to_have_text("已记录执法人员到场")
     arrival = FieldArrival.objects.get(case=case)
     assert arrival.officer_id == cworld["h1"].pk and arrival.source == "officer_qr"
+
+
+def test_party_refuses_to_sign_offline_and_the_note_syncs_once(phone, site, cworld, tmp_path, settings):  # noqa: F811
+    from tests.documents.helpers import inspection_case
+    from zhifa.documents.actions import do_generate_document
+    from zhifa.documents.models import DocumentSignature
+
+    settings.DATA_DIR = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tmp_path / "documents", "base_url": None}}}
+    case = inspection_case(cworld)
+    doc = do_generate_document(case, "inspection_record", acting_user=cworld["u1"], pdf=False,
+                               extra={"content": "现场检查发现进货查验记录完整。"})
+    page = phone.new_page()
+    login(page, site, cworld["u1"].username, PASSWORD)
+    page.goto(f"{site}/records/field/case/{case.pk}/")
+    page.locator("html[data-sw-controlled], html[data-sw-ready]").first.wait_for(state="attached")
+    phone.set_offline(True)
+    card = page.get_by_test_id("field-doc-inspection_record")
+    card.locator("summary").first.click()
+    refuse = card.get_by_test_id("field-refuse-inspection_record")
+    refuse.locator("summary").click()
+    refuse.get_by_label("拒绝原因").fill("当事人称需请示负责人")
+    refuse.get_by_test_id("field-refuse-save").click()
+    expect(refuse.locator("[data-refuse-message]")).to_have_text("请填写见证人")
+    refuse.get_by_label("见证人（姓名、身份）").fill("王某（村委会）")
+    refuse.get_by_test_id("field-refuse-save").click()
+    expect(refuse.get_by_test_id("field-refuse-saved")).to_be_visible()
+    expect(page.locator("[data-pending-count]")).to_have_text("1")
+    _no_overflow(page)
+    assert not DocumentSignature.objects.exists()
+    phone.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(page.locator("[data-pending-count]")).to_have_text("0", timeout=30000)
+    sig = DocumentSignature.objects.get()
+    assert (sig.outcome, sig.witness, sig.document_sha256) == ("refused", "王某（村委会）", doc.docx_sha256)
+    assert sig.client_uuid is not None and sig.device_time is not None

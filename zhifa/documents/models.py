@@ -205,8 +205,13 @@ class DocumentSignature(models.Model):
                                         on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(USER, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    # Signed on a phone without a network (issue 20): the device's id of the signature (a replayed sync
+    # returns the row made, nothing new) and the device's clock when the party signed.
+    client_uuid = models.UUIDField(_("设备端编号"), null=True, blank=True, unique=True)
+    device_time = models.DateTimeField(_("设备端时间"), null=True, blank=True)
 
     objects = RestrictedManager()
+    replayed = False  # set by the actions: a device's sync answered with the row it made
     scope_entity_path = "document__case__entity"
     scope_unit_path = "document__case__unit"
     ledger_fields = ("document", "document_sha256", "outcome", "signer_name", "image_sha256", "refusal_reason",
@@ -224,16 +229,28 @@ class DocumentSignature(models.Model):
 
 class DocumentPrint(models.Model):
     """One print of a document's server-rendered PDF (A4) on the spot: how many copies, the digest of
-    the PDF that was printed. The n-th print of a document is its row count."""
+    the PDF that was printed. The n-th print of a document is its row count. Offline, the device prints
+    the document's cached text through the OS dialog: `source` "device", the SHA-256 of the text printed,
+    logged when the phone syncs (once, on its `client_uuid`)."""
+
+    class Source(models.TextChoices):
+        PDF = "pdf", _("服务器PDF")
+        DEVICE = "device", _("本机离线渲染")
 
     document = models.ForeignKey(GeneratedDocument, verbose_name=_("文书版本"), on_delete=models.PROTECT,
                                  related_name="prints")
-    pdf_sha256 = models.CharField(_("PDF文件SHA-256"), max_length=64)
+    pdf_sha256 = models.CharField(_("PDF文件SHA-256"), max_length=64, blank=True)
     copies = models.PositiveSmallIntegerField(_("份数"), default=1)
     printed_by = models.ForeignKey(USER, verbose_name=_("打印人"), on_delete=models.PROTECT, related_name="+")
     printed_at = models.DateTimeField(_("打印时间"), auto_now_add=True)
+    # Printed offline (issue 20): the cached text rendered on the device, not the server's PDF.
+    source = models.CharField(_("打印来源"), max_length=10, choices=Source.choices, default=Source.PDF)
+    content_sha256 = models.CharField(_("所印内容SHA-256"), max_length=64, blank=True)
+    client_uuid = models.UUIDField(_("设备端编号"), null=True, blank=True, unique=True)
+    device_time = models.DateTimeField(_("设备端时间"), null=True, blank=True)
 
     objects = RestrictedManager()
+    replayed = False  # set by the actions: a device's sync answered with the row it made
     scope_entity_path = "document__case__entity"
     scope_unit_path = "document__case__unit"
 

@@ -16,12 +16,13 @@ Operation ids keep the names they were published under when this router lived in
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Optional
+from typing import Annotated, Optional
 
 from django.http import FileResponse, Http404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import Field
 
 from zhifa.blobs.store import open_blob
 from zhifa.cases.models import Case, Party
@@ -251,3 +252,117 @@ def set_av(request, entity: int, data: AvIn):
     e = get_visible(Entity, request, entity)
     rows = actions.do_set_av_requirements(e, data.steps, acting_user=actor(request))
     return {"steps": [r.step for r in rows]}
+
+
+# ---- 执法记录仪 large files, chunked and resumable from the officer's device (issue 20) ------------
+recorder_uploads = Router(tags=["执法记录仪分块上传"])
+
+SHA256 = r"^[0-9a-fA-F]{64}$"
+
+
+class RecorderUploadIn(InSchema):
+    client_uuid: uuid.UUID = F(..., "设备端编号", "设备为该文件生成的编号；同一编号再次开始返回已有进度（断点续传）")
+    case: int = F(..., "案件", ge=1, le=MAX_ID)
+    filename: str = F(..., "文件名", max_length=255)
+    size: int = F(..., "文件大小", "字节数", ge=1, le=2**62)
+    sha256: str = F(..., "文件SHA-256", "整个文件的 SHA-256，完成时核对", pattern=SHA256)
+    chunk_size: int = F(4 << 20, "分块大小", "字节数；除最后一块外每块均为此大小")
+    captured_at: Optional[dt.datetime] = F(None, "采集时间", "录制开始时间；不填则按记录仪文件名识别")
+    device: str = F("", "采集设备", "执法记录仪编号", max_length=100)
+    collectors: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = F([], "采集人", "执法人员编号")
+
+
+class RecorderUploadOut(Schema):
+    id: uuid.UUID = F(..., "设备端编号")
+    case: int = F(..., "案件")
+    filename: str = F(..., "文件名")
+    size: int = F(..., "文件大小")
+    sha256: str = F(..., "文件SHA-256")
+    chunk_size: int = F(..., "分块大小")
+    chunk_count: int = F(..., "分块数")
+    received_chunks: int = F(..., "已收块数", "下一块的序号")
+    offset: int = F(..., "已收字节")
+    chunk_hashes: list[str] = F(..., "已收各块SHA-256")
+    state: str = F(..., "状态", "open 上传中 / complete 已登记 / refused 已拒收")
+    error: str = F(..., "拒收原因")
+    record: Optional[int] = F(None, "登记的记录")
+
+    @staticmethod
+    def resolve_case(obj):
+        return obj.case_id
+
+    @staticmethod
+    def resolve_record(obj):
+        return obj.record_id
+
+    @staticmethod
+    def resolve_received_chunks(obj):
+        return len(obj.chunk_hashes)
+
+    @staticmethod
+    def resolve_offset(obj):
+        return obj.received
+
+
+class RecorderCompleteIn(InSchema):
+    title: str = F("", "名称", max_length=200)
+    step: str = F("", "执法环节", max_length=30)
+    proves: str = F("", "证明对象", max_length=500)
+
+
+def _recorder_upload(request, upload_id):
+    from zhifa.records.models import RecorderUpload
+
+    try:
+        pk = uuid.UUID(str(upload_id))
+    except ValueError:
+        raise Http404 from None
+    up = RecorderUpload.objects.filter(pk=pk, owner=actor(request)).first()
+    if up is None:
+        raise Http404
+    return up
+
+
+@recorder_uploads.post("", response={**responses(RecorderUploadOut, 201), 200: RecorderUploadOut},
+                       operation_id="records_recorder_upload_start", summary="开始（或续传）执法记录仪文件分块上传")
+def recorder_upload_start(request, data: RecorderUploadIn):
+    from zhifa.records.recorder_upload import do_start_recorder_upload
+
+    case = get_visible(Case, request, data.case)
+    up = do_start_recorder_upload(case, acting_user=actor(request), client_uuid=data.client_uuid,
+                                  filename=data.filename, size=data.size, sha256=data.sha256,
+                                  chunk_size=data.chunk_size, captured_at=data.captured_at, device=data.device,
+                                  collectors=data.collectors)
+    return Status(200 if up.replayed else 201, up)
+
+
+@recorder_uploads.get("/{upload_id}", response=responses(RecorderUploadOut),
+                      operation_id="records_recorder_upload_status", summary="查询上传进度（从 received_chunks 块继续）")
+def recorder_upload_status(request, upload_id: str):
+    return _recorder_upload(request, upload_id)
+
+
+@recorder_uploads.put("/{upload_id}/chunks/{index}", response=responses(RecorderUploadOut),
+                      operation_id="records_recorder_upload_chunk", summary="上传一块",
+                      description="请求体为该块的原始字节（application/octet-stream），请求头 Chunk-SHA256 为该块的"
+                                  " SHA-256；不符则拒收该块（records.chunk_hash），重复发送已收的块不重复写入。")
+def recorder_upload_chunk(request, upload_id: str, index: int):
+    from zhifa.records.recorder_upload import do_put_recorder_chunk
+
+    up = _recorder_upload(request, upload_id)
+    if int(request.META.get("CONTENT_LENGTH") or 0) > up.chunk_size:
+        raise ActionRefused("records.chunk_size", f"每块最多{up.chunk_size}字节", "file")
+    return do_put_recorder_chunk(up, acting_user=actor(request), index=index, data=request.body,
+                                 chunk_sha256=request.headers.get("Chunk-SHA256", ""))
+
+
+@recorder_uploads.post("/{upload_id}/complete", response={**responses(RecordItemDetailOut, 201), 200: RecordItemDetailOut},
+                       operation_id="records_recorder_upload_complete",
+                       summary="完成上传：核对整个文件的 SHA-256 并登记为记录（重复调用返回同一记录）")
+def recorder_upload_complete(request, upload_id: str, data: RecorderCompleteIn):
+    from zhifa.records.recorder_upload import do_complete_recorder_upload
+
+    up = _recorder_upload(request, upload_id)
+    item = do_complete_recorder_upload(up, acting_user=actor(request), title=data.title, step=data.step,
+                                       proves=data.proves)
+    return Status(200 if getattr(item, "replayed", False) else 201, item)

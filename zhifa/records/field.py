@@ -51,32 +51,44 @@ def case_page(request, case_id):
         "items": list(case.power_items.all()) if hasattr(case, "power_items") else [],
         "officers": Officer.objects.filter(entity_id=case.entity_id, status="active").order_by("name"),
         "handlers": list(case.officers.filter(active=True).select_related("officer")),
-        "documents": on_site_documents(request.user, case),
+        "documents": on_site_documents(request.user, case, with_text=True),
         "arrivals": list(case.arrivals.select_related("officer").order_by("-id")[:10]),
     })
 
 
-def on_site_documents(user, case) -> list:
+def on_site_documents(user, case, *, with_text: bool = False) -> list:
     """The latest version of each on-site document of the case (现场检查笔录, 询问笔录, 决定书, 查封扣押),
-    to be shown to the party, signed and printed on the spot."""
+    to be shown to the party, signed and printed on the spot. `with_text`: each carries its text
+    (`shown_text`, what the page shows, the device prints offline and hashes) and its signature, so the
+    cached page can take the party's signature and print without a network."""
+    from zhifa.documents import field as doc_field
+    from zhifa.documents.actions import may_generate
     from zhifa.documents.models import ON_SITE_TYPES, GeneratedDocument
 
     latest: dict[str, GeneratedDocument] = {}
     for d in (GeneratedDocument.objects.restrict(user, "view").filter(case=case, doc_type__in=ON_SITE_TYPES)
               .order_by("doc_type", "-version")):
         latest.setdefault(d.doc_type, d)
-    return list(latest.values())
+    docs = list(latest.values())
+    if with_text:
+        signable = may_generate(user, case)
+        for d in docs:  # what the template reads beside the row
+            signature = doc_field.signature_of(d)
+            vars(d).update(shown_text=doc_field.shown_text(d), signature=signature,
+                           signable=signable and signature is None)
+    return docs
 
 
-FIELD_STATIC = ("zhifa.css", "zhifa.js", "vendor/htmx.min.js", "vendor/idb/idb.umd.js", "blobs/chunked_upload.js",
-                "records/field.js", "records/field-icon-192.png")
+FIELD_STATIC = ("zhifa.css", "zhifa.js", "vendor/htmx.min.js", "vendor/idb/idb.umd.js", "records/field-sync.js",
+                "documents/signature.js", "records/field.js", "records/field-icon-192.png")
 
 
-def service_worker_response(*, scope: str, name: str, static_files) -> HttpResponse:
+def service_worker_response(*, scope: str, name: str, static_files, sync_queue: bool = False) -> HttpResponse:
     """A service worker for the pages under `scope`, served from that path (a script under /static/
     could only control /static/). A template, so the vendored Workbox files are named by their
     static URLs (hashed in production)."""
-    body = render_to_string("records/field/sw.js", {"scope": scope, "name": name, "static_files": static_files})
+    body = render_to_string("records/field/sw.js", {"scope": scope, "name": name, "static_files": static_files,
+                                                    "sync_queue": sync_queue})
     resp = HttpResponse(body, content_type="application/javascript; charset=utf-8")
     resp["Cache-Control"] = "no-cache"
     resp["Service-Worker-Allowed"] = scope
@@ -84,7 +96,7 @@ def service_worker_response(*, scope: str, name: str, static_files) -> HttpRespo
 
 
 def service_worker(request):
-    return service_worker_response(scope="/records/field/", name="field", static_files=FIELD_STATIC)
+    return service_worker_response(scope="/records/field/", name="field", static_files=FIELD_STATIC, sync_queue=True)
 
 
 def manifest(request):

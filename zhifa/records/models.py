@@ -248,3 +248,59 @@ class FieldArrival(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()}（{self.received_at:%Y-%m-%d %H:%M}）"
+
+
+class RecorderUpload(models.Model):
+    """One large 执法记录仪 file sent from the officer's device in chunks (issue 20): the device names
+    it (`id` is its client UUID, so a restarted upload finds where it stands), declares its size and
+    whole-file SHA-256, and sends chunk n with that chunk's SHA-256; a chunk whose bytes do not match
+    is not kept. The bytes go into a blobs UploadSession; on completion the whole file's digest is
+    checked (blob.digest_mismatch refuses it) and the file becomes one record, once."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("上传中")
+        COMPLETE = "complete", _("已登记")
+        REFUSED = "refused", _("已拒收")
+
+    id = models.UUIDField(_("设备端编号"), primary_key=True)
+    case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT,
+                             related_name="recorder_uploads")
+    owner = models.ForeignKey(USER, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(_("文件名"), max_length=255)
+    size = models.BigIntegerField(_("文件大小"))
+    sha256 = models.CharField(_("文件SHA-256"), max_length=64)
+    chunk_size = models.PositiveIntegerField(_("分块大小"))
+    chunk_hashes = models.JSONField(_("已收分块SHA-256"), default=list, blank=True)
+    captured_at = models.DateTimeField(_("采集时间"), null=True, blank=True)
+    device = models.CharField(_("采集设备"), max_length=100, blank=True)
+    collectors = models.JSONField(_("采集人"), default=list, blank=True)
+    session = models.ForeignKey("blobs.UploadSession", verbose_name=_("分块上传"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    record = models.ForeignKey(RecordItem, verbose_name=_("登记的记录"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.OPEN)
+    error = models.CharField(_("拒收原因"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    replayed = False  # set on the row returned for a call already answered (not stored)
+
+    objects = RestrictedManager()
+    scope_entity_path = "case__entity"
+    scope_unit_path = "case__unit"
+
+    class Meta:
+        ordering = ["case_id", "created_at"]
+        verbose_name = _("执法记录仪分块上传")
+        verbose_name_plural = _("执法记录仪分块上传")
+
+    def __str__(self):
+        return f"{self.filename}（{len(self.chunk_hashes)}块，{self.get_state_display()}）"
+
+    @property
+    def received(self) -> int:
+        return min(self.size, len(self.chunk_hashes) * self.chunk_size)
+
+    @property
+    def chunk_count(self) -> int:
+        return -(-self.size // self.chunk_size)

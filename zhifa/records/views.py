@@ -9,6 +9,7 @@ import datetime as dt
 import mimetypes
 from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -402,4 +403,5 @@ def recorder_import(request, case_id):
         chosen = {o.pk for o in officers if o.user_id == request.user.pk}
     return render(request, "records/recorder_import.html", {
         "case": case, "officers": officers, "chosen": chosen, "result": result, "error": error,
-        "may_record": may_record(request.user, case)}, status=422 if error else 200)
+        "may_record": may_record(request.user, case),
+        "chunk_size": getattr(settings, "ZHIFA_RECORDER_CHUNK", 4 << 20)}, status=422 if error else 200)

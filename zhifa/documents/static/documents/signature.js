@@ -1,6 +1,8 @@
 /* The party's signature pad (issue 20): a canvas drawn with pointer events (finger, stylus, mouse).
    On submit the drawing goes into the hidden input as a PNG data URL; an empty pad is not sent.
-   No inline script: the page's CSP allows scripts from this origin only. */
+   No inline script: the page's CSP allows scripts from this origin only.
+   A form marked data-field-sign (the offline field page) is not posted: the pad is exposed as
+   form.zhifaPad = {empty(), png(), clear()} and records/field.js keeps the drawing in the device's queue. */
 (function () {
   "use strict";
   function setup(form) {
@@ -42,9 +44,17 @@
     canvas.addEventListener("pointerup", stop);
     canvas.addEventListener("pointercancel", stop);
     canvas.addEventListener("pointerleave", stop);
-    form.querySelector("[data-signature-clear]").addEventListener("click", function () {
-      ctx.clearRect(0, 0, canvas.width, canvas.height); strokes = 0; out.value = "";
-    });
+    function clear() { ctx.clearRect(0, 0, canvas.width, canvas.height); strokes = 0; if (out) out.value = ""; }
+    form.querySelector("[data-signature-clear]").addEventListener("click", clear);
+    form.zhifaPad = {
+      empty: function () { return !strokes; },
+      png: function () { return canvas.toDataURL("image/png"); },
+      clear: clear
+    };
+    // A pad inside a closed <details> has no size yet: size it when opened.
+    var box = form.closest("details");
+    if (box) box.addEventListener("toggle", function () { if (!strokes) size(); });
+    if (form.hasAttribute("data-field-sign")) { size(); window.addEventListener("resize", function () { if (!strokes) size(); }); return; }
     form.addEventListener("submit", function (e) {
       if (!strokes) {
         e.preventDefault();

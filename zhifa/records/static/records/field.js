@@ -1,28 +1,23 @@
-/* 现场执法 offline capture queue (issue 20). Static file (the CSP allows no inline script).
+/* 现场执法 offline capture queue (issue 20): the page's part. Static file (the CSP allows no inline script).
  *
- * A capture (笔录 text or a photo) gets, on the device and at once: a client UUID
- * (crypto.randomUUID), the SHA-256 of its exact bytes (SubtleCrypto) and the device time. It is put
- * in IndexedDB (vendored `idb`), database "zhifa-field", store "queue", and stays there until the
- * server has registered it. Sync (on load, on `online`, every 30 s, on the "立即同步" button and on
- * a background-sync wake-up): the bytes go up through the resumable chunked upload
- * (blobs/chunked_upload.js, declared SHA-256 checked by the server), then POST /api/v1/records with
- * client_uuid, device_sha256 and device_time. 201 (new) or 200 (a replay: the record exists) removes
- * it from the queue; a refusal (4xx with a rule) keeps it, marked, with the server's message —
- * nothing is lost silently. The page registers the service worker (scope /records/field/).
+ * A capture — a 笔录 text, photos, the party's signature on a document version, an offline print —
+ * gets, on the device and at once: a client UUID (crypto.randomUUID), the SHA-256 of its exact bytes
+ * (SubtleCrypto; for a print, of the text printed) and the device time. It is put in IndexedDB
+ * (vendored `idb`, database "zhifa-field", store "queue", see records/field-sync.js) and stays there
+ * until the server has registered it. Sync (records/field-sync.js): on load, on `online`, every 30 s,
+ * on the "立即同步" button, and by the service worker's Background Sync where the browser has it
+ * (the worker sends the queue itself when no field page is open). A refusal with a rule is kept,
+ * marked, with the server's message — nothing is lost silently. The page registers the service worker
+ * (scope /records/field/).
  */
 (function () {
   "use strict";
-  var DB = "zhifa-field", STORE = "queue";
   var statusEl = document.querySelector("[data-field-status]");
-  if (!statusEl || !window.idb) { return; }
+  if (!statusEl || !window.idb || !window.zhifaFieldSync) { return; }
+  var core = window.zhifaFieldSync, STORE = core.STORE;
   var userId = statusEl.dataset.user;
-  var dbp = window.idb.openDB(DB, 1, {
-    upgrade: function (db) {
-      var s = db.createObjectStore(STORE, {keyPath: "uuid"});
-      s.createIndex("case", "case");
-    }
-  });
-  var syncing = false;
+  var dbp = core.db();
+  var KINDS = {text: "笔录", photo: "照片", signature: "签名", refusal: "拒绝签名", print: "打印"};
 
   function csrf() {
     var el = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -37,18 +32,10 @@
     var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
-  async function sha256(blob) {
-    var buf = await blob.arrayBuffer();
-    var d = new Uint8Array(await crypto.subtle.digest("SHA-256", buf));
-    return Array.prototype.map.call(d, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
-  }
+  var sha256 = core.sha256;
   function setText(sel, text) { document.querySelectorAll(sel).forEach(function (e) { e.textContent = text; }); }
 
-  async function mine() {
-    var db = await dbp;
-    var all = await db.getAll(STORE);
-    return all.filter(function (r) { return String(r.user) === String(userId); });
-  }
+  function mine() { return core.rows(userId); }
 
   async function refresh() {
     var rows = await mine();
@@ -63,8 +50,8 @@
         var li = document.createElement("li");
         li.dataset.uuid = r.uuid;
         li.dataset.state = r.state;
-        li.textContent = (r.kind === "photo" ? "照片" : "笔录") + "：" + r.title + " · " +
-          r.deviceTime.replace("T", " ").slice(0, 19) + " · SHA-256 " + r.sha256.slice(0, 12) + "…";
+        li.textContent = (KINDS[r.kind] || "记录") + "：" + r.title + " · " +
+          r.deviceTime.replace("T", " ").slice(0, 19) + (r.sha256 ? " · SHA-256 " + r.sha256.slice(0, 12) + "…" : "");
         if (r.state === "refused") {
           var s = document.createElement("div"); s.className = "refused";
           s.textContent = "未登记：" + r.error + (r.rule ? "（" + r.rule + "）" : "");
@@ -79,58 +66,13 @@
     return pending;
   }
 
-  async function syncOne(r) {
-    var file = new File([r.blob], r.filename, {type: r.blob.type, lastModified: Date.parse(r.deviceTime) || 0});
-    var up = await window.zhifaUpload(file, {sha256: r.sha256, retries: 2});
-    var body = {
-      "case": r.case, upload_id: up.sha256, title: r.title, proves: r.proves || "", place: r.place || "",
-      captured_at: r.deviceTime, collectors: r.collectors, device: "现场执法（移动端）",
-      client_uuid: r.uuid, device_sha256: r.sha256, device_time: r.deviceTime
-    };
-    if (r.latitude && r.longitude) { body.latitude = r.latitude; body.longitude = r.longitude; }
-    var res = await fetch("/api/v1/records", {
-      method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf()},
-      body: JSON.stringify(body)
-    });
-    var json = null;
-    try { json = await res.json(); } catch (_) { /* not JSON */ }
-    if (res.status === 200 || res.status === 201) { return {ok: true, record: json}; }
-    var err = new Error((json && json.message) || ("同步失败（HTTP " + res.status + "）"));
-    err.rule = json && json.rule; err.status = res.status;
-    throw err;
-  }
-
   async function sync() {
-    if (syncing || !navigator.onLine || !window.zhifaUpload) { return refresh(); }
-    syncing = true;
-    var done = 0;
-    try {
-      var rows = (await mine()).filter(function (r) { return r.state !== "refused"; });
-      for (var i = 0; i < rows.length; i++) {
-        var r = rows[i];
-        try {
-          await syncOne(r);
-          await (await dbp).delete(STORE, r.uuid);
-          done++;
-        } catch (e) {
-          // A refusal of the content or the record (4xx with a rule) is final: kept and shown.
-          // A network failure or a 5xx leaves it pending for the next try.
-          if (e && e.rule && e.status !== 401 && e.status !== 403 && !(e.status >= 500)) {
-            r.state = "refused"; r.error = e.message; r.rule = e.rule;
-            await (await dbp).put(STORE, r);
-          } else if (e && (e.status === 401 || e.status === 403)) {
-            setText("[data-sync-message]", "登录已失效，请重新登录后同步（记录仍保存在本机）");
-            break;
-          } else {
-            break;  // offline again: stop, try later
-          }
-        }
-      }
-      if (done) { setText("[data-sync-message]", "已同步 " + done + " 条"); }
-    } finally {
-      syncing = false;
-    }
+    if (!navigator.onLine) { return refresh(); }
+    var token = csrf();
+    await core.remember(userId, token);
+    var out = await core.syncAll({user: userId, csrf: token});
+    if (out.stopped === "auth") { setText("[data-sync-message]", "登录已失效，请重新登录后同步（记录仍保存在本机）"); }
+    if (out.done) { setText("[data-sync-message]", "已同步 " + out.done + " 条"); }
     return refresh();
   }
 
@@ -172,6 +114,109 @@
     requestBackgroundSync();
     if (navigator.onLine) { sync(); }
   }
+
+  function newRow(form, kind, fields) {
+    return Object.assign({
+      uuid: uuid4(), user: userId, "case": parseInt(form.dataset.case, 10), kind: kind,
+      deviceTime: new Date().toISOString(), state: "pending"
+    }, fields);
+  }
+  function pngBlob(dataUrl) {
+    var bin = atob(dataUrl.split(",")[1]), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+    return new Blob([bytes], {type: "image/png"});
+  }
+  async function queued(rec) {
+    await (await dbp).put(STORE, rec);
+    await refresh();
+    requestBackgroundSync();
+    if (navigator.onLine) { sync(); }
+  }
+
+  // The party's signature on the document version shown (its .docx SHA-256), kept on the device.
+  async function captureSignature(form) {
+    var msg = form.querySelector("[data-signature-message]");
+    var name = form.signer_name.value.trim();
+    if (!name) { msg.textContent = "请填写签名人姓名"; form.signer_name.focus(); return; }
+    if (!form.zhifaPad || form.zhifaPad.empty()) { msg.textContent = "请当事人先在框内签名"; return; }
+    var blob = pngBlob(form.zhifaPad.png());
+    var rec = newRow(form, "signature", {
+      doc: parseInt(form.dataset.doc, 10), docSha: form.dataset.sha, signerName: name,
+      title: form.dataset.label + "（" + name + "）", blob: blob, filename: "signature.png", sha256: await sha256(blob)
+    });
+    await queued(rec);
+    form.zhifaPad.clear(); form.signer_name.value = "";
+    form.hidden = true;
+    var note = document.createElement("p");
+    note.className = "msg"; note.dataset.testid = "field-sign-saved";
+    note.textContent = "当事人签名已保存到本机" + (navigator.onLine ? "，正在同步" : "，联网后自动同步");
+    form.parentNode.insertBefore(note, form);
+  }
+
+  // 当事人拒绝签名: the reason and a witness, noted on the version shown, kept on the device.
+  async function captureRefusal(form) {
+    var msg = form.querySelector("[data-refuse-message]");
+    var reason = form.reason.value.trim(), witness = form.witness.value.trim();
+    if (!reason) { msg.textContent = "请注明当事人拒绝签名的原因"; form.reason.focus(); return; }
+    if (!witness) { msg.textContent = "请填写见证人"; form.witness.focus(); return; }
+    await queued(newRow(form, "refusal", {
+      doc: parseInt(form.dataset.doc, 10), docSha: form.dataset.sha, reason: reason, witness: witness,
+      title: form.dataset.label + "（拒绝签名，见证人" + witness + "）"
+    }));
+    var sign = form.closest("[data-field-doc]").querySelector("form[data-field-sign]");
+    if (sign) { sign.hidden = true; }
+    form.hidden = true;
+    msg.textContent = "";
+    var note = document.createElement("p");
+    note.className = "msg"; note.dataset.testid = "field-refuse-saved";
+    note.textContent = "已注明拒绝签名并保存到本机" + (navigator.onLine ? "，正在同步" : "，联网后自动同步");
+    form.parentNode.insertBefore(note, form);
+  }
+
+  // Print the cached text through the OS dialog (A4) and queue the print's log (count, text digest).
+  async function printDocument(form) {
+    var li = form.closest("[data-field-doc]");
+    var src = li.querySelector("[data-doc-text]");
+    var text = src.textContent;
+    var copies = parseInt(form.copies.value, 10) || 1;
+    var digest = await sha256(text);
+    var old = document.querySelector(".print-sheet");
+    if (old) { old.remove(); }
+    var sheet = document.createElement("div");
+    sheet.className = "print-sheet";
+    var h = document.createElement("h1"); h.textContent = src.dataset.label; sheet.appendChild(h);
+    if (src.dataset.number) { var n = document.createElement("p"); n.textContent = src.dataset.number; sheet.appendChild(n); }
+    var b = document.createElement("div"); b.className = "body"; b.textContent = text; sheet.appendChild(b);
+    var f = document.createElement("p"); f.className = "foot";
+    f.textContent = "第" + src.dataset.version + "版 · 文字SHA-256：" + digest + " · 本机打印 " + new Date().toLocaleString("zh-CN");
+    sheet.appendChild(f);
+    document.body.appendChild(sheet);
+    document.body.classList.add("printing");
+    try { window.print(); } finally { document.body.classList.remove("printing"); }
+    await queued(newRow(form, "print", {
+      doc: parseInt(form.dataset.doc, 10), copies: copies, title: src.dataset.label + " " + copies + "份", sha256: digest
+    }));
+  }
+
+  document.querySelectorAll("form[data-field-sign]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      captureSignature(form).catch(function (err) {
+        form.querySelector("[data-signature-message]").textContent = "保存失败：" + (err && err.message ? err.message : err);
+      });
+    });
+  });
+  document.querySelectorAll("form[data-field-refuse]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      captureRefusal(form).catch(function (err) {
+        form.querySelector("[data-refuse-message]").textContent = "保存失败：" + (err && err.message ? err.message : err);
+      });
+    });
+  });
+  document.querySelectorAll("form[data-field-print]").forEach(function (form) {
+    form.addEventListener("submit", function (e) { e.preventDefault(); printDocument(form); });
+  });
 
   function requestBackgroundSync() {
     if (!("serviceWorker" in navigator)) { return; }
@@ -230,5 +275,6 @@
   if (navigator.storage && navigator.storage.persist) { navigator.storage.persist().catch(function () {}); }
 
   window.zhifaField = {sync: sync, refresh: refresh, pending: function () { return mine(); }};
+  core.remember(userId, csrf()).catch(function () {});
   refresh().then(function () { if (navigator.onLine) { return sync(); } });
 })();

@@ -2,7 +2,8 @@
    (scope /gs/cert/v/); the scope and its files come from the view. Workbox is vendored (scripts/vendor_field_js.sh);
    nothing is loaded from another origin. Rendered by zhifa.records.field.service_worker. */
 importScripts("{% static 'vendor/workbox/workbox-sw.js' %}");
-workbox.setConfig({modulePathPrefix: "{% static 'vendor/workbox/' %}".replace(/\/$/, ""), debug: false});
+{% if sync_queue %}importScripts("{% static 'vendor/idb/idb.umd.js' %}", "{% static 'records/field-sync.js' %}");
+{% endif %}workbox.setConfig({modulePathPrefix: "{% static 'vendor/workbox/' %}".replace(/\/$/, ""), debug: false});
 var VERSION = "field-v1";  // pages vary on the cookie and the language: matched with ignoreVary
 // Static URLs this worker needs offline (the pages themselves are cached as they are opened).
 var STATIC = [{% for f in static_files %}"{% static f %}"{% if not forloop.last %}, {% endif %}{% endfor %}];
@@ -53,10 +54,21 @@ self.addEventListener("message", function (event) {
     }));
   }));
 });
-// Background sync (Chromium): wake the open field pages to send the queue.
+{% if sync_queue %}// Background Sync (Chromium): the open field pages send the queue themselves (they show the result);
+// with none open the worker sends it (records/field-sync.js, the CSRF token the page left in IndexedDB).
+// Every request carries the capture's client UUID: whoever sends it, the server keeps one.
+function syncQueue() {
+  return self.clients.matchAll({type: "window"}).then(function (list) {
+    if (list.length) { list.forEach(function (c) { c.postMessage({type: "sync"}); }); return null; }
+    return self.zhifaFieldSync.syncAll({}).then(function (out) {
+      if (out.stopped === "network") { throw new Error("offline: the browser retries the sync later"); }
+    });
+  });
+}
 self.addEventListener("sync", function (event) {
-  if (event.tag !== "zhifa-field-sync") { return; }
-  event.waitUntil(self.clients.matchAll({type: "window"}).then(function (list) {
-    list.forEach(function (c) { c.postMessage({type: "sync"}); });
-  }));
+  if (event.tag === "zhifa-field-sync") { event.waitUntil(syncQueue()); }
 });
+self.addEventListener("message", function (event) {
+  if ((event.data || {}).type === "sync-queue") { event.waitUntil(syncQueue()); }
+});
+{% endif %}
