@@ -62,6 +62,7 @@ def resolve(kind: str, source_id, *, user, entity) -> tuple[ContentType | None, 
     spec = SPECS[kind]
     rules.source(obj, kind_label=str(label), entity_ids=spec.entity_ids(obj) if obj else set(), entity=entity,
                  visible=visible)
+    assert obj is not None and model is not None  # rules.source refused otherwise
     return ContentType.objects.get_for_model(model), str(obj.pk), spec.label(obj)[:300]
 
 
