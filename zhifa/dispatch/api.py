@@ -30,7 +30,7 @@ from zhifa.dispatch.models import DispatchTask, RegionOutline, TaskReport
 router = Router(tags=["执法指挥"])
 
 
-class ReportOut(Schema):
+class DispatchReportOut(Schema):
     id: int
     kind: str
     at: dt.datetime
@@ -44,7 +44,7 @@ class ReportOut(Schema):
     note: str
 
 
-class TaskOut(Schema):
+class DispatchTaskOut(Schema):
     id: int
     number: str
     entity_id: int
@@ -95,15 +95,15 @@ class TaskOut(Schema):
         return f"{obj.source_type.app_label}.{obj.source_type.model}" if obj.source_type_id else ""
 
 
-class TaskDetailOut(TaskOut):
-    reports: list[ReportOut]
+class DispatchTaskDetailOut(DispatchTaskOut):
+    reports: list[DispatchReportOut]
 
     @staticmethod
     def resolve_reports(obj):
         return list(TaskReport.objects.filter(task=obj))
 
 
-class DispatchIn(InSchema):
+class DispatchTaskIn(InSchema):
     title: str = F(..., "任务名称")
     assignee: int = F(..., "承办人员（用户编号）")
     limit_unit: str = F("hours", "时限单位：hours 小时 / working_days 工作日")
@@ -117,7 +117,7 @@ class DispatchIn(InSchema):
     longitude: Optional[str] = F(None, "任务地点经度")
 
 
-class PositionIn(InSchema):
+class DispatchPositionIn(InSchema):
     latitude: Optional[str] = F(None, "纬度")
     longitude: Optional[str] = F(None, "经度")
     accuracy: Optional[str] = F(None, "定位精度（米）")
@@ -126,7 +126,7 @@ class PositionIn(InSchema):
     note: str = F("", "说明")
 
 
-class FinishIn(InSchema):
+class DispatchFinishIn(InSchema):
     result: str = F(..., "处置结果")
     latitude: Optional[str] = F(None, "纬度")
     longitude: Optional[str] = F(None, "经度")
@@ -135,11 +135,11 @@ class FinishIn(InSchema):
     source: str = F("", "位置来源")
 
 
-class ReturnIn(InSchema):
+class DispatchReturnIn(InSchema):
     reason: str = F(..., "退回理由")
 
 
-class ReassignIn(InSchema):
+class DispatchReassignIn(InSchema):
     assignee: int = F(..., "改派给（用户编号）")
     reason: str = F("", "说明")
 
@@ -148,7 +148,7 @@ def _task(request, task_id):
     return get_visible(DispatchTask, request, task_id)
 
 
-@router.get("/tasks", response=responses(list[TaskOut]), operation_id="zhifa_dispatch_list", summary="指挥调度任务")
+@router.get("/tasks", response=responses(list[DispatchTaskOut]), operation_id="zhifa_dispatch_list", summary="指挥调度任务")
 def task_list(request, state: str = "", mine: bool = False):
     qs = visible(DispatchTask, request)
     if state:
@@ -158,44 +158,44 @@ def task_list(request, state: str = "", mine: bool = False):
     return list(qs.select_related("source_type")[:1000])
 
 
-@router.post("/tasks", response=responses(TaskDetailOut, 201), operation_id="zhifa_dispatch_create", summary="派发任务")
-def dispatch(request, body: DispatchIn):
+@router.post("/tasks", response=responses(DispatchTaskDetailOut, 201), operation_id="zhifa_dispatch_create", summary="派发任务")
+def dispatch(request, body: DispatchTaskIn):
     data = {k: v for k, v in body.dict().items() if v is not None}
     return Status(201, actions.do_dispatch(data, acting_user=actor(request)))
 
 
-@router.get("/tasks/{task_id}", response=responses(TaskDetailOut), operation_id="zhifa_dispatch_detail", summary="任务详情")
+@router.get("/tasks/{task_id}", response=responses(DispatchTaskDetailOut), operation_id="zhifa_dispatch_detail", summary="任务详情")
 def task_detail(request, task_id: int):
     return _task(request, task_id)
 
 
-@router.post("/tasks/{task_id}/accept", response=responses(TaskDetailOut), operation_id="zhifa_dispatch_accept", summary="接收任务")
+@router.post("/tasks/{task_id}/accept", response=responses(DispatchTaskDetailOut), operation_id="zhifa_dispatch_accept", summary="接收任务")
 def accept(request, task_id: int):
     return actions.do_accept(_task(request, task_id), acting_user=actor(request))
 
 
-@router.post("/tasks/{task_id}/arrive", response=responses(TaskDetailOut), operation_id="zhifa_dispatch_arrive", summary="到场报告")
-def arrive(request, task_id: int, body: PositionIn):
+@router.post("/tasks/{task_id}/arrive", response=responses(DispatchTaskDetailOut), operation_id="zhifa_dispatch_arrive", summary="到场报告")
+def arrive(request, task_id: int, body: DispatchPositionIn):
     return actions.do_arrive(_task(request, task_id), acting_user=actor(request), **body.dict())
 
 
-@router.post("/tasks/{task_id}/location", response=responses(TaskDetailOut), operation_id="zhifa_dispatch_location", summary="位置报告")
-def location(request, task_id: int, body: PositionIn):
+@router.post("/tasks/{task_id}/location", response=responses(DispatchTaskDetailOut), operation_id="zhifa_dispatch_location", summary="位置报告")
+def location(request, task_id: int, body: DispatchPositionIn):
     return actions.do_report_location(_task(request, task_id), acting_user=actor(request), **body.dict())
 
 
-@router.post("/tasks/{task_id}/finish", response=responses(TaskDetailOut), operation_id="zhifa_dispatch_finish", summary="处置完毕")
-def finish(request, task_id: int, body: FinishIn):
+@router.post("/tasks/{task_id}/finish", response=responses(DispatchTaskDetailOut), operation_id="zhifa_dispatch_finish", summary="处置完毕")
+def finish(request, task_id: int, body: DispatchFinishIn):
     return actions.do_finish(_task(request, task_id), acting_user=actor(request), **body.dict())
 
 
-@router.post("/tasks/{task_id}/return", response=responses(TaskDetailOut), operation_id="zhifa_dispatch_return", summary="退回任务")
-def return_task(request, task_id: int, body: ReturnIn):
+@router.post("/tasks/{task_id}/return", response=responses(DispatchTaskDetailOut), operation_id="zhifa_dispatch_return", summary="退回任务")
+def return_task(request, task_id: int, body: DispatchReturnIn):
     return actions.do_return(_task(request, task_id), acting_user=actor(request), reason=body.reason)
 
 
-@router.post("/tasks/{task_id}/reassign", response=responses(TaskDetailOut), operation_id="zhifa_dispatch_reassign", summary="改派任务")
-def reassign(request, task_id: int, body: ReassignIn):
+@router.post("/tasks/{task_id}/reassign", response=responses(DispatchTaskDetailOut), operation_id="zhifa_dispatch_reassign", summary="改派任务")
+def reassign(request, task_id: int, body: DispatchReassignIn):
     return actions.do_reassign(_task(request, task_id), acting_user=actor(request), assignee=body.assignee,
                                reason=body.reason)
 
