@@ -67,3 +67,19 @@ def test_working_day_limits_escalate_after_the_close_of_the_last_working_day(wor
     # the next level after one more working day: Fri 3 April 18:00
     assert task.next_escalation_at == dt.datetime(2026, 4, 3, 18, 0, tzinfo=T0.tzinfo)
     assert DispatchTask.objects.get(pk=task.pk).escalated_to == world["unit_head"]
+
+
+def test_a_working_day_limit_into_an_unknown_year_waits_for_it(world):
+    from zhifa.legalcal import pending
+    from zhifa.legalcal.actions import do_enter_calendar_year
+    from zhifa.legalcal.models import CalendarYear
+
+    year = max(CalendarYear.objects.values_list("year", flat=True)) + 1
+    start = dt.datetime(year - 1, 12, 30, 9, 0, tzinfo=T0.tzinfo)
+    task = dispatch(world, limit_unit="working_days", limit_amount=3, now=start)
+    assert task.due_at is None and task.due_pending_year == year and task.next_escalation_at is None
+    assert pending.by_kind()["dispatch.task"] == {year: 1}
+    assert actions.do_escalate_overdue(now=start + dt.timedelta(days=30)) == []  # never guessed
+    do_enter_calendar_year(year, [(dt.date(year, 1, 1), "元旦")], [], "测试：仅元旦", acting_user=world["admin"])
+    task.refresh_from_db()
+    assert task.due_pending_year is None and task.due_at is not None and task.next_escalation_at == task.due_at
