@@ -77,10 +77,11 @@ def seed_demo_tasks(entity, *, users, admin, now=None, log=None) -> list[Dispatc
     try:
         with transaction.atomic():
             complaint = _first_source(SourceKind.COMPLAINT, head, entity)
-            t = dispatch(2, title="核查投诉：餐馆后厨卫生状况差", source_kind=SourceKind.COMPLAINT if complaint else "text",
+            t = dispatch(2, title="核查投诉举报反映的问题" if complaint else "核查群众反映的餐馆后厨卫生问题",
+                         source_kind=SourceKind.COMPLAINT if complaint else "text",
                          source_id=complaint, assignee=officer, limit_unit=LimitUnit.HOURS, limit_amount=4,
                          place=f"{town(0).name}洪山路美食街", region=town(0),
-                         instructions="现场核查投诉反映的后厨卫生问题，拍照取证，必要时责令改正。")
+                         instructions="现场核查反映的问题，拍照取证，必要时责令改正。")
             actions.do_accept(t, acting_user=officer, now=now - dt.timedelta(hours=1, minutes=50))
             lat, lon = _at(town(0), 0.004, -0.003)
             actions.do_arrive(t, acting_user=officer, latitude=lat, longitude=lon, accuracy=25, source="gps",
@@ -127,4 +128,4 @@ def seed_demo_tasks(entity, *, users, admin, now=None, log=None) -> list[Dispatc
 @demo_steps.register("dispatch", order=60)  # after inspections (draw tasks) and the cases' complaints
 def dispatch_step(demo) -> None:
     """执法指挥: region outlines (示意), tasks in every state, one overdue and escalated."""
-    seed_demo_tasks(demo.main_entity, users=demo.users, admin=demo.admin)
+    seed_demo_tasks(demo.main_entity, users=demo.users, admin=demo.admin, log=demo.log)

@@ -47,6 +47,11 @@ class Shape:
     y: float
     code: str = ""
 
+    @property
+    def label_y(self) -> float:
+        """The name sits above the centre, where the demo's markers often are."""
+        return round(self.y - 22, 1)
+
 
 @dataclass
 class Marker:
