@@ -167,7 +167,9 @@ def detail(request, pk):
             messages.success(request, _apply(op, task, user, request.POST))
             nxt = request.POST.get("next", "")
             return redirect("dispatch-mine" if nxt == "mine" else "dispatch-detail", **({} if nxt == "mine" else {"pk": task.pk}))
-        except (ActionRefused, OutOfScope) as e:
+        except OutOfScope as e:  # visible but not the user's to change (改派 by an officer): 403
+            raise PermissionDenied(e.message) from None
+        except ActionRefused as e:
             error, field = getattr(e, "message", str(e)), getattr(e, "field", None)
             task.refresh_from_db()
     reports = TaskReport.objects.filter(task=task).select_related("by", "to_user")
