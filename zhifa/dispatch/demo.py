@@ -125,7 +125,7 @@ def seed_demo_tasks(entity, *, users, admin, now=None, log=None) -> list[Dispatc
     return made
 
 
-@demo_steps.register("dispatch", order=60)  # after inspections (draw tasks) and the cases' complaints
+@demo_steps.register("dispatch", order=70)  # after inspections (draw tasks), the campaign, complaints and alerts
 def dispatch_step(demo) -> None:
     """执法指挥: region outlines (示意), tasks in every state, one overdue and escalated."""
     seed_demo_tasks(demo.main_entity, users=demo.users, admin=demo.admin, log=demo.log)
