@@ -11,7 +11,7 @@ FLOORS = {
     # core: the case engine and the records and documents of a case
     "cases": 1, "documents": 1, "records": 1,
     # built on cases, reacting through the seam
-    "review": 2, "disclosure": 2, "supervision": 2, "transfers": 2, "guidance": 2, "notify": 2, "discretion": 2, "inspections": 2, "exchange": 2, "permits": 2,
+    "review": 2, "disclosure": 2, "supervision": 2, "transfers": 2, "guidance": 2, "notify": 2, "discretion": 2, "inspections": 2, "exchange": 2, "permits": 2, "dispatch": 2,
     # top: assembles the product
     "site": 3, "portal": 3, "ops": 3,
 }

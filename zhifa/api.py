@@ -18,6 +18,7 @@ from zhifa.disclosure.api import credit_repair as disclosure_credit_repair_api
 from zhifa.disclosure.api import public as disclosure_public_api
 from zhifa.disclosure.api import publications as disclosure_publications_api
 from zhifa.discretion import api as discretion_app_api
+from zhifa.dispatch import api as dispatch_api
 from zhifa.documents import api as documents_api
 from zhifa.exchange import api as exchange_api
 from zhifa.guidance import api as guidance_api
@@ -97,6 +98,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/v1/notify", notify_api.router),
     ("/v1/exchange", exchange_api.router),
     ("/v1/permits", permits_api.router),
+    ("/v1/dispatch", dispatch_api.router),
 ]
 
 for prefix, router in ROUTERS:

@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "zhifa.inspections",  # 双随机、一公开 (issue 19)
     "zhifa.notify",  # notifications (one outbox: in-app, e-mail, SMS) and 电子送达 (issue 21)
     "zhifa.permits",  # 行政许可 and 审批–监管–处罚衔接 (issue 24)
+    "zhifa.dispatch",  # 执法指挥: tasks dispatched to officers, escalation, the map layer (issue 24)
     "zhifa.exchange",  # 互联网+监管 / 双公示 exchange batches, credit feed, 非税收入 payment notices (issue 21)
     "zhifa.site",  # the top floor: home, demo seed, benchmarks
     "zhifa.portal",  # the top floor of the public site /gs/

@@ -33,6 +33,7 @@ urlpatterns = [
     path("supervision/", include("zhifa.supervision.urls")),
     path("transfers/", include("zhifa.transfers.urls")),
     path("permits/", include("zhifa.permits.urls")),
+    path("dispatch/", include("zhifa.dispatch.urls")),
     path("guidance/", include("zhifa.guidance.urls")),
     path("discretion/", include("zhifa.discretion.urls")),
     path("inspections/", include("zhifa.inspections.urls")),

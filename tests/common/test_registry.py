@@ -65,10 +65,10 @@ def test_bench_suites_and_demo_steps_are_found_in_their_apps():
     steps = demo_steps.entries()
     assert [entry.key for entry in steps] == ["discretion", "documents", "notify", "publications", "permits", "annual_reports", "transfers", "casefile",
                                               "inspections", "orders", "major_filings", "supervision_powers", "campaign",
-                                              "complaints_social", "exchange", "witness"]
+                                              "complaints_social", "dispatch", "exchange", "witness"]
     assert {entry.module.split(".")[1] for entry in steps} == {"documents", "disclosure", "supervision", "transfers",
                                                                 "inspections", "witness", "notify",
-                                                                "discretion", "exchange", "permits"}
+                                                                "discretion", "exchange", "permits", "dispatch"}
 
 
 def test_every_public_page_is_declared_in_its_apps_urls_public_and_mounted_by_the_portal():

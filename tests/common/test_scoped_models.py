@@ -111,6 +111,10 @@ LINES = [
     # ---- inspections (双随机) -------------------------------------------------------------------------
     Scoped("permits.permit page", "permits.Permit", "permit", page("/permits/{row.pk}/")),
     Scoped("permits.permit api", "permits.Permit", "permit", api("permits/{row.pk}")),
+    Scoped("dispatch.task page", "dispatch.DispatchTask", "dispatch_task", page("/dispatch/{row.pk}/"),
+           Write("post", page("/dispatch/{row.pk}/"), lambda w, row: {"op": "reassign", "assignee": w["unit_head"].pk})),
+    Scoped("dispatch.task api", "dispatch.DispatchTask", "dispatch_task", api("dispatch/tasks/{row.pk}"),
+           Write("post", api("dispatch/tasks/{row.pk}/reassign"), lambda w, row: {"assignee": w["unit_head"].pk})),
     Scoped("inspections.plan page", "inspections.Plan", "plan", page("/inspections/plans/{row.pk}/"),
            Write("post", page("/inspections/plans/{row.pk}/file/"))),
     Scoped("inspections.plan api", "inspections.Plan", "plan", api("inspections/plans/{row.pk}"),
@@ -181,6 +185,7 @@ NOT_EXPOSED = {
     "supervision.AppraisalSnapshot": "the appraisal page of the user's region",
     "supervision.OrderDocument": "inside its order",
     "supervision.SupervisionLead": "inside the social supervision pages",
+    "dispatch.TaskReport": "the timeline on its task's page and in the task API; written only by the task's actions",
     "permits.PermitSanction": "on its permit's page and the case's 许可证件 panel; written by the decision's subscriber",
     "documents.DocumentSignature": "on its document's sign page, read through the document's case scope",
     "documents.DocumentPrint": "counted on its document's row, read through the document's case scope",
@@ -275,6 +280,9 @@ def build_rows(w):
     from tests.permits.conftest import grant
 
     rows["permit"] = grant(w)
+    from tests.dispatch.conftest import dispatch
+
+    rows["dispatch_task"] = dispatch(w)  # the head's task to `officer`
     rows["benchmark"] = benchmark(w)  # last: from now on a proposal must name its discretion level
     return rows
 

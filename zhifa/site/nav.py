@@ -47,6 +47,8 @@ MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
         Link("案件", "cases-list"),
         Link("一户式", "records-target"),
         Link("行政许可", "permits-index"),
+        Link("执法指挥", "dispatch-desk"),
+        Link("我的任务", "dispatch-mine", _roles(Role.OFFICER, Role.UNIT_HEAD)),
         Link("移送", "transfers-index"),
         Link("双随机抽查", "inspections-index"),
         Link("法定期限计算", "calendar-deadline"),
