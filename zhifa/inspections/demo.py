@@ -177,7 +177,18 @@ def seed_demo_inspections(entity, *, users, admin=None, log=print) -> None:
     if timezone.now() < at(dt.date(YEAR, 11, 1)):
         log("  inspections: 系统时钟早于演示抽取的日期，未生成双随机演示数据")
         return
-    done = seed_finished_draw(entity, users=users, admin=admin, log=log)
+    from django.db import transaction
+
+    from zhifa.common.actions import ActionRefused
+
+    try:
+        with transaction.atomic():  # all or nothing: never a half-finished demo draw
+            done = seed_finished_draw(entity, users=users, admin=admin, log=log)
+    except ActionRefused as e:  # e.g. seeded years later: no demo officer held a certificate in 2026
+        msg = f"双随机演示抽取未生成（{e.rule}：{e.message}）"
+        logger.warning(msg)
+        log(f"  警告：{msg}")
+        return
     if done is None:
         return
     plan, _draw, _tasks, q4 = done
