@@ -11,9 +11,12 @@ The main entity's 检查对象名录库 (imported from a generated Excel file), 
   following working days; publication on the portal a few working days later, well inside the
   statutory 20 working days. The ledger entries of these steps carry those pinned times (the demo's
   only entries written out of time order: the one place where the seed back-dates an instant, not
-  only a date, because verify-draw checks the commitment's time). Nothing here depends on today's
-  date: the roster's last-inspected dates, the draw date and the beacon are fixed, so the finished
-  draw is the same in every seed of the same scale.
+  only a date, because verify-draw checks the commitment's time). The roster (its last-inspected
+  dates too), the draw date, the beacon and every date of the cycle are fixed, whatever the day of
+  seeding. The inspectors' snapshot is not: it lists the demo officers certified on 2026-09-11, and
+  the foundation dates their certificates from the day of seeding (so the seed, which covers the
+  snapshot's root, and with it the selection can differ between seeding days). Seeded so late that
+  no demo officer was certified in 2026, the batch is left out with a warning, never half-made.
 * 第四季度 — a draw committed at seeding time to a drand round about ten minutes later: once it is
   out, paste its signature (any drand relay, /public/<round>) on the plan page and the draw is made.
 """
