@@ -5,13 +5,13 @@ The main entity's 检查对象名录库 (imported from a generated Excel file), 
 
 * 第三季度 — a FINISHED draw. Its commitment must precede its random value, and the seed runs offline
   and later, so the demo replays a real, recorded drand quicknet round (DEMO_ROUND, published
-  2026-09-11 23:59:39 UTC): every step of that batch runs on the seed's pinned demo clock (the
-  instants below, Beijing time): roster import, plan, 备案 and commitment on 2026-09-11 10:00, before
-  the round existed; the reveal the next morning; tasks on the batch's first day; results on the
-  following working days; publication on the portal a few working days later, well inside the
-  statutory 20 working days. The ledger entries of these steps carry those pinned times (the demo's
-  only entries written out of time order: the one place where the seed back-dates an instant, not
-  only a date, because verify-draw checks the commitment's time). The roster (its last-inspected
+  2026-09-11 23:59:39 UTC): roster import, plan, 备案 and commitment run on the seed's pinned demo
+  clock at 2026-09-11 10:00 Beijing time, before the round existed, and the reveal the next
+  morning; their ledger entries carry those times (the demo's only entries written out of time
+  order: the one place where the seed back-dates an instant, not only a date, because verify-draw
+  checks the commitment's time). Then, as the demo cases do, the seed's own clock with back-dated
+  days: tasks on the batch's first day, results on the following working days, publication on the
+  portal a few working days later, well inside the statutory 20 working days. The roster (its last-inspected
   dates too), the draw date, the beacon and every date of the cycle are fixed, whatever the day of
   seeding. The inspectors' snapshot is not: it lists the demo officers certified on 2026-09-11, and
   the foundation dates their certificates from the day of seeding (so the seed, which covers the
@@ -146,8 +146,9 @@ def seed_finished_draw(entity, *, users, admin, log=print):
         draw = A.do_commit_draw(batches[0], acting_user=planner, source=Draw.Source.DRAND, beacon_round=DEMO_ROUND)
     with demo_clock(REVEAL_AT):
         draw = A.do_reveal_beacon(draw, signature=DEMO_SIGNATURE, acting_user=planner)
-    with demo_clock(at(TASKS_ON, 9)):
-        tasks = A.do_create_tasks(draw, acting_user=planner, on=TASKS_ON)
+    # From here on the seed's own clock with back-dated days (`on`), like the demo cases: only the
+    # commitment and the reveal need the instants of the round.
+    tasks = A.do_create_tasks(draw, acting_user=planner, on=TASKS_ON)
     last = TASKS_ON
     for n, task in enumerate(tasks):
         due = add_working_days(TASKS_ON, 1 + n // 2)
@@ -155,14 +156,12 @@ def seed_finished_draw(entity, *, users, admin, log=print):
         lead = task.case.officers.filter(active=True, role="lead").select_related("officer__user").first()
         officer = lead.officer if lead else task.inspectors.order_by("pk").first()
         result, note = RESULTS.get(n, ("no_problem", NO_PROBLEM_NOTE))
-        with demo_clock(at(on)):
-            A.do_record_task_result(task, result=result, note=note, on=on,
-                                    acting_user=_login_of(officer, admin=admin, entity=entity))
+        A.do_record_task_result(task, result=result, note=note, on=on,
+                                acting_user=_login_of(officer, admin=admin, entity=entity))
         last = max(last, on)
     due = add_working_days(last, PUBLISH_AFTER)
     publish_on = due.date if due.known else last
-    with demo_clock(at(publish_on, 10)):
-        A.do_publish_results(draw, acting_user=planner, on=publish_on)
+    A.do_publish_results(draw, acting_user=planner, on=publish_on)
     draw.refresh_from_db()
     log(f"  inspections: 名录库{report.created}个对象；计划“{plan.title}”已备案；抽取#{draw.pk}（drand 第{DEMO_ROUND}轮）"
         f"已完成，{len(tasks)}项检查任务已办结，结果于{publish_on}公示")
