@@ -104,21 +104,24 @@ def _item(entity, *, head, county):
     return P.do_confirm_versioned(item, acting_user=county, note="同意")
 
 
-def _login_of(officer, *, admin, entity):
-    """The inspector's own login (results are recorded by a handler of the 行政检查 case): the demo's
-    `officer` when drawn, else an account without a usable password, linked to the officer."""
+def _recorder(task, *, admin, entity):
+    """Who records the task's result: a handler of its 行政检查 case with an officer's login (the lead
+    first): the demo's `officer` when drawn, else an inspector given a login without a usable password.
+    A handler whose login has another role (the demo's legal reviewer) does not record results."""
     from zhifa.common.roles import Role
     from zhifa.orgs import actions as org_actions
     from zhifa.orgs.models import User
 
-    if officer.user_id:
-        return officer.user
-    username = f"jcy{officer.pk}"
-    user = User.objects.filter(username=username).first() or org_actions.do_create_user(
-        username=username, password=None, role=Role.OFFICER, entity=entity, unit=officer.unit,
+    team = sorted((co for co in task.case.officers.filter(active=True).select_related("officer__user", "officer__unit")),
+                  key=lambda co: (co.role != "lead", co.pk))
+    for co in team:
+        if co.officer.user_id and co.officer.user.role == Role.OFFICER:
+            return co.officer.user
+    officer = next(co.officer for co in team if not co.officer.user_id)  # two handlers, at most one reviewer login
+    user = User.objects.filter(username=f"jcy{officer.pk}").first() or org_actions.do_create_user(
+        username=f"jcy{officer.pk}", password=None, role=Role.OFFICER, entity=entity, unit=officer.unit,
         display_name=officer.name, acting_user=admin)
     org_actions.do_update_officer(officer, {"user": user}, acting_user=admin, reason="演示：检查人员登录账号")
-    officer.user = user
     return user
 
 
@@ -153,11 +156,9 @@ def seed_finished_draw(entity, *, users, admin, log=print):
     for n, task in enumerate(tasks):
         due = add_working_days(TASKS_ON, 1 + n // 2)
         on = due.date if due.known else TASKS_ON
-        lead = task.case.officers.filter(active=True, role="lead").select_related("officer__user").first()
-        officer = lead.officer if lead else task.inspectors.order_by("pk").first()
         result, note = RESULTS.get(n, ("no_problem", NO_PROBLEM_NOTE))
         A.do_record_task_result(task, result=result, note=note, on=on,
-                                acting_user=_login_of(officer, admin=admin, entity=entity))
+                                acting_user=_recorder(task, admin=admin, entity=entity))
         last = max(last, on)
     due = add_working_days(last, PUBLISH_AFTER)
     publish_on = due.date if due.known else last
