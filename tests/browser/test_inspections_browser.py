@@ -103,3 +103,94 @@ def test_cycle_pages_on_a_phone(phone, site, drawn):
     expect(page.get_by_test_id("verify-steps")).to_contain_text("zhifa verify-draw")
     expect(page.get_by_test_id("open-data")).to_contain_text("CSV")
     check_fits(page, "public draw page")
+
+
+# ---- the demo's finished draw (`zhifa seed`), walked on a phone -------------------------------------
+
+SEEDED_AT = dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture
+def demo_site(live_server, transactional_db, settings, tmp_path):
+    """The county demo, seeded (about two minutes) into the live server's database."""
+    from zhifa.legalcal import periods
+    from zhifa.legalcal.actions import seed_from_chinesecalendar
+    from zhifa.site.demo import seed
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.DATA_DIR = tmp_path / "data"
+    periods.clear_cache()
+    with time_machine.travel(SEEDED_AT, tick=False):
+        seed_from_chinesecalendar()
+        periods.clear_cache()
+        seed("county")
+    periods.clear_cache()
+    yield live_server.url
+    periods.clear_cache()
+
+
+@pytest.mark.slow
+def test_the_demo_draw_on_the_portal_and_the_staff_pages(phone, demo_site, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from zhifa.inspections import demo
+    from zhifa.inspections.models import Draw
+    from zhifa.site.demo import DEMO_PASSWORD
+
+    site, page = demo_site, phone
+    draw = Draw.objects.select_related("batch__plan").get(beacon_round=demo.DEMO_ROUND)
+    tasks = list(draw.tasks.order_by("id"))
+    corrected = next(t for t in tasks if t.result == "corrected")
+
+    # The public: the draw on the portal, its results, one enterprise's record, and the kit verified.
+    page.goto(f"{site}/gs/sjs/")
+    check_fits(page, "public 双随机 list")
+    page.get_by_role("link", name=f"{draw.entity.name} · {draw.batch.plan.title} · {draw.batch.name}").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(draw.batch.name)
+    expect(page.get_by_text(draw.seed)).to_be_visible()
+    expect(page.locator("tbody tr")).to_have_count(len(tasks))
+    expect(page.locator("tbody")).to_contain_text(f"发现问题已责令改正（{corrected.published_on:%Y-%m-%d}公示）")
+    expect(page.locator("tbody")).not_to_contain_text("检查中")
+    check_fits(page, "public draw page of the demo")
+    kit = page.request.get(site + page.get_by_test_id("kit-link").get_attribute("href"))
+    assert kit.ok and json.loads(kit.body())["result_sha256"] == draw.result_sha256
+    path = tmp_path / "kit.json"
+    path.write_bytes(kit.body())
+    verified = subprocess.run([sys.executable, "-m", "zhifa.cli", "verify-draw", str(path)], capture_output=True,
+                              text=True, env={"PATH": "/usr/bin:/bin"})
+    assert verified.returncode == 0 and "核验通过" in verified.stdout, verified.stdout + verified.stderr
+    page.goto(f"{site}/gs/sjs/")
+    page.get_by_label("按企业查询（统一社会信用代码）").fill(corrected.object_key)
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_test_id("enterprise-inspections")).to_contain_text("发现问题已责令改正")
+    check_fits(page, "one enterprise's random inspections")
+
+    # The planner: the plan, acknowledged, its finished draw, a task with its result.
+    login(page, site, "unithead", DEMO_PASSWORD)
+    page.goto(f"{site}/inspections/")
+    expect(page.get_by_test_id("figures")).to_contain_text(draw.entity.name)
+    check_fits(page, "双随机 index of the demo")
+    page.get_by_test_id("plans").get_by_role("link", name=draw.batch.plan.title).click()
+    expect(page.get_by_test_id("plan-state")).to_have_text("上级已确认备案")
+    card = page.get_by_test_id(f"draw-{draw.pk}")
+    expect(card).to_contain_text(draw.seed)
+    expect(card).to_contain_text("已公示")
+    expect(card.locator("tbody tr")).to_have_count(len(tasks))
+    expect(card.locator("tbody")).not_to_contain_text("待检查")
+    check_fits(page, "plan page with the demo's finished draw")
+    card.get_by_role("link", name=corrected.object_name).click()
+    expect(page.get_by_test_id("task-result")).to_contain_text("发现问题已责令改正")
+    check_fits(page, "task page of the demo")
+    logout(page, site)
+
+    # The city's supervisor: the 双随机 figures on the supervision home.
+    login(page, site, "citysupervisor", DEMO_PASSWORD)
+    page.goto(f"{site}/supervision/")
+    section = page.get_by_test_id("section-inspections")
+    expect(section).to_contain_text("双随机、一公开")
+    expect(section.get_by_test_id("sjs-done")).to_have_text(f"{len(tasks)}/{len(tasks)}")
+    expect(section.get_by_test_id("sjs-on-time")).to_have_text(f"{len(tasks)}/{len(tasks)}")
+    expect(section.get_by_test_id("sjs-overdue")).to_have_text("0")
+    expect(section.get_by_test_id("sjs-draws")).to_have_text("1")

@@ -52,10 +52,12 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     periods.clear_cache()
 
 
-def main_cases(*, history=False):
+def main_cases(*, history=False, tasks=False):
     # The transfer demo's own cases (zhifa.transfers.demo) are checked in test_transfer_demo below;
-    # zhifa.discretion.demo's decided cases of two years ago (类案) only count for the numbers.
+    # zhifa.discretion.demo's decided cases of two years ago (类案) only count for the numbers; the 行政检查
+    # cases of the 双随机 demo's tasks are checked in tests/inspections/test_demo.py.
     cases = Case.objects.filter(entity__name=MAIN).exclude(agency_transfers__isnull=False)
+    cases = cases if tasks else cases.exclude(inspection_task__isnull=False)
     return cases if history else cases.exclude(source_detail=HISTORY)
 
 
@@ -70,7 +72,7 @@ def test_every_state_once_through_the_actions(seeded):
     assert Counter((c.kind, c.state) for c in cases) == Counter(EXPECTED)
     # only the main entity has demo cases (besides the one the transfer demo's receiver registered)
     assert Case.objects.exclude(agency_transfers__isnull=False).exclude(source="transfer").exclude(
-        source_detail=HISTORY).count() == len(cases)
+        source_detail=HISTORY).exclude(inspection_task__isnull=False).count() == len(cases)
     derived = Case.objects.get(source_case__kind="inspection")
     assert derived.state == "registered" and derived.source == "inspection" and derived.parties.count() == 1
 
@@ -116,8 +118,8 @@ def test_every_case_has_a_timeline(seeded):
 @pytest.mark.slow
 def test_numbers_are_consecutive_and_in_date_order(seeded):
     smj = Entity.objects.get(name=MAIN)
-    issued = set(main_cases(history=True).exclude(number="").values_list("number", flat=True))
-    issued |= set(main_cases(history=True).exclude(decision_number="").values_list("decision_number", flat=True))
+    issued = set(main_cases(history=True, tasks=True).exclude(number="").values_list("number", flat=True))
+    issued |= set(main_cases(history=True, tasks=True).exclude(decision_number="").values_list("decision_number", flat=True))
     issued |= set(Seizure.objects.values_list("number", flat=True))
     # Documents with their own series (事先告知书 …), issued by the demo's documents step.
     issued |= set(GeneratedDocument.objects.filter(case__entity=smj).exclude(number="").values_list("number", flat=True))

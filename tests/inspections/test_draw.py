@@ -291,3 +291,59 @@ def test_every_row_matches_its_latest_ledger_entry(d):
     with time_machine.travel(H.AFTER, tick=False):
         A.do_create_tasks(d["draw"], acting_user=d["cw"]["unit_head"])
     assert [x for x in check_subjects() if "inspections" in x.where or "inspections" in x.detail] == []
+
+
+# ---- `zhifa verify-draw` on a tampered kit: exit 1, the failed check named ----------------------
+
+def _verify_draw(kit, tmp_path):
+    path = tmp_path / "kit.json"
+    path.write_text(json.dumps(kit, ensure_ascii=False), encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "zhifa.cli", "verify-draw", str(path)], capture_output=True,
+                          text=True, env={"PATH": "/usr/bin:/bin"})  # no settings, no database
+
+
+def _forge_commitment(kit):
+    """A forger who also rewrites the commitment's hash and its ledger entry (the kit's copy of it)."""
+    import hashlib
+
+    from zhifa.ledger.pure import canonical_json
+
+    digest = hashlib.sha256(canonical_json(kit["commitment"])).hexdigest()
+    kit["commitment_sha256"] = digest
+    entry = json.loads(kit["ledger_entry"])
+    entry["data"]["commitment_sha256"] = digest
+    kit["ledger_entry"] = json.dumps(entry, ensure_ascii=False)
+
+
+TAMPER = {
+    # a changed roster row: an object's credit risk, an inspector's certificate expiry
+    "object_row": (lambda k: k["objects"][5].update(risk="A" if k["objects"][5]["risk"] != "A" else "C"),
+                   "✗ 检查对象名录库快照"),
+    "inspector_row": (lambda k: k["inspectors"][0].update(cert_expires="2030-01-01"), "✗ 执法检查人员名录库快照"),
+    # a different beacon round: revealed for the committed round, or committed as well
+    "round_revealed": (lambda k: k.update(reveal={"round": H.ROUND2, "signature": H.SIGNATURE2}),
+                       f"✗ drand quicknet 第{H.ROUND}轮：揭示的轮次{H.ROUND2}不是承诺的第{H.ROUND}轮"),
+    "round_committed": (lambda k: (k["commitment"]["source"].update(round=H.ROUND2),
+                                   k.update(reveal={"round": H.ROUND2, "signature": H.SIGNATURE2})),
+                        "✗ 承诺的SHA-256与执法日志中的承诺条目一致"),
+    "round_forged": (lambda k: (k["commitment"]["source"].update(round=H.ROUND2),
+                                k.update(reveal={"round": H.ROUND2, "signature": H.SIGNATURE2}), _forge_commitment(k)),
+                     "✗ 重算的抽取结果与公布的结果不一致（种子不同）"),
+    # a different algorithm version: unknown to the verifier, however consistent the rest is
+    "algorithm": (lambda k: (k["commitment"].update(algorithm="zhifa-draw/2"), k["result"].update(algorithm="zhifa-draw/2"),
+                             _forge_commitment(k)),
+                  "✗ 抽取算法版本 zhifa-draw/2 为本工具支持的版本"),
+    "algorithm_result": (lambda k: k["result"].update(algorithm="zhifa-draw/0"),
+                         "✗ 重算的抽取结果与公布的结果不一致"),
+}
+
+
+@pytest.mark.parametrize("change", list(TAMPER))
+def test_verify_draw_command_fails_on_a_changed_row_round_or_algorithm(d, change, tmp_path):
+    kit = copy.deepcopy(kit_for(Draw.objects.get(pk=d["draw"].pk)))
+    assert _verify_draw(kit, tmp_path).returncode == 0
+    tamper, line = TAMPER[change]
+    tamper(kit)
+    out = _verify_draw(kit, tmp_path)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert line in out.stdout and "核验未通过" in out.stdout and "Traceback" not in out.stderr, out.stdout

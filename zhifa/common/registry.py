@@ -17,6 +17,7 @@ importing the app (or the top floor) that reads them:
 | `document_facts`| `<app>/docfacts.py` | a case's document data (documents/context.py) |
 | `periodic_tasks`| `<app>/periodic.py` | the scheduler's clock (supervision/tasks.periodic_jobs) |
 | `target_sections`| `<app>/targets.py` | the 一户式 page of one credit code / ID (records) |
+| `supervision_sections`| `<app>/figures.py` | the supervision home's figures (supervision/views/figures) |
 
     from zhifa.common.registry import alert_checks
 
@@ -205,6 +206,18 @@ class TargetSection:
 
 
 target_sections: Registry[Callable[..., Any]] = Registry("targets", "one-household section")
+
+
+# Figures other apps add to the supervision home (执法监督首页, supervision/views/figures.home) of one
+# region: fn(user, today, region, year) -> SupervisionSection | None, scoped to what `user` may see and
+# to the region's subtree; `year` (or None: all) as the home's year filter (e.g. inspections: 双随机).
+@dataclass(frozen=True)
+class SupervisionSection:
+    title: str
+    html: str  # rendered by the contributing app (escaped there)
+
+
+supervision_sections: Registry[Callable[..., Any]] = Registry("figures", "supervision home section")
 
 # What happens elsewhere when a published decision goes public or leaves public view: fn(event, pub, on)
 # with event "published", "withdrawn" or "expired" (公示期满 or 信用修复: `pub.expiry_cause`), called by

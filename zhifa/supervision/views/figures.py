@@ -74,8 +74,21 @@ def home(request):
            "chart": chart, "chart_url": reverse("supervision-cases"),
            "open_alerts": Alert.objects.restrict(user).exclude(state=Alert.State.CLOSED)
            .filter(entity__region__path__startswith=region.path).count(),
-           "open_orders": SupervisionOrder.objects.restrict(user).filter(state=SupervisionOrder.State.OPEN).count()}
+           "open_orders": SupervisionOrder.objects.restrict(user).filter(state=SupervisionOrder.State.OPEN).count(),
+           "sections": _sections(user, today, region, year)}
     return render(request, "supervision/home.html", ctx)
+
+
+def _sections(user, today, region, year):
+    """Other apps' figures for this region (common.registry.supervision_sections; never imported here)."""
+    from zhifa.common.registry import supervision_sections
+
+    out = []
+    for entry in supervision_sections.entries():
+        section = entry.value(user, today, region, year)
+        if section is not None:
+            out.append({"key": entry.key, "title": section.title, "html": section.html})
+    return out
 
 
 def _ancestors(user, region):
