@@ -80,6 +80,7 @@ MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
         Link("监督权责清单", "supervision-powers", _bureau),
         Link("案卷评查", "casefile-home", _supervisor),
         Link("专项监督", "supervision-campaigns", _supervisor),
+        Link("争议协调", "supervision-coordinations", _roles(Role.SUPERVISOR, Role.AGENCY_HEAD, Role.UNIT_HEAD)),
         Link("评议考核", "appraisal-home", _supervisor),
         Link("统计报表", "supervision-stats", _supervisor),
         Link("类案偏离", "discretion-outliers", _roles(Role.SUPERVISOR, Role.AGENCY_HEAD)),

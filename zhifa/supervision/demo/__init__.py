@@ -5,6 +5,7 @@ from zhifa.common.registry import demo_steps
 from zhifa.supervision.actions.reports import seed_demo_reports
 from zhifa.supervision.demo.campaign import seed_demo_campaign
 from zhifa.supervision.demo.casefile import seed_demo_casefile
+from zhifa.supervision.demo.coordination import seed_demo_coordination
 from zhifa.supervision.demo.filing import seed_demo_filings
 from zhifa.supervision.demo.orders import seed_demo_orders
 from zhifa.supervision.demo.powerlist import seed_demo_powerlist
@@ -59,3 +60,9 @@ def campaign_step(demo) -> None:
     """专项监督: a finished campaign over the demo entity's decided cases (one problem, its 整改通知 answered)."""
     if demo.cases:
         seed_demo_campaign(demo.main_entity, users=demo.users, log=demo.log)
+
+
+@demo_steps.register("coordination", order=58)
+def coordination_step(demo) -> None:
+    """争议协调: the demo entity and a town government (乡镇综合执法, 跨领域): decided and taken on, overdue, open."""
+    seed_demo_coordination(demo.main_entity, users=demo.users, admin=demo.admin, log=demo.log)
