@@ -82,6 +82,7 @@ MENUS: tuple[tuple[str, tuple[Link, ...]], ...] = (
         Link("专项监督", "supervision-campaigns", _supervisor),
         Link("争议协调", "supervision-coordinations", _roles(Role.SUPERVISOR, Role.AGENCY_HEAD, Role.UNIT_HEAD)),
         Link("评议考核", "appraisal-home", _supervisor),
+        Link("执法人员考核", "appraisal-officers", _roles(Role.SUPERVISOR, Role.AGENCY_HEAD, Role.UNIT_HEAD)),
         Link("统计报表", "supervision-stats", _supervisor),
         Link("类案偏离", "discretion-outliers", _roles(Role.SUPERVISOR, Role.AGENCY_HEAD)),
         Link("统计年报", "disclosure-reports", _supervisor),

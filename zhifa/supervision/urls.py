@@ -62,6 +62,7 @@ urlpatterns = [
     path("appraisal/entity/<int:pk>/", appraisal.entity_view, name="appraisal-entity"),
     path("appraisal/scheme/", appraisal.scheme, name="appraisal-scheme"),
     path("appraisal/results/", appraisal.results, name="appraisal-results"),
+    path("appraisal/officers/", appraisal.officers, name="appraisal-officers"),
     # 统计报表 (zhifa.supervision.views.stats)
     path("stats/", stats.stats_page, name="supervision-stats"),
     path("stats/query.<str:fmt>", stats.query_export, name="supervision-stats-query"),

@@ -117,7 +117,8 @@ def do_open_coordination(*, acting_user, kind: str, title: str, parties, descrip
     c = Coordination.objects.create(kind=kind, title=title, description=_text(description), case=case, bureau=bureau,
                                     opened_by=acting_user, opened_on=_today(on))
     for p in parties:
-        CoordinationParty.objects.create(coordination=c, entity=p)
+        party = CoordinationParty.objects.create(coordination=c, entity=p)
+        log_change(party, "create", acting_user=acting_user, after=snapshot(party))
     _step(c, "supervision.coordination_opened", acting_user=acting_user, case=case, reason=title, kind=kind,
           bureau=bureau.pk, parties=sorted(p.pk for p in parties))
     return c

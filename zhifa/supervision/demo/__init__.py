@@ -7,6 +7,7 @@ from zhifa.supervision.demo.campaign import seed_demo_campaign
 from zhifa.supervision.demo.casefile import seed_demo_casefile
 from zhifa.supervision.demo.coordination import seed_demo_coordination
 from zhifa.supervision.demo.filing import seed_demo_filings
+from zhifa.supervision.demo.officers import seed_demo_officers
 from zhifa.supervision.demo.orders import seed_demo_orders
 from zhifa.supervision.demo.powerlist import seed_demo_powerlist
 from zhifa.supervision.demo.social import seed_complaints_and_social
@@ -66,3 +67,9 @@ def campaign_step(demo) -> None:
 def coordination_step(demo) -> None:
     """争议协调: the demo entity and a town government (乡镇综合执法, 跨领域): decided and taken on, overdue, open."""
     seed_demo_coordination(demo.main_entity, users=demo.users, admin=demo.admin, log=demo.log)
+
+
+@demo_steps.register("officers", order=59)
+def officers_step(demo) -> None:
+    """执法人员管理: a certificate suspended and one withdrawn (with reasons), training of every tier, officer findings."""
+    seed_demo_officers(demo.main_entity, users=demo.users, admin=demo.admin, log=demo.log)

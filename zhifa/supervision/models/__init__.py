@@ -13,7 +13,7 @@
 Import them from here (`from zhifa.supervision.models import Alert`); choices are in
 zhifa.supervision.choices.
 """
-from zhifa.supervision.models.appraisal import AppraisalResult, AppraisalScheme, AppraisalSnapshot
+from zhifa.supervision.models.appraisal import AppraisalResult, AppraisalScheme, AppraisalSnapshot, OfficerFinding
 from zhifa.supervision.models.campaign import Campaign, CampaignCase
 from zhifa.supervision.models.casefile import CaseReview, ReviewRound, Rubric, ScoreLine
 from zhifa.supervision.models.coordination import Coordination, CoordinationParty
@@ -25,5 +25,5 @@ from zhifa.supervision.models.social import SocialSupervisor, SupervisionLead
 
 __all__ = ["Alert", "AppraisalResult", "AppraisalScheme", "AppraisalSnapshot", "Campaign", "CampaignCase", "CaseReview", "Coordination",
            "CoordinationParty", "FigureRollup",
-           "FigureRollupState", "FilingPeriods", "MajorFiling", "OrderDocument", "OrderTemplate", "ReviewRound", "Rubric", "ScoreLine",
+           "FigureRollupState", "FilingPeriods", "MajorFiling", "OfficerFinding", "OrderDocument", "OrderTemplate", "ReviewRound", "Rubric", "ScoreLine",
            "SocialSupervisor", "SupervisionLead", "SupervisionOrder"]
