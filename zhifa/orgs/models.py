@@ -386,7 +386,7 @@ class TrainingTier(models.TextChoices):
 
 # National defaults, each may be changed (TrainingRequirement rows): 岗前 before the first certificate,
 # 岗中 every year (≥ 40 hours, seed 000), 离岗 before an officer who left the post takes enforcement up again.
-TRAINING_DEFAULTS = {
+TRAINING_DEFAULTS: dict[str, dict] = {
     TrainingTier.PRE_JOB: {"min_hours": 60, "exam_required": True},
     TrainingTier.IN_SERVICE: {"min_hours": 40, "exam_required": False},
     TrainingTier.LEAVING: {"min_hours": 24, "exam_required": True},

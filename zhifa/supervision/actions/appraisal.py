@@ -162,7 +162,7 @@ def officer_rows(entity_ids, year: int, today=None) -> list[dict]:
                         .values_list("case_id", flat=True))
     returned = Counter(LegalReview.objects.filter(case_id__in=all_cases, outcome=LegalReview.Outcome.PROBLEMS,
                                                   decided_on__year=year).values_list("case_id", flat=True))
-    findings = defaultdict(Counter)
+    findings: defaultdict[int, Counter] = defaultdict(Counter)
     for oid, kind in OfficerFinding.objects.filter(entity_id__in=entity_ids, found_on__year=year).values_list("officer_id", "kind"):
         findings[oid][kind] += 1
     out = []
