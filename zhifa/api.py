@@ -91,6 +91,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/v1/casefile", supervision_api.casefile.router),
     ("/v1/appraisal", supervision_api.casefile.appraisal),
     ("/v1/filings", supervision_api.filing.router),
+    ("/v1/coordinations", supervision_api.coordination.router),
     ("/v1/transfers", transfers_api.router),
     ("/v1/guidance", guidance_api.router),
     ("/v1/discretion", discretion_app_api.router),

@@ -238,21 +238,60 @@ def officers_same_entity(ctx):
             refuse("officers.same_entity", f"{officer.name}不是本机关的执法人员", "officers")
 
 
+def certificate_rows(ctx) -> set[tuple]:
+    """The certificates of the case's handlers and of the acting officer, read once per guard run (shared by
+    officers.two_certified and officers.certificate_in_force): (officer id, officer status, certificate
+    status, issued, expires, fields, number, status reason, status changed on)."""
+    from zhifa.orgs.models import Certificate
+
+    actor = user_officer(ctx.user)
+    ids = handler_ids(ctx.case) | ({actor.pk} if actor is not None else set())
+    return _cached(ctx.case, "certificates", lambda: list(
+        Certificate.objects.filter(officer_id__in=ids).values_list(
+            "officer_id", "officer__status", "status", "issued_on", "expires_on", "fields", "number", "status_reason",
+            "status_changed_on")))
+
+
 @rule("officers.two_certified")
 def two_certified(ctx):
     """Art. 42: at least two officers holding a valid certificate for the field on the day."""
     from zhifa.orgs.models import Certificate, Officer
 
     ids = handler_ids(ctx.case) - recused_ids(ctx.case)
-    valid = Certificate.objects.filter(status=Certificate.Status.VALID, issued_on__lte=ctx.on,
-                                       expires_on__gte=ctx.on, fields__contains=ctx.case.field or "")
-    ok = set(Officer.objects.filter(pk__in=ids, status=Officer.Status.ACTIVE, certificates__in=valid)
-             .values_list("pk", flat=True))
+    field = ctx.case.field or ""
+    ok = {oid for oid, o_status, status, issued, expires, fields, *_rest in certificate_rows(ctx)
+          if oid in ids and o_status == Officer.Status.ACTIVE and status == Certificate.Status.VALID
+          and issued <= ctx.on <= expires and field in fields}
     if len(ok) < 2:
         bad = Officer.objects.filter(pk__in=ids - ok).values_list("name", flat=True)
         extra = f"（{'、'.join(bad)}无{ctx.on:%Y-%m-%d}有效的“{ctx.case.field}”执法证）" if bad else ""
         refuse("officers.two_certified",
                f"执法人员不得少于两人，且均须持有有效执法证（《行政处罚法》第四十二条）{extra}", "officers")
+
+
+@rule("officers.certificate_in_force")
+def certificate_in_force(ctx):
+    """An officer whose 执法证 for the case's field is suspended (暂扣) or withdrawn (注销/吊销) — and who holds
+    no other certificate valid for it on the day — takes no enforcement step (issue 24 item 8; the same
+    reading as Officer.barred_by, from the rows officers.two_certified reads)."""
+    from zhifa.orgs.models import Certificate
+
+    officer = user_officer(ctx.user) if ctx.user is not None and ctx.user.role == Role.OFFICER else None
+    if officer is None:
+        return
+    field = ctx.case.field or ""
+    mine = [r for r in certificate_rows(ctx) if r[0] == officer.pk and field in r[5]]
+    if any(r[2] == Certificate.Status.VALID and r[3] <= ctx.on <= r[4] for r in mine):
+        return
+    barred = sorted((r for r in mine if r[2] in (Certificate.Status.SUSPENDED, Certificate.Status.REVOKED)),
+                    key=lambda r: r[8] or dt.date.min, reverse=True)
+    if barred:
+        _oid, _os, status, _i, _e, _f, number, reason, changed = barred[0]
+        what = "暂扣" if status == Certificate.Status.SUSPENDED else "注销/吊销"
+        when = f"于{changed:%Y-%m-%d}" if changed else ""
+        why = f"（理由：{reason}）" if reason else ""
+        refuse("officers.certificate_in_force",
+               f"您的执法证{number}已{when}被{what}{why}，暂扣或注销、吊销期间不得从事行政执法活动", "officers")
 
 
 @rule("recusal.actor_not_recused")

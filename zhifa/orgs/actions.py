@@ -1,4 +1,17 @@
-"""Actions on organisations and people. One transaction each; scope and rules checked here."""
+"""Actions on organisations and people. One transaction each; scope and rules checked here.
+
+Certificates and training (issue 24 item 8), named rules:
+  certificate.manager        suspension, restoration and withdrawal: a supervisor over the officer's region, or an administrator
+  certificate.reason         each states its reason
+  certificate.suspend_state  only a certificate in force (有效) is suspended
+  certificate.restore_state  only a suspended certificate is restored
+  orgs.certificate_revoked_final  a withdrawn certificate stays withdrawn (a new one is issued instead)
+  certificate.until          a suspension's end is after its start
+  training.tier              a training record names its tier (岗前 / 岗中 / 离岗)
+  training.requirement       a tier's requirement: 1–500 hours
+The action-layer effect: a holder whose certificate for the field is suspended or withdrawn takes no
+enforcement step (zhifa.cases.rules `officers.certificate_in_force`, Officer.barred_by).
+"""
 from __future__ import annotations
 
 from django.db import transaction
@@ -6,11 +19,22 @@ from django.db import transaction
 from zhifa.common.actions import ActionRefused, create_row, delete_row, update_row
 from zhifa.common.fields import match_any
 from zhifa.common.roles import ADMIN_ROLES, Role, is_superuser_allowed
-from zhifa.orgs.models import Certificate, Entity, LegalAdviser, Officer, Training, Unit, User
+from zhifa.orgs.models import (
+    Certificate,
+    CertificateStatusChange,
+    Entity,
+    LegalAdviser,
+    Officer,
+    Training,
+    TrainingRequirement,
+    TrainingTier,
+    Unit,
+    User,
+)
 
 ENTITY_FIELDS = {f.name for f in Entity._meta.fields} - {"id"}
 OFFICER_FIELDS = {"entity", "unit", "name", "id_number", "gender", "phone", "title", "status",
-                  "legal_qualification", "legal_qualification_no", "is_legal_reviewer", "user"}
+                  "legal_qualification", "legal_qualification_no", "is_legal_reviewer", "user", "returned_on"}
 
 
 def check_entrusting(data_entity: Entity):
@@ -99,7 +123,110 @@ def do_update_certificate(cert: Certificate, data: dict, *, acting_user, reason=
 @transaction.atomic
 def do_record_training(data: dict, *, acting_user) -> Training:
     officer = data["officer"]
+    if data.get("tier", TrainingTier.IN_SERVICE) not in TrainingTier.values:
+        raise ActionRefused("training.tier", "培训类别应为岗前培训、岗中培训或离岗培训", field="tier")
     return create_row(Training, data, acting_user=acting_user, entity=officer.entity, unit=officer.unit)
+
+
+@transaction.atomic
+def do_set_training_requirement(tier: str, *, acting_user, min_hours, exam_required: bool, note: str = "") -> TrainingRequirement:
+    """An administrator sets a tier's requirement (hours, exam)."""
+    from zhifa.common.actions import OutOfScope, log_change, snapshot
+    from zhifa.common.scope import rule_for
+
+    if rule_for(TrainingRequirement, acting_user, "change") is None:
+        raise OutOfScope()
+    if tier not in TrainingTier.values:
+        raise ActionRefused("training.tier", "培训类别应为岗前培训、岗中培训或离岗培训", field="tier")
+    try:
+        hours = int(min_hours)
+    except (TypeError, ValueError):
+        hours = 0
+    if not 1 <= hours <= 500:
+        raise ActionRefused("training.requirement", "最低学时应为1至500", field="min_hours")
+    row = TrainingRequirement.objects.select_for_update().filter(tier=tier).first()
+    before = snapshot(row) if row else None
+    row = row or TrainingRequirement(tier=tier)
+    row.min_hours, row.exam_required, row.note = hours, bool(exam_required), (note or "").strip()[:200]
+    row.save()
+    log_change(row, "update" if before else "create", acting_user=acting_user, before=before, after=snapshot(row))
+    return row
+
+
+def _cert_step(cert, action, *, acting_user, reason, on, until=None, basis=""):
+    """The shared part of suspending, restoring and withdrawing: scope, reason, the history row, the
+    certificate's own status fields, the change log and a ledger entry."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zhifa.common.actions import log_change, snapshot
+    from zhifa.common.scope import can
+    from zhifa.ledger import log as ledger
+
+    if not can(acting_user, "manage", cert):
+        raise ActionRefused("certificate.manager", "执法证的暂扣、恢复、注销/吊销由司法行政机关执法监督人员或系统管理员办理",
+                            field="status")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionRefused("certificate.reason", "请填写理由", field="reason")
+    on = on or timezone.localdate()
+    if until is not None and not isinstance(until, dt.date):
+        try:
+            until = dt.date.fromisoformat(str(until))
+        except ValueError:
+            raise ActionRefused("validation", "暂扣期限至：日期格式应为YYYY-MM-DD", field="until") from None
+    if until is not None and until <= on:
+        raise ActionRefused("certificate.until", "暂扣期限应晚于暂扣日期", field="until")
+    before = snapshot(cert)
+    cert.status = {"suspend": Certificate.Status.SUSPENDED, "restore": Certificate.Status.VALID,
+                   "withdraw": Certificate.Status.REVOKED}[action]
+    cert.status_reason, cert.status_changed_on = reason, on
+    cert.suspended_until = until if action == "suspend" else None
+    cert.save()
+    row = CertificateStatusChange.objects.create(certificate=cert, action=action, reason=reason, basis=(basis or "")[:200],
+                                                 on=on, until=until, by=acting_user)
+    log_change(row, "create", acting_user=acting_user, after=snapshot(row), reason=reason)
+    log_change(cert, "update", acting_user=acting_user, before=before, after=snapshot(cert), reason=reason)
+    ledger.append(f"orgs.certificate_{action}", subject=cert, actor=acting_user,
+                  data={"certificate": cert.pk, "number": cert.number, "reason": reason, "on": on.isoformat(),
+                        "until": until.isoformat() if until else None, "change": row.pk})
+    return cert
+
+
+def _lock_cert(cert) -> Certificate:
+    return Certificate.objects.select_for_update().select_related("officer__entity__region").get(pk=cert.pk)
+
+
+@transaction.atomic
+def do_suspend_certificate(cert: Certificate, *, acting_user, reason: str, until=None, basis: str = "",
+                           on=None) -> Certificate:
+    """暂扣: the holder takes no enforcement step until the certificate is restored."""
+    cert = _lock_cert(cert)
+    if cert.status == Certificate.Status.REVOKED:
+        raise ActionRefused("orgs.certificate_revoked_final", "已注销/吊销的执法证不能暂扣或恢复", field="status")
+    if cert.status != Certificate.Status.VALID:
+        raise ActionRefused("certificate.suspend_state", "只有有效的执法证可以暂扣", field="status")
+    return _cert_step(cert, "suspend", acting_user=acting_user, reason=reason, until=until, basis=basis, on=on)
+
+
+@transaction.atomic
+def do_restore_certificate(cert: Certificate, *, acting_user, reason: str, on=None) -> Certificate:
+    cert = _lock_cert(cert)
+    if cert.status == Certificate.Status.REVOKED:
+        raise ActionRefused("orgs.certificate_revoked_final", "已注销/吊销的执法证不能暂扣或恢复", field="status")
+    if cert.status != Certificate.Status.SUSPENDED:
+        raise ActionRefused("certificate.restore_state", "只有被暂扣的执法证可以恢复", field="status")
+    return _cert_step(cert, "restore", acting_user=acting_user, reason=reason, on=on)
+
+
+@transaction.atomic
+def do_withdraw_certificate(cert: Certificate, *, acting_user, reason: str, basis: str = "", on=None) -> Certificate:
+    """注销/吊销: final; a new certificate is issued if the officer qualifies again."""
+    cert = _lock_cert(cert)
+    if cert.status == Certificate.Status.REVOKED:
+        raise ActionRefused("orgs.certificate_revoked_final", "该执法证已注销/吊销", field="status")
+    return _cert_step(cert, "withdraw", acting_user=acting_user, reason=reason, basis=basis, on=on)
 
 
 @transaction.atomic

@@ -25,7 +25,8 @@ class OfficerForm(ScopedModelForm):
     class Meta:
         model = Officer
         fields = ["entity", "unit", "name", "id_number", "gender", "phone", "title", "status",
-                  "legal_qualification", "legal_qualification_no", "is_legal_reviewer"]
+                  "legal_qualification", "legal_qualification_no", "is_legal_reviewer", "returned_on"]
+        widgets = {"returned_on": DATE}
 
 
 class CertificateForm(ScopedModelForm):
@@ -39,7 +40,7 @@ class CertificateForm(ScopedModelForm):
 class TrainingForm(ScopedModelForm):
     class Meta:
         model = Training
-        fields = ["officer", "year", "course", "hours", "finished_on"]
+        fields = ["officer", "tier", "year", "course", "hours", "exam_passed", "finished_on"]
         widgets = {"finished_on": DATE}
 
 

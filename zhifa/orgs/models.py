@@ -16,7 +16,7 @@ from zhifa.common.identifiers import (
     validate_region_code,
 )
 from zhifa.common.roles import Role
-from zhifa.common.scope import RestrictedManager, RestrictedQuerySet
+from zhifa.common.scope import ALL, SUBTREE, RestrictedManager, RestrictedQuerySet
 
 
 class Region(models.Model):
@@ -206,6 +206,8 @@ class Officer(models.Model):
     legal_qualification = models.BooleanField(_("具有法律职业资格"), default=False)
     legal_qualification_no = models.CharField(_("法律职业资格证书编号"), max_length=40, blank=True)
     is_legal_reviewer = models.BooleanField(_("法制审核人员"), default=False)
+    returned_on = models.DateField(_("离岗后重新上岗日期"), null=True, blank=True,
+                                   help_text=_("离开执法岗位后重新从事执法工作的，须完成离岗培训"))
 
     objects = RestrictedManager.from_queryset(OfficerQuerySet)()
     scope_entity_path = "entity"
@@ -234,6 +236,35 @@ class Officer(models.Model):
 
     def training_ok(self, year: int) -> bool:
         return self.training_hours(year) >= settings.ZHIFA_TRAINING_MIN_HOURS
+
+    def training_status(self, year: int) -> list[dict]:
+        """Each tier's requirement and where the officer stands (岗前: ever; 岗中: the year; 离岗: since leaving,
+        only for an officer back on duty after leaving the post)."""
+        reqs = {r.tier: r for r in TrainingRequirement.objects.all()}
+        out = []
+        for tier, label in TrainingTier.choices:
+            req = reqs.get(tier) or TrainingRequirement(tier=tier, **TRAINING_DEFAULTS[tier])
+            rows = self.trainings.filter(tier=tier)
+            if tier == TrainingTier.IN_SERVICE:
+                rows = rows.filter(year=year)
+            applies = tier != TrainingTier.LEAVING or self.returned_on is not None
+            hours = rows.aggregate(h=Sum("hours"))["h"] or 0
+            exam = rows.filter(exam_passed=True).exists()
+            met = (not applies) or (hours >= req.min_hours and (exam or not req.exam_required))
+            out.append({"tier": tier, "label": str(label), "applies": applies, "hours": hours,
+                        "min_hours": req.min_hours, "exam_required": req.exam_required, "exam_passed": exam, "met": met})
+        return out
+
+    def barred_by(self, on: dt.date | None = None, field: str | None = None):
+        """The suspended (暂扣) or withdrawn (注销/吊销) certificate that keeps this officer from enforcement on
+        the day, or None: an officer holding another certificate valid for the field is not barred."""
+        on = on or timezone.localdate()
+        if self.valid_certificates(on=on, field=field or None).exists():
+            return None
+        bad = self.certificates.filter(status__in=(Certificate.Status.SUSPENDED, Certificate.Status.REVOKED))
+        if field:
+            bad = bad.filter(fields__contains=field)
+        return bad.order_by("-status_changed_on", "-id").first()
 
     def valid_certificates(self, on: dt.date | None = None, field: str | None = None):
         on = on or timezone.localdate()
@@ -267,10 +298,16 @@ class Certificate(models.Model):
     annual_check_year = models.PositiveSmallIntegerField(_("年审年度"), null=True, blank=True)
     annual_check_result = models.CharField(_("年审结果"), max_length=10, choices=Check.choices,
                                            blank=True, default="")
+    status_reason = models.TextField(_("暂扣/注销/吊销理由"), blank=True)
+    status_changed_on = models.DateField(_("状态变更日期"), null=True, blank=True)
+    suspended_until = models.DateField(_("暂扣期限至"), null=True, blank=True)
 
     objects = RestrictedManager()
     scope_entity_path = "officer__entity"
     scope_unit_path = "officer__unit"
+    # Suspending, restoring and withdrawing (暂扣/恢复/注销、吊销): the justice bureau's supervisors over their
+    # region, administrators (zhifa.orgs.actions.do_suspend_certificate …).
+    scope_rules = {"manage": {Role.SUPERVISOR: SUBTREE, Role.ADMIN: ALL}}
 
     class Meta:
         ordering = ["-expires_on"]
@@ -310,9 +347,79 @@ class Certificate(models.Model):
         return self.status_on()
 
 
+class CertificateStatusChange(models.Model):
+    """One suspension (暂扣), restoration (恢复) or withdrawal (注销/吊销) of a certificate, with its reason."""
+
+    class Action(models.TextChoices):
+        SUSPEND = "suspend", _("暂扣")
+        RESTORE = "restore", _("恢复")
+        WITHDRAW = "withdraw", _("注销/吊销")
+
+    certificate = models.ForeignKey(Certificate, verbose_name=_("执法证"), on_delete=models.PROTECT,
+                                    related_name="status_changes")
+    action = models.CharField(_("处理"), max_length=10, choices=Action.choices)
+    reason = models.TextField(_("理由"))
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+    on = models.DateField(_("日期"))
+    until = models.DateField(_("暂扣期限至"), null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT,
+                           related_name="+")
+
+    objects = RestrictedManager()
+    scope_entity_path = "certificate__officer__entity"
+    scope_unit_path = "certificate__officer__unit"
+
+    class Meta:
+        ordering = ["certificate_id", "-on", "-id"]
+        verbose_name = _("执法证状态变更")
+        verbose_name_plural = _("执法证状态变更")
+
+    def __str__(self):
+        return f"{self.certificate.number} {self.get_action_display()}（{self.on:%Y-%m-%d}）"
+
+
+class TrainingTier(models.TextChoices):
+    PRE_JOB = "pre_job", _("岗前培训")
+    IN_SERVICE = "in_service", _("岗中培训")
+    LEAVING = "leaving", _("离岗培训")
+
+
+# National defaults, each may be changed (TrainingRequirement rows): 岗前 before the first certificate,
+# 岗中 every year (≥ 40 hours, seed 000), 离岗 before an officer who left the post takes enforcement up again.
+TRAINING_DEFAULTS: dict[str, dict] = {
+    TrainingTier.PRE_JOB: {"min_hours": 60, "exam_required": True},
+    TrainingTier.IN_SERVICE: {"min_hours": 40, "exam_required": False},
+    TrainingTier.LEAVING: {"min_hours": 24, "exam_required": True},
+}
+
+
+class TrainingRequirement(models.Model):
+    """The requirement of one training tier: hours and whether an exam must be passed."""
+
+    tier = models.CharField(_("培训类别"), max_length=12, choices=TrainingTier.choices, unique=True)
+    min_hours = models.PositiveSmallIntegerField(_("最低学时"))
+    exam_required = models.BooleanField(_("须考试合格"), default=False)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = RestrictedManager()
+    scope_entity_path = None  # reference data: everyone reads it, administrators change it
+
+    class Meta:
+        ordering = ["tier"]
+        verbose_name = _("培训要求")
+        verbose_name_plural = _("培训要求")
+
+    def __str__(self):
+        return f"{self.get_tier_display()}：{self.min_hours}学时"
+
+
 class Training(models.Model):
+    Tier = TrainingTier
+
     officer = models.ForeignKey(Officer, verbose_name=_("执法人员"), on_delete=models.PROTECT,
                                 related_name="trainings")
+    tier = models.CharField(_("培训类别"), max_length=12, choices=TrainingTier.choices, default=TrainingTier.IN_SERVICE)
+    exam_passed = models.BooleanField(_("考试合格"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("年度"))
     course = models.CharField(_("培训内容"), max_length=200)
     hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)

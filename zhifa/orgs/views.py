@@ -1,5 +1,8 @@
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from zhifa.common.crud import Crud, Filter
@@ -17,8 +20,12 @@ def region_choices(user):
 
 
 def _officer_context(request, officer):
+    from zhifa.common.scope import can
+
     year = timezone.localdate().year
     return {
+        "tiers": officer.training_status(year),
+        "may_manage": any(can(request.user, "manage", c) for c in officer.certificates.all()),
         "certificates": officer.certificates.all(),
         "trainings": officer.trainings.all()[:20],
         "training_year": year,
@@ -66,7 +73,7 @@ certificates = Crud(
     base_qs=lambda qs: qs.select_related("officer"),
 )
 trainings = Crud(
-    Training, "trainings", ["officer", "year", "course", "hours", "finished_on"],
+    Training, "trainings", ["officer", "tier", "year", "course", "hours", "exam_passed", "finished_on"],
     search=["officer__name", "course"], filters=[Filter("year", "年度", "year")],
     form=forms.TrainingForm, create=actions.do_record_training, base_qs=lambda qs: qs.select_related("officer"),
 )
@@ -78,3 +85,37 @@ advisers = Crud(
 )
 
 CRUDS = [entities, units, officers, certificates, trainings, advisers]
+
+
+@login_required
+def certificate_status(request, pk):
+    """暂扣 / 恢复 / 注销、吊销 of one certificate with its reason, and the certificate's history."""
+    from zhifa.common.actions import ActionRefused
+    from zhifa.common.scope import can, get_or_deny
+    from zhifa.orgs.models import CertificateStatusChange
+
+    cert = get_or_deny(Certificate.objects.restrict(request.user).select_related("officer__entity"), pk=pk)
+    error = None
+    if request.method == "POST":
+        how = request.POST.get("action")
+        reason = request.POST.get("reason", "")
+        try:
+            if how == "suspend":
+                actions.do_suspend_certificate(cert, acting_user=request.user, reason=reason,
+                                               until=request.POST.get("until") or None,
+                                               basis=request.POST.get("basis", ""))
+            elif how == "restore":
+                actions.do_restore_certificate(cert, acting_user=request.user, reason=reason)
+            elif how == "withdraw":
+                actions.do_withdraw_certificate(cert, acting_user=request.user, reason=reason,
+                                                basis=request.POST.get("basis", ""))
+            else:
+                raise ActionRefused("validation", "处理：请选择暂扣、恢复或注销/吊销", "action")
+            messages.success(request, "执法证状态已变更")
+            return redirect("certificate-status", pk=cert.pk)
+        except ActionRefused as e:
+            error = e
+    return render(request, "orgs/certificate_status.html", {
+        "cert": cert, "error": error, "may_manage": can(request.user, "manage", cert),
+        "history": CertificateStatusChange.objects.filter(certificate=cert).select_related("by"),
+        "post": request.POST})

@@ -16,7 +16,7 @@ from zhifa.common.actions import bulk_log_created, log_change, snapshot
 from zhifa.common.registry import Finding, alert_checks
 from zhifa.supervision.actions.reports import deadline_of, unpublished_after_deadline
 from zhifa.supervision.actions.social import leads_raised_as_alerts
-from zhifa.supervision.models import Alert, MajorFiling, SupervisionOrder
+from zhifa.supervision.models import Alert, Coordination, MajorFiling, SupervisionOrder
 
 
 @alert_checks.register("orders", order=80)
@@ -56,6 +56,17 @@ def check_major_filings(today):
         yield Finding(f"filing_unreviewed:{f.pk}", "filing_unreviewed", f.bureau_id,
                       f"{f.bureau.name}：{f.entity.name}报送的重大行政处罚决定（{f.case.number}）"
                       f"应于{f.review_due_on:%Y-%m-%d}前完成备案审查，尚未审查")
+
+
+@alert_checks.register("coordinations", order=87)
+def check_coordinations(today):
+    """争议协调: the entity the bureau decided on has not taken the matter on within its period (the
+    decided entity's alert; the bureau sees it through its subtree)."""
+    for c in (Coordination.objects.filter(state=Coordination.State.DECIDED, follow_up_due_on__lt=today)
+              .select_related("decided_entity", "bureau")):
+        yield Finding(f"coordination:{c.pk}", "coordination_overdue", c.decided_entity_id,
+                      f"{c.decided_entity.name}：{c.bureau.name}协调确定由其承办的“{c.title}”应于"
+                      f"{c.follow_up_due_on:%Y-%m-%d}前承接，尚未承接", case_id=c.case_id)
 
 
 def find_conditions(today) -> dict[str, Finding]:

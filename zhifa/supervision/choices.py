@@ -6,6 +6,7 @@
     社会监督               SupervisorKind, SupervisorState, LeadState
     专项监督               CampaignState, CampaignCaseState, CAMPAIGN_CHECKLIST
     重大行政处罚备案审查   FilingState, FilingOpinion, FILING_CHECKLIST, FILING_DAYS, FILING_REVIEW_DAYS
+    争议协调               CoordinationKind, CoordinationState, COORDINATION_FOLLOW_UP_DAYS
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class AlertKind(models.TextChoices):
     WITHDRAWAL_OVERDUE = "withdrawal_overdue", _("公示信息逾期未撤下")
     FILING_UNFILED = "filing_unfiled", _("重大行政处罚决定逾期未备案")
     FILING_UNREVIEWED = "filing_unreviewed", _("重大行政处罚备案逾期未审查")
+    COORDINATION_OVERDUE = "coordination_overdue", _("协调决定逾期未承接")
 
 
 class AlertSeverity(models.TextChoices):
@@ -47,7 +49,7 @@ ALERT_SEVERITY = {
     AlertKind.DEADLINE_LAPSED: AlertSeverity.HIGH, AlertKind.CERTIFICATE: AlertSeverity.HIGH,
     AlertKind.ORDER_OVERDUE: AlertSeverity.HIGH, AlertKind.COMPLAINT_OVERDUE: AlertSeverity.HIGH,
     AlertKind.WITHDRAWAL_OVERDUE: AlertSeverity.HIGH, AlertKind.FILING_UNFILED: AlertSeverity.HIGH,
-    AlertKind.FILING_UNREVIEWED: AlertSeverity.MEDIUM,
+    AlertKind.FILING_UNREVIEWED: AlertSeverity.MEDIUM, AlertKind.COORDINATION_OVERDUE: AlertSeverity.HIGH,
     AlertKind.DEADLINE_DUE: AlertSeverity.MEDIUM, AlertKind.DISCRETION: AlertSeverity.MEDIUM,
     AlertKind.SIMILAR_OUTLIER: AlertSeverity.MEDIUM,
     AlertKind.IDLE: AlertSeverity.MEDIUM, AlertKind.PUBLICATION_OVERDUE: AlertSeverity.MEDIUM,
@@ -177,3 +179,22 @@ class CampaignCaseState(models.TextChoices):
 # The points a campaign checks in each sampled case unless it names its own.
 CAMPAIGN_CHECKLIST = ["执法主体和执法人员资格合法", "立案、调查、告知、听证等程序合法", "事实清楚、证据充分",
                       "适用法律和裁量基准正确", "执法文书规范、送达合法", "执法全过程记录完整", "处罚决定按期公示"]
+
+
+# ---- 争议协调 (coordination of disputes between entities, beyond 管辖争议 of a transfer) ---------------
+class CoordinationKind(models.TextChoices):
+    CROSS_FIELD = "cross_field", _("跨领域执法争议")
+    CROSS_REGION = "cross_region", _("跨区域执法争议")
+    TOWNSHIP = "township", _("乡镇综合执法争议")
+    JURISDICTION = "jurisdiction", _("管辖争议")
+    OTHER = "other", _("其他执法争议")
+
+
+class CoordinationState(models.TextChoices):
+    OPEN = "open", _("待各方陈述意见")
+    DECIDED = "decided", _("已协调决定，待承接")
+    TAKEN = "taken", _("已承接")
+
+
+# Default period (calendar days) within which the entity the bureau decides on takes the matter on.
+COORDINATION_FOLLOW_UP_DAYS = 10

@@ -4,6 +4,7 @@ from zhifa.supervision.views import (
     appraisal,
     campaign,
     casefile,
+    coordination,
     documents,
     figures,
     filing,
@@ -31,6 +32,9 @@ urlpatterns = [
     path("campaigns/<int:pk>/report/", campaign.campaign_report, name="supervision-campaign-report"),
     path("campaigns/<int:pk>/report.xlsx", campaign.campaign_report, {"fmt": "xlsx"}, name="supervision-campaign-xlsx"),
     path("campaigns/case/<int:pk>/", campaign.campaign_case, name="supervision-campaign-case"),
+    # 争议协调 (zhifa.supervision.views.coordination)
+    path("coordinations/", coordination.coordination_list, name="supervision-coordinations"),
+    path("coordinations/<int:pk>/", coordination.coordination_detail, name="supervision-coordination"),
     # 监督权责清单 (zhifa.supervision.views.powerlist)
     path("powers/", powerlist.staff_powers, name="supervision-powers"),
     # 社会监督员 and their leads (zhifa.supervision.views.social)
@@ -58,6 +62,7 @@ urlpatterns = [
     path("appraisal/entity/<int:pk>/", appraisal.entity_view, name="appraisal-entity"),
     path("appraisal/scheme/", appraisal.scheme, name="appraisal-scheme"),
     path("appraisal/results/", appraisal.results, name="appraisal-results"),
+    path("appraisal/officers/", appraisal.officers, name="appraisal-officers"),
     # 统计报表 (zhifa.supervision.views.stats)
     path("stats/", stats.stats_page, name="supervision-stats"),
     path("stats/query.<str:fmt>", stats.query_export, name="supervision-stats-query"),

@@ -8,10 +8,17 @@ Named rules:
   appraisal.finalised         a finalised year's scheme and results no longer change
   appraisal.results_consistent corrected/lost cases cannot exceed the cases counted
   appraisal.year_open         a year is finalised only after it has ended
+  appraisal.finding_kind      an officer finding is a 复议 / 诉讼 reversal or an upheld complaint
+  appraisal.finding_note      a finding says what happened
+  appraisal.finding_case      its case or complaint belongs to the officer's entity (the case: one the officer handled)
+
+Officer appraisal (officer_rows): per officer, cases handled in the year, statutory periods breached on
+them, legal reviews returned, reversals on 复议/诉讼 and complaints found true (OfficerFinding); a score
+of 100 less OFFICER_DEDUCTIONS each; the entity's "officers" indicator is the average of its officers'.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.db import transaction
@@ -31,6 +38,7 @@ from zhifa.supervision.models import (
     AppraisalScheme,
     AppraisalSnapshot,
     CaseReview,
+    OfficerFinding,
     ReviewRound,
 )
 
@@ -42,6 +50,8 @@ INDICATORS = [  # key, label, default weight, how it is computed (shown on the p
     ("complaints", "投诉举报办理", 10, "投诉举报按期办结的比例"),
     ("reconsideration", "行政复议", 10, "复议案件中未被撤销、变更或确认违法的比例"),
     ("litigation", "行政诉讼", 5, "诉讼案件中未败诉的比例"),
+    # Default weight 0: the officers' average shows in every breakdown and counts once a region weights it.
+    ("officers", "执法人员考核", 0, "本主体执法人员个人考核得分的平均值（办案、超期、审核退回、复议诉讼纠错、投诉属实）"),
 ]
 LABELS = {k: label for k, label, _w, _h in INDICATORS}
 AGENCY_DEADLINES = ("decision", "service", "hearing_notice", "review", "seizure", "crime_transfer_decision")
@@ -131,6 +141,54 @@ def _entered(ids, year):
     return rec, lit
 
 
+OFFICER_DEDUCTIONS = {"overdue": 5, "returned": 3, "reconsideration": 10, "litigation": 10, "complaint": 10}
+
+
+def officer_rows(entity_ids, year: int, today=None) -> list[dict]:
+    """The officer-level appraisal of the entities' officers for a year (officers with nothing to count are
+    listed with score None: 无数据)."""
+    from zhifa.cases.models import CaseOfficer
+    from zhifa.orgs.models import Officer
+
+    today = today or timezone.localdate()
+    handled = defaultdict(set)
+    for oid, cid in (CaseOfficer.objects.filter(case__entity_id__in=entity_ids)
+                     .filter(Q(case__registered_on__year=year) | Q(case__decided_on__year=year))
+                     .values_list("officer_id", "case_id")):
+        handled[oid].add(cid)
+    all_cases = set().union(*handled.values()) if handled else set()
+    overdue_cases = set(Deadline.objects.filter(case_id__in=all_cases, kind__in=AGENCY_DEADLINES, known=True)
+                        .filter(Q(state=Deadline.State.BREACHED) | Q(state=Deadline.State.RUNNING, due_on__lt=today))
+                        .values_list("case_id", flat=True))
+    returned = Counter(LegalReview.objects.filter(case_id__in=all_cases, outcome=LegalReview.Outcome.PROBLEMS,
+                                                  decided_on__year=year).values_list("case_id", flat=True))
+    findings: defaultdict[int, Counter] = defaultdict(Counter)
+    for oid, kind in OfficerFinding.objects.filter(entity_id__in=entity_ids, found_on__year=year).values_list("officer_id", "kind"):
+        findings[oid][kind] += 1
+    out = []
+    for o in Officer.objects.filter(entity_id__in=entity_ids).select_related("entity").order_by("entity_id", "name", "pk"):
+        cases = handled.get(o.pk, set())
+        counts = {"handled": len(cases), "overdue": len(cases & overdue_cases),
+                  "returned": sum(returned[c] for c in cases),
+                  "reconsideration": findings[o.pk]["reconsideration"], "litigation": findings[o.pk]["litigation"],
+                  "complaint": findings[o.pk]["complaint"]}
+        applicable = counts["handled"] or any(findings[o.pk].values())
+        score = max(0, 100 - sum(OFFICER_DEDUCTIONS[k] * counts[k] for k in OFFICER_DEDUCTIONS)) if applicable else None
+        out.append({"officer_id": o.pk, "officer": o.name, "entity_id": o.entity_id, "entity": o.entity.name,
+                    **counts, "reversed": counts["reconsideration"] + counts["litigation"],
+                    "score": score, "grade": grade(Decimal(score)) if score is not None else "无数据"})
+    return out
+
+
+def _officers(ids, year, today):
+    scores = defaultdict(list)
+    for r in officer_rows(ids, year, today):
+        if r["score"] is not None:
+            scores[r["entity_id"]].append(r["score"])
+    return {e: ((Decimal(sum(v)) / len(v)).quantize(Decimal("0.1")), f"执法人员{len(v)}名平均得分")
+            for e, v in scores.items()}
+
+
 def compute(user, region, year: int, today=None, weights=None) -> list[dict]:
     """Every entity of the region (within the user's scope): its total and per-indicator breakdown."""
     today = today or timezone.localdate()
@@ -140,7 +198,8 @@ def compute(user, region, year: int, today=None, weights=None) -> list[dict]:
     rec, lit = _entered(ids, year)
     values = {"timeliness": _timeliness(ids, year, today), "review": _review(ids, year),
               "publication": _publication(ids, year, today), "casefile": _casefile(ids, year),
-              "complaints": _complaints(ids, year, today), "reconsideration": rec, "litigation": lit}
+              "complaints": _complaints(ids, year, today), "reconsideration": rec, "litigation": lit,
+              "officers": _officers(ids, year, today)}
     out = []
     for e in entities:
         lines, wsum, acc = [], Decimal(0), Decimal(0)
@@ -264,3 +323,35 @@ def do_finalise(*, acting_user, region, year: int, on=None) -> AppraisalSnapshot
     log_change(snap, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(snap),
                reason=f"{region.name}{year}年度评议考核定稿")
     return snap
+
+
+FINDING_KINDS = dict(OfficerFinding.Kind.choices)
+
+
+@transaction.atomic
+def do_record_officer_finding(*, acting_user, officer, kind: str, note: str, found_on=None, case=None,
+                              complaint=None) -> OfficerFinding:
+    """Enter a 复议/诉讼 reversal or an upheld complaint against an officer (supervisors of the region, or the
+    officer's agency head)."""
+    from zhifa.cases.models import CaseOfficer
+    from zhifa.ledger import log as ledger
+
+    check_scope_new(acting_user, OfficerFinding, officer.entity)
+    if kind not in FINDING_KINDS:
+        raise ActionRefused("appraisal.finding_kind", "类别应为行政复议纠错、行政诉讼败诉或投诉举报查证属实", "kind")
+    note = (note or "").strip()[:300]
+    if not note:
+        raise ActionRefused("appraisal.finding_note", "请填写说明（如复议决定书文号、投诉查处结论）", "note")
+    if case is not None and (case.entity_id != officer.entity_id
+                             or not CaseOfficer.objects.filter(case=case, officer=officer).exists()):
+        raise ActionRefused("appraisal.finding_case", "相关案件应为该执法人员承办的案件", "case")
+    if complaint is not None and complaint.entity_id != officer.entity_id:
+        raise ActionRefused("appraisal.finding_case", "相关投诉应为该执法人员所在主体的投诉", "complaint")
+    found_on = found_on or timezone.localdate()
+    _not_final_for_entity(officer.entity, found_on.year)
+    row = OfficerFinding.objects.create(officer=officer, entity=officer.entity, kind=kind, case=case, complaint=complaint,
+                                        found_on=found_on, note=note, entered_by=acting_user)
+    log_change(row, ChangeLog.Action.CREATE, acting_user=acting_user, after=snapshot(row), reason=note)
+    ledger.append("supervision.officer_finding", subject=row, actor=acting_user, case=case,
+                  data={"officer": officer.pk, "kind": kind, "found_on": found_on.isoformat(), "note": note})
+    return row

@@ -5,7 +5,9 @@ from zhifa.common.registry import demo_steps
 from zhifa.supervision.actions.reports import seed_demo_reports
 from zhifa.supervision.demo.campaign import seed_demo_campaign
 from zhifa.supervision.demo.casefile import seed_demo_casefile
+from zhifa.supervision.demo.coordination import seed_demo_coordination
 from zhifa.supervision.demo.filing import seed_demo_filings
+from zhifa.supervision.demo.officers import seed_demo_officers
 from zhifa.supervision.demo.orders import seed_demo_orders
 from zhifa.supervision.demo.powerlist import seed_demo_powerlist
 from zhifa.supervision.demo.social import seed_complaints_and_social
@@ -59,3 +61,15 @@ def campaign_step(demo) -> None:
     """专项监督: a finished campaign over the demo entity's decided cases (one problem, its 整改通知 answered)."""
     if demo.cases:
         seed_demo_campaign(demo.main_entity, users=demo.users, log=demo.log)
+
+
+@demo_steps.register("coordination", order=58)
+def coordination_step(demo) -> None:
+    """争议协调: the demo entity and a town government (乡镇综合执法, 跨领域): decided and taken on, overdue, open."""
+    seed_demo_coordination(demo.main_entity, users=demo.users, admin=demo.admin, log=demo.log)
+
+
+@demo_steps.register("officers", order=59)
+def officers_step(demo) -> None:
+    """执法人员管理: a certificate suspended and one withdrawn (with reasons), training of every tier, officer findings."""
+    seed_demo_officers(demo.main_entity, users=demo.users, admin=demo.admin, log=demo.log)

@@ -84,3 +84,37 @@ class AppraisalSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.region.name}{self.year}年度评议考核"
+
+
+class OfficerFinding(models.Model):
+    """What counts against one officer in the officer-level appraisal and is not on the platform's own
+    records: a decision of theirs reversed on 行政复议 or in 行政诉讼, a complaint about them found true."""
+
+    class Kind(models.TextChoices):
+        RECONSIDERATION = "reconsideration", _("行政复议被撤销、变更或确认违法")
+        LITIGATION = "litigation", _("行政诉讼败诉")
+        COMPLAINT = "complaint", _("投诉举报查证属实")
+
+    officer = models.ForeignKey("orgs.Officer", verbose_name=_("执法人员"), on_delete=models.PROTECT,
+                                related_name="appraisal_findings")
+    entity = models.ForeignKey("orgs.Entity", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    case = models.ForeignKey("cases.Case", verbose_name=_("相关案件"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    complaint = models.ForeignKey("disclosure.Complaint", verbose_name=_("相关投诉"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    found_on = models.DateField(_("认定日期"))
+    note = models.CharField(_("说明"), max_length=300)
+    entered_by = models.ForeignKey(USER, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+")
+
+    objects = RestrictedManager()
+    scope_entity_path = "entity"
+    scope_rules = {"change": {Role.SUPERVISOR: SUBTREE, Role.UNIT_HEAD: None}}
+
+    class Meta:
+        ordering = ["-found_on", "-id"]
+        verbose_name = _("执法人员考核扣分事项")
+        verbose_name_plural = _("执法人员考核扣分事项")
+
+    def __str__(self):
+        return f"{self.officer.name}：{self.get_kind_display()}"

@@ -118,3 +118,52 @@ def results(request):
     return render(request, "supervision/appraisal_results.html", {
         "region": region, "year": year, "error": error, "posted": posted, "qs": _qs(region, year),
         "rows": [(e, entered.get(e.pk)) for e in entities]}, status=422 if error else 200)
+
+
+@login_required
+def officers(request):
+    """执法人员考核: each officer's cases handled, periods breached, reviews returned, 复议/诉讼 reversals and
+    complaints found true, and the score feeding the entity's "执法人员考核" indicator; findings entered here."""
+    from django.core.exceptions import PermissionDenied
+
+    from zhifa.cases.models import Case
+    from zhifa.common.roles import Role
+    from zhifa.orgs.models import Officer
+    from zhifa.supervision.models import OfficerFinding
+
+    user = request.user
+    year = _year(request)
+    if user.is_superuser or user.role in (Role.SUPERVISOR, Role.ADMIN):
+        region = _region(request, user)
+        ids = list(appraisal_actions.entities_of(user, region).values_list("pk", flat=True))
+        qs = _qs(region, year)
+    elif user.role in (Role.AGENCY_HEAD, Role.UNIT_HEAD) and user.entity_id:
+        region, ids, qs = None, [user.entity_id], f"?year={year}"
+    else:
+        raise PermissionDenied
+    error = None
+    if request.method == "POST":
+        g = request.POST
+        officer = Officer.objects.restrict(user).filter(pk=g.get("officer") or 0, entity_id__in=ids).first()
+        case = Case.objects.restrict(user).filter(number=g.get("case_number", "").strip()).first() \
+            if g.get("case_number", "").strip() else None
+        try:
+            if officer is None:
+                raise ActionRefused("validation", "执法人员：请选择执法人员", "officer")
+            if g.get("case_number", "").strip() and case is None:
+                raise ActionRefused("validation", "相关案件编号：未找到该案件", "case")
+            appraisal_actions.do_record_officer_finding(acting_user=user, officer=officer, kind=g.get("kind", ""),
+                                                        note=g.get("note", ""), case=case)
+            messages.success(request, "已录入")
+            return redirect(reverse("appraisal-officers") + qs)
+        except ActionRefused as e:
+            error = e
+    rows = appraisal_actions.officer_rows(ids, year)
+    rows.sort(key=lambda r: (r["score"] is None, r["score"] if r["score"] is not None else 0, r["entity"], r["officer"]))
+    return render(request, "supervision/appraisal_officers.html", {
+        "rows": rows, "year": year, "region": region, "error": error, "qs": qs,
+        "officers": Officer.objects.restrict(user).filter(entity_id__in=ids).select_related("entity").order_by("entity_id", "name"),
+        "kinds": OfficerFinding.Kind.choices, "deductions": appraisal_actions.OFFICER_DEDUCTIONS,
+        "findings": OfficerFinding.objects.restrict(user).filter(entity_id__in=ids, found_on__year=year)
+        .select_related("officer", "case")[:100],
+        "years": range(figures.today().year, figures.today().year - 6, -1)})
