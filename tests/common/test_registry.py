@@ -64,7 +64,7 @@ def test_bench_suites_and_demo_steps_are_found_in_their_apps():
         assert entry.module.endswith(".bench") or ".bench." in entry.module, entry
     steps = demo_steps.entries()
     assert [entry.key for entry in steps] == ["discretion", "documents", "notify", "publications", "permits", "annual_reports", "transfers", "casefile",
-                                              "inspections", "orders", "major_filings", "supervision_powers", "campaign",
+                                              "inspections", "orders", "major_filings", "supervision_powers", "campaign", "coordination", "officers",
                                               "complaints_social", "dispatch", "exchange", "witness"]
     assert {entry.module.split(".")[1] for entry in steps} == {"documents", "disclosure", "supervision", "transfers",
                                                                 "inspections", "witness", "notify",

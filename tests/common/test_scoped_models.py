@@ -199,6 +199,15 @@ NOT_EXPOSED = {
     "supervision.FilingPeriods": "set by the bureau's own supervisors on the filings page",
     "transfers.CaseTransfer": "seen by the sending and the receiving agency alike",
     "transfers.DisciplineReferral": "listed on the transfers page",
+    # Scope tested in their own modules; generic lines here are still to write (closing note).
+    "supervision.Coordination": "/supervision/coordinations/{id}/ and /api/v1/coordinations: parties' staff and the "
+                                "bureau's supervisors only (tests/supervision/test_coordination.py: 404 to a non-party)",
+    "supervision.CoordinationParty": "inside its coordination (position form), written by that party's head",
+    "supervision.OfficerFinding": "entered and listed on the 执法人员考核 page of the supervisor's region",
+    "orgs.CertificateStatusChange": "the history on its certificate's status page (tests/orgs/test_certificate_training.py: "
+                                    "404 outside the region)",
+    "records.RecorderUpload": "/api/v1/recorder-uploads/{uuid}: the uploader's case scope "
+                              "(tests/records/test_recorder_upload.py: 404 to another officer)",
 }
 
 
