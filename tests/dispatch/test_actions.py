@@ -166,3 +166,24 @@ def test_every_dispatch_row_matches_its_latest_change_log_row(world):
     actions.do_accept(task, acting_user=world["officer"])
     actions.do_escalate_overdue(now=T0 + dt.timedelta(hours=3))
     assert [d for d in check_row_drift() if d.where.split()[0].startswith("dispatch_")] == []
+
+
+def test_a_number_taken_at_the_same_moment_is_retried_not_a_server_error(world, monkeypatch):
+    """Two heads dispatching at once may pick the same day's number; the second takes the next one."""
+    from zhifa.dispatch.actions import tasks as task_actions
+
+    first = dispatch(world)
+    real = task_actions._number
+    calls = []
+
+    def clashing(entity, at):
+        calls.append(1)
+        return first.number if len(calls) == 1 else real(entity, at)
+
+    monkeypatch.setattr(task_actions, "_number", clashing)
+    second = dispatch(world)
+    assert len(calls) == 2 and second.number != first.number
+    monkeypatch.setattr(task_actions, "_number", lambda entity, at: first.number)
+    with pytest.raises(ActionRefused) as e:
+        dispatch(world)
+    assert e.value.rule == "dispatch.number_busy"

@@ -1,7 +1,7 @@
 """Dispatch a task, reassign it, and the assignee's reports (接收, 到场, 位置, 处置完毕, 退回)."""
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhifa.common.actions import ActionRefused, OutOfScope, check_scope, check_scope_new, snapshot
@@ -50,6 +50,18 @@ def _number(entity, at) -> str:
     return f"{prefix}{n:03d}"
 
 
+def _create_numbered(entity, at, fields) -> DispatchTask:
+    """Create the task under the day's next number. Two heads dispatching at the same moment may pick the
+    same number: the loser's insert fails on the unique number inside a savepoint and takes the next one."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return DispatchTask.objects.create(number=_number(entity, at), **fields)
+        except IntegrityError:
+            continue
+    raise ActionRefused("dispatch.number_busy", "任务编号被同时占用，请稍后重试", "title")
+
+
 def _report(task, kind, *, acting_user, at, to_user=None, latitude=None, longitude=None, accuracy=None,
             place="", source="", note="") -> TaskReport:
     has_pos = latitude is not None
@@ -92,13 +104,14 @@ def do_dispatch(data: dict, *, acting_user, entity=None, now=None, reason: str =
     lat, lon = rules.location(data.get("latitude"), data.get("longitude"))
     at = now_or(now)
     due_at, pending_year = due_after(at, unit, amount)
-    task = DispatchTask.objects.create(
-        entity=entity, unit=assignee.unit, number=_number(entity, at), title=title,
+    fields = dict(
+        entity=entity, unit=assignee.unit, title=title,
         instructions=str(data.get("instructions") or "").strip(), source_kind=kind, source_type=source_type,
         source_id=source_id, source_label=source_label, place=str(data.get("place") or "").strip()[:200],
         region=_region(data.get("region"), entity), latitude=lat, longitude=lon, assignee=assignee,
         dispatched_by=acting_user, dispatched_at=at, limit_unit=unit, limit_amount=amount, due_at=due_at,
         due_pending_year=pending_year, next_escalation_at=due_at)
+    task = _create_numbered(entity, at, fields)
     _report(task, ReportKind.DISPATCHED, acting_user=acting_user, at=at, to_user=assignee, note=title)
     step(task, "dispatch.dispatched", acting_user=acting_user, reason=reason or "派发任务", number=task.number,
          assignee=assignee.pk, source=kind, source_id=source_id, due_at=due_at, due_pending_year=pending_year)
