@@ -45,7 +45,7 @@ class Row(models.Model):
     State = RowState
 
     table = models.CharField(_("交换表"), max_length=12, choices=Table.choices)
-    key = models.CharField(_("数据对象"), max_length=40)  # "case:12", "publication:7"
+    key = models.CharField(_("数据对象"), max_length=80)  # "case:12", "publication:7", "power:<lineage uuid>"
     entity = models.ForeignKey("orgs.Entity", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+")
     operation = models.CharField(_("操作"), max_length=1, choices=Operation.choices)
     cd_id = models.CharField(_("记录标识"), max_length=64, unique=True)
