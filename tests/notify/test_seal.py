@@ -61,6 +61,7 @@ def test_sealing_works_inside_a_running_event_loop(settings, tmp_path):
     """pyHanko's sync API calls asyncio.run(); inside a running loop (an async worker, or a Playwright
     session in the same test process, which is how CI found it) sealing must still sign."""
     import asyncio
+    import concurrent.futures
 
     settings.DATA_DIR = tmp_path
     settings.DEMO, settings.ZHIFA_SEAL_PROVIDER = True, "zhifa.documents.seal.PadesSeal"
@@ -69,6 +70,8 @@ def test_sealing_works_inside_a_running_event_loop(settings, tmp_path):
     async def inside():
         return seal.apply(tiny_pdf(), signer_name="张三"), seal.validate_pades(seal.apply(tiny_pdf())[0])
 
-    (signed, rec), validity = asyncio.run(inside())
+    # On a thread of its own: this test process may already run a loop in its main thread (Playwright).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        (signed, rec), validity = pool.submit(asyncio.run, inside()).result()
     assert "seal_error" not in rec and rec["seal"] == "pades"
     assert validity == (True, "")

@@ -61,6 +61,7 @@ def at(h, m=0, day=dt.date(2026, 6, 2)):
 
 
 SWEEP = "every:notify.deliver_due"  # notify's outbox sweep, registered in zhifa.common.registry.periodic_tasks
+ESCALATE = "every:dispatch.escalate_overdue"  # dispatch's overdue sweep (every 15 minutes), the same registry
 DAILY = {"expire_publications_task", "recompute_alerts_task", "blobs_gc_task",
          "deadline_notices_task", "eservice_fallback_task"}  # the last two: notify's, through the registry
 
@@ -69,18 +70,20 @@ def test_periodic_jobs_daily_once_and_alerts_every_n_minutes(settings):
     settings.ZHIFA_DAILY_AT, settings.ZHIFA_ALERTS_EVERY_MINUTES = "02:00", 30
     last = {}
     names = [(n, t.name) for n, t, _ in supervision_tasks.periodic_jobs(at(1, 0), last)]
-    assert names == [("alerts", "recompute_alerts_task"), (SWEEP, "deliver_due_task")]  # before 02:00: intervals
-    last["alerts"] = last[SWEEP] = at(1, 0)
+    assert names == [("alerts", "recompute_alerts_task"), (ESCALATE, "escalate_overdue_task"),
+                     (SWEEP, "deliver_due_task")]  # before 02:00: intervals
+    last["alerts"] = last[SWEEP] = last[ESCALATE] = at(1, 0)
     assert supervision_tasks.periodic_jobs(at(1, 4), last) == []
-    assert [n for n, *_ in supervision_tasks.periodic_jobs(at(1, 20), last)] == [SWEEP]  # every 5 minutes
-    last[SWEEP] = at(2, 4)
+    assert [n for n, *_ in supervision_tasks.periodic_jobs(at(1, 10), last)] == [SWEEP]  # every 5 minutes
+    assert [n for n, *_ in supervision_tasks.periodic_jobs(at(1, 20), last)] == [ESCALATE, SWEEP]  # and 15
+    last[SWEEP] = last[ESCALATE] = at(2, 4)
     daily = supervision_tasks.periodic_jobs(at(2, 5), last)
     assert {t.name for n, t, _ in daily if n == "daily"} == DAILY
     assert all(kw == {"today": "2026-06-02"} for n, _, kw in daily if n == "daily")
     last["daily"] = dt.date(2026, 6, 2)
     assert [n for n, *_ in supervision_tasks.periodic_jobs(at(2, 6), last)] == ["alerts"]  # daily done; interval lapsed
     settings.ZHIFA_ALERTS_EVERY_MINUTES = 0
-    last[SWEEP] = at(23, 0)
+    last[SWEEP] = last[ESCALATE] = at(23, 0)
     assert supervision_tasks.periodic_jobs(at(23, 0), last) == []
 
 
@@ -96,7 +99,7 @@ def test_annual_reports_in_january_for_last_year(settings):
 def test_scheduler_tick_enqueues_daily_jobs_once(db_backend, settings):
     settings.ZHIFA_DAILY_AT, settings.ZHIFA_ALERTS_EVERY_MINUTES = "02:00", 30
     last = {}
-    assert set(supervision_tasks.tick(at(2, 1), last)) == DAILY | {"deliver_due_task"}
+    assert set(supervision_tasks.tick(at(2, 1), last)) == DAILY | {"deliver_due_task", "escalate_overdue_task"}
     assert supervision_tasks.tick(at(2, 2), last) == []
     # A restarted scheduler remembers from the queue that today's daily jobs are in.
     assert supervision_tasks.remembered(at(2, 3)).get("daily") == dt.date(2026, 6, 2)
@@ -111,5 +114,5 @@ def test_scheduler_command_with_worker_runs_the_queue(db_backend, settings):
     rows = DBTaskResult.objects.all()
     # The daily jobs ran in this process (expiry belongs to zhifa.disclosure, the evidence store's
     # housekeeping to zhifa.blobs, the outbox sweep and notices to zhifa.notify; only that they ran is ours).
-    assert rows.count() == 6 and not rows.filter(status="READY").exists()
+    assert rows.count() == 7 and not rows.filter(status="READY").exists()
     assert rows.get(task_path=RECOMPUTE).status == "SUCCESSFUL"
