@@ -2,11 +2,13 @@
 
 What reaches the command line is one Chinese line, never a traceback, for the errors a user can
 act on: a refused action (its rule and message, exit 1), a database not yet migrated ("run zhifa
-migrate"), a database that cannot be reached. Anything else is a bug and keeps its traceback.
+migrate"), a database that cannot be reached. Anything else is a bug: one line naming it and the file
+that holds its traceback (internal_error; `--traceback` or ZHIFA_DEBUG=1 prints the traceback itself).
 """
 import os
 import signal
 import sys
+from pathlib import Path
 
 NOT_INITIALISED = "数据库尚未初始化（缺少数据表 {table}）：请先运行 zhifa migrate"
 
@@ -80,9 +82,37 @@ def main() -> None:
     except Exception as exc:
         line = one_line(exc)
         if line is None:
-            raise
+            if "--traceback" in sys.argv or os.environ.get("ZHIFA_DEBUG") == "1":
+                raise
+            line = internal_error(exc)
         print(line, file=sys.stderr)
         sys.exit(1)
+
+
+def internal_error(exc: BaseException) -> str:
+    """A fault of ours (a bug, not bad input): one line for the operator, the traceback in a file under
+    the data directory for whoever fixes it (`--traceback` or ZHIFA_DEBUG=1 prints it instead)."""
+    import datetime as dt
+    import tempfile
+    import traceback
+
+    text = "".join(traceback.format_exception(exc))
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    try:
+        from django.conf import settings
+
+        folder = Path(settings.DATA_DIR) / "logs"
+    except Exception:  # noqa: BLE001 - settings themselves may be what failed
+        folder = Path(tempfile.gettempdir())
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"zhifa-error-{stamp}.log"
+        path.write_text(f"zhifa {' '.join(sys.argv[1:])}\n{text}", encoding="utf-8")
+        where = f"详细信息已写入 {path}"
+    except OSError:
+        where = "详细信息无法写入文件；加 --traceback 重新运行可显示"
+    summary = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    return f"内部错误（{type(exc).__name__}{'：' + summary if summary else ''}），请联系运维人员；{where}"
 
 
 if __name__ == "__main__":

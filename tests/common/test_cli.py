@@ -40,12 +40,24 @@ def test_action_refused_reaching_the_cli(monkeypatch, capsys):
     assert err.strip() == "[calendar.admin_only] 只有系统管理员可以录入或修改法定节假日安排"
 
 
-def test_a_bug_keeps_its_traceback(monkeypatch):
+def test_a_bug_is_one_line_naming_the_file_that_holds_its_traceback(monkeypatch, capsys, settings, tmp_path):
     def boom(argv):
         raise ZeroDivisionError("bug")
 
+    settings.DATA_DIR = tmp_path
+    monkeypatch.delenv("ZHIFA_DEBUG", raising=False)
     monkeypatch.setattr("django.core.management.execute_from_command_line", boom)
     monkeypatch.setattr(sys, "argv", ["zhifa", "anything"])
+    with pytest.raises(SystemExit) as e:
+        cli.main()
+    assert e.value.code == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith("内部错误（ZeroDivisionError：bug）")
+    (log,) = (tmp_path / "logs").glob("zhifa-error-*.log")
+    assert str(log) in err and "Traceback (most recent call last)" in log.read_text() and "ZeroDivisionError: bug" in log.read_text()
+    # Whoever fixes it may ask for the traceback itself.
+    monkeypatch.setattr(sys, "argv", ["zhifa", "anything", "--traceback"])
     with pytest.raises(ZeroDivisionError):
         cli.main()
 
