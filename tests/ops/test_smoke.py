@@ -160,7 +160,8 @@ def test_production_stack(stack_env, tmp_path, browser):
             page.fill("input[name=password]", "Zhifa@2026")
             page.click("button[type=submit], input[type=submit]")
             page.wait_for_url(lambda u: "/login/" not in u)
-            page.goto(f"{base}/cases/")
+            # A case under investigation (the newest cases of the demo are finished 双随机 inspections).
+            page.goto(f"{base}/cases/?kind=penalty_general&state=investigating")
             page.locator("a.caselink").first.click()
             page.wait_for_url("**/cases/*/")
             # zhifa.css applied (served by whitenoise under its hashed name) and htmx loaded every panel.
