@@ -15,19 +15,26 @@ def _no_overflow(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
 
 
-def test_party_signs_on_the_phone(phone, site, cworld, tmp_path, settings):  # noqa: F811
+def _inspection_record(w, tmp_path, settings):
+    """An inspection case and its 现场检查笔录 (no PDF), the documents stored under tmp_path."""
     from tests.documents.helpers import inspection_case
-    from zhifa.disclosure.arrival import task_ref
     from zhifa.documents.actions import do_generate_document
-    from zhifa.documents.models import DocumentSignature
 
     settings.DATA_DIR = tmp_path
     settings.STORAGES = {**settings.STORAGES, "documents": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": tmp_path / "documents", "base_url": None}}}
-    case = inspection_case(cworld)
-    doc = do_generate_document(case, "inspection_record", acting_user=cworld["u1"], pdf=False,
+    case = inspection_case(w)
+    doc = do_generate_document(case, "inspection_record", acting_user=w["u1"], pdf=False,
                                extra={"content": "现场检查发现进货查验记录完整。"})
+    return case, doc
+
+
+def test_party_signs_on_the_phone(phone, site, cworld, tmp_path, settings):  # noqa: F811
+    from zhifa.disclosure.arrival import task_ref
+    from zhifa.documents.models import DocumentSignature
+
+    case, doc = _inspection_record(cworld, tmp_path, settings)
     page = phone.new_page()
     login(page, site, cworld["u1"].username, PASSWORD)
     page.goto(f"{site}/documents/{doc.pk}/sign/")
@@ -76,17 +83,9 @@ def test_citizen_scan_offline_reports_the_arrival_once_online(phone, site, cworl
 
 
 def test_party_refuses_to_sign_offline_and_the_note_syncs_once(phone, site, cworld, tmp_path, settings):  # noqa: F811
-    from tests.documents.helpers import inspection_case
-    from zhifa.documents.actions import do_generate_document
     from zhifa.documents.models import DocumentSignature
 
-    settings.DATA_DIR = tmp_path
-    settings.STORAGES = {**settings.STORAGES, "documents": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": tmp_path / "documents", "base_url": None}}}
-    case = inspection_case(cworld)
-    doc = do_generate_document(case, "inspection_record", acting_user=cworld["u1"], pdf=False,
-                               extra={"content": "现场检查发现进货查验记录完整。"})
+    case, doc = _inspection_record(cworld, tmp_path, settings)
     page = phone.new_page()
     login(page, site, cworld["u1"].username, PASSWORD)
     page.goto(f"{site}/records/field/case/{case.pk}/")

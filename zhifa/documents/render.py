@@ -178,7 +178,7 @@ def convert_pdfs(docx_list: list[bytes], *, timeout: int | None = None) -> list[
                 fh.write(data)
         cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--nolockcheck",
                "--convert-to", "pdf", "--outdir", work, *srcs]
-        limit = (timeout or SOFFICE_TIMEOUT) * len(docx_list) if len(docx_list) > 1 else (timeout or SOFFICE_TIMEOUT)
+        limit = (timeout or SOFFICE_TIMEOUT) * len(docx_list)
         try:
             # Own process group: on timeout the whole LibreOffice tree is killed, not just the
             # `soffice` wrapper script.
